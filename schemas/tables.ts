@@ -6,7 +6,6 @@ import { z } from "zod";
 const text = (description: string) => z.string().meta({ description }).optional();
 const long = (description: string) => z.number().int().meta({ description }).optional();
 const real = (description: string) => z.number().meta({ description }).optional();
-const bool = (description: string) => z.boolean().meta({ description }).optional();
 const time = (description: string) => z.iso.datetime().meta({ description }).optional();
 const dynamic = (description: string) => z.unknown().meta({ description }).optional();
 
