@@ -1,0 +1,140 @@
+// Byte-level handling of AMQP messages: the emulator keeps each event as the bytes the
+// producer encoded and only splices in its own annotations, so nothing is re-encoded on the
+// hot path and application property / body types survive exactly.
+
+import type { Message } from "rhea";
+import { AmqpReader, AmqpWriter, rheaMessage, types } from "./rhea-types.js";
+
+/** Message format of the client's batched send: every data section is one encoded message. */
+export const BATCH_MESSAGE_FORMAT = 0x80013700;
+
+const HEADER = 0x70;
+const DELIVERY_ANNOTATIONS = 0x71;
+const MESSAGE_ANNOTATIONS = 0x72;
+const DATA = 0x75;
+
+const PARTITION_KEY = "x-opt-partition-key";
+
+/** One event as sent, cut into the parts the service keeps. */
+export interface IncomingEvent {
+  header: Buffer;
+  /** Encoded key/value pairs of the producer's message annotations (without the map header). */
+  annotationEntries: Buffer;
+  /** Element count of the map (keys and values). */
+  annotationCount: number;
+  /** Properties, application properties, body and footer, as sent. */
+  rest: Buffer;
+  partitionKey: string | undefined;
+}
+
+export interface StampedEvent {
+  /** The full message as delivered to consumers (header, annotations, rest). */
+  bytes: Buffer;
+  /** Where a delivery-annotations section goes (right after the header). */
+  insertAt: number;
+}
+
+function descriptorCode(section: { descriptor?: { value: unknown } }): number | undefined {
+  const value = section.descriptor?.value;
+  return typeof value === "number" ? value : undefined;
+}
+
+/** Reads the entries of a map section without decoding their values. */
+function rawMapEntries(buffer: Buffer, sectionStart: number, sectionEnd: number): { entries: Buffer; count: number } {
+  // 0x00, then the descriptor (0x53 code or 0x80 + 8 bytes), then the map constructor.
+  let pos = sectionStart + 1;
+  pos += buffer[pos] === 0x80 ? 9 : buffer[pos] === 0xa3 ? 2 + (buffer[pos + 1] ?? 0) : 2;
+  const code = buffer[pos];
+  if (code === 0xc1) return { entries: buffer.subarray(pos + 3, sectionEnd), count: buffer[pos + 2] ?? 0 };
+  if (code === 0xd1) return { entries: buffer.subarray(pos + 9, sectionEnd), count: buffer.readUInt32BE(pos + 5) };
+  return { entries: Buffer.alloc(0), count: 0 };
+}
+
+/** Splits one encoded AMQP message into header / annotations / the rest. */
+export function splitMessage(bytes: Buffer): IncomingEvent {
+  const reader = new AmqpReader(bytes);
+  let header: Buffer = Buffer.alloc(0);
+  let annotationEntries: Buffer = Buffer.alloc(0);
+  let annotationCount = 0;
+  let partitionKey: string | undefined;
+  let restStart = bytes.length;
+  while (reader.remaining() > 0) {
+    const start = reader.position;
+    const section = reader.read();
+    const code = descriptorCode(section);
+    if (code === HEADER) {
+      header = bytes.subarray(start, reader.position);
+    } else if (code === DELIVERY_ANNOTATIONS) {
+      continue;
+    } else if (code === MESSAGE_ANNOTATIONS) {
+      const raw = rawMapEntries(bytes, start, reader.position);
+      annotationEntries = raw.entries;
+      annotationCount = raw.count;
+      const key: unknown = (types.unwrap(section) as Record<string, unknown> | undefined)?.[PARTITION_KEY];
+      if (typeof key === "string") partitionKey = key;
+    } else {
+      restStart = start;
+      break;
+    }
+  }
+  return { header, annotationEntries, annotationCount, rest: bytes.subarray(restStart), partitionKey };
+}
+
+/** The inner messages of a delivery: data sections of a batch, or the message itself. */
+export function eventsOfDelivery(payload: Buffer | Message, format: number | undefined): { events: IncomingEvent[]; partitionKey: string | undefined } {
+  if (!Buffer.isBuffer(payload)) {
+    const event = splitMessage(rheaMessage.encode(payload));
+    return { events: [event], partitionKey: event.partitionKey };
+  }
+  if (format !== BATCH_MESSAGE_FORMAT) {
+    const event = splitMessage(payload);
+    return { events: [event], partitionKey: event.partitionKey };
+  }
+  const reader = new AmqpReader(payload);
+  const events: IncomingEvent[] = [];
+  let partitionKey: string | undefined;
+  while (reader.remaining() > 0) {
+    const section = reader.read();
+    const code = descriptorCode(section);
+    if (code === DATA && Buffer.isBuffer(section.value)) {
+      events.push(splitMessage(section.value));
+    } else if (code === MESSAGE_ANNOTATIONS) {
+      const key: unknown = (types.unwrap(section) as Record<string, unknown> | undefined)?.[PARTITION_KEY];
+      if (typeof key === "string") partitionKey = key;
+    }
+  }
+  return { events, partitionKey: partitionKey ?? events[0]?.partitionKey };
+}
+
+function encodeEntries(values: Array<[string, ReturnType<typeof types.wrap_long>]>): Buffer {
+  const writer = new AmqpWriter();
+  for (const [key, value] of values) {
+    writer.write(types.wrap_symbol(key));
+    writer.write(value);
+  }
+  return writer.toBuffer();
+}
+
+/** Builds the stored message: producer's bytes plus the service annotations. */
+export function stampEvent(event: IncomingEvent, sequenceNumber: number, enqueuedMs: number, partitionKey: string | undefined): StampedEvent {
+  const stamped: Array<[string, ReturnType<typeof types.wrap_long>]> = [
+    ["x-opt-sequence-number", types.wrap_long(sequenceNumber)],
+    ["x-opt-offset", types.wrap_string(String(sequenceNumber))],
+    ["x-opt-enqueued-time", types.wrap_timestamp(enqueuedMs)],
+  ];
+  if (partitionKey !== undefined && event.partitionKey === undefined) {
+    stamped.push([PARTITION_KEY, types.wrap_string(partitionKey)]);
+  }
+  // The producer's own annotations are kept as sent; the service-owned keys are never set
+  // by the client, so appending ours cannot create duplicates.
+  const body = Buffer.concat([event.annotationEntries, encodeEntries(stamped)]);
+  const sectionHead = Buffer.alloc(12);
+  sectionHead[0] = 0x00;
+  sectionHead[1] = 0x53;
+  sectionHead[2] = MESSAGE_ANNOTATIONS;
+  sectionHead[3] = 0xd1;
+  sectionHead.writeUInt32BE(body.length + 4, 4);
+  sectionHead.writeUInt32BE(event.annotationCount + stamped.length * 2, 8);
+  const bytes = Buffer.concat([event.header, sectionHead, body, event.rest]);
+  return { bytes, insertAt: event.header.length };
+}

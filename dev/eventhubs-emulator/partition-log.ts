@@ -1,0 +1,187 @@
+// One partition's events: an in-memory window bounded by count and bytes, optionally backed
+// by an append-only file so a restarted emulator keeps what it acknowledged.
+//
+// Offsets are the sequence number as a decimal string: monotonic, and a lookup by offset
+// or by sequence number is an index computation, never a scan.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { stampEvent, type IncomingEvent } from "./codec.js";
+
+export interface StoredEvent {
+  readonly sequenceNumber: number;
+  readonly enqueuedMs: number;
+  readonly bytes: Buffer;
+  readonly insertAt: number;
+}
+
+export interface RetentionOptions {
+  maxEventsPerPartition?: number;
+  maxBytesPerPartition?: number;
+}
+
+const DEFAULT_MAX_EVENTS = 1_000_000;
+const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+/** Per record on disk: length u32, insertAt u32, sequence number f64, enqueued time f64. */
+const RECORD_HEADER = 24;
+
+export class PartitionLog {
+  private events: StoredEvent[] = [];
+  private head = 0;
+  private bytes = 0;
+  private nextSequenceNumber = 0;
+  private lastEnqueuedMs = 0;
+  private file: FileHandle | undefined;
+  /** Appends to the file are chained so the log and the file stay in the same order. */
+  private writeChain: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
+  private readonly maxEvents: number;
+  private readonly maxBytes: number;
+
+  constructor(retention: RetentionOptions = {}, private readonly filePath?: string) {
+    this.maxEvents = retention.maxEventsPerPartition ?? DEFAULT_MAX_EVENTS;
+    this.maxBytes = retention.maxBytesPerPartition ?? DEFAULT_MAX_BYTES;
+  }
+
+  /** Loads the file (if any), keeping only what retention allows, and opens it for appends. */
+  async open(): Promise<void> {
+    if (!this.filePath) return;
+    mkdirSync(path.dirname(this.filePath), { recursive: true });
+    if (existsSync(this.filePath)) {
+      const data = readFileSync(this.filePath);
+      let pos = 0;
+      while (pos + RECORD_HEADER <= data.length) {
+        const length = data.readUInt32BE(pos);
+        if (pos + RECORD_HEADER + length > data.length) break; // torn tail from a crash mid-write
+        this.push({
+          insertAt: data.readUInt32BE(pos + 4),
+          sequenceNumber: data.readDoubleBE(pos + 8),
+          enqueuedMs: data.readDoubleBE(pos + 16),
+          bytes: Buffer.from(data.subarray(pos + RECORD_HEADER, pos + RECORD_HEADER + length)),
+        });
+        pos += RECORD_HEADER + length;
+      }
+      const last = this.events[this.events.length - 1];
+      if (last) {
+        this.nextSequenceNumber = last.sequenceNumber + 1;
+        this.lastEnqueuedMs = last.enqueuedMs;
+      }
+      if (pos !== data.length || this.head > 0) this.rewriteFile();
+    } else {
+      closeSync(openSync(this.filePath, "a"));
+    }
+    this.file = await open(this.filePath, "a");
+  }
+
+  async close(): Promise<void> {
+    await this.writeChain;
+    await this.file?.close();
+    this.file = undefined;
+  }
+
+  /**
+   * Stamps and stores the events; resolves once they are durable (written to the file when
+   * persistence is on), which is when the caller may accept the delivery.
+   */
+  append(incoming: readonly IncomingEvent[], partitionKey: string | undefined): Promise<void> {
+    const now = Math.max(Date.now(), this.lastEnqueuedMs);
+    this.lastEnqueuedMs = now;
+    const stamped: StoredEvent[] = incoming.map((event) => {
+      const sequenceNumber = this.nextSequenceNumber++;
+      const { bytes, insertAt } = stampEvent(event, sequenceNumber, now, partitionKey);
+      return { sequenceNumber, enqueuedMs: now, bytes, insertAt };
+    });
+    const file = this.file;
+    if (!file) {
+      this.publish(stamped);
+      return Promise.resolve();
+    }
+    const records = Buffer.concat(stamped.flatMap((event) => [recordHeader(event), event.bytes]));
+    const written = this.writeChain.then(async () => {
+      await file.write(records);
+      this.publish(stamped);
+    });
+    this.writeChain = written.catch(() => undefined);
+    return written;
+  }
+
+  private publish(stamped: readonly StoredEvent[]): void {
+    for (const event of stamped) this.push(event);
+    for (const listener of this.listeners) listener();
+  }
+
+  private push(event: StoredEvent): void {
+    this.events.push(event);
+    this.bytes += event.bytes.length;
+    while (this.count() > this.maxEvents || (this.bytes > this.maxBytes && this.count() > 1)) {
+      const dropped = this.events[this.head];
+      if (!dropped) break;
+      this.bytes -= dropped.bytes.length;
+      this.head++;
+    }
+    // Compact occasionally so dropping the oldest stays O(1) amortised.
+    if (this.head > 1024 && this.head * 2 > this.events.length) {
+      this.events = this.events.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private rewriteFile(): void {
+    if (!this.filePath) return;
+    const live = this.events.slice(this.head);
+    const temp = `${this.filePath}.tmp`;
+    writeFileSync(temp, Buffer.concat(live.flatMap((event) => [recordHeader(event), event.bytes])));
+    renameSync(temp, this.filePath);
+  }
+
+  count(): number {
+    return this.events.length - this.head;
+  }
+
+  /** Sequence number of the oldest retained event (the next one to be written when empty). */
+  beginSequenceNumber(): number {
+    return this.events[this.head]?.sequenceNumber ?? this.nextSequenceNumber;
+  }
+
+  /** Sequence number the next appended event will get. */
+  endSequenceNumber(): number {
+    return this.nextSequenceNumber;
+  }
+
+  last(): StoredEvent | undefined {
+    return this.count() > 0 ? this.events[this.events.length - 1] : undefined;
+  }
+
+  get(sequenceNumber: number): StoredEvent | undefined {
+    const first = this.events[this.head];
+    if (!first) return undefined;
+    return this.events[this.head + (sequenceNumber - first.sequenceNumber)];
+  }
+
+  /** First sequence number whose enqueued time is strictly after `ms` (binary search). */
+  firstEnqueuedAfter(ms: number): number {
+    let low = this.head;
+    let high = this.events.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const event = this.events[mid];
+      if (event && event.enqueuedMs <= ms) low = mid + 1;
+      else high = mid;
+    }
+    return this.events[low]?.sequenceNumber ?? this.nextSequenceNumber;
+  }
+
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+function recordHeader(event: StoredEvent): Buffer {
+  const header = Buffer.alloc(RECORD_HEADER);
+  header.writeUInt32BE(event.bytes.length, 0);
+  header.writeUInt32BE(event.insertAt, 4);
+  header.writeDoubleBE(event.sequenceNumber, 8);
+  header.writeDoubleBE(event.enqueuedMs, 16);
+  return header;
+}
