@@ -2,7 +2,7 @@
 // (client sender) or a consumer (client receiver), and answers request/response nodes.
 import type { Socket, Server, AddressInfo } from "node:net";
 
-import type { AmqpError, Connection, EventContext, Message, Sender } from "rhea";
+import type { AmqpError, Connection, Delivery, EventContext, Message, Sender } from "rhea";
 import { putToken } from "./cbs.js";
 import { eventsOfDelivery } from "./codec.js";
 import { ConsumerRegistry, wantsRuntimeMetrics } from "./consumers.js";
@@ -26,6 +26,10 @@ interface ConnectionState {
 export interface RunningServer {
   readonly port: number;
   close(): Promise<void>;
+}
+
+function settle(delivery: Delivery): void {
+  if (!delivery.remote_settled) delivery.accept();
 }
 
 function addressOf(terminus: unknown): string {
@@ -123,15 +127,17 @@ export async function startServer(namespace: Namespace, port: number, host: stri
       const result = putToken(message.body, props.name, props.type);
       if (result.grant) stateOf(context.connection).grants.add(result.grant);
       else log(`put-token refused: ${result.description}`);
+      // Settle the request before replying: the client may end its session as soon as the
+      // reply arrives, and a disposition after that is a protocol error on its side.
+      settle(delivery);
       reply(context.connection, message, result);
-      delivery.accept();
       link.add_credit(1);
       return;
     }
     if (address === "$management") {
       const result = handleManagement(namespace, (message.application_properties ?? {}) as Record<string, unknown>);
+      settle(delivery);
       reply(context.connection, message, result, result.body);
-      delivery.accept();
       link.add_credit(1);
       return;
     }
