@@ -1,0 +1,84 @@
+// The per-instance hash chain, shared by the SDK (which builds it) and the pipeline (which
+// verifies it), so both sides hash exactly the same bytes.
+import { createHash } from "node:crypto";
+
+/**
+ * Canonical JSON: object keys sorted recursively (UTF-16 code-unit order, as Array.prototype.sort),
+ * no whitespace, `undefined` members skipped and `undefined` array items as null, like
+ * JSON.stringify. Numbers and strings use JSON.stringify's forms, which match RFC 8785 for the
+ * finite numbers and strings a validated event can hold.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") {
+    const text = JSON.stringify(value);
+    return text === undefined ? "null" : text;
+  }
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ",";
+      const item: unknown = value[i];
+      out += item === undefined ? "null" : canonicalJson(item);
+    }
+    return out + "]";
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  let first = true;
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined || typeof member === "function") continue;
+    if (!first) out += ",";
+    first = false;
+    out += JSON.stringify(key) + ":" + canonicalJson(member);
+  }
+  return out + "}";
+}
+
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/** The chain hash of an event: SHA-256 hex over the canonical JSON of the event without `hash`. */
+export function eventHash(event: object): string {
+  const { hash: _hash, ...rest } = event as { hash?: unknown };
+  return sha256Hex(canonicalJson(rest));
+}
+
+export interface ChainLink {
+  seq: number;
+  prevHash: string | null;
+  hash: string;
+}
+
+export type ChainBreak =
+  | { kind: "bad_hash"; seq: number }
+  | { kind: "gap"; afterSeq: number; nextSeq: number }
+  | { kind: "out_of_order"; afterSeq: number; nextSeq: number }
+  | { kind: "bad_link"; seq: number }
+  | { kind: "bad_start"; seq: number };
+
+/**
+ * Checks a run of events from one instance, in arrival order: every hash recomputes, seq counts
+ * up by one and each prevHash names the previous hash. A gap (dropped events) is reported as a
+ * gap, not a link break, because prevHash then names an event that never arrived.
+ */
+export function verifyChain(events: readonly (ChainLink & object)[]): ChainBreak[] {
+  const breaks: ChainBreak[] = [];
+  let previous: ChainLink | undefined;
+  for (const event of events) {
+    if (eventHash(event) !== event.hash) breaks.push({ kind: "bad_hash", seq: event.seq });
+    if (previous === undefined) {
+      if (event.seq === 0 && event.prevHash !== null) breaks.push({ kind: "bad_start", seq: event.seq });
+    } else if (event.seq <= previous.seq) {
+      breaks.push({ kind: "out_of_order", afterSeq: previous.seq, nextSeq: event.seq });
+    } else if (event.seq !== previous.seq + 1) {
+      breaks.push({ kind: "gap", afterSeq: previous.seq, nextSeq: event.seq });
+    } else if (event.prevHash !== previous.hash) {
+      breaks.push({ kind: "bad_link", seq: event.seq });
+    }
+    previous = event;
+  }
+  return breaks;
+}

@@ -1,0 +1,456 @@
+// The audit emitter: validates and chains events synchronously, then batches them to Event Hubs
+// in the background. Nothing here may throw into, block or grow without bound inside its host.
+import { EventHubProducerClient, parseEventHubConnectionString, type EventHubClientOptions } from "@azure/event-hubs";
+import { canonicalJson, sha256Hex } from "../chain.js";
+import { AuditEventSchema, type AuditEvent, type AuditEventType } from "../../schemas/events.js";
+import { formatPath } from "../../schemas/parse.js";
+import { SCHEMA_VERSION, SEVERITIES, type Severity } from "../../schemas/primitives.js";
+import type { RedactionFacts } from "../../schemas/redaction.js";
+import { resolveAuditClientOptions, type AuditClientError, type AuditClientOptions, type ResolvedAuditClientOptions } from "./options.js";
+import { SeverityQueue, type QueuedEvent } from "./queue.js";
+import { uuidv7 } from "./uuid.js";
+
+/** Envelope fields the client stamps; callers never set them. */
+type Stamped = "schemaVersion" | "id" | "time" | "server" | "seq" | "prevHash" | "hash";
+/** Envelope fields with per-type defaults. */
+type Defaulted = "severity" | "outcome" | "redaction";
+type InputOf<E> = E extends AuditEvent ? Omit<E, Stamped | Defaulted> & Partial<Pick<E, Defaulted>> : never;
+
+/** What `emit` takes: an event without the fields the client stamps. */
+export type AuditEventInput = InputOf<AuditEvent>;
+
+export interface AuditClientMetrics {
+  /** Calls to emit(). */
+  emitted: number;
+  /** Valid events stamped with a seq. */
+  accepted: number;
+  /** Invalid or oversize events (never stamped, so they leave no seq gap). */
+  rejected: number;
+  sent: number;
+  /** Stamped events that will never be sent (queue bound, close deadline, permanent send error): seq gaps. */
+  dropped: number;
+  droppedBySeverity: Partial<Record<Severity, number>>;
+  /** Failed send attempts (a batch retried three times counts three). */
+  sendFailures: number;
+  lastErrorType?: string;
+  queueDepth: number;
+  /** Queued plus in-flight bytes: what the configured bound limits. */
+  queueBytes: number;
+  inFlight: number;
+  nextSeq: number;
+}
+
+export interface FlushResult {
+  /** True when everything queued was delivered before the deadline. */
+  drained: boolean;
+  pending: number;
+}
+
+export interface AuditClient {
+  readonly server: Readonly<ResolvedAuditClientOptions["server"]>;
+  /** Validates, stamps and queues an event. Synchronous; never throws; invalid events go to onError. */
+  emit(event: AuditEventInput): void;
+  /** Delivers what is queued, waiting at most the deadline. Never rejects. */
+  flush(options?: { deadlineMs?: number }): Promise<FlushResult>;
+  /** Emits a final sdk.health, delivers what it can within the deadline and releases the connection. Never rejects. */
+  close(options?: { deadlineMs?: number }): Promise<FlushResult>;
+  metrics(): AuditClientMetrics;
+  /** Emits an sdk.health event now. */
+  reportHealth(): void;
+}
+
+const DEFAULT_SEVERITY: Record<AuditEventType, Severity> = {
+  "server.started": "info",
+  "session.started": "info",
+  "session.ended": "info",
+  "auth.succeeded": "info",
+  "auth.failed": "medium",
+  "authz.denied": "medium",
+  "tools.listed": "low",
+  "tool.called": "info",
+  "resource.read": "info",
+  "prompt.fetched": "info",
+  "oauth.client.registered": "low",
+  "oauth.consent.granted": "low",
+  "oauth.consent.denied": "low",
+  "downstream.called": "info",
+  "rate.limited": "low",
+  "content.flagged": "high",
+  "policy.blocked": "high",
+  "sdk.health": "low",
+};
+
+const SEVERITY_INDEX: ReadonlyMap<string, number> = new Map(SEVERITIES.map((severity, index) => [severity, index]));
+
+/** Placeholder that satisfies the hash format during validation; replaced before the event is queued. */
+const PENDING_HASH = "0".repeat(64);
+
+/** Room for `"hash":"<64 hex>",` which the canonical form used for sizing leaves out. */
+const HASH_FIELD_BYTES = 76;
+
+function errorType(err: unknown): string {
+  if (typeof err === "object" && err !== null) {
+    const code = "code" in err && typeof err.code === "string" ? err.code : undefined;
+    const name = "name" in err && typeof err.name === "string" ? err.name : undefined;
+    return (code ?? name ?? "Error").slice(0, 128);
+  }
+  return "Error";
+}
+
+function isRetryable(err: unknown): boolean {
+  // The Event Hubs client marks its errors; anything unmarked (socket errors, timeouts) is treated as transient.
+  if (typeof err === "object" && err !== null && "retryable" in err && typeof err.retryable === "boolean") return err.retryable;
+  return true;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+function createProducer(options: ResolvedAuditClientOptions): EventHubProducerClient {
+  const clientOptions: EventHubClientOptions = {
+    retryOptions: { maxRetries: 2, retryDelayInMs: Math.min(options.retry.initialDelayMs, 1000), maxRetryDelayInMs: options.retry.maxDelayMs, timeoutInMs: options.retry.attemptTimeoutMs },
+    userAgent: "mcp-audit-sdk",
+  };
+  if (options.connectionString !== undefined) {
+    const hasEntityPath = parseEventHubConnectionString(options.connectionString).eventHubName !== undefined;
+    if (hasEntityPath && options.eventHubName === undefined) return new EventHubProducerClient(options.connectionString, clientOptions);
+    return new EventHubProducerClient(options.connectionString, options.eventHubName ?? "mcp-audit", clientOptions);
+  }
+  if (options.fullyQualifiedNamespace === undefined || options.credential === undefined) {
+    // resolveAuditClientOptions rules this out; kept so the types need no assertion.
+    throw new Error("mcp-audit: fullyQualifiedNamespace and credential are required");
+  }
+  return new EventHubProducerClient(options.fullyQualifiedNamespace, options.eventHubName ?? "mcp-audit", options.credential, clientOptions);
+}
+
+/**
+ * Creates the emitter. Throws only here, for invalid options (the message names the option).
+ * Events are sent with partition key = server.instanceId so one instance's chain stays in order.
+ */
+export function createAuditClient(input: AuditClientOptions): AuditClient {
+  const options = resolveAuditClientOptions(input);
+  let producer: EventHubProducerClient;
+  try {
+    producer = createProducer(options);
+  } catch (err) {
+    throw new Error(`mcp-audit: invalid option 'connectionString' or 'fullyQualifiedNamespace': the Event Hubs client refused it (${errorType(err)})`);
+  }
+  return new Emitter(options, producer);
+}
+
+class Emitter implements AuditClient {
+  readonly server: ResolvedAuditClientOptions["server"];
+  private readonly queue = new SeverityQueue(SEVERITIES.length);
+  private readonly defaultRedaction: RedactionFacts;
+  private readonly stopController = new AbortController();
+  private seq = 0;
+  private prevHash: string | null = null;
+  private inFlight: QueuedEvent[] = [];
+  private inFlightBytes = 0;
+  private pump: Promise<void> | undefined;
+  private batchTimer: NodeJS.Timeout | undefined;
+  private readonly healthTimer: NodeJS.Timeout | undefined;
+  private waiters: (() => void)[] = [];
+  private closing = false;
+  private closed: Promise<FlushResult> | undefined;
+  private readonly counters = { emitted: 0, accepted: 0, rejected: 0, sent: 0, dropped: 0, sendFailures: 0 };
+  private readonly droppedBySeverity: Partial<Record<Severity, number>> = {};
+  private lastErrorType: string | undefined;
+
+  constructor(
+    private readonly options: ResolvedAuditClientOptions,
+    private readonly producer: EventHubProducerClient,
+  ) {
+    this.server = Object.freeze({ ...options.server });
+    this.defaultRedaction = { policyVersion: options.policyVersion, applied: [] };
+    if (options.healthIntervalMs > 0) {
+      this.healthTimer = setInterval(() => this.reportHealth(), options.healthIntervalMs);
+      this.healthTimer.unref();
+    }
+  }
+
+  emit(event: AuditEventInput): void {
+    try {
+      this.counters.emitted++;
+      if (this.closing) {
+        // After close nothing can be delivered; the event was never stamped, so it is a rejection, not a gap.
+        this.counters.rejected++;
+        return;
+      }
+      this.accept(event);
+    } catch (err) {
+      this.counters.rejected++;
+      this.report({ kind: "internal", errorType: errorType(err) });
+    }
+  }
+
+  private accept(input: AuditEventInput): void {
+    const type: unknown = input.type;
+    const knownType = typeof type === "string" && Object.hasOwn(DEFAULT_SEVERITY, type) ? (type as AuditEventType) : undefined;
+    const severity = input.severity ?? (knownType !== undefined ? DEFAULT_SEVERITY[knownType] : "info");
+    const candidate = {
+      ...input,
+      schemaVersion: SCHEMA_VERSION,
+      id: uuidv7(),
+      time: new Date().toISOString(),
+      outcome: input.outcome ?? "success",
+      severity,
+      server: this.server,
+      seq: this.seq,
+      prevHash: this.prevHash,
+      hash: PENDING_HASH,
+      redaction: input.redaction ?? this.defaultRedaction,
+    };
+    const parsed = AuditEventSchema.safeParse(candidate);
+    if (!parsed.success) {
+      this.counters.rejected++;
+      this.report({
+        kind: "invalid_event",
+        ...(knownType !== undefined ? { eventType: knownType } : {}),
+        issues: parsed.error.issues.slice(0, 10).map((issue) => `${formatPath(issue.path).slice(0, 128) || "(event)"}: ${issue.code}`),
+      });
+      return;
+    }
+    // The parsed copy, not the caller's object: later mutation by the caller cannot change what was hashed.
+    const event = parsed.data;
+    const canonical = canonicalJson({ ...event, hash: undefined });
+    const bytes = Buffer.byteLength(canonical, "utf8") + HASH_FIELD_BYTES;
+    if (bytes > this.options.maxEventBytes) {
+      this.counters.rejected++;
+      this.report({ kind: "event_too_large", eventType: event.type });
+      return;
+    }
+    const hash = sha256Hex(canonical);
+    event.hash = hash;
+    this.seq++;
+    this.prevHash = hash;
+    this.counters.accepted++;
+    this.enqueue({ seq: event.seq, severity: SEVERITY_INDEX.get(event.severity) ?? 0, bytes, body: event });
+  }
+
+  private enqueue(item: QueuedEvent): void {
+    const { maxEvents, maxBytes } = this.options.queue;
+    while (this.queue.depth + 1 > maxEvents || this.queue.bytes + this.inFlightBytes + item.bytes > maxBytes) {
+      const lowest = this.queue.lowestSeverity();
+      if (lowest === undefined || lowest >= item.severity) {
+        this.countDrop(item);
+        return;
+      }
+      const victim = this.queue.evictLowest();
+      if (victim !== undefined) this.countDrop(victim);
+    }
+    this.queue.push(item);
+    this.schedule();
+  }
+
+  private countDrop(item: QueuedEvent): void {
+    this.counters.dropped++;
+    const severity = SEVERITIES[item.severity] ?? "info";
+    this.droppedBySeverity[severity] = (this.droppedBySeverity[severity] ?? 0) + 1;
+  }
+
+  private schedule(): void {
+    if (this.pump !== undefined || this.batchTimer !== undefined) return;
+    if (this.queue.depth >= this.options.batch.maxEvents || this.options.batch.maxDelayMs === 0) {
+      this.startPump();
+      return;
+    }
+    this.batchTimer = setTimeout(() => {
+      this.batchTimer = undefined;
+      this.startPump();
+    }, this.options.batch.maxDelayMs);
+    this.batchTimer.unref();
+  }
+
+  private startPump(): void {
+    if (this.batchTimer !== undefined) {
+      clearTimeout(this.batchTimer);
+      this.batchTimer = undefined;
+    }
+    if (this.pump !== undefined) return;
+    this.pump = this.runPump()
+      .catch((err: unknown) => this.report({ kind: "internal", errorType: errorType(err) }))
+      .finally(() => {
+        this.pump = undefined;
+        if (this.queue.depth > 0 && !this.stopController.signal.aborted) this.schedule();
+        else this.notifyIfDrained();
+      });
+  }
+
+  private notifyIfDrained(): void {
+    if (this.queue.depth > 0 || this.inFlight.length > 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Sends batches in seq order until the queue is empty; a failed batch is retried, whole, before anything after it. */
+  private async runPump(): Promise<void> {
+    const signal = this.stopController.signal;
+    let delay = this.options.retry.initialDelayMs;
+    while (!signal.aborted && (this.inFlight.length > 0 || this.queue.depth > 0)) {
+      try {
+        const attempt = AbortSignal.any([signal, AbortSignal.timeout(this.options.retry.attemptTimeoutMs)]);
+        const batch = await this.producer.createBatch({ partitionKey: this.server.instanceId, abortSignal: attempt });
+        let added = 0;
+        for (const item of this.inFlight) {
+          if (!batch.tryAdd({ body: item.body })) break;
+          added++;
+        }
+        if (added === 0 && this.inFlight.length > 0) {
+          // An event that does not fit an empty batch never will: drop it, counted, and go on.
+          const [tooBig] = this.inFlight.splice(0, 1);
+          if (tooBig !== undefined) this.releaseInFlight(tooBig, true);
+          this.report({ kind: "event_too_large" });
+          continue;
+        }
+        if (added === this.inFlight.length) {
+          while (added < this.options.batch.maxEvents) {
+            const next = this.queue.peekNext();
+            if (next === undefined || !batch.tryAdd({ body: next.body })) break;
+            this.queue.shiftNext();
+            this.inFlight.push(next);
+            this.inFlightBytes += next.bytes;
+            added++;
+          }
+        }
+        if (added === 0) {
+          // The queue head does not fit an empty batch: move it in flight so the branch above drops it.
+          const head = this.queue.shiftNext();
+          if (head !== undefined) {
+            this.inFlight.push(head);
+            this.inFlightBytes += head.bytes;
+          }
+          continue;
+        }
+        await this.producer.sendBatch(batch, { abortSignal: attempt });
+        const delivered = this.inFlight.splice(0, added);
+        for (const item of delivered) this.releaseInFlight(item, false);
+        this.counters.sent += delivered.length;
+        delay = this.options.retry.initialDelayMs;
+        this.notifyIfDrained();
+      } catch (err) {
+        if (signal.aborted) break;
+        this.counters.sendFailures++;
+        this.lastErrorType = errorType(err);
+        const retryable = isRetryable(err);
+        this.report({ kind: "send_failed", errorType: this.lastErrorType, retryable });
+        if (!retryable) {
+          // A permanent refusal (e.g. unknown hub, message too large) will not heal by retrying this batch.
+          for (const item of this.inFlight.splice(0)) this.releaseInFlight(item, true);
+        }
+        // Full jitter between half and all of the delay, so many instances do not retry in step.
+        await sleep(delay / 2 + Math.random() * (delay / 2), signal);
+        delay = Math.min(delay * 2, this.options.retry.maxDelayMs);
+      }
+    }
+  }
+
+  private releaseInFlight(item: QueuedEvent, dropped: boolean): void {
+    this.inFlightBytes -= item.bytes;
+    if (dropped) this.countDrop(item);
+  }
+
+  private report(error: AuditClientError): void {
+    const hook = this.options.onError;
+    if (hook === undefined) return;
+    try {
+      hook(error);
+    } catch {
+      // The host's own hook must not be able to break the emitter either.
+    }
+  }
+
+  metrics(): AuditClientMetrics {
+    return {
+      ...this.counters,
+      droppedBySeverity: { ...this.droppedBySeverity },
+      ...(this.lastErrorType !== undefined ? { lastErrorType: this.lastErrorType } : {}),
+      queueDepth: this.queue.depth + this.inFlight.length,
+      queueBytes: this.queue.bytes + this.inFlightBytes,
+      inFlight: this.inFlight.length,
+      nextSeq: this.seq,
+    };
+  }
+
+  reportHealth(): void {
+    try {
+      const metrics = this.metrics();
+      const troubled = metrics.dropped > 0 || metrics.sendFailures > 0;
+      this.emit({
+        type: "sdk.health",
+        severity: troubled ? "medium" : "low",
+        outcome: troubled ? "failure" : "success",
+        data: {
+          queueDepth: metrics.queueDepth,
+          queueBytes: metrics.queueBytes,
+          sent: metrics.sent,
+          dropped: metrics.dropped,
+          droppedBySeverity: metrics.droppedBySeverity,
+          sendFailures: metrics.sendFailures,
+          ...(metrics.lastErrorType !== undefined ? { lastErrorType: metrics.lastErrorType } : {}),
+        },
+      });
+    } catch (err) {
+      this.report({ kind: "internal", errorType: errorType(err) });
+    }
+  }
+
+  async flush(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
+    try {
+      const deadlineMs = options.deadlineMs ?? this.options.closeDeadlineMs;
+      if (this.queue.depth > 0 || this.inFlight.length > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        const drained = new Promise<void>((resolve) => this.waiters.push(resolve));
+        const timedOut = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, deadlineMs);
+        });
+        this.startPump();
+        await Promise.race([drained, timedOut]);
+        clearTimeout(timer);
+      }
+    } catch (err) {
+      this.report({ kind: "internal", errorType: errorType(err) });
+    }
+    const pending = this.queue.depth + this.inFlight.length;
+    return { drained: pending === 0, pending };
+  }
+
+  close(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
+    this.closed ??= this.shutdown(options.deadlineMs ?? this.options.closeDeadlineMs).catch(() => ({ drained: false, pending: 0 }));
+    return this.closed;
+  }
+
+  private async shutdown(deadlineMs: number): Promise<FlushResult> {
+    const started = Date.now();
+    if (this.healthTimer !== undefined) clearInterval(this.healthTimer);
+    this.reportHealth();
+    this.closing = true;
+    const result = await this.flush({ deadlineMs });
+    this.stopController.abort();
+    // Whatever could not be delivered in time is a counted loss, not a silent one.
+    for (const item of this.inFlight.splice(0)) this.releaseInFlight(item, true);
+    for (const item of this.queue.drainAll()) this.countDrop(item);
+    if (this.batchTimer !== undefined) clearTimeout(this.batchTimer);
+    const remaining = Math.max(0, deadlineMs - (Date.now() - started));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.producer.close().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(remaining, 50));
+      }),
+    ]);
+    clearTimeout(timer);
+    return result;
+  }
+}

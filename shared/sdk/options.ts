@@ -1,0 +1,107 @@
+// Emitter options: one zod schema with the defaults, parsed once in createAuditClient so a bad
+// setting fails at start-up with its name, never later on the hot path.
+import { hostname } from "node:os";
+import type { TokenCredential } from "@azure/core-auth";
+import { z } from "zod";
+import { ServerSchema } from "../../schemas/envelope.js";
+import { formatPath } from "../../schemas/parse.js";
+import { uuidv7 } from "./uuid.js";
+
+/** Reported to `onError`. Never carries event values, only where and what kind. */
+export interface AuditClientError {
+  kind: "invalid_event" | "event_too_large" | "send_failed" | "internal";
+  /** Event type, when known and well-formed. */
+  eventType?: string;
+  /** Schema issues as `path: code`, for invalid events. */
+  issues?: string[];
+  /** Error class or AMQP condition of a failed send. */
+  errorType?: string;
+  retryable?: boolean;
+}
+
+const isCredential = (value: unknown): value is TokenCredential =>
+  typeof value === "object" && value !== null && "getToken" in value && typeof value.getToken === "function";
+
+const isFunction = (value: unknown): value is (error: AuditClientError) => void => typeof value === "function";
+
+const positiveInt = (max: number) => z.number().int().positive().max(max);
+
+export const AuditClientOptionsSchema = z
+  .strictObject({
+    /** The server every event names; `instanceId` scopes `seq` and the hash chain (default: host, pid and a random suffix). */
+    server: ServerSchema.extend({ instanceId: ServerSchema.shape.instanceId.optional() }),
+    /** Event Hubs connection string (namespace-level or with EntityPath). Use either this or namespace + credential. */
+    connectionString: z.string().min(1).optional(),
+    /** e.g. `my-namespace.servicebus.windows.net`, with `credential` (managed identity in production). */
+    fullyQualifiedNamespace: z.string().min(1).max(256).optional(),
+    credential: z.custom<TokenCredential>(isCredential, { message: "must be a TokenCredential (an object with getToken)" }).optional(),
+    /** Default: EntityPath of the connection string, else `mcp-audit`. */
+    eventHubName: z.string().min(1).max(256).optional(),
+    queue: z
+      .strictObject({
+        /** Events held while Event Hubs is slow or down; beyond it the lowest severity is dropped first. */
+        maxEvents: positiveInt(1_000_000).default(10_000),
+        /** Bytes held (queued plus in flight); the memory the SDK may take from its host. */
+        maxBytes: z.number().int().min(65_536).max(1_073_741_824).default(8 * 1024 * 1024),
+      })
+      .prefault({}),
+    batch: z
+      .strictObject({
+        maxEvents: positiveInt(5_000).default(500),
+        /** How long an event may wait for companions before a batch is sent. */
+        maxDelayMs: z.number().int().min(0).max(60_000).default(100),
+      })
+      .prefault({}),
+    retry: z
+      .strictObject({
+        initialDelayMs: positiveInt(60_000).default(250),
+        maxDelayMs: positiveInt(600_000).default(30_000),
+        /** Per attempt, including the Event Hubs client's own retries. */
+        attemptTimeoutMs: positiveInt(600_000).default(30_000),
+      })
+      .prefault({}),
+    /** Largest accepted event (canonical JSON bytes). */
+    maxEventBytes: z.number().int().min(4096).max(1_000_000).default(256 * 1024),
+    /** Period of `sdk.health` events; 0 turns the periodic ones off (one is still sent on close). */
+    healthIntervalMs: z.number().int().min(0).max(86_400_000).default(60_000),
+    /** Policy version stamped on events emitted without redaction facts. */
+    policyVersion: z.string().min(1).max(64).default("unredacted"),
+    /** Default deadline of flush() and close(). */
+    closeDeadlineMs: positiveInt(600_000).default(5_000),
+    onError: z.custom<(error: AuditClientError) => void>(isFunction, { message: "must be a function" }).optional(),
+  })
+  .superRefine((options, ctx) => {
+    const byConnectionString = options.connectionString !== undefined;
+    const byIdentity = options.fullyQualifiedNamespace !== undefined || options.credential !== undefined;
+    if (byConnectionString === byIdentity) {
+      ctx.addIssue({ code: "custom", path: ["connectionString"], message: "give either connectionString, or fullyQualifiedNamespace with credential" });
+    } else if (byIdentity && (options.fullyQualifiedNamespace === undefined || options.credential === undefined)) {
+      ctx.addIssue({ code: "custom", path: [options.credential === undefined ? "credential" : "fullyQualifiedNamespace"], message: "fullyQualifiedNamespace and credential go together" });
+    }
+    if (options.retry.maxDelayMs < options.retry.initialDelayMs) {
+      ctx.addIssue({ code: "custom", path: ["retry", "maxDelayMs"], message: "must be at least retry.initialDelayMs" });
+    }
+  });
+
+export type AuditClientOptions = z.input<typeof AuditClientOptionsSchema>;
+export type ResolvedAuditClientOptions = z.output<typeof AuditClientOptionsSchema> & { server: { instanceId: string } };
+
+export class AuditClientOptionsError extends Error {
+  override name = "AuditClientOptionsError";
+}
+
+function defaultInstanceId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 64) || "host";
+  return `${host}:${process.pid}:${uuidv7().slice(-12)}`;
+}
+
+/** Parses options once; the error names the first bad option and never echoes its value. */
+export function resolveAuditClientOptions(input: unknown): ResolvedAuditClientOptions {
+  const result = AuditClientOptionsSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `option '${formatPath(issue.path) || "(options)"}': ${issue.message}`);
+    throw new AuditClientOptionsError(`mcp-audit: invalid audit client options: ${lines.join("; ")}`);
+  }
+  const options = result.data;
+  return { ...options, server: { ...options.server, instanceId: options.server.instanceId ?? defaultInstanceId() } };
+}
