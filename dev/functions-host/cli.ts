@@ -48,7 +48,6 @@ try {
     settings,
     httpPort: port,
   });
-  process.stdout.write(`functions-host listening ${host.httpUrl}\n`);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -63,6 +62,8 @@ try {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  // Announce readiness only once the signal handlers exist: a supervisor may signal at once.
+  process.stdout.write(`functions-host listening ${host.httpUrl}\n`);
 } catch (err) {
   process.stderr.write(`functions-host: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);

@@ -208,10 +208,15 @@ async function eventHubListener(
   const container = storage.blob("AzureWebJobsStorage").getContainerClient(CHECKPOINT_CONTAINER);
   await container.createIfNotExists();
   const checkpointStore = new BlobCheckpointStore(container);
-  const createClient = (clientOptions: { identifier: string }): EventHubConsumerClient =>
-    connectionString
+  const createClient = (options: { identifier: string }): EventHubConsumerClient => {
+    // Greedy claims every free partition on the first load-balancing pass; the default
+    // "balanced" strategy claims one per 10 s pass, so a lone local host would take 30 s+
+    // to read all partitions.
+    const clientOptions = { identifier: options.identifier, loadBalancingOptions: { strategy: "greedy" as const } };
+    return connectionString
       ? new EventHubConsumerClient(consumerGroup, connectionString, eventHubName, checkpointStore, clientOptions)
       : new EventHubConsumerClient(consumerGroup, namespace ?? "", eventHubName, new DefaultAzureCredential(), checkpointStore, clientOptions);
+  };
   return new EventHubListener(
     {
       fn,
