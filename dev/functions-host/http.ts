@@ -252,6 +252,8 @@ export class HttpTriggers {
     const headers: Record<string, string | string[]> = { ...(out.headers ?? {}) };
     const cookies = (out.cookies ?? []).map(cookieHeader);
     if (cookies.length > 0) headers["set-cookie"] = cookies;
+    // While stopping, end keep-alive so the server can close once this response is out.
+    if (!this.accepting) headers.connection = "close";
     res.writeHead(Number(out.statusCode ?? "200"), headers).end(bodyBytes(out.body));
   }
 }

@@ -109,9 +109,15 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
   const appDir = path.dirname(path.resolve(options.appEntry));
 
   const teardown = async (): Promise<void> => {
-    await http?.close();
-    await Promise.allSettled(listeners.map((l) => l.stop()));
-    const left = (await invoker?.drain(options.shutdownTimeoutMs ?? 10_000)) ?? 0;
+    const deadline = Date.now() + (options.shutdownTimeoutMs ?? 10_000);
+    const remaining = (): number => Math.max(0, deadline - Date.now());
+    // Stopping a listener can wait on the invocation it is running (the Event Hubs client
+    // closes a partition only after its handler returns), so it shares the deadline.
+    const stopped = Promise.allSettled([http?.close(), ...listeners.map((l) => l.stop())]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([stopped, new Promise((resolve) => (timer = setTimeout(resolve, remaining())))]);
+    clearTimeout(timer);
+    const left = (await invoker?.drain(remaining())) ?? 0;
     if (left > 0) log(`functions-host: ${left} invocation(s) still running at the shutdown deadline`);
     http?.destroy();
     await Promise.allSettled(listeners.map((l) => l.close?.()));

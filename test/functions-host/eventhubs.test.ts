@@ -6,6 +6,7 @@ import { EventHubProducerClient } from "@azure/event-hubs";
 import { BlobCheckpointStore } from "@azure/eventhubs-checkpointstore-blob";
 import { ContainerClient } from "@azure/storage-blob";
 import { startAzurite, type AzuriteInstance } from "../../dev/azurite.js";
+import { startFunctionsHost } from "../../dev/functions-host/index.js";
 import { startEventHubsEmulator, type EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import { readRecords, type Recorded } from "./fixtures/record.js";
 import { fixture, tempDir, waitFor, writeJson } from "./helpers.js";
@@ -28,18 +29,15 @@ const records = (fn: string): Recorded[] => readRecords(recordFile).filter((r) =
 const batchesWith = (marker: string, pid?: number): Recorded[] =>
   records("ingest").filter((r) => (pid === undefined || r.pid === pid) && Array.isArray(r.input) && r.input.some((e) => isMarked(e, marker)));
 
+const hostSettings = (): Record<string, string> => ({
+  AzureWebJobsStorage: azurite.connectionString,
+  EVENTHUB_CONNECTION: emulator.connectionString,
+  EVENTHUB_NAME: HUB,
+  FIXTURE_RECORD_FILE: recordFile,
+});
+
 async function startHost(extra: Record<string, string> = {}): Promise<HostProcess> {
-  const host = await startHostProcess({
-    app: fixture("eventhub-app.ts"),
-    hostJson,
-    settings: {
-      AzureWebJobsStorage: azurite.connectionString,
-      EVENTHUB_CONNECTION: emulator.connectionString,
-      EVENTHUB_NAME: HUB,
-      FIXTURE_RECORD_FILE: recordFile,
-      ...extra,
-    },
-  });
+  const host = await startHostProcess({ app: fixture("eventhub-app.ts"), hostJson, settings: { ...hostSettings(), ...extra } });
   hosts.push(host);
   return host;
 }
@@ -156,5 +154,27 @@ describe("Event Hubs triggers", () => {
     expect(batchesWith("after-restart", third.child.pid)).toHaveLength(0);
     const code = await third.terminate();
     expect(code, third.output.slice(-20).join("\n")).toBe(0);
+  });
+
+  it("on a graceful stop mid-invocation waits only up to the deadline and does not checkpoint", async () => {
+    const silent = (): void => undefined;
+    const host = await startFunctionsHost({ appEntry: fixture("eventhub-app.ts"), hostJsonPath: hostJson, settings: hostSettings(), shutdownTimeoutMs: 1_000, log: silent });
+    await send("1", [{ marker: "graceful", slowMs: 5_000 }]);
+    const started = await waitFor("graceful batch started", () => batchesWith("graceful", process.pid)[0]);
+    const t0 = Date.now();
+    await host.stop();
+    expect(Date.now() - t0).toBeLessThan(4_000);
+    const meta = started.triggerMetadata as { partitionContext: { fullyQualifiedNamespace: string }; sequenceNumberArray: number[] };
+    const store = new BlobCheckpointStore(new ContainerClient(azurite.connectionString, "azure-webjobs-eventhub"));
+    const checkpoints = await store.listCheckpoints(meta.partitionContext.fullyQualifiedNamespace, HUB, "detect");
+    const p1 = checkpoints.find((c) => c.partitionId === "1");
+    expect(p1?.sequenceNumber ?? -1).toBeLessThan(meta.sequenceNumberArray[0] ?? 0);
+
+    const again = await startFunctionsHost({ appEntry: fixture("eventhub-app.ts"), hostJsonPath: hostJson, settings: { ...hostSettings(), FIXTURE_FAST: "1" }, log: silent });
+    try {
+      await waitFor("graceful batch redelivered", () => (batchesWith("graceful", process.pid).length >= 2 ? true : undefined), 20_000);
+    } finally {
+      await again.stop();
+    }
   });
 });
