@@ -17,7 +17,7 @@ const dcrSchema = z.looseObject({
   properties: z.looseObject({
     immutableId: z.string().regex(/^[A-Za-z0-9-]+$/, "must be letters, digits and '-'").optional(),
     streamDeclarations: z.record(
-      z.string().regex(/^Custom-[A-Za-z][A-Za-z0-9_]*$/, "stream names are 'Custom-' followed by a name"),
+      z.string(),
       z.looseObject({
         columns: z
           .array(z.looseObject({ name: z.string().regex(identifier, "column names start with a letter"), type: columnTypeSchema }))
@@ -67,6 +67,10 @@ export function loadDcr(source: DcrDefinition | string): CompiledDcr {
 
   const columnsByStream = new Map<string, Map<string, ColumnType>>();
   for (const [streamName, declaration] of Object.entries(properties.streamDeclarations)) {
+    // Checked here rather than in the schema: zod reports a bad record key without saying why.
+    if (!/^Custom-[A-Za-z][A-Za-z0-9_]*$/.test(streamName)) {
+      throw new Error(`${where}: properties.streamDeclarations: '${streamName}' must be 'Custom-' followed by a name`);
+    }
     const columns = new Map<string, ColumnType>();
     const seen = new Set<string>();
     for (const column of declaration.columns) {
