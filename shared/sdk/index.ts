@@ -2,3 +2,15 @@
 export { createAuditClient, type AuditClient, type AuditClientMetrics, type AuditEventInput, type FlushResult } from "./client.js";
 export { AuditClientOptionsError, type AuditClientError, type AuditClientOptions } from "./options.js";
 export { canonicalJson, eventHash, sha256Hex, verifyChain, type ChainBreak, type ChainLink } from "../chain.js";
+export {
+  instrument,
+  toolDefinitionHash,
+  InstrumentOptionsError,
+  type AuditRedactor,
+  type AuthFailureReason,
+  type InstrumentOptions,
+  type McpAudit,
+  type RequestContext,
+} from "./instrument.js";
+export { estimateSessionId, type SessionIdPattern } from "./session-id.js";
+export { SDK_VERSION } from "./version.js";

@@ -1,0 +1,589 @@
+// Instrumentation of @modelcontextprotocol/sdk servers.
+//
+// Hook: the server's Transport, not its handlers. `instrument` wraps `Server.connect` (McpServer
+// delegates to it) and, for each transport, observes `onmessage` (requests in, with authInfo and
+// requestInfo) and `send` (responses out), pairing them by JSON-RPC id. The Transport interface is
+// public and stable across SDK versions, it sees every method including ones registered after
+// instrument() and the SDK's own (initialize, tools/list built by McpServer), and it only observes:
+// messages are passed on untouched, so protocol behaviour cannot change. Handler maps are private
+// fields that McpServer fills lazily, which is why they were not chosen.
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JSONRPCMessage, MessageExtraInfo } from "@modelcontextprotocol/sdk/types.js";
+import { canonicalJson, sha256Hex } from "../chain.js";
+import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
+import type { z } from "zod";
+import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
+import type { AuditClient, AuditEventInput } from "./client.js";
+import { estimateSessionId } from "./session-id.js";
+import { SDK_VERSION } from "./version.js";
+
+/** What the instrumentation needs from a redactor (shared/redaction's `Redactor` satisfies it). */
+export interface AuditRedactor {
+  readonly policyVersion: string;
+  pseudonym(purpose: "user" | "session" | "token" | "value" | "client", value: string): string;
+  summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown): { summary: ValueSummary; redactions: RedactionEntry[] };
+  scanText(text: string, path: string, maxLength?: number): { text: string; redactions: RedactionEntry[] };
+}
+
+type RedactionEntry = z.infer<typeof RedactionEntrySchema>;
+
+type TransportKind = "streamable-http" | "stdio" | "sse" | "other";
+
+export interface InstrumentOptions {
+  /** Required: pseudonyms, argument summaries and text scanning. Nothing is recorded unredacted. */
+  redactor: AuditRedactor;
+  /** Whether the server demands bearer tokens; a request reaching it without one is recorded as auth.failed (missing). */
+  authRequired?: boolean;
+  /** Transports this server offers, for server.started (default: the kind of the first transport connected). */
+  transports?: TransportKind[];
+  /** Version of @modelcontextprotocol/sdk in use, for the inventory. */
+  mcpSdkVersion?: string;
+}
+
+/** The part of a request handler's `extra` the helpers read (pass the handler's `extra` as is). */
+export interface RequestContext {
+  sessionId?: string | undefined;
+  authInfo?: AuthInfo | undefined;
+  requestId?: string | number | undefined;
+}
+
+export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
+
+/** Helpers for what the transport cannot see. Every method is synchronous and never throws. */
+export interface McpAudit {
+  /** A credential was refused (call it from your auth middleware's failure path). The token, if given, is only fingerprinted. */
+  authFailed(input: { reason: AuthFailureReason; detail?: string; token?: string; sessionId?: string }): void;
+  /** The caller lacked scopes for an operation. */
+  authzDenied(context: RequestContext | undefined, input: { requiredScopes: string[]; operation: string; heldScopes?: string[] }): void;
+  /** The server called a downstream API with `credential`; its fingerprint makes token passthrough detectable. */
+  downstreamCalled(
+    context: RequestContext | undefined,
+    input: { url: string | URL; credential?: string; credentialAudience?: string; statusCode?: number; durationMs: number },
+  ): void;
+}
+
+/** The low-level `Server`, or an `McpServer` (which holds one as `.server`). */
+interface ConnectableServer {
+  connect(transport: Transport): Promise<void>;
+  readonly transport?: Transport | undefined;
+}
+type InstrumentableServer = ConnectableServer | { server: ConnectableServer };
+
+export class InstrumentOptionsError extends Error {
+  override name = "InstrumentOptionsError";
+}
+
+const startedClients = new WeakSet<AuditClient>();
+const instrumentedTransports = new WeakSet<Transport>();
+const MAX_PENDING = 1024;
+const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/;
+const TOOL_NAME_CHARS = /[^\p{L}\p{N}_.\-/:@ ]/gu;
+const AUTHZ_ERROR = /insufficient[_ ]scope|forbidden|not authori[sz]ed/i;
+
+function lowLevelServer(server: InstrumentableServer): ConnectableServer {
+  return "server" in server && typeof server.server === "object" && server.server !== null ? server.server : (server as ConnectableServer);
+}
+
+function transportKind(transport: Transport): TransportKind {
+  const name = transport.constructor.name;
+  if (/StreamableHTTP/i.test(name)) return "streamable-http";
+  if (/Stdio/i.test(name)) return "stdio";
+  if (/SSE/i.test(name)) return "sse";
+  return "other";
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function safeName(name: unknown): string {
+  const text = typeof name === "string" ? name.replace(TOOL_NAME_CHARS, "_").slice(0, 128) : "";
+  return text.length > 0 ? text : "_";
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+function byteLength(value: unknown): number {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? 0 : Buffer.byteLength(text, "utf8");
+  } catch {
+    return 0;
+  }
+}
+
+/** The canonical definition hash of one tool: what a client is shown, so any change to it changes the hash. */
+export function toolDefinitionHash(tool: { name?: unknown; description?: unknown; inputSchema?: unknown; annotations?: unknown }): string {
+  return sha256Hex(canonicalJson({ name: tool.name, description: tool.description, inputSchema: tool.inputSchema, annotations: tool.annotations }));
+}
+
+interface Pending {
+  id: string | number;
+  method: string;
+  started: number;
+  params: Record<string, unknown>;
+  authInfo: AuthInfo | undefined;
+}
+
+/** Per-transport (per-session) state. */
+class SessionTracker {
+  private readonly pending = new Map<string | number, Pending>();
+  private sessionPseudonym: string | undefined;
+  private protocolVersion: string | undefined;
+  private clientInfo: { name: string; version?: string } | undefined;
+  private readonly fingerprints = new Set<string>();
+  private startedAt = 0;
+  private requestCount = 0;
+  private sessionStarted = false;
+  private ended = false;
+  private missingAuthReported = false;
+  clientRequestedClose = false;
+
+  constructor(
+    private readonly instrumentation: Instrumentation,
+    private readonly transport: Transport,
+    readonly kind: TransportKind,
+  ) {}
+
+  onRequest(message: JSONRPCMessage, extra: MessageExtraInfo | undefined): void {
+    if (!("method" in message) || !("id" in message)) return;
+    const params = isRecord(message.params) ? message.params : {};
+    const authInfo = extra?.authInfo;
+    this.requestCount++;
+    if (message.method === "initialize") {
+      const info = params.clientInfo;
+      if (isRecord(info) && typeof info.name === "string") {
+        this.clientInfo = { name: info.name.slice(0, 128), ...(typeof info.version === "string" ? { version: info.version.slice(0, 64) } : {}) };
+      }
+    }
+    this.observeAuth(authInfo);
+    if (this.pending.size >= MAX_PENDING) {
+      // Requests never answered (cancelled, lost) must not accumulate.
+      const oldest = this.pending.keys().next();
+      if (oldest.done !== true) this.pending.delete(oldest.value);
+    }
+    this.pending.set(message.id, { id: message.id, method: message.method, started: performance.now(), params, authInfo });
+  }
+
+  onResponse(message: JSONRPCMessage): void {
+    if (!("id" in message) || message.id === undefined || "method" in message) return;
+    const request = this.pending.get(message.id);
+    if (request === undefined) return;
+    this.pending.delete(message.id);
+    const durationMs = round(performance.now() - request.started);
+    const result = "result" in message && isRecord(message.result) ? message.result : undefined;
+    const rpcError = "error" in message && isRecord(message.error) ? message.error : undefined;
+    const i = this.instrumentation;
+    switch (request.method) {
+      case "initialize":
+        if (result !== undefined) this.startSession(result);
+        return;
+      case "tools/list":
+        if (result !== undefined && Array.isArray(result.tools)) this.toolsListed(request, result.tools);
+        return;
+      case "tools/call": {
+        const name = safeName(request.params.name);
+        const { summary, redactions } = i.redactor.summarizeArguments("tool", name, request.params.arguments ?? {});
+        const outcome = this.invocationOutcome(request, result, rpcError, redactions);
+        i.emit(this.envelope(request, message.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }), {
+          type: "tool.called",
+          data: { toolName: name, arguments: summary, durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
+        }, redactions);
+        return;
+      }
+      case "prompts/get": {
+        const name = safeName(request.params.name);
+        const { summary, redactions } = i.redactor.summarizeArguments("prompt", name, request.params.arguments ?? {});
+        const outcome = this.invocationOutcome(request, result, rpcError, redactions);
+        i.emit(this.envelope(request, message.id, outcome.failed, outcome.mcp), {
+          type: "prompt.fetched",
+          data: { promptName: name, arguments: summary, durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
+        }, redactions);
+        return;
+      }
+      case "resources/read": {
+        const scanned = i.redactor.scanText(typeof request.params.uri === "string" ? request.params.uri : "", "data.uri", 2048);
+        const redactions = [...scanned.redactions];
+        const outcome = this.invocationOutcome(request, result, rpcError, redactions);
+        const contents = result !== undefined && Array.isArray(result.contents) ? result.contents : [];
+        const first: unknown = contents[0];
+        const mimeType = isRecord(first) && typeof first.mimeType === "string" ? first.mimeType.slice(0, 128) : undefined;
+        i.emit(this.envelope(request, message.id, outcome.failed, outcome.mcp), {
+          type: "resource.read",
+          data: { uri: scanned.text.slice(0, 2048), ...(mimeType !== undefined ? { mimeType } : {}), durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
+        }, redactions);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  onClose(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.pending.clear();
+    if (!this.sessionStarted) return;
+    const reason = this.clientRequestedClose ? "client_closed" : "transport_closed";
+    this.instrumentation.emit(this.baseEnvelope(undefined), {
+      type: "session.ended",
+      data: { reason, durationMs: round(performance.now() - this.startedAt), requestCount: this.requestCount },
+    }, []);
+  }
+
+  private startSession(result: Record<string, unknown>): void {
+    this.protocolVersion = typeof result.protocolVersion === "string" ? result.protocolVersion.slice(0, 32) : undefined;
+    this.sessionStarted = true;
+    this.startedAt = performance.now();
+    const sessionId = this.transport.sessionId;
+    const estimate = estimateSessionId(sessionId);
+    this.instrumentation.emit(this.baseEnvelope(undefined), {
+      type: "session.started",
+      data: {
+        ...(this.clientInfo !== undefined ? { clientInfo: this.clientInfo } : {}),
+        sessionIdEntropyBits: estimate.bits,
+        sessionIdPattern: estimate.pattern,
+      },
+    }, []);
+  }
+
+  private toolsListed(request: Pending, tools: unknown[]): void {
+    const listed = tools.slice(0, 1024).filter(isRecord).map((tool) => ({ name: safeName(tool.name), definitionHash: toolDefinitionHash(tool) }));
+    this.instrumentation.emit(this.envelope(request, undefined, false, {}), { type: "tools.listed", data: { tools: listed } }, []);
+  }
+
+  /** Success, a tool-level error (result.isError) or a JSON-RPC error; error text is scanned before it travels. */
+  private invocationOutcome(
+    request: Pending,
+    result: Record<string, unknown> | undefined,
+    rpcError: Record<string, unknown> | undefined,
+    redactions: RedactionEntry[],
+  ): { failed: boolean; mcp: Record<string, string>; data: { isError: boolean; error?: { type: string; code?: number; message: string } } } {
+    const i = this.instrumentation;
+    if (rpcError !== undefined) {
+      const scanned = i.redactor.scanText(typeof rpcError.message === "string" ? rpcError.message : "", "data.error.message", 1024);
+      redactions.push(...scanned.redactions);
+      const code = typeof rpcError.code === "number" && Number.isInteger(rpcError.code) ? rpcError.code : undefined;
+      this.noteAuthzError(request, scanned.text);
+      return {
+        failed: true,
+        mcp: { "error.type": code !== undefined ? `jsonrpc_${code}` : "jsonrpc_error" },
+        data: { isError: true, error: { type: "jsonrpc_error", ...(code !== undefined ? { code } : {}), message: scanned.text.slice(0, 1024) } },
+      };
+    }
+    if (result?.isError === true) {
+      const content = Array.isArray(result.content) ? result.content : [];
+      const text = content
+        .map((part: unknown) => (isRecord(part) && typeof part.text === "string" ? part.text : ""))
+        .join(" ")
+        .slice(0, 8192);
+      const scanned = i.redactor.scanText(text, "data.error.message", 1024);
+      redactions.push(...scanned.redactions);
+      this.noteAuthzError(request, scanned.text);
+      return { failed: true, mcp: { "error.type": "tool_error" }, data: { isError: true, error: { type: "tool_error", message: scanned.text.slice(0, 1024) } } };
+    }
+    return { failed: false, mcp: {}, data: { isError: false } };
+  }
+
+  /** A handler that refused for lack of authorization without calling authzDenied itself still shows up. */
+  private noteAuthzError(request: Pending, message: string): void {
+    if (!AUTHZ_ERROR.test(message) || this.instrumentation.deniedExplicitly(this.transport.sessionId, request.id)) return;
+    const operation = request.method === "tools/call" ? `tools/call:${safeName(request.params.name)}` : request.method;
+    this.instrumentation.authzDenied({ sessionId: this.transport.sessionId, authInfo: request.authInfo }, { requiredScopes: [], operation });
+  }
+
+  private observeAuth(authInfo: AuthInfo | undefined): void {
+    const i = this.instrumentation;
+    if (authInfo === undefined || typeof authInfo.token !== "string") {
+      if (i.options.authRequired === true && !this.missingAuthReported) {
+        this.missingAuthReported = true;
+        i.emit({ ...this.baseEnvelope(undefined), severity: "high", outcome: "failure" }, { type: "auth.failed", data: { reason: "missing", detail: "request reached an auth-required MCP server without a bearer token" } }, []);
+      }
+      return;
+    }
+    const auth = i.authFacts(authInfo);
+    if (this.fingerprints.has(auth.tokenFingerprint)) return;
+    if (this.fingerprints.size < 64) this.fingerprints.add(auth.tokenFingerprint);
+    i.emit({ ...this.baseEnvelope(authInfo), auth }, { type: "auth.succeeded", data: { method: "bearer" } }, []);
+  }
+
+  baseEnvelope(authInfo: AuthInfo | undefined): EnvelopeParts {
+    return {
+      mcp: this.mcpFacts(),
+      ...(authInfo !== undefined ? { actor: this.instrumentation.actorFacts(authInfo) } : {}),
+    };
+  }
+
+  private mcpFacts(): Record<string, string | number> {
+    const sessionId = this.transport.sessionId;
+    if (sessionId !== undefined && this.sessionPseudonym === undefined) this.sessionPseudonym = this.instrumentation.redactor.pseudonym("session", sessionId);
+    return {
+      "network.transport": this.kind,
+      ...(this.sessionPseudonym !== undefined ? { "mcp.session.id": this.sessionPseudonym } : {}),
+      ...(this.protocolVersion !== undefined ? { "mcp.protocol.version": this.protocolVersion } : {}),
+    };
+  }
+
+  private envelope(request: Pending, id: string | number | undefined, failed: boolean, mcp: Record<string, string | number>): EnvelopeParts {
+    const base = this.baseEnvelope(request.authInfo);
+    return {
+      ...base,
+      outcome: failed ? "failure" : "success",
+      mcp: { ...base.mcp, "mcp.method.name": request.method, ...(typeof id === "number" && Number.isInteger(id) ? { "jsonrpc.request.id": id } : {}), ...mcp },
+      ...(request.authInfo !== undefined && typeof request.authInfo.token === "string" ? { auth: this.instrumentation.authFacts(request.authInfo) } : {}),
+    };
+  }
+}
+
+interface EnvelopeParts {
+  mcp: Record<string, string | number>;
+  actor?: Record<string, string>;
+  auth?: { tokenFingerprint: string } & Record<string, unknown>;
+  outcome?: "success" | "failure";
+  severity?: "info" | "low" | "medium" | "high" | "critical";
+}
+
+class Instrumentation implements McpAudit {
+  private readonly fingerprintCache = new Map<string, string>();
+  /** Requests whose handler called authzDenied, so the same refusal is not recorded twice from its error text. */
+  private readonly explicitDenials = new Set<string>();
+
+  deniedExplicitly(sessionId: string | undefined, requestId: string | number): boolean {
+    return this.explicitDenials.delete(`${sessionId ?? ""}\u0000${String(requestId)}`);
+  }
+
+  constructor(
+    readonly audit: AuditClient,
+    readonly options: InstrumentOptions,
+  ) {}
+
+  get redactor(): AuditRedactor {
+    return this.options.redactor;
+  }
+
+  hookTransport(transport: Transport): void {
+    if (instrumentedTransports.has(transport)) return;
+    instrumentedTransports.add(transport);
+    const kind = transportKind(transport);
+    this.serverStarted(kind);
+    const tracker = new SessionTracker(this, transport, kind);
+
+    const onmessage = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      try {
+        tracker.onRequest(message, extra);
+      } catch {
+        // Observation failed; the request itself must still be served.
+      }
+      onmessage?.(message, extra);
+    };
+
+    const send = transport.send;
+    transport.send = (message, options) => {
+      const sent = send.call(transport, message, options);
+      try {
+        tracker.onResponse(message);
+      } catch {
+        // As above: the response has already gone out untouched.
+      }
+      return sent;
+    };
+
+    const onclose = transport.onclose;
+    transport.onclose = () => {
+      try {
+        tracker.onClose();
+      } catch {
+        // ignore: closing must proceed
+      }
+      onclose?.();
+    };
+
+    // Streamable HTTP ends a session on DELETE from the client; anything else closing it is the server's doing.
+    if ("handleRequest" in transport && typeof transport.handleRequest === "function") {
+      const handleRequest: unknown = transport.handleRequest;
+      Object.defineProperty(transport, "handleRequest", {
+        configurable: true,
+        writable: true,
+        value: (...args: unknown[]) => {
+          const request = args[0];
+          if (isRecord(request) && request.method === "DELETE") tracker.clientRequestedClose = true;
+          return Reflect.apply(handleRequest as (...a: unknown[]) => unknown, transport, args);
+        },
+      });
+    }
+  }
+
+  private serverStarted(kind: TransportKind): void {
+    if (startedClients.has(this.audit)) return;
+    startedClients.add(this.audit);
+    this.audit.emit({
+      type: "server.started",
+      redaction: { policyVersion: this.redactor.policyVersion, applied: [] },
+      data: {
+        sdkVersion: SDK_VERSION,
+        runtime: `node-${process.versions.node}`.slice(0, 64),
+        ...(this.options.mcpSdkVersion !== undefined ? { mcpSdkVersion: this.options.mcpSdkVersion.slice(0, 32) } : {}),
+        transports: this.options.transports ?? [kind],
+        authRequired: this.options.authRequired === true,
+      },
+    });
+  }
+
+  emit(envelope: EnvelopeParts, event: { type: string; data: unknown }, redactions: RedactionEntry[]): void {
+    // One cast at the boundary: the parts are assembled from checked pieces, and the emitter
+    // validates the whole against AuditEventSchema, reporting (never throwing) if it is off.
+    this.audit.emit({ ...envelope, ...event, redaction: { policyVersion: this.redactor.policyVersion, applied: redactions.slice(0, 256) } } as AuditEventInput);
+  }
+
+  fingerprint(token: string): string {
+    let cached = this.fingerprintCache.get(token);
+    if (cached === undefined) {
+      cached = this.redactor.pseudonym("token", token);
+      // A small cache: the same token is usually presented on every request of a session.
+      if (this.fingerprintCache.size >= 256) this.fingerprintCache.clear();
+      this.fingerprintCache.set(token, cached);
+    }
+    return cached;
+  }
+
+  authFacts(authInfo: AuthInfo) {
+    const extra = isRecord(authInfo.extra) ? authInfo.extra : {};
+    const scopes = Array.isArray(authInfo.scopes) ? authInfo.scopes.filter((s): s is string => typeof s === "string" && SCOPE.test(s)).slice(0, 64) : [];
+    const expiresAt = typeof authInfo.expiresAt === "number" && Number.isFinite(authInfo.expiresAt) ? new Date(authInfo.expiresAt * 1000) : undefined;
+    const issuedAt = typeof extra.iat === "number" && Number.isFinite(extra.iat) ? new Date(extra.iat * 1000) : undefined;
+    const audience = authInfo.resource instanceof URL ? [authInfo.resource.href.slice(0, 512)] : typeof extra.aud === "string" ? [extra.aud.slice(0, 512)] : undefined;
+    return {
+      tokenFingerprint: this.fingerprint(authInfo.token),
+      ...(typeof extra.iss === "string" ? { issuer: extra.iss.slice(0, 512) } : {}),
+      ...(audience !== undefined ? { audience } : {}),
+      scopes,
+      ...(expiresAt !== undefined && !Number.isNaN(expiresAt.getTime()) ? { expiresAt: expiresAt.toISOString() } : {}),
+      ...(issuedAt !== undefined && !Number.isNaN(issuedAt.getTime()) ? { issuedAt: issuedAt.toISOString() } : {}),
+    };
+  }
+
+  actorFacts(authInfo: AuthInfo): Record<string, string> {
+    const extra = isRecord(authInfo.extra) ? authInfo.extra : {};
+    const user = [extra.sub, extra.oid, extra.userId].find((v): v is string => typeof v === "string" && v.length > 0);
+    const tenant = typeof extra.tid === "string" && /^[A-Za-z0-9.-]{1,64}$/.test(extra.tid) ? extra.tid : undefined;
+    const client = typeof authInfo.clientId === "string" && /^[\x21-\x7e]{1,256}$/.test(authInfo.clientId) ? authInfo.clientId : undefined;
+    return {
+      ...(user !== undefined ? { userPseudonym: this.redactor.pseudonym("user", user) } : {}),
+      ...(tenant !== undefined ? { tenantId: tenant } : {}),
+      ...(client !== undefined ? { oauthClientId: client } : {}),
+    };
+  }
+
+  private contextEnvelope(context: RequestContext | undefined): EnvelopeParts {
+    const mcp: Record<string, string> = {};
+    if (typeof context?.sessionId === "string") mcp["mcp.session.id"] = this.redactor.pseudonym("session", context.sessionId);
+    const authInfo = context?.authInfo;
+    const hasToken = authInfo !== undefined && typeof authInfo.token === "string";
+    return { mcp, ...(hasToken ? { actor: this.actorFacts(authInfo), auth: this.authFacts(authInfo) } : {}) };
+  }
+
+  authFailed(input: { reason: AuthFailureReason; detail?: string; token?: string; sessionId?: string }): void {
+    try {
+      const scanned = input.detail !== undefined ? this.redactor.scanText(input.detail, "data.detail", 512) : undefined;
+      const envelope = this.contextEnvelope({ sessionId: input.sessionId });
+      // The refused token is fingerprinted, never sent, so probing with one token shows up across servers.
+      const auth = typeof input.token === "string" && input.token.length > 0 ? { auth: { tokenFingerprint: this.fingerprint(input.token) } } : {};
+      this.emit(
+        { ...envelope, ...auth, outcome: "failure", ...(input.reason === "wrong_audience" ? { severity: "high" } : {}) },
+        { type: "auth.failed", data: { reason: input.reason, ...(scanned !== undefined ? { detail: scanned.text.slice(0, 512) } : {}) } },
+        scanned?.redactions ?? [],
+      );
+    } catch {
+      // helpers never throw into the server
+    }
+  }
+
+  authzDenied(context: RequestContext | undefined, input: { requiredScopes: string[]; operation: string; heldScopes?: string[] }): void {
+    try {
+      if (context?.requestId !== undefined) {
+        if (this.explicitDenials.size >= 256) this.explicitDenials.clear();
+        this.explicitDenials.add(`${context.sessionId ?? ""}\u0000${String(context.requestId)}`);
+      }
+      const envelope = this.contextEnvelope(context);
+      const held = input.heldScopes ?? context?.authInfo?.scopes ?? [];
+      const valid = (scopes: unknown[]) => scopes.filter((s): s is string => typeof s === "string" && SCOPE.test(s)).slice(0, 64);
+      const operation = this.redactor.scanText(String(input.operation), "data.operation", 128);
+      this.emit({ ...envelope, outcome: "failure" }, {
+        type: "authz.denied",
+        data: { requiredScopes: valid(input.requiredScopes), heldScopes: valid(held), operation: operation.text.slice(0, 128) },
+      }, operation.redactions);
+    } catch {
+      // helpers never throw into the server
+    }
+  }
+
+  downstreamCalled(
+    context: RequestContext | undefined,
+    input: { url: string | URL; credential?: string; credentialAudience?: string; statusCode?: number; durationMs: number },
+  ): void {
+    try {
+      const url = input.url instanceof URL ? input.url : new URL(input.url);
+      const envelope = this.contextEnvelope(context);
+      const statusCode = typeof input.statusCode === "number" && Number.isInteger(input.statusCode) && input.statusCode >= 100 && input.statusCode <= 599 ? input.statusCode : undefined;
+      this.emit({ ...envelope, ...(statusCode !== undefined && statusCode >= 400 ? { outcome: "failure" } : {}) }, {
+        type: "downstream.called",
+        data: {
+          // Host only: paths and queries can carry identifiers and keys.
+          targetHost: url.host.slice(0, 256) || "unknown",
+          ...(typeof input.credential === "string" && input.credential.length > 0 ? { credentialFingerprint: this.fingerprint(input.credential) } : {}),
+          ...(typeof input.credentialAudience === "string" ? { credentialAudience: input.credentialAudience.slice(0, 512) } : {}),
+          ...(statusCode !== undefined ? { statusCode } : {}),
+          durationMs: Number.isFinite(input.durationMs) && input.durationMs >= 0 ? round(input.durationMs) : 0,
+        },
+      }, []);
+    } catch {
+      // helpers never throw into the server
+    }
+  }
+}
+
+function validateOptions(options: unknown): InstrumentOptions {
+  if (!isRecord(options)) throw new InstrumentOptionsError("mcp-audit: instrument(server, audit, options): options must be an object with a redactor");
+  const redactor = options.redactor;
+  if (!isRecord(redactor) || typeof redactor.pseudonym !== "function" || typeof redactor.summarizeArguments !== "function" || typeof redactor.scanText !== "function" || typeof redactor.policyVersion !== "string") {
+    throw new InstrumentOptionsError("mcp-audit: invalid option 'redactor': must be a redactor from compileRedactor (pseudonym, summarizeArguments, scanText, policyVersion)");
+  }
+  if (options.authRequired !== undefined && typeof options.authRequired !== "boolean") throw new InstrumentOptionsError("mcp-audit: invalid option 'authRequired': must be a boolean");
+  const kinds = ["streamable-http", "stdio", "sse", "other"];
+  if (options.transports !== undefined && (!Array.isArray(options.transports) || options.transports.length > 4 || !options.transports.every((t) => kinds.includes(String(t))))) {
+    throw new InstrumentOptionsError(`mcp-audit: invalid option 'transports': must list at most 4 of ${kinds.join(", ")}`);
+  }
+  if (options.mcpSdkVersion !== undefined && typeof options.mcpSdkVersion !== "string") throw new InstrumentOptionsError("mcp-audit: invalid option 'mcpSdkVersion': must be a string");
+  // Checked field by field above; the redactor's methods are trusted to have the documented signatures.
+  return options as unknown as InstrumentOptions;
+}
+
+/**
+ * Instruments an `McpServer` (or low-level `Server`): every transport it connects, now or later,
+ * is observed. Call it before or after `connect`. Throws only for invalid options.
+ */
+export function instrument(server: InstrumentableServer, audit: AuditClient, options: InstrumentOptions): McpAudit {
+  const resolved = validateOptions(options);
+  const target = lowLevelServer(server);
+  if (typeof target.connect !== "function") throw new InstrumentOptionsError("mcp-audit: instrument(server): expected an McpServer or Server from @modelcontextprotocol/sdk");
+  const instrumentation = new Instrumentation(audit, resolved);
+  const connect = target.connect;
+  Object.defineProperty(target, "connect", {
+    configurable: true,
+    writable: true,
+    value: (transport: Transport) => {
+      try {
+        instrumentation.hookTransport(transport);
+      } catch {
+        // Never let instrumentation stop a server from connecting.
+      }
+      return connect.call(target, transport);
+    },
+  });
+  if (target.transport !== undefined) instrumentation.hookTransport(target.transport);
+  return instrumentation;
+}

@@ -1,0 +1,123 @@
+// An instrumented McpServer driven by the real MCP Client over streamable HTTP; events read back
+// from the Event Hubs emulator with the real consumer client.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
+import { parseAuditEvent } from "../../schemas/parse.js";
+import { verifyChain, type ChainLink } from "../../shared/chain.js";
+import { createAuditClient, instrument, toolDefinitionHash, InstrumentOptionsError, type AuditClientError } from "../../shared/sdk/index.js";
+import { bodiesOf, readAll, startEmulator } from "./helpers.js";
+import { connectClient, endSession, startMcpHarness } from "./mcp-harness.js";
+import { testRedactor } from "./redactor.js";
+
+const FAKE_TOKEN = "fake-bearer-token-for-tests-0001";
+const AUTH_INFO = { token: FAKE_TOKEN, clientId: "harness-client-id", scopes: ["files:read", "bad scope"], expiresAt: 1_900_000_000, resource: new URL("https://mcp.example.test/mcp"), extra: { sub: "fake-user-1", tid: "00000000-0000-0000-0000-000000000000" } };
+
+let emulator: EventHubsEmulator;
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+type Body = Record<string, unknown> & { type: string; data: Record<string, unknown> };
+
+function asLinks(bodies: Record<string, unknown>[]): (ChainLink & Record<string, unknown>)[] {
+  return bodies.map((b) => ({ ...b, seq: Number(b.seq), prevHash: typeof b.prevHash === "string" ? b.prevHash : null, hash: String(b.hash) }));
+}
+
+describe("instrument", () => {
+  it("rejects options without a redactor, naming it", () => {
+    const audit = createAuditClient({ server: { id: "x", name: "x", version: "1", environment: "test" }, connectionString: emulator.connectionString, healthIntervalMs: 0 });
+    expect(() => instrument({ connect: async () => undefined }, audit, {} as never)).toThrow(InstrumentOptionsError);
+    expect(() => instrument({ connect: async () => undefined }, audit, {} as never)).toThrow(/option 'redactor'/);
+    expect(() => instrument({ connect: async () => undefined }, audit, { redactor: testRedactor(), authRequired: "yes" } as never)).toThrow(/option 'authRequired'/);
+    void audit.close({ deadlineMs: 100 });
+  });
+
+  it("records a whole conversation: complete, schema-valid, in seq order, unbroken chain", async () => {
+    const errors: AuditClientError[] = [];
+    const redactor = testRedactor();
+    const instanceId = "instrument-e2e-1";
+    const audit = createAuditClient({ server: { id: "harness", name: "Harness", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, onError: (e) => errors.push(e), healthIntervalMs: 0, batch: { maxDelayMs: 20 } });
+    const harness = await startMcpHarness({ audit: { client: audit, redactor, authRequired: true }, authInfo: AUTH_INFO });
+    const connection = await connectClient(harness.url);
+    const { client } = connection;
+    const listed = await client.listTools();
+    await client.callTool({ name: "echo", arguments: { text: "hello" } });
+    const failed = await client.callTool({ name: "fail", arguments: { message: "boom" } });
+    expect(failed.isError).toBe(true);
+    await client.readResource({ uri: "doc://readme" });
+    await client.getPrompt({ name: "summarize", arguments: { topic: "audit" } });
+    await client.callTool({ name: "forbidden", arguments: {} });
+    await client.callTool({ name: "downstream", arguments: { url: "https://api.example.test/v1/items?key=abc" } });
+    await expect(client.readResource({ uri: "nope://x" })).rejects.toThrow();
+    await endSession(connection);
+    await harness.close();
+    expect(await audit.close({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
+    expect(errors).toEqual([]);
+
+    const received = await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health"));
+    const bodies = bodiesOf(received, instanceId) as Body[];
+    expect(bodies.map((b) => b.seq)).toEqual(bodies.map((_, i) => i));
+    for (const body of bodies) expect(parseAuditEvent(body)).toMatchObject({ ok: true });
+    expect(verifyChain(asLinks(bodies))).toEqual([]);
+    expect(bodies.map((b) => b.type)).toEqual([
+      "server.started",
+      "auth.succeeded",
+      "session.started",
+      "tools.listed",
+      "tool.called",
+      "tool.called",
+      "resource.read",
+      "prompt.fetched",
+      "authz.denied",
+      "tool.called",
+      "downstream.called",
+      "tool.called",
+      "resource.read",
+      "session.ended",
+      "sdk.health",
+    ]);
+    const byType = (type: string) => bodies.filter((b) => b.type === type);
+    expect(byType("server.started")[0]?.data).toMatchObject({ transports: ["streamable-http"], authRequired: true });
+    expect(byType("session.started")[0]?.data).toEqual({ clientInfo: { name: "harness-client", version: "1.0.0" }, sessionIdEntropyBits: 122, sessionIdPattern: "uuid-v4" });
+    expect(byType("session.ended")[0]?.data).toMatchObject({ reason: "client_closed", requestCount: 9 });
+    const fingerprint = redactor.pseudonym("token", FAKE_TOKEN);
+    expect(byType("auth.succeeded")[0]).toMatchObject({
+      auth: { tokenFingerprint: fingerprint, audience: ["https://mcp.example.test/mcp"], scopes: ["files:read"], expiresAt: new Date(1_900_000_000_000).toISOString() },
+      actor: { userPseudonym: redactor.pseudonym("user", "fake-user-1"), oauthClientId: "harness-client-id" },
+    });
+    expect(byType("tools.listed")[0]?.data.tools).toEqual(listed.tools.map((tool) => ({ name: tool.name, definitionHash: toolDefinitionHash(tool) })));
+    const [echo, fail, forbidden, downstreamTool] = byType("tool.called");
+    expect(echo).toMatchObject({ outcome: "success", data: { toolName: "echo", isError: false }, mcp: { "mcp.method.name": "tools/call", "gen_ai.tool.name": "echo", "network.transport": "streamable-http" }, auth: { tokenFingerprint: fingerprint } });
+    expect(Number(echo?.data.resultSize)).toBeGreaterThan(0);
+    expect(fail).toMatchObject({ outcome: "failure", data: { toolName: "fail", isError: true, error: { type: "tool_error" } } });
+    expect(forbidden).toMatchObject({ outcome: "failure", data: { toolName: "forbidden" } });
+    expect(downstreamTool).toMatchObject({ data: { toolName: "downstream" } });
+    expect(byType("authz.denied")).toHaveLength(1);
+    expect(byType("authz.denied")[0]?.data).toEqual({ requiredScopes: ["files:write"], heldScopes: ["files:read"], operation: "tools/call:forbidden" });
+    // Token passthrough shows as the same fingerprint inbound and downstream.
+    expect(byType("downstream.called")[0]?.data).toMatchObject({ targetHost: "api.example.test", credentialFingerprint: fingerprint, statusCode: 200 });
+    expect(byType("resource.read")[1]).toMatchObject({ outcome: "failure", data: { isError: true, error: { type: "jsonrpc_error" } } });
+    const sessionIds = new Set(bodies.map((b) => (b.mcp as Record<string, unknown> | undefined)?.["mcp.session.id"]).filter((v) => v !== undefined));
+    expect(sessionIds.size).toBe(1);
+    expect(JSON.stringify(bodies)).not.toContain(FAKE_TOKEN);
+  });
+
+  it("records auth.failed (missing) once per session when an auth-required server is reached without a token", async () => {
+    const instanceId = "instrument-noauth-1";
+    const audit = createAuditClient({ server: { id: "harness", name: "Harness", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0 });
+    const harness = await startMcpHarness({ audit: { client: audit, redactor: testRedactor(), authRequired: true } });
+    const connection = await connectClient(harness.url);
+    await connection.client.callTool({ name: "echo", arguments: {} });
+    await connection.client.callTool({ name: "echo", arguments: {} });
+    await endSession(connection);
+    await harness.close();
+    await audit.close({ deadlineMs: 10_000 });
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health")), instanceId) as Body[];
+    const failures = bodies.filter((b) => b.type === "auth.failed");
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ severity: "high", outcome: "failure", data: { reason: "missing" } });
+  });
+});
