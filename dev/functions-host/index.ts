@@ -130,7 +130,11 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
   try {
     setSystemLogger((level, message) => log(`[${new Date().toISOString()}] system ${level}: ${message}`));
     const app = await loadApp(options.appEntry);
-    await app.programmingModel.getCapabilities({});
+    const capabilities = await app.programmingModel.getCapabilities({});
+    if (capabilities.HttpUri) {
+      // Streaming moves HTTP bodies onto a side channel this host does not implement.
+      throw new Error("functions-host: app.setup({ enableHttpStream: true }) is not supported locally");
+    }
     invoker = new Invoker(app, log);
     http = new HttpTriggers(invoker, hostConfig.routePrefix, keysFrom(settings, app.functions), log);
     const storage = new StorageAccess(settings);
