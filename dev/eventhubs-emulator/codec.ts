@@ -3,7 +3,7 @@
 // hot path and application property / body types survive exactly.
 
 import type { Message } from "rhea";
-import { AmqpReader, AmqpWriter, rheaMessage, types } from "./rhea-types.js";
+import { AmqpReader, rheaMessage, types } from "./rhea-types.js";
 
 /** Message format of the client's batched send: every data section is one encoded message. */
 export const BATCH_MESSAGE_FORMAT = 0x80013700;
@@ -106,35 +106,56 @@ export function eventsOfDelivery(payload: Buffer | Message, format: number | und
   return { events, partitionKey: partitionKey ?? events[0]?.partitionKey };
 }
 
-function encodeEntries(values: Array<[string, ReturnType<typeof types.wrap_long>]>): Buffer {
-  const writer = new AmqpWriter();
-  for (const [key, value] of values) {
-    writer.write(types.wrap_symbol(key));
-    writer.write(value);
-  }
-  return writer.toBuffer();
-}
+const symbol = (name: string): Buffer => Buffer.concat([Buffer.from([0xa3, name.length]), Buffer.from(name, "ascii")]);
+const SEQUENCE_KEY = symbol("x-opt-sequence-number");
+const OFFSET_KEY = symbol("x-opt-offset");
+const ENQUEUED_KEY = symbol("x-opt-enqueued-time");
+const PARTITION_KEY_KEY = symbol(PARTITION_KEY);
 
-/** Builds the stored message: producer's bytes plus the service annotations. */
+/**
+ * Builds the stored message: producer's bytes plus the service annotations, written straight
+ * into one buffer (this runs once per event on the send path).
+ */
 export function stampEvent(event: IncomingEvent, sequenceNumber: number, enqueuedMs: number, partitionKey: string | undefined): StampedEvent {
-  const stamped: Array<[string, ReturnType<typeof types.wrap_long>]> = [
-    ["x-opt-sequence-number", types.wrap_long(sequenceNumber)],
-    ["x-opt-offset", types.wrap_string(String(sequenceNumber))],
-    ["x-opt-enqueued-time", types.wrap_timestamp(enqueuedMs)],
-  ];
-  if (partitionKey !== undefined && event.partitionKey === undefined) {
-    stamped.push([PARTITION_KEY, types.wrap_string(partitionKey)]);
+  const offset = String(sequenceNumber);
+  const key = partitionKey !== undefined && event.partitionKey === undefined ? Buffer.from(partitionKey, "utf8") : undefined;
+  // symbol key + long (0x81, 8 bytes); key + str8/str32; key + timestamp (0x83, 8 bytes)
+  let entriesLength = SEQUENCE_KEY.length + 9 + OFFSET_KEY.length + 2 + offset.length + ENQUEUED_KEY.length + 9;
+  if (key) entriesLength += PARTITION_KEY_KEY.length + (key.length > 255 ? 5 : 2) + key.length;
+  const elements = event.annotationCount + (key ? 8 : 6);
+  const mapLength = 4 + event.annotationEntries.length + entriesLength; // count + entries
+  const bytes = Buffer.allocUnsafe(event.header.length + 3 + 5 + mapLength + event.rest.length);
+  let pos = event.header.copy(bytes, 0);
+  bytes[pos++] = 0x00;
+  bytes[pos++] = 0x53;
+  bytes[pos++] = MESSAGE_ANNOTATIONS;
+  bytes[pos++] = 0xd1;
+  pos = bytes.writeUInt32BE(mapLength, pos);
+  pos = bytes.writeUInt32BE(elements, pos);
+  // The producer's own annotations are kept as sent; the service-owned keys are never set by
+  // the client, so appending ours cannot create duplicates.
+  pos += event.annotationEntries.copy(bytes, pos);
+  pos += SEQUENCE_KEY.copy(bytes, pos);
+  bytes[pos++] = 0x81;
+  pos = bytes.writeBigInt64BE(BigInt(sequenceNumber), pos);
+  pos += OFFSET_KEY.copy(bytes, pos);
+  bytes[pos++] = 0xa1;
+  bytes[pos++] = offset.length;
+  pos += bytes.write(offset, pos, "ascii");
+  pos += ENQUEUED_KEY.copy(bytes, pos);
+  bytes[pos++] = 0x83;
+  pos = bytes.writeBigInt64BE(BigInt(Math.trunc(enqueuedMs)), pos);
+  if (key) {
+    pos += PARTITION_KEY_KEY.copy(bytes, pos);
+    if (key.length > 255) {
+      bytes[pos++] = 0xb1;
+      pos = bytes.writeUInt32BE(key.length, pos);
+    } else {
+      bytes[pos++] = 0xa1;
+      bytes[pos++] = key.length;
+    }
+    pos += key.copy(bytes, pos);
   }
-  // The producer's own annotations are kept as sent; the service-owned keys are never set
-  // by the client, so appending ours cannot create duplicates.
-  const body = Buffer.concat([event.annotationEntries, encodeEntries(stamped)]);
-  const sectionHead = Buffer.alloc(12);
-  sectionHead[0] = 0x00;
-  sectionHead[1] = 0x53;
-  sectionHead[2] = MESSAGE_ANNOTATIONS;
-  sectionHead[3] = 0xd1;
-  sectionHead.writeUInt32BE(body.length + 4, 4);
-  sectionHead.writeUInt32BE(event.annotationCount + stamped.length * 2, 8);
-  const bytes = Buffer.concat([event.header, sectionHead, body, event.rest]);
+  event.rest.copy(bytes, pos);
   return { bytes, insertAt: event.header.length };
 }

@@ -197,6 +197,9 @@ export async function startServer(namespace: Namespace, port: number, host: stri
       return;
     }
     const filter: unknown = source?.filter;
+    // Pre-settled deliveries: a partition is a log, so the service needs no acknowledgement
+    // per event, and the client's auto-accept then costs no disposition frames.
+    localAttach(link).snd_settle_mode = 1;
     link.set_source(typeof filter === "object" && filter !== null ? { address, filter: { ...filter } } : { address });
     const match = CONSUMER_ADDRESS.exec(address);
     try {
