@@ -117,7 +117,8 @@ function isProgrammingModel(value: unknown): value is ProgrammingModel {
 export interface AppRegistrations {
   readonly functions: readonly RegisteredFunction[];
   readonly hooks: ReadonlyMap<HookName, readonly HookCallback[]>;
-  readonly programmingModel: ProgrammingModel;
+  /** Set by the library on its first registration; absent for an app with no functions. */
+  readonly programmingModel: ProgrammingModel | undefined;
 }
 
 // One capture per process: the library caches the core module (and only sets its
@@ -215,11 +216,6 @@ export async function loadApp(appEntry: string): Promise<AppRegistrations> {
     await import(pathToFileURL(resolved).href);
   } finally {
     activeCapture = undefined;
-  }
-  if (!programmingModel) {
-    throw new Error(
-      `functions-host: ${appEntry} registered nothing through @azure/functions (was the library loaded before the host, or from another copy?)`,
-    );
   }
   const registrations: AppRegistrations = { functions: capture.functions, hooks: capture.hooks, programmingModel };
   capturedByEntry.set(resolved, registrations);

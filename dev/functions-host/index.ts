@@ -130,7 +130,12 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
   try {
     setSystemLogger((level, message) => log(`[${new Date().toISOString()}] system ${level}: ${message}`));
     const app = await loadApp(options.appEntry);
-    const capabilities = await app.programmingModel.getCapabilities({});
+    if (app.functions.length === 0) {
+      // The library registers nothing when it was first used before the host provided
+      // @azure/functions-core (it then stays in "test mode" for the life of the process).
+      log(`functions-host: ${options.appEntry} registered no functions (if it should have, was @azure/functions used before the host started?)`);
+    }
+    const capabilities = (await app.programmingModel?.getCapabilities({})) ?? {};
     if (capabilities.HttpUri) {
       // Streaming moves HTTP bodies onto a side channel this host does not implement.
       throw new Error("functions-host: app.setup({ enableHttpStream: true }) is not supported locally");

@@ -87,7 +87,9 @@ export class Invoker {
     this.log(`Executing 'Functions.${name}' (Reason='${reasonFor(trigger[1].type)}', Id=${invocationId})`);
     const started = Date.now();
     try {
-      const model = this.app.programmingModel.getInvocationModel(coreCtx);
+      const programmingModel = this.app.programmingModel;
+      if (!programmingModel) throw new Error("@azure/functions never set its programming model");
+      const model = programmingModel.getInvocationModel(coreCtx);
       const { context, inputs } = await model.getArguments();
       const hookData: Record<string, unknown> = {};
       const pre: Record<string, unknown> = { hookData, appHookData: this.appHookData, invocationContext: context, inputs, functionCallback: fn.callback };
