@@ -80,12 +80,16 @@ export function splitMessage(bytes: Buffer): IncomingEvent {
   return { header, annotationEntries, annotationCount, rest: bytes.subarray(restStart), partitionKey };
 }
 
+/**
+ * The bytes of a delivery. rhea hands over deliveries of a non-zero format as they arrived
+ * but decodes standard (format 0) ones, which then are encoded again.
+ */
+export function deliveryBytes(payload: Buffer | Message): Buffer {
+  return Buffer.isBuffer(payload) ? payload : rheaMessage.encode(payload);
+}
+
 /** The inner messages of a delivery: data sections of a batch, or the message itself. */
-export function eventsOfDelivery(payload: Buffer | Message, format: number | undefined): { events: IncomingEvent[]; partitionKey: string | undefined } {
-  if (!Buffer.isBuffer(payload)) {
-    const event = splitMessage(rheaMessage.encode(payload));
-    return { events: [event], partitionKey: event.partitionKey };
-  }
+export function eventsOfDelivery(payload: Buffer, format: number | undefined): { events: IncomingEvent[]; partitionKey: string | undefined } {
   if (format !== BATCH_MESSAGE_FORMAT) {
     const event = splitMessage(payload);
     return { events: [event], partitionKey: event.partitionKey };

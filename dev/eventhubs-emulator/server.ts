@@ -4,7 +4,7 @@ import type { Socket, Server, AddressInfo } from "node:net";
 
 import type { AmqpError, Connection, Delivery, EventContext, Message, Sender } from "rhea";
 import { putToken } from "./cbs.js";
-import { eventsOfDelivery } from "./codec.js";
+import { deliveryBytes, eventsOfDelivery } from "./codec.js";
 import { ConsumerRegistry, wantsRuntimeMetrics } from "./consumers.js";
 import { FilterError, selectorExpression, startSequenceNumber } from "./filters.js";
 import { handleManagement } from "./management.js";
@@ -142,8 +142,8 @@ export async function startServer(namespace: Namespace, port: number, host: stri
       return;
     }
     link.add_credit(1);
-    const payload: Buffer | Message = message;
-    const size = Buffer.isBuffer(payload) ? payload.length : 0;
+    const payload = deliveryBytes(message);
+    const size = payload.length;
     if (size > MAX_MESSAGE_SIZE) {
       delivery.reject({
         condition: "amqp:link:message-size-exceeded",

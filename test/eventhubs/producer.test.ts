@@ -1,4 +1,6 @@
 import { EventHubConsumerClient, EventHubProducerClient, earliestEventPosition } from "@azure/event-hubs";
+import rhea from "rhea";
+import type { EventContext } from "rhea";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEventHubsEmulator, type EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import { collect, errorCode, FAST_RETRY } from "./helpers.js";
@@ -110,6 +112,41 @@ describe("EventHubProducerClient against the emulator", () => {
     const batch = await producer.createBatch();
     expect(batch.tryAdd({ body: Buffer.alloc(1024 * 1024) })).toBe(false);
     expect((await producer.getPartitionProperties("2")).lastEnqueuedSequenceNumber).toBe(before.lastEnqueuedSequenceNumber);
+  });
+});
+
+describe("the emulator's own size check", () => {
+  // The client refuses oversize events before sending; a plain AMQP client shows the server
+  // enforces the limit it advertises too.
+  it("rejects a delivery over max_message_size with amqp:link:message-size-exceeded", async () => {
+    const container = rhea.create_container();
+    const connection = container.connect({ host: "127.0.0.1", port: emulator.port });
+    try {
+      const cbsReceiver = connection.open_receiver({ source: { address: "$cbs" }, name: "cbs-reply", target: { address: "cbs-reply" } });
+      const cbs = connection.open_sender({ target: { address: "$cbs" } });
+      const tokenAccepted = new Promise<unknown>((resolve) => cbsReceiver.once("message", (context: EventContext) => resolve(context.message?.application_properties?.["status-code"])));
+      cbs.once("sendable", () => {
+        cbs.send({
+          message_id: "1",
+          reply_to: "cbs-reply",
+          to: "$cbs",
+          body: `SharedAccessSignature sr=${encodeURIComponent(`sb://localhost:${emulator.port}/orders`)}&sig=x&se=${Math.floor(Date.now() / 1000) + 600}&skn=k`,
+          application_properties: { operation: "put-token", name: `sb://localhost:${emulator.port}/orders`, type: "servicebus.windows.net:sastoken" },
+        });
+      });
+      expect(await tokenAccepted).toBe(202);
+      const sender = connection.open_sender({ target: { address: "orders/Partitions/0" } });
+      const outcome = new Promise<{ condition?: string; maxMessageSize?: number }>((resolve) => {
+        sender.once("rejected", (context: EventContext) => resolve({ condition: context.delivery?.remote_state?.error?.condition, maxMessageSize: sender.max_message_size }));
+        sender.once("accepted", () => resolve({}));
+      });
+      sender.once("sendable", () => {
+        sender.send({ body: rhea.message.data_section(Buffer.alloc(1024 * 1024 + 1)) });
+      });
+      expect(await outcome).toEqual({ condition: "amqp:link:message-size-exceeded", maxMessageSize: 1024 * 1024 });
+    } finally {
+      connection.close();
+    }
   });
 });
 
