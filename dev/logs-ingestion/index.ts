@@ -16,6 +16,7 @@ export type { ColumnType, DcrDefinition, StreamDefinition } from "./dcr.js";
 export type { FaultSpec } from "./faults.js";
 export type { LogsIngestionStats } from "./server.js";
 export { API_VERSION, MAX_BODY_BYTES, parseFaults };
+export { DEFAULT_DCR_FILE, logsIngestionOptionsFromEnv } from "./env.js";
 
 export interface LogsIngestionOptions {
   /** The DCR resource (object) or a path to its JSON file, e.g. infra/generated/dcr.json. */

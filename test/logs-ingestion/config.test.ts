@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { DcrDefinition } from "../../dev/logs-ingestion/index.js";
-import { parseFaults, startLogsIngestion } from "../../dev/logs-ingestion/index.js";
+import { DEFAULT_DCR_FILE, logsIngestionOptionsFromEnv, parseFaults, startLogsIngestion } from "../../dev/logs-ingestion/index.js";
 import { AUDIT_STREAM, LocalCredential, auditRow, testDcr } from "./helpers.js";
 
 const dirs: string[] = [];
@@ -135,5 +135,24 @@ describe("NDJSON store", () => {
     } finally {
       await second.stop();
     }
+  });
+});
+
+describe("options from the environment", () => {
+  it("reads the LOGS_INGESTION_STANDIN_* variables, with the generated DCR as default", () => {
+    expect(logsIngestionOptionsFromEnv({})).toEqual({ dcr: DEFAULT_DCR_FILE, faults: [] });
+    expect(
+      logsIngestionOptionsFromEnv({
+        LOGS_INGESTION_STANDIN_DCR: "my-dcr.json",
+        LOGS_INGESTION_STANDIN_PORT: "8443",
+        LOGS_INGESTION_STANDIN_DATA_DIR: ".data/logs",
+        LOGS_INGESTION_STANDIN_FAULTS: "503:retry-after=2",
+      }),
+    ).toEqual({ dcr: "my-dcr.json", port: 8443, dataDir: ".data/logs", faults: [{ status: 503, retryAfterSeconds: 2 }] });
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(() => logsIngestionOptionsFromEnv({ LOGS_INGESTION_STANDIN_PORT: "https" })).toThrow(/LOGS_INGESTION_STANDIN_PORT/);
+    expect(() => logsIngestionOptionsFromEnv({ LOGS_INGESTION_STANDIN_FAULTS: "teapot" })).toThrow(/LOGS_INGESTION_STANDIN_FAULTS/);
   });
 });
