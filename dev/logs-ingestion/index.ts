@@ -15,6 +15,7 @@ import { MemoryRowStore, NdjsonRowStore } from "./store.js";
 export type { ColumnType, DcrDefinition, StreamDefinition } from "./dcr.js";
 export type { FaultSpec } from "./faults.js";
 export type { LogsIngestionStats } from "./server.js";
+export { MAX_STRING_BYTES } from "./rows.js";
 export { API_VERSION, MAX_BODY_BYTES, parseFaults };
 export { DEFAULT_DCR_FILE, logsIngestionOptionsFromEnv } from "./env.js";
 

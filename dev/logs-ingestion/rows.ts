@@ -9,11 +9,20 @@ export interface ApiErrorDetail {
 }
 
 export type RowsResult =
-  | { readonly ok: true; readonly rows: Record<string, unknown>[]; readonly droppedColumns: ReadonlyMap<string, number> }
+  | {
+      readonly ok: true;
+      readonly rows: Record<string, unknown>[];
+      readonly droppedColumns: ReadonlyMap<string, number>;
+      /** String values cut to MAX_STRING_BYTES, as Log Analytics does. */
+      readonly truncatedValues: number;
+    }
   | { readonly ok: false; readonly message: string; readonly target?: string; readonly details: readonly ApiErrorDetail[] };
 
 // Enough to fix a batch without turning one bad field in 3000 rows into a megabyte of errors.
 const MAX_DETAILS = 20;
+
+/** Log Analytics truncates longer string values; uploads still succeed. */
+export const MAX_STRING_BYTES = 64 * 1024;
 
 const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
@@ -35,6 +44,7 @@ export function checkRows(body: unknown, stream: StreamDefinition, arrivedAt: Da
 
   const rows: Record<string, unknown>[] = [];
   const droppedColumns = new Map<string, number>();
+  let truncatedValues = 0;
   const fillTimeGenerated = !stream.columns.has("TimeGenerated");
 
   body.forEach((item: unknown, index) => {
@@ -58,6 +68,11 @@ export function checkRows(body: unknown, stream: StreamDefinition, arrivedAt: Da
         note(index, name, `Row ${index}: column '${name}' is declared '${type}' but holds ${describe(value, type)}`);
         continue;
       }
+      if (type === "string" && typeof value === "string" && Buffer.byteLength(value, "utf8") > MAX_STRING_BYTES) {
+        truncatedValues++;
+        row[name] = truncateUtf8(value, MAX_STRING_BYTES);
+        continue;
+      }
       row[name] = value;
     }
     if (fillTimeGenerated) {
@@ -78,7 +93,15 @@ export function checkRows(body: unknown, stream: StreamDefinition, arrivedAt: Da
       details,
     };
   }
-  return { ok: true, rows, droppedColumns };
+  return { ok: true, rows, droppedColumns, truncatedValues };
+}
+
+function truncateUtf8(value: string, maxBytes: number): string {
+  const bytes = Buffer.from(value, "utf8");
+  let end = maxBytes;
+  // Step back over continuation bytes (10xxxxxx) so no character is cut in half.
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString("utf8");
 }
 
 function fitsType(value: unknown, type: ColumnType): boolean {

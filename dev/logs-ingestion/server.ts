@@ -27,6 +27,8 @@ export interface LogsIngestionStats {
   readonly faultsInjected: number;
   /** Values dropped because their column is not declared by the stream, by column name. */
   readonly droppedColumns: Readonly<Record<string, number>>;
+  /** String values cut to 64 KB. */
+  readonly truncatedValues: number;
 }
 
 export class StatsCounter {
@@ -34,6 +36,7 @@ export class StatsCounter {
   acceptedRequests = 0;
   acceptedRows = 0;
   faultsInjected = 0;
+  truncatedValues = 0;
   readonly rejected = new Map<number, number>();
   readonly dropped = new Map<string, number>();
 
@@ -45,6 +48,7 @@ export class StatsCounter {
       rejectedRequests: Object.fromEntries(this.rejected),
       faultsInjected: this.faultsInjected,
       droppedColumns: Object.fromEntries(this.dropped),
+      truncatedValues: this.truncatedValues,
     };
   }
 }
@@ -184,6 +188,7 @@ async function handle(context: Context, request: IncomingMessage): Promise<Outco
     context.stats.dropped.set(column, (context.stats.dropped.get(column) ?? 0) + count);
   }
   context.stats.acceptedRows += checked.rows.length;
+  context.stats.truncatedValues += checked.truncatedValues;
   return { stream: stream.name, rows: checked.rows.length, tables: stream.tables, dropped };
 }
 

@@ -4,7 +4,7 @@ import type { RestError } from "@azure/core-rest-pipeline";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { LogsIngestionStandIn } from "../../dev/logs-ingestion/index.js";
-import { startLogsIngestion } from "../../dev/logs-ingestion/index.js";
+import { MAX_STRING_BYTES, startLogsIngestion } from "../../dev/logs-ingestion/index.js";
 import { AUDIT_STREAM, LocalCredential, NO_TIME_STREAM, auditRow, testDcr } from "./helpers.js";
 
 let standIn: LogsIngestionStandIn;
@@ -58,6 +58,17 @@ describe("uploads through the real client", () => {
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(row).not.toHaveProperty("Surprise");
     expect(standIn.stats().droppedColumns["Surprise"]).toBe(droppedBefore + 2);
+  });
+
+  it("truncates string values over 64 KB without splitting a character, and counts them", async () => {
+    const before = standIn.stats().truncatedValues;
+    // "é" is two bytes in UTF-8: an odd limit would split one, so the cut must step back.
+    const long = `a${"é".repeat(MAX_STRING_BYTES)}`;
+    await client().upload(standIn.dcrImmutableId, AUDIT_STREAM, [auditRow(20, { EventType: long })]);
+    const stored = String(standIn.rows("MCPAudit_CL").at(-1)?.["EventType"]);
+    expect(Buffer.byteLength(stored, "utf8")).toBe(MAX_STRING_BYTES - 1);
+    expect(stored).toBe(long.slice(0, stored.length));
+    expect(standIn.stats().truncatedValues).toBe(before + 1);
   });
 
   it("fills TimeGenerated with the arrival time when the stream does not declare it", async () => {
