@@ -109,6 +109,22 @@ describe("Event Hubs triggers", () => {
     });
   });
 
+  it("hands Buffers to a dataType 'binary' function and decoded text to the others", async () => {
+    await producer.sendBatch([{ body: new Uint8Array([0xff, 0x00, 0x41]) }], { partitionId: "0" });
+    const raw = await waitFor("binary event", () =>
+      records("raw").find((r) => Array.isArray(r.input) && r.input.some((e) => JSON.stringify(e) === JSON.stringify({ type: "Buffer", data: [255, 0, 65] }))),
+    );
+    expect(raw.input).toEqual(expect.arrayContaining([{ type: "Buffer", data: [255, 0, 65] }]));
+    // The JSON events of the first test reach it as bytes too, never as parsed objects.
+    const all = records("raw").flatMap((r) => (Array.isArray(r.input) ? r.input : []));
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    expect(all.every((e) => typeof e === "object" && e !== null && "type" in e && e.type === "Buffer")).toBe(true);
+    const text = await waitFor("text of the binary event", () =>
+      records("ingest").flatMap((r) => (Array.isArray(r.input) ? r.input : [])).find((e) => e === "\ufffd\u0000A"),
+    );
+    expect(text).toBe("\ufffd\u0000A");
+  });
+
   it("re-runs a failing batch under the retry policy with retryContext", async () => {
     await send("1", [{ marker: "retry", failUntilRetry: 2 }]);
     const attempts = await waitFor("three attempts", () => {
