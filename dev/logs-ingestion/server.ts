@@ -137,7 +137,7 @@ async function handle(context: Context, request: IncomingMessage): Promise<Outco
   const authorization = request.headers.authorization;
   if (!authorization || !/^Bearer\s+\S+/i.test(authorization)) {
     throw new ApiError(401, "InvalidAuthenticationToken", "A bearer token is required (Authorization: Bearer <token>)", {
-      headers: { "www-authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/common", resource="https://monitor.azure.com"' },
+      headers: { "www-authenticate": "Bearer" },
     });
   }
 
