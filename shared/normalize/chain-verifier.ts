@@ -1,0 +1,79 @@
+// Stage: per-instance hash-chain verification, on events exactly as received (before the
+// pipeline re-redacts anything, which would change the bytes the producer hashed).
+import { eventHash } from "../chain.js";
+import type { ReceivedLink } from "./parse.js";
+
+/** Where an instance's chain stands: its last seq and hash, and the Event Hubs position that carried it. */
+export interface InstanceChainState {
+  readonly seq: number;
+  readonly hash: string;
+  /** Event Hubs sequence number of that event, so a redelivered batch is not verified twice. */
+  readonly sequenceNumber: number;
+  /** Last time this instance was seen (ISO); lets stores forget instances that went away. */
+  readonly seenAt: string;
+}
+
+/** The chain state of one Event Hubs partition: every instance whose key maps to it. */
+export type PartitionChainState = Readonly<Record<string, InstanceChainState>>;
+
+export type ChainAnomaly =
+  | { kind: "chain_gap"; instanceId: string; eventId?: string; expectedSeq: number; observedSeq: number }
+  | { kind: "chain_reorder"; instanceId: string; eventId?: string; expectedSeq: number; observedSeq: number }
+  | { kind: "chain_hash_mismatch"; instanceId: string; eventId?: string; observedSeq: number; reason: "hash" | "prevHash" }
+  | { kind: "chain_restart"; instanceId: string; eventId?: string; previousSeq: number; observedSeq: number };
+
+export interface ChainObservation {
+  readonly link: ReceivedLink;
+  /** The event as received; its hash is recomputed from it. */
+  readonly event: object;
+  readonly sequenceNumber: number;
+  readonly seenAt: string;
+}
+
+/**
+ * Verifies events of one partition in arrival order against the stored state and returns the
+ * new state and what was wrong. Pure: the caller loads and saves the state.
+ *
+ * - seq 0 after a known state: the instance restarted (its chain began again); not an error.
+ * - seq beyond last+1: a gap (events lost between producer and here). The state moves on.
+ * - seq at or below last: a reorder (or a replay by the producer); the state stays put so one
+ *   late event does not turn every later event into a gap.
+ * - a hash that does not recompute, or a prevHash that does not name the previous hash:
+ *   tampering (or a producer bug). The claimed hash still becomes the state, so one tampered
+ *   event costs one anomaly, not two.
+ * - an instance never seen before starts wherever it is: the pipeline may start after it.
+ */
+export function verifyChain(state: PartitionChainState, observations: readonly ChainObservation[]): { state: PartitionChainState; anomalies: ChainAnomaly[] } {
+  const next: Record<string, InstanceChainState> = { ...state };
+  const anomalies: ChainAnomaly[] = [];
+  for (const { link, event, sequenceNumber, seenAt } of observations) {
+    const previous = next[link.instanceId];
+    // Already verified in an earlier delivery of the same events (crash before the checkpoint).
+    if (previous !== undefined && sequenceNumber <= previous.sequenceNumber) continue;
+    const eventId = link.id === undefined ? {} : { eventId: link.id };
+    const base = { instanceId: link.instanceId, ...eventId };
+    const advance = (): void => {
+      next[link.instanceId] = { seq: link.seq, hash: link.hash, sequenceNumber, seenAt };
+    };
+    const hashOk = eventHash(event) === link.hash;
+    if (!hashOk) anomalies.push({ kind: "chain_hash_mismatch", ...base, observedSeq: link.seq, reason: "hash" });
+
+    if (previous === undefined) {
+      advance();
+    } else if (link.seq === 0) {
+      anomalies.push({ kind: "chain_restart", ...base, previousSeq: previous.seq, observedSeq: 0 });
+      advance();
+    } else if (link.seq === previous.seq + 1) {
+      if (hashOk && link.prevHash !== previous.hash) anomalies.push({ kind: "chain_hash_mismatch", ...base, observedSeq: link.seq, reason: "prevHash" });
+      advance();
+    } else if (link.seq > previous.seq + 1) {
+      anomalies.push({ kind: "chain_gap", ...base, expectedSeq: previous.seq + 1, observedSeq: link.seq });
+      advance();
+    } else {
+      anomalies.push({ kind: "chain_reorder", ...base, expectedSeq: previous.seq + 1, observedSeq: link.seq });
+      // Remember the position so a redelivery of this event is not reported again.
+      next[link.instanceId] = { ...previous, sequenceNumber, seenAt };
+    }
+  }
+  return { state: next, anomalies };
+}
