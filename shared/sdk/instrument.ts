@@ -159,7 +159,7 @@ class SessionTracker {
         this.clientInfo = { name: info.name.slice(0, 128), ...(typeof info.version === "string" ? { version: info.version.slice(0, 64) } : {}) };
       }
     }
-    this.observeAuth(authInfo);
+    this.instrumentation.defer(() => this.observeAuth(authInfo));
     if (this.pending.size >= MAX_PENDING) {
       // Requests never answered (cancelled, lost) must not accumulate.
       const oldest = this.pending.keys().next();
@@ -168,12 +168,13 @@ class SessionTracker {
     this.pending.set(message.id, { id: message.id, method: message.method, started: performance.now(), params, authInfo });
   }
 
-  onResponse(message: JSONRPCMessage): void {
+  /** Runs deferred, after the response went out; `ended` is when it was handed to the transport. */
+  onResponse(message: JSONRPCMessage, ended: number): void {
     if (!("id" in message) || message.id === undefined || "method" in message) return;
     const request = this.pending.get(message.id);
     if (request === undefined) return;
     this.pending.delete(message.id);
-    const durationMs = round(performance.now() - request.started);
+    const durationMs = round(ended - request.started);
     const result = "result" in message && isRecord(message.result) ? message.result : undefined;
     const rpcError = "error" in message && isRecord(message.error) ? message.error : undefined;
     const i = this.instrumentation;
@@ -292,7 +293,7 @@ class SessionTracker {
   private noteAuthzError(request: Pending, message: string): void {
     if (!AUTHZ_ERROR.test(message) || this.instrumentation.deniedExplicitly(this.transport.sessionId, request.id)) return;
     const operation = request.method === "tools/call" ? `tools/call:${safeName(request.params.name)}` : request.method;
-    this.instrumentation.authzDenied({ sessionId: this.transport.sessionId, authInfo: request.authInfo }, { requiredScopes: [], operation });
+    this.instrumentation.recordAuthzDenied({ sessionId: this.transport.sessionId, authInfo: request.authInfo }, { requiredScopes: [], operation });
   }
 
   private observeAuth(authInfo: AuthInfo | undefined): void {
@@ -348,6 +349,8 @@ interface EnvelopeParts {
 
 class Instrumentation implements McpAudit {
   private readonly fingerprintCache = new Map<string, string>();
+  private readonly backlog: (() => void)[] = [];
+  private drainScheduled = false;
   /** Requests whose handler called authzDenied, so the same refusal is not recorded twice from its error text. */
   private readonly explicitDenials = new Set<string>();
 
@@ -362,6 +365,28 @@ class Instrumentation implements McpAudit {
 
   get redactor(): AuditRedactor {
     return this.options.redactor;
+  }
+
+  /**
+   * Summarizing, hashing and emitting run after the current turn of the event loop, so a
+   * response is written before the audit work for it is done. One FIFO keeps events in order.
+   */
+  defer(task: () => void): void {
+    // Only one loop turn accumulates here; the bound is a backstop, not an expected path.
+    if (this.backlog.length >= 100_000) return;
+    this.backlog.push(task);
+    if (this.drainScheduled) return;
+    this.drainScheduled = true;
+    setImmediate(() => {
+      this.drainScheduled = false;
+      for (const run of this.backlog.splice(0)) {
+        try {
+          run();
+        } catch {
+          // One failed observation must not stop the others.
+        }
+      }
+    });
   }
 
   hookTransport(transport: Transport): void {
@@ -384,21 +409,14 @@ class Instrumentation implements McpAudit {
     const send = transport.send;
     transport.send = (message, options) => {
       const sent = send.call(transport, message, options);
-      try {
-        tracker.onResponse(message);
-      } catch {
-        // As above: the response has already gone out untouched.
-      }
+      const ended = performance.now();
+      this.defer(() => tracker.onResponse(message, ended));
       return sent;
     };
 
     const onclose = transport.onclose;
     transport.onclose = () => {
-      try {
-        tracker.onClose();
-      } catch {
-        // ignore: closing must proceed
-      }
+      this.defer(() => tracker.onClose());
       onclose?.();
     };
 
@@ -487,6 +505,21 @@ class Instrumentation implements McpAudit {
   }
 
   authFailed(input: { reason: AuthFailureReason; detail?: string; token?: string; sessionId?: string }): void {
+    this.defer(() => this.recordAuthFailed(input));
+  }
+
+  authzDenied(context: RequestContext | undefined, input: { requiredScopes: string[]; operation: string; heldScopes?: string[] }): void {
+    this.defer(() => this.recordAuthzDenied(context, input));
+  }
+
+  downstreamCalled(
+    context: RequestContext | undefined,
+    input: { url: string | URL; credential?: string; credentialAudience?: string; statusCode?: number; durationMs: number },
+  ): void {
+    this.defer(() => this.recordDownstreamCalled(context, input));
+  }
+
+  private recordAuthFailed(input: { reason: AuthFailureReason; detail?: string; token?: string; sessionId?: string }): void {
     try {
       const scanned = input.detail !== undefined ? this.redactor.scanText(input.detail, "data.detail", 512) : undefined;
       const envelope = this.contextEnvelope({ sessionId: input.sessionId });
@@ -502,7 +535,7 @@ class Instrumentation implements McpAudit {
     }
   }
 
-  authzDenied(context: RequestContext | undefined, input: { requiredScopes: string[]; operation: string; heldScopes?: string[] }): void {
+  recordAuthzDenied(context: RequestContext | undefined, input: { requiredScopes: string[]; operation: string; heldScopes?: string[] }): void {
     try {
       if (context?.requestId !== undefined) {
         if (this.explicitDenials.size >= 256) this.explicitDenials.clear();
@@ -521,7 +554,7 @@ class Instrumentation implements McpAudit {
     }
   }
 
-  downstreamCalled(
+  private recordDownstreamCalled(
     context: RequestContext | undefined,
     input: { url: string | URL; credential?: string; credentialAudience?: string; statusCode?: number; durationMs: number },
   ): void {

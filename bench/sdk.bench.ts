@@ -1,0 +1,172 @@
+// `npm run bench:sdk`: what the SDK costs its host.
+//  1. Per tool call: summarizeArguments of a ~2 KiB argument object + emit(), against pino logging
+//     the same object with its own redact paths to /dev/null. Both in this run. The emitter is
+//     connected to the local Event Hubs emulator running in a child process, so the background
+//     batching and AMQP sends are on this process's CPU (amortized cost) while the emulator's
+//     work is not.
+//  2. MCP round trip: the real Client over streamable HTTP against a plain and an instrumented
+//     McpServer, interleaved in rounds, median and p95.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { setImmediate as yieldToLoop } from "node:timers/promises";
+import pino from "pino";
+import { createAuditClient, type AuditClient, type AuditRedactor } from "../shared/sdk/index.js";
+import { connectClient, endSession, startMcpHarness, type McpHarness } from "../test/sdk/mcp-harness.js";
+import { testRedactor } from "../test/sdk/redactor.js";
+
+const EMITS = Number(process.env.BENCH_EMITS ?? 20_000);
+const CALLS = Number(process.env.BENCH_CALLS ?? 1_500);
+const CHUNK = 500;
+
+/** A typical tool call's arguments, ~2 KiB of JSON, with fields a policy would redact. Values are fake. */
+function typicalArguments(i: number): Record<string, unknown> {
+  return {
+    query: `quarterly revenue by region for account ${i}`,
+    filters: { region: ["emea", "amer", "apac"], from: "2026-01-01", to: "2026-03-31", minAmount: 1000, includeArchived: false },
+    apiKey: "fake-api-key-0000000000000000",
+    user: { email: "someone@example.test", displayName: "Example User", locale: "en-GB" },
+    options: { limit: 50, offset: i % 100, sort: [{ field: "amount", dir: "desc" }, { field: "date", dir: "asc" }] },
+    notes: "Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(12),
+    items: Array.from({ length: 12 }, (_, k) => ({ sku: `SKU-${k}-${i}`, qty: k + 1, price: 9.99 * (k + 1), tags: ["a", "b"] })),
+  };
+}
+
+function startEmulatorProcess(): Promise<{ child: ChildProcess; connectionString: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "dev/eventhubs-emulator/cli.ts", "--port", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    const stdout = child.stdout;
+    if (stdout === null) return reject(new Error("emulator has no stdout"));
+    const lines = createInterface({ input: stdout });
+    lines.on("line", (line) => {
+      if (line.startsWith("Endpoint=")) resolve({ child, connectionString: line.trim() });
+    });
+    child.once("exit", (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+}
+
+function stats(samples: number[]): { median: number; p95: number; mean: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { median: at(0.5), p95: at(0.95), mean: sorted.reduce((s, v) => s + v, 0) / Math.max(1, sorted.length) };
+}
+
+const us = (ms: number) => `${(ms * 1000).toFixed(2)} µs`;
+
+interface Cost {
+  /** Time inside the calls themselves. */
+  syncMs: number;
+  /** CPU time of this process from first call to everything delivered: includes background work. */
+  cpuMs: number;
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
+async function benchEmit(audit: AuditClient, redactor: AuditRedactor, args: Record<string, unknown>[]): Promise<Cost> {
+  let syncMs = 0;
+  const started = process.cpuUsage();
+  for (let offset = 0; offset < args.length; offset += CHUNK) {
+    const t0 = performance.now();
+    for (let i = offset; i < Math.min(offset + CHUNK, args.length); i++) {
+      const { summary, redactions } = redactor.summarizeArguments("tool", "search", args[i]);
+      audit.emit({
+        type: "tool.called",
+        mcp: { "mcp.method.name": "tools/call", "gen_ai.tool.name": "search", "network.transport": "streamable-http" },
+        redaction: { policyVersion: redactor.policyVersion, applied: redactions },
+        data: { toolName: "search", arguments: summary, durationMs: 3.2, resultSize: 812, isError: false },
+      });
+    }
+    syncMs += performance.now() - t0;
+    // Let the background sender run, as it would between requests in a real server.
+    await yieldToLoop();
+  }
+  await audit.flush({ deadlineMs: 60_000 });
+  return { syncMs, cpuMs: cpuMs(started) };
+}
+
+async function benchPino(args: Record<string, unknown>[]): Promise<Cost> {
+  const destination = pino.destination({ dest: "/dev/null", sync: false, minLength: 4096 });
+  const logger = pino({ redact: { paths: ["arguments.apiKey", "arguments.user.email", "arguments.user.displayName", "arguments.query", "arguments.notes"], censor: "[redacted]" } }, destination);
+  let syncMs = 0;
+  const started = process.cpuUsage();
+  for (let offset = 0; offset < args.length; offset += CHUNK) {
+    const t0 = performance.now();
+    for (let i = offset; i < Math.min(offset + CHUNK, args.length); i++) {
+      logger.info({ event: "tool.called", toolName: "search", arguments: args[i], durationMs: 3.2, resultSize: 812, isError: false }, "tool called");
+    }
+    syncMs += performance.now() - t0;
+    await yieldToLoop();
+  }
+  destination.flushSync();
+  return { syncMs, cpuMs: cpuMs(started) };
+}
+
+async function roundTrips(harness: McpHarness, count: number): Promise<number[]> {
+  const connection = await connectClient(harness.url);
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await connection.client.callTool({ name: "echo", arguments: { text: `call ${i}`, payload: typicalArguments(i) } });
+    samples.push(performance.now() - started);
+  }
+  await endSession(connection);
+  return samples;
+}
+
+async function main(): Promise<void> {
+  const { child, connectionString } = await startEmulatorProcess();
+  const redactor = testRedactor();
+  const audit = createAuditClient({
+    server: { id: "bench", name: "Bench", version: "1.0.0", environment: "bench", instanceId: "bench-1" },
+    connectionString,
+    healthIntervalMs: 0,
+    queue: { maxEvents: 100_000, maxBytes: 64 * 1024 * 1024 },
+  });
+  try {
+    // Distinct objects, built up front so their construction is not measured; reused in a cycle to keep the heap small.
+    const pool = Array.from({ length: 500 }, (_, i) => typicalArguments(i));
+    const args = Array.from({ length: EMITS }, (_, i) => pool[i % pool.length] ?? {});
+    console.log(`argument object: ${Buffer.byteLength(JSON.stringify(args[0]))} bytes of JSON; ${EMITS} events; emitter -> local emulator (child process)`);
+    // Warm-up so JIT and connection set-up are not measured.
+    await benchEmit(audit, redactor, args.slice(0, 2000));
+    await benchPino(args.slice(0, 2000));
+    const sdk = await benchEmit(audit, redactor, args);
+    const log = await benchPino(args);
+    const metrics = audit.metrics();
+    console.log(`sdk  emit (summarize + validate + chain + queue), sync:      ${us(sdk.syncMs / EMITS)} per event`);
+    console.log(`sdk  CPU incl. background batching and AMQP send:            ${us(sdk.cpuMs / EMITS)} per event  (sent ${metrics.sent}, dropped ${metrics.dropped})`);
+    console.log(`pino info with redact paths to /dev/null, sync:              ${us(log.syncMs / EMITS)} per event`);
+    console.log(`pino CPU incl. writes and flush:                             ${us(log.cpuMs / EMITS)} per event`);
+    console.log(`ratio sdk/pino: in-call ${(sdk.syncMs / log.syncMs).toFixed(2)}x, CPU incl. background ${(sdk.cpuMs / log.cpuMs).toFixed(2)}x  (target <= 2x)`);
+
+    const plain = await startMcpHarness();
+    const instrumented = await startMcpHarness({ audit: { client: audit, redactor } });
+    try {
+      await roundTrips(plain, 200);
+      await roundTrips(instrumented, 200);
+      const plainSamples: number[] = [];
+      const instrumentedSamples: number[] = [];
+      const rounds = 5;
+      for (let round = 0; round < rounds; round++) {
+        plainSamples.push(...(await roundTrips(plain, CALLS / rounds)));
+        instrumentedSamples.push(...(await roundTrips(instrumented, CALLS / rounds)));
+      }
+      const p = stats(plainSamples);
+      const n = stats(instrumentedSamples);
+      console.log(`MCP tools/call round trip, ${plainSamples.length} calls each, ~2 KiB arguments, real Client over streamable HTTP:`);
+      console.log(`  plain:        median ${p.median.toFixed(3)} ms  p95 ${p.p95.toFixed(3)} ms`);
+      console.log(`  instrumented: median ${n.median.toFixed(3)} ms  p95 ${n.p95.toFixed(3)} ms`);
+      console.log(`  overhead: median ${((n.median / p.median - 1) * 100).toFixed(1)} %, p95 ${((n.p95 / p.p95 - 1) * 100).toFixed(1)} %  (target <= 5 %)`);
+    } finally {
+      await plain.close();
+      await instrumented.close();
+    }
+  } finally {
+    await audit.close({ deadlineMs: 10_000 });
+    child.kill("SIGTERM");
+  }
+}
+
+await main();
