@@ -166,7 +166,8 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
       } else if (type === "timertrigger") {
         const schedule = stringOption(binding, "schedule");
         if (!schedule) throw new Error(`${where}: schedule is required`);
-        listeners.push(new TimerListener(fn, resolve(schedule), binding.runOnStartup === true, binding.useMonitor !== false, invoker, log));
+        const useMonitor = typeof binding.useMonitor === "boolean" ? binding.useMonitor : undefined;
+        listeners.push(new TimerListener(fn, resolve(schedule), binding.runOnStartup === true, useMonitor, invoker, log));
       } else if (type === "eventhubtrigger") {
         listeners.push(await eventHubListener(fn, binding, resolve, settings, storage, hostConfig, invoker, log, hostId));
       } else {

@@ -37,17 +37,22 @@ export class TimerListener {
   private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
   private readonly schedule: Schedule;
+  private readonly useMonitor: boolean;
   private last: Date | undefined;
 
   constructor(
     private readonly fn: RegisteredFunction,
     expression: string,
     private readonly runOnStartup: boolean,
-    private readonly useMonitor: boolean,
+    useMonitor: boolean | undefined,
     private readonly invoker: Invoker,
     private readonly log: HostLog,
   ) {
     this.schedule = parseSchedule(expression, fn.metadata.name);
+    // As in Azure, schedules that recur more often than once a minute are not monitored
+    // unless asked, so they get no scheduleStatus.
+    const first = this.schedule.next(new Date());
+    this.useMonitor = useMonitor ?? this.schedule.next(first).getTime() - first.getTime() >= 60_000;
   }
 
   start(): void {

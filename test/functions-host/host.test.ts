@@ -61,6 +61,7 @@ describe("registrations", () => {
       { name: "nothing", trigger: "httpTrigger" },
       { name: "orders", trigger: "queueTrigger" },
       { name: "tick", trigger: "timerTrigger" },
+      { name: "tickUnmonitored", trigger: "timerTrigger" },
     ]);
     expect(host.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
@@ -184,5 +185,10 @@ describe("timer triggers", () => {
     expect(new Date(status.next).getUTCMilliseconds()).toBe(0);
     expect(new Date(status.next).getTime()).toBeGreaterThan(new Date(status.last).getTime());
     expect(new Date(second?.at ?? "").getTime() - new Date(first?.at ?? "").getTime()).toBeLessThan(2_000);
+  });
+
+  it("gives no scheduleStatus to a sub-minute schedule unless useMonitor is set", async () => {
+    const tick = await waitFor("unmonitored tick", () => records("tickUnmonitored")[0]);
+    expect(tick.input).toEqual({ isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: null });
   });
 });
