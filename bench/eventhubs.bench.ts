@@ -4,7 +4,6 @@
 import { EventHubConsumerClient, EventHubProducerClient, earliestEventPosition } from "@azure/event-hubs";
 import type { Connection, EventContext, Sender } from "rhea";
 import { spawn } from "node:child_process";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { startEventHubsEmulator } from "../dev/eventhubs-emulator/index.js";
 import { createContainer } from "../dev/eventhubs-emulator/rhea-types.js";
@@ -134,7 +133,8 @@ async function serveRelay(): Promise<Server> {
   });
   const listener = server.listen({ port: 0, host: "127.0.0.1" });
   await new Promise<void>((resolve) => listener.once("listening", resolve));
-  const port = (listener.address() as AddressInfo).port;
+  const bound = listener.address();
+  const port = typeof bound === "object" && bound !== null ? bound.port : 0;
   return { port, connectionString: "", stop: () => new Promise<void>((resolve) => listener.close(() => resolve())) };
 }
 

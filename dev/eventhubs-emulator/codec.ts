@@ -3,7 +3,7 @@
 // hot path and application property / body types survive exactly.
 
 import type { Message } from "rhea";
-import { AmqpReader, rheaMessage, types } from "./rhea-types.js";
+import { AmqpReader, isRecord, rheaMessage, types } from "./rhea-types.js";
 
 /** Message format of the client's batched send: every data section is one encoded message. */
 export const BATCH_MESSAGE_FORMAT = 0x80013700;
@@ -50,6 +50,12 @@ function rawMapEntries(buffer: Buffer, sectionStart: number, sectionEnd: number)
   return { entries: Buffer.alloc(0), count: 0 };
 }
 
+function partitionKeyOf(section: Parameters<typeof types.unwrap>[0]): string | undefined {
+  const annotations: unknown = types.unwrap(section);
+  const key = isRecord(annotations) ? annotations[PARTITION_KEY] : undefined;
+  return typeof key === "string" ? key : undefined;
+}
+
 /** Splits one encoded AMQP message into header / annotations / the rest. */
 export function splitMessage(bytes: Buffer): IncomingEvent {
   const reader = new AmqpReader(bytes);
@@ -70,8 +76,7 @@ export function splitMessage(bytes: Buffer): IncomingEvent {
       const raw = rawMapEntries(bytes, start, reader.position);
       annotationEntries = raw.entries;
       annotationCount = raw.count;
-      const key: unknown = (types.unwrap(section) as Record<string, unknown> | undefined)?.[PARTITION_KEY];
-      if (typeof key === "string") partitionKey = key;
+      partitionKey = partitionKeyOf(section);
     } else {
       restStart = start;
       break;
@@ -103,8 +108,7 @@ export function eventsOfDelivery(payload: Buffer, format: number | undefined): {
     if (code === DATA && Buffer.isBuffer(section.value)) {
       events.push(splitMessage(section.value));
     } else if (code === MESSAGE_ANNOTATIONS) {
-      const key: unknown = (types.unwrap(section) as Record<string, unknown> | undefined)?.[PARTITION_KEY];
-      if (typeof key === "string") partitionKey = key;
+      partitionKey = partitionKeyOf(section);
     }
   }
   return { events, partitionKey: partitionKey ?? events[0]?.partitionKey };

@@ -1,6 +1,7 @@
 // Start positions: the selector-filter expression the client puts on a receiver's source,
 // turned into the first sequence number to deliver.
 import type { PartitionLog } from "./partition-log.js";
+import { isRecord } from "./rhea-types.js";
 
 const SELECTOR_FILTER = "apache.org:selector-filter:string";
 const EXPRESSION = /^amqp\.annotation\.x-opt-(offset|sequence-number|enqueued-time)\s*(>=|>)\s*'([^']*)'$/;
@@ -9,8 +10,8 @@ export class FilterError extends Error {}
 
 /** The expression from a source filter map, whether rhea left it described or unwrapped. */
 export function selectorExpression(filter: unknown): string | undefined {
-  if (typeof filter !== "object" || filter === null) return undefined;
-  const entry: unknown = (filter as Record<string, unknown>)[SELECTOR_FILTER];
+  if (!isRecord(filter)) return undefined;
+  const entry: unknown = filter[SELECTOR_FILTER];
   if (typeof entry === "string") return entry;
   if (typeof entry === "object" && entry !== null && "value" in entry) {
     const value: unknown = entry.value;

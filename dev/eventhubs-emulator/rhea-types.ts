@@ -30,10 +30,14 @@ export const AmqpWriter = codecs.Writer;
  * the next tick, so fields set inside a *_open handler (e.g. max_message_size, which the
  * client reads to size its batches) reach the peer; the typings do not declare `local`.
  */
+/** Narrows decoded AMQP maps (rhea types them loosely) without trusting their shape. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Buffer.isBuffer(value) && !Array.isArray(value);
+}
+
 export function localAttach(link: object): Record<string, unknown> {
   const local: unknown = "local" in link ? link.local : undefined;
-  if (typeof local === "object" && local !== null && "attach" in local && typeof local.attach === "object" && local.attach !== null) {
-    return local.attach as Record<string, unknown>;
-  }
+  const attach: unknown = typeof local === "object" && local !== null && "attach" in local ? local.attach : undefined;
+  if (isRecord(attach)) return attach;
   throw new Error("rhea link has no local attach frame");
 }

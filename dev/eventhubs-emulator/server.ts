@@ -1,6 +1,6 @@
 // AMQP wiring: routes every link a client attaches to CBS, management, a publisher
 // (client sender) or a consumer (client receiver), and answers request/response nodes.
-import type { Socket, Server, AddressInfo } from "node:net";
+import type { Socket, Server } from "node:net";
 
 import type { AmqpError, Connection, Delivery, EventContext, Message, Sender } from "rhea";
 import { putToken } from "./cbs.js";
@@ -8,7 +8,7 @@ import { deliveryBytes, eventsOfDelivery } from "./codec.js";
 import { ConsumerRegistry, wantsRuntimeMetrics } from "./consumers.js";
 import { FilterError, selectorExpression, startSequenceNumber } from "./filters.js";
 import { handleManagement } from "./management.js";
-import { createContainer, localAttach } from "./rhea-types.js";
+import { createContainer, isRecord, localAttach } from "./rhea-types.js";
 import { EntityError, partitionForKey, type Namespace } from "./namespace.js";
 
 export const MAX_MESSAGE_SIZE = 1024 * 1024;
@@ -123,7 +123,7 @@ export async function startServer(namespace: Namespace, port: number, host: stri
     if (!link || !delivery || message === undefined) return;
     const address = addressOf(link.target);
     if (address === "$cbs") {
-      const props = (message.application_properties ?? {}) as Record<string, unknown>;
+      const props: Record<string, unknown> = message.application_properties ?? {};
       const result = putToken(message.body, props.name, props.type);
       if (result.grant) stateOf(context.connection).grants.add(result.grant);
       else log(`put-token refused: ${result.description}`);
@@ -135,7 +135,7 @@ export async function startServer(namespace: Namespace, port: number, host: stri
       return;
     }
     if (address === "$management") {
-      const result = handleManagement(namespace, (message.application_properties ?? {}) as Record<string, unknown>);
+      const result = handleManagement(namespace, message.application_properties ?? {});
       settle(delivery);
       reply(context.connection, message, result, result.body);
       link.add_credit(1);
@@ -181,7 +181,7 @@ export async function startServer(namespace: Namespace, port: number, host: stri
   container.on("sender_open", (context: EventContext) => {
     const link = context.sender;
     if (!link) return;
-    const source = link.source as { address?: string; filter?: unknown } | undefined;
+    const source: unknown = link.source;
     const address = addressOf(source);
     const target = addressOf(link.target);
     link.set_target({ address: target });
@@ -196,7 +196,7 @@ export async function startServer(namespace: Namespace, port: number, host: stri
       });
       return;
     }
-    const filter: unknown = source?.filter;
+    const filter: unknown = isRecord(source) ? source.filter : undefined;
     // Pre-settled deliveries: a partition is a log, so the service needs no acknowledgement
     // per event, and the client's auto-accept then costs no disposition frames.
     localAttach(link).snd_settle_mode = 1;
@@ -214,10 +214,10 @@ export async function startServer(namespace: Namespace, port: number, host: stri
         link.close(denied);
         return;
       }
-      const properties = (link.properties ?? {}) as Record<string, unknown>;
-      const epoch = properties[EPOCH_PROPERTY];
+      const properties: unknown = link.properties;
+      const epoch = isRecord(properties) ? properties[EPOCH_PROPERTY] : undefined;
       const ownerLevel = typeof epoch === "number" ? epoch : undefined;
-      const start = startSequenceNumber(selectorExpression(source?.filter), partition);
+      const start = startSequenceNumber(selectorExpression(filter), partition);
       const key = `${hub.definition.name.toLowerCase()}/${match[2].toLowerCase()}/${match[3]}`;
       const refused = consumers.attach(key, link, ownerLevel, partition, start, wantsRuntimeMetrics(link.desired_capabilities));
       if (refused) link.close(refused);
@@ -240,9 +240,9 @@ export async function startServer(namespace: Namespace, port: number, host: stri
     server.once("listening", resolve);
     server.once("error", reject);
   });
-  const bound = server.address() as AddressInfo;
+  const bound = server.address();
   return {
-    port: bound.port,
+    port: typeof bound === "object" && bound !== null ? bound.port : port,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();

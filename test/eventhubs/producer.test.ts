@@ -90,7 +90,7 @@ describe("EventHubProducerClient against the emulator", () => {
       const perPartition = await Promise.all(
         ["0", "1", "2"].map((id) => collect(consumer, id, earliestEventPosition, 0, { settleMs: 800 })),
       );
-      const all = perPartition.flatMap((c, i) => c.events.map((e) => ({ partition: String(i), body: e.body as unknown, key: e.partitionKey })));
+      const all = perPartition.flatMap((c, i) => c.events.map((e) => ({ partition: String(i), body: e.body, key: e.partitionKey })));
       const keyedEvents = all.filter((e) => e.key === "tenant-7");
       expect(keyedEvents.map((e) => e.body)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
       expect(new Set(keyedEvents.map((e) => e.partition)).size).toBe(1);

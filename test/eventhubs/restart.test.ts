@@ -92,7 +92,7 @@ describe("crash and restart with file persistence", () => {
         30_000,
         "the consumer to resume",
       );
-      const bodies = new Set(received.map((e) => e.body as number));
+      const bodies = new Set(received.map((e): unknown => e.body));
       for (const n of acknowledged) expect(bodies.has(n)).toBe(true);
       expect(acknowledged).toHaveLength(40);
       expect(received.map((e) => e.sequenceNumber)).toEqual(Array.from({ length: received.length }, (_, i) => i));
