@@ -39,6 +39,7 @@ export interface FunctionsHost {
 }
 
 interface Listener {
+  start(): Promise<void> | void;
   stop(): Promise<void>;
   close?(): Promise<void>;
 }
@@ -106,6 +107,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
   const listeners: Listener[] = [];
   let http: HttpTriggers | undefined;
   let invoker: Invoker | undefined;
+  let appStarted = false;
   const appDir = path.dirname(path.resolve(options.appEntry));
 
   const teardown = async (): Promise<void> => {
@@ -121,7 +123,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
     if (left > 0) log(`functions-host: ${left} invocation(s) still running at the shutdown deadline`);
     http?.destroy();
     await Promise.allSettled(listeners.map((l) => l.close?.()));
-    if (invoker) {
+    if (invoker && appStarted) {
       await invoker.runAppHook("appTerminate", appDir).catch((err: unknown) => log(`appTerminate hook failed: ${errorText(err)}`));
     }
     settings.dispose();
@@ -175,12 +177,11 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
       }
     }
 
-    const httpUrl = await http.listen(options.httpPort ?? 0);
+    // appStart runs before anything can invoke a function, as in the worker.
     await invoker.runAppHook("appStart", appDir);
-    for (const listener of listeners) {
-      if (listener instanceof EventHubListener) await listener.start();
-      else if (listener instanceof QueueListener || listener instanceof TimerListener) listener.start();
-    }
+    appStarted = true;
+    const httpUrl = await http.listen(options.httpPort ?? 0);
+    for (const listener of listeners) await listener.start();
     log(`functions-host: ${functions.length} function(s): ${functions.map((f) => `${f.name} [${f.trigger}]`).join(", ")}`);
 
     let stopped: Promise<void> | undefined;
