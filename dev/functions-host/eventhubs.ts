@@ -19,7 +19,6 @@ import { errorText, invokeWithRetries, type HostLog, type Invoker } from "./invo
 
 export interface EventHubTriggerOptions {
   readonly fn: RegisteredFunction;
-  readonly eventHubName: string;
   readonly consumerGroup: string;
   readonly cardinality: "one" | "many";
   readonly dataType: "string" | "binary" | undefined;
@@ -63,7 +62,7 @@ export class EventHubListener {
         maxWaitTimeInSeconds: 1,
         prefetchCount: Math.max(this.config.prefetchCount, this.config.maxEventBatchSize),
         startPosition: this.startPosition(),
-        // Bodies are decoded here, as the host does (see toInput), not JSON-parsed by the client.
+        // Bodies are decoded here as the host does (batchInput/singleInput), not JSON-parsed by the client.
         skipParsingBodyAsJson: true,
       },
     );

@@ -237,7 +237,6 @@ async function eventHubListener(
   return new EventHubListener(
     {
       fn,
-      eventHubName,
       consumerGroup,
       cardinality,
       dataType,
