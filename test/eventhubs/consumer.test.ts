@@ -178,6 +178,16 @@ describe("owner level", () => {
         await owners.close();
         await waitFor(() => (highEvents.length > 0 ? true : undefined), 10_000, "the owner to receive");
         expect(highEvents.map((e) => e.body)).toEqual(["mine"]);
+
+        // While the higher level holds the partition, a lower level is refused outright.
+        const lateClient = new EventHubConsumerClient("$Default", emulator.connectionString, "owners", { retryOptions: FAST_RETRY });
+        try {
+          const late = await collect(lateClient, "0", earliestEventPosition, 0, { settleMs: 800, subscribe: { ownerLevel: 1 } });
+          expect(late.events).toEqual([]);
+          expect(late.errors.map(errorCode)).toContain("ReceiverDisconnectedError");
+        } finally {
+          await lateClient.close();
+        }
       } finally {
         await highSub.close();
       }
