@@ -109,8 +109,7 @@ export type HookCallback = (context: Record<string, unknown>) => unknown;
 
 function isProgrammingModel(value: unknown): value is ProgrammingModel {
   if (typeof value !== "object" || value === null) return false;
-  const candidate: Record<string, unknown> = { ...value, getInvocationModel: Reflect.get(value, "getInvocationModel"), getCapabilities: Reflect.get(value, "getCapabilities") };
-  return typeof candidate.getInvocationModel === "function" && typeof candidate.getCapabilities === "function";
+  return typeof Reflect.get(value, "getInvocationModel") === "function" && typeof Reflect.get(value, "getCapabilities") === "function";
 }
 
 /** Everything the app registered while it was loaded, plus the library's programming model. */
@@ -136,12 +135,9 @@ let systemLog: (level: RpcLogLevel, message: string) => void = () => undefined;
 const HOOK_NAMES: readonly HookName[] = ["appStart", "appTerminate", "preInvocation", "postInvocation", "log"];
 
 const coreApi = {
-  // The library compares against this to decide on features; 3.x is the worker line
-  // that supports the v4 programming model with log hooks.
+  // The worker exposes its version here; 4.16.x only feature-tests (e.g. for `log`) and
+  // never reads it, so a plausible v3 worker version is enough.
   version: "3.12.0",
-  get hostVersion(): string {
-    return "4.1040.0";
-  },
   setProgrammingModel(model: unknown): void {
     if (!isProgrammingModel(model)) throw new Error("functions-host: setProgrammingModel got something that is not a programming model");
     programmingModel = model;
