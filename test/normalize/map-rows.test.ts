@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { AuditRowSchema, EVENT_TYPES, PipelineHealthRowSchema, type AuditEventType } from "../../schemas/index.js";
+import { ASIM_EVENT_TYPE, mapAnomalyRow, mapAuditRow, type ChainAnomaly } from "../../shared/normalize/index.js";
+import { sampleEvent } from "../fixtures/sample-events.js";
+
+const EXPECTED: { [T in AuditEventType]: { EventType: string; ObjectType: string; Object?: string } } = {
+  "server.started": { EventType: "Other", ObjectType: "Server" },
+  "session.started": { EventType: "Other", ObjectType: "Session" },
+  "session.ended": { EventType: "Other", ObjectType: "Session" },
+  "auth.succeeded": { EventType: "Other", ObjectType: "Token" },
+  "auth.failed": { EventType: "Other", ObjectType: "Token" },
+  "authz.denied": { EventType: "Other", ObjectType: "Token", Object: "tools/call" },
+  "tools.listed": { EventType: "Read", ObjectType: "Tool" },
+  "tool.called": { EventType: "Execute", ObjectType: "Tool", Object: "search" },
+  "resource.read": { EventType: "Read", ObjectType: "Resource", Object: "file:///docs/readme.md" },
+  "prompt.fetched": { EventType: "Read", ObjectType: "Prompt", Object: "summarize" },
+  "oauth.client.registered": { EventType: "Create", ObjectType: "Client", Object: "dyn-client-1" },
+  "oauth.consent.granted": { EventType: "Set", ObjectType: "Client", Object: "dyn-client-1" },
+  "oauth.consent.denied": { EventType: "Set", ObjectType: "Client", Object: "dyn-client-1" },
+  "downstream.called": { EventType: "Execute", ObjectType: "Downstream", Object: "api.example.com" },
+  "rate.limited": { EventType: "Other", ObjectType: "Session" },
+  "content.flagged": { EventType: "Other", ObjectType: "Content" },
+  "policy.blocked": { EventType: "Other", ObjectType: "Containment", Object: "7d444840-9dc0-11d1-b245-5ffdce74fad2" },
+  "sdk.health": { EventType: "Other", ObjectType: "Server" },
+};
+
+describe("mapAuditRow", () => {
+  it("has an expectation for every event type in the catalogue", () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...EVENT_TYPES].sort());
+    expect(Object.keys(ASIM_EVENT_TYPE).sort()).toEqual([...EVENT_TYPES].sort());
+  });
+
+  it.each(EVENT_TYPES.map((type) => ({ type })))("maps $type to a valid MCPAudit_CL row", ({ type }) => {
+    const event = sampleEvent(type, 5);
+    const row = mapAuditRow(event);
+    expect(AuditRowSchema.safeParse(row).success).toBe(true);
+    const expected = EXPECTED[type];
+    expect(row).toMatchObject({ EventId: event.id, EventOriginalType: type, EventType: expected.EventType, ObjectType: expected.ObjectType, Seq: 5, Hash: event.hash, AdditionalFields: event.data, TargetAppId: "example-server", ServerInstanceId: "example-instance-1", EventProduct: "mcp-audit" });
+    if (expected.Object === undefined) expect(row.Object).toBeUndefined();
+    else expect(row.Object).toBe(expected.Object);
+    for (const value of Object.values(row)) expect(value).not.toBeUndefined();
+  });
+
+  it.each([
+    { outcome: "success", result: "Success" },
+    { outcome: "failure", result: "Failure" },
+    { outcome: "unknown", result: "NA" },
+  ] as const)("outcome $outcome → EventResult $result", ({ outcome, result }) => {
+    expect(mapAuditRow({ ...sampleEvent("tool.called"), outcome }).EventResult).toBe(result);
+  });
+
+  it.each([
+    { severity: "info", asim: "Informational" },
+    { severity: "low", asim: "Low" },
+    { severity: "medium", asim: "Medium" },
+    { severity: "high", asim: "High" },
+    { severity: "critical", asim: "High" },
+  ] as const)("severity $severity → EventSeverity $asim, original kept", ({ severity, asim }) => {
+    const row = mapAuditRow({ ...sampleEvent("auth.failed"), severity });
+    expect(row.EventSeverity).toBe(asim);
+    expect(row.EventOriginalSeverity).toBe(severity);
+  });
+
+  it.each([
+    { name: "auth.failed reason", event: sampleEvent("auth.failed"), details: "wrong_audience" },
+    { name: "tool error type", event: { ...sampleEvent("tool.called"), data: { ...sampleEvent("tool.called").data, isError: true, error: { type: "timeout" } } }, details: "timeout" },
+    { name: "session end reason", event: sampleEvent("session.ended"), details: "client_closed" },
+  ])("EventResultDetails from $name", ({ event, details }) => {
+    expect(mapAuditRow(event).EventResultDetails).toBe(details);
+  });
+
+  it("marks a row the pipeline redacted, so Hash is read as covering the event as received", () => {
+    expect(mapAuditRow(sampleEvent("tool.called"), { pipelineRedacted: true }).RedactionPolicyVersion).toBe("test-1+pipeline");
+    expect(mapAuditRow(sampleEvent("tool.called")).RedactionPolicyVersion).toBe("test-1");
+  });
+});
+
+describe("mapAnomalyRow", () => {
+  const context = { time: "2026-01-02T03:04:05.678Z", partitionId: "3", sequenceNumber: 77 };
+  it.each<{ anomaly: ChainAnomaly; expected: Record<string, unknown> }>([
+    { anomaly: { kind: "chain_gap", instanceId: "i-1", expectedSeq: 4, observedSeq: 7 }, expected: { Kind: "chain_gap", ExpectedSeq: 4, ObservedSeq: 7, EventSeverity: "Medium", Reason: "seq 7 arrived after 3: 3 event(s) missing" } },
+    { anomaly: { kind: "chain_reorder", instanceId: "i-1", expectedSeq: 8, observedSeq: 5 }, expected: { Kind: "chain_reorder", ExpectedSeq: 8, ObservedSeq: 5, EventSeverity: "Low" } },
+    { anomaly: { kind: "chain_hash_mismatch", instanceId: "i-1", observedSeq: 5, reason: "hash" }, expected: { Kind: "chain_hash_mismatch", ObservedSeq: 5, EventSeverity: "High", Reason: "seq 5: hash does not match the event's content" } },
+    { anomaly: { kind: "chain_restart", instanceId: "i-1", previousSeq: 9, observedSeq: 0 }, expected: { Kind: "chain_restart", ExpectedSeq: 10, ObservedSeq: 0, EventSeverity: "Informational" } },
+  ])("$anomaly.kind → a valid health row", ({ anomaly, expected }) => {
+    const row = mapAnomalyRow(anomaly, context);
+    expect(PipelineHealthRowSchema.safeParse(row).success).toBe(true);
+    expect(row).toMatchObject({ ...expected, Component: "normalize", ServerInstanceId: "i-1", PartitionId: "3", SequenceNumber: 77 });
+  });
+});
