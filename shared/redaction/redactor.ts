@@ -1,0 +1,366 @@
+// The compiled redactor: everything the policy decides is resolved here once (allow-list
+// tries, limits, disabled scanners), so each call only walks its input.
+import type { z } from "zod";
+import { PSEUDONYM_PATTERN } from "../../schemas/primitives.js";
+import type { RedactionEntrySchema, RedactionKind, ValueSummary } from "../../schemas/redaction.js";
+import type { Keyring, PseudonymPurpose } from "./keyring.js";
+import { compileAllowList, parsePolicy, policyVersionOf, type AllowNode, type RedactionPolicy, type RedactionPolicyInput, type ScannerKind } from "./policy.js";
+import { scan, truncateIp } from "./scanners.js";
+
+export type RedactionEntry = z.infer<typeof RedactionEntrySchema>;
+
+export interface Redactor {
+  /** `<policy.version>+<12 hex of the normalized policy's SHA-256>`, stamped on every event. */
+  readonly policyVersion: string;
+  readonly policy: RedactionPolicy;
+  pseudonym(purpose: PseudonymPurpose, value: string): string;
+  summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown): { summary: ValueSummary; redactions: RedactionEntry[] };
+  scanText(text: string, path: string, maxLength?: number): { text: string; redactions: RedactionEntry[] };
+  truncateIp(address: string): string | undefined;
+  redactEvent<T>(event: T): { event: T; redactions: RedactionEntry[] };
+}
+
+/** ValueSummary caps fixed by the schema, whatever the policy says. */
+const SCHEMA_MAX_VALUE = 4096;
+const SCHEMA_MAX_ITEMS = 64;
+const SCHEMA_MAX_FIELD_NAME = 128;
+const MAX_PATH = 256;
+/** Entries per call; the event schema allows 256 in all, and the SDK adds its own. */
+const MAX_ENTRIES = 64;
+/** Longer strings are summarized by length only: hashing megabytes on the hot path is not worth it. */
+const MAX_HASHED_LENGTH = 64 * 1024;
+/** Scanning stops this far past the length kept, so a secret straddling the cut is still seen whole. */
+const SCAN_MARGIN = 8 * 1024;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Strings the redactor itself produces, and ids: known not to hold secrets, never rescanned. */
+const OPAQUE = [PSEUDONYM_PATTERN, /^[0-9a-f]{64}$/, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/];
+
+/** Collects `{ path, kind, count }`, merged per path and kind and bounded in number. */
+class Entries {
+  private readonly map = new Map<string, RedactionEntry>();
+  private overflow = 0;
+
+  add(path: string, kind: RedactionKind, count = 1): void {
+    const key = `${kind}\u0000${path}`;
+    const seen = this.map.get(key);
+    if (seen !== undefined) seen.count += count;
+    else if (this.map.size < MAX_ENTRIES - 1) this.map.set(key, { path: path.length > MAX_PATH ? path.slice(0, MAX_PATH) : path, kind, count });
+    else this.overflow += count;
+  }
+
+  list(): RedactionEntry[] {
+    const all = [...this.map.values()];
+    if (this.overflow > 0) all.push({ path: "(more)", kind: "truncated", count: this.overflow });
+    return all;
+  }
+}
+
+function wellFormed(text: string): string {
+  LONE_SURROGATE.lastIndex = 0;
+  return LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE, "\uFFFD") : text;
+}
+
+/** Cuts to at most `max` UTF-16 units without splitting a surrogate pair. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+}
+
+/** Own enumerable string keys, or undefined when the object (a Proxy, say) refuses to list them. */
+function keysOf(value: object): string[] | undefined {
+  try {
+    return Object.keys(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a property; a getter or Proxy trap that throws yields `failed`. */
+const failed: unique symbol = Symbol("failed");
+function read(value: object, key: string | number): unknown {
+  try {
+    return Reflect.get(value, key);
+  } catch {
+    return failed;
+  }
+}
+
+/** Plain JSON-like objects only: Dates, Buffers, Maps and class instances are not argument data. */
+function isPlainObject(value: object): boolean {
+  try {
+    const proto: unknown = Reflect.getPrototypeOf(value);
+    return proto === Object.prototype || proto === null;
+  } catch {
+    return false;
+  }
+}
+
+function isArray(value: unknown): value is readonly unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch {
+    // A revoked Proxy throws from Array.isArray.
+    return false;
+  }
+}
+
+function joinPath(base: string, key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
+}
+
+export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyring): Redactor {
+  const policy = parsePolicy(policyInput);
+  if (typeof keyring !== "object" || keyring === null || typeof keyring.pseudonym !== "function") {
+    throw new TypeError("compileRedactor: keyring must come from createKeyring or loadKeyring");
+  }
+  const policyVersion = policyVersionOf(policy);
+  const disabled: ReadonlySet<ScannerKind> = new Set(policy.disabledScanners);
+  const allowLists = new Map<string, AllowNode | undefined>();
+  for (const [name, list] of Object.entries(policy.tools)) allowLists.set(`tool\u0000${name}`, compileAllowList(list.allow));
+  for (const [name, list] of Object.entries(policy.prompts)) allowLists.set(`prompt\u0000${name}`, compileAllowList(list.allow));
+  const valueMax = Math.min(policy.maxStringLength, SCHEMA_MAX_VALUE);
+  const itemMax = Math.min(policy.maxArrayItems, SCHEMA_MAX_ITEMS);
+  // A summary node's depth counts object/array levels; an event adds two per level (fields + key).
+  const eventDepth = policy.maxDepth * 2 + 8;
+
+  const pseudonym = (purpose: PseudonymPurpose, value: string): string => keyring.pseudonym(purpose, String(value));
+
+  function scanInto(text: string, path: string, maxLength: number, entries: Entries): string {
+    let input = wellFormed(text.length > maxLength + SCAN_MARGIN ? cut(text, maxLength + SCAN_MARGIN) : text);
+    const result = scan(input, disabled);
+    for (const [kind, count] of result.counts) entries.add(path, kind, count);
+    input = result.text;
+    if (input.length > maxLength || text.length > maxLength + SCAN_MARGIN) {
+      input = cut(input, maxLength);
+      entries.add(path, "truncated");
+    }
+    return input;
+  }
+
+  /** Object keys are data: a key a scanner flags, or one too long for the schema, becomes its keyed hash. */
+  function safeKey(key: string, path: string, entries: Entries): string {
+    if (key.length > SCHEMA_MAX_FIELD_NAME) {
+      entries.add(path, "key");
+      return pseudonym("value", key);
+    }
+    const fixed = wellFormed(key);
+    const result = scan(fixed, disabled);
+    if (result.counts.size === 0 && fixed === key) return key;
+    entries.add(path, "key");
+    return pseudonym("value", key);
+  }
+
+  function summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown): { summary: ValueSummary; redactions: RedactionEntry[] } {
+    const entries = new Entries();
+    const allow = allowLists.get(`${kind}\u0000${name}`);
+    let budget = policy.maxArgumentBytes;
+    const ancestors = new Set<object>();
+
+    const walk = (value: unknown, depth: number, node: AllowNode | undefined, path: string): ValueSummary => {
+      if (budget <= 0) return { type: "omitted", reason: "size" };
+      budget -= 24;
+      const allowed = node?.allowed === true;
+      switch (typeof value) {
+        case "string": {
+          const out: { type: "string"; length: number; hash?: string; value?: string } = { type: "string", length: value.length };
+          if (policy.hashValues && value.length <= MAX_HASHED_LENGTH) {
+            out.hash = pseudonym("value", value);
+            budget -= 50;
+          }
+          if (allowed) {
+            const max = Math.min(valueMax, Math.max(budget, 0));
+            out.value = scanInto(value, path, max, entries);
+            budget -= out.value.length;
+          } else if (value.length > 0) entries.add("data.arguments", "argument_value");
+          return out;
+        }
+        case "number": {
+          const out: { type: "number"; hash?: string; value?: number } = { type: "number" };
+          if (policy.hashValues) {
+            out.hash = pseudonym("value", String(value));
+            budget -= 50;
+          }
+          if (allowed && Number.isFinite(value)) out.value = value;
+          else entries.add("data.arguments", "argument_value");
+          return out;
+        }
+        case "boolean":
+          return allowed ? { type: "boolean", value } : { type: "boolean" };
+        case "undefined":
+          return { type: "null" };
+        case "bigint":
+        case "symbol":
+        case "function":
+          return { type: "omitted", reason: "unsupported" };
+        default:
+          break;
+      }
+      if (value === null) return { type: "null" };
+      if (typeof value !== "object") return { type: "omitted", reason: "unsupported" };
+      if (ancestors.has(value)) return { type: "omitted", reason: "cycle" };
+      if (isArray(value)) {
+        const length = read(value, "length");
+        if (typeof length !== "number") return { type: "omitted", reason: "unsupported" };
+        if (depth >= policy.maxDepth) return { type: "omitted", reason: "depth" };
+        const items: ValueSummary[] = [];
+        ancestors.add(value);
+        const child = node?.children.get("*");
+        for (let i = 0; i < Math.min(length, itemMax); i++) {
+          const item = read(value, i);
+          items.push(item === failed ? { type: "omitted", reason: "unsupported" } : walk(item, depth + 1, child, `${path}[*]`));
+        }
+        ancestors.delete(value);
+        return { type: "array", length, items };
+      }
+      if (!isPlainObject(value)) return { type: "omitted", reason: "unsupported" };
+      const keys = keysOf(value);
+      if (keys === undefined) return { type: "omitted", reason: "unsupported" };
+      if (depth >= policy.maxDepth) return { type: "omitted", reason: "depth" };
+      ancestors.add(value);
+      const fields: [string, ValueSummary][] = [];
+      for (const key of keys.slice(0, policy.maxKeysPerObject)) {
+        const outKey = safeKey(key, path, entries);
+        budget -= outKey.length;
+        const childPath = joinPath(path, outKey);
+        const item = read(value, key);
+        // A key that had to be hashed is not matched against the allow-list: its value never travels.
+        const child = outKey === key ? node?.children.get(key) : undefined;
+        fields.push([outKey, item === failed ? { type: "omitted", reason: "unsupported" } : walk(item, depth + 1, child, childPath)]);
+      }
+      ancestors.delete(value);
+      // fromEntries defines own properties, so a "__proto__" key stays data and never sets a prototype.
+      return { type: "object", keys: keys.length, fields: Object.fromEntries(fields) };
+    };
+
+    let summary: ValueSummary;
+    try {
+      summary = walk(args, 0, allow, "data.arguments");
+    } catch {
+      // Defence in depth: nothing above should throw, but a tool call must never fail because of us.
+      summary = { type: "omitted", reason: "unsupported" };
+    }
+    return { summary, redactions: entries.list() };
+  }
+
+  function scanText(text: string, path: string, maxLength: number = policy.maxStringLength): { text: string; redactions: RedactionEntry[] } {
+    const entries = new Entries();
+    const max = Number.isInteger(maxLength) && maxLength > 0 ? maxLength : policy.maxStringLength;
+    const out = scanInto(typeof text === "string" ? text : "", String(path), max, entries);
+    return { text: out, redactions: entries.list() };
+  }
+
+  function redactEvent<T>(event: T): { event: T; redactions: RedactionEntry[] } {
+    const entries = new Entries();
+    let budget = policy.maxEventBytes;
+    const ancestors = new Set<object>();
+    const dropped = Symbol("dropped");
+
+    const walk = (value: unknown, depth: number, path: string): unknown => {
+      switch (typeof value) {
+        case "string": {
+          if (OPAQUE.some((pattern) => pattern.test(value))) {
+            budget -= value.length + 4;
+            return value;
+          }
+          const max = Math.max(0, Math.min(policy.maxStringLength, budget));
+          const out = scanInto(value, path, max, entries);
+          budget -= Buffer.byteLength(out) + 4;
+          return out;
+        }
+        case "number":
+          budget -= 24;
+          if (Number.isFinite(value)) return value;
+          entries.add(path, "truncated");
+          return dropped;
+        case "boolean":
+          budget -= 6;
+          return value;
+        case "undefined":
+          return undefined;
+        case "object":
+          break;
+        default:
+          entries.add(path, "truncated");
+          return dropped;
+      }
+      if (value === null) {
+        budget -= 4;
+        return null;
+      }
+      if (ancestors.has(value) || depth >= eventDepth) {
+        entries.add(path, "truncated");
+        return dropped;
+      }
+      if (isArray(value)) {
+        const length = read(value, "length");
+        if (typeof length !== "number") {
+          entries.add(path, "truncated");
+          return dropped;
+        }
+        ancestors.add(value);
+        const out: unknown[] = [];
+        for (let i = 0; i < length; i++) {
+          if (budget <= 0) {
+            entries.add(path, "truncated");
+            break;
+          }
+          const item = read(value, i);
+          const cleaned = item === failed ? dropped : walk(item, depth + 1, `${path}[*]`);
+          if (cleaned !== dropped) out.push(cleaned);
+          budget -= 1;
+        }
+        ancestors.delete(value);
+        budget -= 2;
+        return out;
+      }
+      const keys = isPlainObject(value) ? keysOf(value) : undefined;
+      if (keys === undefined) {
+        entries.add(path, "truncated");
+        return dropped;
+      }
+      ancestors.add(value);
+      const fields: [string, unknown][] = [];
+      for (const key of keys) {
+        if (budget <= 0) {
+          entries.add(path, "truncated");
+          break;
+        }
+        const outKey = safeKey(key, path, entries);
+        budget -= Buffer.byteLength(outKey) + 4;
+        const item = read(value, key);
+        const cleaned = item === failed ? dropped : walk(item, depth + 1, path === "" ? outKey : joinPath(path, outKey));
+        if (cleaned !== dropped && cleaned !== undefined) fields.push([outKey, cleaned]);
+      }
+      ancestors.delete(value);
+      budget -= 2;
+      return Object.fromEntries(fields);
+    };
+
+    let cleaned: unknown;
+    try {
+      cleaned = walk(event, 0, "");
+    } catch {
+      cleaned = dropped;
+    }
+    if (cleaned === dropped) {
+      entries.add("(event)", "truncated");
+      cleaned = {};
+    }
+    // Same JSON shape as the input minus what was removed; the pipeline validates the result
+    // against the event schemas before it lands, so the claim is checked where it matters.
+    return { event: cleaned as T, redactions: entries.list() };
+  }
+
+  return Object.freeze({
+    policyVersion,
+    policy,
+    pseudonym,
+    summarizeArguments,
+    scanText,
+    truncateIp: (address: string) => truncateIp(address),
+    redactEvent,
+  });
+}

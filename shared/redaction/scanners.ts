@@ -1,0 +1,275 @@
+// Value scanners: compiled once at module load, applied in a fixed order so the most specific
+// pattern claims a secret first (a JWT before a bearer credential, a database URL before an
+// email). Replacements are `[REDACTED:<kind>]`, which no scanner matches, so a later scanner
+// never re-matches an earlier replacement.
+import { isIPv4, isIPv6 } from "node:net";
+import type { ScannerKind } from "./policy.js";
+
+type Replace = (match: string, groups: readonly (string | undefined)[]) => string | undefined;
+
+interface Scanner {
+  readonly kind: ScannerKind;
+  readonly pattern: RegExp;
+  /** Cheap test on the whole text; false skips the regex entirely. */
+  readonly worthTrying: (text: string) => boolean;
+  /** Returns the replacement, or undefined to leave the match alone (a failed check such as Luhn). */
+  readonly replace: Replace;
+}
+
+export function marker(kind: ScannerKind): string {
+  return `[REDACTED:${kind}]`;
+}
+
+const hasDigit = (text: string): boolean => /\d/.test(text);
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/** Schemes whose URLs are database/broker connection strings rather than web addresses. */
+const DATABASE_SCHEMES = new Set(["postgres", "postgresql", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "mssql", "sqlserver", "jdbc:postgresql", "jdbc:mysql", "oracle", "cockroachdb", "clickhouse"]);
+
+/** `Basic <base64>` is only a credential when it decodes to printable `user:password`. */
+function isBasicCredential(encoded: string): boolean {
+  const decoded = Buffer.from(encoded, "base64").toString("utf8");
+  return /^[\x20-\x7e]{1,256}$/.test(decoded) && decoded.includes(":");
+}
+
+/** Truncates an IP address to its network: IPv4 /24, IPv6 /48 (IPv4-mapped IPv6 as IPv4). */
+export function truncateIp(address: string): string | undefined {
+  if (typeof address !== "string" || address.length > 64) return undefined;
+  let text = address.trim();
+  if (text.startsWith("[") && text.endsWith("]")) text = text.slice(1, -1);
+  const zone = text.indexOf("%");
+  if (zone !== -1) text = text.slice(0, zone);
+  if (isIPv4(text)) {
+    const parts = text.split(".");
+    return `${parts[0]}.${parts[1]}.${parts[2]}.0/24`;
+  }
+  if (!isIPv6(text)) return undefined;
+  const mapped = /^(?:0{0,4}:){0,5}(?:0{0,4}:)?ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i.exec(text) ?? /^::ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i.exec(text);
+  if (mapped?.[1] !== undefined) return truncateIp(mapped[1]);
+  const groups = expandIpv6(text);
+  if (groups === undefined) return undefined;
+  return `${groups[0]}:${groups[1]}:${groups[2]}::/48`;
+}
+
+/** The first three 16-bit groups, lower-case without leading zeros (the TruncatedIp format). */
+function expandIpv6(text: string): string[] | undefined {
+  let head = text;
+  let tail = "";
+  const gap = text.indexOf("::");
+  if (gap !== -1) {
+    head = text.slice(0, gap);
+    tail = text.slice(gap + 2);
+  }
+  // An embedded IPv4 tail counts as two groups; it never reaches the first three unless the
+  // address is mostly zeros, in which case the prefix is zeros too.
+  const toGroups = (part: string): string[] => (part === "" ? [] : part.split(":").flatMap((g) => (g.includes(".") ? ["0", "0"] : [g])));
+  const headGroups = toGroups(head);
+  const tailGroups = toGroups(tail);
+  const fill = gap === -1 ? 0 : 8 - headGroups.length - tailGroups.length;
+  const all = [...headGroups, ...Array.from({ length: Math.max(fill, 0) }, () => "0"), ...tailGroups];
+  if (all.length !== 8) return undefined;
+  return all.slice(0, 3).map((g) => parseInt(g, 16).toString(16));
+}
+
+const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+
+/**
+ * Networks already at or wider than the allowed prefix (/24, /48) are left as they are; a
+ * narrower CIDR still names a small network, so it is truncated like a host address.
+ */
+function ipReplacement(address: string, prefix: string | undefined, widest: number): string | undefined {
+  if (prefix !== undefined && Number(prefix) <= widest) return undefined;
+  return truncateIp(address);
+}
+
+const SCANNERS: readonly Scanner[] = [
+  {
+    kind: "private_key",
+    // An unterminated block (cut by truncation upstream) is redacted to the end of the text.
+    pattern: /-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|$)/g,
+    worthTrying: (text) => text.includes("-----BEGIN "),
+    replace: () => marker("private_key"),
+  },
+  {
+    kind: "url_password",
+    // userinfo with a password; greedy to the last '@' before the path, as URL parsers do.
+    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/[^\s:@/?#]*:[^\s/?#]*@/g,
+    worthTrying: (text) => text.includes("://"),
+    replace: (_match, groups) => {
+      const scheme = groups[0] ?? "";
+      const kind: ScannerKind = DATABASE_SCHEMES.has(scheme.toLowerCase()) ? "connection_string" : "url_password";
+      return `${scheme}://${marker(kind)}@`;
+    },
+  },
+  {
+    kind: "connection_string",
+    pattern: /\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)("[^"]*"|'[^']*'|[^;\s"'[\]]+)/gi,
+    worthTrying: (text) => text.includes("="),
+    replace: (_match, groups) => `${groups[0] ?? ""}${groups[1] ?? "="}${marker("connection_string")}`,
+  },
+  {
+    kind: "jwt",
+    pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}/g,
+    worthTrying: (text) => text.includes("eyJ"),
+    replace: () => marker("jwt"),
+  },
+  {
+    kind: "bearer_credential",
+    pattern: /\b(Bearer)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi,
+    worthTrying: (text) => /bearer/i.test(text),
+    replace: (_match, groups) => `${groups[0] ?? "Bearer"} ${marker("bearer_credential")}`,
+  },
+  {
+    kind: "basic_credential",
+    pattern: /\b(Basic)\s+([A-Za-z0-9+/]{4,}={0,2})/gi,
+    worthTrying: (text) => /basic/i.test(text),
+    replace: (_match, groups) => (isBasicCredential(groups[1] ?? "") ? `${groups[0] ?? "Basic"} ${marker("basic_credential")}` : undefined),
+  },
+  {
+    kind: "cloud_access_key",
+    // AWS access key ids, GCP API keys, and the signature of an Azure SAS.
+    pattern: /\b(?:(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b|AIza[0-9A-Za-z_-]{35}|(sig=)[A-Za-z0-9%+/=_-]{10,})/g,
+    worthTrying: (text) => text.includes("AKIA") || text.includes("ASIA") || text.includes("AIza") || text.includes("sig=") || /\bA[GIRNBC][A-Z]A[A-Z0-9]{16}/.test(text),
+    replace: (_match, groups) => `${groups[0] ?? ""}${marker("cloud_access_key")}`,
+  },
+  {
+    kind: "api_token",
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}|glpat-[A-Za-z0-9_-]{20,})/g,
+    worthTrying: (text) => /gh[pousr]_|github_pat_|xox|k_live_|k_test_|sk-|npm_|glpat-/.test(text),
+    replace: () => marker("api_token"),
+  },
+  {
+    kind: "api_token",
+    // Generic `name=value` / `"name": "value"` assignments whose name says secret. Values under
+    // six characters are left (error text like "password: too short" is not a secret).
+    pattern: /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:api[_-]?key|apikey|token|secret|password|passwd|pwd|credentials?|private[_-]?key)["']?\s*[:=]\s*["']?)([^\s"'&;,[\]{}]{6,})/gi,
+    worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key|token|secret|pass|pwd|credential/i.test(text),
+    replace: (_match, groups) => `${groups[0] ?? ""}${marker("api_token")}`,
+  },
+  {
+    kind: "email",
+    pattern: /[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}\b/g,
+    worthTrying: (text) => text.includes("@"),
+    replace: () => marker("email"),
+  },
+  {
+    kind: "card_number",
+    // 13–19 digits, single spaces or dashes between; not part of a longer token (hex, UUID).
+    pattern: /(?<![\dA-Za-z_-])\d(?:[ -]?\d){12,18}(?![\dA-Za-z_]|-\d)/g,
+    worthTrying: hasDigit,
+    replace: (match) => {
+      const digits = match.replace(/[ -]/g, "");
+      // All one digit (0000…, often padding or a nil UUID's groups) passes Luhn but is never a card.
+      return luhn(digits) && !/^(\d)\1+$/.test(digits) ? marker("card_number") : undefined;
+    },
+  },
+  {
+    kind: "national_id",
+    // US SSN ddd-dd-dddd (dashes required; area 000, 666, 9xx and zero groups are never issued).
+    pattern: /(?<![\dA-Za-z-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\dA-Za-z]|-\d)/g,
+    worthTrying: (text) => text.includes("-"),
+    replace: () => marker("national_id"),
+  },
+  {
+    kind: "national_id",
+    // UK National Insurance number: two letters (issued prefixes only), six digits, A–D suffix.
+    pattern: /\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g,
+    worthTrying: hasDigit,
+    replace: () => marker("national_id"),
+  },
+  {
+    kind: "phone",
+    // Heuristic: a number is a phone number only when written like one — E.164 (+ and 7–15
+    // digits, optional single separators) or a separated 3-3-4 / (3) 3-4 North American form.
+    // Bare digit runs (durations, counts, ids, timestamps) never match.
+    pattern: /(?<![\w+])\+[1-9](?:[ .-]?\d){6,14}(?![\d])|(?<![\w.-])(?:\(\d{3}\)\s?|\d{3}[.-])\d{3}[.-]\d{4}(?![\w]|[.-]\d)/g,
+    worthTrying: hasDigit,
+    replace: () => marker("phone"),
+  },
+  {
+    kind: "ip_address",
+    // A dotted quad is treated as an address even when it might be a version (1.2.3.4):
+    // truncating a version costs little, missing an address leaks one.
+    pattern: new RegExp(`(?<![\\d.])(${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET})(?:\\/(\\d{1,2}))?(?![\\d]|\\.\\d)`, "g"),
+    worthTrying: (text) => text.includes("."),
+    replace: (_match, groups) => ipReplacement(groups[0] ?? "", groups[1], 24),
+  },
+  {
+    kind: "ip_address",
+    pattern: /(?<![0-9A-Za-z:.])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|\d{1,3}(?:\.\d{1,3}){3}))(?:%[0-9A-Za-z]{1,16})?(?:\/(\d{1,3}))?(?![0-9A-Za-z:.])/g,
+    worthTrying: (text) => text.includes(":"),
+    replace: (_match, groups) => {
+      const address = groups[0] ?? "";
+      if (!isIPv6(address)) return undefined;
+      return ipReplacement(address, groups[1], 48);
+    },
+  },
+];
+
+/** A base64 run long enough to hide a secret; decoded and scanned when it decodes to text. */
+const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/_=-])/g;
+const PRINTABLE = /^[\t\n\r\x20-\x7e\u00a0-\uffff]*$/;
+
+export interface ScanResult {
+  text: string;
+  /** Count of each kind replaced, in first-seen order. */
+  counts: Map<ScannerKind, number>;
+}
+
+/** Shortest text any scanner can match ("a@b.co", "1.2.3.4" is longer); shorter text is returned as is. */
+export const MIN_SCANNABLE = 6;
+
+/** Applies every enabled scanner in order. Does not truncate; callers cap length before and after. */
+export function scan(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64 = true): ScanResult {
+  const counts = new Map<ScannerKind, number>();
+  if (text.length < MIN_SCANNABLE) return { text, counts };
+  let out = text;
+  for (const scanner of SCANNERS) {
+    if (disabled.has(scanner.kind) || !scanner.worthTrying(out)) continue;
+    scanner.pattern.lastIndex = 0;
+    out = out.replace(scanner.pattern, (...args: unknown[]) => {
+      const match = String(args[0]);
+      const groups: (string | undefined)[] = [];
+      // replace() passes the captures, then offset (a number); stop there.
+      for (let i = 1; i < args.length && typeof args[i] !== "number"; i++) {
+        const group = args[i];
+        groups.push(typeof group === "string" ? group : undefined);
+      }
+      const replacement = scanner.replace(match, groups);
+      if (replacement === undefined) return match;
+      const kind = replacement.includes(marker("connection_string")) ? "connection_string" : scanner.kind;
+      counts.set(kind, (counts.get(kind) ?? 0) + 1);
+      return replacement;
+    });
+  }
+  if (decodeBase64 && out.length >= 16) out = scanBase64Runs(out, disabled, counts);
+  return { text: out, counts };
+}
+
+/** Replaces a base64 run whose decoded text holds a secret with the first kind found in it. */
+function scanBase64Runs(text: string, disabled: ReadonlySet<ScannerKind>, counts: Map<ScannerKind, number>): string {
+  BASE64_RUN.lastIndex = 0;
+  return text.replace(BASE64_RUN, (run) => {
+    const decoded = Buffer.from(run.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8");
+    if (decoded.length < MIN_SCANNABLE || decoded.includes("\ufffd") || !PRINTABLE.test(decoded)) return run;
+    const inner = scan(decoded, disabled, false);
+    const first = inner.counts.keys().next();
+    if (first.done === true) return run;
+    counts.set(first.value, (counts.get(first.value) ?? 0) + 1);
+    return marker(first.value);
+  });
+}
