@@ -14,9 +14,10 @@ export interface HostProcess {
   terminate(): Promise<number | string | null>;
 }
 
-export async function startHostProcess(options: { app: string; hostJson?: string; settings: Record<string, string> }): Promise<HostProcess> {
+export async function startHostProcess(options: { app: string; hostJson?: string; settingsFile?: string; settings: Record<string, string> }): Promise<HostProcess> {
   const args = ["--import", "tsx", cli, "--app", options.app];
   if (options.hostJson) args.push("--host-json", options.hostJson);
+  if (options.settingsFile) args.push("--settings", options.settingsFile);
   for (const [k, v] of Object.entries(options.settings)) args.push("--set", `${k}=${v}`);
   // node --import tsx directly (not npx) so the pid we signal is the host itself.
   const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
