@@ -14,3 +14,16 @@ export {
 } from "./instrument.js";
 export { estimateSessionId, type SessionIdPattern } from "./session-id.js";
 export { SDK_VERSION } from "./version.js";
+// Redaction and key loading, re-exported so a server needs only this entry point.
+export {
+  compileRedactor,
+  createKeyring,
+  loadKeyring,
+  DEFAULT_REDACTION_POLICY,
+  KeyringError,
+  RedactionPolicyError,
+  type Keyring,
+  type RedactionPolicyInput,
+  type Redactor,
+} from "../redaction/index.js";
+export { EnvSecretProvider, FileSecretProvider, KeyVaultSecretProvider, MissingSecretError, type SecretProvider } from "../secrets/index.js";

@@ -96,7 +96,7 @@ describe("instrument", () => {
     expect(forbidden).toMatchObject({ outcome: "failure", data: { toolName: "forbidden" } });
     expect(downstreamTool).toMatchObject({ data: { toolName: "downstream" } });
     expect(byType("authz.denied")).toHaveLength(1);
-    expect(byType("authz.denied")[0]?.data).toEqual({ requiredScopes: ["files:write"], heldScopes: ["files:read"], operation: expect.any(String) });
+    expect(byType("authz.denied")[0]?.data).toEqual({ requiredScopes: ["files:write"], heldScopes: ["files:read"], operation: "tools/call:forbidden" });
     // Token passthrough shows as the same fingerprint inbound and downstream.
     expect(byType("downstream.called")[0]?.data).toMatchObject({ targetHost: "api.example.test", credentialFingerprint: fingerprint, statusCode: 200 });
     expect(byType("resource.read")[1]).toMatchObject({ outcome: "failure", data: { isError: true, error: { type: "jsonrpc_error" } } });

@@ -1,15 +1,10 @@
-// The redactor the SDK tests use. TEMPORARY stand-in until shared/redaction lands: it reveals
-// nothing at all (every argument omitted, every text replaced), so it cannot mask a leak.
-import { createHmac } from "node:crypto";
-import type { AuditRedactor } from "../../shared/sdk/index.js";
+// The redactor the SDK tests use: the real one (shared/redaction) with the default policy and an
+// obviously fake key, so tests exercise exactly what a server would run.
+import { compileRedactor, createKeyring, DEFAULT_REDACTION_POLICY, type Redactor } from "../../shared/sdk/index.js";
 
-const FAKE_KEY = "fake-test-key-not-a-secret";
+/** 32 bytes of obviously fake key material (hex of "fake-test-key-not-a-secret-0000!"). */
+const FAKE_KEY = Buffer.from("fake-test-key-not-a-secret-0000!", "utf8");
 
-export function testRedactor(): AuditRedactor {
-  return {
-    policyVersion: "test-1",
-    pseudonym: (purpose, value) => `test:${createHmac("sha256", FAKE_KEY).update(`${purpose}\u0000${value}`).digest("base64url")}`,
-    summarizeArguments: () => ({ summary: { type: "omitted", reason: "unsupported" }, redactions: [] }),
-    scanText: (_text, path) => ({ text: "[scanned]", redactions: [{ path, kind: "argument_value", count: 1 }] }),
-  };
+export function testRedactor(): Redactor {
+  return compileRedactor(DEFAULT_REDACTION_POLICY, createKeyring({ currentKeyId: "test", keys: { test: FAKE_KEY } }));
 }

@@ -1,0 +1,161 @@
+// A runnable MCP server (streamable HTTP, one McpServer per session) instrumented with mcp-audit.
+//
+//   npm run emulator:eventhubs                     # prints a connection string
+//   MCP_AUDIT_CONNECTION_STRING='<it>' MCP_AUDIT_PSEUDONYM_KEY='<32+ random bytes, base64>' \
+//     npx tsx dev/examples/instrumented-server.ts  # PORT=3000 by default
+//
+// Requests may carry `Authorization: Bearer dev-<anything>`: a stand-in verifier (never use it
+// for real) turns it into the AuthInfo that the SDK's bearer-auth middleware would produce.
+// MCP_AUDIT_DISABLED=1 runs the same server without instrumentation (the benchmark's baseline).
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import {
+  createAuditClient,
+  compileRedactor,
+  instrument,
+  loadKeyring,
+  DEFAULT_REDACTION_POLICY,
+  EnvSecretProvider,
+  type AuditClient,
+  type AuditRedactor,
+  type McpAudit,
+} from "../../shared/sdk/index.js";
+
+const NOTES = new Map([
+  ["welcome", "Welcome to the notes server."],
+  ["audit", "Every call to this server is audited."],
+]);
+
+/** The MCP server itself: nothing audit-specific except the optional helpers for what the transport cannot see. */
+function buildNotesServer(helpers: () => McpAudit | undefined): McpServer {
+  const server = new McpServer({ name: "notes", version: "1.0.0" });
+  server.registerTool(
+    "search_notes",
+    { description: "Search notes by text.", inputSchema: { query: z.string(), limit: z.number().int().optional(), payload: z.unknown().optional() }, annotations: { readOnlyHint: true } },
+    async ({ query, limit }) => {
+      const hits = [...NOTES].filter(([, text]) => text.toLowerCase().includes(query.toLowerCase())).slice(0, limit ?? 10);
+      return { content: [{ type: "text", text: JSON.stringify(hits.map(([name]) => name)) }] };
+    },
+  );
+  server.registerTool("delete_note", { description: "Delete a note (needs notes:write).", inputSchema: { name: z.string() } }, async ({ name }, extra) => {
+    if (!(extra.authInfo?.scopes ?? []).includes("notes:write")) {
+      helpers()?.authzDenied(extra, { requiredScopes: ["notes:write"], operation: "tools/call:delete_note" });
+      return { isError: true, content: [{ type: "text", text: "insufficient_scope: notes:write required" }] };
+    }
+    NOTES.delete(name);
+    return { content: [{ type: "text", text: "deleted" }] };
+  });
+  server.registerResource("note", new ResourceTemplate("note://{name}", { list: undefined }), { description: "A note." }, async (uri, { name }) => {
+    const text = NOTES.get(String(name));
+    if (text === undefined) throw new Error(`no note ${String(name)}`);
+    return { contents: [{ uri: uri.href, mimeType: "text/plain", text }] };
+  });
+  server.registerPrompt("summarize_note", { description: "Summarize a note.", argsSchema: { name: z.string() } }, ({ name }) => ({
+    messages: [{ role: "user", content: { type: "text", text: `Summarize the note ${name}.` } }],
+  }));
+  return server;
+}
+
+/** Development stand-in for bearer-auth middleware. Real servers use the SDK's requireBearerAuth with a real verifier. */
+function devAuth(req: IncomingMessage): AuthInfo | undefined {
+  const header = req.headers.authorization;
+  if (header === undefined || !header.startsWith("Bearer dev-")) return undefined;
+  return {
+    token: header.slice("Bearer ".length),
+    clientId: "dev-client",
+    scopes: ["notes:read"],
+    expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    resource: new URL("http://localhost/mcp"),
+    extra: { sub: "dev-user" },
+  };
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return chunks.length === 0 ? undefined : JSON.parse(Buffer.concat(chunks).toString("utf8"));
+}
+
+export interface ExampleServer {
+  url: URL;
+  close(): Promise<void>;
+}
+
+export async function startExampleServer(options: { port?: number; audit?: { client: AuditClient; redactor: AuditRedactor } }): Promise<ExampleServer> {
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const http = createServer((req, res) => {
+    void (async () => {
+      try {
+        const body = req.method === "POST" ? await readJson(req) : undefined;
+        const auth = devAuth(req);
+        const request = Object.assign(req, auth !== undefined ? { auth } : {});
+        const sessionId = req.headers["mcp-session-id"];
+        let transport = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
+        if (transport === undefined && req.method === "POST" && isInitializeRequest(body)) {
+          let helpers: McpAudit | undefined;
+          const server = buildNotesServer(() => helpers);
+          // The instrumentation: one line per McpServer.
+          if (options.audit !== undefined) helpers = instrument(server, options.audit.client, { redactor: options.audit.redactor, authRequired: false });
+          const created = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (id) => void sessions.set(id, created) });
+          created.onclose = () => {
+            if (created.sessionId !== undefined) sessions.delete(created.sessionId);
+          };
+          await server.connect(created);
+          transport = created;
+        }
+        if (transport === undefined) {
+          res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message: "Bad Request: no valid session" }, id: null }));
+          return;
+        }
+        await transport.handleRequest(request, res, body);
+      } catch {
+        if (!res.headersSent) res.writeHead(500).end();
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => http.listen(options.port ?? 3000, "127.0.0.1", resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: new URL(`http://127.0.0.1:${port}/mcp`),
+    close: async () => {
+      for (const transport of sessions.values()) await transport.close().catch(() => undefined);
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  let audit: { client: AuditClient; redactor: AuditRedactor } | undefined;
+  if (process.env.MCP_AUDIT_DISABLED !== "1") {
+    const connectionString = process.env.MCP_AUDIT_CONNECTION_STRING;
+    if (connectionString === undefined) throw new Error("set MCP_AUDIT_CONNECTION_STRING (npm run emulator:eventhubs prints one), or MCP_AUDIT_DISABLED=1");
+    const client = createAuditClient({ server: { id: "notes", name: "Notes", version: "1.0.0", environment: "dev" }, connectionString });
+    const redactor = compileRedactor(DEFAULT_REDACTION_POLICY, await loadKeyring(new EnvSecretProvider(), { secretName: "mcp-audit-pseudonym-key", keyId: "dev" }));
+    audit = { client, redactor };
+  }
+  const server = await startExampleServer({ port, ...(audit !== undefined ? { audit } : {}) });
+  console.log(`notes MCP server listening on ${server.url.href}${audit === undefined ? " (not instrumented)" : ` (audited as instance ${audit.client.server.instanceId})`}`);
+  const stop = (): void => {
+    void server
+      .close()
+      .then(() => audit?.client.close())
+      .finally(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  main().catch((err: unknown) => {
+    console.error(`notes MCP server: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
