@@ -3,8 +3,8 @@ import { resolveConfig, type EmulatorConfig } from "./config.js";
 import { Namespace } from "./namespace.js";
 import { startServer } from "./server.js";
 
-export { DEFAULT_EMULATOR_CONFIG, EmulatorConfigError, EmulatorConfigSchema, resolveConfig } from "./config.js";
-export type { EmulatorConfig, HubDefinition } from "./config.js";
+export { DEFAULT_EMULATOR_CONFIG, EmulatorConfigError, resolveConfig } from "./config.js";
+export type { EmulatorConfig } from "./config.js";
 
 export interface EmulatorOptions {
   /** 0 = ephemeral (default). */
