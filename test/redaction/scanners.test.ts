@@ -1,0 +1,155 @@
+// One table row per scanner behaviour: text in, the kinds expected, what must be gone and what must stay.
+import { describe, expect, it } from "vitest";
+import { TruncatedIpSchema } from "../../schemas/primitives.js";
+import { RedactionEntrySchema, type RedactionKind } from "../../schemas/redaction.js";
+import { truncateIp } from "../../shared/redaction/index.js";
+import { fakeJwt, fakePem, redactor } from "./helpers.js";
+
+const r = redactor();
+// Built at run time so no token-shaped literal is committed.
+const ghp = "ghp" + "_" + "FAKEfake".repeat(4) + "0000";
+const stripe = "sk" + "_live_" + "FAKEfakeFAKEfake1234";
+const openai = "sk" + "-proj-" + "FAKEfakeFAKEfakeFAKEfake";
+const slack = "xox" + "b-" + "000000000-FAKEFAKEFAKE";
+const npmToken = "npm" + "_" + "FAKEfake".repeat(4) + "0000";
+const gcp = "AIza" + "FAKEfakeFAKEfakeFAKEfakeFAKEfake123";
+const basic = Buffer.from("fakeuser:fakepass").toString("base64");
+
+interface Row {
+  name: string;
+  text: string;
+  kinds: RedactionKind[];
+  gone?: string[];
+  kept?: string[];
+  equals?: string;
+}
+
+const ROWS: Row[] = [
+  { name: "JWT", text: `token ${fakeJwt()} here`, kinds: ["jwt"], gone: [fakeJwt()], kept: ["token", "here"] },
+  { name: "not a JWT: one base64 segment", text: "eyJhbGciOi alone", kinds: [] },
+  { name: "bearer credential", text: "Authorization: Bearer abcDEF123456789xyz", kinds: ["bearer_credential"], gone: ["abcDEF123456789xyz"], kept: ["Bearer"] },
+  { name: "not bearer: the word alone", text: "expected a bearer token", kinds: [] },
+  { name: "basic credential", text: `Authorization: Basic ${basic}`, kinds: ["basic_credential"], gone: [basic] },
+  { name: "not basic: 'Basic authentication failed'", text: "Basic authentication failed", kinds: [], equals: "Basic authentication failed" },
+  { name: "Azure storage connection string", text: "DefaultEndpointsProtocol=https;AccountName=fake;AccountKey=RkFLRWZha2VGQUtFZmFrZQ==;EndpointSuffix=core.windows.net", kinds: ["connection_string"], gone: ["RkFLRWZha2VGQUtFZmFrZQ=="], kept: ["AccountName=fake"] },
+  { name: "Service Bus SharedAccessKey", text: "Endpoint=sb://fake.servicebus.windows.net/;SharedAccessKeyName=x;SharedAccessKey=FAKEfakeFAKEfake=", kinds: ["connection_string"], gone: ["FAKEfakeFAKEfake="] },
+  { name: "SQL Password=", text: "Server=db;User Id=app;Password=FakePass123!;", kinds: ["connection_string"], gone: ["FakePass123!"] },
+  { name: "database URL", text: "connect postgres://app:FakeDbPass9@db.example.com:5432/app", kinds: ["connection_string"], gone: ["FakeDbPass9", "app:"], kept: ["db.example.com"] },
+  { name: "not a connection string: 'password is wrong'", text: "the password is wrong", kinds: [] },
+  { name: "private key block", text: `key:\n${fakePem()}\nend`, kinds: ["private_key"], gone: ["PRIVATE KEY", "ZmFrZSBrZXkgYm9keS"], kept: ["key:", "end"] },
+  { name: "unterminated private key block", text: `cut ${fakePem("EC PRIVATE KEY").slice(0, 60)}`, kinds: ["private_key"], gone: ["EC PRIVATE KEY"] },
+  { name: "not a private key: public key block", text: "-----BEGIN " + "PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", kinds: [] },
+  { name: "AWS access key id", text: "aws AKIAFAKEFAKEFAKEFAKE used", kinds: ["cloud_access_key"], gone: ["AKIAFAKEFAKEFAKEFAKE"] },
+  { name: "AWS temporary key id", text: "ASIAFAKEFAKEFAKEFAKE", kinds: ["cloud_access_key"], gone: ["ASIAFAKEFAKEFAKEFAKE"] },
+  { name: "not AWS: AKIA prefix too short", text: "AKIAFAKE is short", kinds: [] },
+  { name: "GCP API key", text: `key ${gcp}`, kinds: ["cloud_access_key"], gone: [gcp] },
+  { name: "Azure SAS signature", text: "https://fake.blob.core.windows.net/c/b?sv=2024-01-01&sp=r&sig=FAKEfake%2BFAKEfake%3D", kinds: ["cloud_access_key"], gone: ["FAKEfake%2BFAKEfake%3D"], kept: ["sv=2024-01-01"] },
+  { name: "GitHub token", text: `use ${ghp}`, kinds: ["api_token"], gone: [ghp] },
+  { name: "GitHub fine-grained token", text: "github_pat_" + "FAKE_fake_FAKE_fake_FAKE", kinds: ["api_token"], gone: ["FAKE_fake_FAKE_fake_FAKE"] },
+  { name: "Slack token", text: slack, kinds: ["api_token"], gone: [slack] },
+  { name: "Stripe live key", text: stripe, kinds: ["api_token"], gone: [stripe] },
+  { name: "OpenAI-style key", text: `OPENAI ${openai}`, kinds: ["api_token"], gone: [openai] },
+  { name: "npm token", text: npmToken, kinds: ["api_token"], gone: [npmToken] },
+  { name: "generic api_key= assignment", text: "GET /x?api_key=fakefake123&page=2", kinds: ["api_token"], gone: ["fakefake123"], kept: ["page=2"] },
+  { name: "generic JSON token field", text: '{"access_token": "fake-opaque-token-1"}', kinds: ["api_token"], gone: ["fake-opaque-token-1"] },
+  { name: "not a token: max_tokens=1000", text: "max_tokens=1000", kinds: [], equals: "max_tokens=1000" },
+  { name: "URL password", text: "fetch https://fakeuser:FakeUrlPass1@example.com/path", kinds: ["url_password"], gone: ["FakeUrlPass1", "fakeuser"], kept: ["example.com/path"] },
+  { name: "not a URL password: user only", text: "see https://example.com/a:b", kinds: [] },
+  { name: "email", text: "contact alice.fake+tag@example.com today", kinds: ["email"], gone: ["alice.fake+tag@example.com"] },
+  { name: "not an email: @mention", text: "ping @alice on chat", kinds: [] },
+  { name: "E.164 phone", text: "call +14155550100 now", kinds: ["phone"], gone: ["4155550100"] },
+  { name: "UK phone with spaces", text: "call +44 20 7946 0958", kinds: ["phone"], gone: ["7946 0958"] },
+  { name: "North American phone", text: "call (555) 010-0199 or 555-010-0123", kinds: ["phone"], gone: ["010-0199", "010-0123"] },
+  { name: "not a phone: duration and counts", text: "took 1234567 ms over 20000000 rows at 2026-01-02T03:04:05.678Z", kinds: [], equals: "took 1234567 ms over 20000000 rows at 2026-01-02T03:04:05.678Z" },
+  { name: "card number with spaces", text: "card 4111 1111 1111 1111 exp", kinds: ["card_number"], gone: ["4111 1111 1111 1111"] },
+  { name: "card number with dashes", text: "5555-5555-5555-4444", kinds: ["card_number"], gone: ["5555-5555-5555-4444"] },
+  { name: "card number plain (Amex 15)", text: "378282246310005", kinds: ["card_number"], gone: ["378282246310005"] },
+  { name: "not a card: Luhn-invalid 16 digits", text: "order 4111111111111112", kinds: [], equals: "order 4111111111111112" },
+  { name: "not a card: nil UUID groups", text: "tenant 00000000-0000-0000-0000-000000000000", kinds: [] },
+  { name: "not a card: digits inside hex", text: "hash a4111111111111111b", kinds: [] },
+  { name: "US SSN", text: "ssn 123-45-6789.", kinds: ["national_id"], gone: ["123-45-6789"] },
+  { name: "not an SSN: never-issued area 000", text: "000-12-3456", kinds: [] },
+  { name: "UK NINO", text: "NI number AB 12 34 56 C", kinds: ["national_id"], gone: ["AB 12 34 56 C"] },
+  { name: "UK NINO compact", text: "QQ123456C", kinds: [] }, // QQ is not an issued prefix (Q excluded as first letter)
+  { name: "UK NINO compact, issued prefix", text: "nino JG103759A", kinds: ["national_id"], gone: ["JG103759A"] },
+  { name: "IPv4", text: "from 203.0.113.77 port 443", kinds: ["ip_address"], gone: ["203.0.113.77"], kept: ["203.0.113.0/24"] },
+  { name: "IPv4 /32 is narrowed to /24", text: "allow 203.0.113.77/32", kinds: ["ip_address"], kept: ["203.0.113.0/24"], gone: ["/32"] },
+  { name: "IPv4 network already /24 is left", text: "net 203.0.113.0/24", kinds: [], equals: "net 203.0.113.0/24" },
+  { name: "dotted quad that may be a version is truncated (documented trade-off)", text: "v1.2.3.4", kinds: ["ip_address"], equals: "v1.2.3.0/24" },
+  { name: "standalone dotted-quad version", text: "version 1.2.3.4", kinds: ["ip_address"], kept: ["1.2.3.0/24"] },
+  { name: "not IPv4: five parts or an octet over 255", text: "1.2.3.4.5 and 300.1.1.1", kinds: [] },
+  { name: "IPv6", text: "from 2001:db8:85a3:1234:8a2e:370:7334:1 ok", kinds: ["ip_address"], kept: ["2001:db8:85a3::/48"], gone: ["7334"] },
+  { name: "IPv6 compressed", text: "client [2001:db8::1]:443", kinds: ["ip_address"], kept: ["2001:db8:0::/48"] },
+  { name: "IPv6 /48 network is left", text: "net 2001:db8:1::/48", kinds: [] },
+  { name: "not IPv6: time of day, MAC address", text: "at 12:30:45 from aa:bb:cc:dd:ee:ff", kinds: [] },
+  { name: "base64-wrapped secret", text: `blob ${Buffer.from(`aws key AKIAFAKEFAKEFAKEFAKE`).toString("base64")} end`, kinds: ["cloud_access_key"], gone: [Buffer.from(`aws key AKIAFAKEFAKEFAKEFAKE`).toString("base64")] },
+  { name: "base64-wrapped email", text: Buffer.from("mail alice.fake@example.com please").toString("base64url"), kinds: ["email"] },
+  { name: "not a secret: base64 of plain text", text: Buffer.from("hello world, nothing to see here").toString("base64"), kinds: [] },
+];
+
+describe("scanText", () => {
+  it.each(ROWS)("$name", (row) => {
+    const { text, redactions } = r.scanText(row.text, "data.error.message");
+    expect([...new Set(redactions.map((e) => e.kind))].sort()).toEqual([...new Set(row.kinds)].sort());
+    for (const entry of redactions) {
+      expect(RedactionEntrySchema.safeParse(entry).success).toBe(true);
+      expect(entry.path).toBe("data.error.message");
+    }
+    for (const needle of row.gone ?? []) expect(text).not.toContain(needle);
+    for (const kept of row.kept ?? []) expect(text).toContain(kept);
+    if (row.equals !== undefined) expect(text).toBe(row.equals);
+    if (row.kinds.length > 0) expect(text).not.toBe(row.text);
+  });
+
+  it("counts repeated matches", () => {
+    const { redactions } = r.scanText("a@example.com b@example.com c@example.com", "p");
+    expect(redactions).toEqual([{ path: "p", kind: "email", count: 3 }]);
+  });
+
+  it("truncates after scanning, never leaving half a secret", () => {
+    const text = `${"x".repeat(90)} AKIAFAKEFAKEFAKEFAKE`;
+    const { text: out, redactions } = r.scanText(text, "p", 100);
+    expect(out.length).toBeLessThanOrEqual(100);
+    expect(out).not.toContain("AKIAFAKE");
+    expect(redactions.map((e) => e.kind).sort()).toEqual(["cloud_access_key", "truncated"]);
+  });
+
+  it("does not split a surrogate pair when truncating, and replaces lone surrogates", () => {
+    const { text } = r.scanText(`${"a".repeat(15)}😀tail`, "p", 16);
+    expect(text).toBe("a".repeat(15));
+    expect(r.scanText("bad \uD800 surrogate \uDC00", "p").text).toBe("bad \uFFFD surrogate \uFFFD");
+  });
+
+  it("respects disabledScanners", () => {
+    const noPhone = redactor({ disabledScanners: ["phone"] });
+    expect(noPhone.scanText("call +14155550100", "p").text).toBe("call +14155550100");
+    expect(noPhone.scanText("mail a@example.com", "p").text).toBe("mail [REDACTED:email]");
+  });
+
+  it("leaves short and ordinary text untouched", () => {
+    for (const text of ["", "ok", "tools/call", "Tool search failed: timeout after 30000 ms", "C:\\temp\\file.txt", "https://example.com/docs?page=2"]) {
+      expect(r.scanText(text, "p")).toEqual({ text, redactions: [] });
+    }
+  });
+});
+
+describe("truncateIp", () => {
+  const CASES: [string, string | undefined][] = [
+    ["203.0.113.77", "203.0.113.0/24"],
+    ["10.0.0.1", "10.0.0.0/24"],
+    ["2001:db8:85a3:1234::1", "2001:db8:85a3::/48"],
+    ["2001:0DB8:0000:1234::1", "2001:db8:0::/48"],
+    ["[2001:db8::1]", "2001:db8:0::/48"],
+    ["fe80::1%eth0", "fe80:0:0::/48"],
+    ["::ffff:198.51.100.7", "198.51.100.0/24"],
+    ["::1", "0:0:0::/48"],
+    ["not an ip", undefined],
+    ["300.1.1.1", undefined],
+    ["", undefined],
+  ];
+  it.each(CASES)("%s → %s", (input, expected) => {
+    expect(truncateIp(input)).toBe(expected);
+    expect(r.truncateIp(input)).toBe(expected);
+    if (expected !== undefined) expect(TruncatedIpSchema.safeParse(expected).success).toBe(true);
+  });
+});
