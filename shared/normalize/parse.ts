@@ -57,8 +57,10 @@ export function decodeBody(body: EventBody, limits: ParseLimits = DEFAULT_PARSE_
     value = JSON.parse(text);
   } catch (error) {
     // Node's message may quote the text around the error; keep only the position.
-    const position = error instanceof Error ? /position (\d+)/.exec(error.message)?.[1] : undefined;
-    throw new PermanentError("parse", `body: malformed JSON${position === undefined ? "" : ` at position ${position}`}`);
+    const message = error instanceof Error ? error.message : "";
+    const position = /position (\d+)/.exec(message)?.[1];
+    const where = position !== undefined ? ` at position ${position}` : /end of JSON input/.test(message) ? " (ends early)" : "";
+    throw new PermanentError("parse", `body: malformed JSON${where}`);
   }
   return { value, bytes };
 }

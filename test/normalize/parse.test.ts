@@ -26,7 +26,8 @@ describe("decodeBody", () => {
   });
 
   it.each([
-    { name: "malformed JSON string", body: '{"a":', reason: /^body: malformed JSON/ },
+    { name: "truncated JSON string", body: '{"a":', reason: /^body: malformed JSON \(ends early\)$/ },
+    { name: "malformed JSON string", body: '{"a" 1}', reason: /^body: malformed JSON at position 5$/ },
     { name: "binary bytes", body: Buffer.from([0xff, 0xfe, 0x00, 0x81]), reason: /^body: not UTF-8 text/ },
     { name: "oversized string", body: JSON.stringify({ pad: "x".repeat(5000) }), reason: /^body: \d+ bytes exceeds the 4096-byte event cap$/ },
     { name: "oversized object", body: { pad: "x".repeat(5000) }, reason: /^body: \d+ bytes exceeds the 4096-byte event cap$/ },
