@@ -11,7 +11,7 @@ export function eventId(instance: number, seq: number): string {
 }
 
 /** Re-hashes an event after a change, as an honest producer would. */
-export function rehash<T extends AuditEvent>(event: T): T {
+export function rehash<T extends object>(event: T): T {
   return { ...event, hash: eventHash(event) };
 }
 

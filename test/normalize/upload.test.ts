@@ -10,7 +10,7 @@ function restError(statusCode: number | undefined, headers: Record<string, strin
 }
 
 describe("classifyUploadFailure", () => {
-  it.each([
+  it.each<{ status: number | undefined; headers: Record<string, string>; expected: ReturnType<typeof classifyUploadFailure> }>([
     { status: 429, headers: { "retry-after": "2" }, expected: { kind: "retryable", status: 429, retryAfterMs: 2000 } },
     { status: 503, headers: { "retry-after-ms": "150" }, expected: { kind: "retryable", status: 503, retryAfterMs: 150 } },
     { status: 500, headers: {}, expected: { kind: "retryable", status: 500, retryAfterMs: undefined } },
