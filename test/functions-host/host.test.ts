@@ -59,6 +59,7 @@ describe("registrations", () => {
       { name: "adminOnly", trigger: "httpTrigger" },
       { name: "boom", trigger: "httpTrigger" },
       { name: "nothing", trigger: "httpTrigger" },
+      { name: "block", trigger: "httpTrigger" },
       { name: "orders", trigger: "queueTrigger" },
       { name: "tick", trigger: "timerTrigger" },
       { name: "tickUnmonitored", trigger: "timerTrigger" },
@@ -190,5 +191,14 @@ describe("timer triggers", () => {
   it("gives no scheduleStatus to a sub-minute schedule unless useMonitor is set", async () => {
     const tick = await waitFor("unmonitored tick", () => records("tickUnmonitored")[0]);
     expect(tick.input).toEqual({ isPastDue: false, schedule: { adjustForDST: true }, scheduleStatus: null });
+  });
+
+  it("marks a run that starts more than a second after its schedule as past due", async () => {
+    const blockedAt = Date.now();
+    expect((await fetch(`${host.httpUrl}/api/block?ms=2500`, { method: "POST" })).status).toBe(200);
+    const late = await waitFor("a past-due tick", () =>
+      records("tick").find((r) => (r.input as { isPastDue: boolean }).isPastDue && new Date(r.at).getTime() >= blockedAt + 2_000),
+    );
+    expect(late.input).toMatchObject({ isPastDue: true, schedule: { adjustForDST: true } });
   });
 });
