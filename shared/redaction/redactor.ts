@@ -127,6 +127,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   const eventDepth = policy.maxDepth * 2 + 8;
 
   const pseudonym = (purpose: PseudonymPurpose, value: string): string => keyring.pseudonym(purpose, String(value));
+  // ,"hash":"<keyId>:<43>"
+  const hashBytes = 10 + keyring.currentKeyId.length + 1 + 43;
 
   function scanInto(text: string, path: string, maxLength: number, entries: Entries): string {
     let input = wellFormed(text.length > maxLength + SCAN_MARGIN ? cut(text, maxLength + SCAN_MARGIN) : text);
@@ -161,19 +163,20 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
 
     const walk = (value: unknown, depth: number, node: AllowNode | undefined, path: string): ValueSummary => {
       if (budget <= 0) return { type: "omitted", reason: "size" };
-      budget -= 24;
+      // Byte accounting mirrors the JSON the summary serializes to: {"type":"string","length":N}.
+      budget -= 32;
       const allowed = node?.allowed === true;
       switch (typeof value) {
         case "string": {
           const out: { type: "string"; length: number; hash?: string; value?: string } = { type: "string", length: value.length };
           if (policy.hashValues && value.length <= MAX_HASHED_LENGTH) {
             out.hash = pseudonym("value", value);
-            budget -= 50;
+            budget -= hashBytes;
           }
           if (allowed) {
             const max = Math.min(valueMax, Math.max(budget, 0));
             out.value = scanInto(value, path, max, entries);
-            budget -= out.value.length;
+            budget -= Buffer.byteLength(out.value) + 11;
           } else if (value.length > 0) entries.add("data.arguments", "argument_value");
           return out;
         }
@@ -181,7 +184,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           const out: { type: "number"; hash?: string; value?: number } = { type: "number" };
           if (policy.hashValues) {
             out.hash = pseudonym("value", String(value));
-            budget -= 50;
+            budget -= hashBytes;
           }
           if (allowed && Number.isFinite(value)) out.value = value;
           else entries.add("data.arguments", "argument_value");
@@ -209,6 +212,11 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         ancestors.add(value);
         const child = node?.children.get("*");
         for (let i = 0; i < Math.min(length, itemMax); i++) {
+          // Out of budget: one "size" marker says why the list stops; `length` keeps the true count.
+          if (budget <= 0) {
+            items.push({ type: "omitted", reason: "size" });
+            break;
+          }
           const item = read(value, i);
           items.push(item === failed ? { type: "omitted", reason: "unsupported" } : walk(item, depth + 1, child, `${path}[*]`));
         }
@@ -222,8 +230,10 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
       ancestors.add(value);
       const fields: [string, ValueSummary][] = [];
       for (const key of keys.slice(0, policy.maxKeysPerObject)) {
+        // Out of budget: stop listing fields; `keys` keeps the true count.
+        if (budget <= 0) break;
         const outKey = safeKey(key, path, entries);
-        budget -= outKey.length;
+        budget -= Buffer.byteLength(outKey) + 4;
         const childPath = joinPath(path, outKey);
         const item = read(value, key);
         // A key that had to be hashed is not matched against the allow-list: its value never travels.

@@ -1,0 +1,223 @@
+// Argument summaries: shape, types, lengths and keyed hashes by default; values only where allowed.
+import { describe, expect, it } from "vitest";
+import { ValueSummarySchema, type ValueSummary } from "../../schemas/redaction.js";
+import { redactor } from "./helpers.js";
+
+const r = redactor({
+  tools: { search: { allow: ["query", "filter.city", "items.*.name", "tags.*", "limit", "exact"] } },
+  prompts: { greet: { allow: ["name"] } },
+});
+
+function valid(summary: ValueSummary): void {
+  const result = ValueSummarySchema.safeParse(summary);
+  expect(result.success, JSON.stringify(result.error?.issues.slice(0, 3))).toBe(true);
+}
+
+describe("summarizeArguments", () => {
+  it("summarizes types, lengths and keyed hashes without values by default", () => {
+    const { summary, redactions } = r.summarizeArguments("tool", "other", { q: "secret text", n: 42, b: true, z: null, list: [1, "a"], o: { k: "v" } });
+    valid(summary);
+    expect(summary).toEqual({
+      type: "object",
+      keys: 6,
+      fields: {
+        q: { type: "string", length: 11, hash: r.pseudonym("value", "secret text") },
+        n: { type: "number", hash: r.pseudonym("value", "42") },
+        b: { type: "boolean" },
+        z: { type: "null" },
+        list: { type: "array", length: 2, items: [{ type: "number", hash: r.pseudonym("value", "1") }, { type: "string", length: 1, hash: r.pseudonym("value", "a") }] },
+        o: { type: "object", keys: 1, fields: { k: { type: "string", length: 1, hash: r.pseudonym("value", "v") } } },
+      },
+    });
+    expect(JSON.stringify(summary)).not.toContain("secret text");
+    expect(redactions).toEqual([{ path: "data.arguments", kind: "argument_value", count: 5 }]);
+  });
+
+  it("carries allow-listed values, scanned", () => {
+    const { summary, redactions } = r.summarizeArguments("tool", "search", {
+      query: "find alice.fake@example.com",
+      filter: { city: "Springfield", street: "742 Evergreen Terrace" },
+      items: [{ name: "first", id: "hidden-1" }, { name: "second" }],
+      tags: ["red", "blue"],
+      limit: 10,
+      exact: false,
+    });
+    valid(summary);
+    const json = JSON.stringify(summary);
+    expect(json).toContain('"value":"find [REDACTED:email]"');
+    expect(json).toContain('"value":"Springfield"');
+    expect(json).toContain('"value":"first"');
+    expect(json).toContain('"value":"second"');
+    expect(json).toContain('"value":"red"');
+    expect(json).toContain('"value":10');
+    expect(json).toContain('"value":false');
+    expect(json).not.toContain("Evergreen");
+    expect(json).not.toContain("hidden-1");
+    expect(json).not.toContain("alice.fake");
+    expect(redactions).toContainEqual({ path: "data.arguments.query", kind: "email", count: 1 });
+  });
+
+  it("allow-lists are per tool and per kind", () => {
+    const args = { query: "visible?", name: "Alice" };
+    expect(JSON.stringify(r.summarizeArguments("tool", "other", args).summary)).not.toContain("visible?");
+    expect(JSON.stringify(r.summarizeArguments("prompt", "search", args).summary)).not.toContain("visible?");
+    expect(JSON.stringify(r.summarizeArguments("prompt", "greet", args).summary)).toContain('"value":"Alice"');
+    expect(JSON.stringify(r.summarizeArguments("tool", "greet", args).summary)).not.toContain("Alice");
+  });
+
+  it("an allowed path naming a container does not release its contents", () => {
+    const policy = redactor({ tools: { t: { allow: ["filter"] } } });
+    expect(JSON.stringify(policy.summarizeArguments("tool", "t", { filter: { city: "Springfield" } }).summary)).not.toContain("Springfield");
+  });
+
+  it("replaces an object key that a scanner flags by its keyed hash", () => {
+    const { summary, redactions } = r.summarizeArguments("tool", "search", { "alice.fake@example.com": { query: "x" }, ["query"]: "y" });
+    valid(summary);
+    const json = JSON.stringify(summary);
+    expect(json).not.toContain("alice.fake");
+    expect(json).toContain(r.pseudonym("value", "alice.fake@example.com"));
+    expect(redactions).toContainEqual({ path: "data.arguments", kind: "key", count: 1 });
+  });
+
+  it("hashValues: false leaves hashes out", () => {
+    const { summary } = redactor({ hashValues: false }).summarizeArguments("tool", "t", { a: "x", n: 1 });
+    expect(summary).toEqual({ type: "object", keys: 2, fields: { a: { type: "string", length: 1 }, n: { type: "number" } } });
+  });
+
+  it("honours the width caps and reports true sizes", () => {
+    const narrow = redactor({ maxKeysPerObject: 2, maxArrayItems: 3 });
+    const { summary } = narrow.summarizeArguments("tool", "t", { a: 1, b: 2, c: 3, list: Array.from({ length: 100 }, (_, i) => i) });
+    valid(summary);
+    expect(summary.type === "object" && summary.keys).toBe(4);
+    expect(summary.type === "object" && Object.keys(summary.fields ?? {})).toEqual(["a", "b"]);
+    const list = narrow.summarizeArguments("tool", "t", Array.from({ length: 100 }, (_, i) => i)).summary;
+    expect(list.type === "array" && [list.length, list.items?.length]).toEqual([100, 3]);
+  });
+
+  it("summarizes allowed long values truncated to maxStringLength", () => {
+    const small = redactor({ maxStringLength: 16, tools: { t: { allow: ["q"] } } });
+    const { summary, redactions } = small.summarizeArguments("tool", "t", { q: "x".repeat(100) });
+    valid(summary);
+    expect(summary).toMatchObject({ fields: { q: { type: "string", length: 100, value: "x".repeat(16) } } });
+    expect(redactions).toContainEqual({ path: "data.arguments.q", kind: "truncated", count: 1 });
+  });
+});
+
+/** Values the hostile-input cases are built from. */
+function cyclic(): unknown {
+  const a: Record<string, unknown> = { name: "a" };
+  a.self = a;
+  a.list = [a, { back: a }];
+  return a;
+}
+
+function deep(levels: number): unknown {
+  let value: unknown = "bottom";
+  for (let i = 0; i < levels; i++) value = { next: value };
+  return value;
+}
+
+function throwingGetter(): unknown {
+  const value = { ok: 1 };
+  Object.defineProperty(value, "bad", { enumerable: true, get: () => { throw new Error("getter exploded"); } });
+  return value;
+}
+
+function hostileProxy(): unknown {
+  return new Proxy({}, { ownKeys: () => { throw new Error("no keys"); }, get: () => { throw new Error("no get"); } });
+}
+
+function revokedProxy(): unknown {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}
+
+function protoKeys(): unknown {
+  return JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}, "toString": "x"}');
+}
+
+const HOSTILE: [string, () => unknown][] = [
+  ["cycle", cyclic],
+  ["very deep (10 000 levels)", () => deep(10_000)],
+  ["very wide object (100 000 keys)", () => Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]))],
+  ["huge array (1 000 000 items)", () => new Array(1_000_000).fill("x")],
+  ["huge string (5 MB)", () => ({ q: "y".repeat(5_000_000) })],
+  ["many large strings", () => ({ q: Array.from({ length: 64 }, () => "z".repeat(100_000)) })],
+  ["__proto__ and constructor keys", protoKeys],
+  ["lone surrogates in keys and values", () => ({ "\uD800key": "val\uDC00", q: "\uDBFF" })],
+  ["over-long key", () => ({ ["k".repeat(10_000)]: 1 })],
+  ["bigint", () => ({ n: 10n })],
+  ["function", () => ({ f: () => 1 })],
+  ["symbol value and symbol key", () => ({ s: Symbol("x"), [Symbol("k")]: 1 })],
+  ["Date", () => ({ d: new Date() })],
+  ["invalid Date", () => ({ d: new Date(Number.NaN) })],
+  ["Buffer", () => ({ b: Buffer.from("fake") })],
+  ["Map and Set", () => ({ m: new Map([["a", 1]]), s: new Set([1]) })],
+  ["NaN and Infinity", () => ({ a: Number.NaN, b: Number.POSITIVE_INFINITY })],
+  ["getter that throws", throwingGetter],
+  ["Proxy whose traps throw", hostileProxy],
+  ["revoked Proxy", revokedProxy],
+  ["class instance", () => ({ e: new Error("boom") })],
+  ["undefined", () => undefined],
+  ["top-level string", () => "just a string"],
+];
+
+describe("hostile arguments: no throw, caps held, output valid, input untouched", () => {
+  const capped = redactor({ tools: { t: { allow: ["q", "q.*", "toString", "__proto__.polluted"] } } });
+
+  it.each(HOSTILE)("%s", (_name, make) => {
+    const input = make();
+    const before = safeSnapshot(input);
+    const started = performance.now();
+    const { summary, redactions } = capped.summarizeArguments("tool", "t", input);
+    expect(performance.now() - started).toBeLessThan(2000);
+    valid(summary);
+    const bytes = Buffer.byteLength(JSON.stringify(summary));
+    // The budget is checked before each node, so the overshoot is at most one small node.
+    expect(bytes).toBeLessThan(capped.policy.maxArgumentBytes + 512);
+    expect(redactions.length).toBeLessThanOrEqual(64);
+    expect(safeSnapshot(input)).toBe(before);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("marks cycles, depth and unsupported values as omitted", () => {
+    const json = JSON.stringify([
+      capped.summarizeArguments("tool", "t", cyclic()).summary,
+      capped.summarizeArguments("tool", "t", deep(50)).summary,
+      capped.summarizeArguments("tool", "t", { n: 10n }).summary,
+    ]);
+    expect(json).toContain('"reason":"cycle"');
+    expect(json).toContain('"reason":"depth"');
+    expect(json).toContain('"reason":"unsupported"');
+  });
+
+  it("a huge argument object is cut by size", () => {
+    const wide = redactor({ maxKeysPerObject: 256, maxArrayItems: 64, maxArgumentBytes: 4096 });
+    const { summary } = wide.summarizeArguments("tool", "t", Object.fromEntries(Array.from({ length: 256 }, (_, i) => [`k${i}`, "v"])));
+    valid(summary);
+    expect(summary.type === "object" && summary.keys).toBe(256);
+    expect(summary.type === "object" && Object.keys(summary.fields ?? {}).length).toBeLessThan(256);
+    expect(Buffer.byteLength(JSON.stringify(summary))).toBeLessThan(4096 + 256);
+    const list = wide.summarizeArguments("tool", "t", [Array.from({ length: 64 }, () => Array.from({ length: 64 }, () => "v"))]).summary;
+    valid(list);
+    expect(JSON.stringify(list)).toContain('"reason":"size"');
+    expect(Buffer.byteLength(JSON.stringify(list))).toBeLessThan(4096 + 256);
+  });
+
+  it("keeps a __proto__ key as data", () => {
+    const { summary } = capped.summarizeArguments("tool", "t", protoKeys());
+    valid(summary);
+    expect(summary.type === "object" && Object.keys(summary.fields ?? {})).toEqual(["__proto__", "constructor", "toString"]);
+    expect(summary.type === "object" && Object.getPrototypeOf(summary.fields)).toBe(Object.prototype);
+  });
+});
+
+/** A snapshot that survives the hostile values themselves (used to prove the input is not mutated). */
+function safeSnapshot(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : typeof v === "symbol" || typeof v === "function" ? String(v) : v)) ?? "undefined";
+  } catch (err) {
+    return `unserializable:${(err as Error).name}`;
+  }
+}
