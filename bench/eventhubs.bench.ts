@@ -10,7 +10,15 @@ import { createContainer } from "../dev/eventhubs-emulator/rhea-types.js";
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 100_000);
 const TIME_CAP_MS = Number(process.env.BENCH_TIME_CAP_MS ?? 60_000);
-const PAYLOAD = Buffer.alloc(1024, 0x61);
+/**
+ * A 1 KiB audit-event-like JSON object: the pipeline sends JSON, and the client JSON-encodes
+ * bodies on send and tries JSON.parse on receive, so binary filler would make the consumer
+ * throw and catch a parse error per event, a cost no real workload here has.
+ */
+const EVENT = { type: "tool.call", server: "bench", detail: "" };
+EVENT.detail = "x".repeat(1024 - Buffer.byteLength(JSON.stringify(EVENT)));
+/** The same 1 KiB the client puts on the wire for EVENT, for the raw rhea loop. */
+const PAYLOAD = Buffer.from(JSON.stringify(EVENT));
 const PARTITIONS = 4;
 
 function progress(label: string, count: () => number, started: number): NodeJS.Timeout {
@@ -93,7 +101,7 @@ async function benchEmulator(server: Server): Promise<number> {
       let sent = 0;
       while (sent < perPartition && performance.now() - started < TIME_CAP_MS) {
         const batch = await producer.createBatch({ partitionId: String(p) });
-        while (sent < perPartition && batch.tryAdd({ body: PAYLOAD })) sent++;
+        while (sent < perPartition && batch.tryAdd({ body: EVENT })) sent++;
         await producer.sendBatch(batch);
       }
     }),
@@ -176,7 +184,7 @@ async function benchRawRhea(relay: Server): Promise<number> {
 async function main(): Promise<void> {
   const inProcess = process.argv.includes("--in-process");
   const where = inProcess ? "clients and servers in this process" : "servers in child processes, clients in this one";
-  console.log(`Event Hubs emulator benchmark: ${TOTAL.toLocaleString()} events of 1 KiB, ${PARTITIONS} partitions, time cap ${TIME_CAP_MS / 1000} s; ${where}`);
+  console.log(`Event Hubs emulator benchmark: ${TOTAL.toLocaleString()} events of 1 KiB (${PAYLOAD.length} bytes of JSON), ${PARTITIONS} partitions, time cap ${TIME_CAP_MS / 1000} s; ${where}`);
   const relay = inProcess ? await serveRelay() : await serveInChild("relay");
   const raw = await benchRawRhea(relay).finally(() => relay.stop());
   const emulator = inProcess ? await serveEmulator() : await serveInChild("emulator");
