@@ -36,6 +36,26 @@ export function canonicalJson(value: unknown): string {
   return out + "}";
 }
 
+/**
+ * The chain hash and the wire form of an event in one pass: `hash` over the canonical JSON
+ * without `hash`, and the canonical JSON with `hash` put in its sorted place. Sending these
+ * exact bytes means what the pipeline re-canonicalizes is what was hashed.
+ */
+export function sealEvent(event: Record<string, unknown>): { hash: string; json: string } {
+  const keys = Object.keys(event).sort();
+  const members: string[] = [];
+  let hashAt = -1;
+  for (const key of keys) {
+    const member = event[key];
+    if (key === "hash" || member === undefined || typeof member === "function") continue;
+    if (hashAt < 0 && key > "hash") hashAt = members.length;
+    members.push(JSON.stringify(key) + ":" + canonicalJson(member));
+  }
+  const hash = sha256Hex("{" + members.join(",") + "}");
+  members.splice(hashAt < 0 ? members.length : hashAt, 0, `"hash":"${hash}"`);
+  return { hash, json: "{" + members.join(",") + "}" };
+}
+
 export function sha256Hex(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }

@@ -1,7 +1,7 @@
 // The audit emitter: validates and chains events synchronously, then batches them to Event Hubs
 // in the background. Nothing here may throw into, block or grow without bound inside its host.
 import { EventHubProducerClient, parseEventHubConnectionString, type EventHubClientOptions } from "@azure/event-hubs";
-import { canonicalJson, sha256Hex } from "../chain.js";
+import { sealEvent } from "../chain.js";
 import { AuditEventSchema, type AuditEvent, type AuditEventType } from "../../schemas/events.js";
 import { formatPath } from "../../schemas/parse.js";
 import { SCHEMA_VERSION, SEVERITIES, type Severity } from "../../schemas/primitives.js";
@@ -84,9 +84,6 @@ const SEVERITY_INDEX: ReadonlyMap<string, number> = new Map(SEVERITIES.map((seve
 
 /** Placeholder that satisfies the hash format during validation; replaced before the event is queued. */
 const PENDING_HASH = "0".repeat(64);
-
-/** Room for `"hash":"<64 hex>",` which the canonical form used for sizing leaves out. */
-const HASH_FIELD_BYTES = 76;
 
 function errorType(err: unknown): string {
   if (typeof err === "object" && err !== null) {
@@ -223,19 +220,18 @@ class Emitter implements AuditClient {
     }
     // The parsed copy, not the caller's object: later mutation by the caller cannot change what was hashed.
     const event = parsed.data;
-    const canonical = canonicalJson({ ...event, hash: undefined });
-    const bytes = Buffer.byteLength(canonical, "utf8") + HASH_FIELD_BYTES;
-    if (bytes > this.options.maxEventBytes) {
+    const sealed = sealEvent(event);
+    // The queue holds the exact bytes that will be sent: compact, and the byte bound is exact.
+    const body = Buffer.from(sealed.json, "utf8");
+    if (body.length > this.options.maxEventBytes) {
       this.counters.rejected++;
       this.report({ kind: "event_too_large", eventType: event.type });
       return;
     }
-    const hash = sha256Hex(canonical);
-    event.hash = hash;
     this.seq++;
-    this.prevHash = hash;
+    this.prevHash = sealed.hash;
     this.counters.accepted++;
-    this.enqueue({ seq: event.seq, severity: SEVERITY_INDEX.get(event.severity) ?? 0, bytes, body: event });
+    this.enqueue({ seq: event.seq, severity: SEVERITY_INDEX.get(event.severity) ?? 0, bytes: body.length, body });
   }
 
   private enqueue(item: QueuedEvent): void {

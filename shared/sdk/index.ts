@@ -1,7 +1,7 @@
 // mcp-audit/sdk: the audit emitter and the instrumentation of @modelcontextprotocol/sdk servers.
 export { createAuditClient, type AuditClient, type AuditClientMetrics, type AuditEventInput, type FlushResult } from "./client.js";
 export { AuditClientOptionsError, type AuditClientError, type AuditClientOptions } from "./options.js";
-export { canonicalJson, eventHash, sha256Hex, verifyChain, type ChainBreak, type ChainLink } from "../chain.js";
+export { canonicalJson, eventHash, sealEvent, sha256Hex, verifyChain, type ChainBreak, type ChainLink } from "../chain.js";
 export {
   instrument,
   toolDefinitionHash,

@@ -6,7 +6,8 @@ export interface QueuedEvent {
   /** Index into SEVERITIES: 0 = info … 4 = critical. */
   severity: number;
   bytes: number;
-  body: object;
+  /** The event as canonical JSON bytes, sent as is (the consumer decodes it like any JSON body). */
+  body: Buffer;
 }
 
 class Fifo {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import { parseAuditEvent } from "../../schemas/parse.js";
 import { SCHEMA_VERSION } from "../../schemas/primitives.js";
-import { canonicalJson, eventHash, verifyChain } from "../../shared/chain.js";
+import { canonicalJson, eventHash, sealEvent, verifyChain } from "../../shared/chain.js";
 import { createAuditClient, AuditClientOptionsError, type AuditClientError } from "../../shared/sdk/index.js";
 import { bodiesOf, readAll, startEmulator } from "./helpers.js";
 
@@ -99,5 +99,15 @@ describe("emitter against the emulator", () => {
     const event = { seq: 0, prevHash: null, hash: "ignored", z: 1, a: "é" };
     expect(eventHash(event)).toBe(eventHash({ a: "é", z: 1, prevHash: null, seq: 0 }));
     expect(eventHash(event)).not.toBe(eventHash({ ...event, z: 2 }));
+  });
+
+  it("seals an event: the wire JSON is canonical, includes the hash, and rehashes to it", () => {
+    const event = { type: "x", data: { b: 2, a: [1, { "10": 1, "9": 2 }] }, seq: 3, prevHash: null, id: "i", actor: { z: "é" }, hash: "stale" };
+    const sealed = sealEvent(event);
+    const parsed = JSON.parse(sealed.json) as Record<string, unknown>;
+    expect(parsed.hash).toBe(sealed.hash);
+    expect(canonicalJson(parsed)).toBe(sealed.json);
+    expect(eventHash(parsed)).toBe(sealed.hash);
+    expect(sealed.hash).toBe(eventHash(event));
   });
 });
