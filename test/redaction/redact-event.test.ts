@@ -1,0 +1,108 @@
+// redactEvent: the pipeline's defence in depth over events from any producer.
+import { describe, expect, it } from "vitest";
+import { AuditEventSchema, EVENT_TYPES } from "../../schemas/index.js";
+import { FAKE_HASH, sampleEvent } from "../fixtures/sample-events.js";
+import { fakeJwt, redactor } from "./helpers.js";
+
+const r = redactor();
+
+describe("redactEvent", () => {
+  it.each(EVENT_TYPES.map((type) => [type]))("leaves a clean %s event unchanged and valid", (type) => {
+    const event = sampleEvent(type);
+    const { event: cleaned, redactions } = r.redactEvent(event);
+    expect(redactions).toEqual([]);
+    expect(cleaned).toEqual(event);
+    expect(AuditEventSchema.safeParse(cleaned).success).toBe(true);
+  });
+
+  it("leaves pseudonyms, hashes, UUIDs, timestamps and traceparents alone", () => {
+    const opaque = {
+      pseudonym: r.pseudonym("user", "alice@example.com"),
+      hash: FAKE_HASH,
+      digitHash: "4111111111111111".repeat(4),
+      uuid: "0190f5a0-0000-7000-8000-000000000001",
+      nil: "00000000-0000-0000-0000-000000000000",
+      time: "2026-01-02T03:04:05.678Z",
+      traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+      network: "192.0.2.0/24",
+      network6: "2001:db8:1::/48",
+      many: Array.from({ length: 200 }, (_, i) => r.pseudonym("value", String(i))),
+    };
+    const { event, redactions } = r.redactEvent(opaque);
+    expect(redactions).toEqual([]);
+    expect(event).toEqual(opaque);
+  });
+
+  it("scans every string, including unknown fields and keys, and records the paths", () => {
+    const jwt = fakeJwt();
+    const event = {
+      ...sampleEvent("tool.called"),
+      data: { ...sampleEvent("tool.called").data, error: { type: "Error", message: `rejected ${jwt} for bob.fake@example.com` } },
+      extra: { "carol.fake@example.com": "from 203.0.113.9" },
+    };
+    const { event: cleaned, redactions } = r.redactEvent(event);
+    const json = JSON.stringify(cleaned);
+    expect(json).not.toContain(jwt);
+    expect(json).not.toContain("example.com\"");
+    expect(json).not.toContain("carol.fake");
+    expect(json).toContain("203.0.113.0/24");
+    expect(redactions).toEqual(
+      expect.arrayContaining([
+        { path: "data.error.message", kind: "jwt", count: 1 },
+        { path: "data.error.message", kind: "email", count: 1 },
+        { path: "extra", kind: "key", count: 1 },
+        { path: `extra["${r.pseudonym("value", "carol.fake@example.com")}"]`, kind: "ip_address", count: 1 },
+      ]),
+    );
+  });
+
+  it("does not mutate the input", () => {
+    const event = { data: { message: "mail a.fake@example.com", list: ["x", { deep: "+14155550100" }] } };
+    const copy = structuredClone(event);
+    r.redactEvent(event);
+    expect(event).toEqual(copy);
+  });
+
+  it("truncates long strings and caps the whole event", () => {
+    const small = redactor({ maxEventBytes: 4096, maxArgumentBytes: 1024, maxStringLength: 256 });
+    const event = { a: "x".repeat(10_000), list: Array.from({ length: 1000 }, (_, i) => `item-${i}`), tail: "end" };
+    const { event: cleaned, redactions } = small.redactEvent(event);
+    expect(cleaned.a.length).toBe(256);
+    expect(Buffer.byteLength(JSON.stringify(cleaned))).toBeLessThanOrEqual(4096 + 64);
+    expect(cleaned.list.length).toBeLessThan(1000);
+    expect(redactions).toContainEqual({ path: "a", kind: "truncated", count: 1 });
+    expect(redactions.some((e) => e.path === "list" && e.kind === "truncated")).toBe(true);
+  });
+
+  const HOSTILE: [string, () => unknown][] = [
+    ["cycle", () => {
+      const e: Record<string, unknown> = { type: "x" };
+      e.self = e;
+      return e;
+    }],
+    ["very deep", () => {
+      let v: unknown = "bottom";
+      for (let i = 0; i < 10_000; i++) v = { n: v };
+      return { data: v };
+    }],
+    ["non-JSON values", () => ({ big: 1n, fn: () => 1, sym: Symbol("s"), nan: Number.NaN, date: new Date(), buf: Buffer.from("x"), map: new Map() })],
+    ["throwing getter", () => Object.defineProperty({ ok: "yes" }, "bad", { enumerable: true, get: () => { throw new Error("boom"); } })],
+    ["throwing Proxy", () => ({ p: new Proxy({}, { ownKeys: () => { throw new Error("no"); } }) })],
+    ["__proto__ key", () => JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": "c"}')],
+    ["lone surrogates", () => ({ "\uD800": "\uDFFF text" })],
+    ["huge", () => ({ big: "z".repeat(3_000_000), wide: Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i])) })],
+    ["not an object", () => "mail a.fake@example.com"],
+    ["null", () => null],
+  ];
+
+  it.each(HOSTILE)("hostile: %s — no throw, within caps, serializable", (_name, make) => {
+    const input = make();
+    const { event, redactions } = r.redactEvent(input);
+    const json = JSON.stringify(event) ?? "";
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(r.policy.maxEventBytes + 64);
+    expect(json).not.toContain("a.fake@example.com");
+    expect(json).not.toMatch(/\\ud[89ab][0-9a-f]{2}(?!\\ud[c-f])/i);
+    expect(redactions.length).toBeLessThanOrEqual(64);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
