@@ -3,8 +3,8 @@
 //
 // Offsets are the sequence number as a decimal string: monotonic, and a lookup by offset
 // or by sequence number is an index computation, never a scan.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { open, type FileHandle } from "node:fs/promises";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { open, rename, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { stampEvent, type IncomingEvent } from "./codec.js";
 
@@ -24,6 +24,7 @@ const DEFAULT_MAX_EVENTS = 1_000_000;
 const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 /** Per record on disk: length u32, insertAt u32, sequence number f64, enqueued time f64. */
 const RECORD_HEADER = 24;
+const COMPACT_SLACK_BYTES = 1024 * 1024;
 
 export class PartitionLog {
   private events: StoredEvent[] = [];
@@ -32,6 +33,8 @@ export class PartitionLog {
   private nextSequenceNumber = 0;
   private lastEnqueuedMs = 0;
   private file: FileHandle | undefined;
+  /** Bytes in the file; compared with the retained bytes to decide when to compact it. */
+  private fileBytes = 0;
   /** Appends to the file are chained so the log and the file stay in the same order. */
   private writeChain: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
@@ -66,7 +69,8 @@ export class PartitionLog {
         this.nextSequenceNumber = last.sequenceNumber + 1;
         this.lastEnqueuedMs = last.enqueuedMs;
       }
-      if (pos !== data.length || this.head > 0) this.rewriteFile();
+      if (pos !== data.length || this.head > 0) await this.rewriteFile();
+      else this.fileBytes = data.length;
     } else {
       closeSync(openSync(this.filePath, "a"));
     }
@@ -91,15 +95,25 @@ export class PartitionLog {
       const { bytes, insertAt } = stampEvent(event, sequenceNumber, now, partitionKey);
       return { sequenceNumber, enqueuedMs: now, bytes, insertAt };
     });
-    const file = this.file;
-    if (!file) {
+    const filePath = this.filePath;
+    if (!this.file || !filePath) {
       this.publish(stamped);
       return Promise.resolve();
     }
     const records = Buffer.concat(stamped.flatMap((event) => [recordHeader(event), event.bytes]));
     const written = this.writeChain.then(async () => {
-      await file.write(records);
+      if (!this.file) throw new Error("partition log is closed");
+      await this.file.write(records);
+      this.fileBytes += records.length;
       this.publish(stamped);
+      // Dropped events stay in the file until it is rewritten; do that once they outweigh
+      // the retained ones, so the file stays within about twice the retention limit.
+      if (this.fileBytes > 2 * (this.bytes + this.count() * RECORD_HEADER) + COMPACT_SLACK_BYTES) {
+        await this.file.close();
+        this.file = undefined;
+        await this.rewriteFile();
+        this.file = await open(filePath, "a");
+      }
     });
     this.writeChain = written.catch(() => undefined);
     return written;
@@ -126,12 +140,14 @@ export class PartitionLog {
     }
   }
 
-  private rewriteFile(): void {
+  private async rewriteFile(): Promise<void> {
     if (!this.filePath) return;
     const live = this.events.slice(this.head);
     const temp = `${this.filePath}.tmp`;
-    writeFileSync(temp, Buffer.concat(live.flatMap((event) => [recordHeader(event), event.bytes])));
-    renameSync(temp, this.filePath);
+    const data = Buffer.concat(live.flatMap((event) => [recordHeader(event), event.bytes]));
+    await writeFile(temp, data);
+    await rename(temp, this.filePath);
+    this.fileBytes = data.length;
   }
 
   count(): number {

@@ -9,7 +9,7 @@ import { collect, FAST_RETRY } from "./helpers.js";
 const dir = mkdtempSync(path.join(tmpdir(), "eh-persist-inproc-"));
 const running = new Set<EventHubsEmulator>();
 const config = {
-  UserConfig: { NamespaceConfig: [{ Type: "EventHub" as const, Name: "ns", Entities: [{ Name: "kept", PartitionCount: 1 }] }] },
+  UserConfig: { NamespaceConfig: [{ Type: "EventHub" as const, Name: "ns", Entities: [{ Name: "kept", PartitionCount: 1 }, { Name: "big", PartitionCount: 1 }] }] },
 };
 
 afterAll(async () => {
@@ -59,6 +59,27 @@ describe("file persistence, in process", () => {
       } finally {
         await consumer.close();
       }
+    } finally {
+      await producer.close();
+    }
+  });
+
+  it("compacts a partition file while running once dropped events outweigh the retained ones", async () => {
+    const emulator = await start();
+    const producer = new EventHubProducerClient(emulator.connectionString, "big", { retryOptions: FAST_RETRY });
+    try {
+      const file = path.join(dir, "big", "0.log");
+      const body = "x".repeat(1000);
+      for (let round = 0; round < 8; round++) {
+        await producer.sendBatch(Array.from({ length: 300 }, (_, i) => ({ body, properties: { n: round * 300 + i } })));
+      }
+      // 2,400 events of ~1 KiB were written; 3 are retained.
+      expect(statSync(file).size).toBeLessThan(1.5 * 1024 * 1024);
+      await stop(emulator);
+      const again = await start(emulator.port);
+      const props = await producer.getPartitionProperties("0");
+      expect(props).toMatchObject({ beginningSequenceNumber: 2397, lastEnqueuedSequenceNumber: 2399 });
+      await stop(again);
     } finally {
       await producer.close();
     }
