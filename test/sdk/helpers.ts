@@ -20,6 +20,7 @@ export async function readAll(
   connectionString: string,
   until: (events: ReceivedEventData[]) => boolean,
   timeoutMs = 15_000,
+  options: { raw?: boolean } = {},
 ): Promise<ReceivedEventData[]> {
   const consumer = new EventHubConsumerClient("$Default", connectionString, HUB, {
     retryOptions: { maxRetries: 5, retryDelayInMs: 200, maxRetryDelayInMs: 1000, timeoutInMs: 10_000 },
@@ -32,7 +33,7 @@ export async function readAll(
       },
       processError: async () => undefined,
     },
-    { startPosition: earliestEventPosition, maxBatchSize: 200, maxWaitTimeInSeconds: 0.2 },
+    { startPosition: earliestEventPosition, maxBatchSize: 200, maxWaitTimeInSeconds: 0.2, skipParsingBodyAsJson: options.raw === true },
   );
   const deadline = Date.now() + timeoutMs;
   try {

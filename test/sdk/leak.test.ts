@@ -1,0 +1,84 @@
+// The leak corpus through an instrumented McpServer: as tool arguments (plain, nested, keys,
+// base64-wrapped), thrown error messages, resource URIs and prompt arguments, plus a token and a
+// user id in the caller's AuthInfo and the session id itself. Every byte that reached Event Hubs
+// is read back raw and searched for every needle.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
+import { parseAuditEvent } from "../../schemas/parse.js";
+import { createAuditClient, type AuditClientError } from "../../shared/sdk/index.js";
+import { LEAK_CORPUS, leakPlacements } from "../fixtures/leak-corpus.js";
+import { readAll, startEmulator } from "./helpers.js";
+import { connectClient, endSession, startMcpHarness } from "./mcp-harness.js";
+import { testRedactor } from "./redactor.js";
+
+const jwtEntry = LEAK_CORPUS.find((entry) => entry.kind === "jwt");
+const emailEntry = LEAK_CORPUS.find((entry) => entry.kind === "email");
+
+let emulator: EventHubsEmulator;
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+/** A needle as it could appear in the bytes: literally, or JSON-escaped inside a string. */
+function forms(needle: string): string[] {
+  const escaped = JSON.stringify(needle).slice(1, -1);
+  return escaped === needle ? [needle] : [needle, escaped];
+}
+
+describe("leak corpus through an instrumented server", () => {
+  it("no needle reaches Event Hubs, in any placement", async () => {
+    expect(jwtEntry).toBeDefined();
+    expect(emailEntry).toBeDefined();
+    const token = jwtEntry?.text.replace(/^Bearer /, "") ?? "";
+    const userId = emailEntry?.text ?? "";
+    const errors: AuditClientError[] = [];
+    const audit = createAuditClient({
+      server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId: "leak-1" },
+      connectionString: emulator.connectionString,
+      healthIntervalMs: 0,
+      onError: (e) => errors.push(e),
+    });
+    const harness = await startMcpHarness({
+      audit: { client: audit, redactor: testRedactor(), authRequired: true },
+      authInfo: { token, clientId: "leak-client", scopes: ["files:read"], extra: { sub: userId } },
+    });
+    const connection = await connectClient(harness.url);
+    const { client } = connection;
+    const sessionId = connection.transport.sessionId ?? "";
+    expect(sessionId.length).toBeGreaterThan(16);
+    const placements = leakPlacements();
+    for (const placement of placements) {
+      await client.callTool({ name: "echo", arguments: placement.args });
+      const failed = await client.callTool({ name: "fail", arguments: { message: placement.text } });
+      expect(failed.isError).toBe(true);
+      await client.readResource({ uri: placement.text }).catch(() => undefined);
+      await client.readResource({ uri: `doc://${encodeURIComponent(placement.text)}` });
+      await client.getPrompt({ name: "summarize", arguments: { topic: placement.text } });
+      await client.callTool({ name: "downstream", arguments: { url: `https://api.example.test/v1?q=${encodeURIComponent(placement.text)}` } });
+    }
+    await endSession(connection);
+    await harness.close();
+    const closed = await audit.close({ deadlineMs: 20_000 });
+    expect(closed.drained).toBe(true);
+    expect(errors).toEqual([]);
+    const metrics = audit.metrics();
+    expect(metrics).toMatchObject({ rejected: 0, dropped: 0 });
+
+    const received = await readAll(emulator.connectionString, (events) => events.length >= metrics.sent, 30_000, { raw: true });
+    expect(received).toHaveLength(metrics.sent);
+    const bodies = received.map((event) => (Buffer.isBuffer(event.body) ? event.body.toString("utf8") : ""));
+    // The scan would be meaningless over the wrong bytes: each body is a whole, valid audit event.
+    for (const body of bodies) expect(parseAuditEvent(JSON.parse(body))).toMatchObject({ ok: true });
+    const everything = bodies.join("\n") + "\n" + received.map((event) => JSON.stringify({ p: event.properties, k: event.partitionKey })).join("\n");
+    const types = bodies.map((body) => (JSON.parse(body) as { type: string }).type);
+    expect(types.filter((t) => t === "tool.called")).toHaveLength(placements.length * 3);
+    expect(types.filter((t) => t === "resource.read")).toHaveLength(placements.length * 2);
+
+    const needles = new Set<string>([token, userId, sessionId, ...placements.flatMap((p) => p.needles)]);
+    const leaked = [...needles].filter((needle) => needle.length > 0 && forms(needle).some((form) => everything.includes(form)));
+    expect(leaked.map((needle) => `${needle.slice(0, 8)}…`)).toEqual([]);
+  }, 90_000);
+});
