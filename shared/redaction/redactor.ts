@@ -31,6 +31,9 @@ const MAX_ENTRIES = 64;
 const MAX_HASHED_LENGTH = 64 * 1024;
 /** Scanning stops this far past the length kept, so a secret straddling the cut is still seen whole. */
 const SCAN_MARGIN = 8 * 1024;
+/** Memo bounds: entries per memo, and the longest value whose hash is memoized. */
+const MEMO_ENTRIES = 4096;
+const MEMO_MAX_VALUE = 64;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
@@ -130,6 +133,22 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   // ,"hash":"<keyId>:<43>"
   const hashBytes = 10 + keyring.currentKeyId.length + 1 + 43;
 
+  // HMAC costs ~1.7 µs a call in Node, most of it fixed overhead, and argument values repeat
+  // (enums, small numbers, field names), so short values' hashes are memoized. The memo holds
+  // values already in this process's memory and is emptied when full, so it stays bounded.
+  const valueHashes = new Map<string, string>();
+  const safeKeys = new Set<string>();
+  const hashValue = (value: string): string => {
+    if (value.length > MEMO_MAX_VALUE) return pseudonym("value", value);
+    let hash = valueHashes.get(value);
+    if (hash === undefined) {
+      if (valueHashes.size >= MEMO_ENTRIES) valueHashes.clear();
+      hash = pseudonym("value", value);
+      valueHashes.set(value, hash);
+    }
+    return hash;
+  };
+
   function scanInto(text: string, path: string, maxLength: number, entries: Entries): string {
     let input = wellFormed(text.length > maxLength + SCAN_MARGIN ? cut(text, maxLength + SCAN_MARGIN) : text);
     const result = scan(input, disabled);
@@ -148,9 +167,14 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
       entries.add(path, "key");
       return pseudonym("value", key);
     }
+    if (safeKeys.has(key)) return key;
     const fixed = wellFormed(key);
     const result = scan(fixed, disabled);
-    if (result.counts.size === 0 && fixed === key) return key;
+    if (result.counts.size === 0 && fixed === key) {
+      if (safeKeys.size >= MEMO_ENTRIES) safeKeys.clear();
+      safeKeys.add(key);
+      return key;
+    }
     entries.add(path, "key");
     return pseudonym("value", key);
   }
@@ -170,7 +194,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         case "string": {
           const out: { type: "string"; length: number; hash?: string; value?: string } = { type: "string", length: value.length };
           if (policy.hashValues && value.length <= MAX_HASHED_LENGTH) {
-            out.hash = pseudonym("value", value);
+            out.hash = hashValue(value);
             budget -= hashBytes;
           }
           if (allowed) {
@@ -183,7 +207,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         case "number": {
           const out: { type: "number"; hash?: string; value?: number } = { type: "number" };
           if (policy.hashValues) {
-            out.hash = pseudonym("value", String(value));
+            out.hash = hashValue(String(value));
             budget -= hashBytes;
           }
           if (allowed && Number.isFinite(value)) out.value = value;
