@@ -6,7 +6,12 @@ import { createHmac } from "node:crypto";
 import { eventHash } from "../shared/chain.js";
 import { AuditEventSchema, type AuditEvent, type AuditEventType } from "../schemas/index.js";
 import {
+  checkHostile,
   createMemoryChainStateStore,
+  decodeBody,
+  mapAuditRow,
+  redactEvent,
+  validateEvent,
   createMemoryDeadLetterStore,
   createMemoryWatermarkStore,
   createNormalizer,
@@ -157,6 +162,26 @@ async function pipeline(bodies: readonly string[], instanceOf: readonly number[]
   return { landed, deadLettered, anomalies };
 }
 
+/** Time of each stage alone over the same events, so a shortfall can be pinned on a stage. */
+function stageBreakdown(bodies: readonly string[]): { stage: string; ms: number }[] {
+  const redactor = compileRedactor(DEFAULT_REDACTION_POLICY, createKeyring({ currentKeyId: "k1", keys: { k1: FAKE_KEY } }));
+  const timed = <T>(stage: string, items: readonly T[], fn: (item: T) => unknown, out: { stage: string; ms: number }[]): unknown[] => {
+    const results: unknown[] = [];
+    const t = performance.now();
+    for (const item of items) results.push(fn(item));
+    out.push({ stage, ms: performance.now() - t });
+    return results;
+  };
+  const out: { stage: string; ms: number }[] = [];
+  const values = timed("JSON.parse (decodeBody)", bodies, (b) => decodeBody(b).value, out);
+  timed("hostile-content walk", values, (v) => checkHostile(v), out);
+  const events = timed("schema validation (zod)", values, (v) => validateEvent(v), out) as AuditEvent[];
+  timed("chain hash (canonicalJson + SHA-256)", values, (v) => eventHash(v as object), out);
+  const redacted = timed("re-redaction (shared/redaction)", events, (e) => redactEvent(redactor, e).event, out) as AuditEvent[];
+  timed("row mapping + row validation", redacted, (e) => mapAuditRow(e), out);
+  return out;
+}
+
 function rate(count: number, ms: number): string {
   return `${Math.round((count / ms) * 1000).toLocaleString("en-US")} events/s`;
 }
@@ -186,6 +211,8 @@ async function main(): Promise<void> {
     pipelineMs = Math.min(pipelineMs, p);
     console.log(`  round ${round}/${ROUNDS}: baseline ${rate(bodies.length, b)}, pipeline ${rate(bodies.length, p)}`);
   }
+  console.log("  stage breakdown (each stage alone, same events):");
+  for (const { stage, ms } of stageBreakdown(bodies)) console.log(`    ${stage.padEnd(40)} ${rate(bodies.length, ms).padStart(18)}  (${((ms / pipelineMs) * 100).toFixed(0)}% of the pipeline's time)`);
   const ratio = baselineMs / pipelineMs;
   console.log(`  best of ${ROUNDS}: JSON.parse+JSON.stringify ${rate(bodies.length, baselineMs)}; normalize ${rate(bodies.length, pipelineMs)} (one core)`);
   console.log(`RESULT bench:pipeline normalize=${rate(bodies.length, pipelineMs)} baseline=${rate(bodies.length, baselineMs)} ratio=${ratio.toFixed(3)} target>=${TARGET_RATIO} ${ratio >= TARGET_RATIO ? "PASS" : "BELOW TARGET"}`);
