@@ -42,7 +42,7 @@ export type RedactionPolicyInput = z.input<typeof RedactionPolicySchema>;
 export type RedactionPolicy = z.output<typeof RedactionPolicySchema>;
 
 /** Every option at its default: summaries only, no field allowed, all scanners on. */
-export const DEFAULT_REDACTION_POLICY: RedactionPolicy = Object.freeze(RedactionPolicySchema.parse({}));
+export const DEFAULT_REDACTION_POLICY: RedactionPolicy = deepFreeze(RedactionPolicySchema.parse({}));
 
 export class RedactionPolicyError extends Error {
   override readonly name = "RedactionPolicyError";
@@ -74,10 +74,19 @@ function describe(issue: z.core.$ZodIssue): string {
   return `${formatPath(issue.path)}: ${issue.message}`;
 }
 
+/** The compiled redactor reads its policy on every call, so it must not change after compile. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 export function parsePolicy(input: unknown): RedactionPolicy {
   const result = RedactionPolicySchema.safeParse(input);
   if (!result.success) throw new RedactionPolicyError(`redaction policy: ${result.error.issues.map(describe).join("; ")}`);
-  return result.data;
+  return deepFreeze(result.data);
 }
 
 /**

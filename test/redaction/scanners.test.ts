@@ -38,6 +38,8 @@ const ROWS: Row[] = [
   { name: "not a connection string: 'password is wrong'", text: "the password is wrong", kinds: [] },
   { name: "private key block", text: `key:\n${fakePem()}\nend`, kinds: ["private_key"], gone: ["PRIVATE KEY", "ZmFrZSBrZXkgYm9keS"], kept: ["key:", "end"] },
   { name: "unterminated private key block", text: `cut ${fakePem("EC PRIVATE KEY").slice(0, 60)}`, kinds: ["private_key"], gone: ["EC PRIVATE KEY"] },
+  { name: "OpenSSH private key", text: fakePem("OPENSSH PRIVATE KEY"), kinds: ["private_key"], gone: ["OPENSSH PRIVATE KEY", "ZmFrZSBrZXkgYm9keS"] },
+  { name: "encrypted PKCS#8 private key", text: fakePem("ENCRYPTED PRIVATE KEY"), kinds: ["private_key"], gone: ["ZmFrZSBrZXkgYm9keS"] },
   { name: "not a private key: public key block", text: "-----BEGIN " + "PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", kinds: [] },
   { name: "AWS access key id", text: "aws AKIAFAKEFAKEFAKEFAKE used", kinds: ["cloud_access_key"], gone: ["AKIAFAKEFAKEFAKEFAKE"] },
   { name: "AWS temporary key id", text: "ASIAFAKEFAKEFAKEFAKE", kinds: ["cloud_access_key"], gone: ["ASIAFAKEFAKEFAKEFAKE"] },
@@ -60,6 +62,8 @@ const ROWS: Row[] = [
   { name: "E.164 phone", text: "call +14155550100 now", kinds: ["phone"], gone: ["4155550100"] },
   { name: "UK phone with spaces", text: "call +44 20 7946 0958", kinds: ["phone"], gone: ["7946 0958"] },
   { name: "North American phone", text: "call (555) 010-0199 or 555-010-0123", kinds: ["phone"], gone: ["010-0199", "010-0123"] },
+  { name: "North American phone with dots", text: "tel 555.010.0199", kinds: ["phone"], gone: ["010.0199"] },
+  { name: "GitLab token", text: "glpat" + "-FAKEfakeFAKEfake1234", kinds: ["api_token"], gone: ["FAKEfakeFAKEfake1234"] },
   { name: "not a phone: duration and counts", text: "took 1234567 ms over 20000000 rows at 2026-01-02T03:04:05.678Z", kinds: [], equals: "took 1234567 ms over 20000000 rows at 2026-01-02T03:04:05.678Z" },
   { name: "card number with spaces", text: "card 4111 1111 1111 1111 exp", kinds: ["card_number"], gone: ["4111 1111 1111 1111"] },
   { name: "card number with dashes", text: "5555-5555-5555-4444", kinds: ["card_number"], gone: ["5555-5555-5555-4444"] },
@@ -130,6 +134,24 @@ describe("scanText", () => {
     for (const text of ["", "ok", "tools/call", "Tool search failed: timeout after 30000 ms", "C:\\temp\\file.txt", "https://example.com/docs?page=2"]) {
       expect(r.scanText(text, "p")).toEqual({ text, redactions: [] });
     }
+  });
+});
+
+describe("adversarial text stays linear", () => {
+  const N = 12_000;
+  const CASES: [string, string][] = [
+    ["many scheme prefixes", "a://:".repeat(N / 5)],
+    ["long domain after @", `${"a".repeat(64)}@${"a.".repeat(N / 2)}`],
+    ["spaced digits", "1 ".repeat(N / 2)],
+    ["repeated assignments", "x=1;Password=".repeat(N / 13)],
+    ["colons", ":".repeat(N)],
+    ["one long base64 run", "A".repeat(N)],
+  ];
+  it.each(CASES)("%s", (_name, text) => {
+    const started = performance.now();
+    const { text: out } = r.scanText(text, "p", 4096);
+    expect(out.length).toBeLessThanOrEqual(4096);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 
