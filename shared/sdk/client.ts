@@ -130,6 +130,28 @@ function createProducer(options: ResolvedAuditClientOptions): EventHubProducerCl
   return new EventHubProducerClient(options.fullyQualifiedNamespace, options.eventHubName ?? "mcp-audit", options.credential, clientOptions);
 }
 
+const preFlushHooks = new WeakMap<AuditClient, Set<() => void>>();
+
+/**
+ * Work that produces events later (the instrumentation's deferred recording) registers here so
+ * flush() and close() run it first and deliver its events too. Internal to the SDK.
+ */
+export function addPreFlushHook(client: AuditClient, hook: () => void): void {
+  let hooks = preFlushHooks.get(client);
+  if (hooks === undefined) preFlushHooks.set(client, (hooks = new Set()));
+  hooks.add(hook);
+}
+
+function runPreFlushHooks(client: AuditClient): void {
+  for (const hook of preFlushHooks.get(client) ?? []) {
+    try {
+      hook();
+    } catch {
+      // a hook's failure must not stop the flush
+    }
+  }
+}
+
 /**
  * Creates the emitter. Throws only here, for invalid options (the message names the option).
  * Events are sent with partition key = server.instanceId so one instance's chain stays in order.
@@ -404,6 +426,7 @@ class Emitter implements AuditClient {
 
   async flush(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
     try {
+      if (!this.closing) runPreFlushHooks(this);
       const deadlineMs = options.deadlineMs ?? this.options.closeDeadlineMs;
       if (this.queue.depth > 0 || this.inFlight.length > 0) {
         let timer: NodeJS.Timeout | undefined;
@@ -430,6 +453,7 @@ class Emitter implements AuditClient {
   private async shutdown(deadlineMs: number): Promise<FlushResult> {
     const started = Date.now();
     if (this.healthTimer !== undefined) clearInterval(this.healthTimer);
+    runPreFlushHooks(this);
     this.reportHealth();
     this.closing = true;
     const result = await this.flush({ deadlineMs });

@@ -14,7 +14,7 @@ import { canonicalJson, sha256Hex } from "../chain.js";
 import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
-import type { AuditClient, AuditEventInput } from "./client.js";
+import { addPreFlushHook, type AuditClient, type AuditEventInput } from "./client.js";
 import { estimateSessionId } from "./session-id.js";
 import { SDK_VERSION } from "./version.js";
 
@@ -382,7 +382,9 @@ class Instrumentation implements McpAudit {
   constructor(
     readonly audit: AuditClient,
     readonly options: InstrumentOptions,
-  ) {}
+  ) {
+    addPreFlushHook(audit, this.drain);
+  }
 
   get redactor(): AuditRedactor {
     return this.options.redactor;
@@ -398,17 +400,20 @@ class Instrumentation implements McpAudit {
     this.backlog.push(task);
     if (this.drainScheduled) return;
     this.drainScheduled = true;
-    setImmediate(() => {
-      this.drainScheduled = false;
-      for (const run of this.backlog.splice(0)) {
-        try {
-          run();
-        } catch {
-          // One failed observation must not stop the others.
-        }
-      }
-    });
+    setImmediate(this.drain);
   }
+
+  /** Runs what is deferred; also called by the client's flush()/close() so nothing is left behind. */
+  readonly drain = (): void => {
+    this.drainScheduled = false;
+    for (const run of this.backlog.splice(0)) {
+      try {
+        run();
+      } catch {
+        // One failed observation must not stop the others.
+      }
+    }
+  };
 
   hookTransport(transport: Transport): void {
     if (instrumentedTransports.has(transport)) return;
