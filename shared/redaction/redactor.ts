@@ -35,6 +35,8 @@ const SCAN_MARGIN = 8 * 1024;
 const MEMO_ENTRIES = 4096;
 const MEMO_MAX_VALUE = 64;
 
+const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Strings the redactor itself produces, and ids: known not to hold secrets, never rescanned. */
@@ -151,7 +153,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
 
   function scanInto(text: string, path: string, maxLength: number, entries: Entries): string {
     let input = wellFormed(text.length > maxLength + SCAN_MARGIN ? cut(text, maxLength + SCAN_MARGIN) : text);
-    const result = scan(input, disabled);
+    const result = scanPercentAware(input);
     for (const [kind, count] of result.counts) entries.add(path, kind, count);
     input = result.text;
     if (input.length > maxLength || text.length > maxLength + SCAN_MARGIN) {
@@ -159,6 +161,27 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
       entries.add(path, "truncated");
     }
     return input;
+  }
+
+  /**
+   * Percent-encoding hides secrets from the scanners (`q=Bearer%20eyJ…`, `alice%40example.com`).
+   * When the text has escapes, the decoded text is scanned too; if that finds anything, the
+   * decoded, redacted text is what travels. Otherwise the text keeps its encoding.
+   */
+  function scanPercentAware(text: string): ReturnType<typeof scan> {
+    if (!PERCENT_ESCAPE.test(text)) return scan(text, disabled);
+    const decoded = text.replace(PERCENT_RUN, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+    if (decoded !== text) {
+      const fromDecoded = scan(wellFormed(decoded), disabled);
+      if (fromDecoded.counts.size > 0) return fromDecoded;
+    }
+    return scan(text, disabled);
   }
 
   /** Object keys are data: a key a scanner flags, or one too long for the schema, becomes its keyed hash. */

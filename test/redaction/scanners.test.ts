@@ -88,6 +88,10 @@ const ROWS: Row[] = [
   { name: "not IPv6: time of day, MAC address", text: "at 12:30:45 from aa:bb:cc:dd:ee:ff", kinds: [] },
   { name: "base64-wrapped secret", text: `blob ${Buffer.from(`aws key AKIAFAKEFAKEFAKEFAKE`).toString("base64")} end`, kinds: ["cloud_access_key"], gone: [Buffer.from(`aws key AKIAFAKEFAKEFAKEFAKE`).toString("base64")] },
   { name: "base64-wrapped email", text: Buffer.from("mail alice.fake@example.com please").toString("base64url"), kinds: ["email"] },
+  { name: "percent-encoded bearer JWT in a URI", text: `https://example.com/cb?auth=Bearer%20${fakeJwt()}&x=1`, kinds: ["jwt"], gone: [fakeJwt().split(".")[1] ?? "missing"], kept: ["example.com/cb"] },
+  { name: "percent-encoded email", text: "https://example.com/u/alice.fake%40example.com/profile", kinds: ["email"], gone: ["alice.fake"] },
+  { name: "percent-encoded text without secrets keeps its encoding", text: "https://example.com/search?q=hello%20world&page=2", kinds: [], equals: "https://example.com/search?q=hello%20world&page=2" },
+  { name: "invalid percent-encoding is left as is", text: "100%ZZ and %E0%A4 done", kinds: [], equals: "100%ZZ and %E0%A4 done" },
   { name: "not a secret: base64 of plain text", text: Buffer.from("hello world, nothing to see here").toString("base64"), kinds: [] },
 ];
 
