@@ -54,4 +54,5 @@ export {
   type ReplayItem,
   type ReplayOutcome,
 } from "./pipeline.js";
+export { createAzureStores, type AzureStoresOptions } from "./azure-stores.js";
 export { replayDeadLetters, type ReplayOptions, type ReplaySummary } from "./replay.js";

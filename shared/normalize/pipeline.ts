@@ -171,9 +171,18 @@ export function createNormalizer(deps: NormalizerDeps, options: NormalizerOption
     }
   }
 
+  /** State storage failing is the world's fault, not the events': the batch is retried. */
+  async function storage<T>(what: string, partitionId: string, operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw new RetryableError(`${what} unavailable (partition ${partitionId})`, { cause: error });
+    }
+  }
+
   async function processBatch(batch: IncomingBatch): Promise<BatchSummary> {
     const { partitionId } = batch;
-    const watermark = await deps.watermarks.get(partitionId);
+    const watermark = await storage("watermark store", partitionId, () => deps.watermarks.get(partitionId));
     const fresh = batch.events.filter((e) => watermark === undefined || e.sequenceNumber > watermark);
     const now = clock().toISOString();
 
@@ -181,7 +190,7 @@ export function createNormalizer(deps: NormalizerDeps, options: NormalizerOption
 
     // Chain verification on every event that carried chain fields, as received, even ones about
     // to be dead-lettered: they are links all the same, and skipping them would report gaps.
-    let chain: PartitionChainState = await deps.chainState.load(partitionId);
+    let chain: PartitionChainState = await storage("chain state store", partitionId, () => deps.chainState.load(partitionId));
     const chainBefore = chain;
     const health: PipelineHealthRow[] = [];
     const anomalies: ChainAnomaly[] = [];
@@ -244,9 +253,11 @@ export function createNormalizer(deps: NormalizerDeps, options: NormalizerOption
     const healthRejected = await uploadRows("MCPPipelineHealth_CL", health);
     if (healthRejected.length > 0) log(`normalize: Logs Ingestion rejected ${healthRejected.length} health row(s) of partition ${partitionId}`);
 
-    if (chain !== chainBefore) await deps.chainState.save(partitionId, chain);
+    // Chain state before the watermark: a crash between them re-delivers events the verifier
+    // recognises by their Event Hubs sequence number, rather than skipping events it never saw.
+    if (chain !== chainBefore) await storage("chain state store", partitionId, () => deps.chainState.save(partitionId, chain));
     const last = fresh.reduce((max, e) => Math.max(max, e.sequenceNumber), -1);
-    if (last >= 0) await deps.watermarks.advance(partitionId, last);
+    if (last >= 0) await storage("watermark store", partitionId, () => deps.watermarks.advance(partitionId, last));
 
     return {
       partitionId,

@@ -98,7 +98,9 @@ export function createLogsIngestionUploader(client: Pick<LogsIngestionClient, "u
       for (let attempt = 0; ; attempt++) {
         let failures: { rows: Row[]; cause: unknown }[];
         try {
-          await client.upload(options.dcrImmutableId, stream, [...pending], { maxConcurrency: options.maxConcurrency ?? 2 });
+          // The client's own retries honour Retry-After too; the signal keeps them inside the deadline.
+          const abortSignal = AbortSignal.timeout(Math.max(1, deadline - now()));
+          await client.upload(options.dcrImmutableId, stream, [...pending], { maxConcurrency: options.maxConcurrency ?? 2, abortSignal });
           return;
         } catch (error) {
           failures = isAggregateLogsUploadError(error) ? error.errors.map((e) => ({ rows: e.failedLogs, cause: e.cause })) : [{ rows: [...pending], cause: error }];

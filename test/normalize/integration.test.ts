@@ -9,11 +9,10 @@ import { startAzurite, type AzuriteInstance } from "../../dev/azurite.js";
 import { startLogsIngestion, type LogsIngestionStandIn } from "../../dev/logs-ingestion/index.js";
 import { AuditRowSchema, type AuditEvent } from "../../schemas/index.js";
 import {
-  createBlobChainStateStore,
+  createAzureStores,
   createBlobDeadLetterStore,
   createLogsIngestionUploader,
   createNormalizer,
-  createTableWatermarkStore,
   replayDeadLetters,
   type DeadLetterRecord,
   type Normalizer,
@@ -31,7 +30,7 @@ class LocalCredential implements TokenCredential {
 let azurite: AzuriteInstance;
 let logs: LogsIngestionStandIn;
 let deadLetterContainer: ContainerClient;
-let stateContainer: ContainerClient;
+let blobService: BlobServiceClient;
 let watermarkTable: TableClient;
 
 const keyring = createKeyring({ currentKeyId: "k1", keys: { k1: "fa".repeat(32) } });
@@ -44,9 +43,7 @@ function functionsInstance(options: NormalizerOptions = {}): Normalizer {
     {
       redactor,
       uploader: createLogsIngestionUploader(client, { dcrImmutableId: logs.dcrImmutableId, deadlineMs: 10_000, initialBackoffMs: 20, maxBackoffMs: 200 }),
-      deadLetters: createBlobDeadLetterStore(deadLetterContainer),
-      watermarks: createTableWatermarkStore(watermarkTable),
-      chainState: createBlobChainStateStore(stateContainer),
+      ...createAzureStores(blobService, watermarkTable),
     },
     options,
   );
@@ -67,9 +64,8 @@ const healthRows = (instanceId: string) => logs.rows("MCPPipelineHealth_CL").fil
 
 beforeAll(async () => {
   [azurite, logs] = await Promise.all([startAzurite(), startLogsIngestion({ dcr: "infra/generated/dcr.json", port: 0 })]);
-  const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString);
-  deadLetterContainer = blobs.getContainerClient("dead-letter");
-  stateContainer = blobs.getContainerClient("normalize-state");
+  blobService = BlobServiceClient.fromConnectionString(azurite.connectionString);
+  deadLetterContainer = blobService.getContainerClient("dead-letter");
   watermarkTable = TableClient.fromConnectionString(azurite.connectionString, "normalizewatermarks", { allowInsecureConnection: true });
 }, 60_000);
 

@@ -155,6 +155,14 @@ describe("createNormalizer", () => {
     expect(deps.chainState.states.get("5")).toBeUndefined();
   });
 
+  it("throws RetryableError when state storage is down, before uploading anything", async () => {
+    const uploader = createRecordingUploader();
+    const { deps } = setup({}, uploader);
+    const normalizer = createNormalizer({ ...deps, watermarks: { get: () => Promise.reject(new Error("connect ECONNREFUSED")), advance: () => Promise.resolve() } });
+    await expect(normalizer.processBatch({ partitionId: "5", events: deliveries(chain("storage-down", 1), { startAt: 1 }) })).rejects.toBeInstanceOf(RetryableError);
+    expect(uploader.rows.MCPAudit_CL).toEqual([]);
+  });
+
   it("wraps an unclassified uploader failure as retryable: never a silent drop", async () => {
     const broken: RowUploader = { upload: () => Promise.reject(new Error("socket hang up")) };
     const { normalizer } = setup({}, broken);
