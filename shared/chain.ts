@@ -9,21 +9,33 @@ import { createHash } from "node:crypto";
  * finite numbers and strings a validated event can hold.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") {
-    const text = JSON.stringify(value);
-    return text === undefined ? "null" : text;
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "number":
+      // For finite numbers String() and JSON.stringify() agree (both Number::toString); JSON has no NaN/Infinity.
+      return Number.isFinite(value) ? String(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      break;
+    default:
+      return "null";
   }
+  if (value === null) return "null";
   if (Array.isArray(value)) {
     let out = "[";
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ",";
       const item: unknown = value[i];
-      out += item === undefined ? "null" : canonicalJson(item);
+      out += item === undefined || typeof item === "function" ? "null" : canonicalJson(item);
     }
     return out + "]";
   }
+  // Any non-array object: its own enumerable string keys, as JSON.stringify sees them.
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort();
   let out = "{";
   let first = true;
   for (const key of keys) {
@@ -31,9 +43,21 @@ export function canonicalJson(value: unknown): string {
     if (member === undefined || typeof member === "function") continue;
     if (!first) out += ",";
     first = false;
-    out += JSON.stringify(key) + ":" + canonicalJson(member);
+    out += quotedKey(key) + ":" + canonicalJson(member);
   }
   return out + "}";
+}
+
+/** Event field names repeat endlessly (type, length, hash, fields…): quote each once. */
+const quotedKeys = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    // Bounded: argument field names are caller-chosen and must not grow this without limit.
+    if (quotedKeys.size < 4096) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 /**
@@ -49,7 +73,7 @@ export function sealEvent(event: Record<string, unknown>): { hash: string; json:
     const member = event[key];
     if (key === "hash" || member === undefined || typeof member === "function") continue;
     if (hashAt < 0 && key > "hash") hashAt = members.length;
-    members.push(JSON.stringify(key) + ":" + canonicalJson(member));
+    members.push(quotedKey(key) + ":" + canonicalJson(member));
   }
   const hash = sha256Hex("{" + members.join(",") + "}");
   members.splice(hashAt < 0 ? members.length : hashAt, 0, `"hash":"${hash}"`);

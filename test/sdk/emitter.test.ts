@@ -96,6 +96,10 @@ describe("emitter against the emulator", () => {
 
   it("hashes exactly the canonical JSON of the event without hash", () => {
     expect(canonicalJson({ b: [1, { d: 1, c: "x" }], a: null, u: undefined })).toBe('{"a":null,"b":[1,{"c":"x","d":1}]}');
+    // Code-unit key order (not V8's integer-keys-first), JSON's number forms, escapes as JSON.stringify.
+    expect(canonicalJson({ "9": 2, "10": 1, b: -0, c: [Number.NaN, 1e21, 0.1, 5e-324], "é": "\u2028\"\n\ud800", a: true })).toBe(
+      '{"10":1,"9":2,"a":true,"b":0,"c":[null,1e+21,0.1,5e-324],"é":"\u2028\\"\\n\\ud800"}',
+    );
     const event = { seq: 0, prevHash: null, hash: "ignored", z: 1, a: "é" };
     expect(eventHash(event)).toBe(eventHash({ a: "é", z: 1, prevHash: null, seq: 0 }));
     expect(eventHash(event)).not.toBe(eventHash({ ...event, z: 2 }));
