@@ -54,5 +54,6 @@ export {
   type ReplayItem,
   type ReplayOutcome,
 } from "./pipeline.js";
+export { batchFromTrigger } from "./trigger.js";
 export { createAzureStores, type AzureStoresOptions } from "./azure-stores.js";
 export { replayDeadLetters, type ReplayOptions, type ReplaySummary } from "./replay.js";
