@@ -55,12 +55,12 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Resolves to the first value `probe` yields within `timeoutMs`, polling. */
-export async function waitFor<T>(probe: () => T | undefined, timeoutMs = 15_000, what = "condition"): Promise<T> {
+export async function waitFor<T>(probe: () => T | undefined, timeoutMs = 15_000, what: string | (() => string) = "condition"): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === "function" ? what() : what}`);
     await sleep(25);
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { EventHubConsumerClient, EventHubProducerClient, earliestEventPosition, type ReceivedEventData, type Subscription } from "@azure/event-hubs";
 import { afterAll, describe, expect, it } from "vitest";
-import { sleep, waitFor } from "./helpers.js";
+import { errorCode, sleep, waitFor } from "./helpers.js";
 
 const CLI = path.resolve(import.meta.dirname, "../../dev/eventhubs-emulator/cli.ts");
 const RETRY = { maxRetries: 40, retryDelayInMs: 200, maxRetryDelayInMs: 500, timeoutInMs: 5_000 };
@@ -56,6 +56,8 @@ describe("crash and restart with file persistence", () => {
     const producer = new EventHubProducerClient(first.connectionString, "mcp-audit", { retryOptions: RETRY });
     const consumer = new EventHubConsumerClient("sentinel", first.connectionString, "mcp-audit", { retryOptions: RETRY });
     const received: ReceivedEventData[] = [];
+    const errors: string[] = [];
+    const state = (): string => `received ${received.length}; consumer errors: ${errors.join(" | ") || "none"}`;
     let subscription: Subscription | undefined;
     try {
       subscription = consumer.subscribe(
@@ -64,7 +66,9 @@ describe("crash and restart with file persistence", () => {
           processEvents: async (events) => {
             received.push(...events);
           },
-          processError: async () => undefined,
+          processError: async (err) => {
+            errors.push(`${errorCode(err) ?? err.name}: ${err.message}`);
+          },
         },
         { startPosition: earliestEventPosition, maxWaitTimeInSeconds: 0.2 },
       );
@@ -76,7 +80,7 @@ describe("crash and restart with file persistence", () => {
         }
       };
       await sendRange(0, 20);
-      await waitFor(() => (received.length >= 20 ? true : undefined), 15_000, "the first events");
+      await waitFor(() => (received.length >= 20 ? true : undefined), 30_000, () => `the first events (${state()})`);
 
       await kill(first.child);
       const sending = sendRange(20, 40);
@@ -90,7 +94,7 @@ describe("crash and restart with file persistence", () => {
       await waitFor(
         () => (received.length > props.lastEnqueuedSequenceNumber ? true : undefined),
         30_000,
-        "the consumer to resume",
+        () => `the consumer to resume (${state()})`,
       );
       const bodies = new Set(received.map((e): unknown => e.body));
       for (const n of acknowledged) expect(bodies.has(n)).toBe(true);
