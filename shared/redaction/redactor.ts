@@ -192,7 +192,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     }
     if (safeKeys.has(key)) return key;
     const fixed = wellFormed(key);
-    const result = scan(fixed, disabled);
+    const result = scanPercentAware(fixed);
     if (result.counts.size === 0 && fixed === key) {
       if (safeKeys.size >= MEMO_ENTRIES) safeKeys.clear();
       safeKeys.add(key);
@@ -385,7 +385,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           entries.add(path, "truncated");
           break;
         }
-        const outKey = safeKey(key, path, entries);
+        const outKey = safeKey(key, path === "" ? "(event)" : path, entries);
         budget -= Buffer.byteLength(outKey) + 4;
         const item = read(value, key);
         const cleaned = item === failed ? dropped : walk(item, depth + 1, path === "" ? outKey : joinPath(path, outKey));

@@ -79,6 +79,12 @@ describe("summarizeArguments", () => {
     expect(redactions).toContainEqual({ path: "data.arguments", kind: "key", count: 1 });
   });
 
+  it("hashes a percent-encoded key that hides an email", () => {
+    const { summary, redactions } = r.summarizeArguments("tool", "t", { "alice.fake%40example.com": 1 });
+    expect(JSON.stringify(summary)).not.toContain("alice.fake");
+    expect(redactions).toContainEqual({ path: "data.arguments", kind: "key", count: 1 });
+  });
+
   it("hashValues: false leaves hashes out", () => {
     const { summary } = redactor({ hashValues: false }).summarizeArguments("tool", "t", { a: "x", n: 1 });
     expect(summary).toEqual({ type: "object", keys: 2, fields: { a: { type: "string", length: 1 }, n: { type: "number" } } });
