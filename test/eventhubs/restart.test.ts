@@ -21,7 +21,7 @@ async function startEmulatorProcess(port: number): Promise<{ child: ChildProcess
   child.once("exit", () => children.delete(child));
   let output = "";
   const connectionString = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`emulator did not start:\n${output}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`emulator did not start within 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const line = output.split("\n").find((l) => l.startsWith("Endpoint=sb://"));
@@ -105,5 +105,5 @@ describe("crash and restart with file persistence", () => {
       await consumer.close();
       await producer.close();
     }
-  });
+  }, 120_000);
 });
