@@ -16,11 +16,20 @@ export interface InstanceChainState {
 /** The chain state of one Event Hubs partition: every instance whose key maps to it. */
 export type PartitionChainState = Readonly<Record<string, InstanceChainState>>;
 
-export type ChainAnomaly =
-  | { kind: "chain_gap"; instanceId: string; eventId?: string; expectedSeq: number; observedSeq: number }
-  | { kind: "chain_reorder"; instanceId: string; eventId?: string; expectedSeq: number; observedSeq: number }
-  | { kind: "chain_hash_mismatch"; instanceId: string; eventId?: string; observedSeq: number; reason: "hash" | "prevHash" }
-  | { kind: "chain_restart"; instanceId: string; eventId?: string; previousSeq: number; observedSeq: number };
+/** Which event showed it: instance, event id when known, and the Event Hubs sequence number that carried it. */
+interface AnomalySubject {
+  instanceId: string;
+  eventId?: string;
+  sequenceNumber: number;
+}
+
+export type ChainAnomaly = AnomalySubject &
+  (
+    | { kind: "chain_gap"; expectedSeq: number; observedSeq: number }
+    | { kind: "chain_reorder"; expectedSeq: number; observedSeq: number }
+    | { kind: "chain_hash_mismatch"; observedSeq: number; reason: "hash" | "prevHash" }
+    | { kind: "chain_restart"; previousSeq: number; observedSeq: number }
+  );
 
 export interface ChainObservation {
   readonly link: ReceivedLink;
@@ -51,7 +60,7 @@ export function verifyChain(state: PartitionChainState, observations: readonly C
     // Already verified in an earlier delivery of the same events (crash before the checkpoint).
     if (previous !== undefined && sequenceNumber <= previous.sequenceNumber) continue;
     const eventId = link.id === undefined ? {} : { eventId: link.id };
-    const base = { instanceId: link.instanceId, ...eventId };
+    const base = { instanceId: link.instanceId, ...eventId, sequenceNumber };
     const advance = (): void => {
       next[link.instanceId] = { seq: link.seq, hash: link.hash, sequenceNumber, seenAt };
     };

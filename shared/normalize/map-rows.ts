@@ -154,11 +154,10 @@ const ANOMALY_SEVERITY: { readonly [K in ChainAnomaly["kind"]]: PipelineHealthRo
   chain_restart: "Informational",
 };
 
-/** Where in Event Hubs a health fact was seen. */
+/** When and in which Event Hubs partition a health fact was seen. */
 export interface HealthContext {
   readonly time: string;
   readonly partitionId: string;
-  readonly sequenceNumber?: number;
 }
 
 function anomalyReason(anomaly: ChainAnomaly): string {
@@ -185,7 +184,7 @@ export function mapAnomalyRow(anomaly: ChainAnomaly, context: HealthContext): Pi
     ExpectedSeq: anomaly.kind === "chain_gap" || anomaly.kind === "chain_reorder" ? anomaly.expectedSeq : anomaly.kind === "chain_restart" ? anomaly.previousSeq + 1 : undefined,
     ObservedSeq: anomaly.observedSeq,
     PartitionId: context.partitionId,
-    SequenceNumber: context.sequenceNumber,
+    SequenceNumber: anomaly.sequenceNumber,
     Reason: anomalyReason(anomaly),
   });
 }

@@ -190,22 +190,18 @@ export function createNormalizer(deps: NormalizerDeps, options: NormalizerOption
 
     // Chain verification on every event that carried chain fields, as received, even ones about
     // to be dead-lettered: they are links all the same, and skipping them would report gaps.
-    let chain: PartitionChainState = await storage("chain state store", partitionId, () => deps.chainState.load(partitionId));
-    const chainBefore = chain;
-    const health: PipelineHealthRow[] = [];
-    const anomalies: ChainAnomaly[] = [];
+    const storedChain: PartitionChainState = await storage("chain state store", partitionId, () => deps.chainState.load(partitionId));
+    const observations: ChainObservation[] = [];
     for (const { incoming, result } of results) {
       if (result.link === undefined) continue;
       const received = result.ok ? result.received : decodeQuietly(incoming.body, limits);
       if (received === null || typeof received !== "object") continue;
-      const observation: ChainObservation = { link: result.link, event: received, sequenceNumber: incoming.sequenceNumber, seenAt: now };
-      const verified = verifyChain(chain, [observation]);
-      chain = verified.state;
-      for (const anomaly of verified.anomalies) {
-        anomalies.push(anomaly);
-        health.push(mapAnomalyRow(anomaly, { time: now, partitionId, sequenceNumber: incoming.sequenceNumber }));
-      }
+      observations.push({ link: result.link, event: received, sequenceNumber: incoming.sequenceNumber, seenAt: now });
     }
+    const verified = verifyChain(storedChain, observations);
+    const chain = verified.state;
+    const anomalies = verified.anomalies;
+    const health: PipelineHealthRow[] = anomalies.map((anomaly) => mapAnomalyRow(anomaly, { time: now, partitionId }));
 
     const deadLettered: DeadLetterNote[] = [];
     const deadLetter = async (incoming: IncomingEvent, error: PermanentError, link: ReceivedLink | undefined): Promise<void> => {
@@ -255,7 +251,7 @@ export function createNormalizer(deps: NormalizerDeps, options: NormalizerOption
 
     // Chain state before the watermark: a crash between them re-delivers events the verifier
     // recognises by their Event Hubs sequence number, rather than skipping events it never saw.
-    if (chain !== chainBefore) await storage("chain state store", partitionId, () => deps.chainState.save(partitionId, chain));
+    if (observations.length > 0) await storage("chain state store", partitionId, () => deps.chainState.save(partitionId, chain));
     const last = fresh.reduce((max, e) => Math.max(max, e.sequenceNumber), -1);
     if (last >= 0) await storage("watermark store", partitionId, () => deps.watermarks.advance(partitionId, last));
 

@@ -76,12 +76,12 @@ describe("mapAuditRow", () => {
 });
 
 describe("mapAnomalyRow", () => {
-  const context = { time: "2026-01-02T03:04:05.678Z", partitionId: "3", sequenceNumber: 77 };
+  const context = { time: "2026-01-02T03:04:05.678Z", partitionId: "3" };
   it.each<{ anomaly: ChainAnomaly; expected: Record<string, unknown> }>([
-    { anomaly: { kind: "chain_gap", instanceId: "i-1", expectedSeq: 4, observedSeq: 7 }, expected: { Kind: "chain_gap", ExpectedSeq: 4, ObservedSeq: 7, EventSeverity: "Medium", Reason: "seq 7 arrived after 3: 3 event(s) missing" } },
-    { anomaly: { kind: "chain_reorder", instanceId: "i-1", expectedSeq: 8, observedSeq: 5 }, expected: { Kind: "chain_reorder", ExpectedSeq: 8, ObservedSeq: 5, EventSeverity: "Low" } },
-    { anomaly: { kind: "chain_hash_mismatch", instanceId: "i-1", observedSeq: 5, reason: "hash" }, expected: { Kind: "chain_hash_mismatch", ObservedSeq: 5, EventSeverity: "High", Reason: "seq 5: hash does not match the event's content" } },
-    { anomaly: { kind: "chain_restart", instanceId: "i-1", previousSeq: 9, observedSeq: 0 }, expected: { Kind: "chain_restart", ExpectedSeq: 10, ObservedSeq: 0, EventSeverity: "Informational" } },
+    { anomaly: { kind: "chain_gap", instanceId: "i-1", sequenceNumber: 77, expectedSeq: 4, observedSeq: 7 }, expected: { Kind: "chain_gap", ExpectedSeq: 4, ObservedSeq: 7, EventSeverity: "Medium", Reason: "seq 7 arrived after 3: 3 event(s) missing" } },
+    { anomaly: { kind: "chain_reorder", instanceId: "i-1", sequenceNumber: 77, expectedSeq: 8, observedSeq: 5 }, expected: { Kind: "chain_reorder", ExpectedSeq: 8, ObservedSeq: 5, EventSeverity: "Low" } },
+    { anomaly: { kind: "chain_hash_mismatch", instanceId: "i-1", sequenceNumber: 77, observedSeq: 5, reason: "hash" }, expected: { Kind: "chain_hash_mismatch", ObservedSeq: 5, EventSeverity: "High", Reason: "seq 5: hash does not match the event's content" } },
+    { anomaly: { kind: "chain_restart", instanceId: "i-1", sequenceNumber: 77, previousSeq: 9, observedSeq: 0 }, expected: { Kind: "chain_restart", ExpectedSeq: 10, ObservedSeq: 0, EventSeverity: "Informational" } },
   ])("$anomaly.kind → a valid health row", ({ anomaly, expected }) => {
     const row = mapAnomalyRow(anomaly, context);
     expect(PipelineHealthRowSchema.safeParse(row).success).toBe(true);
