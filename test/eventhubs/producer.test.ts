@@ -118,7 +118,7 @@ describe("EventHubProducerClient against the emulator", () => {
 describe("the emulator's own size check", () => {
   // The client refuses oversize events before sending; a plain AMQP client shows the server
   // enforces the limit it advertises too.
-  it("rejects a delivery over max_message_size with amqp:link:message-size-exceeded", async () => {
+  it("rejects a plain delivery over max_message_size with amqp:link:message-size-exceeded and stores one within it", async () => {
     const container = rhea.create_container();
     const connection = container.connect({ host: "127.0.0.1", port: emulator.port });
     try {
@@ -144,6 +144,22 @@ describe("the emulator's own size check", () => {
         sender.send({ body: rhea.message.data_section(Buffer.alloc(1024 * 1024 + 1)) });
       });
       expect(await outcome).toEqual({ condition: "amqp:link:message-size-exceeded", maxMessageSize: 1024 * 1024 });
+
+      // A plain (format 0) message within the limit is stored like a batched one.
+      const before = await producer.getPartitionProperties("0");
+      const accepted = new Promise<boolean>((resolve) => {
+        sender.once("accepted", () => resolve(true));
+        sender.once("rejected", () => resolve(false));
+      });
+      sender.send({ body: rhea.message.data_section(Buffer.from(JSON.stringify({ plain: true }))), application_properties: { via: "rhea" } });
+      expect(await accepted).toBe(true);
+      const consumer = new EventHubConsumerClient("$Default", emulator.connectionString, "orders", { retryOptions: FAST_RETRY });
+      try {
+        const { events } = await collect(consumer, "0", { sequenceNumber: before.lastEnqueuedSequenceNumber }, 1);
+        expect(events.map((e) => [e.body, e.properties, e.sequenceNumber])).toEqual([[{ plain: true }, { via: "rhea" }, before.lastEnqueuedSequenceNumber + 1]]);
+      } finally {
+        await consumer.close();
+      }
     } finally {
       connection.close();
     }
