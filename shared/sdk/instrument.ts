@@ -368,45 +368,29 @@ interface EnvelopeParts {
   severity?: "info" | "low" | "medium" | "high" | "critical";
 }
 
-class Instrumentation implements McpAudit {
-  private readonly fingerprintCache = new Map<string, string>();
-  private readonly backlog: (() => void)[] = [];
-  private drainScheduled = false;
-  /** Requests whose handler called authzDenied, so the same refusal is not recorded twice from its error text. */
-  private readonly explicitDenials = new Set<string>();
+/**
+ * Summarizing, hashing and emitting run after the current turn of the event loop, so a response
+ * is written before the audit work for it is done. One FIFO per audit client (not per server:
+ * servers come and go per session) keeps events in order; the client's flush()/close() drain it.
+ */
+class DeferQueue {
+  private backlog: (() => void)[] = [];
+  private scheduled = false;
 
-  deniedExplicitly(sessionId: string | undefined, requestId: string | number): boolean {
-    return this.explicitDenials.delete(`${sessionId ?? ""}\u0000${String(requestId)}`);
-  }
-
-  constructor(
-    readonly audit: AuditClient,
-    readonly options: InstrumentOptions,
-  ) {
-    addPreFlushHook(audit, this.drain);
-  }
-
-  get redactor(): AuditRedactor {
-    return this.options.redactor;
-  }
-
-  /**
-   * Summarizing, hashing and emitting run after the current turn of the event loop, so a
-   * response is written before the audit work for it is done. One FIFO keeps events in order.
-   */
-  defer(task: () => void): void {
+  push(task: () => void): void {
     // Only one loop turn accumulates here; the bound is a backstop, not an expected path.
     if (this.backlog.length >= 100_000) return;
     this.backlog.push(task);
-    if (this.drainScheduled) return;
-    this.drainScheduled = true;
+    if (this.scheduled) return;
+    this.scheduled = true;
     setImmediate(this.drain);
   }
 
-  /** Runs what is deferred; also called by the client's flush()/close() so nothing is left behind. */
   readonly drain = (): void => {
-    this.drainScheduled = false;
-    for (const run of this.backlog.splice(0)) {
+    this.scheduled = false;
+    const tasks = this.backlog;
+    this.backlog = [];
+    for (const run of tasks) {
       try {
         run();
       } catch {
@@ -414,6 +398,46 @@ class Instrumentation implements McpAudit {
       }
     }
   };
+}
+
+const deferQueues = new WeakMap<AuditClient, DeferQueue>();
+
+function deferQueueFor(audit: AuditClient): DeferQueue {
+  let queue = deferQueues.get(audit);
+  if (queue === undefined) {
+    queue = new DeferQueue();
+    deferQueues.set(audit, queue);
+    addPreFlushHook(audit, queue.drain);
+  }
+  return queue;
+}
+
+class Instrumentation implements McpAudit {
+  private readonly fingerprintCache = new Map<string, string>();
+  /** Requests whose handler called authzDenied, so the same refusal is not recorded twice from its error text. */
+  private readonly explicitDenials = new Set<string>();
+
+  deniedExplicitly(sessionId: string | undefined, requestId: string | number): boolean {
+    return this.explicitDenials.delete(`${sessionId ?? ""}\u0000${String(requestId)}`);
+  }
+
+  private readonly deferred: DeferQueue;
+
+  constructor(
+    readonly audit: AuditClient,
+    readonly options: InstrumentOptions,
+  ) {
+    this.deferred = deferQueueFor(audit);
+  }
+
+  get redactor(): AuditRedactor {
+    return this.options.redactor;
+  }
+
+  /** See DeferQueue: recording runs after the response is written. */
+  defer(task: () => void): void {
+    this.deferred.push(task);
+  }
 
   hookTransport(transport: Transport): void {
     if (instrumentedTransports.has(transport)) return;
