@@ -82,6 +82,33 @@ describe("createNormalizer", () => {
     expect(summary.anomalies.filter((a) => a.kind === "chain_gap")).toEqual([]);
   });
 
+  it("dead-letters an event a stage crashed on (stage internal) and lands the rest of the batch", async () => {
+    const uploader = createRecordingUploader();
+    const { deps } = setup({}, uploader);
+    const events = chain("crashy", 3);
+    const crashOn = events[1]?.id;
+    const normalizer = createNormalizer({
+      ...deps,
+      redactor: {
+        redactEvent<T>(event: T) {
+          if (typeof event === "object" && event !== null && "id" in event && event.id === crashOn) throw new TypeError("redactor bug");
+          return { event, redactions: [] };
+        },
+      },
+    });
+    const summary = await normalizer.processBatch({ partitionId: "9", events: deliveries(events, { startAt: 1 }) });
+    expect(summary.landed).toBe(2);
+    expect(summary.deadLettered).toEqual([{ sequenceNumber: 2, blob: "2026-01-02/9-000000000002.json", stage: "internal", reason: "unexpected TypeError while normalizing" }]);
+  });
+
+  it("dead-letters a prototype-polluting body without polluting anything", async () => {
+    const { normalizer } = setup();
+    const body = JSON.stringify(must(chain("proto", 1)[0]));
+    const summary = await normalizer.processBatch({ partitionId: "9", events: deliveries([`${body.slice(0, -1)},"__proto__":{"polluted":true}}`], { startAt: 10 }) });
+    expect(summary.deadLettered[0]?.reason).toBe("__proto__: reserved key '__proto__' is not allowed");
+    expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+  });
+
   it("keeps binary bytes as base64 in the dead letter", async () => {
     const { deps, normalizer } = setup();
     await normalizer.processBatch({ partitionId: "7", events: deliveries([Buffer.from([0xde, 0xad, 0xbe, 0xef])], { startAt: 9 }) });
