@@ -351,8 +351,10 @@ class SessionTracker {
 
   private envelope(request: Pending, id: string | number | undefined, failed: boolean, mcp: Record<string, string | number>): EnvelopeParts {
     const base = this.baseEnvelope(request.authInfo);
+    const trace = traceContext(request.params._meta);
     return {
       ...base,
+      ...(trace !== undefined ? { trace } : {}),
       outcome: failed ? "failure" : "success",
       mcp: { ...base.mcp, "mcp.method.name": request.method, ...(typeof id === "number" && Number.isInteger(id) ? { "jsonrpc.request.id": id } : {}), ...mcp },
       ...(request.authInfo !== undefined && typeof request.authInfo.token === "string" ? { auth: this.instrumentation.authFacts(request.authInfo) } : {}),
@@ -360,7 +362,17 @@ class SessionTracker {
   }
 }
 
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/** W3C trace context a client put in the request's `_meta` (the MCP convention for propagation). */
+function traceContext(meta: unknown): { traceparent: string; tracestate?: string } | undefined {
+  if (!isRecord(meta) || typeof meta.traceparent !== "string" || !TRACEPARENT.test(meta.traceparent)) return undefined;
+  const tracestate = typeof meta.tracestate === "string" && meta.tracestate.length <= 512 ? meta.tracestate : undefined;
+  return { traceparent: meta.traceparent, ...(tracestate !== undefined ? { tracestate } : {}) };
+}
+
 interface EnvelopeParts {
+  trace?: { traceparent: string; tracestate?: string };
   mcp: Record<string, string | number>;
   actor?: Record<string, string>;
   auth?: { tokenFingerprint: string } & Record<string, unknown>;

@@ -10,6 +10,7 @@ import { connectClient, endSession, startMcpHarness } from "./mcp-harness.js";
 import { testRedactor } from "./redactor.js";
 
 const FAKE_TOKEN = "fake-bearer-token-for-tests-0001";
+const TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 const AUTH_INFO = { token: FAKE_TOKEN, clientId: "harness-client-id", scopes: ["files:read", "bad scope"], expiresAt: 1_900_000_000, resource: new URL("https://mcp.example.test/mcp"), extra: { sub: "fake-user-1", tid: "00000000-0000-0000-0000-000000000000" } };
 
 let emulator: EventHubsEmulator;
@@ -44,7 +45,7 @@ describe("instrument", () => {
     const connection = await connectClient(harness.url);
     const { client } = connection;
     const listed = await client.listTools();
-    await client.callTool({ name: "echo", arguments: { text: "hello" } });
+    await client.callTool({ name: "echo", arguments: { text: "hello" }, _meta: { traceparent: TRACEPARENT } });
     const failed = await client.callTool({ name: "fail", arguments: { message: "boom" } });
     expect(failed.isError).toBe(true);
     await client.readResource({ uri: "doc://readme" });
@@ -90,7 +91,8 @@ describe("instrument", () => {
     });
     expect(byType("tools.listed")[0]?.data.tools).toEqual(listed.tools.map((tool) => ({ name: tool.name, definitionHash: toolDefinitionHash(tool) })));
     const [echo, fail, forbidden, downstreamTool] = byType("tool.called");
-    expect(echo).toMatchObject({ outcome: "success", data: { toolName: "echo", isError: false }, mcp: { "mcp.method.name": "tools/call", "gen_ai.tool.name": "echo", "network.transport": "streamable-http" }, auth: { tokenFingerprint: fingerprint } });
+    expect(echo).toMatchObject({ outcome: "success", data: { toolName: "echo", isError: false }, mcp: { "mcp.method.name": "tools/call", "gen_ai.tool.name": "echo", "network.transport": "streamable-http" }, auth: { tokenFingerprint: fingerprint }, trace: { traceparent: TRACEPARENT } });
+    expect(fail).not.toHaveProperty("trace");
     expect(Number(echo?.data.resultSize)).toBeGreaterThan(0);
     expect(fail).toMatchObject({ outcome: "failure", data: { toolName: "fail", isError: true, error: { type: "tool_error" } } });
     expect(forbidden).toMatchObject({ outcome: "failure", data: { toolName: "forbidden" } });
