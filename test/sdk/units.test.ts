@@ -44,7 +44,7 @@ describe("uuidv7", () => {
   it("is a valid, time-ordered UUIDv7", () => {
     const ids = [uuidv7(1_700_000_000_000), uuidv7(1_700_000_000_001), uuidv7()];
     for (const id of ids) expect(EventIdSchema.safeParse(id).success).toBe(true);
-    expect(ids[0]?.slice(0, 13) < (ids[1]?.slice(0, 13) ?? "")).toBe(true);
+    expect((ids[0] ?? "").slice(0, 13) < (ids[1] ?? "").slice(0, 13)).toBe(true);
     expect(new Set(Array.from({ length: 1000 }, () => uuidv7(0))).size).toBe(1000);
   });
 });
