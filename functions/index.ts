@@ -3,3 +3,5 @@
 import { app } from "@azure/functions";
 
 app.setup({ enableHttpStream: false });
+import "./normalize.js";
+import "./replay.js";
