@@ -45,7 +45,7 @@ export const AuditRowSchema = z
     TargetAppVersion: text("MCP server version."),
     ServerEnvironment: text("Deployment environment of the server."),
     Operation: text("MCP method, e.g. tools/call (ASIM Operation)."),
-    ObjectType: text("Kind of Object: Tool, Resource, Prompt, Session, Token, Client, Server."),
+    ObjectType: text("Kind of Object: Tool, Resource, Prompt, Session, Token, Client, Server, Downstream, Content, Containment."),
     McpProtocolVersion: text("Negotiated MCP protocol version."),
     NetworkTransport: text("streamable-http, stdio, sse."),
     JsonRpcRequestId: text("JSON-RPC request id, as a string."),
@@ -60,7 +60,7 @@ export const AuditRowSchema = z
     PrevHash: text("Hash of the previous event of the instance."),
     Hash: text("SHA-256 of this event's canonical JSON without hash."),
     TraceParent: text("W3C traceparent."),
-    RedactionPolicyVersion: text("Version of the redaction policy that shaped the event."),
+    RedactionPolicyVersion: text("Version of the redaction policy that shaped the event; suffixed +pipeline when the pipeline removed more."),
     Redactions: dynamic("What the redactors removed: path, kind, count."),
     AdditionalFields: dynamic("The event type's own data, as emitted (redacted)."),
   })
@@ -111,7 +111,7 @@ export const PipelineHealthRowSchema = z
   .strictObject({
     ...common,
     Component: z.string().meta({ description: "normalize, detect, contain, sdk." }),
-    Kind: z.string().meta({ description: "chain_gap, chain_reorder, chain_hash_mismatch, chain_restart, dead_letter, replayed, drop." }),
+    Kind: z.string().meta({ description: "chain_gap, chain_reorder, chain_hash_mismatch, chain_restart, dead_letter, pipeline_redaction, replayed, drop." }),
     EventSeverity: z.string().meta({ description: "ASIM severity." }),
     ServerInstanceId: text("Instance whose chain or events are concerned."),
     EventId: text("Event concerned, if known."),
