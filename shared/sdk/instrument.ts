@@ -108,7 +108,17 @@ function safeName(name: unknown): string {
  * a person reading it.
  */
 function percentDecoded(text: string): string {
-  if (!text.includes("%")) return text;
+  // Repeatedly, a few rounds: a URI nested in a query is encoded twice (`Bearer%2520eyJ…`).
+  let current = text;
+  for (let round = 0; round < 4 && current.includes("%"); round++) {
+    const next = decodeOnce(current);
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+function decodeOnce(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {

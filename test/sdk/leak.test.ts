@@ -56,6 +56,8 @@ describe("leak corpus through an instrumented server", () => {
       expect(failed.isError).toBe(true);
       await client.readResource({ uri: placement.text }).catch(() => undefined);
       await client.readResource({ uri: `doc://${encodeURIComponent(placement.text)}` });
+      // Three levels of percent-encoding: a URI in a query of a URI in a query.
+      await client.readResource({ uri: `doc://${encodeURIComponent(encodeURIComponent(encodeURIComponent(placement.text)))}` });
       await client.getPrompt({ name: "summarize", arguments: { topic: placement.text } });
       await client.callTool({ name: "downstream", arguments: { url: `https://api.example.test/v1?q=${encodeURIComponent(placement.text)}` } });
     }
@@ -75,7 +77,7 @@ describe("leak corpus through an instrumented server", () => {
     const everything = bodies.join("\n") + "\n" + received.map((event) => JSON.stringify({ p: event.properties, k: event.partitionKey })).join("\n");
     const types = bodies.map((body) => (JSON.parse(body) as { type: string }).type);
     expect(types.filter((t) => t === "tool.called")).toHaveLength(placements.length * 3);
-    expect(types.filter((t) => t === "resource.read")).toHaveLength(placements.length * 2);
+    expect(types.filter((t) => t === "resource.read")).toHaveLength(placements.length * 3);
 
     const needles = new Set<string>([token, userId, sessionId, ...placements.flatMap((p) => p.needles)]);
     const leaked = [...needles].filter((needle) => needle.length > 0 && forms(needle).some((form) => everything.includes(form)));
