@@ -170,7 +170,8 @@ export class PartitionLog {
 
   get(sequenceNumber: number): StoredEvent | undefined {
     const first = this.events[this.head];
-    if (!first) return undefined;
+    // Dropped events may still sit below `head` until the array is compacted.
+    if (!first || sequenceNumber < first.sequenceNumber) return undefined;
     return this.events[this.head + (sequenceNumber - first.sequenceNumber)];
   }
 
