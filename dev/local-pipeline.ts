@@ -36,7 +36,18 @@ export interface HostProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export async function startLocalPipeline(options: { faults?: FaultSpec[]; dataDir?: string; log?: (line: string) => void } = {}): Promise<LocalPipeline> {
+export interface LocalPipelineOptions {
+  /** Faults the Logs Ingestion stand-in injects from the start. */
+  faults?: FaultSpec[];
+  /** Keep Event Hubs events and landed rows here across runs; in memory when absent. */
+  dataDir?: string;
+  /** Pseudonym key (base64, ≥ 32 bytes) the vault serves; a fresh random one when absent. */
+  pseudonymKey?: string;
+  /** Receives every line the functions host prints. */
+  log?: (line: string) => void;
+}
+
+export async function startLocalPipeline(options: LocalPipelineOptions = {}): Promise<LocalPipeline> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -44,7 +55,9 @@ export async function startLocalPipeline(options: { faults?: FaultSpec[]; dataDi
   try {
     const scratch = await mkdtemp(path.join(tmpdir(), "mcp-audit-pipeline-"));
     stops.push(() => rm(scratch, { recursive: true, force: true }));
-    const azurite = await startAzurite();
+    // With a data dir, storage persists too: checkpoints and watermarks must outlive the run, or a
+    // restart would re-read every kept event and land it again.
+    const azurite = await startAzurite(options.dataDir ? { location: path.join(options.dataDir, "azurite") } : {});
     stops.push(() => azurite.stop());
     const eventHubs = await startEventHubsEmulator(options.dataDir ? { persistenceDir: path.join(options.dataDir, "eventhubs") } : {});
     stops.push(() => eventHubs.stop());
@@ -54,8 +67,8 @@ export async function startLocalPipeline(options: { faults?: FaultSpec[]; dataDi
       ...(options.dataDir ? { dataDir: path.join(options.dataDir, "logs-ingestion") } : {}),
     });
     stops.push(() => logsIngestion.stop());
-    // A fresh random key per run: nothing secret is committed, and pseudonyms differ per run.
-    const keyVault = await startKeyVault({ secrets: { [PSEUDONYM_SECRET]: randomBytes(32).toString("base64") } });
+    // Generated at run time (fresh per run unless the caller keeps one): nothing secret is committed.
+    const keyVault = await startKeyVault({ secrets: { [PSEUDONYM_SECRET]: options.pseudonymKey ?? randomBytes(32).toString("base64") } });
     stops.push(() => keyVault.stop());
 
     const caFile = path.join(scratch, "stand-ins-ca.pem");
