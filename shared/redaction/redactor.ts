@@ -34,13 +34,32 @@ const SCAN_MARGIN = 8 * 1024;
 /** Memo bounds: entries per memo, and the longest value whose hash is memoized. */
 const MEMO_ENTRIES = 4096;
 const MEMO_MAX_VALUE = 64;
+/** Longest text remembered as scanning clean (type names, tool names, URIs, fixed messages repeat). */
+const CLEAN_MAX_TEXT = 256;
 
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Strings the redactor itself produces, and ids: known not to hold secrets, never rescanned. */
-const OPAQUE = [PSEUDONYM_PATTERN, /^[0-9a-f]{64}$/, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/];
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Pseudonym lengths: `<1–16 char keyId>:<43>`. */
+const PSEUDONYM_MIN = 45;
+const PSEUDONYM_MAX = 60;
+
+/**
+ * Each opaque form has a fixed length (or a narrow range, for pseudonyms) and the ranges do not
+ * overlap, so the length picks the one pattern that can match: most strings run no regex here.
+ */
+function isOpaque(text: string): boolean {
+  const length = text.length;
+  if (length === 64) return SHA256_HEX.test(text);
+  if (length === 36) return UUID.test(text);
+  if (length === 24) return ISO_TIMESTAMP.test(text);
+  return length >= PSEUDONYM_MIN && length <= PSEUDONYM_MAX && PSEUDONYM_PATTERN.test(text);
+}
 
 /** Collects `{ path, kind, count }`, merged per path and kind and bounded in number. */
 class Entries {
@@ -112,8 +131,44 @@ function isArray(value: unknown): value is readonly unknown[] {
   }
 }
 
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
 function joinPath(base: string, key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
+  return IDENTIFIER.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
+}
+
+/**
+ * joinPath memoized per (base, key): event paths repeat from event to event, and building them
+ * was a regex test and a concatenation per field. Keys reaching here are already safe (a flagged
+ * key was replaced by its hash), so the memo holds nothing the output would not. Bounded.
+ */
+function createPathJoiner(): (base: string, key: string) => string {
+  const byBase = new Map<string, Map<string, string>>();
+  let size = 0;
+  return (base, key) => {
+    let byKey = byBase.get(base);
+    let path = byKey?.get(key);
+    if (path !== undefined) return path;
+    path = joinPath(base, key);
+    if (size >= MEMO_ENTRIES) {
+      byBase.clear();
+      size = 0;
+      byKey = undefined;
+    }
+    if (byKey === undefined) {
+      byKey = new Map<string, string>();
+      byBase.set(base, byKey);
+    }
+    byKey.set(key, path);
+    size++;
+    return path;
+  };
+}
+
+/** An own, enumerable, writable data property even for "__proto__", as Object.fromEntries defines it. */
+function defineField(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyring): Redactor {
@@ -140,6 +195,11 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   // values already in this process's memory and is emptied when full, so it stays bounded.
   const valueHashes = new Map<string, string>();
   const safeKeys = new Set<string>();
+  // Texts that came out of the scanners untouched (well-formed, nothing found, plain or
+  // percent-decoded). scanning is a pure function of the text under this policy, so a text seen
+  // clean once is clean again; bounded and emptied when full, like the hash memo.
+  const cleanTexts = new Set<string>();
+  const eventPath = createPathJoiner();
   const hashValue = (value: string): string => {
     if (value.length > MEMO_MAX_VALUE) return pseudonym("value", value);
     let hash = valueHashes.get(value);
@@ -152,9 +212,15 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   };
 
   function scanInto(text: string, path: string, maxLength: number, entries: Entries): string {
+    // A remembered clean text within the cap: the full path below would return it as is, with no entries.
+    if (text.length <= maxLength && cleanTexts.has(text)) return text;
     let input = wellFormed(text.length > maxLength + SCAN_MARGIN ? cut(text, maxLength + SCAN_MARGIN) : text);
     const result = scanPercentAware(input);
     for (const [kind, count] of result.counts) entries.add(path, kind, count);
+    if (result.counts.size === 0 && result.text === text && text.length <= CLEAN_MAX_TEXT) {
+      if (cleanTexts.size >= MEMO_ENTRIES) cleanTexts.clear();
+      cleanTexts.add(text);
+    }
     input = result.text;
     if (input.length > maxLength || text.length > maxLength + SCAN_MARGIN) {
       input = cut(input, maxLength);
@@ -318,7 +384,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     const walk = (value: unknown, depth: number, path: string): unknown => {
       switch (typeof value) {
         case "string": {
-          if (OPAQUE.some((pattern) => pattern.test(value))) {
+          if (isOpaque(value)) {
             budget -= value.length + 4;
             return value;
           }
@@ -359,13 +425,14 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         }
         ancestors.add(value);
         const out: unknown[] = [];
+        const itemPath = `${path}[*]`;
         for (let i = 0; i < length; i++) {
           if (budget <= 0) {
             entries.add(path, "truncated");
             break;
           }
           const item = read(value, i);
-          const cleaned = item === failed ? dropped : walk(item, depth + 1, `${path}[*]`);
+          const cleaned = item === failed ? dropped : walk(item, depth + 1, itemPath);
           if (cleaned !== dropped) out.push(cleaned);
           budget -= 1;
         }
@@ -379,7 +446,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         return dropped;
       }
       ancestors.add(value);
-      const fields: [string, unknown][] = [];
+      const fields: Record<string, unknown> = {};
       for (const key of keys) {
         if (budget <= 0) {
           entries.add(path, "truncated");
@@ -388,12 +455,13 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         const outKey = safeKey(key, path === "" ? "(event)" : path, entries);
         budget -= Buffer.byteLength(outKey) + 4;
         const item = read(value, key);
-        const cleaned = item === failed ? dropped : walk(item, depth + 1, path === "" ? outKey : joinPath(path, outKey));
-        if (cleaned !== dropped && cleaned !== undefined) fields.push([outKey, cleaned]);
+        const cleaned = item === failed ? dropped : walk(item, depth + 1, path === "" ? outKey : eventPath(path, outKey));
+        // Own data properties, so a "__proto__" key stays data and never sets a prototype.
+        if (cleaned !== dropped && cleaned !== undefined) defineField(fields, outKey, cleaned);
       }
       ancestors.delete(value);
       budget -= 2;
-      return Object.fromEntries(fields);
+      return fields;
     };
 
     let cleaned: unknown;

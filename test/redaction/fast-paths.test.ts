@@ -1,0 +1,83 @@
+// The redactor's shortcuts (opaque forms picked by length, texts remembered as clean, memoized
+// paths) must give exactly what the full scan gives: same text, same entries, every time.
+import { describe, expect, it } from "vitest";
+import { FAKE_HASH } from "../fixtures/sample-events.js";
+import { redactor } from "./helpers.js";
+
+describe("redactor fast paths", () => {
+  const OPAQUE_BOUNDARIES: [string, string][] = [
+    ["shortest pseudonym (45)", `k:${"A".repeat(43)}`],
+    ["longest pseudonym (60)", `k${"1".repeat(15)}:${"A".repeat(43)}`],
+    ["sha-256 hex (64)", FAKE_HASH],
+    ["uuid (36)", "0190f5a0-0000-7000-8000-000000000001"],
+    ["timestamp (24)", "2026-01-02T03:04:05.678Z"],
+  ];
+  it.each(OPAQUE_BOUNDARIES)("leaves %s as it is", (_name, text) => {
+    const { event, redactions } = redactor().redactEvent({ text });
+    expect(redactions).toEqual([]);
+    expect(event).toEqual({ text });
+  });
+
+  const LOOKALIKES: [string, string, string][] = [
+    // Near misses of the opaque forms are scanned like any text.
+    ["61-char pseudonym-like with a token", `xoxp-${"1".repeat(10)}-${"a".repeat(45)}`, "api_token"],
+    ["65-char hex-like with an email", `${"a".repeat(40)} x.fake@example.com ${"b".repeat(4)}`, "email"],
+    ["36-char non-uuid with an email", "mail to x.fake@example.com please!!", "email"],
+    ["24-char with a phone number", "call +14155550100 today.", "phone"],
+    ["uuid-length with an IP", "from 203.0.113.9 to 203.0.113.10 ok", "ip_address"],
+  ];
+  it.each(LOOKALIKES)("scans %s", (_name, text, kind) => {
+    const { redactions } = redactor().redactEvent({ text });
+    expect(redactions.map((entry) => entry.kind)).toContain(kind);
+  });
+
+  const REPEATED: [string, string][] = [
+    ["clean word", "string"],
+    ["clean URI", "file:///srv/docs/section-3/page-33.md"],
+    ["email", "x.fake@example.com"],
+    ["percent-encoded email", "to=x.fake%40example.com"],
+    ["lone surrogate", "text \uD800 here"],
+    ["over the string cap", "y".repeat(2000)],
+  ];
+  it.each(REPEATED)("same result on every call, at every cap: %s", (_name, text) => {
+    const r = redactor({ maxStringLength: 64 });
+    const first = r.scanText(text, "p");
+    const small = r.scanText(text, "p", 3);
+    for (let i = 0; i < 3; i++) {
+      expect(r.scanText(text, "p")).toEqual(first);
+      expect(r.scanText(text, "p", 3)).toEqual(small);
+      expect(r.redactEvent({ a: { b: text } })).toEqual(r.redactEvent({ a: { b: text } }));
+    }
+    // A text remembered as clean is still cut, and recorded, under a smaller cap.
+    if (first.redactions.length === 0 && text.length > 3) expect(small.redactions).toEqual([{ path: "p", kind: "truncated", count: 1 }]);
+  });
+
+  it("a clean text remembered under one event path is still cut by another event's budget", () => {
+    const r = redactor({ maxEventBytes: 1024, maxArgumentBytes: 1024, maxStringLength: 1024 });
+    const text = "z".repeat(200);
+    expect(r.redactEvent({ a: text }).redactions).toEqual([]);
+    const { event, redactions } = r.redactEvent({ pad: "p".repeat(900), a: text });
+    expect(event.a.length).toBeLessThan(200);
+    expect(redactions).toContainEqual({ path: "a", kind: "truncated", count: 1 });
+  });
+
+  it("memoized paths name each field exactly, including quoted keys", () => {
+    const r = redactor();
+    const event = { data: { "odd key": "x.fake@example.com", plain: "y.fake@example.com", list: ["z.fake@example.com"] } };
+    for (let i = 0; i < 2; i++) {
+      expect(r.redactEvent(event).redactions).toEqual([
+        { path: 'data["odd key"]', kind: "email", count: 1 },
+        { path: "data.plain", kind: "email", count: 1 },
+        { path: "data.list[*]", kind: "email", count: 1 },
+      ]);
+    }
+  });
+
+  it("keeps a __proto__ key as an own data property", () => {
+    const input: unknown = JSON.parse('{"__proto__": {"polluted": "yes"}, "ok": "fine"}');
+    const { event } = redactor().redactEvent(input);
+    expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+    expect(Object.keys(event as object)).toEqual(["__proto__", "ok"]);
+    expect(JSON.stringify(event)).toBe('{"__proto__":{"polluted":"yes"},"ok":"fine"}');
+  });
+});
