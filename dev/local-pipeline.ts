@@ -24,7 +24,8 @@ export interface LocalPipeline {
   readonly settings: Record<string, string>;
   /** Environment of the host process: settings plus trust in the stand-ins' certificate. */
   readonly hostEnv: NodeJS.ProcessEnv;
-  startHost(): Promise<HostProcess>;
+  /** Starts the functions host; `overrides` change app settings for this host only. */
+  startHost(overrides?: Record<string, string>): Promise<HostProcess>;
   stop(): Promise<void>;
 }
 
@@ -99,8 +100,8 @@ export async function startLocalPipeline(options: LocalPipelineOptions = {}): Pr
       keyVault,
       settings,
       hostEnv,
-      startHost: async () => {
-        const host = await spawnHost(hostEnv, options.log);
+      startHost: async (overrides = {}) => {
+        const host = await spawnHost({ ...hostEnv, ...overrides }, options.log);
         hosts.push(host);
         return host;
       },

@@ -17,6 +17,7 @@ const SettingsSchema = z.object({
   PSEUDONYM_KEY_SECRET_NAME: z.string().regex(/^[0-9A-Za-z-]{1,127}$/, { message: "must be a Key Vault secret name (letters, digits, -)" }).default("mcp-audit-pseudonym-key"),
   PSEUDONYM_KEY_ID: z.string().regex(/^[a-z][a-z0-9]{0,15}$/, { message: "must be a key id: a lower-case letter then up to 15 letters or digits" }).default("k1"),
   DEAD_LETTER_CONTAINER: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$/, { message: "must be a valid blob container name" }).default("dead-letter"),
+  NORMALIZE_MAX_EVENT_BYTES: z.coerce.number().int().min(4_096).max(1_048_576).default(256 * 1024).meta({ description: "Largest event accepted; larger ones are dead-lettered (raise it, then replay)." }),
   NORMALIZE_UPLOAD_DEADLINE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   MCP_AUDIT_CREDENTIAL: z.enum(["managed-identity", "local-dev"]).default("managed-identity"),
 });

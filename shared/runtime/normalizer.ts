@@ -56,7 +56,7 @@ export async function createNormalizeRuntime(settings: Settings, log: (line: str
     deadlineMs: settings.NORMALIZE_UPLOAD_DEADLINE_MS,
     maxConcurrency: settings.LOGS_INGESTION_MAX_CONCURRENCY,
   });
-  return { normalizer: createNormalizer({ redactor, uploader, ...stores, log }), deadLetters: stores.deadLetters };
+  return { normalizer: createNormalizer({ redactor, uploader, ...stores, log }, { maxEventBytes: settings.NORMALIZE_MAX_EVENT_BYTES }), deadLetters: stores.deadLetters };
 }
 
 let shared: Promise<NormalizeRuntime> | undefined;
