@@ -2,10 +2,10 @@
 // over HTTPS, challenge handshake included. See README.md beside this file.
 import { createServer } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createSelfSignedCertificate } from "../tls.js";
 import type { NewSecret, SecretVersion } from "./vault.js";
 import { SecretStore, isValidSecretName, readSeedFile } from "./vault.js";
+import { listenOnLoopback } from "../listen.js";
 
 /** An obviously fake tenant: the challenge names it and the client passes it to getToken. */
 export const FAKE_TENANT_ID = "00000000-0000-4000-8000-00000000a0d1";
@@ -80,14 +80,7 @@ export async function startKeyVault(options: KeyVaultOptions = {}): Promise<KeyV
     response.on("finish", () => log(`${request.method ?? "?"} ${(request.url ?? "").split("?")[0] ?? ""} → ${response.statusCode}`));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo; // listening on a TCP host, so never a pipe name
+  const port = await listenOnLoopback(server, options.port);
   vaultUrl = `https://127.0.0.1:${port}`;
   log(`listening on ${vaultUrl} with ${store.latestOfEach().length} secret(s)`);
 

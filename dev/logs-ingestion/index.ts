@@ -1,7 +1,6 @@
 // Local stand-in for the Azure Monitor Logs Ingestion API, driven by the real
 // `@azure/monitor-ingestion` LogsIngestionClient over HTTPS. See README.md beside this file.
 import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { createSelfSignedCertificate } from "../tls.js";
 import type { DcrDefinition } from "./dcr.js";
 import { loadDcr } from "./dcr.js";
@@ -11,6 +10,7 @@ import type { LogsIngestionStats } from "./server.js";
 import { API_VERSION, MAX_BODY_BYTES, StatsCounter, createHandler } from "./server.js";
 import type { RowStore } from "./store.js";
 import { MemoryRowStore, NdjsonRowStore } from "./store.js";
+import { listenOnLoopback } from "../listen.js";
 
 export type { ColumnType, DcrDefinition, StreamDefinition } from "./dcr.js";
 export type { FaultSpec } from "./faults.js";
@@ -63,14 +63,7 @@ export async function startLogsIngestion(options: LogsIngestionOptions): Promise
 
   const { key, cert, ca } = await createSelfSignedCertificate();
   const server = createServer({ key, cert }, createHandler({ dcr, store, faults, stats, log }));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo; // listening on a TCP host, so never a pipe name
+  const port = await listenOnLoopback(server, options.port);
   const endpoint = `https://127.0.0.1:${port}`;
   log(`listening on ${endpoint}; DCR ${dcr.immutableId} with ${[...dcr.streams.keys()].join(", ")}; rows ${options.dataDir === undefined ? "in memory" : `in ${options.dataDir}`}`);
 
