@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {
     case "string":
-      return JSON.stringify(value);
+      return quoted(value);
     case "number":
       // For finite numbers String() and JSON.stringify() agree (both Number::toString); JSON has no NaN/Infinity.
       return Number.isFinite(value) ? String(value) : "null";
@@ -32,13 +32,17 @@ export function canonicalJson(value: unknown): string {
     }
     return out + "]";
   }
-  // Any non-array object: its own enumerable string keys, as JSON.stringify sees them.
-  const record = value as Record<string, unknown>;
+  return canonicalObject(value as Record<string, unknown>, undefined);
+}
+
+/** Any non-array object: its own enumerable string keys, as JSON.stringify sees them, less `skip`. */
+function canonicalObject(record: Record<string, unknown>, skip: string | undefined): string {
   const keys = Object.keys(record);
-  if (keys.length > 1) keys.sort();
+  sortKeys(keys);
   let out = "{";
   let first = true;
   for (const key of keys) {
+    if (key === skip) continue;
     const member = record[key];
     if (member === undefined || typeof member === "function") continue;
     if (!first) out += ",";
@@ -46,6 +50,44 @@ export function canonicalJson(value: unknown): string {
     out += quotedKey(key) + ":" + canonicalJson(member);
   }
   return out + "}";
+}
+
+/** What JSON.stringify escapes in a string: quote, backslash, C0 controls, and (lone) surrogates. */
+// eslint-disable-next-line no-control-regex -- the control characters are what must be escaped
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * JSON.stringify's form of a string. Most event strings need no escape, and then it is the text
+ * in quotes; anything that might (surrogates included, paired or not) goes to JSON.stringify.
+ */
+function quoted(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
+/** Longest key list sorted by insertion; event objects have a handful of keys. */
+const INSERTION_SORT_MAX = 16;
+
+/**
+ * Array.prototype.sort's order for distinct strings (UTF-16 code units, which `<`/`>` compare
+ * too), sorted in place. Insertion sort on the few keys of an event object avoids the generic
+ * sort's set-up, which cost more than the comparisons.
+ */
+function sortKeys(keys: string[]): void {
+  const count = keys.length;
+  if (count > INSERTION_SORT_MAX) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < count; i++) {
+    const key = keys[i];
+    if (key === undefined) continue;
+    let j = i - 1;
+    for (let previous = keys[j]; previous !== undefined && previous > key; previous = keys[j]) {
+      keys[j + 1] = previous;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
 }
 
 /** Event field names repeat endlessly (type, length, hash, fields…): quote each once. */
@@ -66,7 +108,8 @@ function quotedKey(key: string): string {
  * exact bytes means what the pipeline re-canonicalizes is what was hashed.
  */
 export function sealEvent(event: Record<string, unknown>): { hash: string; json: string } {
-  const keys = Object.keys(event).sort();
+  const keys = Object.keys(event);
+  sortKeys(keys);
   const members: string[] = [];
   let hashAt = -1;
   for (const key of keys) {
@@ -86,6 +129,8 @@ export function sha256Hex(text: string): string {
 
 /** The chain hash of an event: SHA-256 hex over the canonical JSON of the event without `hash`. */
 export function eventHash(event: object): string {
+  // The object's members less `hash`, serialized in place rather than copied first.
+  if (!Array.isArray(event)) return sha256Hex(canonicalObject(event as Record<string, unknown>, "hash"));
   const { hash: _hash, ...rest } = event as { hash?: unknown };
   return sha256Hex(canonicalJson(rest));
 }
