@@ -106,7 +106,27 @@ const HOSTILE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * keys, control and bidi characters, unpaired surrogates (not encodable as UTF-8), runaway depth.
  */
 export function checkHostile(value: unknown, limits: ParseLimits = DEFAULT_PARSE_LIMITS): void {
+  // Nearly every event is clean: check without building a path per field, and only when
+  // something is found walk again the same way, naming the field, to throw the same error.
+  if (isClean(value, 0, limits.maxDepth)) return;
   walk(value, "", 0, limits.maxDepth);
+}
+
+/** The same checks as walk, in the same order, without paths; false when walk would throw. */
+function isClean(value: unknown, depth: number, maxDepth: number): boolean {
+  if (typeof value === "string") return !HOSTILE_CHARACTER.test(value);
+  if (value === null || typeof value !== "object") return true;
+  if (depth >= maxDepth) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isClean(value[i], depth + 1, maxDepth)) return false;
+    return true;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (HOSTILE_KEYS.has(key) || HOSTILE_CHARACTER.test(key)) return false;
+    if (!isClean(record[key], depth + 1, maxDepth)) return false;
+  }
+  return true;
 }
 
 function walk(value: unknown, path: string, depth: number, maxDepth: number): void {
