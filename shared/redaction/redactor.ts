@@ -63,19 +63,29 @@ function isOpaque(text: string): boolean {
 
 /** Collects `{ path, kind, count }`, merged per path and kind and bounded in number. */
 class Entries {
-  private readonly map = new Map<string, RedactionEntry>();
+  // Keyed by path, then kind, without building a joined key per call (a summary adds one
+  // argument_value per value); `ordered` keeps first-seen order for the list.
+  private readonly byPath = new Map<string, Map<RedactionKind, RedactionEntry>>();
+  private readonly ordered: RedactionEntry[] = [];
   private overflow = 0;
 
   add(path: string, kind: RedactionKind, count = 1): void {
-    const key = `${kind}\u0000${path}`;
-    const seen = this.map.get(key);
+    let byKind = this.byPath.get(path);
+    const seen = byKind?.get(kind);
     if (seen !== undefined) seen.count += count;
-    else if (this.map.size < MAX_ENTRIES - 1) this.map.set(key, { path: path.length > MAX_PATH ? path.slice(0, MAX_PATH) : path, kind, count });
-    else this.overflow += count;
+    else if (this.ordered.length < MAX_ENTRIES - 1) {
+      const entry: RedactionEntry = { path: path.length > MAX_PATH ? path.slice(0, MAX_PATH) : path, kind, count };
+      if (byKind === undefined) {
+        byKind = new Map<RedactionKind, RedactionEntry>();
+        this.byPath.set(path, byKind);
+      }
+      byKind.set(kind, entry);
+      this.ordered.push(entry);
+    } else this.overflow += count;
   }
 
   list(): RedactionEntry[] {
-    const all = [...this.map.values()];
+    const all = [...this.ordered];
     if (this.overflow > 0) all.push({ path: "(more)", kind: "truncated", count: this.overflow });
     return all;
   }
@@ -138,7 +148,7 @@ function joinPath(base: string, key: string): string {
 }
 
 /**
- * joinPath memoized per (base, key): event paths repeat from event to event, and building them
+ * joinPath memoized per (base, key): paths repeat from event to event and call to call, and building them
  * was a regex test and a concatenation per field. Keys reaching here are already safe (a flagged
  * key was replaced by its hash), so the memo holds nothing the output would not. Bounded.
  */
@@ -166,7 +176,7 @@ function createPathJoiner(): (base: string, key: string) => string {
 }
 
 /** An own, enumerable, writable data property even for "__proto__", as Object.fromEntries defines it. */
-function defineField(target: Record<string, unknown>, key: string, value: unknown): void {
+function defineField<V>(target: Record<string, V>, key: string, value: V): void {
   if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
@@ -199,7 +209,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   // percent-decoded). scanning is a pure function of the text under this policy, so a text seen
   // clean once is clean again; bounded and emptied when full, like the hash memo.
   const cleanTexts = new Set<string>();
-  const eventPath = createPathJoiner();
+  const memoPath = createPathJoiner();
   const hashValue = (value: string): string => {
     if (value.length > MEMO_MAX_VALUE) return pseudonym("value", value);
     let hash = valueHashes.get(value);
@@ -324,6 +334,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         const items: ValueSummary[] = [];
         ancestors.add(value);
         const child = node?.children.get("*");
+        const itemPath = `${path}[*]`;
         for (let i = 0; i < Math.min(length, itemMax); i++) {
           // Out of budget: one "size" marker says why the list stops; `length` keeps the true count.
           if (budget <= 0) {
@@ -331,7 +342,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
             break;
           }
           const item = read(value, i);
-          items.push(item === failed ? { type: "omitted", reason: "unsupported" } : walk(item, depth + 1, child, `${path}[*]`));
+          items.push(item === failed ? { type: "omitted", reason: "unsupported" } : walk(item, depth + 1, child, itemPath));
         }
         ancestors.delete(value);
         return { type: "array", length, items };
@@ -341,21 +352,21 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
       if (keys === undefined) return { type: "omitted", reason: "unsupported" };
       if (depth >= policy.maxDepth) return { type: "omitted", reason: "depth" };
       ancestors.add(value);
-      const fields: [string, ValueSummary][] = [];
+      const fields: Record<string, ValueSummary> = {};
       for (const key of keys.slice(0, policy.maxKeysPerObject)) {
         // Out of budget: stop listing fields; `keys` keeps the true count.
         if (budget <= 0) break;
         const outKey = safeKey(key, path, entries);
         budget -= Buffer.byteLength(outKey) + 4;
-        const childPath = joinPath(path, outKey);
+        const childPath = memoPath(path, outKey);
         const item = read(value, key);
         // A key that had to be hashed is not matched against the allow-list: its value never travels.
         const child = outKey === key ? node?.children.get(key) : undefined;
-        fields.push([outKey, item === failed ? { type: "omitted", reason: "unsupported" } : walk(item, depth + 1, child, childPath)]);
+        // Own data properties, so a "__proto__" key stays data and never sets a prototype.
+        defineField(fields, outKey, item === failed ? { type: "omitted", reason: "unsupported" } : walk(item, depth + 1, child, childPath));
       }
       ancestors.delete(value);
-      // fromEntries defines own properties, so a "__proto__" key stays data and never sets a prototype.
-      return { type: "object", keys: keys.length, fields: Object.fromEntries(fields) };
+      return { type: "object", keys: keys.length, fields };
     };
 
     let summary: ValueSummary;
@@ -455,7 +466,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         const outKey = safeKey(key, path === "" ? "(event)" : path, entries);
         budget -= Buffer.byteLength(outKey) + 4;
         const item = read(value, key);
-        const cleaned = item === failed ? dropped : walk(item, depth + 1, path === "" ? outKey : eventPath(path, outKey));
+        const cleaned = item === failed ? dropped : walk(item, depth + 1, path === "" ? outKey : memoPath(path, outKey));
         // Own data properties, so a "__proto__" key stays data and never sets a prototype.
         if (cleaned !== dropped && cleaned !== undefined) defineField(fields, outKey, cleaned);
       }
