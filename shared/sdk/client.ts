@@ -9,6 +9,7 @@ import type { RedactionFacts } from "../../schemas/redaction.js";
 import { resolveAuditClientOptions, type AuditClientError, type AuditClientOptions, type ResolvedAuditClientOptions } from "./options.js";
 import { SeverityQueue, type QueuedEvent } from "./queue.js";
 import { uuidv7 } from "./uuid.js";
+import { fastParseEvent } from "./validate.js";
 
 /** Envelope fields the client stamps; callers never set them. */
 type Stamped = "schemaVersion" | "id" | "time" | "server" | "seq" | "prevHash" | "hash";
@@ -230,7 +231,9 @@ class Emitter implements AuditClient {
       hash: PENDING_HASH,
       redaction: input.redaction ?? this.defaultRedaction,
     };
-    const parsed = AuditEventSchema.safeParse(candidate);
+    // The cheap path first; whatever it cannot vouch for is decided by the full schema, as before.
+    const fast = knownType !== undefined ? fastParseEvent(knownType, candidate) : undefined;
+    const parsed = fast !== undefined ? { success: true as const, data: fast } : AuditEventSchema.safeParse(candidate);
     if (!parsed.success) {
       this.counters.rejected++;
       this.report({

@@ -1,0 +1,180 @@
+// Validation on emit: the acceptance of AuditEventSchema, at a fraction of its cost.
+//
+// Where the time went: an argument summary of a ~2 KiB object is ~100 nested ValueSummary nodes,
+// and zod walks each through a lazy, a discriminated union and a strict object (~65 µs of the
+// ~75 µs a tool.called event took to validate). Here a summary is checked by hand against the same
+// rules (ValueSummarySchema in schemas/redaction.ts) while it is copied, and the rest of the event
+// by zod with the schema of its own type rather than the whole union.
+//
+// Soundness over speed: the hand check is never more lenient than zod. Anything it does not
+// recognize (an unknown key, a prototype other than Object's, a symbol key, great depth, a getter
+// that throws) makes it give up, and the event is then validated by AuditEventSchema exactly as
+// before, so its acceptance and its reported issues are zod's. test/sdk/validate.test.ts pins the
+// JSON Schema of ValueSummary, so a change to the schema fails there until this file is reviewed.
+import { z } from "zod";
+import { EVENT_SCHEMAS, PromptFetchedEventSchema, ToolCalledEventSchema, type AuditEvent, type AuditEventType } from "../../schemas/events.js";
+import { PSEUDONYM_PATTERN } from "../../schemas/primitives.js";
+import type { ValueSummary } from "../../schemas/redaction.js";
+
+/** Deeper summaries are left to zod (the default policy stops far earlier). */
+const MAX_FAST_DEPTH = 64;
+/** scannedTextSchema(4096) on `value`, z.string().max(128) on record keys, .max(64) on items. */
+const MAX_VALUE_LENGTH = 4096;
+const MAX_FIELD_KEY_LENGTH = 128;
+const MAX_ITEMS = 64;
+const OMITTED_REASONS: ReadonlySet<unknown> = new Set(["depth", "width", "size", "cycle", "unsupported"]);
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function isNonNegativeInt(value: unknown): value is number {
+  // z.number().int().nonnegative(): safe integers only is at least as strict.
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isPseudonym(value: unknown): value is string {
+  return typeof value === "string" && PSEUDONYM_PATTERN.test(value);
+}
+
+/**
+ * A checked copy of a ValueSummary, or undefined when the value is not one this check can vouch
+ * for (the caller then asks zod). Every property is read once, so what was checked is what is
+ * copied; the copy, not the caller's object, is what gets hashed and sent.
+ */
+export function copyValueSummary(value: unknown, depth = 0): ValueSummary | undefined {
+  if (depth > MAX_FAST_DEPTH || !isPlainRecord(value)) return undefined;
+  const keys = Object.keys(value);
+  const type = value.type;
+  switch (type) {
+    case "string": {
+      const length = value.length;
+      if (!isNonNegativeInt(length)) return undefined;
+      const out: { type: "string"; length: number; hash?: string; value?: string } = { type, length };
+      for (const key of keys) {
+        if (key === "type" || key === "length") continue;
+        if (key === "hash") {
+          const hash = value.hash;
+          if (!isPseudonym(hash)) return undefined;
+          out.hash = hash;
+        } else if (key === "value") {
+          const text = value.value;
+          if (typeof text !== "string" || text.length > MAX_VALUE_LENGTH) return undefined;
+          out.value = text;
+        } else return undefined;
+      }
+      return out;
+    }
+    case "number": {
+      const out: { type: "number"; hash?: string; value?: number } = { type };
+      for (const key of keys) {
+        if (key === "type") continue;
+        if (key === "hash") {
+          const hash = value.hash;
+          if (!isPseudonym(hash)) return undefined;
+          out.hash = hash;
+        } else if (key === "value") {
+          const number = value.value;
+          if (typeof number !== "number" || !Number.isFinite(number)) return undefined;
+          out.value = number;
+        } else return undefined;
+      }
+      return out;
+    }
+    case "boolean": {
+      const out: { type: "boolean"; value?: boolean } = { type };
+      for (const key of keys) {
+        if (key === "type") continue;
+        if (key !== "value") return undefined;
+        const flag = value.value;
+        if (typeof flag !== "boolean") return undefined;
+        out.value = flag;
+      }
+      return out;
+    }
+    case "null":
+      return keys.length === 1 && keys[0] === "type" ? { type } : undefined;
+    case "array": {
+      const length = value.length;
+      if (!isNonNegativeInt(length)) return undefined;
+      const out: { type: "array"; length: number; items?: ValueSummary[] } = { type, length };
+      for (const key of keys) {
+        if (key === "type" || key === "length") continue;
+        if (key !== "items") return undefined;
+        const items = value.items;
+        if (!Array.isArray(items) || items.length > MAX_ITEMS || Object.getPrototypeOf(items) !== Array.prototype) return undefined;
+        const copied: ValueSummary[] = [];
+        for (let i = 0; i < items.length; i++) {
+          const item = copyValueSummary(items[i], depth + 1);
+          if (item === undefined) return undefined;
+          copied.push(item);
+        }
+        out.items = copied;
+      }
+      return out;
+    }
+    case "object": {
+      const count = value.keys;
+      if (!isNonNegativeInt(count)) return undefined;
+      const out: { type: "object"; keys: number; fields?: Record<string, ValueSummary> } = { type, keys: count };
+      for (const key of keys) {
+        if (key === "type" || key === "keys") continue;
+        if (key !== "fields") return undefined;
+        const fields = value.fields;
+        // zod's record also walks symbol keys (and refuses them) and strips __proto__: leave both to it.
+        if (!isPlainRecord(fields) || Object.getOwnPropertySymbols(fields).length > 0) return undefined;
+        const copied: Record<string, ValueSummary> = {};
+        for (const name of Object.keys(fields)) {
+          if (name.length > MAX_FIELD_KEY_LENGTH || name === "__proto__") return undefined;
+          const field = copyValueSummary(fields[name], depth + 1);
+          if (field === undefined) return undefined;
+          copied[name] = field;
+        }
+        out.fields = copied;
+      }
+      return out;
+    }
+    case "omitted": {
+      const reason = value.reason;
+      if (keys.length !== 2 || !keys.includes("reason") || !OMITTED_REASONS.has(reason)) return undefined;
+      // Checked against the enum above; the cast only narrows the string to its literal union.
+      return { type, reason: reason as "depth" | "width" | "size" | "cycle" | "unsupported" };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Gives up (an issue) when the hand check cannot vouch for the summary; the caller then asks AuditEventSchema. */
+const FastValueSummarySchema = z.unknown().transform((value, ctx): ValueSummary => {
+  const copy = copyValueSummary(value);
+  if (copy === undefined) {
+    ctx.issues.push({ code: "custom", message: "left to the full schema", input: value });
+    return z.NEVER;
+  }
+  return copy;
+});
+
+/** Each type's own schema; for the types that carry an argument summary, with the hand check in its place. */
+const FAST_SCHEMAS: ReadonlyMap<string, z.ZodType<AuditEvent>> = new Map<string, z.ZodType<AuditEvent>>([
+  ...EVENT_SCHEMAS.map((schema): [string, z.ZodType<AuditEvent>] => [schema.shape.type.value, schema]),
+  ["tool.called", ToolCalledEventSchema.extend({ data: ToolCalledEventSchema.shape.data.extend({ arguments: FastValueSummarySchema }) })],
+  ["prompt.fetched", PromptFetchedEventSchema.extend({ data: PromptFetchedEventSchema.shape.data.extend({ arguments: FastValueSummarySchema }) })],
+]);
+
+
+/**
+ * The event as AuditEventSchema would return it, or undefined when this path cannot vouch for it
+ * (invalid, or merely unusual): then the caller validates with AuditEventSchema, which decides.
+ * Never throws.
+ */
+export function fastParseEvent(type: AuditEventType, candidate: unknown): AuditEvent | undefined {
+  try {
+    const result = FAST_SCHEMAS.get(type)?.safeParse(candidate);
+    return result?.success === true ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
