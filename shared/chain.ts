@@ -1,6 +1,6 @@
 // The per-instance hash chain, shared by the SDK (which builds it) and the pipeline (which
 // verifies it), so both sides hash exactly the same bytes.
-import { createHash } from "node:crypto";
+import { hash as digest } from "node:crypto";
 
 /**
  * Canonical JSON: object keys sorted recursively (UTF-16 code-unit order, as Array.prototype.sort),
@@ -123,8 +123,9 @@ export function sealEvent(event: Record<string, unknown>): { hash: string; json:
   return { hash, json: "{" + members.join(",") + "}" };
 }
 
+/** SHA-256 hex of the UTF-8 text. The one-shot `hash` skips creating a Hash object per event. */
 export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return digest("sha256", text, "hex");
 }
 
 /** The chain hash of an event: SHA-256 hex over the canonical JSON of the event without `hash`. */

@@ -1,5 +1,6 @@
 // canonicalJson is hand-written for speed; this pins it to the obvious definition (keys sorted
 // by Array.prototype.sort, everything else exactly as JSON.stringify writes it) on tricky input.
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { canonicalJson, eventHash, sealEvent, sha256Hex } from "../../shared/chain.js";
 
@@ -117,5 +118,18 @@ describe("eventHash", () => {
   it.each(HASHED)("is SHA-256 of the canonical JSON without top-level hash: %s", (_name, event) => {
     const { hash: _hash, ...rest } = event as { hash?: unknown };
     expect(eventHash(event)).toBe(sha256Hex(reference(rest) ?? "null"));
+  });
+});
+
+describe("sha256Hex", () => {
+  const TEXTS: [string, string][] = [
+    ["empty", ""],
+    ["ASCII", '{"a":1}'],
+    ["non-ASCII", "grüße 東京 😀"],
+    ["lone surrogates (encoded as U+FFFD)", "a\uD800b\uDC00c"],
+    ["long", "x".repeat(100_000)],
+  ];
+  it.each(TEXTS)("is the UTF-8 SHA-256 hex of %s", (_name, text) => {
+    expect(sha256Hex(text)).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
   });
 });
