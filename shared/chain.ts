@@ -82,7 +82,10 @@ function sortKeys(keys: string[]): void {
     const key = keys[i];
     if (key === undefined) continue;
     let j = i - 1;
-    for (let previous = keys[j]; previous !== undefined && previous > key; previous = keys[j]) {
+    // j stays in bounds: reading keys[-1] would be a slow named-property lookup.
+    while (j >= 0) {
+      const previous = keys[j];
+      if (previous === undefined || previous <= key) break;
       keys[j + 1] = previous;
       j--;
     }
@@ -110,17 +113,20 @@ function quotedKey(key: string): string {
 export function sealEvent(event: Record<string, unknown>): { hash: string; json: string } {
   const keys = Object.keys(event);
   sortKeys(keys);
-  const members: string[] = [];
-  let hashAt = -1;
+  // Members sorting before "hash" and after it, so the hashed text and the wire text are each
+  // one concatenation rather than a members array joined twice.
+  let before = "";
+  let after = "";
   for (const key of keys) {
     const member = event[key];
     if (key === "hash" || member === undefined || typeof member === "function") continue;
-    if (hashAt < 0 && key > "hash") hashAt = members.length;
-    members.push(quotedKey(key) + ":" + canonicalJson(member));
+    const text = quotedKey(key) + ":" + canonicalJson(member);
+    if (key < "hash") before = before === "" ? text : before + "," + text;
+    else after = after === "" ? text : after + "," + text;
   }
-  const hash = sha256Hex("{" + members.join(",") + "}");
-  members.splice(hashAt < 0 ? members.length : hashAt, 0, `"hash":"${hash}"`);
-  return { hash, json: "{" + members.join(",") + "}" };
+  const hash = sha256Hex("{" + before + (before !== "" && after !== "" ? "," : "") + after + "}");
+  const json = "{" + (before === "" ? "" : before + ",") + `"hash":"${hash}"` + (after === "" ? "" : "," + after) + "}";
+  return { hash, json };
 }
 
 /** SHA-256 hex of the UTF-8 text. The one-shot `hash` skips creating a Hash object per event. */

@@ -96,6 +96,21 @@ describe("canonicalJson", () => {
     }
   });
 
+  const SEALED: [string, Record<string, unknown>][] = [
+    ["empty", {}],
+    ["only hash", { hash: "old" }],
+    ["all keys before hash", { a: 1, b: "x", "has": true }],
+    ["all keys after hash", { z: 1, id: "x", hasha: null }],
+    ["both sides, undefined and function members", { z: 1, a: undefined, f: () => 1, b: [undefined], id: "e", hash: "old" }],
+    ["upper case sorts before hash", { Z: 1, hash: "h", y: 2 }],
+  ];
+  it.each(SEALED)("sealEvent: %s", (_name, event) => {
+    const { hash: _old, ...rest } = event;
+    const { hash, json } = sealEvent(event);
+    expect(hash).toBe(sha256Hex(reference(rest) ?? ""));
+    expect(json).toBe(reference({ ...rest, hash }));
+  });
+
   it("sealEvent hashes the canonical JSON without hash and puts hash in its sorted place", () => {
     const event = { type: "x", z: [1, "😀"], hash: "old", a: { c: 1, b: undefined }, id: "e" };
     const { hash, json } = sealEvent(event);
