@@ -175,6 +175,11 @@ function createPathJoiner(): (base: string, key: string) => string {
   };
 }
 
+/** UTF-8 length, from a memo of known texts when it has it. */
+function byteLengthOf(text: string, known: ReadonlyMap<string, number>): number {
+  return known.get(text) ?? Buffer.byteLength(text);
+}
+
 /** An own, enumerable, writable data property even for "__proto__", as Object.fromEntries defines it. */
 function defineField<V>(target: Record<string, V>, key: string, value: V): void {
   if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
@@ -204,11 +209,12 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   // (enums, small numbers, field names), so short values' hashes are memoized. The memo holds
   // values already in this process's memory and is emptied when full, so it stays bounded.
   const valueHashes = new Map<string, string>();
-  const safeKeys = new Set<string>();
+  // Safe keys and clean texts, each with its UTF-8 byte length for the budgets.
+  const safeKeys = new Map<string, number>();
   // Texts that came out of the scanners untouched (well-formed, nothing found, plain or
   // percent-decoded). scanning is a pure function of the text under this policy, so a text seen
   // clean once is clean again; bounded and emptied when full, like the hash memo.
-  const cleanTexts = new Set<string>();
+  const cleanTexts = new Map<string, number>();
   const memoPath = createPathJoiner();
   const hashValue = (value: string): string => {
     if (value.length > MEMO_MAX_VALUE) return pseudonym("value", value);
@@ -229,7 +235,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     for (const [kind, count] of result.counts) entries.add(path, kind, count);
     if (result.counts.size === 0 && result.text === text && text.length <= CLEAN_MAX_TEXT) {
       if (cleanTexts.size >= MEMO_ENTRIES) cleanTexts.clear();
-      cleanTexts.add(text);
+      cleanTexts.set(text, Buffer.byteLength(text));
     }
     input = result.text;
     if (input.length > maxLength || text.length > maxLength + SCAN_MARGIN) {
@@ -271,7 +277,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     const result = scanPercentAware(fixed);
     if (result.counts.size === 0 && fixed === key) {
       if (safeKeys.size >= MEMO_ENTRIES) safeKeys.clear();
-      safeKeys.add(key);
+      safeKeys.set(key, Buffer.byteLength(key));
       return key;
     }
     entries.add(path, "key");
@@ -357,7 +363,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         // Out of budget: stop listing fields; `keys` keeps the true count.
         if (budget <= 0) break;
         const outKey = safeKey(key, path, entries);
-        budget -= Buffer.byteLength(outKey) + 4;
+        budget -= byteLengthOf(outKey, safeKeys) + 4;
         const childPath = memoPath(path, outKey);
         const item = read(value, key);
         // A key that had to be hashed is not matched against the allow-list: its value never travels.
@@ -401,7 +407,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           }
           const max = Math.max(0, Math.min(policy.maxStringLength, budget));
           const out = scanInto(value, path, max, entries);
-          budget -= Buffer.byteLength(out) + 4;
+          budget -= byteLengthOf(out, cleanTexts) + 4;
           return out;
         }
         case "number":
@@ -464,7 +470,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           break;
         }
         const outKey = safeKey(key, path === "" ? "(event)" : path, entries);
-        budget -= Buffer.byteLength(outKey) + 4;
+        budget -= byteLengthOf(outKey, safeKeys) + 4;
         const item = read(value, key);
         const cleaned = item === failed ? dropped : walk(item, depth + 1, path === "" ? outKey : memoPath(path, outKey));
         // Own data properties, so a "__proto__" key stays data and never sets a prototype.
