@@ -9,7 +9,7 @@ import type { RedactionFacts } from "../../schemas/redaction.js";
 import { resolveAuditClientOptions, type AuditClientError, type AuditClientOptions, type ResolvedAuditClientOptions } from "./options.js";
 import { SeverityQueue, type QueuedEvent } from "./queue.js";
 import { uuidv7 } from "./uuid.js";
-import { fastParseEvent } from "./validate.js";
+import { fastParseEvent, type SizeEstimate } from "./validate.js";
 
 /** Envelope fields the client stamps; callers never set them. */
 type Stamped = "schemaVersion" | "id" | "time" | "server" | "seq" | "prevHash" | "hash";
@@ -85,6 +85,15 @@ const SEVERITY_INDEX: ReadonlyMap<string, number> = new Map(SEVERITIES.map((seve
 
 /** Placeholder that satisfies the hash format during validation; replaced before the event is queued. */
 const PENDING_HASH = "0".repeat(64);
+
+/**
+ * Bounds on events accepted but not yet sealed (they wait at most for the end of the current turn
+ * of the event loop): beyond either, emit seals the backlog at once. Bytes are the validator's
+ * estimate of each argument summary plus the envelope's share.
+ */
+const MAX_PENDING_EVENTS = 256;
+const MAX_PENDING_BYTES = 1024 * 1024;
+const PENDING_OVERHEAD_BYTES = 2048;
 
 function errorType(err: unknown): string {
   if (typeof err === "object" && err !== null) {
@@ -175,6 +184,13 @@ class Emitter implements AuditClient {
   private readonly stopController = new AbortController();
   private seq = 0;
   private prevHash: string | null = null;
+  /** Validated, not yet sealed events, in emit order (holes where sealing has taken one). */
+  private pending: (AuditEvent | undefined)[] = [];
+  /** Estimated bytes held in `pending`; with MAX_PENDING_EVENTS, what bounds it. */
+  private pendingBytes = 0;
+  private readonly maxPendingBytes: number;
+  private sealScheduled = false;
+  private sealing = false;
   private inFlight: QueuedEvent[] = [];
   private inFlightBytes = 0;
   private pump: Promise<void> | undefined;
@@ -193,6 +209,7 @@ class Emitter implements AuditClient {
   ) {
     this.server = Object.freeze({ ...options.server });
     this.defaultRedaction = { policyVersion: options.policyVersion, applied: [] };
+    this.maxPendingBytes = Math.min(MAX_PENDING_BYTES, Math.floor(options.queue.maxBytes / 8));
     if (options.healthIntervalMs > 0) {
       this.healthTimer = setInterval(() => this.reportHealth(), options.healthIntervalMs);
       this.healthTimer.unref();
@@ -232,7 +249,8 @@ class Emitter implements AuditClient {
       redaction: input.redaction ?? this.defaultRedaction,
     };
     // The cheap path first; whatever it cannot vouch for is decided by the full schema, as before.
-    const fast = knownType !== undefined ? fastParseEvent(knownType, candidate) : undefined;
+    const size: SizeEstimate = { bytes: 0 };
+    const fast = knownType !== undefined ? fastParseEvent(knownType, candidate, size) : undefined;
     const parsed = fast !== undefined ? { success: true as const, data: fast } : AuditEventSchema.safeParse(candidate);
     if (!parsed.success) {
       this.counters.rejected++;
@@ -243,12 +261,60 @@ class Emitter implements AuditClient {
       });
       return;
     }
-    // The parsed copy, not the caller's object: later mutation by the caller cannot change what was hashed.
-    const event = parsed.data;
+    // The parsed copy, not the caller's object: later mutation by the caller cannot change what is hashed.
+    this.pending.push(parsed.data);
+    this.pendingBytes += size.bytes + PENDING_OVERHEAD_BYTES;
+    // Events with an argument summary (the bulk of the work) are sealed in a batch after the current
+    // turn; any other event, or a full backlog, seals everything before it now, in emit order.
+    if (size.bytes === 0 || this.pending.length >= MAX_PENDING_EVENTS || this.pendingBytes >= this.maxPendingBytes) {
+      this.sealPending();
+    } else if (!this.sealScheduled) {
+      this.sealScheduled = true;
+      setImmediate(this.sealPendingLater);
+    }
+  }
+
+  private readonly sealPendingLater = (): void => {
+    this.sealScheduled = false;
+    this.sealPending();
+  };
+
+  /**
+   * Stamps seq and prevHash, seals and queues what emit() accepted, in emit order. Runs after the
+   * turn that emitted, or at once when a bound is reached, before any event that is not deferred
+   * and before metrics(), flush() and close() read the state. Re-entry (an onError hook that
+   * emits) appends behind the events being sealed, so the order holds.
+   */
+  private sealPending(): void {
+    if (this.sealing) return;
+    this.sealing = true;
+    try {
+      for (let i = 0; i < this.pending.length; i++) {
+        const event = this.pending[i];
+        if (event === undefined) continue;
+        this.pending[i] = undefined;
+        try {
+          this.seal(event);
+        } catch (err) {
+          this.counters.rejected++;
+          this.report({ kind: "internal", errorType: errorType(err) });
+        }
+      }
+    } finally {
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.sealing = false;
+    }
+  }
+
+  private seal(event: AuditEvent): void {
+    event.seq = this.seq;
+    event.prevHash = this.prevHash;
     const sealed = sealEvent(event);
     // The queue holds the exact bytes that will be sent: compact, and the byte bound is exact.
     const body = Buffer.from(sealed.json, "utf8");
     if (body.length > this.options.maxEventBytes) {
+      // Never stamped for good: the next event takes this seq, so a rejection leaves no gap.
       this.counters.rejected++;
       this.report({ kind: "event_too_large", eventType: event.type });
       return;
@@ -393,6 +459,8 @@ class Emitter implements AuditClient {
   }
 
   metrics(): AuditClientMetrics {
+    // What was emitted is counted as accepted or rejected, and queued, before it is reported.
+    this.sealPending();
     return {
       ...this.counters,
       droppedBySeverity: { ...this.droppedBySeverity },
@@ -430,6 +498,7 @@ class Emitter implements AuditClient {
   async flush(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
     try {
       if (!this.closing) runPreFlushHooks(this);
+      this.sealPending();
       const deadlineMs = options.deadlineMs ?? this.options.closeDeadlineMs;
       if (this.queue.depth > 0 || this.inFlight.length > 0) {
         let timer: NodeJS.Timeout | undefined;

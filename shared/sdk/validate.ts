@@ -39,14 +39,21 @@ function isPseudonym(value: unknown): value is string {
   return typeof value === "string" && PSEUDONYM_PATTERN.test(value);
 }
 
+/** Running estimate of the JSON bytes of what was copied: what a deferred event holds in memory. */
+export interface SizeEstimate {
+  bytes: number;
+}
+
 /**
  * A checked copy of a ValueSummary, or undefined when the value is not one this check can vouch
  * for (the caller then asks zod). Every property is read once, so what was checked is what is
  * copied; the copy, not the caller's object, is what gets hashed and sent.
  */
-export function copyValueSummary(value: unknown, depth = 0): ValueSummary | undefined {
+export function copyValueSummary(value: unknown, depth = 0, size: SizeEstimate = { bytes: 0 }): ValueSummary | undefined {
   if (depth > MAX_FAST_DEPTH || !isPlainRecord(value)) return undefined;
   const keys = Object.keys(value);
+  // Type, counts, a hash and the punctuation; strings below add their length.
+  size.bytes += 96;
   const type = value.type;
   switch (type) {
     case "string": {
@@ -62,6 +69,8 @@ export function copyValueSummary(value: unknown, depth = 0): ValueSummary | unde
         } else if (key === "value") {
           const text = value.value;
           if (typeof text !== "string" || text.length > MAX_VALUE_LENGTH) return undefined;
+          // UTF-16 units; escapes or multi-byte characters can make the JSON up to 6x this, counted as 3x.
+          size.bytes += text.length * 3;
           out.value = text;
         } else return undefined;
       }
@@ -107,7 +116,7 @@ export function copyValueSummary(value: unknown, depth = 0): ValueSummary | unde
         if (!Array.isArray(items) || items.length > MAX_ITEMS || Object.getPrototypeOf(items) !== Array.prototype) return undefined;
         const copied: ValueSummary[] = [];
         for (let i = 0; i < items.length; i++) {
-          const item = copyValueSummary(items[i], depth + 1);
+          const item = copyValueSummary(items[i], depth + 1, size);
           if (item === undefined) return undefined;
           copied.push(item);
         }
@@ -128,7 +137,8 @@ export function copyValueSummary(value: unknown, depth = 0): ValueSummary | unde
         const copied: Record<string, ValueSummary> = {};
         for (const name of Object.keys(fields)) {
           if (name.length > MAX_FIELD_KEY_LENGTH || name === "__proto__") return undefined;
-          const field = copyValueSummary(fields[name], depth + 1);
+          size.bytes += name.length * 3;
+          const field = copyValueSummary(fields[name], depth + 1, size);
           if (field === undefined) return undefined;
           copied[name] = field;
         }
@@ -147,9 +157,12 @@ export function copyValueSummary(value: unknown, depth = 0): ValueSummary | unde
   }
 }
 
+/** Size of the summary checked by the parse in progress (parses do not interleave: no async schemas here). */
+let currentSize: SizeEstimate = { bytes: 0 };
+
 /** Gives up (an issue) when the hand check cannot vouch for the summary; the caller then asks AuditEventSchema. */
 const FastValueSummarySchema = z.unknown().transform((value, ctx): ValueSummary => {
-  const copy = copyValueSummary(value);
+  const copy = copyValueSummary(value, 0, currentSize);
   if (copy === undefined) {
     ctx.issues.push({ code: "custom", message: "left to the full schema", input: value });
     return z.NEVER;
@@ -168,13 +181,18 @@ const FAST_SCHEMAS: ReadonlyMap<string, z.ZodType<AuditEvent>> = new Map<string,
 /**
  * The event as AuditEventSchema would return it, or undefined when this path cannot vouch for it
  * (invalid, or merely unusual): then the caller validates with AuditEventSchema, which decides.
- * Never throws.
+ * `size`, when given, receives an estimate of the argument summary's JSON bytes. Never throws.
  */
-export function fastParseEvent(type: AuditEventType, candidate: unknown): AuditEvent | undefined {
+export function fastParseEvent(type: AuditEventType, candidate: unknown, size?: SizeEstimate): AuditEvent | undefined {
+  const outer = currentSize;
+  // A getter in the event could emit again while this parse runs: each parse counts into its own estimate.
+  currentSize = size ?? { bytes: 0 };
   try {
     const result = FAST_SCHEMAS.get(type)?.safeParse(candidate);
     return result?.success === true ? result.data : undefined;
   } catch {
     return undefined;
+  } finally {
+    currentSize = outer;
   }
 }
