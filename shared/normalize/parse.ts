@@ -84,9 +84,11 @@ function estimateJsonBytes(value: unknown, stopAbove: number): number {
       for (const child of item) stack.push(child);
     } else {
       total += 1;
-      for (const [key, child] of Object.entries(item)) {
+      // Keys and reads rather than Object.entries: no [key, value] array per member.
+      const record = item as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
         total += Buffer.byteLength(key, "utf8") + 4;
-        stack.push(child);
+        stack.push(record[key]);
       }
     }
   }
