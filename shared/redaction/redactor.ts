@@ -148,9 +148,10 @@ function joinPath(base: string, key: string): string {
 }
 
 /**
- * joinPath memoized per (base, key): paths repeat from event to event and call to call, and building them
- * was a regex test and a concatenation per field. Keys reaching here are already safe (a flagged
- * key was replaced by its hash), so the memo holds nothing the output would not. Bounded.
+ * joinPath memoized per (base, key): paths repeat from event to event and call to call, and
+ * building them was a regex test and a concatenation per field. Keys reaching here are already
+ * safe (a flagged key was replaced by its hash), so the memo holds nothing the output would not.
+ * Bounded in entries and, since only paths up to MAX_PATH are kept, in memory (a few MB at most).
  */
 function createPathJoiner(): (base: string, key: string) => string {
   const byBase = new Map<string, Map<string, string>>();
@@ -160,6 +161,7 @@ function createPathJoiner(): (base: string, key: string) => string {
     let path = byKey?.get(key);
     if (path !== undefined) return path;
     path = joinPath(base, key);
+    if (path.length > MAX_PATH) return path;
     if (size >= MEMO_ENTRIES) {
       byBase.clear();
       size = 0;

@@ -81,3 +81,14 @@ describe("redactor fast paths", () => {
     expect(JSON.stringify(event)).toBe('{"__proto__":{"polluted":"yes"},"ok":"fine"}');
   });
 });
+
+describe("redactor fast paths: deep paths", () => {
+  it("names fields past the memoized path length exactly", () => {
+    const r = redactor();
+    const key = "k".repeat(100);
+    const event = { [key]: { [key]: { [key]: "x.fake@example.com" } } };
+    for (let i = 0; i < 2; i++) {
+      expect(r.redactEvent(event).redactions).toEqual([{ path: `${key}.${key}.${key}`.slice(0, 256), kind: "email", count: 1 }]);
+    }
+  });
+});
