@@ -1,5 +1,6 @@
-// The audit emitter: validates and chains events synchronously, then batches them to Event Hubs
-// in the background. Nothing here may throw into, block or grow without bound inside its host.
+// The audit emitter: validates events synchronously, chains them in emit order (those with an
+// argument summary at the end of the turn, in a batch), then batches them to Event Hubs in the
+// background. Nothing here may throw into, block or grow without bound inside its host.
 import { EventHubProducerClient, parseEventHubConnectionString, type EventHubClientOptions } from "@azure/event-hubs";
 import { sealEvent } from "../chain.js";
 import { AuditEventSchema, type AuditEvent, type AuditEventType } from "../../schemas/events.js";
@@ -49,12 +50,17 @@ export interface FlushResult {
 
 export interface AuditClient {
   readonly server: Readonly<ResolvedAuditClientOptions["server"]>;
-  /** Validates, stamps and queues an event. Synchronous; never throws; invalid events go to onError. */
+  /**
+   * Validates, stamps and queues an event. Synchronous; never throws; invalid events go to onError
+   * at once. Events with an argument summary get seq/prevHash/hash and are queued at the end of the
+   * current turn (in emit order, with a bounded backlog); an oversize one is reported then.
+   */
   emit(event: AuditEventInput): void;
   /** Delivers what is queued, waiting at most the deadline. Never rejects. */
   flush(options?: { deadlineMs?: number }): Promise<FlushResult>;
   /** Emits a final sdk.health, delivers what it can within the deadline and releases the connection. Never rejects. */
   close(options?: { deadlineMs?: number }): Promise<FlushResult>;
+  /** Seals what emit() deferred first, so every emitted event is counted as accepted or rejected. */
   metrics(): AuditClientMetrics;
   /** Emits an sdk.health event now. */
   reportHealth(): void;
