@@ -195,9 +195,10 @@ async function main(): Promise<void> {
       const p = stats(plainSamples);
       const n = stats(instrumentedSamples);
       console.log(`MCP tools/call round trip, ${plainSamples.length} calls each, ~2 KiB arguments, real Client over streamable HTTP, servers in child processes:`);
-      console.log(`  plain:        median ${p.median.toFixed(3)} ms  p95 ${p.p95.toFixed(3)} ms`);
-      console.log(`  instrumented: median ${n.median.toFixed(3)} ms  p95 ${n.p95.toFixed(3)} ms`);
-      console.log(`  overhead: median ${((n.median / p.median - 1) * 100).toFixed(1)} %, p95 ${((n.p95 / p.p95 - 1) * 100).toFixed(1)} %  (target <= 5 %)`);
+      console.log(`  plain:        median ${p.median.toFixed(3)} ms  p95 ${p.p95.toFixed(3)} ms  mean ${p.mean.toFixed(3)} ms`);
+      console.log(`  instrumented: median ${n.median.toFixed(3)} ms  p95 ${n.p95.toFixed(3)} ms  mean ${n.mean.toFixed(3)} ms`);
+      // The mean too: recording in batches spares most calls and charges a few, which the median alone would hide.
+      console.log(`  overhead: median ${((n.median / p.median - 1) * 100).toFixed(1)} %, p95 ${((n.p95 / p.p95 - 1) * 100).toFixed(1)} %  (target <= 5 %), mean ${((n.mean / p.mean - 1) * 100).toFixed(1)} %`);
     }
   } finally {
     await audit.close({ deadlineMs: 10_000 });
