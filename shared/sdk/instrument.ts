@@ -391,10 +391,10 @@ interface EnvelopeParts {
 }
 
 /**
- * How long recording waits. Not just past the current turn: in batches a few milliseconds apart
- * most requests are served while no audit work is running, where work done right after each
- * response delays the next request of a busy client about as much as it costs (bench:sdk, round
- * trip: median overhead ~+32 % -> see the README for the figures).
+ * How long recording waits. Not just past the current turn: work done right after each response
+ * delays a busy client's next request about as much as it costs, while in batches a few
+ * milliseconds apart most requests meet an idle server (bench:sdk round trip, same runs: median
+ * +16-20 % instead of +32-39 %, mean +22-31 % instead of +28-35 %; figures in the README).
  */
 const DEFER_MS = 5;
 /** A backlog this long is recorded on the next turn instead: bounds the raw requests and results held. */
