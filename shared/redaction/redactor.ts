@@ -39,6 +39,8 @@ const CLEAN_MAX_TEXT = 256;
 
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
+/** Layers of percent-encoding peeled before scanning: a URI inside a query inside a URI, and one more. */
+const MAX_PERCENT_LAYERS = 4;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Strings the redactor itself produces, and ids: known not to hold secrets, never rescanned. */
@@ -248,22 +250,25 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   }
 
   /**
-   * Percent-encoding hides secrets from the scanners (`q=Bearer%20eyJ…`, `alice%40example.com`).
-   * When the text has escapes, the decoded text is scanned too; if that finds anything, the
-   * decoded, redacted text is what travels. Otherwise the text keeps its encoding.
+   * Percent-encoding hides secrets from the scanners (`q=Bearer%20eyJ…`, `alice%40example.com`),
+   * and a URI nested in a query is encoded twice or more (`Bearer%2520eyJ…`). When the text has
+   * escapes, each decoded layer (up to four) is scanned too; if one finds anything, that decoded,
+   * redacted text is what travels. Otherwise the text keeps its encoding.
    */
   function scanPercentAware(text: string): ReturnType<typeof scan> {
-    if (!PERCENT_ESCAPE.test(text)) return scan(text, disabled);
-    const decoded = text.replace(PERCENT_RUN, (run) => {
-      try {
-        return decodeURIComponent(run);
-      } catch {
-        return run;
-      }
-    });
-    if (decoded !== text) {
+    let layer = text;
+    for (let round = 0; round < MAX_PERCENT_LAYERS && PERCENT_ESCAPE.test(layer); round++) {
+      const decoded = layer.replace(PERCENT_RUN, (run) => {
+        try {
+          return decodeURIComponent(run);
+        } catch {
+          return run;
+        }
+      });
+      if (decoded === layer) break;
       const fromDecoded = scan(wellFormed(decoded), disabled);
       if (fromDecoded.counts.size > 0) return fromDecoded;
+      layer = decoded;
     }
     return scan(text, disabled);
   }

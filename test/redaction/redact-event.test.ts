@@ -33,6 +33,19 @@ describe("redactEvent", () => {
     expect(event).toEqual(opaque);
   });
 
+  it.each([1, 2, 3])("finds a bearer token and an email under %i layer(s) of percent-encoding", (layers) => {
+    const jwt = fakeJwt();
+    let uri = `https://files.example.com/view?auth=Bearer ${jwt}&owner=carol.fake@example.com`;
+    for (let i = 0; i < layers; i++) uri = encodeURIComponent(uri);
+    const event = { ...sampleEvent("resource.read"), data: { ...sampleEvent("resource.read").data, uri } };
+    const { event: cleaned, redactions } = r.redactEvent(event);
+    const text = JSON.stringify(cleaned);
+    expect(text).not.toContain(jwt);
+    expect(text).not.toContain(jwt.split(".")[1] ?? jwt);
+    expect(text).not.toContain("carol.fake");
+    expect(redactions.map((e) => e.path)).toContain("data.uri");
+  });
+
   it("scans every string, including unknown fields and keys, and records the paths", () => {
     const jwt = fakeJwt();
     const event = {
