@@ -102,37 +102,6 @@ function safeName(name: unknown): string {
   return text.length > 0 ? text : "_";
 }
 
-/**
- * Free text (URIs, error messages that quote them) is scanned in decoded form: a token or base64
- * blob percent-encoded into a query (`q=Bearer%20eyJ…`) must look to the scanners as it would to
- * a person reading it.
- */
-function percentDecoded(text: string): string {
-  // Repeatedly, a few rounds: a URI nested in a query is encoded twice (`Bearer%2520eyJ…`).
-  let current = text;
-  for (let round = 0; round < 4 && current.includes("%"); round++) {
-    const next = decodeOnce(current);
-    if (next === current) break;
-    current = next;
-  }
-  return current;
-}
-
-function decodeOnce(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    // Malformed escapes: decode what is well-formed, leave the rest as it was.
-    return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
-      try {
-        return decodeURIComponent(run);
-      } catch {
-        return run;
-      }
-    });
-  }
-}
-
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
@@ -237,7 +206,7 @@ class SessionTracker {
         return;
       }
       case "resources/read": {
-        const scanned = i.redactor.scanText(percentDecoded(typeof request.params.uri === "string" ? request.params.uri : ""), "data.uri", 2048);
+        const scanned = i.redactor.scanText(typeof request.params.uri === "string" ? request.params.uri : "", "data.uri", 2048);
         const redactions = [...scanned.redactions];
         const outcome = this.invocationOutcome(request, result, rpcError, redactions);
         const contents = result !== undefined && Array.isArray(result.contents) ? result.contents : [];
@@ -296,7 +265,7 @@ class SessionTracker {
   ): { failed: boolean; mcp: Record<string, string>; data: { isError: boolean; error?: { type: string; code?: number; message: string } } } {
     const i = this.instrumentation;
     if (rpcError !== undefined) {
-      const scanned = i.redactor.scanText(percentDecoded(typeof rpcError.message === "string" ? rpcError.message : ""), "data.error.message", 1024);
+      const scanned = i.redactor.scanText(typeof rpcError.message === "string" ? rpcError.message : "", "data.error.message", 1024);
       redactions.push(...scanned.redactions);
       const code = typeof rpcError.code === "number" && Number.isInteger(rpcError.code) ? rpcError.code : undefined;
       this.noteAuthzError(request, scanned.text);
@@ -312,7 +281,7 @@ class SessionTracker {
         .map((part: unknown) => (isRecord(part) && typeof part.text === "string" ? part.text : ""))
         .join(" ")
         .slice(0, 8192);
-      const scanned = i.redactor.scanText(percentDecoded(text), "data.error.message", 1024);
+      const scanned = i.redactor.scanText(text, "data.error.message", 1024);
       redactions.push(...scanned.redactions);
       this.noteAuthzError(request, scanned.text);
       return { failed: true, mcp: { "error.type": "tool_error" }, data: { isError: true, error: { type: "tool_error", message: scanned.text.slice(0, 1024) } } };
@@ -616,7 +585,7 @@ class Instrumentation implements McpAudit {
 
   private recordAuthFailed(input: { reason: AuthFailureReason; detail?: string; token?: string; sessionId?: string }): void {
     try {
-      const scanned = input.detail !== undefined ? this.redactor.scanText(percentDecoded(input.detail), "data.detail", 512) : undefined;
+      const scanned = input.detail !== undefined ? this.redactor.scanText(input.detail, "data.detail", 512) : undefined;
       const envelope = this.contextEnvelope({ sessionId: input.sessionId });
       // The refused token is fingerprinted, never sent, so probing with one token shows up across servers.
       const auth = typeof input.token === "string" && input.token.length > 0 ? { auth: { tokenFingerprint: this.fingerprint(input.token) } } : {};
@@ -639,7 +608,7 @@ class Instrumentation implements McpAudit {
       const envelope = this.contextEnvelope(context);
       const held = input.heldScopes ?? context?.authInfo?.scopes ?? [];
       const valid = (scopes: unknown[]) => scopes.filter((s): s is string => typeof s === "string" && SCOPE.test(s)).slice(0, 64);
-      const operation = this.redactor.scanText(percentDecoded(String(input.operation)), "data.operation", 128);
+      const operation = this.redactor.scanText(String(input.operation), "data.operation", 128);
       this.emit({ ...envelope, outcome: "failure" }, {
         type: "authz.denied",
         data: { requiredScopes: valid(input.requiredScopes), heldScopes: valid(held), operation: operation.text.slice(0, 128) },
