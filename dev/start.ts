@@ -84,10 +84,11 @@ async function main(): Promise<void> {
   await mkdir(dataDir, { recursive: true });
   say(`state under ${path.relative(process.cwd(), dataDir) || "."} (--fresh forgets it)`);
 
+  const pseudonymKey = await localPseudonymKey();
   say("starting Azurite, the Event Hubs emulator, the Logs Ingestion and Key Vault stand-ins…");
   const pipeline = await startLocalPipeline({
     dataDir,
-    pseudonymKey: await localPseudonymKey(),
+    pseudonymKey,
     log: (line) => {
       if (/ normalize \(|error|fail|warn/i.test(line) && !/^Execut/.test(line)) say(`[host] ${line.replace(/^\[[^\]]+\] /, "")}`);
     },
@@ -102,7 +103,8 @@ async function main(): Promise<void> {
   const host = await pipeline.startHost();
   say(`  functions host at ${host.httpUrl}`);
 
-  const keyring = createKeyring({ currentKeyId: "k1", keys: { k1: await localPseudonymKey() } });
+  // The server and the pipeline share the key (the vault serves it), so pseudonyms match.
+  const keyring = createKeyring({ currentKeyId: "k1", keys: { k1: pseudonymKey } });
   const redactor = compileRedactor(DEFAULT_REDACTION_POLICY, keyring);
   const audit: AuditClient = createAuditClient({
     server: { id: "notes", name: "Notes", version: "1.0.0", environment: "local" },
