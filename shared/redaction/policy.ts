@@ -1,8 +1,8 @@
 // The redaction policy: a typed object validated once, before any redactor exists. A bad policy
 // fails at start-up with the path of the bad entry, never at the first tool call.
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { REDACTION_KINDS } from "../../schemas/redaction.js";
+import { sha256Hex } from "../chain.js";
 
 /** Kinds a scanner produces (the rest — argument_value, key, truncated — are structural). */
 export const SCANNER_KINDS = REDACTION_KINDS.filter((kind) => kind !== "argument_value" && kind !== "key" && kind !== "truncated");
@@ -94,7 +94,7 @@ export function parsePolicy(input: unknown): RedactionPolicy {
  * policy, so two deployments with the same label but different allow-lists are told apart.
  */
 export function policyVersionOf(policy: RedactionPolicy): string {
-  const digest = createHash("sha256").update(JSON.stringify(policy)).digest("hex").slice(0, 12);
+  const digest = sha256Hex(JSON.stringify(policy)).slice(0, 12);
   return `${policy.version}+${digest}`;
 }
 
