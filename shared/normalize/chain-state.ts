@@ -3,15 +3,11 @@
 // written with ETags and cached in memory between batches.
 import type { ContainerClient } from "@azure/storage-blob";
 import type { InstanceChainState, PartitionChainState } from "./chain-verifier.js";
+import { statusOf } from "./errors.js";
 
 export interface ChainStateStore {
   load(partitionId: string): Promise<PartitionChainState>;
   save(partitionId: string, state: PartitionChainState): Promise<void>;
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = typeof error === "object" && error !== null ? (error as { statusCode?: unknown }).statusCode : undefined;
-  return typeof status === "number" ? status : undefined;
 }
 
 /** Per instance, the state that has seen more of the partition wins. */

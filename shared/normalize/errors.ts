@@ -34,6 +34,12 @@ export class RetryableError extends Error {
   }
 }
 
+/** The HTTP status an Azure SDK error carries (`statusCode`), if any. */
+export function statusOf(error: unknown): number | undefined {
+  const status = typeof error === "object" && error !== null ? (error as { statusCode?: unknown }).statusCode : undefined;
+  return typeof status === "number" ? status : undefined;
+}
+
 export function isPermanentError(error: unknown): error is PermanentError {
   return error instanceof PermanentError;
 }

@@ -5,7 +5,7 @@
 import type { LogsIngestionClient } from "@azure/monitor-ingestion";
 import { isAggregateLogsUploadError } from "@azure/monitor-ingestion";
 import { streamNameFor } from "../../schemas/tables.js";
-import { PermanentError, RetryableError } from "./errors.js";
+import { PermanentError, RetryableError, statusOf } from "./errors.js";
 
 export type RowTable = "MCPAudit_CL" | "MCPPipelineHealth_CL";
 export type Row = Record<string, unknown>;
@@ -53,8 +53,7 @@ export type FailureClass = { kind: "permanent"; status: number } | { kind: "retr
  * propagating, and dead-lettering every event for that would be wrong. Other 4xx are permanent.
  */
 export function classifyUploadFailure(cause: unknown): FailureClass {
-  const status = typeof cause === "object" && cause !== null ? (cause as { statusCode?: unknown }).statusCode : undefined;
-  const code = typeof status === "number" ? status : undefined;
+  const code = statusOf(cause);
   const retryAfterMs = retryAfterOf(cause);
   if (code === undefined || code === 408 || code === 429 || code === 401 || code === 403) return { kind: "retryable", status: code, retryAfterMs };
   if (code >= 500 && code !== 501 && code !== 505) return { kind: "retryable", status: code, retryAfterMs };

@@ -3,6 +3,7 @@
 // below it. Moved only after the upload succeeded, and never backwards, so a crash can cause a
 // rare duplicate (identifiable by EventId) but never a loss.
 import type { TableClient } from "@azure/data-tables";
+import { statusOf } from "./errors.js";
 
 export interface WatermarkStore {
   /** Highest landed Event Hubs sequence number of the partition; undefined when none yet. */
@@ -16,11 +17,6 @@ interface WatermarkEntity {
   rowKey: string;
   /** As a string: Table numbers are Int32 or Double, and sequence numbers are longs. */
   SequenceNumber: string;
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = typeof error === "object" && error !== null ? (error as { statusCode?: unknown }).statusCode : undefined;
-  return typeof status === "number" ? status : undefined;
 }
 
 const MAX_CONFLICTS = 8;
