@@ -72,7 +72,7 @@ export interface BatchSummary {
 /** Outcome of one event through the pure stages. */
 export type NormalizedEvent =
   | { readonly ok: true; readonly event: AuditEvent; readonly row: Row; readonly pipelineRedactions: readonly RedactionEntry[]; readonly link: ReceivedLink; readonly received: unknown }
-  | { readonly ok: false; readonly error: PermanentError; readonly link: ReceivedLink | undefined };
+  | { readonly ok: false; readonly error: PermanentError; readonly link: ReceivedLink | undefined; readonly received: unknown };
 
 /** Result of re-running one dead letter. */
 export type ReplayOutcome = { readonly ok: true; readonly eventId: string } | { readonly ok: false; readonly stage: NormalizeStage; readonly reason: string };
@@ -114,8 +114,11 @@ export function createNormalizer(deps: NormalizerDeps, options: NormalizerOption
 
   function normalize(body: unknown): NormalizedEvent {
     let link: ReceivedLink | undefined;
+    // The decoded body (undefined if it did not decode), kept for chain verification even on failure.
+    let received: unknown;
     try {
       const { value } = decodeBody(body, limits);
+      received = value;
       link = receivedLink(value);
       const event = validateEvent(value, limits);
       // validateEvent accepted it, so the link exists; receivedLink is only undefined for non-events.
@@ -124,7 +127,7 @@ export function createNormalizer(deps: NormalizerDeps, options: NormalizerOption
       const row = mapAuditRow(redacted, { pipelineRedacted: pipelineRedactions.length > 0 });
       return { ok: true, event: redacted, row, pipelineRedactions, link, received: value };
     } catch (error) {
-      return { ok: false, error: asPermanent(error), link };
+      return { ok: false, error: asPermanent(error), link, received };
     }
   }
 
@@ -194,7 +197,7 @@ export function createNormalizer(deps: NormalizerDeps, options: NormalizerOption
     const observations: ChainObservation[] = [];
     for (const { incoming, result } of results) {
       if (result.link === undefined) continue;
-      const received = result.ok ? result.received : decodeQuietly(incoming.body, limits);
+      const { received } = result;
       if (received === null || typeof received !== "object") continue;
       observations.push({ link: result.link, event: received, sequenceNumber: incoming.sequenceNumber, seenAt: now });
     }
@@ -307,13 +310,4 @@ export function createNormalizer(deps: NormalizerDeps, options: NormalizerOption
   }
 
   return { processBatch, replay, normalize };
-}
-
-/** The received JSON value of an event that failed after decoding, for chain verification. */
-function decodeQuietly(body: unknown, limits: ParseLimits): unknown {
-  try {
-    return decodeBody(body, limits).value;
-  } catch {
-    return undefined;
-  }
 }
