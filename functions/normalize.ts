@@ -17,8 +17,7 @@ export const NORMALIZE_TRIGGER = {
 } as const;
 
 export async function normalizeHandler(messages: unknown[], context: InvocationContext): Promise<void> {
-  const log = (line: string): void => context.log(line);
-  const { normalizer } = await normalizeRuntime(settings(), log);
+  const { normalizer } = await normalizeRuntime(settings());
   const summary = await normalizer.processBatch(batchFromTrigger(messages, context.triggerMetadata));
   const deadLettered = summary.deadLettered.length;
   context.log(
@@ -26,6 +25,7 @@ export async function normalizeHandler(messages: unknown[], context: InvocationC
       `dead-lettered ${deadLettered}, chain anomalies ${summary.anomalies.length}, redacted by pipeline ${summary.redactedByPipeline}`,
   );
   for (const note of summary.deadLettered) context.warn(`dead-lettered seq ${note.sequenceNumber} at ${note.stage}: ${note.reason} (${note.blob})`);
+  if (summary.healthRowsRejected > 0) context.warn(`Logs Ingestion rejected ${summary.healthRowsRejected} health row(s) of partition ${summary.partitionId}`);
 }
 
 app.eventHub("normalize", { ...NORMALIZE_TRIGGER, handler: normalizeHandler });

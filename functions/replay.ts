@@ -3,17 +3,20 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
 import { settings } from "../shared/config/index.js";
 import { replayDeadLetters } from "../shared/normalize/index.js";
+import { assertDay } from "../shared/normalize/dead-letter.js";
 import { normalizeRuntime } from "../shared/runtime/normalizer.js";
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function replayHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const from = request.query.get("from") ?? "";
   const to = request.query.get("to") ?? undefined;
-  if (!DAY.test(from)) return { status: 400, jsonBody: { error: "query parameter from: required, a UTC day as yyyy-mm-dd" } };
-  if (to !== undefined && !DAY.test(to)) return { status: 400, jsonBody: { error: "query parameter to: must be a UTC day as yyyy-mm-dd" } };
+  try {
+    assertDay(from, "query parameter from");
+    if (to !== undefined) assertDay(to, "query parameter to");
+  } catch (error) {
+    return { status: 400, jsonBody: { error: error instanceof Error ? error.message : "query parameters from/to: must be dates yyyy-mm-dd" } };
+  }
   const dryRun = request.query.get("dryRun") === "true";
-  const { normalizer, deadLetters } = await normalizeRuntime(settings(), (line) => context.log(line));
+  const { normalizer, deadLetters } = await normalizeRuntime(settings());
   const summary = await replayDeadLetters(normalizer, deadLetters, { from, ...(to === undefined ? {} : { to }), dryRun });
   context.log(`replay from ${from}${to ? ` to ${to}` : ""}${dryRun ? " (dry run)" : ""}: examined ${summary.examined}, landed ${summary.landed}, still failing ${summary.stillFailing.length}`);
   return { status: 200, jsonBody: summary };

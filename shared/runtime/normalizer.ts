@@ -44,7 +44,11 @@ function secretProvider(settings: Settings, credential: TokenCredential): Secret
   return new KeyVaultSecretProvider(new SecretClient(settings.KEY_VAULT_URL, credential, { disableChallengeResourceVerification: local }));
 }
 
-export async function createNormalizeRuntime(settings: Settings, log: (line: string) => void): Promise<NormalizeRuntime> {
+/**
+ * `log` receives the pipeline's own notes; leave it out where the caller reports from the
+ * batch summary instead (the functions do: a shared runtime must not log into one invocation).
+ */
+export async function createNormalizeRuntime(settings: Settings, log?: (line: string) => void): Promise<NormalizeRuntime> {
   const credential = createCredential(settings);
   const keyring = await loadKeyring(secretProvider(settings, credential), { secretName: settings.PSEUDONYM_KEY_SECRET_NAME, keyId: settings.PSEUDONYM_KEY_ID });
   const redactor = compileRedactor(DEFAULT_REDACTION_POLICY, keyring);
@@ -56,14 +60,17 @@ export async function createNormalizeRuntime(settings: Settings, log: (line: str
     deadlineMs: settings.NORMALIZE_UPLOAD_DEADLINE_MS,
     maxConcurrency: settings.LOGS_INGESTION_MAX_CONCURRENCY,
   });
-  return { normalizer: createNormalizer({ redactor, uploader, ...stores, log }, { maxEventBytes: settings.NORMALIZE_MAX_EVENT_BYTES }), deadLetters: stores.deadLetters };
+  return { normalizer: createNormalizer({ redactor, uploader, ...stores, ...(log ? { log } : {}) }, { maxEventBytes: settings.NORMALIZE_MAX_EVENT_BYTES }), deadLetters: stores.deadLetters };
 }
 
 let shared: Promise<NormalizeRuntime> | undefined;
 
-/** The process-wide runtime; a failed start is not cached, so the next invocation tries again. */
-export function normalizeRuntime(settings: Settings, log: (line: string) => void): Promise<NormalizeRuntime> {
-  shared ??= createNormalizeRuntime(settings, log).catch((error: unknown) => {
+/**
+ * The process-wide runtime, shared by every invocation; a failed start is not cached, so the
+ * next invocation tries again. Invocations log from the summaries they get back.
+ */
+export function normalizeRuntime(settings: Settings): Promise<NormalizeRuntime> {
+  shared ??= createNormalizeRuntime(settings).catch((error: unknown) => {
     shared = undefined;
     throw error;
   });

@@ -98,6 +98,9 @@ describe("end to end: poison, pipeline redaction and replay", () => {
     };
     const unauthorized = await fetch(`${host.httpUrl}/api/admin/replay?from=${day}`, { method: "POST" });
     expect(unauthorized.status).toBe(401);
+    const badDay = await fetch(`${host.httpUrl}/api/admin/replay?from=2026-13-45`, { method: "POST", headers: { "x-functions-key": pipeline.settings.FUNCTIONS_MASTER_KEY ?? "" } });
+    expect(badDay.status).toBe(400);
+    expect(await badDay.json()).toEqual({ error: "query parameter from: must be a date yyyy-mm-dd" });
 
     expect(await replay(true)).toMatchObject({ examined: 5, landed: 1, stillFailing: expect.any(Array) });
     expect(audit().some((r) => r.EventId === oversize?.id)).toBe(false);
