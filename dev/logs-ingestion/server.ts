@@ -9,6 +9,7 @@ import type { FaultPlan } from "./faults.js";
 import type { ApiErrorDetail } from "./rows.js";
 import { checkRows } from "./rows.js";
 import type { RowStore } from "./store.js";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export const API_VERSION = "2023-01-01";
 /** Per call, compressed and decompressed alike, as the service documents "1 MB". */
@@ -220,10 +221,6 @@ async function readBody(request: IncomingMessage): Promise<{ bytes: Buffer; tooL
     else chunks.push(buffer);
   }
   return { bytes: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function pathOnly(url: string | undefined): string {

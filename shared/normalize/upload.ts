@@ -6,6 +6,7 @@ import type { LogsIngestionClient } from "@azure/monitor-ingestion";
 import { isAggregateLogsUploadError } from "@azure/monitor-ingestion";
 import { streamNameFor } from "../../schemas/tables.js";
 import { PermanentError, RetryableError, statusOf } from "./errors.js";
+import { setTimeout as delay } from "node:timers/promises";
 
 export type RowTable = "MCPAudit_CL" | "MCPPipelineHealth_CL";
 export type Row = Record<string, unknown>;
@@ -74,7 +75,7 @@ function retryAfterOf(cause: unknown): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number): Promise<void> => delay(ms);
 
 /**
  * The uploader over the real LogsIngestionClient (stream `Custom-<table>`). The client already
