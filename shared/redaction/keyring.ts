@@ -55,6 +55,17 @@ function decodeKey(keyId: string, material: Buffer | string): Buffer {
   return bytes;
 }
 
+/**
+ * The validated input each keyring was made from, so the SDK can build the same keyring on its
+ * worker thread (inside this process). Internal: not exported from the package entry points.
+ */
+const keyringInputs = new WeakMap<Keyring, { currentKeyId: string; keys: Record<string, Buffer> }>();
+
+/** The key material behind a keyring from createKeyring or loadKeyring; undefined for any other object. */
+export function keyringInputOf(keyring: Keyring): { currentKeyId: string; keys: Record<string, Buffer> } | undefined {
+  return keyringInputs.get(keyring);
+}
+
 export function createKeyring(input: KeyringInput): Keyring {
   if (typeof input !== "object" || input === null) throw new KeyringError("keyring: expected { currentKeyId, keys }");
   const { currentKeyId, keys } = input;
@@ -69,7 +80,7 @@ export function createKeyring(input: KeyringInput): Keyring {
   }
   if (!material.has(currentKeyId)) throw new KeyringError(`keyring: no key material for currentKeyId ${currentKeyId}`);
   const keyIds = [currentKeyId, ...[...material.keys()].filter((id) => id !== currentKeyId)];
-  return Object.freeze({
+  const keyring: Keyring = Object.freeze({
     currentKeyId,
     keyIds: Object.freeze(keyIds),
     pseudonym(purpose: PseudonymPurpose, value: string, keyId: string = currentKeyId): string {
@@ -78,6 +89,8 @@ export function createKeyring(input: KeyringInput): Keyring {
       return `${keyId}:${createHmac("sha256", key).update(purpose).update("\u0000").update(value, "utf8").digest("base64url")}`;
     },
   });
+  keyringInputs.set(keyring, { currentKeyId, keys: Object.fromEntries(material) });
+  return keyring;
 }
 
 export interface LoadKeyringOptions {

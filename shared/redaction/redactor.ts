@@ -3,7 +3,7 @@
 import type { z } from "zod";
 import { PSEUDONYM_PATTERN } from "../../schemas/primitives.js";
 import type { RedactionEntrySchema, RedactionKind, ValueSummary } from "../../schemas/redaction.js";
-import type { Keyring, PseudonymPurpose } from "./keyring.js";
+import { keyringInputOf, type Keyring, type PseudonymPurpose } from "./keyring.js";
 import { compileAllowList, parsePolicy, policyVersionOf, type AllowNode, type RedactionPolicy, type RedactionPolicyInput, type ScannerKind } from "./policy.js";
 import { scan, truncateIp } from "./scanners.js";
 
@@ -503,7 +503,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     return { event: cleaned as T, redactions: entries.list() };
   }
 
-  return Object.freeze({
+  const redactor: Redactor = Object.freeze({
     policyVersion,
     policy,
     pseudonym,
@@ -512,4 +512,23 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     truncateIp: (address: string) => truncateIp(address),
     redactEvent,
   });
+  const keys = keyringInputOf(keyring);
+  if (keys !== undefined) redactorRecipes.set(redactor, { policy, keyring: keys });
+  return redactor;
+}
+
+/** What compileRedactor needs to build an identical redactor elsewhere in this process (the SDK's worker thread). */
+export interface RedactorRecipe {
+  policy: RedactionPolicy;
+  keyring: { currentKeyId: string; keys: Record<string, Buffer> };
+}
+
+const redactorRecipes = new WeakMap<Redactor, RedactorRecipe>();
+
+/**
+ * The policy and key material of a redactor from compileRedactor, for rebuilding it on a worker
+ * thread; undefined for any other object. Internal to the SDK: not exported from the entry points.
+ */
+export function redactorRecipeOf(redactor: object): RedactorRecipe | undefined {
+  return redactorRecipes.get(redactor as Redactor);
 }
