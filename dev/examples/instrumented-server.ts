@@ -6,7 +6,8 @@
 //
 // Requests may carry `Authorization: Bearer dev-<anything>`: a stand-in verifier (never use it
 // for real) turns it into the AuthInfo that the SDK's bearer-auth middleware would produce.
-// MCP_AUDIT_DISABLED=1 runs the same server without instrumentation (the benchmark's baseline).
+// MCP_AUDIT_DISABLED=1 runs the same server without instrumentation (the benchmark's baseline);
+// MCP_AUDIT_THREAD=inline and MCP_AUDIT_WORKER_NICE=<0-19> set the emitter's `thread` and `workerNice`.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -137,7 +138,14 @@ async function main(): Promise<void> {
   if (process.env.MCP_AUDIT_DISABLED !== "1") {
     const connectionString = process.env.MCP_AUDIT_CONNECTION_STRING;
     if (connectionString === undefined) throw new Error("set MCP_AUDIT_CONNECTION_STRING (npm run emulator:eventhubs prints one), or MCP_AUDIT_DISABLED=1");
-    const client = createAuditClient({ server: { id: "notes", name: "Notes", version: "1.0.0", environment: "dev" }, connectionString });
+    const thread = process.env.MCP_AUDIT_THREAD === "inline" ? "inline" : "worker";
+    const nice = process.env.MCP_AUDIT_WORKER_NICE;
+    const client = createAuditClient({
+      server: { id: "notes", name: "Notes", version: "1.0.0", environment: "dev" },
+      connectionString,
+      thread,
+      ...(nice !== undefined ? { workerNice: Number(nice) } : {}),
+    });
     const redactor = compileRedactor(DEFAULT_REDACTION_POLICY, await loadKeyring(new EnvSecretProvider(), { secretName: "mcp-audit-pseudonym-key", keyId: "dev" }));
     audit = { client, redactor };
   }

@@ -1,14 +1,17 @@
 // The audit emitter: validates events synchronously, chains them in emit order (those with an
 // argument summary at the end of the turn, in a batch), then batches them to Event Hubs in the
 // background. Nothing here may throw into, block or grow without bound inside its host.
-import { EventHubProducerClient, parseEventHubConnectionString, type EventHubClientOptions } from "@azure/event-hubs";
+import type { EventHubProducerClient } from "@azure/event-hubs";
 import { sealEvent } from "../chain.js";
 import { AuditEventSchema, type AuditEvent, type AuditEventType } from "../../schemas/events.js";
 import { formatPath } from "../../schemas/parse.js";
 import { SCHEMA_VERSION, SEVERITIES, type Severity } from "../../schemas/primitives.js";
 import type { RedactionFacts } from "../../schemas/redaction.js";
+import { runPreFlushHooks } from "./hooks.js";
 import { resolveAuditClientOptions, type AuditClientError, type AuditClientOptions, type ResolvedAuditClientOptions } from "./options.js";
+import { createProducer, errorType, isRetryable } from "./producer.js";
 import { SeverityQueue, type QueuedEvent } from "./queue.js";
+import { startThreadedClient } from "./threaded.js";
 import { uuidv7 } from "./uuid.js";
 import { fastParseEvent, type SizeEstimate } from "./validate.js";
 
@@ -66,7 +69,7 @@ export interface AuditClient {
   reportHealth(): void;
 }
 
-const DEFAULT_SEVERITY: Record<AuditEventType, Severity> = {
+export const DEFAULT_SEVERITY: Record<AuditEventType, Severity> = {
   "server.started": "info",
   "session.started": "info",
   "session.ended": "info",
@@ -89,6 +92,19 @@ const DEFAULT_SEVERITY: Record<AuditEventType, Severity> = {
 
 const SEVERITY_INDEX: ReadonlyMap<string, number> = new Map(SEVERITIES.map((severity, index) => [severity, index]));
 
+/** Index into SEVERITIES of the severity an input will get (its own, else its type's default). */
+export function severityIndexOf(input: { type?: unknown; severity?: unknown }): number {
+  const severity = typeof input.severity === "string" ? input.severity : typeof input.type === "string" && Object.hasOwn(DEFAULT_SEVERITY, input.type) ? DEFAULT_SEVERITY[input.type as AuditEventType] : "info";
+  return SEVERITY_INDEX.get(severity) ?? 0;
+}
+
+/** Losses counted outside the emitter (the worker hand-over's bound), merged into its metrics and sdk.health. */
+export interface ExternalDrops {
+  dropped: number;
+  /** Per index of SEVERITIES. */
+  bySeverity: readonly number[];
+}
+
 /** Placeholder that satisfies the hash format during validation; replaced before the event is queued. */
 const PENDING_HASH = "0".repeat(64);
 
@@ -100,21 +116,6 @@ const PENDING_HASH = "0".repeat(64);
 const MAX_PENDING_EVENTS = 256;
 const MAX_PENDING_BYTES = 1024 * 1024;
 const PENDING_OVERHEAD_BYTES = 2048;
-
-function errorType(err: unknown): string {
-  if (typeof err === "object" && err !== null) {
-    const code = "code" in err && typeof err.code === "string" ? err.code : undefined;
-    const name = "name" in err && typeof err.name === "string" ? err.name : undefined;
-    return (code ?? name ?? "Error").slice(0, 128);
-  }
-  return "Error";
-}
-
-function isRetryable(err: unknown): boolean {
-  // The Event Hubs client marks its errors; anything unmarked (socket errors, timeouts) is treated as transient.
-  if (typeof err === "object" && err !== null && "retryable" in err && typeof err.retryable === "boolean") return err.retryable;
-  return true;
-}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -129,45 +130,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function createProducer(options: ResolvedAuditClientOptions): EventHubProducerClient {
-  const clientOptions: EventHubClientOptions = {
-    retryOptions: { maxRetries: 2, retryDelayInMs: Math.min(options.retry.initialDelayMs, 1000), maxRetryDelayInMs: options.retry.maxDelayMs, timeoutInMs: options.retry.attemptTimeoutMs },
-    userAgent: "mcp-audit-sdk",
-  };
-  if (options.connectionString !== undefined) {
-    const hasEntityPath = parseEventHubConnectionString(options.connectionString).eventHubName !== undefined;
-    if (hasEntityPath && options.eventHubName === undefined) return new EventHubProducerClient(options.connectionString, clientOptions);
-    return new EventHubProducerClient(options.connectionString, options.eventHubName ?? "mcp-audit", clientOptions);
-  }
-  if (options.fullyQualifiedNamespace === undefined || options.credential === undefined) {
-    // resolveAuditClientOptions rules this out; kept so the types need no assertion.
-    throw new Error("mcp-audit: fullyQualifiedNamespace and credential are required");
-  }
-  return new EventHubProducerClient(options.fullyQualifiedNamespace, options.eventHubName ?? "mcp-audit", options.credential, clientOptions);
-}
-
-const preFlushHooks = new WeakMap<AuditClient, Set<() => void>>();
-
-/**
- * Work that produces events later (the instrumentation's deferred recording) registers here so
- * flush() and close() run it first and deliver its events too. Internal to the SDK.
- */
-export function addPreFlushHook(client: AuditClient, hook: () => void): void {
-  let hooks = preFlushHooks.get(client);
-  if (hooks === undefined) preFlushHooks.set(client, (hooks = new Set()));
-  hooks.add(hook);
-}
-
-function runPreFlushHooks(client: AuditClient): void {
-  for (const hook of preFlushHooks.get(client) ?? []) {
-    try {
-      hook();
-    } catch {
-      // a hook's failure must not stop the flush
-    }
-  }
-}
-
 /**
  * Creates the emitter. Throws only here, for invalid options (the message names the option).
  * Events are sent with partition key = server.instanceId so one instance's chain stays in order.
@@ -180,10 +142,18 @@ export function createAuditClient(input: AuditClientOptions): AuditClient {
   } catch (err) {
     throw new Error(`mcp-audit: invalid option 'connectionString' or 'fullyQualifiedNamespace': the Event Hubs client refused it (${errorType(err)})`);
   }
+  if (options.thread === "worker") {
+    // The worker makes its own producer; this one only proved the connection options are accepted (it never connected).
+    const threaded = startThreadedClient(options);
+    if (threaded !== undefined) {
+      void producer.close().catch(() => undefined);
+      return threaded;
+    }
+  }
   return new Emitter(options, producer);
 }
 
-class Emitter implements AuditClient {
+export class Emitter implements AuditClient {
   readonly server: ResolvedAuditClientOptions["server"];
   private readonly queue = new SeverityQueue(SEVERITIES.length);
   private readonly defaultRedaction: RedactionFacts;
@@ -212,6 +182,7 @@ class Emitter implements AuditClient {
   constructor(
     private readonly options: ResolvedAuditClientOptions,
     private readonly producer: EventHubProducerClient,
+    private readonly externalDrops?: () => ExternalDrops,
   ) {
     this.server = Object.freeze({ ...options.server });
     this.defaultRedaction = { policyVersion: options.policyVersion, applied: [] };
@@ -467,9 +438,16 @@ class Emitter implements AuditClient {
   metrics(): AuditClientMetrics {
     // What was emitted is counted as accepted or rejected, and queued, before it is reported.
     this.sealPending();
+    const external = this.externalDrops?.();
+    const droppedBySeverity = { ...this.droppedBySeverity };
+    external?.bySeverity.forEach((count, index) => {
+      const severity = SEVERITIES[index];
+      if (count > 0 && severity !== undefined) droppedBySeverity[severity] = (droppedBySeverity[severity] ?? 0) + count;
+    });
     return {
       ...this.counters,
-      droppedBySeverity: { ...this.droppedBySeverity },
+      dropped: this.counters.dropped + (external?.dropped ?? 0),
+      droppedBySeverity,
       ...(this.lastErrorType !== undefined ? { lastErrorType: this.lastErrorType } : {}),
       queueDepth: this.queue.depth + this.inFlight.length,
       queueBytes: this.queue.bytes + this.inFlightBytes,

@@ -1,5 +1,6 @@
 // mcp-audit/sdk: the audit emitter and the instrumentation of @modelcontextprotocol/sdk servers.
 export { createAuditClient, type AuditClient, type AuditClientMetrics, type AuditEventInput, type FlushResult } from "./client.js";
+export { emitWithArguments, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
 export { AuditClientOptionsError, type AuditClientError, type AuditClientOptions } from "./options.js";
 export { canonicalJson, eventHash, sealEvent, sha256Hex, verifyChain, type ChainBreak, type ChainLink } from "../chain.js";
 export {

@@ -14,7 +14,9 @@ import { canonicalJson, sha256Hex } from "../chain.js";
 import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
-import { addPreFlushHook, type AuditClient, type AuditEventInput } from "./client.js";
+import { emitWithArguments, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
+import type { AuditClient, AuditEventInput } from "./client.js";
+import { addPreFlushHook } from "./hooks.js";
 import { estimateSessionId } from "./session-id.js";
 import { SDK_VERSION } from "./version.js";
 
@@ -187,22 +189,22 @@ class SessionTracker {
         return;
       case "tools/call": {
         const name = safeName(request.params.name);
-        const { summary, redactions } = i.redactor.summarizeArguments("tool", name, request.params.arguments ?? {});
+        const redactions: RedactionEntry[] = [];
         const outcome = this.invocationOutcome(request, result, rpcError, redactions);
-        i.emit(this.envelope(request, message.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }), {
+        i.emitInvocation(this.envelope(request, message.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }), {
           type: "tool.called",
-          data: { toolName: name, arguments: summary, durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
-        }, redactions);
+          data: { toolName: name, durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
+        }, redactions, { kind: "tool", name, args: request.params.arguments ?? {} });
         return;
       }
       case "prompts/get": {
         const name = safeName(request.params.name);
-        const { summary, redactions } = i.redactor.summarizeArguments("prompt", name, request.params.arguments ?? {});
+        const redactions: RedactionEntry[] = [];
         const outcome = this.invocationOutcome(request, result, rpcError, redactions);
-        i.emit(this.envelope(request, message.id, outcome.failed, outcome.mcp), {
+        i.emitInvocation(this.envelope(request, message.id, outcome.failed, outcome.mcp), {
           type: "prompt.fetched",
-          data: { promptName: name, arguments: summary, durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
-        }, redactions);
+          data: { promptName: name, durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
+        }, redactions, { kind: "prompt", name, args: request.params.arguments ?? {} });
         return;
       }
       case "resources/read": {
@@ -519,6 +521,13 @@ class Instrumentation implements McpAudit {
     // One cast at the boundary: the parts are assembled from checked pieces, and the emitter
     // validates the whole against AuditEventSchema, reporting (never throwing) if it is off.
     this.audit.emit({ ...envelope, ...event, redaction: { policyVersion: this.redactor.policyVersion, applied: redactions.slice(0, 256) } } as AuditEventInput);
+  }
+
+  /** A tool.called or prompt.fetched event: the argument summary is made where the emitter does its work (see emitWithArguments). */
+  emitInvocation(envelope: EnvelopeParts, event: { type: "tool.called" | "prompt.fetched"; data: Record<string, unknown> }, redactions: RedactionEntry[], source: ArgumentSource): void {
+    // The same boundary cast as emit(); the summary's redactions go first, as when it was made here.
+    const input = { ...envelope, ...event, redaction: { policyVersion: this.redactor.policyVersion, applied: redactions.slice(0, 256) } } as InvocationEventInput;
+    emitWithArguments(this.audit, this.redactor, input, source);
   }
 
   fingerprint(token: string): string {

@@ -60,6 +60,19 @@ export const AuditClientOptionsSchema = z
         attemptTimeoutMs: positiveInt(600_000).default(30_000),
       })
       .prefault({}),
+    /**
+     * Where the work behind emit() runs. `worker` (default): validation, argument summaries, the
+     * hash chain and sending run on a worker thread of this process, so the host's thread only
+     * hands events over. `inline`: all on the calling thread (for runtimes without worker_threads).
+     */
+    thread: z.enum(["worker", "inline"]).default("worker"),
+    /**
+     * Scheduling niceness of the worker thread (Linux; ignored elsewhere): 0 competes with the
+     * host's threads as an equal, 19 takes only idle CPU. Higher values keep request latency
+     * flat while the audit work waits for idle time; the hand-over bound (queue.maxEvents)
+     * still limits what can wait, and losses beyond it are counted.
+     */
+    workerNice: z.number().int().min(0).max(19).default(10),
     /** Largest accepted event (canonical JSON bytes). */
     maxEventBytes: z.number().int().min(4096).max(1_000_000).default(256 * 1024),
     /** Period of `sdk.health` events; 0 turns the periodic ones off (one is still sent on close). */

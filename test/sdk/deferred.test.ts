@@ -1,6 +1,7 @@
 // Deferred sealing: emit() validates at once, but events with an argument summary are stamped with
 // seq/prevHash, sealed and queued after the current turn, in a batch. Order, chain, bounds and
-// flush must hold exactly as if it all happened inside emit().
+// flush must hold exactly as if it all happened inside emit(). This is the Emitter itself, so the
+// clients here run inline; the worker emitter runs the same Emitter on its thread (threaded.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import { parseAuditEvent } from "../../schemas/parse.js";
@@ -35,7 +36,7 @@ describe("deferred sealing", () => {
   it("keeps emit order for seq and the chain when deferred and immediate events interleave, and flush() drains it", async () => {
     const instanceId = "deferred-order-1";
     const errors: AuditClientError[] = [];
-    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, thread: "inline", onError: (e) => errors.push(e) });
     const expected: [string, number][] = [];
     for (let i = 0; i < 120; i++) {
       if (i % 7 === 3) {
@@ -70,6 +71,7 @@ describe("deferred sealing", () => {
       server: { ...SERVER, instanceId },
       connectionString: emulator.connectionString,
       healthIntervalMs: 0,
+      thread: "inline",
       // Small enough that each oversize event below is rejected when sealed, which onError makes visible.
       maxEventBytes: 4096,
       onError: (e) => {
@@ -103,7 +105,7 @@ describe("deferred sealing", () => {
   });
 
   it("still holds the queue's bounds: a burst beyond maxEvents is dropped and counted", async () => {
-    const client = createAuditClient({ server: { ...SERVER, instanceId: "deferred-queue-1" }, connectionString: "Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=FAKE_NOT_A_SECRET=;EntityPath=mcp-audit", healthIntervalMs: 0, queue: { maxEvents: 50 }, batch: { maxDelayMs: 60_000, maxEvents: 5000 } });
+    const client = createAuditClient({ server: { ...SERVER, instanceId: "deferred-queue-1" }, connectionString: "Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=FAKE_NOT_A_SECRET=;EntityPath=mcp-audit", healthIntervalMs: 0, thread: "inline", queue: { maxEvents: 50 }, batch: { maxDelayMs: 60_000, maxEvents: 5000 } });
     for (let i = 0; i < 500; i++) client.emit(toolCalled(i));
     const metrics = client.metrics();
     expect(metrics.queueDepth).toBeLessThanOrEqual(50);

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const ENTRY = resolve(ROOT, "shared/sdk/index.ts");
+// The worker emitter's thread entry: started by URL, not imported, so it is a root of its own.
+const WORKER_ENTRY = resolve(ROOT, "shared/sdk/worker.ts");
 
 /** Runtime import specifiers of a module (type-only imports and exports are erased, so they do not count). */
 export function runtimeSpecifiers(source: string): string[] {
@@ -18,10 +20,10 @@ export function runtimeSpecifiers(source: string): string[] {
   return specifiers;
 }
 
-function graph(entry: string): { files: string[]; packages: Set<string> } {
+function graph(...entries: string[]): { files: string[]; packages: Set<string> } {
   const files = new Set<string>();
   const packages = new Set<string>();
-  const pending = [entry];
+  const pending = [...entries];
   while (pending.length > 0) {
     const file = pending.pop();
     if (file === undefined || files.has(file)) continue;
@@ -46,11 +48,12 @@ describe("SDK import graph", () => {
   });
 
   it("reaches nothing in functions/ or dev/ and no Functions package", () => {
-    const { files, packages } = graph(ENTRY);
+    const { files, packages } = graph(ENTRY, WORKER_ENTRY);
     expect(files).toContain("shared/sdk/client.ts");
+    expect(files).toContain("shared/sdk/worker.ts");
     expect(files).toContain("shared/sdk/instrument.ts");
     expect(files.filter((f) => f.startsWith("functions/") || f.startsWith("dev/") || f.startsWith("test/") || f.startsWith("bench/"))).toEqual([]);
     expect([...packages].filter((p) => p === "@azure/functions" || p.startsWith("@azure/functions"))).toEqual([]);
-    expect([...packages].sort()).toEqual(["@azure/event-hubs", "node:crypto", "node:fs", "node:net", "node:os", "zod"]);
+    expect([...packages].sort()).toEqual(["@azure/event-hubs", "node:crypto", "node:fs", "node:module", "node:net", "node:os", "node:url", "node:worker_threads", "zod"]);
   });
 });

@@ -1,0 +1,62 @@
+// Emitting an invocation event from raw arguments: the summary is made by whoever does the
+// emitter's work, so with the worker emitter the host's thread never summarizes or hashes values.
+import type { z } from "zod";
+import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
+import type { AuditClient, AuditEventInput } from "./client.js";
+
+type RedactionEntry = z.infer<typeof RedactionEntrySchema>;
+
+/** What summarizes arguments (shared/redaction's `Redactor` and the instrumentation's `AuditRedactor` satisfy it). */
+export interface ArgumentSummarizer {
+  readonly policyVersion: string;
+  summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown): { summary: ValueSummary; redactions: RedactionEntry[] };
+}
+
+type WithoutArguments<E> = E extends { data: { arguments: unknown } } ? Omit<E, "data"> & { data: Omit<E["data"], "arguments"> } : never;
+
+/** A tool.called or prompt.fetched input without `data.arguments`: those come from `ArgumentSource.args`. */
+export type InvocationEventInput = WithoutArguments<Extract<AuditEventInput, { type: "tool.called" | "prompt.fetched" }>>;
+
+export interface ArgumentSource {
+  /** Which allow-list of the policy applies: `tools.<name>` or `prompts.<name>`. */
+  kind: "tool" | "prompt";
+  name: string;
+  /** The arguments as received. Not kept past the call by the inline emitter; cloned by the worker emitter. */
+  args: unknown;
+}
+
+/**
+ * Emitters that can summarize on their own thread implement this; returning false means "not
+ * this summarizer" (one whose policy and key cannot be rebuilt there), and the caller summarizes.
+ */
+export const OFFLOAD_ARGUMENTS = Symbol("mcp-audit.offloadArguments");
+
+export interface ArgumentOffload {
+  [OFFLOAD_ARGUMENTS](summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): boolean;
+}
+
+/** The event with its summary in place: the summary's redactions first, then the event's own (at most 256 in all). */
+export function withArgumentSummary(event: InvocationEventInput, summarizer: ArgumentSummarizer, source: ArgumentSource): AuditEventInput {
+  const { summary, redactions } = summarizer.summarizeArguments(source.kind, source.name, source.args);
+  const own = event.redaction?.applied ?? [];
+  return {
+    ...event,
+    data: { ...event.data, arguments: summary },
+    redaction: { policyVersion: event.redaction?.policyVersion ?? summarizer.policyVersion, applied: [...redactions, ...own].slice(0, 256) },
+  } as AuditEventInput;
+}
+
+/**
+ * Emits a tool.called or prompt.fetched event whose `data.arguments` is the redactor's summary of
+ * `source.args`. The worker emitter summarizes on its thread when the redactor comes from
+ * compileRedactor; otherwise the summary is made here. Never throws.
+ */
+export function emitWithArguments(audit: AuditClient, summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): void {
+  try {
+    const offload = (audit as Partial<ArgumentOffload>)[OFFLOAD_ARGUMENTS];
+    if (typeof offload === "function" && offload.call(audit, summarizer, event, source)) return;
+    audit.emit(withArgumentSummary(event, summarizer, source));
+  } catch {
+    // A summarizer that throws must not reach the host; the emitter reports what it rejects.
+  }
+}

@@ -1,0 +1,352 @@
+// The worker emitter, host side. emit() hands the event to a worker thread of this process and
+// returns; the worker validates, summarizes arguments, seals the hash chain and sends (the same
+// Emitter as the inline mode, in shared/sdk/worker.ts). What must stay on the host's thread stays
+// here: the onError hook, the TokenCredential (the worker asks for tokens), and the bound on what
+// is handed over but not yet taken in.
+import type { GetTokenOptions } from "@azure/core-auth";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { SEVERITIES } from "../../schemas/primitives.js";
+import { redactorRecipeOf } from "../redaction/redactor.js";
+import { OFFLOAD_ARGUMENTS, type ArgumentOffload, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
+import { severityIndexOf, type AuditClient, type AuditClientMetrics, type AuditEventInput, type FlushResult } from "./client.js";
+import { runPreFlushHooks } from "./hooks.js";
+import type { AuditClientError, ResolvedAuditClientOptions } from "./options.js";
+import { errorType } from "./producer.js";
+
+/** Options as the worker gets them: everything but the functions, which stay on this thread. */
+export type WorkerOptions = Omit<ResolvedAuditClientOptions, "credential" | "onError"> & { hasCredential: boolean; hasOnError: boolean };
+
+/** Int32 slots of the shared counters. */
+export const SLOT = {
+  /** Bumped by the worker after it posts a metrics reply on the sync port. */
+  metricsReplies: 0,
+  /** Events the worker has taken in (emit and emitArgs messages). */
+  received: 1,
+  /** Events this side dropped because the hand-over was full, in all and per severity index. */
+  dropped: 2,
+  droppedBySeverity: 3,
+} as const;
+export const SLOT_COUNT = SLOT.droppedBySeverity + SEVERITIES.length;
+
+export interface WorkerData {
+  options: WorkerOptions;
+  counters: SharedArrayBuffer;
+  /** Everything the worker says goes here, so metrics() can take it in synchronously, in order. */
+  port: MessagePort;
+}
+
+export type ToWorker =
+  | { op: "emit"; event: AuditEventInput }
+  | { op: "emitArgs"; event: InvocationEventInput; redactor: number; source: ArgumentSource }
+  | { op: "redactor"; id: number; recipe: NonNullable<ReturnType<typeof redactorRecipeOf>>; policyVersion: string }
+  | { op: "health" }
+  | { op: "metrics"; id: number }
+  | { op: "flush" | "close"; id: number; deadlineMs: number }
+  | { op: "token"; id: number; token?: { token: string; expiresOnTimestamp: number } | null; error?: string };
+
+export type FromWorker =
+  | { op: "error"; error: AuditClientError }
+  | ({ op: "metrics" } & MetricsReply)
+  | { op: "reply"; id: number; result: FlushResult }
+  | { op: "token"; id: number; scopes: string | string[]; options?: GetTokenOptions };
+
+/** The worker's answer to a metrics request. */
+export interface MetricsReply {
+  id: number;
+  metrics: AuditClientMetrics;
+  /** Events taken in from this side so far. */
+  received: number;
+}
+
+/** How long metrics() waits for the worker to count what was handed over before it; normally microseconds. */
+const METRICS_WAIT_MS = 5_000;
+/** How long past its deadline a flush or close waits for the worker's answer before giving up on it. */
+const REPLY_GRACE_MS = 2_000;
+
+/**
+ * The worker's entry: shared/sdk/worker.js next to this module once built. Running from source
+ * (tsx, vitest), it is worker.ts, loaded through tsx's API: a worker's --import hooks do not
+ * apply to its entry module on Node 20.
+ */
+function workerEntry(): { entry: string | URL; eval: boolean } {
+  if (!import.meta.url.endsWith(".ts")) return { entry: new URL("./worker.js", import.meta.url), eval: false };
+  // tsx's ESM API entry, found through its package.json's exports (require.resolve would give the CommonJS one).
+  const manifestPath = createRequire(import.meta.url).resolve("tsx/package.json");
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { exports: Record<string, { import: { default: string } }> };
+  const tsx = new URL(manifest.exports["./esm/api"]?.import.default ?? "./dist/esm/api/index.mjs", pathToFileURL(manifestPath)).href;
+  const target = new URL("./worker.ts", import.meta.url).href;
+  return { entry: `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(target)}, ${JSON.stringify(import.meta.url)}));`, eval: true };
+}
+
+/** Starts the worker emitter; undefined when this runtime cannot start a worker (the caller falls back to inline). */
+export function startThreadedClient(options: ResolvedAuditClientOptions): AuditClient | undefined {
+  const counters = new SharedArrayBuffer(SLOT_COUNT * Int32Array.BYTES_PER_ELEMENT);
+  const channel = new MessageChannel();
+  const { credential, onError, ...rest } = options;
+  const data: WorkerData = {
+    options: { ...rest, hasCredential: credential !== undefined, hasOnError: onError !== undefined },
+    counters,
+    port: channel.port2,
+  };
+  let worker: Worker;
+  try {
+    const { entry, eval: isCode } = workerEntry();
+    worker = new Worker(entry, { eval: isCode, workerData: data, transferList: [channel.port2], name: "mcp-audit-emitter" });
+  } catch {
+    channel.port1.close();
+    return undefined;
+  }
+  return new ThreadedClient(options, worker, new Int32Array(counters), channel.port1);
+}
+
+class ThreadedClient implements AuditClient, ArgumentOffload {
+  readonly server: ResolvedAuditClientOptions["server"];
+  private posted = 0;
+  private emitted = 0;
+  private rejected = 0;
+  private closing = false;
+  private exited = false;
+  private closed: Promise<FlushResult> | undefined;
+  private nextId = 1;
+  private readonly replies = new Map<number, (result: FlushResult) => void>();
+  private readonly redactorIds = new WeakMap<object, number>();
+  private lastMetrics: AuditClientMetrics | undefined;
+  private workerOwnEmits = 0;
+  private readonly maxHandOver: number;
+
+  constructor(
+    private readonly options: ResolvedAuditClientOptions,
+    private readonly worker: Worker,
+    private readonly counters: Int32Array,
+    private readonly port: MessagePort,
+  ) {
+    this.server = Object.freeze({ ...options.server });
+    this.maxHandOver = options.queue.maxEvents;
+    port.on("message", (message: FromWorker) => this.onMessage(message));
+    // Only a pending flush, close or token request keeps the host's process alive, as the inline emitter's unref'd timers do.
+    worker.unref();
+    port.unref();
+    worker.on("error", (err) => this.report({ kind: "internal", errorType: errorType(err) }));
+    worker.on("exit", () => this.onExit());
+  }
+
+  emit(event: AuditEventInput): void {
+    this.emitted++;
+    this.handOver(event, { op: "emit", event });
+  }
+
+  [OFFLOAD_ARGUMENTS](summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): boolean {
+    let id = this.redactorIds.get(summarizer);
+    if (id === undefined) {
+      const recipe = redactorRecipeOf(summarizer);
+      if (recipe === undefined) return false;
+      id = this.nextId++;
+      this.redactorIds.set(summarizer, id);
+      this.post({ op: "redactor", id, recipe, policyVersion: summarizer.policyVersion });
+    }
+    this.emitted++;
+    this.handOver(event, { op: "emitArgs", event, redactor: id, source });
+    return true;
+  }
+
+  /** Never throws: a value that cannot be cloned (a function, a getter that throws) is a rejection. */
+  private handOver(event: { type?: unknown; severity?: unknown }, message: ToWorker): void {
+    try {
+      if (this.closing || this.exited) {
+        this.rejected++;
+        return;
+      }
+      const waiting = (this.posted - Atomics.load(this.counters, SLOT.received)) | 0;
+      if (waiting >= this.maxHandOver) {
+        // The worker is not keeping up (or is stuck): count the loss where sdk.health will show it.
+        Atomics.add(this.counters, SLOT.dropped, 1);
+        Atomics.add(this.counters, SLOT.droppedBySeverity + severityIndexOf(event), 1);
+        return;
+      }
+      this.worker.postMessage(message);
+      this.posted = (this.posted + 1) | 0;
+    } catch (err) {
+      this.rejected++;
+      this.report({ kind: "internal", errorType: errorType(err) });
+    }
+  }
+
+  private post(message: ToWorker): boolean {
+    if (this.exited) return false;
+    try {
+      this.worker.postMessage(message);
+      return true;
+    } catch (err) {
+      this.report({ kind: "internal", errorType: errorType(err) });
+      return false;
+    }
+  }
+
+  private onMessage(message: FromWorker): void {
+    switch (message.op) {
+      case "metrics":
+        this.takeMetrics(message);
+        return;
+      case "error":
+        this.report(message.error);
+        return;
+      case "reply": {
+        const resolve = this.replies.get(message.id);
+        this.replies.delete(message.id);
+        resolve?.(message.result);
+        return;
+      }
+      case "token":
+        void this.answerToken(message);
+        return;
+    }
+  }
+
+  private async answerToken(request: { id: number; scopes: string | string[]; options?: GetTokenOptions }): Promise<void> {
+    const credential = this.options.credential;
+    this.keepAlive();
+    try {
+      if (credential === undefined) throw new Error("no credential");
+      const token = await credential.getToken(request.scopes, request.options ?? {});
+      this.post({ op: "token", id: request.id, token: token === null ? null : { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp } });
+    } catch (err) {
+      // The error's class only: credential errors can quote configuration.
+      this.post({ op: "token", id: request.id, error: errorType(err) });
+    } finally {
+      this.tokenRequests--;
+      this.unrefIfIdle();
+    }
+  }
+
+  private tokenRequests = 0;
+
+  private keepAlive(): void {
+    this.tokenRequests++;
+    this.worker.ref();
+    this.port.ref();
+  }
+
+  private unrefIfIdle(): void {
+    if (this.replies.size > 0 || this.tokenRequests > 0 || this.exited) return;
+    this.worker.unref();
+    this.port.unref();
+  }
+
+  private onExit(): void {
+    this.exited = true;
+    this.port.close();
+    for (const resolve of this.replies.values()) resolve({ drained: false, pending: this.lastMetrics?.queueDepth ?? 0 });
+    this.replies.clear();
+  }
+
+  private report(error: AuditClientError): void {
+    const hook = this.options.onError;
+    if (hook === undefined) return;
+    try {
+      hook(error);
+    } catch {
+      // The host's own hook must not be able to break the emitter either.
+    }
+  }
+
+  private request(op: "flush" | "close", deadlineMs: number): Promise<FlushResult> {
+    const id = this.nextId++;
+    const pending = this.lastMetrics?.queueDepth ?? 0;
+    if (!this.post({ op, id, deadlineMs })) return Promise.resolve({ drained: false, pending });
+    this.worker.ref();
+    this.port.ref();
+    return new Promise<FlushResult>((resolve) => {
+      const timer = setTimeout(() => {
+        this.replies.delete(id);
+        resolve({ drained: false, pending });
+      }, deadlineMs + REPLY_GRACE_MS);
+      this.replies.set(id, (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      });
+    }).finally(() => this.unrefIfIdle());
+  }
+
+  /**
+   * Synchronous, as the inline emitter's: asks the worker, which answers after taking in
+   * everything emitted before this call, and waits for the answer (at most METRICS_WAIT_MS; then
+   * the last known figures).
+   */
+  metrics(): AuditClientMetrics {
+    if (!this.exited) {
+      const id = this.nextId++;
+      if (this.post({ op: "metrics", id })) {
+        const deadline = Date.now() + METRICS_WAIT_MS;
+        // Everything the worker said before its answer (errors it reported, earlier answers) is handled first, in order.
+        for (;;) {
+          const seen = Atomics.load(this.counters, SLOT.metricsReplies);
+          const received = receiveMessageOnPort(this.port) as { message: FromWorker } | undefined;
+          if (received !== undefined) {
+            this.onMessage(received.message);
+            if (received.message.op === "metrics" && received.message.id === id) break;
+            continue;
+          }
+          const left = deadline - Date.now();
+          if (left <= 0 || Atomics.wait(this.counters, SLOT.metricsReplies, seen, left) === "timed-out") break;
+        }
+      }
+    }
+    return this.merge(this.lastMetrics);
+  }
+
+  private takeMetrics(reply: MetricsReply): void {
+    // The worker's emitted counts what it took in plus its own sdk.health events; only the latter are added here.
+    this.lastMetrics = reply.metrics;
+    this.workerOwnEmits = reply.metrics.emitted - reply.received;
+  }
+
+  /** The worker's figures with what only this side knows: calls made, and rejections before the hand-over. */
+  private merge(worker: AuditClientMetrics | undefined): AuditClientMetrics {
+    const base: AuditClientMetrics = worker ?? {
+      emitted: 0,
+      accepted: 0,
+      rejected: 0,
+      sent: 0,
+      dropped: Atomics.load(this.counters, SLOT.dropped),
+      droppedBySeverity: {},
+      sendFailures: 0,
+      queueDepth: 0,
+      queueBytes: 0,
+      inFlight: 0,
+      nextSeq: 0,
+    };
+    return { ...base, emitted: this.emitted + this.workerOwnEmits, rejected: base.rejected + this.rejected };
+  }
+
+  reportHealth(): void {
+    this.post({ op: "health" });
+  }
+
+  async flush(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
+    try {
+      if (!this.closing) runPreFlushHooks(this);
+      return await this.request("flush", options.deadlineMs ?? this.options.closeDeadlineMs);
+    } catch (err) {
+      this.report({ kind: "internal", errorType: errorType(err) });
+      return { drained: false, pending: this.lastMetrics?.queueDepth ?? 0 };
+    }
+  }
+
+  close(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
+    this.closed ??= this.shutdown(options.deadlineMs ?? this.options.closeDeadlineMs).catch(() => ({ drained: false, pending: 0 }));
+    return this.closed;
+  }
+
+  private async shutdown(deadlineMs: number): Promise<FlushResult> {
+    runPreFlushHooks(this);
+    this.closing = true;
+    const result = await this.request("close", deadlineMs);
+    // Final figures for metrics() after close, then the thread goes.
+    this.metrics();
+    await this.worker.terminate().catch(() => undefined);
+    return result;
+  }
+}

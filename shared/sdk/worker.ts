@@ -1,0 +1,140 @@
+// The worker emitter, worker side: the inline Emitter, run on its own thread, fed by
+// shared/sdk/threaded.ts. Argument summaries are made here with a redactor rebuilt from the
+// host's (same policy, same key, same process), so the host's thread never hashes a value.
+import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
+import { readlinkSync } from "node:fs";
+import { getPriority, setPriority } from "node:os";
+import { parentPort, workerData } from "node:worker_threads";
+import { createKeyring } from "../redaction/keyring.js";
+import { compileRedactor, type Redactor } from "../redaction/redactor.js";
+import { withArgumentSummary } from "./arguments.js";
+import { Emitter, type ExternalDrops } from "./client.js";
+import type { AuditClientError, ResolvedAuditClientOptions } from "./options.js";
+import { createProducer, errorType } from "./producer.js";
+import { SLOT, type FromWorker, type MetricsReply, type ToWorker, type WorkerData } from "./threaded.js";
+import { SEVERITIES } from "../../schemas/primitives.js";
+
+const port = parentPort;
+if (port === null) throw new Error("mcp-audit: shared/sdk/worker is a worker thread's entry point, not a module to import");
+const data = workerData as WorkerData;
+const counters = new Int32Array(data.counters);
+const send = (message: FromWorker): void => data.port.postMessage(message);
+
+/** Token requests go to the host's thread, where the TokenCredential lives. */
+const tokenRequests = new Map<number, { resolve: (token: AccessToken | null) => void; reject: (err: Error) => void }>();
+let nextTokenId = 1;
+const credential: TokenCredential = {
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    const id = nextTokenId++;
+    return new Promise((resolve, reject) => {
+      tokenRequests.set(id, { resolve, reject });
+      // Only what a credential reads and can be cloned; the abort signal and tracing options stay here.
+      const forwarded = options?.tenantId !== undefined || options?.claims !== undefined ? { ...(options.tenantId !== undefined ? { tenantId: options.tenantId } : {}), ...(options.claims !== undefined ? { claims: options.claims } : {}) } : undefined;
+      send({ op: "token", id, scopes, ...(forwarded !== undefined ? { options: forwarded } : {}) });
+    });
+  },
+};
+
+const { hasCredential, hasOnError, ...rest } = data.options;
+const options: ResolvedAuditClientOptions = {
+  ...rest,
+  ...(hasCredential ? { credential } : {}),
+  ...(hasOnError ? { onError: (error: AuditClientError) => send({ op: "error", error }) } : {}),
+};
+
+const externalDrops = (): ExternalDrops => ({
+  dropped: Atomics.load(counters, SLOT.dropped),
+  bySeverity: SEVERITIES.map((_, index) => Atomics.load(counters, SLOT.droppedBySeverity + index)),
+});
+
+/**
+ * Renices this thread only (Linux: a thread id is a valid target of setpriority). Elsewhere there
+ * is no per-thread niceness through Node, and the worker runs at the host's priority.
+ */
+function lowerPriority(nice: number): void {
+  if (nice === 0 || process.platform !== "linux") return;
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.max(getPriority(tid), nice));
+  } catch {
+    // No /proc, or a sandbox that forbids it: run at normal priority.
+  }
+}
+lowerPriority(options.workerNice);
+
+const emitter = new Emitter(options, createProducer(options), externalDrops);
+const redactors = new Map<number, Redactor>();
+let received = 0;
+
+function report(error: AuditClientError): void {
+  if (hasOnError) send({ op: "error", error });
+}
+
+function takeIn(): void {
+  received++;
+  Atomics.add(counters, SLOT.received, 1);
+}
+
+function handle(message: ToWorker): void {
+  switch (message.op) {
+    case "emit":
+      takeIn();
+      emitter.emit(message.event);
+      return;
+    case "emitArgs": {
+      takeIn();
+      const redactor = redactors.get(message.redactor);
+      if (redactor === undefined) {
+        report({ kind: "internal", eventType: message.event.type, errorType: "RedactorUnavailable" });
+        return;
+      }
+      emitter.emit(withArgumentSummary(message.event, redactor, message.source));
+      return;
+    }
+    case "redactor": {
+      const { keyring, policy } = message.recipe;
+      // Cloned Buffers arrive as plain Uint8Arrays.
+      const keys = Object.fromEntries(Object.entries(keyring.keys).map(([id, key]) => [id, Buffer.from(key)]));
+      const redactor = compileRedactor(policy, createKeyring({ currentKeyId: keyring.currentKeyId, keys }));
+      if (redactor.policyVersion !== message.policyVersion) {
+        // Never expected: the same normalized policy gives the same version. Summaries would then disagree with the host's.
+        report({ kind: "internal", errorType: "RedactorMismatch" });
+        return;
+      }
+      redactors.set(message.id, redactor);
+      return;
+    }
+    case "health":
+      emitter.reportHealth();
+      return;
+    case "metrics": {
+      const reply: MetricsReply = { id: message.id, metrics: emitter.metrics(), received };
+      send({ op: "metrics", ...reply });
+      Atomics.add(counters, SLOT.metricsReplies, 1);
+      Atomics.notify(counters, SLOT.metricsReplies);
+      return;
+    }
+    case "flush":
+    case "close": {
+      const done = message.op === "flush" ? emitter.flush({ deadlineMs: message.deadlineMs }) : emitter.close({ deadlineMs: message.deadlineMs });
+      void done.then((result) => send({ op: "reply", id: message.id, result }));
+      return;
+    }
+    case "token": {
+      const request = tokenRequests.get(message.id);
+      tokenRequests.delete(message.id);
+      if (request === undefined) return;
+      if (message.error !== undefined) request.reject(Object.assign(new Error("the host's TokenCredential failed"), { name: message.error }));
+      else request.resolve(message.token ?? null);
+      return;
+    }
+  }
+}
+
+port.on("message", (message: ToWorker) => {
+  try {
+    handle(message);
+  } catch (err) {
+    report({ kind: "internal", errorType: errorType(err) });
+  }
+});

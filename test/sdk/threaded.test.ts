@@ -1,0 +1,168 @@
+// The worker emitter (thread: "worker", the default): the host's thread hands events over and the
+// worker does the rest. What must hold is what holds inline: order, chain, counts, onError, bounds,
+// summaries identical to the host's redactor, and a host process that can still exit.
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
+import type { AuditEvent } from "../../schemas/events.js";
+import { parseAuditEvent } from "../../schemas/parse.js";
+import { verifyChain } from "../../shared/chain.js";
+import { createAuditClient, emitWithArguments, type AuditClientError, type ArgumentSummarizer } from "../../shared/sdk/index.js";
+import { bodiesOf, readAll, startEmulator } from "./helpers.js";
+import { testRedactor } from "./redactor.js";
+
+/** A body read back, checked against the schema: a test failure, not a crash, if it does not parse. */
+function parsed(body: unknown): AuditEvent {
+  const result = parseAuditEvent(body);
+  if (!result.ok) throw new Error(`not a valid audit event: ${result.reason}`);
+  return result.value;
+}
+
+const SERVER = { id: "threaded", name: "Threaded", version: "1.0.0", environment: "test" };
+
+let emulator: EventHubsEmulator;
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+function toolCall(n: number) {
+  return {
+    type: "tool.called" as const,
+    mcp: { "mcp.method.name": "tools/call", "gen_ai.tool.name": "search" },
+    data: { toolName: "search", durationMs: n, resultSize: 10, isError: false },
+  };
+}
+
+/** Arguments with values the default policy hashes, and one it must redact wherever it is summarized. */
+function args(n: number) {
+  return { query: `find invoice ${n}`, limit: n % 7, contact: "someone@example.test", nested: { tags: ["a", "b", `t${n}`] } };
+}
+
+describe("worker emitter", () => {
+  it("summarizes on the worker exactly as the host's redactor would, in emit order, with an unbroken chain", async () => {
+    const instanceId = "threaded-order-1";
+    const redactor = testRedactor();
+    const errors: AuditClientError[] = [];
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    for (let n = 0; n < 60; n++) {
+      if (n % 3 === 0) client.emit({ type: "rate.limited", data: { scope: "session", limit: 10, windowSeconds: 60 } });
+      else emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: args(n) });
+    }
+    const result = await client.close({ deadlineMs: 20_000 });
+    expect(result).toEqual({ drained: true, pending: 0 });
+    expect(errors).toEqual([]);
+    // emitted counts the caller's 60 plus the worker's own closing sdk.health.
+    expect(client.metrics()).toMatchObject({ emitted: 61, accepted: 61, rejected: 0, sent: 61, dropped: 0 });
+
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).length >= 61), instanceId);
+    expect(bodies).toHaveLength(61);
+    const events = bodies.map((body) => parsed(body));
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 61 }, (_, i) => i));
+    expect(verifyChain(events)).toEqual([]);
+    for (const [n, event] of events.slice(0, 60).entries()) {
+      if (n % 3 === 0) {
+        expect(event.type).toBe("rate.limited");
+        continue;
+      }
+      expect(event.type).toBe("tool.called");
+      const expected = redactor.summarizeArguments("tool", "search", args(n));
+      if (event.type === "tool.called") expect(event.data.arguments).toEqual(expected.summary);
+      expect(event.redaction.applied).toEqual(expected.redactions);
+      expect(event.redaction.policyVersion).toBe(redactor.policyVersion);
+    }
+    expect(JSON.stringify(bodies)).not.toContain("someone@example.test");
+  });
+
+  it("counts and reports synchronously: metrics() returns after the worker took in every earlier emit, onError already called", async () => {
+    const errors: AuditClientError[] = [];
+    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-sync-1" }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    client.emit({ type: "rate.limited", data: { scope: "session", limit: 10, windowSeconds: 60 } });
+    // Invalid: a raw email where a pseudonym belongs. Its value must not appear in the report.
+    client.emit({ type: "rate.limited", actor: { userPseudonym: "someone@example.test" }, data: { scope: "session", limit: 10, windowSeconds: 60 } } as never);
+    const metrics = client.metrics();
+    expect(metrics).toMatchObject({ emitted: 2, accepted: 1, rejected: 1, nextSeq: 1 });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ kind: "invalid_event", eventType: "rate.limited" });
+    expect(JSON.stringify(errors)).not.toContain("someone@example.test");
+    await client.close({ deadlineMs: 10_000 });
+  });
+
+  it("rejects what cannot be handed over (a function in the arguments) without throwing, and keeps going", async () => {
+    const errors: AuditClientError[] = [];
+    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-clone-1" }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    const redactor = testRedactor();
+    expect(() => emitWithArguments(client, redactor, toolCall(1), { kind: "tool", name: "search", args: { callback: () => 1 } })).not.toThrow();
+    emitWithArguments(client, redactor, toolCall(2), { kind: "tool", name: "search", args: args(2) });
+    expect(client.metrics()).toMatchObject({ emitted: 2, accepted: 1, rejected: 1 });
+    expect(errors.map((e) => e.kind)).toEqual(["internal"]);
+    await client.close({ deadlineMs: 10_000 });
+  });
+
+  it("summarizes on the host's thread for a summarizer it cannot rebuild on the worker", async () => {
+    const instanceId = "threaded-custom-1";
+    const redactor = testRedactor();
+    let calls = 0;
+    const custom: ArgumentSummarizer = {
+      policyVersion: redactor.policyVersion,
+      summarizeArguments: (kind, name, value) => {
+        calls++;
+        return redactor.summarizeArguments(kind, name, value);
+      },
+    };
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0 });
+    emitWithArguments(client, custom, toolCall(1), { kind: "tool", name: "search", args: args(1) });
+    expect(calls).toBe(1);
+    expect(client.metrics()).toMatchObject({ accepted: 1, rejected: 0 });
+    await client.close({ deadlineMs: 10_000 });
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).length >= 2), instanceId);
+    const first = parsed(bodies[0]);
+    expect(first.type === "tool.called" ? first.data.arguments : undefined).toEqual(redactor.summarizeArguments("tool", "search", args(1)).summary);
+  });
+
+  it("bounds what waits for the worker: a burst beyond queue.maxEvents is dropped and counted, and sdk.health shows it", async () => {
+    const instanceId = "threaded-bound-1";
+    const redactor = testRedactor();
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, queue: { maxEvents: 50 } });
+    const burst = 5_000;
+    // One synchronous run: the worker cannot take in 5,000 summaries while it lasts.
+    for (let n = 0; n < burst; n++) emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: args(n) });
+    const metrics = client.metrics();
+    expect(metrics.emitted).toBe(burst);
+    expect(metrics.dropped).toBeGreaterThan(0);
+    // Every event is either stamped (and then sent or dropped from the queue) or dropped before it was stamped.
+    expect(metrics.accepted + metrics.dropped).toBeGreaterThanOrEqual(burst);
+    expect(metrics.accepted).toBeLessThan(burst);
+    await client.close({ deadlineMs: 20_000 });
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health")), instanceId);
+    const health = bodies.map((body) => parsed(body)).find((event) => event.type === "sdk.health");
+    expect(health?.type === "sdk.health" ? health.data.dropped : 0).toBeGreaterThanOrEqual(metrics.dropped);
+  });
+
+  it("does not keep its host's process alive, and close() lets it exit at once", async () => {
+    const script = `
+      import { createAuditClient } from "./shared/sdk/index.ts";
+      const client = createAuditClient({ server: { id: "exit", name: "Exit", version: "1.0.0", environment: "test" }, connectionString: ${JSON.stringify(emulator.connectionString)}, healthIntervalMs: 0 });
+      client.emit({ type: "rate.limited", data: { scope: "session", limit: 1, windowSeconds: 1 } });
+      if (process.argv.includes("--close")) console.log(JSON.stringify(await client.close({ deadlineMs: 10_000 })));
+    `;
+    for (const close of [false, true]) {
+      const started = Date.now();
+      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...(close ? ["--", "--close"] : [])], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+        child.once("exit", (exitCode) => {
+          clearTimeout(timer);
+          resolve(exitCode);
+        });
+      });
+      expect(code, `exit with close=${close}`).toBe(0);
+      expect(Date.now() - started).toBeLessThan(30_000);
+      if (close) expect(JSON.parse(out.trim())).toEqual({ drained: true, pending: 0 });
+    }
+  });
+});
