@@ -1,6 +1,7 @@
 // Stage: an audit event → one MCPAudit_CL row (ASIM AuditEvent aligned), and pipeline findings
 // → MCPPipelineHealth_CL rows. Pure; every row is validated against its table schema.
 import type { AuditEvent, AuditEventType } from "../../schemas/events.js";
+import { fastParseAuditRow } from "../../schemas/fast-parse.js";
 import type { Severity } from "../../schemas/primitives.js";
 import { AuditRowSchema, PipelineHealthRowSchema, type AuditRow, type PipelineHealthRow } from "../../schemas/tables.js";
 import type { ChainAnomaly } from "./chain-verifier.js";
@@ -94,51 +95,59 @@ function compact<T extends Record<string, unknown>>(row: T): T {
 export function mapAuditRow(event: AuditEvent, options: { pipelineRedacted?: boolean } = {}): AuditRow {
   const facts = objectFacts(event);
   const jsonRpcId = event.mcp?.["jsonrpc.request.id"];
-  const row = compact({
+  // The columns the row schema requires (and two constants), then each other column only when it
+  // has a value, stored by name: building every column and deleting the undefined ones made the
+  // row a slow dictionary object (so do stores with computed keys), and checking it then cost more
+  // than the mapping. The row schema sees the same columns with the same values either way.
+  const row: { -readonly [K in keyof AuditRow]?: unknown } = {
     TimeGenerated: event.time,
     EventId: event.id,
     EventOriginalType: event.type,
     EventType: ASIM_EVENT_TYPE[event.type],
     EventResult: ASIM_RESULT[event.outcome],
-    EventResultDetails: facts.EventResultDetails ?? event.mcp?.["error.type"],
     EventSeverity: ASIM_SEVERITY[event.severity],
-    EventOriginalSeverity: event.severity,
-    EventSchemaVersion: event.schemaVersion,
     EventProduct: "mcp-audit",
     EventVendor: "mcp-audit",
-    ServerInstanceId: event.server.instanceId,
-    ActorUserId: event.actor?.userPseudonym,
-    ActorScope: event.actor?.tenantId,
-    ActingAppId: event.actor?.oauthClientId,
-    SrcIpAddr: event.actor?.clientNetwork,
-    TokenFingerprint: event.auth?.tokenFingerprint,
-    TokenIssuer: event.auth?.issuer,
-    TokenAudience: event.auth?.audience,
-    TokenScopes: event.auth?.scopes,
-    TokenExpiresAt: event.auth?.expiresAt,
-    McpSessionId: event.mcp?.["mcp.session.id"],
-    Operation: event.mcp?.["mcp.method.name"],
-    McpProtocolVersion: event.mcp?.["mcp.protocol.version"],
-    NetworkTransport: event.mcp?.["network.transport"],
-    JsonRpcRequestId: jsonRpcId === undefined ? undefined : String(jsonRpcId),
-    ErrorType: event.mcp?.["error.type"],
-    Object: facts.Object,
-    ObjectType: facts.ObjectType,
-    TargetAppId: event.server.id,
-    TargetAppName: event.server.name,
-    TargetAppVersion: event.server.version,
-    ServerEnvironment: event.server.environment,
-    DurationMs: facts.DurationMs,
-    ResultSize: facts.ResultSize,
-    Seq: event.seq,
-    PrevHash: event.prevHash ?? undefined,
-    Hash: event.hash,
-    TraceParent: event.trace?.traceparent,
-    // "+pipeline" says the pipeline redacted after the producer hashed: Hash covers the event as received.
-    RedactionPolicyVersion: options.pipelineRedacted === true ? `${event.redaction.policyVersion}+pipeline` : event.redaction.policyVersion,
-    Redactions: event.redaction.applied,
-    AdditionalFields: event.data,
-  });
+  };
+  let value: unknown;
+  if ((value = facts.EventResultDetails ?? event.mcp?.["error.type"]) !== undefined) row.EventResultDetails = value;
+  if ((value = event.severity) !== undefined) row.EventOriginalSeverity = value;
+  if ((value = event.schemaVersion) !== undefined) row.EventSchemaVersion = value;
+  if ((value = event.server.instanceId) !== undefined) row.ServerInstanceId = value;
+  if ((value = event.actor?.userPseudonym) !== undefined) row.ActorUserId = value;
+  if ((value = event.actor?.tenantId) !== undefined) row.ActorScope = value;
+  if ((value = event.actor?.oauthClientId) !== undefined) row.ActingAppId = value;
+  if ((value = event.actor?.clientNetwork) !== undefined) row.SrcIpAddr = value;
+  if ((value = event.auth?.tokenFingerprint) !== undefined) row.TokenFingerprint = value;
+  if ((value = event.auth?.issuer) !== undefined) row.TokenIssuer = value;
+  if ((value = event.auth?.audience) !== undefined) row.TokenAudience = value;
+  if ((value = event.auth?.scopes) !== undefined) row.TokenScopes = value;
+  if ((value = event.auth?.expiresAt) !== undefined) row.TokenExpiresAt = value;
+  if ((value = event.mcp?.["mcp.session.id"]) !== undefined) row.McpSessionId = value;
+  if ((value = event.mcp?.["mcp.method.name"]) !== undefined) row.Operation = value;
+  if ((value = event.mcp?.["mcp.protocol.version"]) !== undefined) row.McpProtocolVersion = value;
+  if ((value = event.mcp?.["network.transport"]) !== undefined) row.NetworkTransport = value;
+  if ((value = jsonRpcId === undefined ? undefined : String(jsonRpcId)) !== undefined) row.JsonRpcRequestId = value;
+  if ((value = event.mcp?.["error.type"]) !== undefined) row.ErrorType = value;
+  if ((value = facts.Object) !== undefined) row.Object = value;
+  if ((value = facts.ObjectType) !== undefined) row.ObjectType = value;
+  if ((value = event.server.id) !== undefined) row.TargetAppId = value;
+  if ((value = event.server.name) !== undefined) row.TargetAppName = value;
+  if ((value = event.server.version) !== undefined) row.TargetAppVersion = value;
+  if ((value = event.server.environment) !== undefined) row.ServerEnvironment = value;
+  if ((value = facts.DurationMs) !== undefined) row.DurationMs = value;
+  if ((value = facts.ResultSize) !== undefined) row.ResultSize = value;
+  if ((value = event.seq) !== undefined) row.Seq = value;
+  if ((value = event.prevHash ?? undefined) !== undefined) row.PrevHash = value;
+  if ((value = event.hash) !== undefined) row.Hash = value;
+  if ((value = event.trace?.traceparent) !== undefined) row.TraceParent = value;
+  // "+pipeline" says the pipeline redacted after the producer hashed: Hash covers the event as received.
+  if ((value = options.pipelineRedacted === true ? `${event.redaction.policyVersion}+pipeline` : event.redaction.policyVersion) !== undefined) row.RedactionPolicyVersion = value;
+  if ((value = event.redaction.applied) !== undefined) row.Redactions = value;
+  if ((value = event.data) !== undefined) row.AdditionalFields = value;
+  // The compiled row schema accepts (same result as AuditRowSchema); otherwise zod decides and says why.
+  const accepted = fastParseAuditRow(row);
+  if (accepted !== undefined) return accepted;
   const result = AuditRowSchema.safeParse(row);
   if (!result.success) {
     const issue = result.error.issues[0];

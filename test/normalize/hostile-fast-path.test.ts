@@ -30,3 +30,16 @@ describe("checkHostile fast path", () => {
     expect(reasonOf(value)).toBe(reason);
   });
 });
+
+describe("checkHostile's memo of clean keys", () => {
+  it("never lets a reserved or hostile key through, however many clean keys came before", () => {
+    // Past the memo's bound (4096), so it is emptied and refilled along the way.
+    for (let i = 0; i < 10_000; i++) expect(reasonOf({ [`field_${i}`]: i, type: "x" })).toBeUndefined();
+    expect(reasonOf({ type: "x", nested: { constructor: 1 } })).toBe("nested.constructor: reserved key 'constructor' is not allowed");
+    expect(reasonOf(JSON.parse('{"type":"x","__proto__":1}') as unknown)).toBe("__proto__: reserved key '__proto__' is not allowed");
+    expect(reasonOf({ type: "x", ["ty\u202Epe"]: 1 })).toBe("(event): a key contains control, bidirectional or unpaired surrogate characters");
+    // Seen twice: a rejected key is never remembered.
+    expect(reasonOf({ type: "x", ["ty\u202Epe"]: 1 })).toBe("(event): a key contains control, bidirectional or unpaired surrogate characters");
+    expect(reasonOf({ prototype: 1 })).toBe("prototype: reserved key 'prototype' is not allowed");
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AuditRowSchema, EVENT_TYPES, PipelineHealthRowSchema, type AuditEventType } from "../../schemas/index.js";
-import { ASIM_EVENT_TYPE, mapAnomalyRow, mapAuditRow, type ChainAnomaly } from "../../shared/normalize/index.js";
+import { AuditRowSchema, EVENT_TYPES, PipelineHealthRowSchema, type AuditEvent, type AuditEventType } from "../../schemas/index.js";
+import { ASIM_EVENT_TYPE, ASIM_SEVERITY, PermanentError, mapAnomalyRow, mapAuditRow, type ChainAnomaly } from "../../shared/normalize/index.js";
 import { sampleEvent } from "../fixtures/sample-events.js";
 
 const EXPECTED: { [T in AuditEventType]: { EventType: string; ObjectType: string; Object?: string } } = {
@@ -72,6 +72,84 @@ describe("mapAuditRow", () => {
   it("marks a row the pipeline redacted, so Hash is read as covering the event as received", () => {
     expect(mapAuditRow(sampleEvent("tool.called"), { pipelineRedacted: true }).RedactionPolicyVersion).toBe("test-1+pipeline");
     expect(mapAuditRow(sampleEvent("tool.called")).RedactionPolicyVersion).toBe("test-1");
+  });
+});
+
+/**
+ * The row as first written: every column in one literal, undefined ones deleted, then parsed by
+ * AuditRowSchema. mapAuditRow builds it differently and checks it with the compiled schema; the
+ * result, error or row (key order included), must be the same.
+ */
+function referenceRow(event: AuditEvent, pipelineRedacted = false): unknown {
+  const e = event as AuditEvent & { data: Record<string, unknown> };
+  const data = e.data;
+  const invocation = ["tool.called", "resource.read", "prompt.fetched"].includes(e.type);
+  const error = data["error"] as { type: string } | undefined;
+  const object: Record<string, unknown> = {
+    "tool.called": data["toolName"], "resource.read": data["uri"], "prompt.fetched": data["promptName"], "authz.denied": data["operation"], "oauth.client.registered": data["clientId"],
+    "oauth.consent.granted": data["clientId"], "oauth.consent.denied": data["clientId"], "downstream.called": data["targetHost"], "policy.blocked": data["actionId"],
+  };
+  const objectType: Record<string, string> = {
+    "tool.called": "Tool", "resource.read": "Resource", "prompt.fetched": "Prompt", "tools.listed": "Tool", "session.started": "Session", "session.ended": "Session", "auth.succeeded": "Token", "auth.failed": "Token", "authz.denied": "Token",
+    "oauth.client.registered": "Client", "oauth.consent.granted": "Client", "oauth.consent.denied": "Client", "downstream.called": "Downstream", "rate.limited": "Session", "content.flagged": "Content", "policy.blocked": "Containment", "server.started": "Server", "sdk.health": "Server",
+  };
+  const details: Record<string, unknown> = {
+    "tool.called": error?.type, "resource.read": error?.type, "prompt.fetched": error?.type, "session.ended": data["reason"], "auth.failed": data["reason"], "authz.denied": "insufficient_scope", "oauth.consent.denied": "consent_denied",
+    "downstream.called": data["statusCode"] === undefined ? undefined : String(data["statusCode"]), "rate.limited": `rate_limited:${String(data["scope"])}`, "content.flagged": `${String(data["category"])}:${String(data["source"])}`, "policy.blocked": data["action"],
+  };
+  const jsonRpcId = e.mcp?.["jsonrpc.request.id"];
+  const row: Record<string, unknown> = {
+    TimeGenerated: e.time, EventId: e.id, EventOriginalType: e.type, EventType: ASIM_EVENT_TYPE[e.type], EventResult: { success: "Success", failure: "Failure", unknown: "NA" }[e.outcome],
+    EventResultDetails: details[e.type] ?? e.mcp?.["error.type"], EventSeverity: ASIM_SEVERITY[e.severity], EventOriginalSeverity: e.severity, EventSchemaVersion: e.schemaVersion, EventProduct: "mcp-audit", EventVendor: "mcp-audit",
+    ServerInstanceId: e.server.instanceId, ActorUserId: e.actor?.userPseudonym, ActorScope: e.actor?.tenantId, ActingAppId: e.actor?.oauthClientId, SrcIpAddr: e.actor?.clientNetwork,
+    TokenFingerprint: e.auth?.tokenFingerprint, TokenIssuer: e.auth?.issuer, TokenAudience: e.auth?.audience, TokenScopes: e.auth?.scopes, TokenExpiresAt: e.auth?.expiresAt,
+    McpSessionId: e.mcp?.["mcp.session.id"], Operation: e.mcp?.["mcp.method.name"], McpProtocolVersion: e.mcp?.["mcp.protocol.version"], NetworkTransport: e.mcp?.["network.transport"],
+    JsonRpcRequestId: jsonRpcId === undefined ? undefined : String(jsonRpcId), ErrorType: e.mcp?.["error.type"], Object: object[e.type], ObjectType: objectType[e.type],
+    TargetAppId: e.server.id, TargetAppName: e.server.name, TargetAppVersion: e.server.version, ServerEnvironment: e.server.environment,
+    DurationMs: invocation || e.type === "session.ended" || e.type === "downstream.called" ? data["durationMs"] : undefined, ResultSize: invocation ? data["resultSize"] : undefined,
+    Seq: e.seq, PrevHash: e.prevHash ?? undefined, Hash: e.hash, TraceParent: e.trace?.traceparent,
+    RedactionPolicyVersion: pipelineRedacted ? `${e.redaction.policyVersion}+pipeline` : e.redaction.policyVersion, Redactions: e.redaction.applied, AdditionalFields: e.data,
+  };
+  for (const key of Object.keys(row)) if (row[key] === undefined) delete row[key];
+  const result = AuditRowSchema.safeParse(row);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    return { error: `row column ${String(issue?.path[0] ?? "(row)")}: ${issue?.message ?? "invalid"}` };
+  }
+  return result.data;
+}
+
+function rowOrError(event: AuditEvent, pipelineRedacted: boolean): unknown {
+  try {
+    return mapAuditRow(event, { pipelineRedacted });
+  } catch (error) {
+    if (error instanceof PermanentError) return { error: error.reason };
+    throw error;
+  }
+}
+
+describe("mapAuditRow against the plain construction", () => {
+  const events: AuditEvent[] = EVENT_TYPES.flatMap((type) => {
+    const event = sampleEvent(type, 2);
+    const { actor: _actor, mcp: _mcp, ...bare } = event;
+    return [
+      event,
+      { ...bare, prevHash: null, seq: 0 } as AuditEvent,
+      { ...event, outcome: "failure", severity: "critical", mcp: { "jsonrpc.request.id": 7, "error.type": "timeout" }, trace: { traceparent: `00-${"a".repeat(32)}-${"b".repeat(16)}-01` } } as AuditEvent,
+      { ...event, auth: { tokenFingerprint: event.actor?.userPseudonym ?? "", audience: ["a"], scopes: [] } } as AuditEvent,
+      // What a budget-truncated redaction can leave: required members missing.
+      { ...event, time: undefined } as unknown as AuditEvent,
+      { ...event, outcome: "maybe" } as unknown as AuditEvent,
+    ];
+  });
+
+  it.each([false, true])("same row, same column order, same error (pipelineRedacted: %s)", (pipelineRedacted) => {
+    for (const event of events) {
+      const actual = rowOrError(event, pipelineRedacted);
+      const expected = referenceRow(event, pipelineRedacted);
+      expect(actual).toEqual(expected);
+      expect(JSON.stringify(actual)).toBe(JSON.stringify(expected));
+    }
   });
 });
 
