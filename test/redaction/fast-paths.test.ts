@@ -2,6 +2,8 @@
 // paths) must give exactly what the full scan gives: same text, same entries, every time.
 import { describe, expect, it } from "vitest";
 import { FAKE_HASH } from "../fixtures/sample-events.js";
+import { PSEUDONYM_PATTERN } from "../../schemas/primitives.js";
+import { isOpaque } from "../../shared/redaction/redactor.js";
 import { redactor } from "./helpers.js";
 
 describe("redactor fast paths", () => {
@@ -90,5 +92,43 @@ describe("redactor fast paths: deep paths", () => {
     for (let i = 0; i < 2; i++) {
       expect(r.redactEvent(event).redactions).toEqual([{ path: `${key}.${key}.${key}`.slice(0, 256), kind: "email", count: 1 }]);
     }
+  });
+});
+
+describe("isOpaque", () => {
+  // The patterns as written out in full; isOpaque knows the length first and uses cheaper forms.
+  const SHA256_HEX = /^[0-9a-f]{64}$/;
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+  const reference = (text: string): boolean => SHA256_HEX.test(text) || UUID.test(text) || ISO_TIMESTAMP.test(text) || ((text.length >= 45 && text.length <= 60) && PSEUDONYM_PATTERN.test(text));
+
+  it("agrees with the full patterns on each opaque form and every one-character change of it", () => {
+    const forms = [FAKE_HASH, "0123456789abcdef".repeat(4), "0190f5a0-0000-7000-8000-000000000001", "ffffffff-ffff-ffff-ffff-ffffffffffff", "2026-01-02T03:04:05.678Z", `k:${"A".repeat(43)}`, `k${"1".repeat(15)}:${"_-".repeat(21)}x`];
+    const replacements = ["0", "9", "a", "f", "g", "A", "F", "-", ":", "T", "Z", ".", " ", "\n", "\u00e9", "\uD83D"];
+    let checked = 0;
+    for (const form of forms) {
+      expect(isOpaque(form)).toBe(true);
+      for (let i = 0; i < form.length; i++) {
+        for (const r of replacements) {
+          const changed = form.slice(0, i) + r + form.slice(i + 1);
+          expect(isOpaque(changed), JSON.stringify(changed)).toBe(reference(changed));
+          const inserted = form.slice(0, i) + r + form.slice(i);
+          expect(isOpaque(inserted), JSON.stringify(inserted)).toBe(reference(inserted));
+          checked += 2;
+        }
+        const removed = form.slice(0, i) + form.slice(i + 1);
+        expect(isOpaque(removed), JSON.stringify(removed)).toBe(reference(removed));
+      }
+    }
+    // Any two characters swapped: dashes, colons and the T moved elsewhere.
+    for (const form of forms) {
+      for (let i = 0; i < form.length; i++) {
+        for (let j = i + 1; j < form.length; j++) {
+          const swapped = form.slice(0, i) + form.charAt(j) + form.slice(i + 1, j) + form.charAt(i) + form.slice(j + 1);
+          expect(isOpaque(swapped), JSON.stringify(swapped)).toBe(reference(swapped));
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(5_000);
   });
 });
