@@ -59,30 +59,35 @@ export function verifyChain(state: PartitionChainState, observations: readonly C
     const previous = next[link.instanceId];
     // Already verified in an earlier delivery of the same events (crash before the checkpoint).
     if (previous !== undefined && sequenceNumber <= previous.sequenceNumber) continue;
-    const eventId = link.id === undefined ? {} : { eventId: link.id };
-    const base = { instanceId: link.instanceId, ...eventId, sequenceNumber };
-    const advance = (): void => {
-      next[link.instanceId] = { seq: link.seq, hash: link.hash, sequenceNumber, seenAt };
-    };
     const hashOk = eventHash(event) === link.hash;
-    if (!hashOk) anomalies.push({ kind: "chain_hash_mismatch", ...base, observedSeq: link.seq, reason: "hash" });
+    if (!hashOk) anomalies.push({ kind: "chain_hash_mismatch", ...subjectOf(link, sequenceNumber), observedSeq: link.seq, reason: "hash" });
 
     if (previous === undefined) {
-      advance();
+      next[link.instanceId] = advanced(link, sequenceNumber, seenAt);
     } else if (link.seq === 0) {
-      anomalies.push({ kind: "chain_restart", ...base, previousSeq: previous.seq, observedSeq: 0 });
-      advance();
+      anomalies.push({ kind: "chain_restart", ...subjectOf(link, sequenceNumber), previousSeq: previous.seq, observedSeq: 0 });
+      next[link.instanceId] = advanced(link, sequenceNumber, seenAt);
     } else if (link.seq === previous.seq + 1) {
-      if (hashOk && link.prevHash !== previous.hash) anomalies.push({ kind: "chain_hash_mismatch", ...base, observedSeq: link.seq, reason: "prevHash" });
-      advance();
+      if (hashOk && link.prevHash !== previous.hash) anomalies.push({ kind: "chain_hash_mismatch", ...subjectOf(link, sequenceNumber), observedSeq: link.seq, reason: "prevHash" });
+      next[link.instanceId] = advanced(link, sequenceNumber, seenAt);
     } else if (link.seq > previous.seq + 1) {
-      anomalies.push({ kind: "chain_gap", ...base, expectedSeq: previous.seq + 1, observedSeq: link.seq });
-      advance();
+      anomalies.push({ kind: "chain_gap", ...subjectOf(link, sequenceNumber), expectedSeq: previous.seq + 1, observedSeq: link.seq });
+      next[link.instanceId] = advanced(link, sequenceNumber, seenAt);
     } else {
-      anomalies.push({ kind: "chain_reorder", ...base, expectedSeq: previous.seq + 1, observedSeq: link.seq });
+      anomalies.push({ kind: "chain_reorder", ...subjectOf(link, sequenceNumber), expectedSeq: previous.seq + 1, observedSeq: link.seq });
       // Remember the position so a redelivery of this event is not reported again.
       next[link.instanceId] = { ...previous, sequenceNumber, seenAt };
     }
   }
   return { state: next, anomalies };
+}
+
+/** Which event an anomaly is about; built only when there is one. */
+function subjectOf(link: ReceivedLink, sequenceNumber: number): AnomalySubject {
+  return link.id === undefined ? { instanceId: link.instanceId, sequenceNumber } : { instanceId: link.instanceId, eventId: link.id, sequenceNumber };
+}
+
+/** The instance's state once this event is its latest. */
+function advanced(link: ReceivedLink, sequenceNumber: number, seenAt: string): InstanceChainState {
+  return { seq: link.seq, hash: link.hash, sequenceNumber, seenAt };
 }
