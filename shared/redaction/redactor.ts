@@ -409,7 +409,9 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   function redactEvent<T>(event: T): { event: T; redactions: RedactionEntry[] } {
     const entries = new Entries();
     let budget = policy.maxEventBytes;
-    const ancestors = new Set<object>();
+    // The objects being walked, outermost first: a stack, since entering and leaving nest. Searching
+    // a few entries costs less than hashing every object into a Set.
+    const ancestors: object[] = [];
     const dropped = Symbol("dropped");
 
     // A value's path is `base` plus `key` (none for array items, whose base is `path[*]`). It is
@@ -456,7 +458,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         return null;
       }
       const path = pathOf(base, key);
-      if (ancestors.has(value) || depth >= eventDepth) {
+      if (ancestors.includes(value) || depth >= eventDepth) {
         entries.add(path, "truncated");
         return dropped;
       }
@@ -466,7 +468,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           entries.add(path, "truncated");
           return dropped;
         }
-        ancestors.add(value);
+        ancestors.push(value);
         const out: unknown[] = [];
         const itemPath = `${path}[*]`;
         for (let i = 0; i < length; i++) {
@@ -479,7 +481,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           if (cleaned !== dropped) out.push(cleaned);
           budget -= 1;
         }
-        ancestors.delete(value);
+        ancestors.pop();
         budget -= 2;
         return out;
       }
@@ -488,7 +490,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         entries.add(path, "truncated");
         return dropped;
       }
-      ancestors.add(value);
+      ancestors.push(value);
       const fields: Record<string, unknown> = {};
       for (const key of keys) {
         if (budget <= 0) {
@@ -504,7 +506,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         // Own data properties, so a "__proto__" key stays data and never sets a prototype.
         if (cleaned !== dropped && cleaned !== undefined) defineField(fields, outKey, cleaned);
       }
-      ancestors.delete(value);
+      ancestors.pop();
       budget -= 2;
       return fields;
     };
