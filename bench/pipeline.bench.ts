@@ -4,14 +4,14 @@
 // No network: the uploader discards rows and the stores are in memory.
 import { createHmac } from "node:crypto";
 import { eventHash } from "../shared/chain.js";
-import { fastParseAuditEvent } from "../schemas/fast-parse.js";
-import { AuditEventSchema, parseAuditEvent, type AuditEvent, type AuditEventType } from "../schemas/index.js";
+import { AuditEventSchema, type AuditEvent, type AuditEventType } from "../schemas/index.js";
 import {
-  checkHostile,
   createMemoryChainStateStore,
   decodeBody,
   mapAuditRow,
   redactEvent,
+  receivedHasher,
+  validateCleanEvent,
   validateEvent,
   createMemoryDeadLetterStore,
   createMemoryWatermarkStore,
@@ -175,12 +175,12 @@ function stageBreakdown(bodies: readonly string[]): { stage: string; ms: number 
   };
   const out: { stage: string; ms: number }[] = [];
   const values = timed("JSON.parse (decodeBody)", bodies, (b) => decodeBody(b).value, out);
-  timed("hostile-content walk", values, (v) => checkHostile(v), out);
-  // validateEvent runs the hostile walk first; the schema check alone is timed here so the walk is
-  // not counted twice: the compiled schema, and zod's own parser for what it does not accept.
-  timed("schema validation (compiled zod)", values, (v) => fastParseAuditEvent(v) ?? parseAuditEvent(v), out);
+  // The pipeline checks for hostile content and computes the chain hash in one walk.
+  const hashReceived = receivedHasher();
+  timed("hostile check + chain hash (one walk)", values, (v) => hashReceived(v as object), out);
+  // The schema check alone: the compiled schema, and zod's own parser for what it does not accept.
+  timed("schema validation (compiled zod)", values, (v) => validateCleanEvent(v), out);
   const events = values.map((v) => validateEvent(v));
-  timed("chain hash (canonicalJson + SHA-256)", values, (v) => eventHash(v as object), out);
   const redacted = timed("re-redaction (shared/redaction)", events, (e) => redactEvent(redactor, e).event, out) as AuditEvent[];
   timed("row mapping + row validation", redacted, (e) => mapAuditRow(e), out);
   return out;

@@ -142,6 +142,112 @@ export function eventHash(event: object): string {
   return sha256Hex(canonicalJson(rest));
 }
 
+/** What checkedEventHasher checks on its way through an event. */
+export interface ContentCheck {
+  /**
+   * Matches every string `text` might refuse, and every character JSON.stringify escapes (quote,
+   * backslash, C0 controls, surrogates): a string it does not match is accepted and quoted as it
+   * is, with one regex run. checkedEventHasher verifies the second part.
+   */
+  readonly suspect: RegExp;
+  /** False refuses the string. Called only for strings `suspect` matches. */
+  readonly text: (text: string) => boolean;
+  /** False refuses the key. Must be a pure function of the key: accepted keys are remembered. */
+  readonly key: (key: string) => boolean;
+  /** Objects and arrays at this depth (the event itself is at 0) are refused. */
+  readonly maxDepth: number;
+}
+
+/** Returned, internally, when a check fails. */
+const REFUSED: unique symbol = Symbol("refused");
+
+/**
+ * eventHash, computed in the same walk as a check of every string, key and level of the event,
+ * for a caller that must do both. The hasher returns undefined when the check refuses anything
+ * (the `hash` member is checked too, though the hash leaves it out), or for an array; the caller
+ * then checks and hashes the usual way. Otherwise its answer is exactly eventHash(event): it
+ * serializes with canonicalJson's rules and helpers, and test/chain holds the two together.
+ */
+export function checkedEventHasher(check: ContentCheck): (event: object) => string | undefined {
+  const { suspect, text, key: keyAccepted, maxDepth } = check;
+  if (suspect.global || suspect.sticky) throw new TypeError("checkedEventHasher: suspect must not be global or sticky (test() would depend on lastIndex)");
+  for (const code of [0x22, 0x5c, ...Array.from({ length: 0x20 }, (_, i) => i), ...Array.from({ length: 0x800 }, (_, i) => 0xd800 + i)]) {
+    if (!suspect.test(String.fromCharCode(code))) throw new TypeError(`checkedEventHasher: suspect must match U+${code.toString(16).padStart(4, "0")}, which JSON.stringify escapes`);
+  }
+  // Accepted keys with their quoted form: one lookup per key for both.
+  const acceptedKeys = new Map<string, string>();
+
+  const member = (value: unknown, depth: number): string | typeof REFUSED => {
+    switch (typeof value) {
+      case "string":
+        if (!suspect.test(value)) return `"${value}"`;
+        return text(value) ? quoted(value) : REFUSED;
+      case "number":
+        return Number.isFinite(value) ? String(value) : "null";
+      case "boolean":
+        return value ? "true" : "false";
+      case "object":
+        break;
+      default:
+        return "null";
+    }
+    if (value === null) return "null";
+    if (depth >= maxDepth) return REFUSED;
+    if (Array.isArray(value)) {
+      let out = "[";
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) out += ",";
+        const item: unknown = value[i];
+        if (item === undefined || typeof item === "function") {
+          out += "null";
+          continue;
+        }
+        const json = member(item, depth + 1);
+        if (json === REFUSED) return REFUSED;
+        out += json;
+      }
+      return out + "]";
+    }
+    return object(value as Record<string, unknown>, undefined, depth);
+  };
+
+  const object = (record: Record<string, unknown>, skip: string | undefined, depth: number): string | typeof REFUSED => {
+    const keys = Object.keys(record);
+    sortKeys(keys);
+    let out = "{";
+    let first = true;
+    for (const key of keys) {
+      let quotedName = acceptedKeys.get(key);
+      if (quotedName === undefined) {
+        if (!keyAccepted(key)) return REFUSED;
+        quotedName = JSON.stringify(key);
+        if (acceptedKeys.size >= 4096) acceptedKeys.clear();
+        acceptedKeys.set(key, quotedName);
+      }
+      const value = record[key];
+      // Left out of the JSON, like undefined members, but still checked.
+      if (key === skip) {
+        if (value !== undefined && typeof value !== "function" && member(value, depth + 1) === REFUSED) return REFUSED;
+        continue;
+      }
+      if (value === undefined || typeof value === "function") continue;
+      const json = member(value, depth + 1);
+      if (json === REFUSED) return REFUSED;
+      if (!first) out += ",";
+      first = false;
+      out += quotedName + ":" + json;
+    }
+    return out + "}";
+  };
+
+  return (event) => {
+    if (Array.isArray(event)) return undefined;
+    if (maxDepth <= 0) return undefined;
+    const json = object(event as Record<string, unknown>, "hash", 0);
+    return json === REFUSED ? undefined : sha256Hex(json);
+  };
+}
+
 export interface ChainLink {
   seq: number;
   prevHash: string | null;

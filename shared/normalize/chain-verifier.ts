@@ -35,6 +35,8 @@ export interface ChainObservation {
   readonly link: ReceivedLink;
   /** The event as received; its hash is recomputed from it. */
   readonly event: object;
+  /** eventHash(event), when the caller has computed it already. */
+  readonly hash?: string | undefined;
   readonly sequenceNumber: number;
   readonly seenAt: string;
 }
@@ -55,11 +57,11 @@ export interface ChainObservation {
 export function verifyChain(state: PartitionChainState, observations: readonly ChainObservation[]): { state: PartitionChainState; anomalies: ChainAnomaly[] } {
   const next: Record<string, InstanceChainState> = { ...state };
   const anomalies: ChainAnomaly[] = [];
-  for (const { link, event, sequenceNumber, seenAt } of observations) {
+  for (const { link, event, hash, sequenceNumber, seenAt } of observations) {
     const previous = next[link.instanceId];
     // Already verified in an earlier delivery of the same events (crash before the checkpoint).
     if (previous !== undefined && sequenceNumber <= previous.sequenceNumber) continue;
-    const hashOk = eventHash(event) === link.hash;
+    const hashOk = (hash ?? eventHash(event)) === link.hash;
     if (!hashOk) anomalies.push({ kind: "chain_hash_mismatch", ...subjectOf(link, sequenceNumber), observedSeq: link.seq, reason: "hash" });
 
     if (previous === undefined) {

@@ -2,6 +2,7 @@
 // event, or a permanent error whose reason names the field. Nothing here quotes a value: a body
 // that failed validation may hold exactly the secret the SDK was meant to keep out.
 import { fastParseAuditEvent } from "../../schemas/fast-parse.js";
+import { checkedEventHasher } from "../chain.js";
 import { describeIssues, parseAuditEvent } from "../../schemas/parse.js";
 import type { AuditEvent } from "../../schemas/events.js";
 import { PermanentError } from "./errors.js";
@@ -180,6 +181,11 @@ const MAX_REASON = 1000;
  */
 export function validateEvent(value: unknown, limits: ParseLimits = DEFAULT_PARSE_LIMITS): AuditEvent {
   checkHostile(value, limits);
+  return validateCleanEvent(value);
+}
+
+/** validateEvent less the hostile-content walk, for a value a receivedHasher found clean. */
+export function validateCleanEvent(value: unknown): AuditEvent {
   const accepted = fastParseAuditEvent(value);
   if (accepted !== undefined) return accepted;
   const result = parseAuditEvent(value);
@@ -188,6 +194,26 @@ export function validateEvent(value: unknown, limits: ParseLimits = DEFAULT_PARS
     throw new PermanentError("validate", reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON)}…` : reason);
   }
   return result.value;
+}
+
+// Everything HOSTILE_CHARACTER can match, and what JSON.stringify escapes: a string with none of
+// these is clean and needs no escaping, which one test settles for nearly every string.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const SUSPECT_CHARACTER = /["\\\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ud800-\udfff]/;
+
+/**
+ * The chain hash of a received event (eventHash), computed in the same walk as checkHostile's
+ * checks: undefined when checkHostile would refuse the value (or it is an array), and then the
+ * caller runs checkHostile, which names the problem, and hashes the usual way. One walk of the
+ * event instead of two; test/normalize/received-hash.test.ts holds it to the two it replaces.
+ */
+export function receivedHasher(limits: ParseLimits = DEFAULT_PARSE_LIMITS): (value: object) => string | undefined {
+  return checkedEventHasher({
+    suspect: SUSPECT_CHARACTER,
+    text: (text) => !HOSTILE_CHARACTER.test(text),
+    key: (key) => !HOSTILE_KEYS.has(key) && !HOSTILE_CHARACTER.test(key),
+    maxDepth: limits.maxDepth,
+  });
 }
 
 /** The chain fields of an event as received, when it has them, valid or not otherwise. */

@@ -8,7 +8,7 @@ import type { ChainStateStore } from "./chain-state.js";
 import { encodeBody, type DeadLetterRecord, type DeadLetterStore, type EventCoordinates } from "./dead-letter.js";
 import { PermanentError, RetryableError, isRetryableError, type NormalizeStage } from "./errors.js";
 import { healthRow, mapAnomalyRow, mapAuditRow } from "./map-rows.js";
-import { DEFAULT_PARSE_LIMITS, decodeBody, receivedLink, validateEvent, type ParseLimits, type ReceivedLink } from "./parse.js";
+import { DEFAULT_PARSE_LIMITS, decodeBody, receivedHasher, receivedLink, validateCleanEvent, validateEvent, type ParseLimits, type ReceivedLink } from "./parse.js";
 import { redactEvent, type EventRedactor, type RedactionEntry } from "./redact.js";
 import { RowsRejectedError, type Row, type RowTable, type RowUploader } from "./upload.js";
 import type { WatermarkStore } from "./watermark.js";
@@ -69,10 +69,14 @@ export interface BatchSummary {
   readonly watermark: number | undefined;
 }
 
-/** Outcome of one event through the pure stages. */
+/**
+ * Outcome of one event through the pure stages. `receivedHash` is the chain hash of the event as
+ * received when it was computed on the way (see receivedHasher); chain verification computes it
+ * otherwise.
+ */
 export type NormalizedEvent =
-  | { readonly ok: true; readonly event: AuditEvent; readonly row: Row; readonly pipelineRedactions: readonly RedactionEntry[]; readonly link: ReceivedLink; readonly received: unknown }
-  | { readonly ok: false; readonly error: PermanentError; readonly link: ReceivedLink | undefined; readonly received: unknown };
+  | { readonly ok: true; readonly event: AuditEvent; readonly row: Row; readonly pipelineRedactions: readonly RedactionEntry[]; readonly link: ReceivedLink; readonly received: unknown; readonly receivedHash?: string }
+  | { readonly ok: false; readonly error: PermanentError; readonly link: ReceivedLink | undefined; readonly received: unknown; readonly receivedHash?: string };
 
 /** Result of re-running one dead letter. */
 export type ReplayOutcome = { readonly ok: true; readonly eventId: string } | { readonly ok: false; readonly stage: NormalizeStage; readonly reason: string };
@@ -109,6 +113,7 @@ function asPermanent(error: unknown): PermanentError {
 
 export function createNormalizer(deps: NormalizerDeps, options: NormalizerOptions = {}): Normalizer {
   const limits = resolveLimits(options);
+  const hashReceived = receivedHasher(limits);
   const clock = deps.clock ?? ((): Date => new Date());
   const log = deps.log ?? ((): void => undefined);
 
@@ -116,18 +121,23 @@ export function createNormalizer(deps: NormalizerDeps, options: NormalizerOption
     let link: ReceivedLink | undefined;
     // The decoded body (undefined if it did not decode), kept for chain verification even on failure.
     let received: unknown;
+    let receivedHash: string | undefined;
     try {
       const { value } = decodeBody(body, limits);
       received = value;
       link = receivedLink(value);
-      const event = validateEvent(value, limits);
+      // A chain link (an object): the hostile-content check and its chain hash in one walk. When
+      // that walk finds the value clean, validation skips its own; otherwise validateEvent walks
+      // again and names the problem.
+      if (link !== undefined) receivedHash = hashReceived(value as object);
+      const event = receivedHash !== undefined ? validateCleanEvent(value) : validateEvent(value, limits);
       // validateEvent accepted it, so the link exists; receivedLink is only undefined for non-events.
       if (link === undefined) throw new PermanentError("validate", "server.instanceId, seq, prevHash, hash: missing or malformed");
       const { event: redacted, pipelineRedactions } = redactEvent(deps.redactor, event);
       const row = mapAuditRow(redacted, { pipelineRedacted: pipelineRedactions.length > 0 });
-      return { ok: true, event: redacted, row, pipelineRedactions, link, received: value };
+      return { ok: true, event: redacted, row, pipelineRedactions, link, received: value, receivedHash };
     } catch (error) {
-      return { ok: false, error: asPermanent(error), link, received };
+      return { ok: false, error: asPermanent(error), link, received, receivedHash };
     }
   }
 
@@ -199,7 +209,7 @@ export function createNormalizer(deps: NormalizerDeps, options: NormalizerOption
       if (result.link === undefined) continue;
       const { received } = result;
       if (received === null || typeof received !== "object") continue;
-      observations.push({ link: result.link, event: received, sequenceNumber: incoming.sequenceNumber, seenAt: now });
+      observations.push({ link: result.link, event: received, hash: result.receivedHash, sequenceNumber: incoming.sequenceNumber, seenAt: now });
     }
     const verified = verifyChain(storedChain, observations);
     const chain = verified.state;

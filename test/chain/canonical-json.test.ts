@@ -2,7 +2,7 @@
 // by Array.prototype.sort, everything else exactly as JSON.stringify writes it) on tricky input.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { canonicalJson, eventHash, sealEvent, sha256Hex } from "../../shared/chain.js";
+import { canonicalJson, checkedEventHasher, eventHash, sealEvent, sha256Hex, type ContentCheck } from "../../shared/chain.js";
 
 /** The slow, obviously right reference. */
 function reference(value: unknown): string | undefined {
@@ -146,5 +146,60 @@ describe("sha256Hex", () => {
   ];
   it.each(TEXTS)("is the UTF-8 SHA-256 hex of %s", (_name, text) => {
     expect(sha256Hex(text)).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
+  });
+});
+
+describe("checkedEventHasher", () => {
+  // A toy check: strings with "!" and keys starting with "x" are refused, and nesting is limited.
+  // eslint-disable-next-line no-control-regex -- the control characters are what must be matched
+  const toy = (maxDepth: number): ContentCheck => ({ suspect: /["\\\u0000-\u001f\ud800-\udfff!]/, text: (text) => !text.includes("!"), key: (key) => !key.startsWith("x"), maxDepth });
+  /** Whether the toy check accepts every string, key and level, `hash` included. */
+  const accepted = (value: unknown, maxDepth: number, depth = 0): boolean => {
+    if (typeof value === "string") return !value.includes("!");
+    if (value === null || typeof value !== "object") return true;
+    if (depth >= maxDepth) return false;
+    if (Array.isArray(value)) return value.every((item) => accepted(item, maxDepth, depth + 1));
+    return Object.entries(value).every(([key, item]) => !key.startsWith("x") && accepted(item, maxDepth, depth + 1));
+  };
+
+  it("is eventHash when the check accepts, undefined when it refuses, on the canonical cases and generated events", () => {
+    let seed = 777;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const alphabet = ["a", "x", "!", '"', "\\", "\n", "\u0001", "é", "😀", "\uD800", "\uDC00", " ", "\u2028", "\u007f"];
+    const text = (): string => Array.from({ length: Math.floor(random() * 5) }, () => alphabet[Math.floor(random() * alphabet.length)] ?? "").join("");
+    const generate = (depth: number): unknown => {
+      const pick = Math.floor(random() * (depth > 4 ? 5 : 8));
+      if (pick === 0) return text();
+      if (pick === 1) return [0, -0, 1.5, 1e21, Number.NaN, Number.POSITIVE_INFINITY][Math.floor(random() * 6)];
+      if (pick === 2) return random() < 0.5;
+      if (pick === 3) return null;
+      if (pick === 4) return [undefined, () => 1, Symbol("s")][Math.floor(random() * 3)];
+      if (pick < 7) return Object.fromEntries(Array.from({ length: Math.floor(random() * 8) }, () => [text(), generate(depth + 1)]));
+      return Array.from({ length: Math.floor(random() * 4) }, () => generate(depth + 1));
+    };
+    const events: object[] = [...CASES.map(([, value]) => ({ value, hash: "h", id: "e" })), { hash: "bad!" }, { hash: { deep: "bad!" } }, { hash: undefined, a: 1 }, { hash: () => 1 }];
+    for (let i = 0; i < 3000; i++) events.push({ hash: random() < 0.1 ? text() : "h", body: generate(0), more: generate(1) });
+    let refused = 0;
+    for (const maxDepth of [1, 2, 4, 32]) {
+      const hasher = checkedEventHasher(toy(maxDepth));
+      for (const event of events) {
+        const expected = accepted(event, maxDepth) ? eventHash(event) : undefined;
+        if (expected === undefined) refused++;
+        expect(hasher(event)).toBe(expected);
+      }
+    }
+    expect(refused).toBeGreaterThan(1000);
+  });
+
+  it("leaves arrays to the caller", () => {
+    expect(checkedEventHasher(toy(8))([1, 2])).toBeUndefined();
+  });
+
+  it("refuses a suspect pattern that misses a character JSON.stringify escapes, or keeps state", () => {
+    /* eslint-disable no-control-regex -- the control characters are what must be matched */
+    expect(() => checkedEventHasher({ ...toy(8), suspect: /[\u0000-\u001f\ud800-\udfff!]/ })).toThrow(/U\+0022/);
+    expect(() => checkedEventHasher({ ...toy(8), suspect: /["\\\u0000-\u001f!]/ })).toThrow(/U\+d800/);
+    expect(() => checkedEventHasher({ ...toy(8), suspect: /["\\\u0000-\u001f\ud800-\udfff!]/g })).toThrow(/global/);
+    /* eslint-enable no-control-regex */
   });
 });
