@@ -4,9 +4,9 @@
 // here: the onError hook, the TokenCredential (the worker asks for tokens), and the bound on what
 // is handed over but not yet taken in.
 import type { GetTokenOptions } from "@azure/core-auth";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { SEVERITIES } from "../../schemas/primitives.js";
 import { redactorRecipeOf } from "../redaction/redactor.js";
@@ -71,8 +71,12 @@ const REPLY_GRACE_MS = 2_000;
  * (tsx, vitest), it is worker.ts, loaded through tsx's API: a worker's --import hooks do not
  * apply to its entry module on Node 20.
  */
-function workerEntry(): { entry: string | URL; eval: boolean } {
-  if (!import.meta.url.endsWith(".ts")) return { entry: new URL("./worker.js", import.meta.url), eval: false };
+function workerEntry(): { entry: string | URL; eval: boolean } | undefined {
+  const fromSource = import.meta.url.endsWith(".ts");
+  const file = new URL(fromSource ? "./worker.ts" : "./worker.js", import.meta.url);
+  // A bundler that inlined this module leaves no worker file beside it: run inline instead of losing every event.
+  if (file.protocol !== "file:" || !existsSync(fileURLToPath(file))) return undefined;
+  if (!fromSource) return { entry: file, eval: false };
   // tsx's ESM API entry, found through its package.json's exports (require.resolve would give the CommonJS one).
   const manifestPath = createRequire(import.meta.url).resolve("tsx/package.json");
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { exports: Record<string, { import: { default: string } }> };
@@ -93,7 +97,13 @@ export function startThreadedClient(options: ResolvedAuditClientOptions): AuditC
   };
   let worker: Worker;
   try {
-    const { entry, eval: isCode } = workerEntry();
+    const location = workerEntry();
+    if (location === undefined) {
+      channel.port1.close();
+      channel.port2.close();
+      return undefined;
+    }
+    const { entry, eval: isCode } = location;
     worker = new Worker(entry, { eval: isCode, workerData: data, transferList: [channel.port2], name: "mcp-audit-emitter" });
   } catch {
     channel.port1.close();
