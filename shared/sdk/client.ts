@@ -8,7 +8,7 @@ import { formatPath } from "../../schemas/parse.js";
 import { SCHEMA_VERSION, SEVERITIES, type Severity } from "../../schemas/primitives.js";
 import type { RedactionFacts } from "../../schemas/redaction.js";
 import { runPreFlushHooks } from "./hooks.js";
-import { resolveAuditClientOptions, type AuditClientError, type AuditClientOptions, type ResolvedAuditClientOptions } from "./options.js";
+import { callErrorHook, resolveAuditClientOptions, type AuditClientError, type AuditClientOptions, type ResolvedAuditClientOptions } from "./options.js";
 import { createProducer, errorType, isRetryable } from "./producer.js";
 import { SeverityQueue, type QueuedEvent } from "./queue.js";
 import { startThreadedClient } from "./threaded.js";
@@ -69,7 +69,7 @@ export interface AuditClient {
   reportHealth(): void;
 }
 
-export const DEFAULT_SEVERITY: Record<AuditEventType, Severity> = {
+const DEFAULT_SEVERITY: Record<AuditEventType, Severity> = {
   "server.started": "info",
   "session.started": "info",
   "session.ended": "info",
@@ -426,13 +426,7 @@ export class Emitter implements AuditClient {
   }
 
   private report(error: AuditClientError): void {
-    const hook = this.options.onError;
-    if (hook === undefined) return;
-    try {
-      hook(error);
-    } catch {
-      // The host's own hook must not be able to break the emitter either.
-    }
+    callErrorHook(this.options.onError, error);
   }
 
   metrics(): AuditClientMetrics {

@@ -19,6 +19,16 @@ export interface AuditClientError {
   retryable?: boolean;
 }
 
+/** Calls the host's onError hook, if any; a hook that throws must not be able to break the emitter. */
+export function callErrorHook(hook: ((error: AuditClientError) => void) | undefined, error: AuditClientError): void {
+  if (hook === undefined) return;
+  try {
+    hook(error);
+  } catch {
+    // The host's own hook failing is the host's concern; the emitter carries on.
+  }
+}
+
 const isCredential = (value: unknown): value is TokenCredential =>
   typeof value === "object" && value !== null && "getToken" in value && typeof value.getToken === "function";
 

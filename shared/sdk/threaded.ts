@@ -13,7 +13,7 @@ import { redactorRecipeOf } from "../redaction/redactor.js";
 import { OFFLOAD_ARGUMENTS, type ArgumentOffload, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
 import { severityIndexOf, type AuditClient, type AuditClientMetrics, type AuditEventInput, type FlushResult } from "./client.js";
 import { runPreFlushHooks } from "./hooks.js";
-import type { AuditClientError, ResolvedAuditClientOptions } from "./options.js";
+import { callErrorHook, type AuditClientError, type ResolvedAuditClientOptions } from "./options.js";
 import { errorType } from "./producer.js";
 
 /** Options as the worker gets them: everything but the functions, which stay on this thread. */
@@ -235,6 +235,11 @@ class ThreadedClient implements AuditClient, ArgumentOffload {
 
   private keepAlive(): void {
     this.tokenRequests++;
+    this.ref();
+  }
+
+  /** While a flush, close or token request is pending, the worker and its port keep the process alive. */
+  private ref(): void {
     this.worker.ref();
     this.port.ref();
   }
@@ -253,21 +258,14 @@ class ThreadedClient implements AuditClient, ArgumentOffload {
   }
 
   private report(error: AuditClientError): void {
-    const hook = this.options.onError;
-    if (hook === undefined) return;
-    try {
-      hook(error);
-    } catch {
-      // The host's own hook must not be able to break the emitter either.
-    }
+    callErrorHook(this.options.onError, error);
   }
 
   private request(op: "flush" | "close", deadlineMs: number): Promise<FlushResult> {
     const id = this.nextId++;
     const pending = this.lastMetrics?.queueDepth ?? 0;
     if (!this.post({ op, id, deadlineMs })) return Promise.resolve({ drained: false, pending });
-    this.worker.ref();
-    this.port.ref();
+    this.ref();
     return new Promise<FlushResult>((resolve) => {
       const timer = setTimeout(() => {
         this.replies.delete(id);
