@@ -19,7 +19,7 @@ import { EVENT_SCHEMAS, type AuditEvent } from "./events.js";
 import { ValueSummarySchema, type ValueSummary } from "./redaction.js";
 import { AuditRowSchema, type AuditRow } from "./tables.js";
 
-type Parser<T> = (input: unknown) => T | undefined;
+export type Parser<T> = (input: unknown) => T | undefined;
 
 /** The parts of a zod definition the rewrite below reads; any other kind of schema is refused. */
 interface RewritableDef {
@@ -86,7 +86,7 @@ function replaceSchema(schema: z.ZodType, target: z.ZodType, replacement: z.ZodT
  * them at once cost tens of milliseconds at start-up); a schema zod cannot compile, or this file
  * cannot rewrite, is never vouched for, so zod's own parser decides every such input.
  */
-function compiledParser<T>(build: () => z.ZodType<T>): Parser<T> {
+export function compiledParser<T>(build: () => z.ZodType<T>): Parser<T> {
   let parser: Parser<T> | undefined;
   return (input) => {
     if (parser === undefined) {

@@ -149,4 +149,38 @@ describe("fast event validation", () => {
     // zod strips __proto__ from records: the full path still accepts that one.
     expect(AuditEventSchema.safeParse(event(withProtoKey)).success).toBe(true);
   });
+
+  it("holds the envelope to AuditEventSchema too: the compiled schemas accept and return exactly what zod does", () => {
+    const valid = event({ type: "string", length: 3, hash: PSEUDONYM });
+    const mutations: ((e: Record<string, unknown>) => void)[] = [
+      () => undefined,
+      (e) => void (e.time = "yesterday"),
+      (e) => void (e.seq = -1),
+      (e) => void (e.seq = 1.5),
+      (e) => void (e.prevHash = "x"),
+      (e) => void (e.extra = 1),
+      (e) => void delete e.server,
+      (e) => void (e.server = { ...SERVER, id: 7 }),
+      (e) => void (e.severity = "urgent"),
+      (e) => void (e.mcp = { "mcp.method.name": 5 }),
+      (e) => void (e.mcp = { "mcp.method.name": "tools/call", "gen_ai.tool.name": "t" }),
+      (e) => void ((e.data as Record<string, unknown>).durationMs = Number.NaN),
+      (e) => void ((e.data as Record<string, unknown>).toolName = "t".repeat(1000)),
+      (e) => void (e.redaction = { policyVersion: "p", applied: [{ path: "data.arguments", kind: "argument_value", count: 1 }] }),
+      (e) => void (e.redaction = { policyVersion: "p", applied: [{ path: "data.arguments", kind: "nope", count: 1 }] }),
+    ];
+    let accepted = 0;
+    for (const mutate of mutations) {
+      const candidate = structuredClone(valid) as Record<string, unknown>;
+      mutate(candidate);
+      const full = AuditEventSchema.safeParse(candidate);
+      const fast = fastParseEvent("tool.called", candidate);
+      expect(fast !== undefined, JSON.stringify(candidate).slice(0, 200)).toBe(full.success);
+      if (fast !== undefined && full.success) {
+        accepted++;
+        expect(canonicalJson(fast)).toBe(canonicalJson(full.data));
+      }
+    }
+    expect(accepted).toBe(3);
+  });
 });
