@@ -38,9 +38,12 @@ export interface WorkerData {
   port: MessagePort;
 }
 
+/** What the host hands over: events, batched per turn (see ThreadedClient.handOver). */
+export type HandOver = { op: "emit"; event: AuditEventInput } | { op: "emitArgs"; event: InvocationEventInput; redactor: number; source: ArgumentSource };
+
 export type ToWorker =
-  | { op: "emit"; event: AuditEventInput }
-  | { op: "emitArgs"; event: InvocationEventInput; redactor: number; source: ArgumentSource }
+  | HandOver
+  | { op: "batch"; messages: HandOver[] }
   | { op: "redactor"; id: number; recipe: NonNullable<ReturnType<typeof redactorRecipeOf>>; policyVersion: string }
   | { op: "health" }
   | { op: "metrics"; id: number }
@@ -162,8 +165,12 @@ class ThreadedClient implements AuditClient, ArgumentOffload {
     return true;
   }
 
-  /** Never throws: a value that cannot be cloned (a function, a getter that throws) is a rejection. */
-  private handOver(event: { type?: unknown; severity?: unknown }, message: ToWorker): void {
+  /**
+   * Queues the event for the worker; what is handed over in one turn of the host's event loop
+   * goes in one message at the end of it (a batch of recordings, typically), so the worker is woken
+   * once per batch and the host pays one message's fixed cost. Never throws.
+   */
+  private handOver(event: { type?: unknown; severity?: unknown }, message: HandOver): void {
     try {
       if (this.closing || this.exited) {
         this.rejected++;
@@ -176,15 +183,50 @@ class ThreadedClient implements AuditClient, ArgumentOffload {
         Atomics.add(this.counters, SLOT.droppedBySeverity + severityIndexOf(event), 1);
         return;
       }
-      this.worker.postMessage(message);
+      this.outbox.push(message);
       this.posted = (this.posted + 1) | 0;
+      if (this.outbox.length === 1) queueMicrotask(this.sendOutbox);
     } catch (err) {
       this.rejected++;
       this.report({ kind: "internal", errorType: errorType(err) });
     }
   }
 
+  private outbox: HandOver[] = [];
+
+  /**
+   * Posts what handOver queued. A value that cannot be cloned (a function, a getter that throws)
+   * fails the whole batch: then each event is posted alone, and only the ones that fail are
+   * rejections. Runs before any other message is posted, so the worker sees everything in order.
+   */
+  private readonly sendOutbox = (): void => {
+    const batch = this.outbox;
+    if (batch.length === 0) return;
+    this.outbox = [];
+    if (this.exited) {
+      this.rejected += batch.length;
+      return;
+    }
+    try {
+      this.worker.postMessage(batch.length === 1 ? batch[0] : { op: "batch", messages: batch });
+      return;
+    } catch {
+      // Isolate the event that cannot be cloned.
+    }
+    for (const message of batch) {
+      try {
+        this.worker.postMessage(message);
+      } catch (err) {
+        // Never reaches the worker: it must not count against the hand-over bound.
+        this.posted = (this.posted - 1) | 0;
+        this.rejected++;
+        this.report({ kind: "internal", errorType: errorType(err) });
+      }
+    }
+  };
+
   private post(message: ToWorker): boolean {
+    this.sendOutbox();
     if (this.exited) return false;
     try {
       this.worker.postMessage(message);

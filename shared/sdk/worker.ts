@@ -77,6 +77,15 @@ function takeIn(): void {
 
 function handle(message: ToWorker): void {
   switch (message.op) {
+    case "batch":
+      for (const each of message.messages) {
+        try {
+          handle(each);
+        } catch (err) {
+          report({ kind: "internal", errorType: errorType(err) });
+        }
+      }
+      return;
     case "emit":
       takeIn();
       emitter.emit(message.event);
