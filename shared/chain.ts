@@ -23,6 +23,7 @@ export function canonicalJson(value: unknown): string {
       return "null";
   }
   if (value === null) return "null";
+  if (value instanceof CanonicalText) return value.text;
   if (Array.isArray(value)) {
     let out = "[";
     for (let i = 0; i < value.length; i++) {
@@ -33,6 +34,18 @@ export function canonicalJson(value: unknown): string {
     return out + "]";
   }
   return canonicalObject(value as Record<string, unknown>, undefined);
+}
+
+/**
+ * A value already in canonical JSON, which canonicalJson and sealEvent write out as it is. Whoever
+ * makes one vouches that `text` is exactly canonicalJson of the value it stands for: the SDK's
+ * check of argument summaries builds it while it checks (shared/sdk/validate.ts), so a sealed
+ * summary is walked once, not checked, copied and walked again. Never sent anywhere as an object.
+ */
+export class CanonicalText {
+  constructor(readonly text: string) {
+    Object.freeze(this);
+  }
 }
 
 /** Any non-array object: its own enumerable string keys, as JSON.stringify sees them, less `skip`. */
@@ -60,7 +73,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  * JSON.stringify's form of a string. Most event strings need no escape, and then it is the text
  * in quotes; anything that might (surrogates included, paired or not) goes to JSON.stringify.
  */
-function quoted(text: string): string {
+export function quoted(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
@@ -72,7 +85,7 @@ const INSERTION_SORT_MAX = 16;
  * too), sorted in place. Insertion sort on the few keys of an event object avoids the generic
  * sort's set-up, which cost more than the comparisons.
  */
-function sortKeys(keys: string[]): void {
+export function sortKeys(keys: string[]): void {
   const count = keys.length;
   if (count > INSERTION_SORT_MAX) {
     keys.sort();
@@ -95,7 +108,7 @@ function sortKeys(keys: string[]): void {
 
 /** Event field names repeat endlessly (type, length, hash, fields…): quote each once. */
 const quotedKeys = new Map<string, string>();
-function quotedKey(key: string): string {
+export function quotedKey(key: string): string {
   let quoted = quotedKeys.get(key);
   if (quoted === undefined) {
     quoted = JSON.stringify(key);

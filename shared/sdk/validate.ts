@@ -3,7 +3,8 @@
 // Where the time went: an argument summary of a ~2 KiB object is ~100 nested ValueSummary nodes,
 // and zod walks each through a lazy, a discriminated union and a strict object (~65 µs of the
 // ~75 µs a tool.called event took to validate). Here a summary is checked by hand against the same
-// rules (ValueSummarySchema in schemas/redaction.ts) while it is copied, and the rest of the event
+// rules (ValueSummarySchema in schemas/redaction.ts) while its canonical JSON is built (so sealing
+// does not walk it again, and no copy of it is made), and the rest of the event
 // by the schema of its own type rather than the whole union, compiled by zod (`z.compile`, as the
 // normalize stage does in schemas/fast-parse.ts): half the time of zod's interpreted parse.
 //
@@ -16,6 +17,7 @@ import { z } from "zod";
 import { EVENT_SCHEMAS, PromptFetchedEventSchema, ToolCalledEventSchema, type AuditEvent, type AuditEventType } from "../../schemas/events.js";
 import { compiledParser, type Parser } from "../../schemas/fast-parse.js";
 import { PSEUDONYM_PATTERN } from "../../schemas/primitives.js";
+import { CanonicalText, quoted, quotedKey, sortKeys } from "../chain.js";
 import type { ValueSummary } from "../../schemas/redaction.js";
 
 /** Deeper summaries are left to zod (the default policy stops far earlier). */
@@ -41,118 +43,117 @@ function isPseudonym(value: unknown): value is string {
   return typeof value === "string" && PSEUDONYM_PATTERN.test(value);
 }
 
-/** Running estimate of the JSON bytes of what was copied: what a deferred event holds in memory. */
+/** Running estimate of the JSON bytes of what was checked: what a deferred event holds in memory. */
 export interface SizeEstimate {
   bytes: number;
 }
 
 /**
- * A checked copy of a ValueSummary, or undefined when the value is not one this check can vouch
- * for (the caller then asks zod). Every property is read once, so what was checked is what is
- * copied; the copy, not the caller's object, is what gets hashed and sent.
+ * The canonical JSON of a ValueSummary (canonicalJson's exact text), built while it is checked,
+ * or undefined when the value is not one this check can vouch for (the caller then asks zod).
+ * Every property is read once, so what was checked is what the text says; the text, not the
+ * caller's object, is what gets hashed and sent. Members are written in canonical (sorted) order:
+ * hash, items, fields, keys, length, reason, type, value.
  */
-export function copyValueSummary(value: unknown, depth = 0, size: SizeEstimate = { bytes: 0 }): ValueSummary | undefined {
+export function summaryText(value: unknown, depth = 0): string | undefined {
   if (depth > MAX_FAST_DEPTH || !isPlainRecord(value)) return undefined;
   const keys = Object.keys(value);
-  // Type, counts, a hash and the punctuation; strings below add their length.
-  size.bytes += 96;
   const type = value.type;
   switch (type) {
     case "string": {
       const length = value.length;
       if (!isNonNegativeInt(length)) return undefined;
-      const out: { type: "string"; length: number; hash?: string; value?: string } = { type, length };
+      let hash: string | undefined;
+      let text: string | undefined;
       for (const key of keys) {
         if (key === "type" || key === "length") continue;
         if (key === "hash") {
-          const hash = value.hash;
-          if (!isPseudonym(hash)) return undefined;
-          out.hash = hash;
+          const candidate = value.hash;
+          if (!isPseudonym(candidate)) return undefined;
+          hash = candidate;
         } else if (key === "value") {
-          const text = value.value;
-          if (typeof text !== "string" || text.length > MAX_VALUE_LENGTH) return undefined;
-          // UTF-16 units; escapes or multi-byte characters can make the JSON up to 6x this, counted as 3x.
-          size.bytes += text.length * 3;
-          out.value = text;
+          const candidate = value.value;
+          if (typeof candidate !== "string" || candidate.length > MAX_VALUE_LENGTH) return undefined;
+          text = candidate;
         } else return undefined;
       }
-      return out;
+      // A pseudonym is letters, digits, ':', '_' and '-': nothing in it needs escaping.
+      return `{${hash !== undefined ? `"hash":"${hash}",` : ""}"length":${length},"type":"string"${text !== undefined ? `,"value":${quoted(text)}` : ""}}`;
     }
     case "number": {
-      const out: { type: "number"; hash?: string; value?: number } = { type };
+      let hash: string | undefined;
+      let number: number | undefined;
       for (const key of keys) {
         if (key === "type") continue;
         if (key === "hash") {
-          const hash = value.hash;
-          if (!isPseudonym(hash)) return undefined;
-          out.hash = hash;
+          const candidate = value.hash;
+          if (!isPseudonym(candidate)) return undefined;
+          hash = candidate;
         } else if (key === "value") {
-          const number = value.value;
-          if (typeof number !== "number" || !Number.isFinite(number)) return undefined;
-          out.value = number;
+          const candidate = value.value;
+          if (typeof candidate !== "number" || !Number.isFinite(candidate)) return undefined;
+          number = candidate;
         } else return undefined;
       }
-      return out;
+      return `{${hash !== undefined ? `"hash":"${hash}",` : ""}"type":"number"${number !== undefined ? `,"value":${String(number)}` : ""}}`;
     }
     case "boolean": {
-      const out: { type: "boolean"; value?: boolean } = { type };
+      let flag: boolean | undefined;
       for (const key of keys) {
         if (key === "type") continue;
         if (key !== "value") return undefined;
-        const flag = value.value;
-        if (typeof flag !== "boolean") return undefined;
-        out.value = flag;
+        const candidate = value.value;
+        if (typeof candidate !== "boolean") return undefined;
+        flag = candidate;
       }
-      return out;
+      return flag === undefined ? `{"type":"boolean"}` : `{"type":"boolean","value":${flag ? "true" : "false"}}`;
     }
     case "null":
-      return keys.length === 1 && keys[0] === "type" ? { type } : undefined;
+      return keys.length === 1 && keys[0] === "type" ? `{"type":"null"}` : undefined;
     case "array": {
       const length = value.length;
       if (!isNonNegativeInt(length)) return undefined;
-      const out: { type: "array"; length: number; items?: ValueSummary[] } = { type, length };
+      let items: string | undefined;
       for (const key of keys) {
         if (key === "type" || key === "length") continue;
         if (key !== "items") return undefined;
-        const items = value.items;
-        if (!Array.isArray(items) || items.length > MAX_ITEMS || Object.getPrototypeOf(items) !== Array.prototype) return undefined;
-        const copied: ValueSummary[] = [];
-        for (let i = 0; i < items.length; i++) {
-          const item = copyValueSummary(items[i], depth + 1, size);
+        const list = value.items;
+        if (!Array.isArray(list) || list.length > MAX_ITEMS || Object.getPrototypeOf(list) !== Array.prototype) return undefined;
+        items = "";
+        for (let i = 0; i < list.length; i++) {
+          const item = summaryText(list[i], depth + 1);
           if (item === undefined) return undefined;
-          copied.push(item);
+          items += i === 0 ? item : "," + item;
         }
-        out.items = copied;
       }
-      return out;
+      return `{${items !== undefined ? `"items":[${items}],` : ""}"length":${length},"type":"array"}`;
     }
     case "object": {
       const count = value.keys;
       if (!isNonNegativeInt(count)) return undefined;
-      const out: { type: "object"; keys: number; fields?: Record<string, ValueSummary> } = { type, keys: count };
+      let fields: string | undefined;
       for (const key of keys) {
         if (key === "type" || key === "keys") continue;
         if (key !== "fields") return undefined;
-        const fields = value.fields;
+        const record = value.fields;
         // zod's record also walks symbol keys (and refuses them) and strips __proto__: leave both to it.
-        if (!isPlainRecord(fields) || Object.getOwnPropertySymbols(fields).length > 0) return undefined;
-        const copied: Record<string, ValueSummary> = {};
-        for (const name of Object.keys(fields)) {
+        if (!isPlainRecord(record) || Object.getOwnPropertySymbols(record).length > 0) return undefined;
+        const names = Object.keys(record);
+        sortKeys(names);
+        fields = "";
+        for (const name of names) {
           if (name.length > MAX_FIELD_KEY_LENGTH || name === "__proto__") return undefined;
-          size.bytes += name.length * 3;
-          const field = copyValueSummary(fields[name], depth + 1, size);
+          const field = summaryText(record[name], depth + 1);
           if (field === undefined) return undefined;
-          copied[name] = field;
+          fields += (fields === "" ? "" : ",") + quotedKey(name) + ":" + field;
         }
-        out.fields = copied;
       }
-      return out;
+      return `{${fields !== undefined ? `"fields":{${fields}},` : ""}"keys":${count},"type":"object"}`;
     }
     case "omitted": {
       const reason = value.reason;
       if (keys.length !== 2 || !keys.includes("reason") || !OMITTED_REASONS.has(reason)) return undefined;
-      // Checked against the enum above; the cast only narrows the string to its literal union.
-      return { type, reason: reason as "depth" | "width" | "size" | "cycle" | "unsupported" };
+      return `{"reason":"${String(reason)}","type":"omitted"}`;
     }
     default:
       return undefined;
@@ -164,12 +165,15 @@ let currentSize: SizeEstimate = { bytes: 0 };
 
 /** Gives up (an issue) when the hand check cannot vouch for the summary; the caller then asks AuditEventSchema. */
 const FastValueSummarySchema = z.unknown().transform((value, ctx): ValueSummary => {
-  const copy = copyValueSummary(value, 0, currentSize);
-  if (copy === undefined) {
+  const text = summaryText(value);
+  if (text === undefined) {
     ctx.issues.push({ code: "custom", message: "left to the full schema", input: value });
     return z.NEVER;
   }
-  return copy;
+  // UTF-16 units, and up to three bytes each in UTF-8: the bound errs on the safe side.
+  currentSize.bytes += text.length * 3;
+  // Stands for the summary from here on: the emitter only seals it (see fastParseEvent).
+  return new CanonicalText(text) as unknown as ValueSummary;
 });
 
 /**
@@ -187,6 +191,9 @@ const FAST_PARSERS: ReadonlyMap<string, Parser<AuditEvent>> = new Map<string, Pa
  * The event as AuditEventSchema would return it, or undefined when this path cannot vouch for it
  * (invalid, or merely unusual): then the caller validates with AuditEventSchema, which decides.
  * `size`, when given, receives an estimate of the argument summary's JSON bytes. Never throws.
+ * When the hand check vouched for `data.arguments`, the result holds a CanonicalText in its place
+ * (typed as the summary it stands for): the result is for sealing (shared/chain.ts), which writes
+ * the text out as it is, not for reading the summary back.
  */
 export function fastParseEvent(type: AuditEventType, candidate: unknown, size?: SizeEstimate): AuditEvent | undefined {
   const outer = currentSize;
