@@ -99,9 +99,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** Tool and prompt names repeat on every call: each is made safe once (bounded, emptied when full). */
+const safeNames = new Map<string, string>();
+
 function safeName(name: unknown): string {
-  const text = typeof name === "string" ? name.replace(TOOL_NAME_CHARS, "_").slice(0, 128) : "";
-  return text.length > 0 ? text : "_";
+  if (typeof name !== "string") return "_";
+  let safe = safeNames.get(name);
+  if (safe === undefined) {
+    const text = name.replace(TOOL_NAME_CHARS, "_").slice(0, 128);
+    safe = text.length > 0 ? text : "_";
+    if (name.length <= 256) {
+      if (safeNames.size >= 1024) safeNames.clear();
+      safeNames.set(name, safe);
+    }
+  }
+  return safe;
 }
 
 function round(ms: number): number {
@@ -142,6 +154,10 @@ class SessionTracker {
   private sessionStarted = false;
   private ended = false;
   private missingAuthReported = false;
+  /** The token whose auth.succeeded was last considered: the same token again has nothing new to record. */
+  private lastToken: string | undefined;
+  /** mcpFacts(), rebuilt only when the session's pseudonym or protocol version changes (shared, never mutated). */
+  private mcpBase: Readonly<Record<string, string | number>> | undefined;
   clientRequestedClose = false;
 
   constructor(
@@ -161,7 +177,13 @@ class SessionTracker {
         this.clientInfo = { name: info.name.slice(0, 128), ...(typeof info.version === "string" ? { version: info.version.slice(0, 64) } : {}) };
       }
     }
-    this.instrumentation.defer(() => this.observeAuth(authInfo));
+    // Most requests carry the token the previous one did (or none, on a server that does not ask
+    // for one): nothing new to record, so nothing is deferred for them.
+    const token = authInfo !== undefined && typeof authInfo.token === "string" ? authInfo.token : undefined;
+    if (token !== undefined ? token !== this.lastToken : this.instrumentation.options.authRequired === true && !this.missingAuthReported) {
+      this.lastToken = token;
+      this.instrumentation.defer(() => this.observeAuth(authInfo));
+    }
     if (this.pending.size >= MAX_PENDING) {
       // Requests never answered (cancelled, lost) must not accumulate.
       const oldest = this.pending.keys().next();
@@ -239,6 +261,7 @@ class SessionTracker {
 
   private startSession(result: Record<string, unknown>): void {
     this.protocolVersion = typeof result.protocolVersion === "string" ? result.protocolVersion.slice(0, 32) : undefined;
+    this.mcpBase = undefined;
     this.sessionStarted = true;
     this.startedAt = performance.now();
     const sessionId = this.transport.sessionId;
@@ -320,14 +343,18 @@ class SessionTracker {
     };
   }
 
-  private mcpFacts(): Record<string, string | number> {
+  private mcpFacts(): Readonly<Record<string, string | number>> {
     const sessionId = this.transport.sessionId;
-    if (sessionId !== undefined && this.sessionPseudonym === undefined) this.sessionPseudonym = this.instrumentation.redactor.pseudonym("session", sessionId);
-    return {
+    if (sessionId !== undefined && this.sessionPseudonym === undefined) {
+      this.sessionPseudonym = this.instrumentation.redactor.pseudonym("session", sessionId);
+      this.mcpBase = undefined;
+    }
+    this.mcpBase ??= Object.freeze({
       "network.transport": this.kind,
       ...(this.sessionPseudonym !== undefined ? { "mcp.session.id": this.sessionPseudonym } : {}),
       ...(this.protocolVersion !== undefined ? { "mcp.protocol.version": this.protocolVersion } : {}),
-    };
+    });
+    return this.mcpBase;
   }
 
   private envelope(request: Pending, id: string | number | undefined, failed: boolean, mcp: Record<string, string | number>): EnvelopeParts {
@@ -430,6 +457,7 @@ function deferQueueFor(audit: AuditClient): DeferQueue {
 
 class Instrumentation implements McpAudit {
   private readonly fingerprintCache = new Map<string, string>();
+  private readonly userCache = new Map<string, string>();
   /** Requests whose handler called authzDenied, so the same refusal is not recorded twice from its error text. */
   private readonly explicitDenials = new Set<string>();
 
@@ -531,12 +559,16 @@ class Instrumentation implements McpAudit {
   }
 
   fingerprint(token: string): string {
-    let cached = this.fingerprintCache.get(token);
+    return this.cachedPseudonym(this.fingerprintCache, "token", token);
+  }
+
+  /** Small caches: the same token and user come with every request of a session. */
+  private cachedPseudonym(cache: Map<string, string>, purpose: "token" | "user", value: string): string {
+    let cached = cache.get(value);
     if (cached === undefined) {
-      cached = this.redactor.pseudonym("token", token);
-      // A small cache: the same token is usually presented on every request of a session.
-      if (this.fingerprintCache.size >= 256) this.fingerprintCache.clear();
-      this.fingerprintCache.set(token, cached);
+      cached = this.redactor.pseudonym(purpose, value);
+      if (cache.size >= 256) cache.clear();
+      cache.set(value, cached);
     }
     return cached;
   }
@@ -563,7 +595,7 @@ class Instrumentation implements McpAudit {
     const tenant = typeof extra.tid === "string" && /^[A-Za-z0-9.-]{1,64}$/.test(extra.tid) ? extra.tid : undefined;
     const client = typeof authInfo.clientId === "string" && /^[\x21-\x7e]{1,256}$/.test(authInfo.clientId) ? authInfo.clientId : undefined;
     return {
-      ...(user !== undefined ? { userPseudonym: this.redactor.pseudonym("user", user) } : {}),
+      ...(user !== undefined ? { userPseudonym: this.cachedPseudonym(this.userCache, "user", user) } : {}),
       ...(tenant !== undefined ? { tenantId: tenant } : {}),
       ...(client !== undefined ? { oauthClientId: client } : {}),
     };
