@@ -35,6 +35,26 @@ export interface ArgumentOffload {
   [OFFLOAD_ARGUMENTS](summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): boolean;
 }
 
+/**
+ * Emitters that hand events to another thread implement this: the events emitted while `run`
+ * runs are handed over together when it returns (one message, one wake-up of that thread), instead
+ * of each at its emit. Only for callers that build a fresh object for every event and never change
+ * one after emitting it, since it is copied when `run` returns, not when it is emitted (the
+ * instrumentation's batches of recordings). Anything else is handed over, copied, at its emit.
+ */
+export const HAND_OVER_TOGETHER = Symbol("mcp-audit.handOverTogether");
+
+export interface HandOverTogether {
+  [HAND_OVER_TOGETHER](run: () => void): void;
+}
+
+/** Runs `run`, with the events it emits to `audit` handed over together where the emitter can. */
+export function handOverTogether(audit: AuditClient, run: () => void): void {
+  const together = (audit as Partial<HandOverTogether>)[HAND_OVER_TOGETHER];
+  if (typeof together === "function") together.call(audit, run);
+  else run();
+}
+
 /** The event with its summary in place: the summary's redactions first, then the event's own (at most 256 in all). */
 export function withArgumentSummary(event: InvocationEventInput, summarizer: ArgumentSummarizer, source: ArgumentSource): AuditEventInput {
   const { summary, redactions } = summarizer.summarizeArguments(source.kind, source.name, source.args);

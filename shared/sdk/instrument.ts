@@ -14,7 +14,7 @@ import { canonicalJson, sha256Hex } from "../chain.js";
 import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
-import { emitWithArguments, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
+import { emitWithArguments, handOverTogether, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import { addPreFlushHook } from "./hooks.js";
 import { estimateSessionId } from "./session-id.js";
@@ -409,6 +409,8 @@ class DeferQueue {
   private timer: NodeJS.Timeout | undefined;
   private immediate = false;
 
+  constructor(private readonly audit: AuditClient) {}
+
   push(task: () => void): void {
     // DEFER_MAX_TASKS makes it drain within a turn of reaching it; this is a backstop, not an expected path.
     if (this.backlog.length >= 100_000) return;
@@ -433,13 +435,17 @@ class DeferQueue {
     this.immediate = false;
     const tasks = this.backlog;
     this.backlog = [];
-    for (const run of tasks) {
-      try {
-        run();
-      } catch {
-        // One failed observation must not stop the others.
+    if (tasks.length === 0) return;
+    // Every recording builds fresh objects and never touches them again: one hand-over for the batch.
+    handOverTogether(this.audit, () => {
+      for (const run of tasks) {
+        try {
+          run();
+        } catch {
+          // One failed observation must not stop the others.
+        }
       }
-    }
+    });
   };
 }
 
@@ -448,7 +454,7 @@ const deferQueues = new WeakMap<AuditClient, DeferQueue>();
 function deferQueueFor(audit: AuditClient): DeferQueue {
   let queue = deferQueues.get(audit);
   if (queue === undefined) {
-    queue = new DeferQueue();
+    queue = new DeferQueue(audit);
     deferQueues.set(audit, queue);
     addPreFlushHook(audit, queue.drain);
   }

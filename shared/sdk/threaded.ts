@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { SEVERITIES } from "../../schemas/primitives.js";
 import { redactorRecipeOf } from "../redaction/redactor.js";
-import { OFFLOAD_ARGUMENTS, type ArgumentOffload, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
+import { HAND_OVER_TOGETHER, OFFLOAD_ARGUMENTS, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
 import { severityIndexOf, type AuditClient, type AuditClientMetrics, type AuditEventInput, type FlushResult } from "./client.js";
 import { runPreFlushHooks } from "./hooks.js";
 import { callErrorHook, type AuditClientError, type ResolvedAuditClientOptions } from "./options.js";
@@ -38,7 +38,7 @@ export interface WorkerData {
   port: MessagePort;
 }
 
-/** What the host hands over: events, batched per turn (see ThreadedClient.handOver). */
+/** What the host hands over: events, alone or together (see HAND_OVER_TOGETHER). */
 export type HandOver = { op: "emit"; event: AuditEventInput } | { op: "emitArgs"; event: InvocationEventInput; redactor: number; source: ArgumentSource };
 
 export type ToWorker =
@@ -115,7 +115,7 @@ export function startThreadedClient(options: ResolvedAuditClientOptions): AuditC
   return new ThreadedClient(options, worker, new Int32Array(counters), channel.port1);
 }
 
-class ThreadedClient implements AuditClient, ArgumentOffload {
+class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
   readonly server: ResolvedAuditClientOptions["server"];
   private posted = 0;
   private emitted = 0;
@@ -165,11 +165,7 @@ class ThreadedClient implements AuditClient, ArgumentOffload {
     return true;
   }
 
-  /**
-   * Queues the event for the worker; what is handed over in one turn of the host's event loop
-   * goes in one message at the end of it (a batch of recordings, typically), so the worker is woken
-   * once per batch and the host pays one message's fixed cost. Never throws.
-   */
+  /** Hands the event to the worker: at once, or at the end of a HAND_OVER_TOGETHER run. Never throws. */
   private handOver(event: { type?: unknown; severity?: unknown }, message: HandOver): void {
     try {
       if (this.closing || this.exited) {
@@ -185,7 +181,8 @@ class ThreadedClient implements AuditClient, ArgumentOffload {
       }
       this.outbox.push(message);
       this.posted = (this.posted + 1) | 0;
-      if (this.outbox.length === 1) queueMicrotask(this.sendOutbox);
+      // Copied now, so a caller that changes or reuses the object afterwards changes nothing sent.
+      if (this.together === 0) this.sendOutbox();
     } catch (err) {
       this.rejected++;
       this.report({ kind: "internal", errorType: errorType(err) });
@@ -193,9 +190,25 @@ class ThreadedClient implements AuditClient, ArgumentOffload {
   }
 
   private outbox: HandOver[] = [];
+  /** Depth of HAND_OVER_TOGETHER runs in progress (a run may start another). */
+  private together = 0;
 
   /**
-   * Posts what handOver queued. A value that cannot be cloned (a function, a getter that throws)
+   * The events `run` emits go to the worker in one message when it returns: the instrumentation's
+   * batches of recordings wake the worker once and pay one message's fixed cost.
+   */
+  [HAND_OVER_TOGETHER](run: () => void): void {
+    this.together++;
+    try {
+      run();
+    } finally {
+      this.together--;
+      if (this.together === 0) this.sendOutbox();
+    }
+  }
+
+  /**
+   * Posts what handOver queued, in one message. A value that cannot be cloned (a function, a getter that throws)
    * fails the whole batch: then each event is posted alone, and only the ones that fail are
    * rejections. Runs before any other message is posted, so the worker sees everything in order.
    */

@@ -8,6 +8,7 @@ import type { AuditEvent } from "../../schemas/events.js";
 import { parseAuditEvent } from "../../schemas/parse.js";
 import { verifyChain } from "../../shared/chain.js";
 import { createAuditClient, emitWithArguments, type AuditClientError, type ArgumentSummarizer } from "../../shared/sdk/index.js";
+import { handOverTogether } from "../../shared/sdk/arguments.js";
 import { bodiesOf, readAll, startEmulator } from "./helpers.js";
 import { testRedactor } from "./redactor.js";
 
@@ -99,6 +100,43 @@ describe("worker emitter", () => {
     expect(client.metrics()).toMatchObject({ emitted: 2, accepted: 1, rejected: 1 });
     expect(errors.map((e) => e.kind)).toEqual(["internal"]);
     await client.close({ deadlineMs: 10_000 });
+  });
+
+  it("copies an event when it is emitted: a caller that reuses and changes the object afterwards changes nothing sent", async () => {
+    const instanceId = "threaded-reuse-1";
+    const redactor = testRedactor();
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0 });
+    const event = { type: "rate.limited" as const, data: { scope: "session" as const, limit: 0, windowSeconds: 60 } };
+    const source = { kind: "tool" as const, name: "search", args: { query: "first" } };
+    for (let n = 0; n < 3; n++) {
+      event.data.limit = n;
+      client.emit(event);
+      source.args.query = `call ${n}`;
+      emitWithArguments(client, redactor, toolCall(n), source);
+    }
+    await client.close({ deadlineMs: 10_000 });
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).length >= 7), instanceId).map((body) => parsed(body));
+    expect(bodies.flatMap((e) => (e.type === "rate.limited" ? [e.data.limit] : []))).toEqual([0, 1, 2]);
+    const expected = [0, 1, 2].map((n) => redactor.summarizeArguments("tool", "search", { query: `call ${n}` }).summary);
+    expect(bodies.flatMap((e) => (e.type === "tool.called" ? [e.data.arguments] : []))).toEqual(expected);
+  });
+
+  it("hands over together what a HAND_OVER_TOGETHER run emits: in order, and a value that cannot be cloned fails only its own event", async () => {
+    const instanceId = "threaded-together-1";
+    const redactor = testRedactor();
+    const errors: AuditClientError[] = [];
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    handOverTogether(client, () => {
+      for (let n = 0; n < 10; n++) {
+        emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: n === 4 ? { callback: () => n } : args(n) });
+      }
+    });
+    expect(client.metrics()).toMatchObject({ emitted: 10, accepted: 9, rejected: 1 });
+    expect(errors.map((e) => e.kind)).toEqual(["internal"]);
+    await client.close({ deadlineMs: 10_000 });
+    const events = bodiesOf(await readAll(emulator.connectionString, (all) => bodiesOf(all, instanceId).length >= 10), instanceId).map((body) => parsed(body));
+    expect(events.flatMap((e) => (e.type === "tool.called" ? [e.data.durationMs] : []))).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9]);
+    expect(verifyChain(events)).toEqual([]);
   });
 
   it("summarizes on the host's thread for a summarizer it cannot rebuild on the worker", async () => {
