@@ -208,9 +208,10 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
   }
 
   /**
-   * Posts what handOver queued, in one message. A value that cannot be cloned (a function, a getter that throws)
-   * fails the whole batch: then each event is posted alone, and only the ones that fail are
-   * rejections. Runs before any other message is posted, so the worker sees everything in order.
+   * Posts what handOver queued, in one message. A value that cannot be cloned (a function, a
+   * getter that throws) fails the whole batch: then each event is posted alone, and only the ones
+   * that fail are rejections. Runs before any other message is posted, so the worker sees
+   * everything in order.
    */
   private readonly sendOutbox = (): void => {
     const batch = this.outbox;
