@@ -199,16 +199,18 @@ export const PolicyBlockedEventSchema = defineEvent(
   }),
 );
 
-/** The SDK's own health: queue depth, drops by severity, send failures. Silence is itself a signal. */
+/** The SDK's own health: queue depth, drops by severity, rejections, send failures. Silence is itself a signal. */
 export const SdkHealthEventSchema = defineEvent(
   "sdk.health",
-  "Periodic SDK health: queue depth and bytes, events sent, dropped (by severity) and send failures since the instance started.",
+  "Periodic SDK health: queue depth and bytes, events sent, dropped (by severity), rejected (invalid or oversize, never given a seq) and send failures since the instance started.",
   z.strictObject({
     queueDepth: NonNegativeIntSchema,
     queueBytes: NonNegativeIntSchema,
     sent: NonNegativeIntSchema,
     dropped: NonNegativeIntSchema,
     droppedBySeverity: z.partialRecord(SeveritySchema, NonNegativeIntSchema),
+    // Optional: SDKs before it did not send it.
+    rejected: NonNegativeIntSchema.optional(),
     sendFailures: NonNegativeIntSchema,
     lastErrorType: z.string().max(128).optional(),
   }),

@@ -98,11 +98,15 @@ export function severityIndexOf(input: { type?: unknown; severity?: unknown }): 
   return SEVERITY_INDEX.get(severity) ?? 0;
 }
 
-/** Losses counted outside the emitter (the worker hand-over's bound), merged into its metrics and sdk.health. */
+/**
+ * Losses counted outside the emitter (the worker hand-over's bound, and what the host's thread
+ * could not hand over), merged into its metrics and sdk.health.
+ */
 export interface ExternalDrops {
   dropped: number;
   /** Per index of SEVERITIES. */
   bySeverity: readonly number[];
+  rejected: number;
 }
 
 /** Placeholder that satisfies the hash format during validation; replaced before the event is queued. */
@@ -440,6 +444,7 @@ export class Emitter implements AuditClient {
     });
     return {
       ...this.counters,
+      rejected: this.counters.rejected + (external?.rejected ?? 0),
       dropped: this.counters.dropped + (external?.dropped ?? 0),
       droppedBySeverity,
       ...(this.lastErrorType !== undefined ? { lastErrorType: this.lastErrorType } : {}),
@@ -453,7 +458,7 @@ export class Emitter implements AuditClient {
   reportHealth(): void {
     try {
       const metrics = this.metrics();
-      const troubled = metrics.dropped > 0 || metrics.sendFailures > 0;
+      const troubled = metrics.dropped > 0 || metrics.rejected > 0 || metrics.sendFailures > 0;
       this.emit({
         type: "sdk.health",
         severity: troubled ? "medium" : "low",
@@ -464,6 +469,7 @@ export class Emitter implements AuditClient {
           sent: metrics.sent,
           dropped: metrics.dropped,
           droppedBySeverity: metrics.droppedBySeverity,
+          rejected: metrics.rejected,
           sendFailures: metrics.sendFailures,
           ...(metrics.lastErrorType !== undefined ? { lastErrorType: metrics.lastErrorType } : {}),
         },

@@ -27,7 +27,9 @@ export const SLOT = {
   received: 1,
   /** Events this side dropped because the hand-over was full, in all and per severity index. */
   dropped: 2,
-  droppedBySeverity: 3,
+  /** Events this side could not hand over (closed, exited, a value that cannot be cloned). */
+  rejected: 3,
+  droppedBySeverity: 4,
 } as const;
 export const SLOT_COUNT = SLOT.droppedBySeverity + SEVERITIES.length;
 
@@ -62,6 +64,8 @@ export interface MetricsReply {
   metrics: AuditClientMetrics;
   /** Events taken in from this side so far. */
   received: number;
+  /** The SLOT.rejected count included in `metrics.rejected`. */
+  hostRejected: number;
 }
 
 /** How long metrics() waits for the worker to count what was handed over before it; normally microseconds. */
@@ -119,7 +123,8 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
   readonly server: ResolvedAuditClientOptions["server"];
   private posted = 0;
   private emitted = 0;
-  private rejected = 0;
+  /** SLOT.rejected as included in lastMetrics. */
+  private hostRejectedSeen = 0;
   private closing = false;
   private exited = false;
   private closed: Promise<FlushResult> | undefined;
@@ -169,7 +174,7 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
   private handOver(event: { type?: unknown; severity?: unknown }, message: HandOver): void {
     try {
       if (this.closing || this.exited) {
-        this.rejected++;
+        this.reject(1);
         return;
       }
       const waiting = (this.posted - Atomics.load(this.counters, SLOT.received)) | 0;
@@ -184,9 +189,14 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
       // Copied now, so a caller that changes or reuses the object afterwards changes nothing sent.
       if (this.together === 0) this.sendOutbox();
     } catch (err) {
-      this.rejected++;
+      this.reject(1);
       this.report({ kind: "internal", errorType: errorType(err) });
     }
+  }
+
+  /** Counted where the worker sees it too, so its sdk.health reports it. */
+  private reject(count: number): void {
+    Atomics.add(this.counters, SLOT.rejected, count);
   }
 
   private outbox: HandOver[] = [];
@@ -218,7 +228,7 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
     if (batch.length === 0) return;
     this.outbox = [];
     if (this.exited) {
-      this.rejected += batch.length;
+      this.reject(batch.length);
       return;
     }
     try {
@@ -233,7 +243,7 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
       } catch (err) {
         // Never reaches the worker: it must not count against the hand-over bound.
         this.posted = (this.posted - 1) | 0;
-        this.rejected++;
+        this.reject(1);
         this.report({ kind: "internal", errorType: errorType(err) });
       }
     }
@@ -364,6 +374,7 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
   private takeMetrics(reply: MetricsReply): void {
     // The worker's emitted counts what it took in plus its own sdk.health events; only the latter are added here.
     this.lastMetrics = reply.metrics;
+    this.hostRejectedSeen = reply.hostRejected;
     this.workerOwnEmits = reply.metrics.emitted - reply.received;
   }
 
@@ -382,7 +393,9 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
       inFlight: 0,
       nextSeq: 0,
     };
-    return { ...base, emitted: this.emitted + this.workerOwnEmits, rejected: base.rejected + this.rejected };
+    // This side's rejections as of now, not as of the worker's last answer (after it exits, every emit is one).
+    const rejected = base.rejected - this.hostRejectedSeen + Atomics.load(this.counters, SLOT.rejected);
+    return { ...base, emitted: this.emitted + this.workerOwnEmits, rejected };
   }
 
   reportHealth(): void {

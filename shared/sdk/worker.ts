@@ -42,10 +42,16 @@ const options: ResolvedAuditClientOptions = {
   ...(hasOnError ? { onError: (error: AuditClientError) => send({ op: "error", error }) } : {}),
 };
 
-const externalDrops = (): ExternalDrops => ({
-  dropped: Atomics.load(counters, SLOT.dropped),
-  bySeverity: SEVERITIES.map((_, index) => Atomics.load(counters, SLOT.droppedBySeverity + index)),
-});
+/** The host's rejections as last merged into the emitter's metrics: the host subtracts them from a reply. */
+let hostRejected = 0;
+const externalDrops = (): ExternalDrops => {
+  hostRejected = Atomics.load(counters, SLOT.rejected);
+  return {
+    dropped: Atomics.load(counters, SLOT.dropped),
+    bySeverity: SEVERITIES.map((_, index) => Atomics.load(counters, SLOT.droppedBySeverity + index)),
+    rejected: hostRejected,
+  };
+};
 
 /**
  * Renices this thread only (Linux: a thread id is a valid target of setpriority). Elsewhere there
@@ -117,7 +123,8 @@ function handle(message: ToWorker): void {
       emitter.reportHealth();
       return;
     case "metrics": {
-      const reply: MetricsReply = { id: message.id, metrics: emitter.metrics(), received };
+      const metrics = emitter.metrics();
+      const reply: MetricsReply = { id: message.id, metrics, received, hostRejected };
       send({ op: "metrics", ...reply });
       Atomics.add(counters, SLOT.metricsReplies, 1);
       Atomics.notify(counters, SLOT.metricsReplies);

@@ -94,6 +94,19 @@ describe("emitter against the emulator", () => {
     await client.close({ deadlineMs: 10_000 });
   });
 
+  it("counts rejections in sdk.health, which then says something went wrong (both emitters)", async () => {
+    for (const thread of ["worker", "inline"] as const) {
+      const instanceId = `emitter-health-rejected-${thread}`;
+      const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, thread });
+      client.emit(toolCalled(1));
+      client.emit({ ...toolCalled(2), data: { ...toolCalled(2).data, durationMs: -1 } });
+      await client.close({ deadlineMs: 10_000 });
+      const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health")), instanceId);
+      const health = bodies.find((b) => b.type === "sdk.health");
+      expect(health, thread).toMatchObject({ severity: "medium", outcome: "failure", data: { rejected: 1, dropped: 0, sendFailures: 0 } });
+    }
+  });
+
   it("hashes exactly the canonical JSON of the event without hash", () => {
     expect(canonicalJson({ b: [1, { d: 1, c: "x" }], a: null, u: undefined })).toBe('{"a":null,"b":[1,{"c":"x","d":1}]}');
     // Code-unit key order (not V8's integer-keys-first), JSON's number forms, escapes as JSON.stringify.

@@ -100,6 +100,13 @@ describe("worker emitter", () => {
     expect(client.metrics()).toMatchObject({ emitted: 2, accepted: 1, rejected: 1 });
     expect(errors.map((e) => e.kind)).toEqual(["internal"]);
     await client.close({ deadlineMs: 10_000 });
+    // The worker's closing sdk.health counts the rejection made on the host's thread.
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, "threaded-clone-1").some((b) => b.type === "sdk.health")), "threaded-clone-1");
+    expect(bodies.find((b) => b.type === "sdk.health")).toMatchObject({ severity: "medium", data: { rejected: 1 } });
+    // After close every emit is a rejection, and metrics() still counts each.
+    client.emit({ type: "rate.limited", data: { scope: "session", limit: 1, windowSeconds: 1 } });
+    // emitted includes the worker's closing sdk.health.
+    expect(client.metrics()).toMatchObject({ emitted: 4, rejected: 2 });
   });
 
   it("copies an event when it is emitted: a caller that reuses and changes the object afterwards changes nothing sent", async () => {
