@@ -71,7 +71,7 @@ function validEvents(): AuditEvent[] {
     events.push({ ...base, data } as unknown as AuditEvent);
   }
   const more: [AuditEvent["type"], Json][] = [
-    ["sdk.health", { queueDepth: 1, queueBytes: 2, sent: 3, dropped: 4, droppedBySeverity: { info: 1, critical: 3 }, sendFailures: 0, lastErrorType: "x" }],
+    ["sdk.health", { queueDepth: 1, queueBytes: 2, sent: 3, dropped: 4, droppedBySeverity: { info: 1, critical: 3 }, rejected: 5, sendFailures: 0, lastErrorType: "x" }],
     ["downstream.called", { targetHost: "h", durationMs: 0 }],
     ["session.started", {}],
     ["server.started", { sdkVersion: "1", runtime: "node", mcpSdkVersion: "1.2", transports: [], authRequired: false }],
