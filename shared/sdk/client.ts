@@ -102,7 +102,7 @@ export function severityIndexOf(input: { type?: unknown; severity?: unknown }): 
  * Losses counted outside the emitter (the worker hand-over's bound, and what the host's thread
  * could not hand over), merged into its metrics and sdk.health.
  */
-export interface ExternalDrops {
+export interface ExternalLosses {
   dropped: number;
   /** Per index of SEVERITIES. */
   bySeverity: readonly number[];
@@ -186,7 +186,7 @@ export class Emitter implements AuditClient {
   constructor(
     private readonly options: ResolvedAuditClientOptions,
     private readonly producer: EventHubProducerClient,
-    private readonly externalDrops?: () => ExternalDrops,
+    private readonly externalLosses?: () => ExternalLosses,
   ) {
     this.server = Object.freeze({ ...options.server });
     this.defaultRedaction = { policyVersion: options.policyVersion, applied: [] };
@@ -436,7 +436,7 @@ export class Emitter implements AuditClient {
   metrics(): AuditClientMetrics {
     // What was emitted is counted as accepted or rejected, and queued, before it is reported.
     this.sealPending();
-    const external = this.externalDrops?.();
+    const external = this.externalLosses?.();
     const droppedBySeverity = { ...this.droppedBySeverity };
     external?.bySeverity.forEach((count, index) => {
       const severity = SEVERITIES[index];

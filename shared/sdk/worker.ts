@@ -8,7 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { createKeyring } from "../redaction/keyring.js";
 import { compileRedactor, type Redactor } from "../redaction/redactor.js";
 import { withArgumentSummary } from "./arguments.js";
-import { Emitter, type ExternalDrops } from "./client.js";
+import { Emitter, type ExternalLosses } from "./client.js";
 import type { AuditClientError, ResolvedAuditClientOptions } from "./options.js";
 import { createProducer, errorType } from "./producer.js";
 import { SLOT, type FromWorker, type MetricsReply, type ToWorker, type WorkerData } from "./threaded.js";
@@ -44,7 +44,7 @@ const options: ResolvedAuditClientOptions = {
 
 /** The host's rejections as last merged into the emitter's metrics: the host subtracts them from a reply. */
 let hostRejected = 0;
-const externalDrops = (): ExternalDrops => {
+const externalLosses = (): ExternalLosses => {
   hostRejected = Atomics.load(counters, SLOT.rejected);
   return {
     dropped: Atomics.load(counters, SLOT.dropped),
@@ -68,7 +68,7 @@ function lowerPriority(nice: number): void {
 }
 lowerPriority(options.workerNice);
 
-const emitter = new Emitter(options, createProducer(options), externalDrops);
+const emitter = new Emitter(options, createProducer(options), externalLosses);
 const redactors = new Map<number, Redactor>();
 let received = 0;
 
