@@ -21,8 +21,12 @@ describe("end to end: every audit event lands in MCPAudit_CL", () => {
 
   beforeAll(async () => {
     pipeline = await startLocalPipeline({
-      // Standing faults: about one call in ten is throttled (with Retry-After) or fails.
+      // One throttle and one failure for certain (queued faults meet the first calls), then standing
+      // faults: about one call in ten is throttled (with Retry-After) or fails. The run makes only a
+      // few dozen calls, so chance alone could miss one of the two.
       faults: [
+        { status: 429, retryAfterSeconds: 1 },
+        { status: 500 },
         { status: 429, retryAfterSeconds: 1, probability: 0.05 },
         { status: 500, probability: 0.05 },
       ],
