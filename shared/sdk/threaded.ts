@@ -15,6 +15,7 @@ import { severityIndexOf, type AuditClient, type AuditClientMetrics, type AuditE
 import { runPreFlushHooks } from "./hooks.js";
 import { callErrorHook, type AuditClientError, type ResolvedAuditClientOptions } from "./options.js";
 import { errorType } from "./producer.js";
+import { withOldSpaceFloor } from "./worker-heap.js";
 
 /** Options as the worker gets them: everything but the functions, which stay on this thread. */
 export type WorkerOptions = Omit<ResolvedAuditClientOptions, "credential" | "onError"> & { hasCredential: boolean; hasOnError: boolean };
@@ -111,7 +112,9 @@ export function startThreadedClient(options: ResolvedAuditClientOptions): AuditC
       return undefined;
     }
     const { entry, eval: isCode } = location;
-    worker = new Worker(entry, { eval: isCode, workerData: data, transferList: [channel.port2], name: "mcp-audit-emitter" });
+    const { value, started } = withOldSpaceFloor(() => new Worker(entry, { eval: isCode, workerData: data, transferList: [channel.port2], name: "mcp-audit-emitter" }));
+    worker = value;
+    worker.once("online", started).once("error", started).once("exit", started);
   } catch {
     channel.port1.close();
     return undefined;
