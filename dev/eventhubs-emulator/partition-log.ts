@@ -38,6 +38,12 @@ export class PartitionLog {
   /** Appends to the file are chained so the log and the file stay in the same order. */
   private writeChain: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<() => void>();
+  /**
+   * Stamped but not yet published: their file write is in progress (persistence only). They hold
+   * sequence numbers below nextSequenceNumber that a reader has yet to see, so a reader asking
+   * where the log begins, or for the first event after a time, must count them.
+   */
+  private readonly unpublished: StoredEvent[] = [];
   private readonly maxEvents: number;
   private readonly maxBytes: number;
 
@@ -101,9 +107,15 @@ export class PartitionLog {
       return Promise.resolve();
     }
     const records = Buffer.concat(stamped.flatMap((event) => [recordHeader(event), event.bytes]));
+    this.unpublished.push(...stamped);
     const written = this.writeChain.then(async () => {
-      if (!this.file) throw new Error("partition log is closed");
-      await this.file.write(records);
+      try {
+        if (!this.file) throw new Error("partition log is closed");
+        await this.file.write(records);
+      } finally {
+        // Writes are chained, so these are the oldest unpublished; a failed write never publishes them.
+        this.unpublished.splice(0, stamped.length);
+      }
       this.fileBytes += records.length;
       this.publish(stamped);
       // Dropped events stay in the file until it is rewritten; do that once they outweigh
@@ -154,9 +166,9 @@ export class PartitionLog {
     return this.events.length - this.head;
   }
 
-  /** Sequence number of the oldest retained event (the next one to be written when empty). */
+  /** Sequence number of the oldest retained event; when none is, of the next one to be published. */
   beginSequenceNumber(): number {
-    return this.events[this.head]?.sequenceNumber ?? this.nextSequenceNumber;
+    return this.events[this.head]?.sequenceNumber ?? this.unpublished[0]?.sequenceNumber ?? this.nextSequenceNumber;
   }
 
   /** Sequence number the next appended event will get. */
@@ -185,7 +197,7 @@ export class PartitionLog {
       if (event && event.enqueuedMs <= ms) low = mid + 1;
       else high = mid;
     }
-    return this.events[low]?.sequenceNumber ?? this.nextSequenceNumber;
+    return this.events[low]?.sequenceNumber ?? this.unpublished.find((event) => event.enqueuedMs > ms)?.sequenceNumber ?? this.nextSequenceNumber;
   }
 
   onAppend(listener: () => void): () => void {

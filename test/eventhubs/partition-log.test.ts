@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import rhea from "rhea";
 import { describe, expect, it } from "vitest";
 import { splitMessage } from "../../dev/eventhubs-emulator/codec.js";
@@ -33,5 +36,30 @@ describe("PartitionLog retention by bytes", () => {
     const decoded = rhea.message.decode(stored?.bytes ?? Buffer.alloc(0));
     expect(decoded.message_annotations).toMatchObject({ "x-opt-sequence-number": 0, "x-opt-offset": "0", "x-opt-partition-key": "key-1" });
     expect(decoded.message_annotations?.["x-opt-enqueued-time"]).toBeInstanceOf(Date);
+  });
+});
+
+describe("PartitionLog with a file", () => {
+  it("counts events whose write is in progress: a reader that asks where the log begins skips none of them", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "partition-log-"));
+    const log = new PartitionLog({}, path.join(dir, "0.log"));
+    try {
+      await log.open();
+      const before = Date.now() - 1;
+      // Stamped (sequence number 0) at once, published once the file write completes.
+      const writing = log.append([event(10)], undefined);
+      expect(log.get(0)).toBeUndefined();
+      expect(log.endSequenceNumber()).toBe(1);
+      // A consumer woken now (e.g. by new credit) starts from here: 1 would skip event 0 for good.
+      expect(log.beginSequenceNumber()).toBe(0);
+      expect(log.firstEnqueuedAfter(before)).toBe(0);
+      await writing;
+      expect(log.get(0)?.sequenceNumber).toBe(0);
+      expect(log.beginSequenceNumber()).toBe(0);
+      expect(log.firstEnqueuedAfter(Date.now() + 60_000)).toBe(1);
+    } finally {
+      await log.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
