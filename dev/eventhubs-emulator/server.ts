@@ -233,6 +233,9 @@ export async function startServer(namespace: Namespace, port: number, host: stri
 
   const server: Server = container.listen({ port, host });
   server.on("connection", (socket: Socket) => {
+    // Frames go out as written: with Nagle's algorithm a small frame (a disposition, a flow) waits
+    // for the client's delayed ACK, about 40 ms on every send that the client awaits.
+    socket.setNoDelay(true);
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
