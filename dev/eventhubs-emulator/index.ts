@@ -16,6 +16,13 @@ export interface EmulatorOptions {
   /** Keep events in append-only files under this folder so a restart keeps them. */
   persistenceDir?: string;
   retention?: { maxEventsPerPartition?: number; maxBytesPerPartition?: number };
+  /**
+   * Also listen for TLS (amqps, as Azure does), for clients that connect with a
+   * fullyQualifiedNamespace and a TokenCredential: the Azure client speaks plain AMQP only to a
+   * connection string with UseDevelopmentEmulator=true. PEM key and certificate (dev/tls.ts makes
+   * one); the clients must trust it (NODE_EXTRA_CA_CERTS). Port 0 (default) is ephemeral.
+   */
+  tls?: { key: string; cert: string; port?: number };
   log?: (line: string) => void;
 }
 
@@ -25,6 +32,8 @@ export interface EventHubsEmulator {
   readonly connectionString: string;
   /** With EntityPath. */
   connectionStringFor(hub: string): string;
+  /** The TLS listener, when `tls` was given: `fullyQualifiedNamespace` is host:port, for the Azure clients' namespace + credential form. */
+  readonly tls: { readonly port: number; readonly fullyQualifiedNamespace: string } | undefined;
   hubs(): string[];
   stop(): Promise<void>;
 }
@@ -40,7 +49,7 @@ export async function startEventHubsEmulator(options: EmulatorOptions = {}): Pro
   await namespace.open();
   let server;
   try {
-    server = await startServer(namespace, options.port ?? 0, host, log);
+    server = await startServer(namespace, options.port ?? 0, host, log, options.tls);
   } catch (err) {
     await namespace.close();
     throw err;
@@ -48,13 +57,15 @@ export async function startEventHubsEmulator(options: EmulatorOptions = {}): Pro
   const port = server.port;
   const endpointHost = host === "127.0.0.1" || host === "0.0.0.0" ? "localhost" : host;
   const connectionString = `Endpoint=sb://${endpointHost}:${port};SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${FAKE_KEY};UseDevelopmentEmulator=true`;
-  log(`Event Hubs emulator listening on ${host}:${port} (hubs: ${[...definitions.values()].map((hub) => hub.name).join(", ")})`);
+  const tlsPort = server.tlsPort;
+  log(`Event Hubs emulator listening on ${host}:${port}${tlsPort !== undefined ? ` and ${host}:${tlsPort} (TLS)` : ""} (hubs: ${[...definitions.values()].map((hub) => hub.name).join(", ")})`);
   let stopped: Promise<void> | undefined;
   const running = server;
   return {
     port,
     connectionString,
     connectionStringFor: (hub: string) => `${connectionString};EntityPath=${hub}`,
+    tls: tlsPort !== undefined ? { port: tlsPort, fullyQualifiedNamespace: `${endpointHost}:${tlsPort}` } : undefined,
     hubs: () => [...definitions.values()].map((hub) => hub.name),
     stop: () => {
       stopped ??= running.close().then(() => namespace.close());

@@ -25,7 +25,16 @@ interface ConnectionState {
 
 export interface RunningServer {
   readonly port: number;
+  /** The TLS (amqps) listener's port, when one was asked for. */
+  readonly tlsPort: number | undefined;
   close(): Promise<void>;
+}
+
+/** PEM key and certificate for a second, TLS listener; port 0 (default) is ephemeral. */
+export interface TlsListenerOptions {
+  key: string;
+  cert: string;
+  port?: number;
 }
 
 function settle(delivery: Delivery): void {
@@ -39,7 +48,7 @@ function addressOf(terminus: unknown): string {
   return "";
 }
 
-export async function startServer(namespace: Namespace, port: number, host: string, log: (line: string) => void): Promise<RunningServer> {
+export async function startServer(namespace: Namespace, port: number, host: string, log: (line: string) => void, tls?: TlsListenerOptions): Promise<RunningServer> {
   // Link defaults for links the clients open: deliveries are accepted only once stored, and
   // credit is granted explicitly per link.
   const container = createContainer({ id: "eventhubs-emulator", autoaccept: false, credit_window: 0 });
@@ -231,25 +240,37 @@ export async function startServer(namespace: Namespace, port: number, host: stri
   // Errors are reported to clients on their links; they must not crash the emulator.
   container.on("error", (err: unknown) => log(`amqp error: ${err instanceof Error ? err.message : String(err)}`));
 
-  const server: Server = container.listen({ port, host });
-  server.on("connection", (socket: Socket) => {
-    // Frames go out as written: with Nagle's algorithm a small frame (a disposition, a flow) waits
-    // for the client's delayed ACK, about 40 ms on every send that the client awaits.
-    socket.setNoDelay(true);
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
-  const bound = server.address();
-  return {
-    port: typeof bound === "object" && bound !== null ? bound.port : port,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
+  const servers: Server[] = [];
+  const listen = async (options: { port: number; host: string } | { port: number; host: string; transport: "tls"; key: string; cert: string }): Promise<number> => {
+    const server: Server = container.listen(options);
+    servers.push(server);
+    // The TCP socket under each connection, TLS or not.
+    server.on("connection", (socket: Socket) => {
+      // Frames go out as written: with Nagle's algorithm a small frame (a disposition, a flow) waits
+      // for the client's delayed ACK, about 40 ms on every send that the client awaits.
+      socket.setNoDelay(true);
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("listening", resolve);
+      server.once("error", reject);
+    });
+    const bound = server.address();
+    return typeof bound === "object" && bound !== null ? bound.port : options.port;
   };
+  const close = async (): Promise<void> => {
+    const closed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  };
+  try {
+    const boundPort = await listen({ port, host });
+    // Clients that connect as to Azure (amqps: a fullyQualifiedNamespace with a credential) need TLS.
+    const tlsPort = tls !== undefined ? await listen({ port: tls.port ?? 0, host, transport: "tls", key: tls.key, cert: tls.cert }) : undefined;
+    return { port: boundPort, tlsPort, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
