@@ -7,7 +7,9 @@
 //     CPU (amortized cost; process CPU includes the worker thread) while the emulator's work is not.
 //  2. MCP round trip: the real Client over streamable HTTP (in this process) against the example
 //     server (dev/examples) in two child processes, one plain and one instrumented and sending to
-//     the emulator, interleaved in 20 rounds (order swapped each round); median, p95 and mean.
+//     the emulator, interleaved in 20 rounds of 500 calls (order swapped each round, 250 ms idle
+//     before each) after 1,000 warm-up calls each; median, p95 and mean, and the median of the
+//     per-round ratios. Its own emulator, started once part 1 is done with its own.
 //     Separate processes as in production, so the client's own CPU is not charged to the server.
 //     Measured twice: with every process free to run on any core, then (2+ CPUs and taskset) with
 //     both servers pinned to CPU 1 and the client and the emulator, which stand in for other
@@ -22,7 +24,16 @@ import { compileRedactor, createAuditClient, createKeyring, DEFAULT_REDACTION_PO
 import { connectClient, endSession } from "../test/sdk/mcp-harness.js";
 
 const EMITS = Number(process.env.BENCH_EMITS ?? 20_000);
-const CALLS = Number(process.env.BENCH_CALLS ?? 1_500);
+const CALLS = Number(process.env.BENCH_CALLS ?? 10_000);
+/** Calls to each server before measuring: both reach steady state (JIT, heaps) first. */
+const WARM_UP_CALLS = Number(process.env.BENCH_WARM_UP_CALLS ?? 1_000);
+/**
+ * Idle time before each round: longer than the emitter's batch window (100 ms), so the
+ * instrumented server's background work (summaries, sends, the emulator storing them) is done
+ * before the other server's round starts. Without it, short rounds charged much of that work to
+ * the plain server and understated the overhead.
+ */
+const ROUND_GAP_MS = Number(process.env.BENCH_ROUND_GAP_MS ?? 250);
 const CHUNK = 500;
 
 /** A typical tool call's arguments, ~2 KiB of JSON, with fields a policy would redact. Values are fake. */
@@ -140,8 +151,8 @@ function pinTo(pid: number, cpus: string): boolean {
 
 /** Plain against instrumented, interleaved: median, p95 and mean of each, and the per-round ratios. */
 async function compareRoundTrips(plain: URL, instrumented: URL, setup: string): Promise<void> {
-  await roundTrips(plain, 300);
-  await roundTrips(instrumented, 300);
+  await roundTrips(plain, WARM_UP_CALLS);
+  await roundTrips(instrumented, WARM_UP_CALLS);
   const plainSamples: number[] = [];
   const instrumentedSamples: number[] = [];
   // Many short rounds, the order swapped each round, so drift in the machine's load falls on both alike.
@@ -152,6 +163,7 @@ async function compareRoundTrips(plain: URL, instrumented: URL, setup: string): 
     const order = round % 2 === 0 ? [plain, instrumented] : [instrumented, plain];
     const medians = new Map<URL, number>();
     for (const url of order) {
+      await new Promise((resolve) => setTimeout(resolve, ROUND_GAP_MS));
       const samples = await roundTrips(url, Math.ceil(CALLS / rounds));
       (url === plain ? plainSamples : instrumentedSamples).push(...samples);
       medians.set(url, stats(samples).median);
@@ -168,13 +180,17 @@ async function compareRoundTrips(plain: URL, instrumented: URL, setup: string): 
   console.log(`  per-round medians, instrumented over plain: median of ${rounds} rounds ${((stats(roundRatios).median - 1) * 100).toFixed(1)} %`);
 }
 
-async function main(): Promise<void> {
-  const emulator = await startChild("dev/eventhubs-emulator/cli.ts", ["--port", "0", "--quiet"], {}, (line) => (line.startsWith("Endpoint=") ? line.trim() : undefined));
-  const connectionString = emulator.value;
-  // A throwaway key made for this run: the bench never sees a real one.
-  const key = randomBytes(32).toString("base64");
+/** A fresh emulator in a child process: its connection string, and the child. */
+async function startEmulator(): Promise<{ child: ChildProcess; connectionString: string }> {
+  const { child, value } = await startChild("dev/eventhubs-emulator/cli.ts", ["--port", "0", "--quiet"], {}, (line) => (line.startsWith("Endpoint=") ? line.trim() : undefined));
+  return { child, connectionString: value };
+}
+
+/** Part 1: cost per emit against pino. */
+async function emitCosts(key: string): Promise<void> {
+  const emulator = await startEmulator();
+  const connectionString = emulator.connectionString;
   const redactor = compileRedactor(DEFAULT_REDACTION_POLICY, createKeyring({ currentKeyId: "bench", keys: { bench: key } }));
-  const children: ChildProcess[] = [emulator.child];
   const clientOptions = (thread: "worker" | "inline", instanceId: string) => ({
     server: { id: "bench", name: "Bench", version: "1.0.0", environment: "bench", instanceId },
     connectionString,
@@ -236,13 +252,35 @@ async function main(): Promise<void> {
     console.log(`pino CPU incl. writes and flush:                             ${us(log.cpuMs / EMITS)} per event`);
     console.log(`ratio sdk/pino, worker emitter (default): in-call ${(worker.syncMs / log.syncMs).toFixed(2)}x (target <= 2x), CPU of all threads ${(worker.cpuMs / log.cpuMs).toFixed(2)}x`);
     console.log(`ratio sdk/pino, inline emitter:           in-call ${(inline.syncMs / log.syncMs).toFixed(2)}x, CPU ${(inline.cpuMs / log.cpuMs).toFixed(2)}x`);
+  } finally {
+    await audit.close({ deadlineMs: 10_000 });
+    await threaded.close({ deadlineMs: 10_000 });
+    emulator.child.kill("SIGTERM");
+  }
+}
 
+/**
+ * Part 2: the MCP round trip, plain against instrumented. Its own emulator, started after part 1
+ * is closed and its emulator stopped, so neither part 1's clients nor the events it stored weigh
+ * on this part.
+ */
+async function roundTripOverhead(key: string): Promise<void> {
+  const emulator = await startEmulator();
+  const connectionString = emulator.connectionString;
+  const children: ChildProcess[] = [emulator.child];
+  try {
     const listening = (line: string) => /listening on (\S+)/.exec(line)?.[1];
     const example = "dev/examples/instrumented-server.ts";
     const plainServer = await startChild(example, [], { PORT: "0", MCP_AUDIT_DISABLED: "1" }, listening);
     children.push(plainServer.child);
-    // BENCH_THREAD / BENCH_WORKER_NICE override the instrumented server's emitter options (default: worker, nice 10).
-    const overrides = { ...(process.env.BENCH_THREAD !== undefined ? { MCP_AUDIT_THREAD: process.env.BENCH_THREAD } : {}), ...(process.env.BENCH_WORKER_NICE !== undefined ? { MCP_AUDIT_WORKER_NICE: process.env.BENCH_WORKER_NICE } : {}) };
+    // BENCH_THREAD / BENCH_WORKER_NICE override the instrumented server's emitter options (default: worker, nice 10),
+    // BENCH_POLICY (JSON) its redaction policy (default: DEFAULT_REDACTION_POLICY).
+    const overrides = {
+      ...(process.env.BENCH_THREAD !== undefined ? { MCP_AUDIT_THREAD: process.env.BENCH_THREAD } : {}),
+      ...(process.env.BENCH_WORKER_NICE !== undefined ? { MCP_AUDIT_WORKER_NICE: process.env.BENCH_WORKER_NICE } : {}),
+      ...(process.env.BENCH_POLICY !== undefined ? { MCP_AUDIT_POLICY: process.env.BENCH_POLICY } : {}),
+    };
+    if (process.env.BENCH_POLICY !== undefined) console.log(`instrumented server's redaction policy: ${process.env.BENCH_POLICY} over the defaults`);
     const instrumentedServer = await startChild(example, [], { PORT: "0", MCP_AUDIT_CONNECTION_STRING: connectionString, MCP_AUDIT_PSEUDONYM_KEY: key, ...overrides }, listening);
     children.push(instrumentedServer.child);
     const plain = new URL(plainServer.value);
@@ -257,10 +295,17 @@ async function main(): Promise<void> {
       for (const pid of [process.pid, emulator.child.pid]) if (pid !== undefined) pinTo(pid, `0-${cpus - 1}`);
     } else console.log(`(servers-on-their-own-core comparison skipped: needs 2+ CPUs and taskset; ${cpus} CPU(s))`);
   } finally {
-    await audit.close({ deadlineMs: 10_000 });
-    await threaded.close({ deadlineMs: 10_000 });
     for (const child of children.reverse()) child.kill("SIGTERM");
   }
+}
+
+async function main(): Promise<void> {
+  // A throwaway key made for this run: the bench never sees a real one.
+  const key = randomBytes(32).toString("base64");
+  // BENCH_PART=emit or BENCH_PART=roundtrip runs one part only.
+  const part = process.env.BENCH_PART;
+  if (part !== "roundtrip") await emitCosts(key);
+  if (part !== "emit") await roundTripOverhead(key);
 }
 
 await main();

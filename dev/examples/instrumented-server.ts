@@ -7,7 +7,8 @@
 // Requests may carry `Authorization: Bearer dev-<anything>`: a stand-in verifier (never use it
 // for real) turns it into the AuthInfo that the SDK's bearer-auth middleware would produce.
 // MCP_AUDIT_DISABLED=1 runs the same server without instrumentation (the benchmark's baseline);
-// MCP_AUDIT_THREAD=inline and MCP_AUDIT_WORKER_NICE=<0-19> set the emitter's `thread` and `workerNice`.
+// MCP_AUDIT_THREAD=inline and MCP_AUDIT_WORKER_NICE=<0-19> set the emitter's `thread` and `workerNice`;
+// MCP_AUDIT_POLICY='<JSON>' is the redaction policy (default: DEFAULT_REDACTION_POLICY), e.g. '{"maxArrayItems":4}'.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -26,6 +27,7 @@ import {
   type AuditClient,
   type AuditRedactor,
   type McpAudit,
+  type RedactionPolicyInput,
 } from "../../shared/sdk/index.js";
 
 const NOTES = new Map([
@@ -132,6 +134,17 @@ export async function startExampleServer(options: { port?: number; audit?: { cli
   };
 }
 
+/** MCP_AUDIT_POLICY, parsed; compileRedactor then names any option it refuses. */
+function policyFromEnv(): RedactionPolicyInput {
+  const text = process.env.MCP_AUDIT_POLICY;
+  if (text === undefined || text === "") return DEFAULT_REDACTION_POLICY;
+  try {
+    return JSON.parse(text) as RedactionPolicyInput;
+  } catch {
+    throw new Error("MCP_AUDIT_POLICY must be a JSON object of redaction policy options, e.g. '{\"maxArrayItems\":4}'");
+  }
+}
+
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   let audit: { client: AuditClient; redactor: AuditRedactor } | undefined;
@@ -146,7 +159,7 @@ async function main(): Promise<void> {
       thread,
       ...(nice !== undefined ? { workerNice: Number(nice) } : {}),
     });
-    const redactor = compileRedactor(DEFAULT_REDACTION_POLICY, await loadKeyring(new EnvSecretProvider(), { secretName: "mcp-audit-pseudonym-key", keyId: "dev" }));
+    const redactor = compileRedactor(policyFromEnv(), await loadKeyring(new EnvSecretProvider(), { secretName: "mcp-audit-pseudonym-key", keyId: "dev" }));
     audit = { client, redactor };
   }
   const server = await startExampleServer({ port, ...(audit !== undefined ? { audit } : {}) });
