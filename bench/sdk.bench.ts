@@ -30,8 +30,7 @@ const WARM_UP_CALLS = Number(process.env.BENCH_WARM_UP_CALLS ?? 1_000);
 /**
  * Idle time before each round: longer than the emitter's batch window (100 ms), so the
  * instrumented server's background work (summaries, sends, the emulator storing them) is done
- * before the other server's round starts. Without it, short rounds charged much of that work to
- * the plain server and understated the overhead.
+ * before the other server's round starts, rather than falling on it.
  */
 const ROUND_GAP_MS = Number(process.env.BENCH_ROUND_GAP_MS ?? 250);
 const CHUNK = 500;
@@ -155,7 +154,7 @@ async function compareRoundTrips(plain: URL, instrumented: URL, setup: string): 
   await roundTrips(instrumented, WARM_UP_CALLS);
   const plainSamples: number[] = [];
   const instrumentedSamples: number[] = [];
-  // Many short rounds, the order swapped each round, so drift in the machine's load falls on both alike.
+  // Many rounds, the order swapped each round, so drift in the machine's load falls on both alike.
   const rounds = 20;
   // Each round's instrumented median over its plain median: paired, so slower stretches of the run cancel out.
   const roundRatios: number[] = [];
@@ -178,6 +177,14 @@ async function compareRoundTrips(plain: URL, instrumented: URL, setup: string): 
   // The mean too: recording in batches spares most calls and charges a few, which the median alone would hide.
   console.log(`  overhead: median ${((n.median / p.median - 1) * 100).toFixed(1)} %, p95 ${((n.p95 / p.p95 - 1) * 100).toFixed(1)} %  (target <= 5 %), mean ${((n.mean / p.mean - 1) * 100).toFixed(1)} %`);
   console.log(`  per-round medians, instrumented over plain: median of ${rounds} rounds ${((stats(roundRatios).median - 1) * 100).toFixed(1)} %`);
+}
+
+/** Stops a child process and waits until it has exited. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  return exited;
 }
 
 /** A fresh emulator in a child process: its connection string, and the child. */
@@ -255,7 +262,8 @@ async function emitCosts(key: string): Promise<void> {
   } finally {
     await audit.close({ deadlineMs: 10_000 });
     await threaded.close({ deadlineMs: 10_000 });
-    emulator.child.kill("SIGTERM");
+    // Gone before part 2 starts its own.
+    await stopChild(emulator.child);
   }
 }
 
@@ -295,7 +303,7 @@ async function roundTripOverhead(key: string): Promise<void> {
       for (const pid of [process.pid, emulator.child.pid]) if (pid !== undefined) pinTo(pid, `0-${cpus - 1}`);
     } else console.log(`(servers-on-their-own-core comparison skipped: needs 2+ CPUs and taskset; ${cpus} CPU(s))`);
   } finally {
-    for (const child of children.reverse()) child.kill("SIGTERM");
+    for (const child of children.reverse()) await stopChild(child);
   }
 }
 
