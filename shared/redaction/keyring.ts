@@ -3,7 +3,7 @@
 // with the same text get unrelated pseudonyms. The SDK and the pipeline call this same code, so
 // they agree byte for byte. Lone surrogates encode as U+FFFD (Node's UTF-8 encoder), so two
 // ill-formed strings that differ only there share a pseudonym; that is harmless.
-import { createHmac } from "node:crypto";
+import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
 import { KEY_ID_PATTERN } from "../../schemas/primitives.js";
 import type { SecretProvider } from "../secrets/index.js";
 
@@ -80,13 +80,16 @@ export function createKeyring(input: KeyringInput): Keyring {
   }
   if (!material.has(currentKeyId)) throw new KeyringError(`keyring: no key material for currentKeyId ${currentKeyId}`);
   const keyIds = [currentKeyId, ...[...material.keys()].filter((id) => id !== currentKeyId)];
+  // Key objects made once: HMAC with one is ~10 % cheaper than with the raw bytes each call.
+  const keyObjects = new Map<string, KeyObject>([...material].map(([id, bytes]) => [id, createSecretKey(bytes)]));
   const keyring: Keyring = Object.freeze({
     currentKeyId,
     keyIds: Object.freeze(keyIds),
     pseudonym(purpose: PseudonymPurpose, value: string, keyId: string = currentKeyId): string {
-      const key = material.get(keyId);
+      const key = keyObjects.get(keyId);
       if (key === undefined) throw new KeyringError(`keyring: no key with id ${keyId}`);
-      return `${keyId}:${createHmac("sha256", key).update(purpose).update("\u0000").update(value, "utf8").digest("base64url")}`;
+      // One update of `purpose \0 value`: the same bytes as three, for one call into the binding.
+      return `${keyId}:${createHmac("sha256", key).update(`${purpose}\u0000${value}`, "utf8").digest("base64url")}`;
     },
   });
   keyringInputs.set(keyring, { currentKeyId, keys: Object.fromEntries(material) });

@@ -2,6 +2,7 @@
 // tries, limits, disabled scanners), so each call only walks its input.
 import type { z } from "zod";
 import { PSEUDONYM_PATTERN } from "../../schemas/primitives.js";
+import { CanonicalText, quoted, quotedKey, sortKeys } from "../chain.js";
 import type { RedactionEntrySchema, RedactionKind, ValueSummary } from "../../schemas/redaction.js";
 import { keyringInputOf, type Keyring, type PseudonymPurpose } from "./keyring.js";
 import { compileAllowList, parsePolicy, policyVersionOf, type AllowNode, type RedactionPolicy, type RedactionPolicyInput, type ScannerKind } from "./policy.js";
@@ -36,6 +37,15 @@ const MEMO_ENTRIES = 4096;
 const MEMO_MAX_VALUE = 64;
 /** Longest text remembered as scanning clean (type names, tool names, URIs, fixed messages repeat). */
 const CLEAN_MAX_TEXT = 256;
+
+/** Summary nodes that are always the same text. */
+const NULL_SUMMARY = '{"type":"null"}';
+const OMITTED = {
+  size: '{"reason":"size","type":"omitted"}',
+  depth: '{"reason":"depth","type":"omitted"}',
+  cycle: '{"reason":"cycle","type":"omitted"}',
+  unsupported: '{"reason":"unsupported","type":"omitted"}',
+} as const;
 
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
@@ -217,8 +227,9 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   const hashBytes = 10 + keyring.currentKeyId.length + 1 + 43;
 
   // HMAC costs ~1.7 µs a call in Node, most of it fixed overhead, and argument values repeat
-  // (enums, small numbers, field names), so short values' hashes are memoized. The memo holds
-  // values already in this process's memory and is emptied when full, so it stays bounded.
+  // (enums, small numbers, field names), so short values' hashes are memoized, as the summary's
+  // `"hash":"<pseudonym>",` member. The memo holds values already in this process's memory and is
+  // emptied when full, so it stays bounded.
   const valueHashes = new Map<string, string>();
   // Safe keys and clean texts, each with its UTF-8 byte length for the budgets.
   const safeKeys = new Map<string, number>();
@@ -227,15 +238,16 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   // clean once is clean again; bounded and emptied when full, like the hash memo.
   const cleanTexts = new Map<string, number>();
   const memoPath = createPathJoiner();
-  const hashValue = (value: string): string => {
-    if (value.length > MEMO_MAX_VALUE) return pseudonym("value", value);
-    let hash = valueHashes.get(value);
-    if (hash === undefined) {
+  /** The `"hash":"<pseudonym>",` member for a value (a pseudonym needs no escaping: letters, digits, ':', '_', '-'). */
+  const hashMember = (value: string): string => {
+    if (value.length > MEMO_MAX_VALUE) return `"hash":"${pseudonym("value", value)}",`;
+    let member = valueHashes.get(value);
+    if (member === undefined) {
       if (valueHashes.size >= MEMO_ENTRIES) valueHashes.clear();
-      hash = pseudonym("value", value);
-      valueHashes.set(value, hash);
+      member = `"hash":"${pseudonym("value", value)}",`;
+      valueHashes.set(value, member);
     }
-    return hash;
+    return member;
   };
 
   function scanInto(text: string, path: string, maxLength: number, entries: Entries): string {
@@ -298,81 +310,93 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     return pseudonym("value", key);
   }
 
-  function summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown): { summary: ValueSummary; redactions: RedactionEntry[] } {
+  /**
+   * The summary as its canonical JSON (shared/chain.ts), written during the one walk of the
+   * arguments: members in sorted order, so the SDK seals the text as it is instead of building a
+   * tree, checking it and serializing it again. What it writes always satisfies ValueSummarySchema;
+   * test/redaction/summarize.test.ts holds it to that, the schema and canonicalJson.
+   */
+  function summarizeArgumentsText(kind: "tool" | "prompt", name: string, args: unknown): { text: string; redactions: RedactionEntry[] } {
     const entries = new Entries();
     const allow = allowLists.get(`${kind}\u0000${name}`);
     let budget = policy.maxArgumentBytes;
     const ancestors = new Set<object>();
 
-    const walk = (value: unknown, depth: number, node: AllowNode | undefined, path: string): ValueSummary => {
-      if (budget <= 0) return { type: "omitted", reason: "size" };
-      // Byte accounting mirrors the JSON the summary serializes to: {"type":"string","length":N}.
+    const walk = (value: unknown, depth: number, node: AllowNode | undefined, path: string): string => {
+      if (budget <= 0) return OMITTED.size;
+      // Byte accounting mirrors the JSON of the node: {"type":"string","length":N}.
       budget -= 32;
       const allowed = node?.allowed === true;
       switch (typeof value) {
         case "string": {
-          const out: { type: "string"; length: number; hash?: string; value?: string } = { type: "string", length: value.length };
+          let hash = "";
           if (policy.hashValues && value.length <= MAX_HASHED_LENGTH) {
-            out.hash = hashValue(value);
+            hash = hashMember(value);
             budget -= hashBytes;
           }
+          let kept = "";
           if (allowed) {
             const max = Math.min(valueMax, Math.max(budget, 0));
-            out.value = scanInto(value, path, max, entries);
-            budget -= Buffer.byteLength(out.value) + 11;
+            const text = scanInto(value, path, max, entries);
+            kept = `,"value":${quoted(text)}`;
+            budget -= Buffer.byteLength(text) + 11;
           } else if (value.length > 0) entries.add("data.arguments", "argument_value");
-          return out;
+          return `{${hash}"length":${value.length},"type":"string"${kept}}`;
         }
         case "number": {
-          const out: { type: "number"; hash?: string; value?: number } = { type: "number" };
+          let hash = "";
           if (policy.hashValues) {
-            out.hash = hashValue(String(value));
+            hash = hashMember(String(value));
             budget -= hashBytes;
           }
-          if (allowed && Number.isFinite(value)) out.value = value;
-          else entries.add("data.arguments", "argument_value");
-          return out;
+          // Finite numbers only (JSON has no NaN or Infinity); String() is JSON's form for them.
+          if (allowed && Number.isFinite(value)) return `{${hash}"type":"number","value":${String(value)}}`;
+          entries.add("data.arguments", "argument_value");
+          return `{${hash}"type":"number"}`;
         }
         case "boolean":
-          return allowed ? { type: "boolean", value } : { type: "boolean" };
+          return allowed ? (value ? '{"type":"boolean","value":true}' : '{"type":"boolean","value":false}') : '{"type":"boolean"}';
         case "undefined":
-          return { type: "null" };
+          return NULL_SUMMARY;
         case "bigint":
         case "symbol":
         case "function":
-          return { type: "omitted", reason: "unsupported" };
+          return OMITTED.unsupported;
         default:
           break;
       }
-      if (value === null) return { type: "null" };
-      if (typeof value !== "object") return { type: "omitted", reason: "unsupported" };
-      if (ancestors.has(value)) return { type: "omitted", reason: "cycle" };
+      if (value === null) return NULL_SUMMARY;
+      if (typeof value !== "object") return OMITTED.unsupported;
+      if (ancestors.has(value)) return OMITTED.cycle;
       if (isArray(value)) {
         const length = read(value, "length");
-        if (typeof length !== "number") return { type: "omitted", reason: "unsupported" };
-        if (depth >= policy.maxDepth) return { type: "omitted", reason: "depth" };
-        const items: ValueSummary[] = [];
+        // A Proxy can report any length: only a real one is written.
+        if (typeof length !== "number" || !Number.isSafeInteger(length) || length < 0) return OMITTED.unsupported;
+        if (depth >= policy.maxDepth) return OMITTED.depth;
+        let items = "";
         ancestors.add(value);
         const child = node?.children.get("*");
         const itemPath = `${path}[*]`;
         for (let i = 0; i < Math.min(length, itemMax); i++) {
+          if (i > 0) items += ",";
           // Out of budget: one "size" marker says why the list stops; `length` keeps the true count.
           if (budget <= 0) {
-            items.push({ type: "omitted", reason: "size" });
+            items += OMITTED.size;
             break;
           }
           const item = read(value, i);
-          items.push(item === failed ? { type: "omitted", reason: "unsupported" } : walk(item, depth + 1, child, itemPath));
+          items += item === failed ? OMITTED.unsupported : walk(item, depth + 1, child, itemPath);
         }
         ancestors.delete(value);
-        return { type: "array", length, items };
+        return `{"items":[${items}],"length":${length},"type":"array"}`;
       }
-      if (!isPlainObject(value)) return { type: "omitted", reason: "unsupported" };
+      if (!isPlainObject(value)) return OMITTED.unsupported;
       const keys = keysOf(value);
-      if (keys === undefined) return { type: "omitted", reason: "unsupported" };
-      if (depth >= policy.maxDepth) return { type: "omitted", reason: "depth" };
+      if (keys === undefined) return OMITTED.unsupported;
+      if (depth >= policy.maxDepth) return OMITTED.depth;
       ancestors.add(value);
-      const fields: Record<string, ValueSummary> = {};
+      // Walked in the object's own order (the budget is spent in that order), written sorted.
+      const fields = new Map<string, string>();
       for (const key of keys.slice(0, policy.maxKeysPerObject)) {
         // Out of budget: stop listing fields; `keys` keeps the true count.
         if (budget <= 0) break;
@@ -382,21 +406,33 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         const item = read(value, key);
         // A key that had to be hashed is not matched against the allow-list: its value never travels.
         const child = outKey === key ? node?.children.get(key) : undefined;
-        // Own data properties, so a "__proto__" key stays data and never sets a prototype.
-        defineField(fields, outKey, item === failed ? { type: "omitted", reason: "unsupported" } : walk(item, depth + 1, child, childPath));
+        const field = item === failed ? OMITTED.unsupported : walk(item, depth + 1, child, childPath);
+        // A "__proto__" field is summarized (budget, redactions) but not written: the event
+        // schema's records drop that key, so the summary never carried it. `keys` still counts it.
+        // Two keys can only meet here through a hashed key equal to a plain one: the later wins.
+        if (outKey !== "__proto__") fields.set(outKey, field);
       }
       ancestors.delete(value);
-      return { type: "object", keys: keys.length, fields };
+      const names = [...fields.keys()];
+      sortKeys(names);
+      let members = "";
+      for (const name of names) members += (members === "" ? "" : ",") + quotedKey(name) + ":" + (fields.get(name) ?? NULL_SUMMARY);
+      return `{"fields":{${members}},"keys":${keys.length},"type":"object"}`;
     };
 
-    let summary: ValueSummary;
+    let text: string;
     try {
-      summary = walk(args, 0, allow, "data.arguments");
+      text = walk(args, 0, allow, "data.arguments");
     } catch {
       // Defence in depth: nothing above should throw, but a tool call must never fail because of us.
-      summary = { type: "omitted", reason: "unsupported" };
+      text = OMITTED.unsupported;
     }
-    return { summary, redactions: entries.list() };
+    return { text, redactions: entries.list() };
+  }
+
+  function summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown): { summary: ValueSummary; redactions: RedactionEntry[] } {
+    const { text, redactions } = summarizeArgumentsText(kind, name, args);
+    return { summary: JSON.parse(text) as ValueSummary, redactions };
   }
 
   function scanText(text: string, path: string, maxLength: number = policy.maxStringLength): { text: string; redactions: RedactionEntry[] } {
@@ -537,7 +573,33 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   });
   const keys = keyringInputOf(keyring);
   if (keys !== undefined) redactorRecipes.set(redactor, { policy, keyring: keys });
+  summaryTexts.set(redactor, (kind, name, args) => {
+    const { text, redactions } = summarizeArgumentsText(kind, name, args);
+    const summary = new CanonicalText(text);
+    vouched.add(summary);
+    return { summary, redactions };
+  });
   return redactor;
+}
+
+/** An argument summary as canonical JSON, vouched for by the redactor that wrote it. */
+export type ArgumentSummaryText = (kind: "tool" | "prompt", name: string, args: unknown) => { summary: CanonicalText; redactions: RedactionEntry[] };
+
+const summaryTexts = new WeakMap<Redactor, ArgumentSummaryText>();
+/** The summaries compileRedactor's redactors wrote: only these skip the SDK's check (shared/sdk/validate.ts). */
+const vouched = new WeakSet<CanonicalText>();
+
+/**
+ * summarizeArguments as canonical text, for a redactor from compileRedactor; undefined for any
+ * other object. Internal to the SDK: not exported from the entry points.
+ */
+export function argumentSummaryTextOf(redactor: object): ArgumentSummaryText | undefined {
+  return summaryTexts.get(redactor as Redactor);
+}
+
+/** True only for a summary text that a redactor from compileRedactor wrote (never for one made elsewhere). */
+export function isRedactorSummary(value: unknown): value is CanonicalText {
+  return value instanceof CanonicalText && vouched.has(value);
 }
 
 /** What compileRedactor needs to build an identical redactor elsewhere in this process (the SDK's worker thread). */

@@ -2,6 +2,7 @@
 // emitter's work, so with the worker emitter the host's thread never summarizes or hashes values.
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
+import { argumentSummaryTextOf } from "../redaction/redactor.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 
 type RedactionEntry = z.infer<typeof RedactionEntrySchema>;
@@ -55,9 +56,14 @@ export function handOverTogether(audit: AuditClient, run: () => void): void {
   else run();
 }
 
-/** The event with its summary in place: the summary's redactions first, then the event's own (at most 256 in all). */
+/**
+ * The event with its summary in place: the summary's redactions first, then the event's own (at
+ * most 256 in all). A redactor from compileRedactor writes the summary as its canonical JSON,
+ * which the emitter seals as it is; it stands in `data.arguments` for the summary it spells.
+ */
 export function withArgumentSummary(event: InvocationEventInput, summarizer: ArgumentSummarizer, source: ArgumentSource): AuditEventInput {
-  const { summary, redactions } = summarizer.summarizeArguments(source.kind, source.name, source.args);
+  const asText = argumentSummaryTextOf(summarizer);
+  const { summary, redactions } = asText !== undefined ? asText(source.kind, source.name, source.args) : summarizer.summarizeArguments(source.kind, source.name, source.args);
   const own = event.redaction?.applied ?? [];
   return {
     ...event,

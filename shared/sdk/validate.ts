@@ -2,7 +2,9 @@
 //
 // Where the time went: an argument summary of a ~2 KiB object is ~100 nested ValueSummary nodes,
 // and zod walks each through a lazy, a discriminated union and a strict object (~65 µs of the
-// ~75 µs a tool.called event took to validate). Here a summary is checked by hand against the same
+// ~75 µs a tool.called event took to validate). A summary that a redactor from compileRedactor
+// wrote as canonical text (shared/redaction/redactor.ts, isRedactorSummary) is sealed as it is:
+// that walk already wrote it to the schema's rules. Any other summary is checked by hand against the same
 // rules (ValueSummarySchema in schemas/redaction.ts) while its canonical JSON is built (so sealing
 // does not walk it again, and no copy of it is made), and the rest of the event
 // by the schema of its own type rather than the whole union, compiled by zod (`z.compile`, as the
@@ -19,6 +21,7 @@ import { compiledParser, type Parser } from "../../schemas/fast-parse.js";
 import { PSEUDONYM_PATTERN } from "../../schemas/primitives.js";
 import { CanonicalText, quoted, quotedKey, sortKeys } from "../chain.js";
 import type { ValueSummary } from "../../schemas/redaction.js";
+import { isRedactorSummary } from "../redaction/redactor.js";
 
 /** Deeper summaries are left to zod (the default policy stops far earlier). */
 const MAX_FAST_DEPTH = 64;
@@ -165,7 +168,8 @@ let currentSize: SizeEstimate = { bytes: 0 };
 
 /** Gives up (an issue) when the hand check cannot vouch for the summary; the caller then asks AuditEventSchema. */
 const FastValueSummarySchema = z.unknown().transform((value, ctx): ValueSummary => {
-  const text = summaryText(value);
+  // Written by the redactor as canonical JSON that satisfies the schema: nothing to walk.
+  const text = isRedactorSummary(value) ? value.text : summaryText(value);
   if (text === undefined) {
     ctx.issues.push({ code: "custom", message: "left to the full schema", input: value });
     return z.NEVER;
@@ -173,7 +177,7 @@ const FastValueSummarySchema = z.unknown().transform((value, ctx): ValueSummary 
   // UTF-16 units, and up to three bytes each in UTF-8: the bound errs on the safe side.
   currentSize.bytes += text.length * 3;
   // Stands for the summary from here on: the emitter only seals it (see fastParseEvent).
-  return new CanonicalText(text) as unknown as ValueSummary;
+  return (isRedactorSummary(value) ? value : new CanonicalText(text)) as unknown as ValueSummary;
 });
 
 /**
@@ -206,4 +210,17 @@ export function fastParseEvent(type: AuditEventType, candidate: unknown, size?: 
   } finally {
     currentSize = outer;
   }
+}
+
+/**
+ * The candidate as AuditEventSchema must see it: a summary the redactor wrote as text (see
+ * withArgumentSummary) put back as the object it spells. For the few events fastParseEvent leaves
+ * to the full schema, so its verdict and issues are about the summary, not its stand-in.
+ */
+export function forFullSchema<T>(candidate: T): T {
+  const data = (candidate as { data?: unknown }).data;
+  if (typeof data !== "object" || data === null) return candidate;
+  const summary = (data as { arguments?: unknown }).arguments;
+  if (!isRedactorSummary(summary)) return candidate;
+  return { ...candidate, data: { ...data, arguments: JSON.parse(summary.text) as unknown } };
 }

@@ -1,6 +1,8 @@
 // Argument summaries: shape, types, lengths and keyed hashes by default; values only where allowed.
 import { describe, expect, it } from "vitest";
 import { ValueSummarySchema, type ValueSummary } from "../../schemas/redaction.js";
+import { CanonicalText, canonicalJson } from "../../shared/chain.js";
+import { argumentSummaryTextOf, isRedactorSummary, type Redactor } from "../../shared/redaction/redactor.js";
 import { redactor } from "./helpers.js";
 
 const r = redactor({
@@ -211,11 +213,82 @@ describe("hostile arguments: no throw, caps held, output valid, input untouched"
     expect(Buffer.byteLength(JSON.stringify(list))).toBeLessThan(4096 + 256);
   });
 
-  it("keeps a __proto__ key as data", () => {
+  it("counts a __proto__ key but writes no field for it (the event schema's records drop that key), and sets no prototype", () => {
     const { summary } = capped.summarizeArguments("tool", "t", protoKeys());
     valid(summary);
-    expect(summary.type === "object" && Object.keys(summary.fields ?? {})).toEqual(["__proto__", "constructor", "toString"]);
+    expect(summary.type === "object" && summary.keys).toBe(3);
+    expect(summary.type === "object" && Object.keys(summary.fields ?? {})).toEqual(["constructor", "toString"]);
     expect(summary.type === "object" && Object.getPrototypeOf(summary.fields)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+/**
+ * The SDK seals the redactor's summary text without checking it (shared/sdk/validate.ts): the
+ * text must be exactly the canonical JSON of a summary the schema accepts as it is.
+ */
+function expectSoundText(from: Redactor, args: unknown): void {
+  const asText = argumentSummaryTextOf(from);
+  if (asText === undefined) throw new Error("a compiled redactor writes summaries as text");
+  const { summary } = asText("tool", "t", args);
+  expect(isRedactorSummary(summary)).toBe(true);
+  const parsed = ValueSummarySchema.safeParse(JSON.parse(summary.text));
+  expect(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3))).toBe(true);
+  // Nothing stripped or reordered: what zod returns spells the same text.
+  expect(canonicalJson(parsed.data)).toBe(summary.text);
+}
+
+/** Arbitrary argument-like values from a seeded generator: every type, odd keys and strings, nesting. */
+function randomArguments(seed: number): unknown {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const strings = ["", "a", "10", "9", "a\"b", "back\\slash", "tab\tnew\nline", "\u0000", "\ud800", "é", "😀", "fake@example.test", "%40", "x".repeat(300), "__proto__", "constructor"];
+  const numbers = [0, -0, 1, -1.5, 1e21, 5e-324, Number.MAX_SAFE_INTEGER + 2, Number.NaN, Number.POSITIVE_INFINITY];
+  const value = (depth: number): unknown => {
+    const roll = next();
+    if (depth > 5 || roll < 0.35) return pick<unknown>([pick(strings), pick(numbers), true, false, null, undefined, 10n]);
+    if (roll < 0.6) return Array.from({ length: Math.floor(next() * 20) }, () => value(depth + 1));
+    const out: Record<string, unknown> = {};
+    for (let i = Math.floor(next() * 10); i > 0; i--) {
+      const key = next() < 0.7 ? pick(strings) : `k${Math.floor(next() * 100)}`;
+      if (key === "__proto__") Object.defineProperty(out, key, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+      else out[key] = value(depth + 1);
+    }
+    return out;
+  };
+  return value(0);
+}
+
+describe("summaries as text", () => {
+  const narrow = redactor({ maxDepth: 3, maxArrayItems: 4, maxKeysPerObject: 5, maxArgumentBytes: 512, tools: { t: { allow: ["*", "*.*", "*.*.*"] } } });
+  const roomy = redactor({ maxDepth: 32, maxArrayItems: 64, maxKeysPerObject: 256, tools: { t: { allow: ["a", "10", "é"] } } });
+  const plain = redactor({ hashValues: false });
+
+  it.each(HOSTILE)("%s: the text is canonical and schema-valid", (_name, make) => {
+    for (const each of [narrow, roomy, plain]) expectSoundText(each, make());
+  });
+
+  it("holds for 3,000 random argument values under three policies", () => {
+    for (let seed = 1; seed <= 1000; seed++) {
+      const args = randomArguments(seed);
+      for (const each of [narrow, roomy, plain]) expectSoundText(each, args);
+    }
+  });
+
+  it("writes the same summary that summarizeArguments returns", () => {
+    const args = { query: "q", n: 3, list: [1, "two", { three: 3 }], "10": 1, "9": "x" };
+    const asText = argumentSummaryTextOf(roomy);
+    expect(asText?.("tool", "t", args).summary.text).toBe(canonicalJson(roomy.summarizeArguments("tool", "t", args).summary));
+  });
+
+  it("vouches only for text a redactor wrote", () => {
+    expect(isRedactorSummary(new CanonicalText('{"type":"null"}'))).toBe(false);
+    expect(isRedactorSummary({ text: '{"type":"null"}' })).toBe(false);
+    expect(argumentSummaryTextOf({ summarizeArguments: () => ({ summary: { type: "null" }, redactions: [] }) })).toBeUndefined();
   });
 });
 

@@ -9,7 +9,8 @@ import { ValueSummarySchema } from "../../schemas/redaction.js";
 import { canonicalJson } from "../../shared/chain.js";
 import { compileRedactor, createKeyring, DEFAULT_REDACTION_POLICY } from "../../shared/sdk/index.js";
 import { uuidv7 } from "../../shared/sdk/uuid.js";
-import { fastParseEvent, summaryText } from "../../shared/sdk/validate.js";
+import { argumentSummaryTextOf } from "../../shared/redaction/redactor.js";
+import { fastParseEvent, forFullSchema, summaryText, type SizeEstimate } from "../../shared/sdk/validate.js";
 
 const PSEUDONYM = `k1:${"A".repeat(43)}`;
 const SERVER = { id: "validate", name: "Validate", version: "1.0.0", environment: "test", instanceId: "validate-1" };
@@ -128,6 +129,29 @@ describe("fast event validation", () => {
     const before = canonicalJson(fast);
     (summary as { type: string }).type = "null";
     expect(canonicalJson(fast)).toBe(before);
+  });
+
+  it("seals a summary the redactor wrote as text as it is, and shows the full schema the summary it spells", () => {
+    const redactor = compileRedactor(DEFAULT_REDACTION_POLICY, createKeyring({ currentKeyId: "k1", keys: { k1: randomBytes(32).toString("base64") } }));
+    const args = { query: "q", list: [1, "two", { three: 3 }], nested: { deep: { deeper: "x".repeat(500) } } };
+    const { summary } = argumentSummaryTextOf(redactor)?.("tool", "t", args) ?? { summary: undefined };
+    if (summary === undefined) throw new Error("a compiled redactor writes summaries as text");
+    const size: SizeEstimate = { bytes: 0 };
+    const candidate = event(summary);
+    const fast = fastParseEvent("tool.called", candidate, size);
+    expect(fast).toBeDefined();
+    expect(size.bytes).toBeGreaterThanOrEqual(summary.text.length);
+    expect(canonicalJson(fast)).toContain(`"arguments":${summary.text}`);
+    // The full schema sees the summary itself: it accepts a valid event as the fast path does…
+    const full = AuditEventSchema.safeParse(forFullSchema(candidate));
+    expect(full.success).toBe(true);
+    if (full.success) expect(canonicalJson(full.data)).toBe(canonicalJson(fast));
+    // …and its issues for an invalid one are about the envelope, not the summary's stand-in.
+    const invalid = AuditEventSchema.safeParse(forFullSchema({ ...candidate, seq: -1 }));
+    expect(invalid.success).toBe(false);
+    expect(invalid.error?.issues.map((issue) => issue.path.join("."))).toEqual(["seq"]);
+    // Without it, the stand-in itself would be refused: forFullSchema is what makes the difference.
+    expect(AuditEventSchema.safeParse(candidate).success).toBe(false);
   });
 
   it("leaves unusual but valid input to the full schema instead of guessing", () => {
