@@ -2,7 +2,7 @@
 // tries, limits, disabled scanners), so each call only walks its input.
 import type { z } from "zod";
 import { PSEUDONYM_PATTERN } from "../../schemas/primitives.js";
-import { CanonicalText, quoted, quotedKey, sortKeys } from "../chain.js";
+import { CanonicalText, flatten, quoted, quotedKey, sortKeys } from "../chain.js";
 import type { RedactionEntrySchema, RedactionKind, ValueSummary } from "../../schemas/redaction.js";
 import { keyringInputOf, type Keyring, type PseudonymPurpose } from "./keyring.js";
 import { compileAllowList, parsePolicy, policyVersionOf, type AllowNode, type RedactionPolicy, type RedactionPolicyInput, type ScannerKind } from "./policy.js";
@@ -575,7 +575,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   if (keys !== undefined) redactorRecipes.set(redactor, { policy, keyring: keys });
   summaryTexts.set(redactor, (kind, name, args) => {
     const { text, redactions } = summarizeArgumentsText(kind, name, args);
-    const summary = new CanonicalText(text);
+    // Flat: it is copied into the event's texts (shared/chain.ts, flatten) rather than walked with them.
+    const summary = new CanonicalText(flatten(text));
     vouched.add(summary);
     return { summary, redactions };
   });

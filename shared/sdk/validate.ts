@@ -19,7 +19,7 @@ import { z } from "zod";
 import { EVENT_SCHEMAS, PromptFetchedEventSchema, ToolCalledEventSchema, type AuditEvent, type AuditEventType } from "../../schemas/events.js";
 import { compiledParser, type Parser } from "../../schemas/fast-parse.js";
 import { PSEUDONYM_PATTERN } from "../../schemas/primitives.js";
-import { CanonicalText, quoted, quotedKey, sortKeys } from "../chain.js";
+import { CanonicalText, flatten, quoted, quotedKey, sortKeys } from "../chain.js";
 import type { ValueSummary } from "../../schemas/redaction.js";
 import { isRedactorSummary } from "../redaction/redactor.js";
 
@@ -177,7 +177,7 @@ const FastValueSummarySchema = z.unknown().transform((value, ctx): ValueSummary 
   // UTF-16 units, and up to three bytes each in UTF-8: the bound errs on the safe side.
   currentSize.bytes += text.length * 3;
   // Stands for the summary from here on: the emitter only seals it (see fastParseEvent).
-  return (isRedactorSummary(value) ? value : new CanonicalText(text)) as unknown as ValueSummary;
+  return (isRedactorSummary(value) ? value : new CanonicalText(flatten(text))) as unknown as ValueSummary;
 });
 
 /**
