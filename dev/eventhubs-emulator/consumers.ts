@@ -47,10 +47,11 @@ export class ConsumerRegistry {
     const pump = (): void => {
       while (link.sendable()) {
         if (next < log.beginSequenceNumber()) next = log.beginSequenceNumber();
-        const event = log.get(next);
+        // At or after: numbers a failed write left unused are passed over.
+        const event = log.atOrAfter(next);
         if (!event) return;
         link.send(metrics ? withRuntimeMetrics(event, log) : event.bytes, undefined, 0);
-        next++;
+        next = event.sequenceNumber + 1;
       }
     };
     const unsubscribe = log.onAppend(pump);

@@ -180,11 +180,35 @@ export class PartitionLog {
     return this.count() > 0 ? this.events[this.events.length - 1] : undefined;
   }
 
+  /** The retained event with this sequence number, if any. */
   get(sequenceNumber: number): StoredEvent | undefined {
-    const first = this.events[this.head];
+    const event = this.atOrAfter(sequenceNumber);
+    return event?.sequenceNumber === sequenceNumber ? event : undefined;
+  }
+
+  /**
+   * The retained event with this sequence number or, where there is none, the first one after it:
+   * a write that failed left its numbers unused (they were stamped before the write), so the
+   * retained numbers can have gaps. Undefined when nothing at or after it is published yet. Writes
+   * are chained and publish in stamp order, so an event still being written is never skipped:
+   * nothing after it is published before it.
+   */
+  atOrAfter(sequenceNumber: number): StoredEvent | undefined {
     // Dropped events may still sit below `head` until the array is compacted.
-    if (!first || sequenceNumber < first.sequenceNumber) return undefined;
-    return this.events[this.head + (sequenceNumber - first.sequenceNumber)];
+    const first = this.events[this.head];
+    if (!first || sequenceNumber <= first.sequenceNumber) return first;
+    // Without gaps the position is the difference; with them, a binary search.
+    const guess = this.events[this.head + (sequenceNumber - first.sequenceNumber)];
+    if (guess?.sequenceNumber === sequenceNumber) return guess;
+    let low = this.head;
+    let high = this.events.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const event = this.events[mid];
+      if (event && event.sequenceNumber < sequenceNumber) low = mid + 1;
+      else high = mid;
+    }
+    return this.events[low];
   }
 
   /** First sequence number whose enqueued time is strictly after `ms` (binary search). */

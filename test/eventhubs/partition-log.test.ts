@@ -62,4 +62,42 @@ describe("PartitionLog with a file", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("passes over the numbers a failed write left unused: lookups by number stay right after the gap", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "partition-log-"));
+    const log = new PartitionLog({}, path.join(dir, "0.log"));
+    try {
+      await log.open();
+      await log.append([event(10)], undefined);
+      // The next write fails (a full disk, say): its events were stamped 1 and 2 and are never published.
+      const file = (log as unknown as { file: { write: (data: Buffer) => Promise<unknown> } }).file;
+      const write = file.write.bind(file);
+      file.write = () => Promise.reject(new Error("ENOSPC (simulated)"));
+      await expect(log.append([event(20), event(30)], undefined)).rejects.toThrow("ENOSPC");
+      file.write = write;
+      await log.append([event(40)], undefined);
+      await log.append([event(50)], undefined);
+      expect(log.count()).toBe(3);
+      expect([0, 3, 4].map((n) => log.get(n)?.sequenceNumber)).toEqual([0, 3, 4]);
+      expect(log.get(1)).toBeUndefined();
+      expect(log.get(2)).toBeUndefined();
+      // A reader at 1 or 2 gets 3 next; one past the end gets nothing yet.
+      expect(log.atOrAfter(1)?.sequenceNumber).toBe(3);
+      expect(log.atOrAfter(2)?.sequenceNumber).toBe(3);
+      expect(log.atOrAfter(5)).toBeUndefined();
+      // Each stored event carries its own number in its annotations, so what is read is what was asked for.
+      const stored = log.get(4);
+      expect(rhea.message.decode(stored?.bytes ?? Buffer.alloc(0)).message_annotations?.["x-opt-sequence-number"]).toBe(4);
+      // Reloaded from the file, the gap is still there and still passed over.
+      await log.close();
+      const reloaded = new PartitionLog({}, path.join(dir, "0.log"));
+      await reloaded.open();
+      expect(reloaded.get(3)?.sequenceNumber).toBe(3);
+      expect(reloaded.atOrAfter(1)?.sequenceNumber).toBe(3);
+      await reloaded.close();
+    } finally {
+      await log.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
