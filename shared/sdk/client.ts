@@ -13,7 +13,7 @@ import { createProducer, errorType, isRetryable } from "./producer.js";
 import { SeverityQueue, type QueuedEvent } from "./queue.js";
 import { startThreadedClient } from "./threaded.js";
 import { uuidv7 } from "./uuid.js";
-import { fastParseEvent, forFullSchema, type SizeEstimate } from "./validate.js";
+import { fastParseEvent, withSummaryObject, type SizeEstimate } from "./validate.js";
 
 /** Envelope fields the client stamps; callers never set them. */
 type Stamped = "schemaVersion" | "id" | "time" | "server" | "seq" | "prevHash" | "hash";
@@ -232,7 +232,7 @@ export class Emitter implements AuditClient {
     // The cheap path first; whatever it cannot vouch for is decided by the full schema, as before.
     const size: SizeEstimate = { bytes: 0 };
     const fast = knownType !== undefined ? fastParseEvent(knownType, candidate, size) : undefined;
-    const parsed = fast !== undefined ? { success: true as const, data: fast } : AuditEventSchema.safeParse(forFullSchema(candidate));
+    const parsed = fast !== undefined ? { success: true as const, data: fast } : AuditEventSchema.safeParse(withSummaryObject(candidate));
     if (!parsed.success) {
       this.counters.rejected++;
       this.report({

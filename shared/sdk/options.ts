@@ -79,8 +79,8 @@ export const AuditClientOptionsSchema = z
     /**
      * Scheduling niceness of the worker thread (Linux; ignored elsewhere): 0 competes with the
      * host's threads as an equal, 19 takes only idle CPU. Higher values keep request latency
-     * flat while the audit work waits for idle time; the hand-over bound (queue.maxEvents)
-     * still limits what can wait, and losses beyond it are counted.
+     * flat while the audit work waits for idle time; the hand-over bound (queue.maxEvents and
+     * queue.maxBytes) still limits what can wait, and losses beyond it are counted.
      */
     workerNice: z.number().int().min(0).max(19).default(10),
     /** Largest accepted event (canonical JSON bytes). */

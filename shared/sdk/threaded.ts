@@ -15,6 +15,7 @@ import { severityIndexOf, type AuditClient, type AuditClientMetrics, type AuditE
 import { runPreFlushHooks } from "./hooks.js";
 import { callErrorHook, type AuditClientError, type ResolvedAuditClientOptions } from "./options.js";
 import { errorType } from "./producer.js";
+import { withSummaryObject } from "./validate.js";
 import { withOldSpaceFloor } from "./worker-heap.js";
 
 /** Options as the worker gets them: everything but the functions, which stay on this thread. */
@@ -30,7 +31,9 @@ export const SLOT = {
   dropped: 2,
   /** Events this side could not hand over (closed, exited, a value that cannot be cloned). */
   rejected: 3,
-  droppedBySeverity: 4,
+  /** Estimated bytes of what the worker has taken in (wrapping int32, as `received` is a wrapping count). */
+  receivedBytes: 4,
+  droppedBySeverity: 5,
 } as const;
 export const SLOT_COUNT = SLOT.droppedBySeverity + SEVERITIES.length;
 
@@ -41,8 +44,10 @@ export interface WorkerData {
   port: MessagePort;
 }
 
-/** What the host hands over: events, alone or together (see HAND_OVER_TOGETHER). */
-export type HandOver = { op: "emit"; event: AuditEventInput } | { op: "emitArgs"; event: InvocationEventInput; redactor: number; source: ArgumentSource };
+/** What the host hands over: events, alone or together (see HAND_OVER_TOGETHER); `bytes` is the estimate it counted. */
+export type HandOver =
+  | { op: "emit"; event: AuditEventInput; bytes: number }
+  | { op: "emitArgs"; event: InvocationEventInput; redactor: number; source: ArgumentSource; bytes: number };
 
 export type ToWorker =
   | HandOver
@@ -67,6 +72,53 @@ export interface MetricsReply {
   received: number;
   /** The SLOT.rejected count included in `metrics.rejected`. */
   hostRejected: number;
+}
+
+/**
+ * Arguments estimated above this are summarized on the host's thread instead of handed over:
+ * the redactor's walk stops at the policy's summary budget, where cloning would copy them whole.
+ */
+const HOST_SUMMARY_BYTES = 256 * 1024;
+/** Values walked by estimateCloneBytes before it gives up (the answer is then "too big"). */
+const MAX_ESTIMATED_VALUES = 100_000;
+/** What each value, key or object costs beyond its characters, roughly (V8's headers, the clone's tags). */
+const VALUE_BYTES = 16;
+
+/**
+ * Bytes that a structured clone of `value` holds while it waits for the worker, estimated by a
+ * walk of its own enumerable values (two bytes per UTF-16 unit, a fixed cost per value): a clone's
+ * real size is not known without serializing it (~5 µs for a typical call's arguments, against
+ * ~1 µs for this walk). Infinity past `limit` or for a value too large to walk (more than 100,000
+ * values, which includes cycles); NaN when the walk throws (a getter, a Proxy), as cloning would.
+ */
+export function estimateCloneBytes(value: unknown, limit: number): number {
+  let bytes = 0;
+  let values = 0;
+  const pending: unknown[] = [value];
+  try {
+    while (pending.length > 0) {
+      const next = pending.pop();
+      if (++values > MAX_ESTIMATED_VALUES || bytes > limit) return Infinity;
+      if (typeof next === "string") {
+        bytes += VALUE_BYTES + 2 * next.length;
+        continue;
+      }
+      bytes += VALUE_BYTES;
+      if (typeof next !== "object" || next === null) continue;
+      if (Array.isArray(next)) {
+        bytes += 8 * next.length;
+        for (let i = 0; i < next.length; i++) pending.push(next[i]);
+        continue;
+      }
+      for (const key of Object.keys(next)) {
+        bytes += VALUE_BYTES + 2 * key.length;
+        pending.push((next as Record<string, unknown>)[key]);
+      }
+    }
+  } catch {
+    return Number.NaN;
+  }
+  return bytes > limit ? Infinity : bytes;
 }
 
 /** How long metrics() waits for the worker to count what was handed over before it; normally microseconds. */
@@ -125,6 +177,8 @@ export function startThreadedClient(options: ResolvedAuditClientOptions): AuditC
 class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
   readonly server: ResolvedAuditClientOptions["server"];
   private posted = 0;
+  /** Estimated bytes handed over (wrapping int32; SLOT.receivedBytes is what the worker took in). */
+  private postedBytes = 0;
   private emitted = 0;
   /** SLOT.rejected as included in lastMetrics. */
   private hostRejectedSeen = 0;
@@ -137,6 +191,7 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
   private lastMetrics: AuditClientMetrics | undefined;
   private workerOwnEmits = 0;
   private readonly maxHandOver: number;
+  private readonly maxHandOverBytes: number;
 
   constructor(
     private readonly options: ResolvedAuditClientOptions,
@@ -146,6 +201,7 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
   ) {
     this.server = Object.freeze({ ...options.server });
     this.maxHandOver = options.queue.maxEvents;
+    this.maxHandOverBytes = options.queue.maxBytes;
     port.on("message", (message: FromWorker) => this.onMessage(message));
     // Only a pending flush, close or token request keeps the host's process alive, as the inline emitter's unref'd timers do.
     worker.unref();
@@ -156,7 +212,24 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
 
   emit(event: AuditEventInput): void {
     this.emitted++;
-    this.handOver(event, { op: "emit", event });
+    let own = event;
+    let bytes: number;
+    try {
+      // A summary the redactor wrote as text is vouched for by identity, which a clone does not
+      // keep: it travels as the object it spells (only when the arguments were summarized here).
+      own = withSummaryObject(event);
+      bytes = estimateCloneBytes(own, this.maxHandOverBytes);
+    } catch {
+      // A getter that throws: cloning would throw too, and handing it over rejects it, as before.
+      bytes = Number.NaN;
+    }
+    if (bytes === Infinity) {
+      // Larger than everything the hand-over may hold (and so than any event the worker accepts).
+      this.reject(1);
+      this.report({ kind: "event_too_large" });
+      return;
+    }
+    this.handOver(own, { op: "emit", event: own, bytes: Number.isNaN(bytes) ? VALUE_BYTES : bytes });
   }
 
   [OFFLOAD_ARGUMENTS](summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): boolean {
@@ -168,8 +241,11 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
       this.redactorIds.set(summarizer, id);
       this.post({ op: "redactor", id, recipe, policyVersion: summarizer.policyVersion });
     }
+    // Large (or unwalkable) arguments are summarized here: that is cheaper than copying them whole.
+    const argumentBytes = estimateCloneBytes(source.args, HOST_SUMMARY_BYTES);
+    if (!(argumentBytes <= HOST_SUMMARY_BYTES)) return false;
     this.emitted++;
-    this.handOver(event, { op: "emitArgs", event, redactor: id, source });
+    this.handOver(event, { op: "emitArgs", event, redactor: id, source, bytes: argumentBytes + (estimateCloneBytes(event, this.maxHandOverBytes) || VALUE_BYTES) });
     return true;
   }
 
@@ -181,7 +257,9 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
         return;
       }
       const waiting = (this.posted - Atomics.load(this.counters, SLOT.received)) | 0;
-      if (waiting >= this.maxHandOver) {
+      const waitingBytes = (this.postedBytes - Atomics.load(this.counters, SLOT.receivedBytes)) | 0;
+      // Bounded in events and in (estimated) bytes, as the emitter's own queue is.
+      if (waiting >= this.maxHandOver || waitingBytes + message.bytes > this.maxHandOverBytes) {
         // The worker is not keeping up (or is stuck): count the loss where sdk.health will show it.
         Atomics.add(this.counters, SLOT.dropped, 1);
         Atomics.add(this.counters, SLOT.droppedBySeverity + severityIndexOf(event), 1);
@@ -189,6 +267,7 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
       }
       this.outbox.push(message);
       this.posted = (this.posted + 1) | 0;
+      this.postedBytes = (this.postedBytes + message.bytes) | 0;
       // Copied now, so a caller that changes or reuses the object afterwards changes nothing sent.
       if (this.together === 0) this.sendOutbox();
     } catch (err) {
@@ -246,6 +325,7 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
       } catch (err) {
         // Never reaches the worker: it must not count against the hand-over bound.
         this.posted = (this.posted - 1) | 0;
+        this.postedBytes = (this.postedBytes - message.bytes) | 0;
         this.reject(1);
         this.report({ kind: "internal", errorType: errorType(err) });
       }

@@ -213,11 +213,13 @@ export function fastParseEvent(type: AuditEventType, candidate: unknown, size?: 
 }
 
 /**
- * The candidate as AuditEventSchema must see it: a summary the redactor wrote as text (see
- * withArgumentSummary) put back as the object it spells. For the few events fastParseEvent leaves
- * to the full schema, so its verdict and issues are about the summary, not its stand-in.
+ * The candidate with a summary the redactor wrote as text (see withArgumentSummary) put back as the
+ * object it spells, where the text cannot stand in for it: for the few events fastParseEvent leaves
+ * to the full schema, so its verdict and issues are about the summary, not its stand-in; and for a
+ * hand-over to the worker thread, since a clone does not keep the identity that vouches for it.
  */
-export function forFullSchema<T>(candidate: T): T {
+export function withSummaryObject<T>(candidate: T): T {
+  if (typeof candidate !== "object" || candidate === null) return candidate;
   const data = (candidate as { data?: unknown }).data;
   if (typeof data !== "object" || data === null) return candidate;
   const summary = (data as { arguments?: unknown }).arguments;

@@ -76,9 +76,10 @@ function report(error: AuditClientError): void {
   if (hasOnError) send({ op: "error", error });
 }
 
-function takeIn(): void {
+function takeIn(bytes: number): void {
   received++;
   Atomics.add(counters, SLOT.received, 1);
+  Atomics.add(counters, SLOT.receivedBytes, bytes | 0);
 }
 
 function handle(message: ToWorker): void {
@@ -93,11 +94,11 @@ function handle(message: ToWorker): void {
       }
       return;
     case "emit":
-      takeIn();
+      takeIn(message.bytes);
       emitter.emit(message.event);
       return;
     case "emitArgs": {
-      takeIn();
+      takeIn(message.bytes);
       const redactor = redactors.get(message.redactor);
       if (redactor === undefined) {
         report({ kind: "internal", eventType: message.event.type, errorType: "RedactorUnavailable" });

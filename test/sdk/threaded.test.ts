@@ -9,6 +9,7 @@ import { parseAuditEvent } from "../../schemas/parse.js";
 import { verifyChain } from "../../shared/chain.js";
 import { createAuditClient, emitWithArguments, type AuditClientError, type ArgumentSummarizer } from "../../shared/sdk/index.js";
 import { handOverTogether } from "../../shared/sdk/arguments.js";
+import { estimateCloneBytes } from "../../shared/sdk/threaded.js";
 import { bodiesOf, readAll, startEmulator } from "./helpers.js";
 import { testRedactor } from "./redactor.js";
 
@@ -184,6 +185,64 @@ describe("worker emitter", () => {
     const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health")), instanceId);
     const health = bodies.map((body) => parsed(body)).find((event) => event.type === "sdk.health");
     expect(health?.type === "sdk.health" ? health.data.dropped : 0).toBeGreaterThanOrEqual(metrics.dropped);
+  });
+
+  it("bounds what waits for the worker in bytes too: large arguments beyond queue.maxBytes are dropped and counted, though far fewer than queue.maxEvents wait", async () => {
+    const instanceId = "threaded-bytes-1";
+    const redactor = testRedactor();
+    // Room for 10,000 events by count, for about ten of these by bytes.
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, queue: { maxEvents: 10_000, maxBytes: 1024 * 1024 } });
+    const burst = 2_000;
+    const large = (n: number) => ({ ...args(n), rows: Array.from({ length: 400 }, (_, i) => `row ${i} of call ${n}: ${"x".repeat(100)}`) });
+    expect(estimateCloneBytes(large(0), Infinity)).toBeGreaterThan(100_000);
+    for (let n = 0; n < burst; n++) emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: large(n) });
+    const metrics = client.metrics();
+    expect(metrics.emitted).toBe(burst);
+    // Dropped at the hand-over means never stamped: fewer accepted than emitted (the emitter's own
+    // queue drops stamped events, which count as accepted). The count bound is never reached here.
+    expect(metrics.rejected).toBe(0);
+    expect(metrics.accepted).toBeLessThan(burst);
+    expect(metrics.dropped).toBeGreaterThanOrEqual(burst - metrics.accepted);
+    await client.close({ deadlineMs: 30_000 });
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health")), instanceId);
+    const health = bodies.map((body) => parsed(body)).find((event) => event.type === "sdk.health");
+    expect(health?.type === "sdk.health" ? health.data.dropped : 0).toBeGreaterThanOrEqual(metrics.dropped);
+  });
+
+  it("summarizes very large arguments on the host's thread rather than copying them: delivered, with the same summary", async () => {
+    const instanceId = "threaded-huge-1";
+    const redactor = testRedactor();
+    // The smallest byte bound: a copy of these arguments (~2 MB) could never be handed over.
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, queue: { maxBytes: 65_536 } });
+    const huge = { ...args(1), document: "y".repeat(1024 * 1024) };
+    emitWithArguments(client, redactor, toolCall(1), { kind: "tool", name: "search", args: huge });
+    emitWithArguments(client, redactor, toolCall(2), { kind: "tool", name: "search", args: args(2) });
+    expect(client.metrics()).toMatchObject({ emitted: 2, accepted: 2, dropped: 0, rejected: 0 });
+    await client.close({ deadlineMs: 10_000 });
+    const events = bodiesOf(await readAll(emulator.connectionString, (all) => bodiesOf(all, instanceId).length >= 3), instanceId).map((body) => parsed(body));
+    const calls = events.flatMap((e) => (e.type === "tool.called" ? [e.data.arguments] : []));
+    expect(calls).toEqual([redactor.summarizeArguments("tool", "search", huge).summary, redactor.summarizeArguments("tool", "search", args(2)).summary]);
+    expect(verifyChain(events)).toEqual([]);
+  });
+
+  it("estimates a clone's bytes from its values, and gives up on what is too big or cannot be walked", () => {
+    const small = estimateCloneBytes({ a: "x", n: 1 }, Infinity);
+    const larger = estimateCloneBytes({ a: "x".repeat(1000), n: 1, list: [1, 2, 3] }, Infinity);
+    expect(small).toBeGreaterThan(0);
+    // At least the characters' two bytes each, and within a few times the JSON.
+    expect(larger).toBeGreaterThan(2000);
+    expect(larger).toBeLessThan(6 * JSON.stringify({ a: "x".repeat(1000), n: 1, list: [1, 2, 3] }).length);
+    expect(estimateCloneBytes({ a: "x".repeat(1000) }, 1000)).toBe(Infinity);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(estimateCloneBytes(cyclic, Infinity)).toBe(Infinity);
+    const throwing = Object.defineProperty({}, "boom", {
+      enumerable: true,
+      get() {
+        throw new Error("getter exploded");
+      },
+    });
+    expect(estimateCloneBytes(throwing, Infinity)).toBeNaN();
   });
 
   it("does not keep its host's process alive, and close() lets it exit at once", async () => {

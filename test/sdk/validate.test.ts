@@ -10,7 +10,7 @@ import { canonicalJson } from "../../shared/chain.js";
 import { compileRedactor, createKeyring, DEFAULT_REDACTION_POLICY } from "../../shared/sdk/index.js";
 import { uuidv7 } from "../../shared/sdk/uuid.js";
 import { argumentSummaryTextOf } from "../../shared/redaction/redactor.js";
-import { fastParseEvent, forFullSchema, summaryText, type SizeEstimate } from "../../shared/sdk/validate.js";
+import { fastParseEvent, withSummaryObject, summaryText, type SizeEstimate } from "../../shared/sdk/validate.js";
 
 const PSEUDONYM = `k1:${"A".repeat(43)}`;
 const SERVER = { id: "validate", name: "Validate", version: "1.0.0", environment: "test", instanceId: "validate-1" };
@@ -143,14 +143,14 @@ describe("fast event validation", () => {
     expect(size.bytes).toBeGreaterThanOrEqual(summary.text.length);
     expect(canonicalJson(fast)).toContain(`"arguments":${summary.text}`);
     // The full schema sees the summary itself: it accepts a valid event as the fast path does…
-    const full = AuditEventSchema.safeParse(forFullSchema(candidate));
+    const full = AuditEventSchema.safeParse(withSummaryObject(candidate));
     expect(full.success).toBe(true);
     if (full.success) expect(canonicalJson(full.data)).toBe(canonicalJson(fast));
     // …and its issues for an invalid one are about the envelope, not the summary's stand-in.
-    const invalid = AuditEventSchema.safeParse(forFullSchema({ ...candidate, seq: -1 }));
+    const invalid = AuditEventSchema.safeParse(withSummaryObject({ ...candidate, seq: -1 }));
     expect(invalid.success).toBe(false);
     expect(invalid.error?.issues.map((issue) => issue.path.join("."))).toEqual(["seq"]);
-    // Without it, the stand-in itself would be refused: forFullSchema is what makes the difference.
+    // Without it, the stand-in itself would be refused: withSummaryObject is what makes the difference.
     expect(AuditEventSchema.safeParse(candidate).success).toBe(false);
   });
 
