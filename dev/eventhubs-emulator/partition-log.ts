@@ -102,10 +102,12 @@ export class PartitionLog {
       return { sequenceNumber, enqueuedMs: now, bytes, insertAt };
     });
     const filePath = this.filePath;
-    if (!this.file || !filePath) {
+    if (!filePath) {
       this.publish(stamped);
       return Promise.resolve();
     }
+    // With a file, every append goes through the write chain, also while a compaction has the file
+    // closed: events publish in stamp order, so none is published ahead of one still being written.
     const records = Buffer.concat(stamped.flatMap((event) => [recordHeader(event), event.bytes]));
     this.unpublished.push(...stamped);
     const written = this.writeChain.then(async () => {

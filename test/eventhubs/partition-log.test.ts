@@ -100,4 +100,32 @@ describe("PartitionLog with a file", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("publishes in stamp order while a compaction has the file closed: an append then waits its turn instead of overtaking", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "partition-log-"));
+    const file = path.join(dir, "0.log");
+    const log = new PartitionLog({ maxEventsPerPartition: 1 }, file);
+    const internals = log as unknown as { file: unknown };
+    try {
+      await log.open();
+      // Past twice the retained bytes plus 1 MiB of slack, the next write rewrites the file.
+      for (let i = 0; i < 3; i++) await log.append([event(600_000)], undefined);
+      const compacting = log.append([event(600_000)], undefined);
+      const queued = log.append([event(10)], undefined);
+      while (internals.file !== undefined) await new Promise((resolve) => setImmediate(resolve));
+      // Stamped 5 while 4 is still being written: a reader waiting at 4 must not be handed 5.
+      const late = log.append([event(10)], undefined);
+      expect(log.atOrAfter(4)).toBeUndefined();
+      await Promise.all([compacting, queued, late]);
+      expect(log.last()?.sequenceNumber).toBe(5);
+      await log.close();
+      const reloaded = new PartitionLog({ maxEventsPerPartition: 10 }, file);
+      await reloaded.open();
+      expect([3, 4, 5].map((n) => reloaded.get(n)?.sequenceNumber)).toEqual([3, 4, 5]);
+      await reloaded.close();
+    } finally {
+      await log.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
