@@ -88,6 +88,7 @@ export function createKeyring(input: KeyringInput): Keyring {
     pseudonym(purpose: PseudonymPurpose, value: string, keyId: string = currentKeyId): string {
       const key = keyObjects.get(keyId);
       if (key === undefined) throw new KeyringError(`keyring: no key with id ${keyId}`);
+      if (typeof value !== "string") throw new TypeError("keyring: the value to pseudonymize must be a string");
       // One update of `purpose \0 value`: the same bytes as three, for one call into the binding.
       return `${keyId}:${createHmac("sha256", key).update(`${purpose}\u0000${value}`, "utf8").digest("base64url")}`;
     },

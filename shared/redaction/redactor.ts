@@ -238,16 +238,21 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   // clean once is clean again; bounded and emptied when full, like the hash memo.
   const cleanTexts = new Map<string, number>();
   const memoPath = createPathJoiner();
-  /** The `"hash":"<pseudonym>",` member for a value (a pseudonym needs no escaping: letters, digits, ':', '_', '-'). */
+  // A keyring from createKeyring makes pseudonyms of letters, digits, ':', '_' and '-' only, which
+  // need no escaping; any other object's output is quoted as JSON, and its summaries are not vouched
+  // for (see the end of this function), so the SDK checks them as it would a hand-made one.
+  const ownKeyring = keyringInputOf(keyring) !== undefined;
+  const member = (hash: string): string => (ownKeyring ? `"hash":"${hash}",` : `"hash":${quoted(String(hash))},`);
+  /** The `"hash":"<pseudonym>",` member for a value. */
   const hashMember = (value: string): string => {
-    if (value.length > MEMO_MAX_VALUE) return `"hash":"${pseudonym("value", value)}",`;
-    let member = valueHashes.get(value);
-    if (member === undefined) {
+    if (value.length > MEMO_MAX_VALUE) return member(pseudonym("value", value));
+    let known = valueHashes.get(value);
+    if (known === undefined) {
       if (valueHashes.size >= MEMO_ENTRIES) valueHashes.clear();
-      member = `"hash":"${pseudonym("value", value)}",`;
-      valueHashes.set(value, member);
+      known = member(pseudonym("value", value));
+      valueHashes.set(value, known);
     }
-    return member;
+    return known;
   };
 
   function scanInto(text: string, path: string, maxLength: number, entries: Entries): string {
@@ -572,7 +577,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     redactEvent,
   });
   const keys = keyringInputOf(keyring);
-  if (keys !== undefined) redactorRecipes.set(redactor, { policy, keyring: keys });
+  if (keys === undefined) return redactor;
+  redactorRecipes.set(redactor, { policy, keyring: keys });
   summaryTexts.set(redactor, (kind, name, args) => {
     const { text, redactions } = summarizeArgumentsText(kind, name, args);
     // Flat: it is copied into the event's texts (shared/chain.ts, flatten) rather than walked with them.
@@ -591,8 +597,9 @@ const summaryTexts = new WeakMap<Redactor, ArgumentSummaryText>();
 const vouched = new WeakSet<CanonicalText>();
 
 /**
- * summarizeArguments as canonical text, for a redactor from compileRedactor; undefined for any
- * other object. Internal to the SDK: not exported from the entry points.
+ * summarizeArguments as canonical text, for a redactor from compileRedactor with a keyring from
+ * createKeyring or loadKeyring; undefined for any other object. Internal to the SDK: not exported
+ * from the entry points.
  */
 export function argumentSummaryTextOf(redactor: object): ArgumentSummaryText | undefined {
   return summaryTexts.get(redactor as Redactor);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { ValueSummarySchema, type ValueSummary } from "../../schemas/redaction.js";
 import { CanonicalText, canonicalJson } from "../../shared/chain.js";
-import { argumentSummaryTextOf, isRedactorSummary, type Redactor } from "../../shared/redaction/redactor.js";
+import { argumentSummaryTextOf, compileRedactor, isRedactorSummary, type Redactor } from "../../shared/redaction/redactor.js";
 import { redactor } from "./helpers.js";
 
 const r = redactor({
@@ -283,6 +283,15 @@ describe("summaries as text", () => {
     const args = { query: "q", n: 3, list: [1, "two", { three: 3 }], "10": 1, "9": "x" };
     const asText = argumentSummaryTextOf(roomy);
     expect(asText?.("tool", "t", args).summary.text).toBe(canonicalJson(roomy.summarizeArguments("tool", "t", args).summary));
+  });
+
+  it("quotes what a keyring of another making returns, and does not vouch for its summaries", () => {
+    const odd = compileRedactor({}, { currentKeyId: "k1", keyIds: ["k1"], pseudonym: (_purpose, value) => `k1:${value}"\\` });
+    expect(argumentSummaryTextOf(odd)).toBeUndefined();
+    const { summary } = odd.summarizeArguments("tool", "t", { a: "x" });
+    expect(summary).toEqual({ type: "object", keys: 1, fields: { a: { type: "string", length: 1, hash: 'k1:x"\\' } } });
+    // Not a pseudonym: the schema refuses it, so the SDK's check of this summary will too.
+    expect(ValueSummarySchema.safeParse(summary).success).toBe(false);
   });
 
   it("vouches only for text a redactor wrote", () => {
