@@ -57,12 +57,19 @@ export function handOverTogether(audit: AuditClient, run: () => void): void {
 }
 
 /**
- * The event with its summary in place: the summary's redactions first, then the event's own (at
- * most 256 in all). A redactor from compileRedactor writes the summary as its canonical JSON,
- * which the emitter seals as it is; it stands in `data.arguments` for the summary it spells.
+ * Marks the emitter that seals a summary written as text (shared/sdk/client.ts's Emitter, which
+ * the inline client is and the worker runs): any other AuditClient is given summaries as objects.
  */
-export function withArgumentSummary(event: InvocationEventInput, summarizer: ArgumentSummarizer, source: ArgumentSource): AuditEventInput {
-  const asText = argumentSummaryTextOf(summarizer);
+export const SEALS_SUMMARY_TEXT = Symbol("mcp-audit.sealsSummaryText");
+
+/**
+ * The event with its summary in place: the summary's redactions first, then the event's own (at
+ * most 256 in all). For `sealer` an emitter that seals summary text, a redactor from
+ * compileRedactor writes the summary as its canonical JSON, which stands in `data.arguments` for
+ * the summary it spells and is sealed as it is; otherwise the summary is the object.
+ */
+export function withArgumentSummary(event: InvocationEventInput, summarizer: ArgumentSummarizer, source: ArgumentSource, sealer: AuditClient): AuditEventInput {
+  const asText = (sealer as Partial<Record<typeof SEALS_SUMMARY_TEXT, boolean>>)[SEALS_SUMMARY_TEXT] === true ? argumentSummaryTextOf(summarizer) : undefined;
   const { summary, redactions } = asText !== undefined ? asText(source.kind, source.name, source.args) : summarizer.summarizeArguments(source.kind, source.name, source.args);
   const own = event.redaction?.applied ?? [];
   return {
@@ -81,7 +88,7 @@ export function emitWithArguments(audit: AuditClient, summarizer: ArgumentSummar
   try {
     const offload = (audit as Partial<ArgumentOffload>)[OFFLOAD_ARGUMENTS];
     if (typeof offload === "function" && offload.call(audit, summarizer, event, source)) return;
-    audit.emit(withArgumentSummary(event, summarizer, source));
+    audit.emit(withArgumentSummary(event, summarizer, source, audit));
   } catch {
     // A summarizer that throws must not reach the host; the emitter reports what it rejects.
   }

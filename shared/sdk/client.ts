@@ -7,6 +7,7 @@ import { AuditEventSchema, type AuditEvent, type AuditEventType } from "../../sc
 import { formatPath } from "../../schemas/parse.js";
 import { SCHEMA_VERSION, SEVERITIES, type Severity } from "../../schemas/primitives.js";
 import type { RedactionFacts } from "../../schemas/redaction.js";
+import { SEALS_SUMMARY_TEXT } from "./arguments.js";
 import { runPreFlushHooks } from "./hooks.js";
 import { callErrorHook, resolveAuditClientOptions, type AuditClientError, type AuditClientOptions, type ResolvedAuditClientOptions } from "./options.js";
 import { createProducer, errorType, isRetryable } from "./producer.js";
@@ -158,6 +159,8 @@ export function createAuditClient(input: AuditClientOptions): AuditClient {
 }
 
 export class Emitter implements AuditClient {
+  /** Seals an argument summary the redactor wrote as text as it is (see withArgumentSummary). */
+  readonly [SEALS_SUMMARY_TEXT] = true;
   readonly server: ResolvedAuditClientOptions["server"];
   private readonly queue = new SeverityQueue(SEVERITIES.length);
   private readonly defaultRedaction: RedactionFacts;

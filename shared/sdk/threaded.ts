@@ -75,21 +75,30 @@ export interface MetricsReply {
 }
 
 /**
- * Arguments estimated above this are summarized on the host's thread instead of handed over:
- * the redactor's walk stops at the policy's summary budget, where cloning would copy them whole.
+ * Arguments estimated above this (or above half the hand-over's byte bound) are summarized on the
+ * host's thread instead of handed over: the redactor's walk stops at the policy's summary budget,
+ * where cloning would copy them whole.
  */
 const HOST_SUMMARY_BYTES = 256 * 1024;
 /** Values walked by estimateCloneBytes before it gives up (the answer is then "too big"). */
-const MAX_ESTIMATED_VALUES = 100_000;
-/** What each value, key or object costs beyond its characters, roughly (V8's headers, the clone's tags). */
-const VALUE_BYTES = 16;
+const MAX_ESTIMATED_VALUES = 20_000;
+/** What each value or key costs in a clone beyond its characters, roughly (a tag and a length). */
+const VALUE_BYTES = 4;
+
+function isPlainRecord(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
 
 /**
- * Bytes that a structured clone of `value` holds while it waits for the worker, estimated by a
- * walk of its own enumerable values (two bytes per UTF-16 unit, a fixed cost per value): a clone's
- * real size is not known without serializing it (~5 µs for a typical call's arguments, against
- * ~1 µs for this walk). Infinity past `limit` or for a value too large to walk (more than 100,000
- * values, which includes cycles); NaN when the walk throws (a getter, a Proxy), as cloning would.
+ * Bytes that a structured clone of `value` holds while it waits for the worker, estimated by a walk
+ * of its own enumerable values: about the clone's serialized size, which is about the JSON's (a
+ * byte per character, as V8 writes Latin-1 text; text outside Latin-1 takes twice that, so there
+ * the estimate is low by up to half). A clone's real size is not known without serializing it
+ * (~5 µs for a typical call's arguments, against ~1 µs for this walk). Infinity past `limit` or
+ * past 20,000 values (which includes cycles and huge or sparse arrays, never walked item by item);
+ * NaN for what it does not walk (Maps, Sets, Dates and other class instances) or when the walk
+ * throws (a getter, a Proxy), as cloning would. Never throws.
  */
 export function estimateCloneBytes(value: unknown, limit: number): number {
   let bytes = 0;
@@ -99,19 +108,27 @@ export function estimateCloneBytes(value: unknown, limit: number): number {
     while (pending.length > 0) {
       const next = pending.pop();
       if (++values > MAX_ESTIMATED_VALUES || bytes > limit) return Infinity;
+      bytes += VALUE_BYTES;
       if (typeof next === "string") {
-        bytes += VALUE_BYTES + 2 * next.length;
+        bytes += next.length;
         continue;
       }
-      bytes += VALUE_BYTES;
       if (typeof next !== "object" || next === null) continue;
       if (Array.isArray(next)) {
-        bytes += 8 * next.length;
-        for (let i = 0; i < next.length; i++) pending.push(next[i]);
+        const length = next.length;
+        if (length > MAX_ESTIMATED_VALUES - values - pending.length) return Infinity;
+        for (let i = 0; i < length; i++) pending.push(next[i]);
         continue;
       }
-      for (const key of Object.keys(next)) {
-        bytes += VALUE_BYTES + 2 * key.length;
+      if (ArrayBuffer.isView(next) || next instanceof ArrayBuffer) {
+        bytes += next.byteLength;
+        continue;
+      }
+      if (!isPlainRecord(next)) return Number.NaN;
+      const keys = Object.keys(next);
+      if (keys.length > MAX_ESTIMATED_VALUES - values - pending.length) return Infinity;
+      for (const key of keys) {
+        bytes += VALUE_BYTES + key.length;
         pending.push((next as Record<string, unknown>)[key]);
       }
     }
@@ -233,6 +250,20 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
   }
 
   [OFFLOAD_ARGUMENTS](summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): boolean {
+    let argumentBytes: number;
+    let eventBytes: number;
+    try {
+      argumentBytes = estimateCloneBytes(source.args, Math.min(HOST_SUMMARY_BYTES, this.maxHandOverBytes / 2));
+      eventBytes = estimateCloneBytes(event, this.maxHandOverBytes);
+    } catch (err) {
+      // A getter on the source that throws: counted and reported, as a clone that throws is.
+      this.emitted++;
+      this.reject(1);
+      this.report({ kind: "internal", errorType: errorType(err) });
+      return true;
+    }
+    // Large arguments, or ones this walk cannot size, are summarized here: cheaper than a copy of them whole.
+    if (!Number.isFinite(argumentBytes) || !Number.isFinite(eventBytes)) return false;
     let id = this.redactorIds.get(summarizer);
     if (id === undefined) {
       const recipe = redactorRecipeOf(summarizer);
@@ -241,11 +272,8 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
       this.redactorIds.set(summarizer, id);
       this.post({ op: "redactor", id, recipe, policyVersion: summarizer.policyVersion });
     }
-    // Large (or unwalkable) arguments are summarized here: that is cheaper than copying them whole.
-    const argumentBytes = estimateCloneBytes(source.args, HOST_SUMMARY_BYTES);
-    if (!(argumentBytes <= HOST_SUMMARY_BYTES)) return false;
     this.emitted++;
-    this.handOver(event, { op: "emitArgs", event, redactor: id, source, bytes: argumentBytes + (estimateCloneBytes(event, this.maxHandOverBytes) || VALUE_BYTES) });
+    this.handOver(event, { op: "emitArgs", event, redactor: id, source, bytes: argumentBytes + eventBytes });
     return true;
   }
 

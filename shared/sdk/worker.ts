@@ -104,7 +104,7 @@ function handle(message: ToWorker): void {
         report({ kind: "internal", eventType: message.event.type, errorType: "RedactorUnavailable" });
         return;
       }
-      emitter.emit(withArgumentSummary(message.event, redactor, message.source));
+      emitter.emit(withArgumentSummary(message.event, redactor, message.source, emitter));
       return;
     }
     case "redactor": {

@@ -190,11 +190,11 @@ describe("worker emitter", () => {
   it("bounds what waits for the worker in bytes too: large arguments beyond queue.maxBytes are dropped and counted, though far fewer than queue.maxEvents wait", async () => {
     const instanceId = "threaded-bytes-1";
     const redactor = testRedactor();
-    // Room for 10,000 events by count, for about ten of these by bytes.
+    // Room for 10,000 events by count, for about twenty of these by bytes.
     const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, queue: { maxEvents: 10_000, maxBytes: 1024 * 1024 } });
     const burst = 2_000;
     const large = (n: number) => ({ ...args(n), rows: Array.from({ length: 400 }, (_, i) => `row ${i} of call ${n}: ${"x".repeat(100)}`) });
-    expect(estimateCloneBytes(large(0), Infinity)).toBeGreaterThan(100_000);
+    expect(estimateCloneBytes(large(0), Infinity)).toBeGreaterThan(40_000);
     for (let n = 0; n < burst; n++) emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: large(n) });
     const metrics = client.metrics();
     expect(metrics.emitted).toBe(burst);
@@ -215,27 +215,35 @@ describe("worker emitter", () => {
     // The smallest byte bound: a copy of these arguments (~2 MB) could never be handed over.
     const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, queue: { maxBytes: 65_536 } });
     const huge = { ...args(1), document: "y".repeat(1024 * 1024) };
-    emitWithArguments(client, redactor, toolCall(1), { kind: "tool", name: "search", args: huge });
-    emitWithArguments(client, redactor, toolCall(2), { kind: "tool", name: "search", args: args(2) });
-    expect(client.metrics()).toMatchObject({ emitted: 2, accepted: 2, dropped: 0, rejected: 0 });
+    // Under the 256 KiB limit but over this bound: summarized here too, not handed over only to be dropped.
+    const halfBound = { ...args(2), document: "z".repeat(70_000) };
+    const odd = { ...args(3), when: new Map([["a", 1]]) };
+    for (const [n, value] of [huge, halfBound, odd, args(4)].entries()) emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: value });
+    expect(client.metrics()).toMatchObject({ emitted: 4, accepted: 4, dropped: 0, rejected: 0 });
     await client.close({ deadlineMs: 10_000 });
-    const events = bodiesOf(await readAll(emulator.connectionString, (all) => bodiesOf(all, instanceId).length >= 3), instanceId).map((body) => parsed(body));
+    const events = bodiesOf(await readAll(emulator.connectionString, (all) => bodiesOf(all, instanceId).length >= 5), instanceId).map((body) => parsed(body));
     const calls = events.flatMap((e) => (e.type === "tool.called" ? [e.data.arguments] : []));
-    expect(calls).toEqual([redactor.summarizeArguments("tool", "search", huge).summary, redactor.summarizeArguments("tool", "search", args(2)).summary]);
+    expect(calls).toEqual([huge, halfBound, odd, args(4)].map((value) => redactor.summarizeArguments("tool", "search", value).summary));
     expect(verifyChain(events)).toEqual([]);
   });
 
   it("estimates a clone's bytes from its values, and gives up on what is too big or cannot be walked", () => {
-    const small = estimateCloneBytes({ a: "x", n: 1 }, Infinity);
-    const larger = estimateCloneBytes({ a: "x".repeat(1000), n: 1, list: [1, 2, 3] }, Infinity);
-    expect(small).toBeGreaterThan(0);
-    // At least the characters' two bytes each, and within a few times the JSON.
-    expect(larger).toBeGreaterThan(2000);
-    expect(larger).toBeLessThan(6 * JSON.stringify({ a: "x".repeat(1000), n: 1, list: [1, 2, 3] }).length);
-    expect(estimateCloneBytes({ a: "x".repeat(1000) }, 1000)).toBe(Infinity);
+    const value = { a: "x".repeat(1000), n: 1, list: [1, 2, 3], nested: { b: "é" } };
+    const json = JSON.stringify(value).length;
+    // About the JSON's size: at least its characters, at most a small multiple.
+    expect(estimateCloneBytes(value, Infinity)).toBeGreaterThan(1000);
+    expect(estimateCloneBytes(value, Infinity)).toBeLessThan(2 * json);
+    expect(estimateCloneBytes({ a: "x" }, Infinity)).toBeLessThan(estimateCloneBytes(value, Infinity));
+    expect(estimateCloneBytes(Buffer.alloc(5000), Infinity)).toBeGreaterThanOrEqual(5000);
+    expect(estimateCloneBytes(value, 500)).toBe(Infinity);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(estimateCloneBytes(cyclic, Infinity)).toBe(Infinity);
+    // Sparse or huge arrays are never walked item by item.
+    const sparse: unknown[] = [];
+    sparse.length = 2 ** 32 - 1;
+    expect(estimateCloneBytes(sparse, Infinity)).toBe(Infinity);
+    expect(estimateCloneBytes(new Proxy([], { get: (target, key) => (key === "length" ? 1e9 : Reflect.get(target, key)) }), Infinity)).toBe(Infinity);
     const throwing = Object.defineProperty({}, "boom", {
       enumerable: true,
       get() {
@@ -243,6 +251,18 @@ describe("worker emitter", () => {
       },
     });
     expect(estimateCloneBytes(throwing, Infinity)).toBeNaN();
+    expect(estimateCloneBytes({ when: new Date(), map: new Map() }, Infinity)).toBeNaN();
+  });
+
+  it("gives an AuditClient of the caller's own making the summary as an object", () => {
+    const redactor = testRedactor();
+    const received: unknown[] = [];
+    const own = { server: { ...SERVER, instanceId: "own-1" }, emit: (event: unknown) => received.push(event), flush: async () => ({ drained: true, pending: 0 }), close: async () => ({ drained: true, pending: 0 }), metrics: () => ({}) as never, reportHealth: () => undefined };
+    emitWithArguments(own, redactor, toolCall(1), { kind: "tool", name: "search", args: args(1) });
+    expect(received).toHaveLength(1);
+    const event = received[0] as { data: { arguments: unknown } };
+    expect(Object.getPrototypeOf(event.data.arguments)).toBe(Object.prototype);
+    expect(event.data.arguments).toEqual(redactor.summarizeArguments("tool", "search", args(1)).summary);
   });
 
   it("does not keep its host's process alive, and close() lets it exit at once", async () => {
