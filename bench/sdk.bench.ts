@@ -36,6 +36,12 @@ const WARM_UP_CALLS = Number(process.env.BENCH_WARM_UP_CALLS ?? 1_000);
  */
 const ROUND_GAP_MS = Number(process.env.BENCH_ROUND_GAP_MS ?? 250);
 const CHUNK = 500;
+/**
+ * Idle time between calls (default 0: back to back). Back to back, the bench's client, the
+ * emulator and the servers keep a 2-core machine busy, so the round trip also measures CPU per
+ * event; with a pause the machine has idle time for the worker, as a server below capacity does.
+ */
+const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 0);
 
 /** A typical tool call's arguments, ~2 KiB of JSON, with fields a policy would redact. Values are fake. */
 function typicalArguments(i: number): Record<string, unknown> {
@@ -140,6 +146,7 @@ async function roundTrips(url: URL, count: number): Promise<number[]> {
     const started = performance.now();
     await connection.client.callTool({ name: "search_notes", arguments: { query: `call ${i}`, payload: typicalArguments(i) } });
     samples.push(performance.now() - started);
+    if (PAUSE_MS > 0) await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
   }
   await endSession(connection);
   return samples;
@@ -173,7 +180,7 @@ async function compareRoundTrips(plain: URL, instrumented: URL, setup: string): 
   }
   const p = stats(plainSamples);
   const n = stats(instrumentedSamples);
-  console.log(`MCP tools/call round trip, ${plainSamples.length} calls each, ~2 KiB arguments, real Client over streamable HTTP, servers in child processes; ${setup}:`);
+  console.log(`MCP tools/call round trip, ${plainSamples.length} calls each${PAUSE_MS > 0 ? `, ${PAUSE_MS} ms between calls` : ", back to back"}, ~2 KiB arguments, real Client over streamable HTTP, servers in child processes; ${setup}:`);
   console.log(`  plain:        median ${p.median.toFixed(3)} ms  p95 ${p.p95.toFixed(3)} ms  mean ${p.mean.toFixed(3)} ms`);
   console.log(`  instrumented: median ${n.median.toFixed(3)} ms  p95 ${n.p95.toFixed(3)} ms  mean ${n.mean.toFixed(3)} ms`);
   // The mean too: recording in batches spares most calls and charges a few, which the median alone would hide.
