@@ -15,7 +15,7 @@ import { severityIndexOf, type AuditClient, type AuditClientMetrics, type AuditE
 import { runPreFlushHooks } from "./hooks.js";
 import { callErrorHook, type AuditClientError, type ResolvedAuditClientOptions } from "./options.js";
 import { errorType } from "./producer.js";
-import { withSummaryObject } from "./validate.js";
+import { isPlainRecord, withSummaryObject } from "./validate.js";
 import { withOldSpaceFloor } from "./worker-heap.js";
 
 /** Options as the worker gets them: everything but the functions, which stay on this thread. */
@@ -85,11 +85,6 @@ const MAX_ESTIMATED_VALUES = 20_000;
 /** What each value or key costs in a clone beyond its characters, roughly (a tag and a length). */
 const VALUE_BYTES = 4;
 
-function isPlainRecord(value: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 /**
  * Bytes that a structured clone of `value` holds while it waits for the worker, estimated by a walk
  * of its own enumerable values: about the clone's serialized size, which is about the JSON's (a
@@ -129,7 +124,7 @@ export function estimateCloneBytes(value: unknown, limit: number): number {
       if (keys.length > MAX_ESTIMATED_VALUES - values - pending.length) return Infinity;
       for (const key of keys) {
         bytes += VALUE_BYTES + key.length;
-        pending.push((next as Record<string, unknown>)[key]);
+        pending.push(next[key]);
       }
     }
   } catch {

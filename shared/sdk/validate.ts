@@ -31,7 +31,7 @@ const MAX_FIELD_KEY_LENGTH = 128;
 const MAX_ITEMS = 64;
 const OMITTED_REASONS: ReadonlySet<unknown> = new Set(["depth", "width", "size", "cycle", "unsupported"]);
 
-function isPlainRecord(value: unknown): value is Record<string, unknown> {
+export function isPlainRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
@@ -169,15 +169,20 @@ let currentSize: SizeEstimate = { bytes: 0 };
 /** Gives up (an issue) when the hand check cannot vouch for the summary; the caller then asks AuditEventSchema. */
 const FastValueSummarySchema = z.unknown().transform((value, ctx): ValueSummary => {
   // Written by the redactor as canonical JSON that satisfies the schema: nothing to walk.
-  const text = isRedactorSummary(value) ? value.text : summaryText(value);
-  if (text === undefined) {
+  let checked: CanonicalText | undefined;
+  if (isRedactorSummary(value)) checked = value;
+  else {
+    const text = summaryText(value);
+    if (text !== undefined) checked = new CanonicalText(flatten(text));
+  }
+  if (checked === undefined) {
     ctx.issues.push({ code: "custom", message: "left to the full schema", input: value });
     return z.NEVER;
   }
   // UTF-16 units, and up to three bytes each in UTF-8: the bound errs on the safe side.
-  currentSize.bytes += text.length * 3;
+  currentSize.bytes += checked.text.length * 3;
   // Stands for the summary from here on: the emitter only seals it (see fastParseEvent).
-  return (isRedactorSummary(value) ? value : new CanonicalText(flatten(text))) as unknown as ValueSummary;
+  return checked as unknown as ValueSummary;
 });
 
 /**

@@ -43,6 +43,13 @@ function args(n: number) {
   return { query: `find invoice ${n}`, limit: n % 7, contact: "someone@example.test", nested: { tags: ["a", "b", `t${n}`] } };
 }
 
+/** The closing sdk.health of `instanceId` counts at least `dropped` drops. */
+async function expectHealthCountsDrops(instanceId: string, dropped: number): Promise<void> {
+  const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health")), instanceId);
+  const health = bodies.map((body) => parsed(body)).find((event) => event.type === "sdk.health");
+  expect(health?.type === "sdk.health" ? health.data.dropped : 0).toBeGreaterThanOrEqual(dropped);
+}
+
 describe("worker emitter", () => {
   it("summarizes on the worker exactly as the host's redactor would, in emit order, with an unbroken chain", async () => {
     const instanceId = "threaded-order-1";
@@ -182,9 +189,7 @@ describe("worker emitter", () => {
     expect(metrics.accepted + metrics.dropped).toBeGreaterThanOrEqual(burst);
     expect(metrics.accepted).toBeLessThan(burst);
     await client.close({ deadlineMs: 20_000 });
-    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health")), instanceId);
-    const health = bodies.map((body) => parsed(body)).find((event) => event.type === "sdk.health");
-    expect(health?.type === "sdk.health" ? health.data.dropped : 0).toBeGreaterThanOrEqual(metrics.dropped);
+    await expectHealthCountsDrops(instanceId, metrics.dropped);
   });
 
   it("bounds what waits for the worker in bytes too: large arguments beyond queue.maxBytes are dropped and counted, though far fewer than queue.maxEvents wait", async () => {
@@ -204,9 +209,7 @@ describe("worker emitter", () => {
     expect(metrics.accepted).toBeLessThan(burst);
     expect(metrics.dropped).toBeGreaterThanOrEqual(burst - metrics.accepted);
     await client.close({ deadlineMs: 30_000 });
-    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health")), instanceId);
-    const health = bodies.map((body) => parsed(body)).find((event) => event.type === "sdk.health");
-    expect(health?.type === "sdk.health" ? health.data.dropped : 0).toBeGreaterThanOrEqual(metrics.dropped);
+    await expectHealthCountsDrops(instanceId, metrics.dropped);
   });
 
   it("summarizes very large arguments on the host's thread rather than copying them: delivered, with the same summary", async () => {
