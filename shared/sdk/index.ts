@@ -9,6 +9,7 @@ export {
   InstrumentOptionsError,
   type AuditRedactor,
   type AuthFailureReason,
+  type ClientAddressOption,
   type InstrumentOptions,
   type McpAudit,
   type RequestContext,

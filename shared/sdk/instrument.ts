@@ -9,11 +9,12 @@
 // fields that McpServer fills lazily, which is why they were not chosen.
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage, MessageExtraInfo } from "@modelcontextprotocol/sdk/types.js";
+import type { JSONRPCMessage, MessageExtraInfo, RequestInfo } from "@modelcontextprotocol/sdk/types.js";
 import { canonicalJson, sha256Hex } from "../chain.js";
 import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
+import { truncateIp } from "../redaction/scanners.js";
 import { emitWithArguments, handOverTogether, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import { addPreFlushHook } from "./hooks.js";
@@ -41,7 +42,19 @@ export interface InstrumentOptions {
   transports?: TransportKind[];
   /** Version of @modelcontextprotocol/sdk in use, for the inventory. */
   mcpSdkVersion?: string;
+  /**
+   * Where `actor.clientNetwork` comes from. The MCP transports do not pass the peer's address on,
+   * so it is read from what a proxy you run adds to each request: `{ trustedProxyHops: n }` takes
+   * the n-th address from the right of `X-Forwarded-For` (or of `header`), n being the number of
+   * proxies in front of the server; or give a function of the request's headers and URL that
+   * returns an address. Always truncated (IPv4 /24, IPv6 /48) before it is recorded. Default: not
+   * recorded, since a header the client can set itself proves nothing.
+   */
+  clientAddress?: ClientAddressOption;
 }
+
+/** See InstrumentOptions.clientAddress. */
+export type ClientAddressOption = { trustedProxyHops: number; header?: string } | ((request: RequestInfo) => string | undefined);
 
 /** The part of a request handler's `extra` the helpers read (pass the handler's `extra` as is). */
 export interface RequestContext {
@@ -140,6 +153,8 @@ interface Pending {
   started: number;
   params: Record<string, unknown>;
   authInfo: AuthInfo | undefined;
+  /** Headers and URL of the HTTP request that carried it (streamable HTTP and SSE). */
+  requestInfo: RequestInfo | undefined;
 }
 
 /** Per-transport (per-session) state. */
@@ -180,16 +195,17 @@ class SessionTracker {
     // Most requests carry the token the previous one did (or none, on a server that does not ask
     // for one): nothing new to record, so nothing is deferred for them.
     const token = authInfo !== undefined && typeof authInfo.token === "string" ? authInfo.token : undefined;
+    const requestInfo = extra?.requestInfo;
     if (token !== undefined ? token !== this.lastToken : this.instrumentation.options.authRequired === true && !this.missingAuthReported) {
       this.lastToken = token;
-      this.instrumentation.defer(() => this.observeAuth(authInfo));
+      this.instrumentation.defer(() => this.observeAuth(authInfo, requestInfo));
     }
     if (this.pending.size >= MAX_PENDING) {
       // Requests never answered (cancelled, lost) must not accumulate.
       const oldest = this.pending.keys().next();
       if (oldest.done !== true) this.pending.delete(oldest.value);
     }
-    this.pending.set(message.id, { id: message.id, method: message.method, started: performance.now(), params, authInfo });
+    this.pending.set(message.id, { id: message.id, method: message.method, started: performance.now(), params, authInfo, requestInfo });
   }
 
   /** Runs deferred, after the response went out; `ended` is when it was handed to the transport. */
@@ -204,7 +220,7 @@ class SessionTracker {
     const i = this.instrumentation;
     switch (request.method) {
       case "initialize":
-        if (result !== undefined) this.startSession(result);
+        if (result !== undefined) this.startSession(result, request.requestInfo);
         return;
       case "tools/list":
         if (result !== undefined && Array.isArray(result.tools)) this.toolsListed(request, result.tools);
@@ -213,7 +229,7 @@ class SessionTracker {
         const name = safeName(request.params.name);
         const redactions: RedactionEntry[] = [];
         const outcome = this.invocationOutcome(request, result, rpcError, redactions);
-        i.emitInvocation(this.envelope(request, message.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }), {
+        i.emitInvocation(this.envelope(request, message.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }, redactions), {
           type: "tool.called",
           data: { toolName: name, durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
         }, redactions, { kind: "tool", name, args: request.params.arguments ?? {} });
@@ -223,7 +239,7 @@ class SessionTracker {
         const name = safeName(request.params.name);
         const redactions: RedactionEntry[] = [];
         const outcome = this.invocationOutcome(request, result, rpcError, redactions);
-        i.emitInvocation(this.envelope(request, message.id, outcome.failed, outcome.mcp), {
+        i.emitInvocation(this.envelope(request, message.id, outcome.failed, outcome.mcp, redactions), {
           type: "prompt.fetched",
           data: { promptName: name, durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
         }, redactions, { kind: "prompt", name, args: request.params.arguments ?? {} });
@@ -236,7 +252,7 @@ class SessionTracker {
         const contents = result !== undefined && Array.isArray(result.contents) ? result.contents : [];
         const first: unknown = contents[0];
         const mimeType = isRecord(first) && typeof first.mimeType === "string" ? first.mimeType.slice(0, 128) : undefined;
-        i.emit(this.envelope(request, message.id, outcome.failed, outcome.mcp), {
+        i.emit(this.envelope(request, message.id, outcome.failed, outcome.mcp, redactions), {
           type: "resource.read",
           data: { uri: scanned.text.slice(0, 2048), ...(mimeType !== undefined ? { mimeType } : {}), durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
         }, redactions);
@@ -259,14 +275,14 @@ class SessionTracker {
     }, []);
   }
 
-  private startSession(result: Record<string, unknown>): void {
+  private startSession(result: Record<string, unknown>, requestInfo: RequestInfo | undefined): void {
     this.protocolVersion = typeof result.protocolVersion === "string" ? result.protocolVersion.slice(0, 32) : undefined;
     this.mcpBase = undefined;
     this.sessionStarted = true;
     this.startedAt = performance.now();
     const sessionId = this.transport.sessionId;
     const estimate = estimateSessionId(sessionId);
-    this.instrumentation.emit(this.baseEnvelope(undefined), {
+    this.instrumentation.emit(this.baseEnvelope(undefined, requestInfo), {
       type: "session.started",
       data: {
         ...(this.clientInfo !== undefined ? { clientInfo: this.clientInfo } : {}),
@@ -278,7 +294,8 @@ class SessionTracker {
 
   private toolsListed(request: Pending, tools: unknown[]): void {
     const listed = tools.slice(0, 1024).filter(isRecord).map((tool) => ({ name: safeName(tool.name), definitionHash: toolDefinitionHash(tool) }));
-    this.instrumentation.emit(this.envelope(request, undefined, false, {}), { type: "tools.listed", data: { tools: listed } }, []);
+    const redactions: RedactionEntry[] = [];
+    this.instrumentation.emit(this.envelope(request, undefined, false, {}, redactions), { type: "tools.listed", data: { tools: listed } }, redactions);
   }
 
   /** Success, a tool-level error (result.isError) or a JSON-RPC error; error text is scanned before it travels. */
@@ -321,26 +338,43 @@ class SessionTracker {
     this.instrumentation.recordAuthzDenied({ sessionId: this.transport.sessionId, authInfo: request.authInfo }, { requiredScopes: [], operation });
   }
 
-  private observeAuth(authInfo: AuthInfo | undefined): void {
+  private observeAuth(authInfo: AuthInfo | undefined, requestInfo: RequestInfo | undefined): void {
     const i = this.instrumentation;
     if (authInfo === undefined || typeof authInfo.token !== "string") {
       if (i.options.authRequired === true && !this.missingAuthReported) {
         this.missingAuthReported = true;
-        i.emit({ ...this.baseEnvelope(undefined), severity: "high", outcome: "failure" }, { type: "auth.failed", data: { reason: "missing", detail: "request reached an auth-required MCP server without a bearer token" } }, []);
+        i.emit({ ...this.baseEnvelope(undefined, requestInfo), severity: "high", outcome: "failure" }, { type: "auth.failed", data: { reason: "missing", detail: "request reached an auth-required MCP server without a bearer token" } }, []);
       }
       return;
     }
     const auth = i.authFacts(authInfo);
     if (this.fingerprints.has(auth.tokenFingerprint)) return;
     if (this.fingerprints.size < 64) this.fingerprints.add(auth.tokenFingerprint);
-    i.emit({ ...this.baseEnvelope(authInfo), auth }, { type: "auth.succeeded", data: { method: "bearer" } }, []);
+    i.emit({ ...this.baseEnvelope(authInfo, requestInfo), auth }, { type: "auth.succeeded", data: { method: "bearer" } }, []);
   }
 
-  baseEnvelope(authInfo: AuthInfo | undefined): EnvelopeParts {
+  baseEnvelope(authInfo: AuthInfo | undefined, requestInfo?: RequestInfo): EnvelopeParts {
+    const clientNetwork = this.clientNetwork(requestInfo);
+    const actor = authInfo !== undefined ? this.instrumentation.actorFacts(authInfo) : undefined;
     return {
       mcp: this.mcpFacts(),
-      ...(authInfo !== undefined ? { actor: this.instrumentation.actorFacts(authInfo) } : {}),
+      ...(actor !== undefined || clientNetwork !== undefined ? { actor: { ...actor, ...(clientNetwork !== undefined ? { clientNetwork } : {}) } } : {}),
     };
+  }
+
+  /** The last address header seen and its network: a session's requests come through the same proxies from the same client. */
+  private lastAddress: { raw: unknown; network: string | undefined } | undefined;
+
+  private clientNetwork(requestInfo: RequestInfo | undefined): string | undefined {
+    const resolve = this.instrumentation.clientNetworkOf;
+    if (resolve === undefined || requestInfo === undefined) return undefined;
+    if (resolve.header !== undefined) {
+      const raw = requestInfo.headers[resolve.header];
+      let last = this.lastAddress;
+      if (last === undefined || last.raw !== raw) this.lastAddress = last = { raw, network: resolve(requestInfo) };
+      return last.network;
+    }
+    return resolve(requestInfo);
   }
 
   private mcpFacts(): Readonly<Record<string, string | number>> {
@@ -357,9 +391,10 @@ class SessionTracker {
     return this.mcpBase;
   }
 
-  private envelope(request: Pending, id: string | number | undefined, failed: boolean, mcp: Record<string, string | number>): EnvelopeParts {
-    const base = this.baseEnvelope(request.authInfo);
-    const trace = traceContext(request.params._meta);
+  /** A request's envelope; what the scanners remove from its trace context is added to `redactions`. */
+  private envelope(request: Pending, id: string | number | undefined, failed: boolean, mcp: Record<string, string | number>, redactions: RedactionEntry[]): EnvelopeParts {
+    const base = this.baseEnvelope(request.authInfo, request.requestInfo);
+    const trace = traceContext(request.params._meta, request.requestInfo, this.instrumentation.redactor, redactions);
     return {
       ...base,
       ...(trace !== undefined ? { trace } : {}),
@@ -370,13 +405,83 @@ class SessionTracker {
   }
 }
 
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+const ZEROS = /^0+$/;
+/** W3C tracestate: printable ASCII, at most 512 characters (the spec's limit for what is passed on). */
+const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
 
-/** W3C trace context a client put in the request's `_meta` (the MCP convention for propagation). */
-function traceContext(meta: unknown): { traceparent: string; tracestate?: string } | undefined {
-  if (!isRecord(meta) || typeof meta.traceparent !== "string" || !TRACEPARENT.test(meta.traceparent)) return undefined;
-  const tracestate = typeof meta.tracestate === "string" && meta.tracestate.length <= 512 ? meta.tracestate : undefined;
-  return { traceparent: meta.traceparent, ...(tracestate !== undefined ? { tracestate } : {}) };
+/** A traceparent W3C Trace Context accepts: version other than ff, trace and parent ids not all zeros. */
+function validTraceparent(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  const parts = TRACEPARENT.exec(value);
+  return parts !== null && parts[1] !== "ff" && !ZEROS.test(parts[2] ?? "") && !ZEROS.test(parts[3] ?? "");
+}
+
+/**
+ * W3C trace context of a request: from its `_meta` (SEP-414, the MCP convention), else from the
+ * HTTP request's `traceparent` header; `tracestate` only from the same carrier as its traceparent.
+ * A tracestate is free text the client chose, so it is scanned like any other: if a scanner finds
+ * anything it is left out, and what was found is recorded in `redactions`.
+ */
+function traceContext(meta: unknown, requestInfo: RequestInfo | undefined, redactor: AuditRedactor, redactions: RedactionEntry[]): { traceparent: string; tracestate?: string } | undefined {
+  let carrier: Record<string, unknown> | undefined = isRecord(meta) && validTraceparent(meta.traceparent) ? meta : undefined;
+  if (carrier === undefined && requestInfo !== undefined && validTraceparent(requestInfo.headers.traceparent)) carrier = requestInfo.headers;
+  if (carrier === undefined) return undefined;
+  const traceparent = carrier.traceparent as string;
+  const state = carrier.tracestate;
+  if (typeof state !== "string" || !TRACESTATE.test(state)) return { traceparent };
+  const scanned = redactor.scanText(state, "trace.tracestate", 512);
+  if (scanned.redactions.length > 0 || scanned.text !== state) {
+    redactions.push(...scanned.redactions);
+    return { traceparent };
+  }
+  return { traceparent, tracestate: state };
+}
+
+/** `trustedProxyHops` form of InstrumentOptions.clientAddress, compiled: reads one header, so results can be cached per header value. */
+type ClientNetworkResolver = ((request: RequestInfo) => string | undefined) & { header?: string };
+
+/** An address as proxies write it ("203.0.113.7", "203.0.113.7:50123", "[2001:db8::1]:443") as its truncated network. */
+function networkOf(address: unknown): string | undefined {
+  if (typeof address !== "string") return undefined;
+  let host = address.trim();
+  if (host.startsWith("[")) {
+    const end = host.indexOf("]");
+    host = end > 0 ? host.slice(1, end) : host;
+  } else {
+    const colon = host.indexOf(":");
+    // One colon: IPv4 with a port. IPv6 has two or more.
+    if (colon > 0 && colon === host.lastIndexOf(":")) host = host.slice(0, colon);
+  }
+  return truncateIp(host);
+}
+
+function compileClientAddress(option: ClientAddressOption | undefined): ClientNetworkResolver | undefined {
+  if (option === undefined) return undefined;
+  if (typeof option === "function") {
+    return (request) => {
+      try {
+        return networkOf(option(request));
+      } catch {
+        // A resolver that throws records no network; the request is unaffected.
+        return undefined;
+      }
+    };
+  }
+  const header = (option.header ?? "x-forwarded-for").toLowerCase();
+  const hops = option.trustedProxyHops;
+  const resolve: ClientNetworkResolver = (request) => {
+    const raw = request.headers[header];
+    const value = Array.isArray(raw) ? raw.join(",") : raw;
+    if (typeof value !== "string" || value.length > 8192) return undefined;
+    const entries = value.split(",");
+    // Each proxy appends the address it received the request from: the client is the entry the
+    // outermost trusted proxy appended. Fewer entries than proxies: the request did not come
+    // through them all, and nothing is recorded.
+    return entries.length >= hops ? networkOf(entries[entries.length - hops]) : undefined;
+  };
+  resolve.header = header;
+  return resolve;
 }
 
 interface EnvelopeParts {
@@ -472,12 +577,15 @@ class Instrumentation implements McpAudit {
   }
 
   private readonly deferred: DeferQueue;
+  /** InstrumentOptions.clientAddress, compiled; undefined when no network is to be recorded. */
+  readonly clientNetworkOf: ClientNetworkResolver | undefined;
 
   constructor(
     readonly audit: AuditClient,
     readonly options: InstrumentOptions,
   ) {
     this.deferred = deferQueueFor(audit);
+    this.clientNetworkOf = compileClientAddress(options.clientAddress);
   }
 
   get redactor(): AuditRedactor {
@@ -702,6 +810,17 @@ function validateOptions(options: unknown): InstrumentOptions {
     throw new InstrumentOptionsError(`mcp-audit: invalid option 'transports': must list at most 4 of ${kinds.join(", ")}`);
   }
   if (options.mcpSdkVersion !== undefined && typeof options.mcpSdkVersion !== "string") throw new InstrumentOptionsError("mcp-audit: invalid option 'mcpSdkVersion': must be a string");
+  const address = options.clientAddress;
+  if (address !== undefined && typeof address !== "function") {
+    const hops = isRecord(address) ? address.trustedProxyHops : undefined;
+    if (typeof hops !== "number" || !Number.isInteger(hops) || hops < 1 || hops > 16) {
+      throw new InstrumentOptionsError("mcp-audit: invalid option 'clientAddress.trustedProxyHops': must be the number of proxies in front of the server, an integer from 1 to 16 (or give clientAddress as a function)");
+    }
+    const header = isRecord(address) ? address.header : undefined;
+    if (header !== undefined && (typeof header !== "string" || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/.test(header))) {
+      throw new InstrumentOptionsError("mcp-audit: invalid option 'clientAddress.header': must be an HTTP header name, e.g. x-forwarded-for");
+    }
+  }
   // Checked field by field above; the redactor's methods are trusted to have the documented signatures.
   return options as unknown as InstrumentOptions;
 }

@@ -122,4 +122,84 @@ describe("instrument", () => {
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ severity: "high", outcome: "failure", data: { reason: "missing" } });
   });
+
+  it("rejects a clientAddress option that cannot be right, naming it and the fix", () => {
+    const audit = createAuditClient({ server: { id: "x", name: "x", version: "1", environment: "test" }, connectionString: emulator.connectionString, healthIntervalMs: 0 });
+    const server = { connect: async () => undefined };
+    for (const clientAddress of [{ trustedProxyHops: 0 }, { trustedProxyHops: 1.5 }, { trustedProxyHops: "1" }, { trustedProxyHops: 17 }, {}, "x-forwarded-for"]) {
+      expect(() => instrument(server, audit, { redactor: testRedactor(), clientAddress } as never)).toThrow(/option 'clientAddress.trustedProxyHops': must be the number of proxies/);
+    }
+    expect(() => instrument(server, audit, { redactor: testRedactor(), clientAddress: { trustedProxyHops: 1, header: "x forwarded" } })).toThrow(/option 'clientAddress.header'/);
+    expect(() => instrument(server, audit, { redactor: testRedactor(), clientAddress: { trustedProxyHops: 1, header: "X-Azure-ClientIP" } })).not.toThrow();
+    void audit.close({ deadlineMs: 100 });
+  });
+
+  it("records the client's network from trusted proxies' headers, truncated, and trace context from _meta or the traceparent header", async () => {
+    const instanceId = "instrument-network-1";
+    const audit = createAuditClient({ server: { id: "harness", name: "Harness", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, batch: { maxDelayMs: 20 } });
+    const redactor = testRedactor();
+    const behindTwo = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: { trustedProxyHops: 2 } } });
+    const untrusted = await startMcpHarness({ audit: { client: audit, redactor } });
+    const custom = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: (request) => String(request.headers["x-real-ip"]) } });
+    const headerTrace = "00-11111111111111111111111111111111-2222222222222222-01";
+    // One session per case, run one after another, so the events' sessions come in this order.
+    const cases: [URL, Record<string, string>, (client: Awaited<ReturnType<typeof connectClient>>["client"]) => Promise<unknown>][] = [
+      // Client, then the outer proxy's view of the inner one (with a port, as Azure App Service writes it).
+      [behindTwo.url, { "x-forwarded-for": "198.51.100.23, 203.0.113.9:50123", traceparent: headerTrace, tracestate: "vendor=opaque1" }, async (client) => {
+        await client.callTool({ name: "echo", arguments: { text: "a" }, _meta: { traceparent: TRACEPARENT } });
+        await client.callTool({ name: "echo", arguments: { text: "b" } });
+      }],
+      // Fewer addresses than proxies; an all-zero trace id is invalid; a tracestate carrying an email.
+      [behindTwo.url, { "x-forwarded-for": "203.0.113.9", traceparent: "00-00000000000000000000000000000000-2222222222222222-01" }, async (client) => {
+        await client.callTool({ name: "echo", arguments: { text: "c" } });
+        await client.callTool({ name: "echo", arguments: { text: "d" }, _meta: { traceparent: TRACEPARENT, tracestate: "mail=someone@example.test" } });
+      }],
+      [behindTwo.url, { "x-forwarded-for": "2001:db8:1:2::5, [2001:db8:aaaa:bbbb::1]:443" }, (client) => client.callTool({ name: "echo", arguments: {} })],
+      // No clientAddress option: a header the client sets proves nothing.
+      [untrusted.url, { "x-forwarded-for": "198.51.100.23" }, (client) => client.callTool({ name: "echo", arguments: {} })],
+      [custom.url, { "x-real-ip": "192.0.2.77" }, (client) => client.callTool({ name: "echo", arguments: {} })],
+    ];
+    for (const [url, headers, run] of cases) {
+      const connection = await connectClient(url, headers);
+      await run(connection.client);
+      await endSession(connection);
+    }
+    for (const harness of [behindTwo, untrusted, custom]) await harness.close();
+    expect(await audit.close({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).filter((b) => b.type === "session.ended").length >= cases.length), instanceId) as Body[];
+    for (const body of bodies) expect(parseAuditEvent(body).ok).toBe(true);
+    const sessions: Body[][] = [];
+    const bySession = new Map<unknown, Body[]>();
+    for (const body of bodies) {
+      const id = (body.mcp as Record<string, unknown> | undefined)?.["mcp.session.id"];
+      if (id === undefined) continue;
+      let events = bySession.get(id);
+      if (events === undefined) {
+        events = [];
+        bySession.set(id, events);
+        sessions.push(events);
+      }
+      events.push(body);
+    }
+    expect(sessions).toHaveLength(cases.length);
+    const network = (events: Body[] | undefined, type: string) => events?.filter((b) => b.type === type).map((b) => (b.actor as Record<string, unknown> | undefined)?.clientNetwork);
+    const calls = (events: Body[] | undefined) => events?.filter((b) => b.type === "tool.called") ?? [];
+
+    expect(network(sessions[0], "session.started")).toEqual(["198.51.100.0/24"]);
+    expect(network(sessions[0], "tool.called")).toEqual(["198.51.100.0/24", "198.51.100.0/24"]);
+    // _meta wins over the header, and a tracestate goes only with the traceparent it came with.
+    expect(calls(sessions[0]).map((b) => b.trace)).toEqual([{ traceparent: TRACEPARENT }, { traceparent: headerTrace, tracestate: "vendor=opaque1" }]);
+
+    expect(network(sessions[1], "tool.called")).toEqual([undefined, undefined]);
+    const [noTrace, scannedState] = calls(sessions[1]);
+    expect(noTrace?.trace).toBeUndefined();
+    expect(scannedState?.trace).toEqual({ traceparent: TRACEPARENT });
+    expect((scannedState?.redaction as { applied: unknown[] }).applied).toContainEqual({ path: "trace.tracestate", kind: "email", count: 1 });
+
+    expect(network(sessions[2], "tool.called")).toEqual(["2001:db8:1::/48"]);
+    expect(network(sessions[3], "tool.called")).toEqual([undefined]);
+    expect(network(sessions[4], "tool.called")).toEqual(["192.0.2.0/24"]);
+    const wire = JSON.stringify(bodies);
+    for (const full of ["198.51.100.23", "203.0.113.9", "2001:db8:1:2::5", "192.0.2.77", "someone@example.test"]) expect(wire).not.toContain(full);
+  });
 });

@@ -23,6 +23,8 @@ afterAll(async () => {
 });
 
 /** A needle as it could appear in the bytes: literally, or JSON-escaped inside a string. */
+const TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
 function forms(needle: string): string[] {
   const escaped = JSON.stringify(needle).slice(1, -1);
   return escaped === needle ? [needle] : [needle, escaped];
@@ -52,6 +54,8 @@ describe("leak corpus through an instrumented server", () => {
     const placements = leakPlacements();
     for (const placement of placements) {
       await client.callTool({ name: "echo", arguments: placement.args });
+      // Trace context is client-chosen text too: tracestate travels only when the scanners find nothing in it.
+      await client.callTool({ name: "echo", arguments: {}, _meta: { traceparent: TRACEPARENT, tracestate: `vendor=${placement.text}` } });
       const failed = await client.callTool({ name: "fail", arguments: { message: placement.text } });
       expect(failed.isError).toBe(true);
       await client.readResource({ uri: placement.text }).catch(() => undefined);
@@ -76,7 +80,7 @@ describe("leak corpus through an instrumented server", () => {
     for (const body of bodies) expect(parseAuditEvent(JSON.parse(body))).toMatchObject({ ok: true });
     const everything = bodies.join("\n") + "\n" + received.map((event) => JSON.stringify({ p: event.properties, k: event.partitionKey })).join("\n");
     const types = bodies.map((body) => (JSON.parse(body) as { type: string }).type);
-    expect(types.filter((t) => t === "tool.called")).toHaveLength(placements.length * 3);
+    expect(types.filter((t) => t === "tool.called")).toHaveLength(placements.length * 4);
     expect(types.filter((t) => t === "resource.read")).toHaveLength(placements.length * 3);
 
     const needles = new Set<string>([token, userId, sessionId, ...placements.flatMap((p) => p.needles)]);

@@ -10,10 +10,10 @@ import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { instrument, type AuditClient, type AuditRedactor, type McpAudit } from "../../shared/sdk/index.js";
+import { instrument, type AuditClient, type AuditRedactor, type ClientAddressOption, type McpAudit } from "../../shared/sdk/index.js";
 
 export interface HarnessOptions {
-  audit?: { client: AuditClient; redactor: AuditRedactor; authRequired?: boolean };
+  audit?: { client: AuditClient; redactor: AuditRedactor; authRequired?: boolean; clientAddress?: ClientAddressOption };
   /** Stands in for bearer-auth middleware: attached to every request as `req.auth`. */
   authInfo?: AuthInfo;
 }
@@ -73,7 +73,7 @@ export async function startMcpHarness(options: HarnessOptions = {}): Promise<Mcp
           created.onclose = () => {
             if (created.sessionId !== undefined) transports.delete(created.sessionId);
           };
-          if (options.audit !== undefined) helpers = instrument(server, options.audit.client, { redactor: options.audit.redactor, authRequired: options.audit.authRequired ?? false });
+          if (options.audit !== undefined) helpers = instrument(server, options.audit.client, { redactor: options.audit.redactor, authRequired: options.audit.authRequired ?? false, ...(options.audit.clientAddress !== undefined ? { clientAddress: options.audit.clientAddress } : {}) });
           await server.connect(created);
           transport = created;
         }
@@ -99,9 +99,10 @@ export async function startMcpHarness(options: HarnessOptions = {}): Promise<Mcp
   };
 }
 
-export async function connectClient(url: URL): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+/** A real Client connected over streamable HTTP; `headers` go with every request it makes. */
+export async function connectClient(url: URL, headers?: Record<string, string>): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: "harness-client", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(url);
+  const transport = new StreamableHTTPClientTransport(url, headers !== undefined ? { requestInit: { headers } } : undefined);
   await client.connect(transport);
   return { client, transport };
 }
