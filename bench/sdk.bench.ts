@@ -20,7 +20,7 @@ import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import pino from "pino";
-import { compileRedactor, createAuditClient, createKeyring, DEFAULT_REDACTION_POLICY, emitWithArguments, type AuditClient, type AuditRedactor } from "../shared/sdk/index.js";
+import { compileRedactor, createAuditClient, createKeyring, DEFAULT_REDACTION_POLICY, emitWithArguments, type AuditClient, type AuditRedactor, type RedactionPolicyInput } from "../shared/sdk/index.js";
 import type { ValueSummary } from "../schemas/redaction.js";
 import { argumentSummaryTextOf } from "../shared/redaction/redactor.js";
 import { connectClient, endSession } from "../test/sdk/mcp-harness.js";
@@ -42,6 +42,8 @@ const CHUNK = 500;
  * event; with a pause the machine has idle time for the worker, as a server below capacity does.
  */
 const PAUSE_MS = Number(process.env.BENCH_PAUSE_MS ?? 0);
+/** BENCH_POLICY: redaction policy options (JSON) over the defaults, for both parts, e.g. '{"maxArrayItems":4}'. */
+const POLICY: RedactionPolicyInput = process.env.BENCH_POLICY !== undefined ? (JSON.parse(process.env.BENCH_POLICY) as RedactionPolicyInput) : DEFAULT_REDACTION_POLICY;
 
 /** A typical tool call's arguments, ~2 KiB of JSON, with fields a policy would redact. Values are fake. */
 function typicalArguments(i: number): Record<string, unknown> {
@@ -206,7 +208,7 @@ async function startEmulator(): Promise<{ child: ChildProcess; connectionString:
 async function emitCosts(key: string): Promise<void> {
   const emulator = await startEmulator();
   const connectionString = emulator.connectionString;
-  const redactor = compileRedactor(DEFAULT_REDACTION_POLICY, createKeyring({ currentKeyId: "bench", keys: { bench: key } }));
+  const redactor = compileRedactor(POLICY, createKeyring({ currentKeyId: "bench", keys: { bench: key } }));
   const clientOptions = (thread: "worker" | "inline", instanceId: string) => ({
     server: { id: "bench", name: "Bench", version: "1.0.0", environment: "bench", instanceId },
     connectionString,
@@ -221,7 +223,7 @@ async function emitCosts(key: string): Promise<void> {
     // Distinct objects, built up front so their construction is not measured; reused in a cycle to keep the heap small.
     const pool = Array.from({ length: 500 }, (_, i) => typicalArguments(i));
     const args = Array.from({ length: EMITS }, (_, i) => pool[i % pool.length] ?? {});
-    console.log(`argument object: ${Buffer.byteLength(JSON.stringify(args[0]))} bytes of JSON; ${EMITS} events; emitter -> local emulator (child process)`);
+    console.log(`argument object: ${Buffer.byteLength(JSON.stringify(args[0]))} bytes of JSON; ${EMITS} events; emitter -> local emulator (child process)${process.env.BENCH_POLICY !== undefined ? `; redaction policy ${process.env.BENCH_POLICY} over the defaults` : ""}`);
     // Warm-up so JIT and connection set-up are not measured.
     await benchEmit(audit, redactor, args.slice(0, 2000));
     await benchPino(args.slice(0, 2000));
@@ -297,7 +299,7 @@ async function roundTripOverhead(key: string): Promise<void> {
     const plainServer = await startChild(example, [], { PORT: "0", MCP_AUDIT_DISABLED: "1" }, listening);
     children.push(plainServer.child);
     // BENCH_THREAD / BENCH_WORKER_NICE override the instrumented server's emitter options (default: worker, nice 10),
-    // BENCH_POLICY (JSON) its redaction policy (default: DEFAULT_REDACTION_POLICY).
+    // BENCH_POLICY (JSON) its redaction policy, as in part 1.
     const overrides = {
       ...(process.env.BENCH_THREAD !== undefined ? { MCP_AUDIT_THREAD: process.env.BENCH_THREAD } : {}),
       ...(process.env.BENCH_WORKER_NICE !== undefined ? { MCP_AUDIT_WORKER_NICE: process.env.BENCH_WORKER_NICE } : {}),
