@@ -61,6 +61,8 @@ export interface RequestContext {
   sessionId?: string | undefined;
   authInfo?: AuthInfo | undefined;
   requestId?: string | number | undefined;
+  /** Headers and URL of the HTTP request: with the clientAddress option, the client's network is recorded too. */
+  requestInfo?: RequestInfo | undefined;
 }
 
 export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
@@ -720,7 +722,10 @@ class Instrumentation implements McpAudit {
     if (typeof context?.sessionId === "string") mcp["mcp.session.id"] = this.redactor.pseudonym("session", context.sessionId);
     const authInfo = context?.authInfo;
     const hasToken = authInfo !== undefined && typeof authInfo.token === "string";
-    return { mcp, ...(hasToken ? { actor: this.actorFacts(authInfo), auth: this.authFacts(authInfo) } : {}) };
+    const requestInfo = context?.requestInfo;
+    const clientNetwork = this.clientNetworkOf !== undefined && isRecord(requestInfo) && isRecord(requestInfo.headers) ? this.clientNetworkOf(requestInfo) : undefined;
+    const actor = hasToken || clientNetwork !== undefined ? { ...(hasToken ? this.actorFacts(authInfo) : {}), ...(clientNetwork !== undefined ? { clientNetwork } : {}) } : undefined;
+    return { mcp, ...(actor !== undefined ? { actor } : {}), ...(hasToken ? { auth: this.authFacts(authInfo) } : {}) };
   }
 
   authFailed(input: { reason: AuthFailureReason; detail?: string; token?: string; sessionId?: string }): void {

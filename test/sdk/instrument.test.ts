@@ -148,6 +148,8 @@ describe("instrument", () => {
       [behindTwo.url, { "x-forwarded-for": "198.51.100.23, 203.0.113.9:50123", traceparent: headerTrace, tracestate: "vendor=opaque1" }, async (client) => {
         await client.callTool({ name: "echo", arguments: { text: "a" }, _meta: { traceparent: TRACEPARENT } });
         await client.callTool({ name: "echo", arguments: { text: "b" } });
+        // A helper given the handler's extra records the network too.
+        await client.callTool({ name: "downstream", arguments: { url: "https://api.example.test/v1/items" } });
       }],
       // Fewer addresses than proxies; an all-zero trace id is invalid; a tracestate carrying an email.
       [behindTwo.url, { "x-forwarded-for": "203.0.113.9", traceparent: "00-00000000000000000000000000000000-2222222222222222-01" }, async (client) => {
@@ -186,9 +188,10 @@ describe("instrument", () => {
     const calls = (events: Body[] | undefined) => events?.filter((b) => b.type === "tool.called") ?? [];
 
     expect(network(sessions[0], "session.started")).toEqual(["198.51.100.0/24"]);
-    expect(network(sessions[0], "tool.called")).toEqual(["198.51.100.0/24", "198.51.100.0/24"]);
+    expect(network(sessions[0], "tool.called")).toEqual(["198.51.100.0/24", "198.51.100.0/24", "198.51.100.0/24"]);
+    expect(network(sessions[0], "downstream.called")).toEqual(["198.51.100.0/24"]);
     // _meta wins over the header, and a tracestate goes only with the traceparent it came with.
-    expect(calls(sessions[0]).map((b) => b.trace)).toEqual([{ traceparent: TRACEPARENT }, { traceparent: headerTrace, tracestate: "vendor=opaque1" }]);
+    expect(calls(sessions[0]).map((b) => b.trace)).toEqual([{ traceparent: TRACEPARENT }, { traceparent: headerTrace, tracestate: "vendor=opaque1" }, { traceparent: headerTrace, tracestate: "vendor=opaque1" }]);
 
     expect(network(sessions[1], "tool.called")).toEqual([undefined, undefined]);
     const [noTrace, scannedState] = calls(sessions[1]);
