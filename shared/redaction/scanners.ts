@@ -46,7 +46,12 @@ function isBasicCredential(encoded: string): boolean {
   return /^[\x20-\x7e]{1,256}$/.test(decoded) && decoded.includes(":");
 }
 
-/** Truncates an IP address to its network: IPv4 /24, IPv6 /48 (IPv4-mapped IPv6 as IPv4). */
+/**
+ * Truncates an IP address to its network: IPv4 /24, IPv6 /48. IPv6 forms that carry an IPv4
+ * address (IPv4-mapped `::ffff:0:0/96` in either notation, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`)
+ * are truncated as that IPv4 address: a 6to4 /48 would otherwise hold the whole IPv4 address, and
+ * the /96 forms would all fall into one network.
+ */
 export function truncateIp(address: string): string | undefined {
   if (typeof address !== "string" || address.length > 64) return undefined;
   let text = address.trim();
@@ -58,15 +63,19 @@ export function truncateIp(address: string): string | undefined {
     return `${parts[0]}.${parts[1]}.${parts[2]}.0/24`;
   }
   if (!isIPv6(text)) return undefined;
-  const mapped = /^(?:0{0,4}:){0,5}(?:0{0,4}:)?ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i.exec(text) ?? /^::ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i.exec(text);
-  if (mapped?.[1] !== undefined) return truncateIp(mapped[1]);
-  const groups = expandIpv6(text);
-  if (groups === undefined) return undefined;
-  return `${groups[0]}:${groups[1]}:${groups[2]}::/48`;
+  const g = ipv6Groups(text);
+  if (g === undefined) return undefined;
+  const zerosUpTo = (end: number) => g.slice(0, end).every((group) => group === 0);
+  // The first three octets of the IPv4 address in groups `hi` and `hi + 1`.
+  const v4 = (hi: number) => `${(g[hi] ?? 0) >> 8}.${(g[hi] ?? 0) & 0xff}.${(g[hi + 1] ?? 0) >> 8}.0/24`;
+  if (zerosUpTo(5) && g[5] === 0xffff) return v4(6);
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((group) => group === 0)) return v4(6);
+  if (g[0] === 0x2002) return v4(1);
+  return `${(g[0] ?? 0).toString(16)}:${(g[1] ?? 0).toString(16)}:${(g[2] ?? 0).toString(16)}::/48`;
 }
 
-/** The first three 16-bit groups, lower-case without leading zeros (the TruncatedIp format). */
-function expandIpv6(text: string): string[] | undefined {
+/** The eight 16-bit groups of a valid IPv6 address (an embedded dotted IPv4 tail is two groups). */
+function ipv6Groups(text: string): number[] | undefined {
   let head = text;
   let tail = "";
   const gap = text.indexOf("::");
@@ -74,15 +83,19 @@ function expandIpv6(text: string): string[] | undefined {
     head = text.slice(0, gap);
     tail = text.slice(gap + 2);
   }
-  // An embedded IPv4 tail counts as two groups; it never reaches the first three unless the
-  // address is mostly zeros, in which case the prefix is zeros too.
-  const toGroups = (part: string): string[] => (part === "" ? [] : part.split(":").flatMap((g) => (g.includes(".") ? ["0", "0"] : [g])));
+  const toGroups = (part: string): number[] =>
+    part === ""
+      ? []
+      : part.split(":").flatMap((group) => {
+          if (!group.includes(".")) return [parseInt(group, 16)];
+          const [a = 0, b = 0, c = 0, d = 0] = group.split(".").map(Number);
+          return [(a << 8) | b, (c << 8) | d];
+        });
   const headGroups = toGroups(head);
   const tailGroups = toGroups(tail);
   const fill = gap === -1 ? 0 : 8 - headGroups.length - tailGroups.length;
-  const all = [...headGroups, ...Array.from({ length: Math.max(fill, 0) }, () => "0"), ...tailGroups];
-  if (all.length !== 8) return undefined;
-  return all.slice(0, 3).map((g) => parseInt(g, 16).toString(16));
+  const all = [...headGroups, ...Array.from({ length: Math.max(fill, 0) }, () => 0), ...tailGroups];
+  return all.length === 8 && all.every((group) => Number.isInteger(group) && group >= 0 && group <= 0xffff) ? all : undefined;
 }
 
 const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";

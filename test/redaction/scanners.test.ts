@@ -168,7 +168,16 @@ describe("truncateIp", () => {
     ["[2001:db8::1]", "2001:db8:0::/48"],
     ["fe80::1%eth0", "fe80:0:0::/48"],
     ["::ffff:198.51.100.7", "198.51.100.0/24"],
+    // The same IPv4-mapped address in hex, NAT64 and 6to4: each carries an IPv4 address, truncated as one
+    // (a 6to4 /48 would hold the whole IPv4 address; the /96 forms would all be one network).
+    ["::ffff:c633:6407", "198.51.100.0/24"],
+    ["0:0:0:0:0:ffff:c633:6407", "198.51.100.0/24"],
+    ["64:ff9b::198.51.100.7", "198.51.100.0/24"],
+    ["64:ff9b::c633:6407", "198.51.100.0/24"],
+    ["2002:c633:6407::1", "198.51.100.0/24"],
+    ["[2002:cb00:7109:5::2]", "203.0.113.0/24"],
     ["::1", "0:0:0::/48"],
+    ["64:ff9b:1::1", "64:ff9b:1::/48"],
     ["not an ip", undefined],
     ["300.1.1.1", undefined],
     ["", undefined],
