@@ -47,8 +47,8 @@ export interface InstrumentOptions {
    * so it is read from what a proxy you run adds to each request: `{ trustedProxyHops: n }` takes
    * the n-th address from the right of `X-Forwarded-For` (or of `header`), n being the number of
    * proxies in front of the server; or give a function of the request's headers and URL that
-   * returns an address. Always truncated (IPv4 /24, IPv6 /48) before it is recorded. Default: not
-   * recorded, since a header the client can set itself proves nothing.
+   * returns one address (not a list). Always truncated (IPv4 /24, IPv6 /48) before it is recorded.
+   * Default: not recorded, since a header the client can set itself proves nothing.
    */
   clientAddress?: ClientAddressOption;
 }
@@ -197,7 +197,8 @@ class SessionTracker {
     // Most requests carry the token the previous one did (or none, on a server that does not ask
     // for one): nothing new to record, so nothing is deferred for them.
     const token = authInfo !== undefined && typeof authInfo.token === "string" ? authInfo.token : undefined;
-    const requestInfo = extra?.requestInfo;
+    // Only a RequestInfo with a headers object is read later: another transport's odd one is ignored, not thrown on.
+    const requestInfo = isRecord(extra?.requestInfo) && isRecord(extra.requestInfo.headers) ? extra.requestInfo : undefined;
     if (token !== undefined ? token !== this.lastToken : this.instrumentation.options.authRequired === true && !this.missingAuthReported) {
       this.lastToken = token;
       this.instrumentation.defer(() => this.observeAuth(authInfo, requestInfo));
@@ -271,7 +272,10 @@ class SessionTracker {
     this.pending.clear();
     if (!this.sessionStarted) return;
     const reason = this.clientRequestedClose ? "client_closed" : "transport_closed";
-    this.instrumentation.emit(this.baseEnvelope(undefined), {
+    // No request ends a session: it carries the network of its last request.
+    const network = this.lastAddress?.network;
+    const base = this.baseEnvelope(undefined);
+    this.instrumentation.emit(network !== undefined ? { ...base, actor: { clientNetwork: network } } : base, {
       type: "session.ended",
       data: { reason, durationMs: round(performance.now() - this.startedAt), requestCount: this.requestCount },
     }, []);
@@ -337,7 +341,7 @@ class SessionTracker {
   private noteAuthzError(request: Pending, message: string): void {
     if (!AUTHZ_ERROR.test(message) || this.instrumentation.deniedExplicitly(this.transport.sessionId, request.id)) return;
     const operation = request.method === "tools/call" ? `tools/call:${safeName(request.params.name)}` : request.method;
-    this.instrumentation.recordAuthzDenied({ sessionId: this.transport.sessionId, authInfo: request.authInfo }, { requiredScopes: [], operation });
+    this.instrumentation.recordAuthzDenied({ sessionId: this.transport.sessionId, authInfo: request.authInfo, requestInfo: request.requestInfo }, { requiredScopes: [], operation });
   }
 
   private observeAuth(authInfo: AuthInfo | undefined, requestInfo: RequestInfo | undefined): void {
@@ -357,27 +361,36 @@ class SessionTracker {
 
   baseEnvelope(authInfo: AuthInfo | undefined, requestInfo?: RequestInfo): EnvelopeParts {
     const clientNetwork = this.clientNetwork(requestInfo);
-    const actor = authInfo !== undefined ? this.instrumentation.actorFacts(authInfo) : undefined;
-    return {
-      mcp: this.mcpFacts(),
-      ...(actor !== undefined || clientNetwork !== undefined ? { actor: { ...actor, ...(clientNetwork !== undefined ? { clientNetwork } : {}) } } : {}),
-    };
+    let actor = authInfo !== undefined ? this.instrumentation.actorFacts(authInfo) : undefined;
+    if (clientNetwork !== undefined) actor = { ...actor, clientNetwork };
+    return { mcp: this.mcpFacts(), ...(actor !== undefined ? { actor } : {}) };
   }
 
-  /** The last address header seen and its network: a session's requests come through the same proxies from the same client. */
+  /**
+   * The network of the session's last request, and for a header-reading resolver the header value
+   * it came from: a session's requests come through the same proxies from the same client, so the
+   * same value is not parsed again.
+   */
   private lastAddress: { raw: unknown; network: string | undefined } | undefined;
 
   private clientNetwork(requestInfo: RequestInfo | undefined): string | undefined {
     const resolve = this.instrumentation.clientNetworkOf;
     if (resolve === undefined || requestInfo === undefined) return undefined;
+    const last = this.lastAddress;
     if (resolve.header !== undefined) {
       const raw = requestInfo.headers[resolve.header];
-      let last = this.lastAddress;
-      if (last === undefined || last.raw !== raw) this.lastAddress = last = { raw, network: resolve(requestInfo) };
-      return last.network;
+      if (last !== undefined && last.raw === raw) return last.network;
+      const network = resolve(requestInfo);
+      this.lastAddress = { raw, network };
+      return network;
     }
-    return resolve(requestInfo);
+    const network = resolve(requestInfo);
+    this.lastAddress = { raw: undefined, network };
+    return network;
   }
+
+  /** The last tracestate scanned in this session and what the scan decided: clients send the same one again and again. */
+  lastTracestate: { state: string; clean: boolean; redactions: RedactionEntry[] } | undefined;
 
   private mcpFacts(): Readonly<Record<string, string | number>> {
     const sessionId = this.transport.sessionId;
@@ -396,7 +409,7 @@ class SessionTracker {
   /** A request's envelope; what the scanners remove from its trace context is added to `redactions`. */
   private envelope(request: Pending, id: string | number | undefined, failed: boolean, mcp: Record<string, string | number>, redactions: RedactionEntry[]): EnvelopeParts {
     const base = this.baseEnvelope(request.authInfo, request.requestInfo);
-    const trace = traceContext(request.params._meta, request.requestInfo, this.instrumentation.redactor, redactions);
+    const trace = traceContext(request.params._meta, request.requestInfo, this.instrumentation.redactor, this, redactions);
     return {
       ...base,
       ...(trace !== undefined ? { trace } : {}),
@@ -425,16 +438,21 @@ function validTraceparent(value: unknown): value is string {
  * A tracestate is free text the client chose, so it is scanned like any other: if a scanner finds
  * anything it is left out, and what was found is recorded in `redactions`.
  */
-function traceContext(meta: unknown, requestInfo: RequestInfo | undefined, redactor: AuditRedactor, redactions: RedactionEntry[]): { traceparent: string; tracestate?: string } | undefined {
+function traceContext(meta: unknown, requestInfo: RequestInfo | undefined, redactor: AuditRedactor, tracker: SessionTracker, redactions: RedactionEntry[]): { traceparent: string; tracestate?: string } | undefined {
   let carrier: Record<string, unknown> | undefined = isRecord(meta) && validTraceparent(meta.traceparent) ? meta : undefined;
   if (carrier === undefined && requestInfo !== undefined && validTraceparent(requestInfo.headers.traceparent)) carrier = requestInfo.headers;
   if (carrier === undefined) return undefined;
   const traceparent = carrier.traceparent as string;
   const state = carrier.tracestate;
   if (typeof state !== "string" || !TRACESTATE.test(state)) return { traceparent };
-  const scanned = redactor.scanText(state, "trace.tracestate", 512);
-  if (scanned.redactions.length > 0 || scanned.text !== state) {
-    redactions.push(...scanned.redactions);
+  let verdict = tracker.lastTracestate;
+  if (verdict === undefined || verdict.state !== state) {
+    const scanned = redactor.scanText(state, "trace.tracestate", 512);
+    verdict = { state, clean: scanned.redactions.length === 0 && scanned.text === state, redactions: scanned.redactions };
+    tracker.lastTracestate = verdict;
+  }
+  if (!verdict.clean) {
+    redactions.push(...verdict.redactions);
     return { traceparent };
   }
   return { traceparent, tracestate: state };
@@ -475,12 +493,17 @@ function compileClientAddress(option: ClientAddressOption | undefined): ClientNe
   const resolve: ClientNetworkResolver = (request) => {
     const raw = request.headers[header];
     const value = Array.isArray(raw) ? raw.join(",") : raw;
-    if (typeof value !== "string" || value.length > 8192) return undefined;
-    const entries = value.split(",");
+    if (typeof value !== "string") return undefined;
     // Each proxy appends the address it received the request from: the client is the entry the
-    // outermost trusted proxy appended. Fewer entries than proxies: the request did not come
-    // through them all, and nothing is recorded.
-    return entries.length >= hops ? networkOf(entries[entries.length - hops]) : undefined;
+    // outermost trusted proxy appended, counted from the right, since what is left of it is
+    // whatever the client sent (read from the right, however long that is). Fewer entries than
+    // proxies: the request did not come through them all, and nothing is recorded.
+    let end = value.length;
+    for (let hop = 1; hop < hops; hop++) {
+      end = value.lastIndexOf(",", end - 1);
+      if (end === -1) return undefined;
+    }
+    return networkOf(value.slice(value.lastIndexOf(",", end - 1) + 1, end));
   };
   resolve.header = header;
   return resolve;

@@ -139,34 +139,59 @@ describe("instrument", () => {
     const audit = createAuditClient({ server: { id: "harness", name: "Harness", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, batch: { maxDelayMs: 20 } });
     const redactor = testRedactor();
     const behindTwo = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: { trustedProxyHops: 2 } } });
+    const behindOne = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: { trustedProxyHops: 1 } } });
+    const ownHeader = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: { trustedProxyHops: 1, header: "X-Azure-ClientIP" } } });
     const untrusted = await startMcpHarness({ audit: { client: audit, redactor } });
     const custom = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: (request) => String(request.headers["x-real-ip"]) } });
     const headerTrace = "00-11111111111111111111111111111111-2222222222222222-01";
+    // Changed by the case that sends a different address with each request of one session.
+    let forwardedFor = "";
+    const perRequest: typeof fetch = (input, init) => {
+      const headers = new Headers(init?.headers);
+      headers.set("x-forwarded-for", forwardedFor);
+      return fetch(input, { ...init, headers });
+    };
+    type Run = (client: Awaited<ReturnType<typeof connectClient>>["client"]) => Promise<unknown>;
     // One session per case, run one after another, so the events' sessions come in this order.
-    const cases: [URL, Record<string, string>, (client: Awaited<ReturnType<typeof connectClient>>["client"]) => Promise<unknown>][] = [
-      // Client, then the outer proxy's view of the inner one (with a port, as Azure App Service writes it).
-      [behindTwo.url, { "x-forwarded-for": "198.51.100.23, 203.0.113.9:50123", traceparent: headerTrace, tracestate: "vendor=opaque1" }, async (client) => {
+    const cases: [URL, Parameters<typeof connectClient>[1], Run][] = [
+      // What the client wrote itself, the client as the outer proxy saw it, the outer proxy as the
+      // inner one saw it (with a port, as Azure App Service writes it).
+      [behindTwo.url, { requestInit: { headers: { "x-forwarded-for": "192.0.2.66, 198.51.100.23, 203.0.113.9:50123", traceparent: headerTrace, tracestate: "vendor=opaque1" } } }, async (client) => {
         await client.callTool({ name: "echo", arguments: { text: "a" }, _meta: { traceparent: TRACEPARENT } });
         await client.callTool({ name: "echo", arguments: { text: "b" } });
-        // A helper given the handler's extra records the network too.
+        // A helper given the handler's extra, and a refusal inferred from an error text, record the network too.
         await client.callTool({ name: "downstream", arguments: { url: "https://api.example.test/v1/items" } });
+        await client.callTool({ name: "fail", arguments: { message: "forbidden: no access to that" } });
       }],
-      // Fewer addresses than proxies; an all-zero trace id is invalid; a tracestate carrying an email.
-      [behindTwo.url, { "x-forwarded-for": "203.0.113.9", traceparent: "00-00000000000000000000000000000000-2222222222222222-01" }, async (client) => {
+      // Fewer addresses than proxies; invalid traceparents (all-zero trace id, version ff, all-zero
+      // parent id); a tracestate carrying an email.
+      [behindTwo.url, { requestInit: { headers: { "x-forwarded-for": "203.0.113.9", traceparent: "00-00000000000000000000000000000000-2222222222222222-01" } } }, async (client) => {
         await client.callTool({ name: "echo", arguments: { text: "c" } });
         await client.callTool({ name: "echo", arguments: { text: "d" }, _meta: { traceparent: TRACEPARENT, tracestate: "mail=someone@example.test" } });
+        await client.callTool({ name: "echo", arguments: { text: "e" }, _meta: { traceparent: `ff${TRACEPARENT.slice(2)}` } });
+        await client.callTool({ name: "echo", arguments: { text: "f" }, _meta: { traceparent: `00-${"1".repeat(32)}-${"0".repeat(16)}-01` } });
       }],
-      [behindTwo.url, { "x-forwarded-for": "2001:db8:1:2::5, [2001:db8:aaaa:bbbb::1]:443" }, (client) => client.callTool({ name: "echo", arguments: {} })],
+      [behindTwo.url, { requestInit: { headers: { "x-forwarded-for": "2001:db8:1:2::5, [2001:db8:aaaa:bbbb::1]:443" } } }, (client) => client.callTool({ name: "echo", arguments: {} })],
       // No clientAddress option: a header the client sets proves nothing.
-      [untrusted.url, { "x-forwarded-for": "198.51.100.23" }, (client) => client.callTool({ name: "echo", arguments: {} })],
-      [custom.url, { "x-real-ip": "192.0.2.77" }, (client) => client.callTool({ name: "echo", arguments: {} })],
+      [untrusted.url, { requestInit: { headers: { "x-forwarded-for": "198.51.100.23" } } }, (client) => client.callTool({ name: "echo", arguments: {} })],
+      [custom.url, { requestInit: { headers: { "x-real-ip": "192.0.2.77" } } }, (client) => client.callTool({ name: "echo", arguments: {} })],
+      // A proxy's own header (IPv4-mapped IPv6 in it); X-Forwarded-For is not read then.
+      [ownHeader.url, { requestInit: { headers: { "x-azure-clientip": "::ffff:198.51.100.23", "x-forwarded-for": "192.0.2.66" } } }, (client) => client.callTool({ name: "echo", arguments: {} })],
+      // One proxy; the address changes between requests of one session and each event follows it.
+      [behindOne.url, { fetch: perRequest }, async (client) => {
+        forwardedFor = "192.0.2.66, [2001:db8:aaaa:bbbb::1]:443";
+        await client.callTool({ name: "echo", arguments: {} });
+        forwardedFor = "192.0.2.66, 198.51.100.23:8080";
+        await client.callTool({ name: "echo", arguments: {} });
+      }],
     ];
-    for (const [url, headers, run] of cases) {
-      const connection = await connectClient(url, headers);
+    for (const [url, options, run] of cases) {
+      forwardedFor = "198.51.100.23";
+      const connection = await connectClient(url, options);
       await run(connection.client);
       await endSession(connection);
     }
-    for (const harness of [behindTwo, untrusted, custom]) await harness.close();
+    for (const harness of [behindTwo, behindOne, ownHeader, untrusted, custom]) await harness.close();
     expect(await audit.close({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
     const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).filter((b) => b.type === "session.ended").length >= cases.length), instanceId) as Body[];
     for (const body of bodies) expect(parseAuditEvent(body).ok).toBe(true);
@@ -187,22 +212,25 @@ describe("instrument", () => {
     const network = (events: Body[] | undefined, type: string) => events?.filter((b) => b.type === type).map((b) => (b.actor as Record<string, unknown> | undefined)?.clientNetwork);
     const calls = (events: Body[] | undefined) => events?.filter((b) => b.type === "tool.called") ?? [];
 
-    expect(network(sessions[0], "session.started")).toEqual(["198.51.100.0/24"]);
-    expect(network(sessions[0], "tool.called")).toEqual(["198.51.100.0/24", "198.51.100.0/24", "198.51.100.0/24"]);
-    expect(network(sessions[0], "downstream.called")).toEqual(["198.51.100.0/24"]);
+    const client0 = "198.51.100.0/24";
+    for (const type of ["session.started", "downstream.called", "authz.denied", "session.ended"]) expect(network(sessions[0], type)).toEqual([client0]);
+    expect(network(sessions[0], "tool.called")).toEqual([client0, client0, client0, client0]);
     // _meta wins over the header, and a tracestate goes only with the traceparent it came with.
-    expect(calls(sessions[0]).map((b) => b.trace)).toEqual([{ traceparent: TRACEPARENT }, { traceparent: headerTrace, tracestate: "vendor=opaque1" }, { traceparent: headerTrace, tracestate: "vendor=opaque1" }]);
+    const headerContext = { traceparent: headerTrace, tracestate: "vendor=opaque1" };
+    expect(calls(sessions[0]).map((b) => b.trace)).toEqual([{ traceparent: TRACEPARENT }, headerContext, headerContext, headerContext]);
 
-    expect(network(sessions[1], "tool.called")).toEqual([undefined, undefined]);
-    const [noTrace, scannedState] = calls(sessions[1]);
-    expect(noTrace?.trace).toBeUndefined();
-    expect(scannedState?.trace).toEqual({ traceparent: TRACEPARENT });
-    expect((scannedState?.redaction as { applied: unknown[] }).applied).toContainEqual({ path: "trace.tracestate", kind: "email", count: 1 });
+    expect(network(sessions[1], "tool.called")).toEqual([undefined, undefined, undefined, undefined]);
+    expect(network(sessions[1], "session.ended")).toEqual([undefined]);
+    expect(calls(sessions[1]).map((b) => b.trace)).toEqual([undefined, { traceparent: TRACEPARENT }, undefined, undefined]);
+    expect((calls(sessions[1])[1]?.redaction as { applied: unknown[] }).applied).toContainEqual({ path: "trace.tracestate", kind: "email", count: 1 });
 
     expect(network(sessions[2], "tool.called")).toEqual(["2001:db8:1::/48"]);
     expect(network(sessions[3], "tool.called")).toEqual([undefined]);
     expect(network(sessions[4], "tool.called")).toEqual(["192.0.2.0/24"]);
+    expect(network(sessions[5], "tool.called")).toEqual([client0]);
+    expect(network(sessions[6], "tool.called")).toEqual(["2001:db8:aaaa::/48", client0]);
+    expect(network(sessions[6], "session.ended")).toEqual([client0]);
     const wire = JSON.stringify(bodies);
-    for (const full of ["198.51.100.23", "203.0.113.9", "2001:db8:1:2::5", "192.0.2.77", "someone@example.test"]) expect(wire).not.toContain(full);
+    for (const full of ["198.51.100.23", "203.0.113.9", "2001:db8:1:2::5", "192.0.2.77", "192.0.2.66", "someone@example.test"]) expect(wire).not.toContain(full);
   });
 });

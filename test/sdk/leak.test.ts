@@ -22,9 +22,9 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-/** A needle as it could appear in the bytes: literally, or JSON-escaped inside a string. */
 const TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
+/** A needle as it could appear in the bytes: literally, or JSON-escaped inside a string. */
 function forms(needle: string): string[] {
   const escaped = JSON.stringify(needle).slice(1, -1);
   return escaped === needle ? [needle] : [needle, escaped];

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { StreamableHTTPClientTransport, type StreamableHTTPClientTransportOptions } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
@@ -99,10 +99,10 @@ export async function startMcpHarness(options: HarnessOptions = {}): Promise<Mcp
   };
 }
 
-/** A real Client connected over streamable HTTP; `headers` go with every request it makes. */
-export async function connectClient(url: URL, headers?: Record<string, string>): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+/** A real Client connected over streamable HTTP (`options`, e.g. headers for every request, go to its transport). */
+export async function connectClient(url: URL, options?: StreamableHTTPClientTransportOptions): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: "harness-client", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(url, headers !== undefined ? { requestInit: { headers } } : undefined);
+  const transport = new StreamableHTTPClientTransport(url, options);
   await client.connect(transport);
   return { client, transport };
 }
