@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import { parseAuditEvent } from "../../schemas/parse.js";
 import { verifyChain, type ChainLink } from "../../shared/chain.js";
-import { createAuditClient, instrument, toolDefinitionHash, InstrumentOptionsError, type AuditClientError } from "../../shared/sdk/index.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { createAuditClient, instrument, toolDefinitionHash, InstrumentOptionsError, type AuditClient, type AuditClientError, type AuditEventInput } from "../../shared/sdk/index.js";
 import { bodiesOf, readAll, startEmulator } from "./helpers.js";
 import { connectClient, endSession, startMcpHarness } from "./mcp-harness.js";
 import { testRedactor } from "./redactor.js";
@@ -132,6 +133,24 @@ describe("instrument", () => {
     expect(() => instrument(server, audit, { redactor: testRedactor(), clientAddress: { trustedProxyHops: 1, header: "x forwarded" } })).toThrow(/option 'clientAddress.header'/);
     expect(() => instrument(server, audit, { redactor: testRedactor(), clientAddress: { trustedProxyHops: 1, header: "X-Azure-ClientIP" } })).not.toThrow();
     void audit.close({ deadlineMs: 100 });
+  });
+
+  it("records a request whose transport gives a requestInfo without headers, ignoring the requestInfo", async () => {
+    // A stand-in client that keeps what it is given, and a transport of another kind than the SDK's.
+    const emitted: AuditEventInput[] = [];
+    const audit = { server: { id: "x", name: "x", version: "1", environment: "test", instanceId: "x" }, emit: (event: AuditEventInput) => void emitted.push(event) } as unknown as AuditClient;
+    const transport: Transport = { start: async () => undefined, send: async () => undefined, close: async () => undefined };
+    const server = { connect: async (_transport: Transport) => undefined };
+    instrument(server, audit, { redactor: testRedactor(), clientAddress: { trustedProxyHops: 1 } });
+    await server.connect(transport);
+    transport.onmessage?.({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "echo", arguments: { text: "x" } } }, { requestInfo: { url: new URL("http://mcp.example.test/") } } as never);
+    await transport.send({ jsonrpc: "2.0", id: 1, result: { content: [] } });
+    // Recording runs in batches 5 ms apart.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const called = emitted.filter((event) => event.type === "tool.called");
+    expect(called).toHaveLength(1);
+    expect(called[0]).not.toHaveProperty("actor");
+    expect(called[0]).not.toHaveProperty("trace");
   });
 
   it("records the client's network from trusted proxies' headers, truncated, and trace context from _meta or the traceparent header", async () => {
