@@ -84,6 +84,14 @@ const HOST_SUMMARY_BYTES = 256 * 1024;
 const MAX_ESTIMATED_VALUES = 20_000;
 /** What each value or key costs in a clone beyond its characters, roughly (a tag and a length). */
 const VALUE_BYTES = 4;
+/**
+ * A character V8 cannot store in one byte: a string holding one is cloned at two bytes a character.
+ * Looked for only in strings longer than WIDE_CHECK_MIN, where the bytes are: the search about
+ * doubles the walk's cost if done on every key and short value, and a short string is off by at
+ * most that many bytes.
+ */
+const WIDE_CHAR = /[\u0100-\uffff]/;
+const WIDE_CHECK_MIN = 16;
 
 /**
  * Bytes that a structured clone of `value` holds while it waits for the worker, estimated by a walk
@@ -105,7 +113,7 @@ export function estimateCloneBytes(value: unknown, limit: number): number {
       if (++values > MAX_ESTIMATED_VALUES || bytes > limit) return Infinity;
       bytes += VALUE_BYTES;
       if (typeof next === "string") {
-        bytes += next.length;
+        bytes += next.length * (next.length > WIDE_CHECK_MIN && WIDE_CHAR.test(next) ? 2 : 1);
         continue;
       }
       if (typeof next !== "object" || next === null) continue;
@@ -123,7 +131,7 @@ export function estimateCloneBytes(value: unknown, limit: number): number {
       const keys = Object.keys(next);
       if (keys.length > MAX_ESTIMATED_VALUES - values - pending.length) return Infinity;
       for (const key of keys) {
-        bytes += VALUE_BYTES + key.length;
+        bytes += VALUE_BYTES + key.length * (key.length > WIDE_CHECK_MIN && WIDE_CHAR.test(key) ? 2 : 1);
         pending.push(next[key]);
       }
     }

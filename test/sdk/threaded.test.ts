@@ -2,6 +2,7 @@
 // worker does the rest. What must hold is what holds inline: order, chain, counts, onError, bounds,
 // summaries identical to the host's redactor, and a host process that can still exit.
 import { spawn } from "node:child_process";
+import { serialize } from "node:v8";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import type { AuditEvent } from "../../schemas/events.js";
@@ -238,6 +239,13 @@ describe("worker emitter", () => {
     expect(estimateCloneBytes(value, Infinity)).toBeLessThan(2 * json);
     expect(estimateCloneBytes({ a: "x" }, Infinity)).toBeLessThan(estimateCloneBytes(value, Infinity));
     expect(estimateCloneBytes(Buffer.alloc(5000), Infinity)).toBeGreaterThanOrEqual(5000);
+    // Text V8 cannot store a byte a character (CJK, emoji; in values and keys) is cloned at two bytes
+    // a character: the estimate follows the clone's real size (V8's serializer, as postMessage uses).
+    for (const text of [{ a: "x".repeat(1000) }, { a: "é".repeat(1000) }, { a: "日".repeat(1000) }, ["😀".repeat(500)], { ["日".repeat(100)]: "本".repeat(1000) }]) {
+      const cloned = serialize(text).byteLength;
+      expect(estimateCloneBytes(text, Infinity)).toBeGreaterThanOrEqual(cloned * 0.95);
+      expect(estimateCloneBytes(text, Infinity)).toBeLessThan(cloned * 1.5);
+    }
     expect(estimateCloneBytes(value, 500)).toBe(Infinity);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
