@@ -9,6 +9,8 @@
 // MCP_AUDIT_DISABLED=1 runs the same server without instrumentation (the benchmark's baseline);
 // MCP_AUDIT_THREAD=inline and MCP_AUDIT_WORKER_NICE=<0-19> set the emitter's `thread` and `workerNice`;
 // MCP_AUDIT_POLICY='<JSON>' is the redaction policy (default: DEFAULT_REDACTION_POLICY), e.g. '{"maxArrayItems":4}'.
+// MCP_AUDIT_TRUSTED_PROXY_HOPS=<n>, behind n proxies of yours that append to X-Forwarded-For,
+// records the client's network (instrument's clientAddress option; off by default).
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -26,6 +28,7 @@ import {
   EnvSecretProvider,
   type AuditClient,
   type AuditRedactor,
+  type ClientAddressOption,
   type McpAudit,
   type RedactionPolicyInput,
 } from "../../shared/sdk/index.js";
@@ -90,7 +93,7 @@ export interface ExampleServer {
   close(): Promise<void>;
 }
 
-export async function startExampleServer(options: { port?: number; audit?: { client: AuditClient; redactor: AuditRedactor } }): Promise<ExampleServer> {
+export async function startExampleServer(options: { port?: number; audit?: { client: AuditClient; redactor: AuditRedactor; clientAddress?: ClientAddressOption } }): Promise<ExampleServer> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const http = createServer((req, res) => {
     void (async () => {
@@ -104,7 +107,10 @@ export async function startExampleServer(options: { port?: number; audit?: { cli
           let helpers: McpAudit | undefined;
           const server = buildNotesServer(() => helpers);
           // The instrumentation: one line per McpServer.
-          if (options.audit !== undefined) helpers = instrument(server, options.audit.client, { redactor: options.audit.redactor, authRequired: false });
+          if (options.audit !== undefined) {
+            const { client, redactor, clientAddress } = options.audit;
+            helpers = instrument(server, client, { redactor, authRequired: false, ...(clientAddress !== undefined ? { clientAddress } : {}) });
+          }
           const created = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (id) => void sessions.set(id, created) });
           created.onclose = () => {
             if (created.sessionId !== undefined) sessions.delete(created.sessionId);
@@ -147,7 +153,7 @@ function policyFromEnv(): RedactionPolicyInput {
 
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
-  let audit: { client: AuditClient; redactor: AuditRedactor } | undefined;
+  let audit: { client: AuditClient; redactor: AuditRedactor; clientAddress?: ClientAddressOption } | undefined;
   if (process.env.MCP_AUDIT_DISABLED !== "1") {
     const connectionString = process.env.MCP_AUDIT_CONNECTION_STRING;
     if (connectionString === undefined) throw new Error("set MCP_AUDIT_CONNECTION_STRING (npm run emulator:eventhubs prints one), or MCP_AUDIT_DISABLED=1");
@@ -160,7 +166,10 @@ async function main(): Promise<void> {
       ...(nice !== undefined ? { workerNice: Number(nice) } : {}),
     });
     const redactor = compileRedactor(policyFromEnv(), await loadKeyring(new EnvSecretProvider(), { secretName: "mcp-audit-pseudonym-key", keyId: "dev" }));
-    audit = { client, redactor };
+    const hops = process.env.MCP_AUDIT_TRUSTED_PROXY_HOPS;
+    // Checked here so a bad value stops the server at start-up, not each session when it is instrumented.
+    if (hops !== undefined && hops !== "" && !/^(?:[1-9]|1[0-6])$/.test(hops)) throw new Error("MCP_AUDIT_TRUSTED_PROXY_HOPS must be the number of proxies in front of the server, 1 to 16");
+    audit = { client, redactor, ...(hops !== undefined && hops !== "" ? { clientAddress: { trustedProxyHops: Number(hops) } } : {}) };
   }
   const server = await startExampleServer({ port, ...(audit !== undefined ? { audit } : {}) });
   console.log(`notes MCP server listening on ${server.url.href}${audit === undefined ? " (not instrumented)" : ` (audited as instance ${audit.client.server.instanceId})`}`);
