@@ -23,6 +23,7 @@ import pino from "pino";
 import { compileRedactor, createAuditClient, createKeyring, DEFAULT_REDACTION_POLICY, emitWithArguments, type AuditClient, type AuditRedactor, type RedactionPolicyInput } from "../shared/sdk/index.js";
 import type { ValueSummary } from "../schemas/redaction.js";
 import { argumentSummaryTextOf } from "../shared/redaction/redactor.js";
+import { resultSize } from "../shared/sdk/instrument.js";
 import { connectClient, endSession } from "../test/sdk/mcp-harness.js";
 
 const EMITS = Number(process.env.BENCH_EMITS ?? 20_000);
@@ -204,6 +205,34 @@ async function startEmulator(): Promise<{ child: ChildProcess; connectionString:
   return { child, connectionString: value };
 }
 
+/**
+ * The instrumentation's `resultSize` (a walk of the result) against serializing the result to
+ * measure it, as it did before, same run: for a typical small result and a 512 KiB text one.
+ */
+function resultSizeCosts(): string {
+  const small = { content: [{ type: "text", text: JSON.stringify(["meeting-notes", "roadmap", "budget-2026"]) }] };
+  const large = { content: [{ type: "text", text: "Lorem ipsum dolor sit amet, consectetur adipiscing elit.\n".repeat(9_300) }] };
+  const serialized = (value: unknown) => Buffer.byteLength(JSON.stringify(value), "utf8");
+  const perCallUs = (measure: (value: unknown) => number, value: unknown, calls: number) => {
+    let sink = 0;
+    for (let i = 0; i < Math.min(calls, 100); i++) sink += measure(value);
+    const started = process.cpuUsage();
+    for (let i = 0; i < calls; i++) sink += measure(value);
+    return sink >= 0 ? (cpuMs(started) * 1000) / calls : Number.NaN;
+  };
+  const parts = [
+    ["small result", small, 50_000],
+    [`${Math.round(Buffer.byteLength(large.content[0]?.text ?? "") / 1024)} KiB text result`, large, 300],
+  ] as const;
+  return `resultSize: ${parts
+    .map(([name, value, calls]) => {
+      const walked = perCallUs(resultSize, value, calls);
+      const before = perCallUs(serialized, value, calls);
+      return `${name} ${walked.toFixed(2)} µs (serializing it to measure, as before: ${before.toFixed(2)} µs, ${(before / walked).toFixed(1)}x)`;
+    })
+    .join("; ")}`;
+}
+
 /** Part 1: cost per emit against pino. */
 async function emitCosts(key: string): Promise<void> {
   const emulator = await startEmulator();
@@ -265,6 +294,7 @@ async function emitCosts(key: string): Promise<void> {
     const pacedUs = ((await benchEmit(threaded, redactor, pacedArgs, { group: 5, pauseMs: 5 })).cpuMs * 1000) / pacedArgs.length;
     const metrics = audit.metrics();
     const workerMetrics = threaded.metrics();
+    console.log(resultSizeCosts());
     console.log(`breakdown (inline): summary as the emitters write it ${summarizeUs.toFixed(1)} µs (${eventBytes} bytes of JSON), as an object from summarizeArguments ${summarizeObjectUs.toFixed(1)} µs; emit alone (validate + seal + queue, no send) ${emitOnlyUs.toFixed(1)} µs`);
     // In-call: for the inline emitter, sealing deferred past a chunk's last emit (at most 256 events) is not in it; the CPU lines have everything.
     console.log(`sdk worker emitter, in-call (hand-over to the worker thread):  ${us(worker.syncMs / EMITS)} per event`);

@@ -105,7 +105,7 @@ export const ToolsListedEventSchema = defineEvent(
 
 const InvocationFacts = {
   durationMs: DurationMsSchema,
-  resultSize: NonNegativeIntSchema.meta({ description: "Size of the result in bytes of JSON." }),
+  resultSize: NonNegativeIntSchema.meta({ description: "Size of the result in bytes of JSON (a string over 65,536 characters counts without its JSON escapes)." }),
   isError: z.boolean(),
   error: ErrorFactsSchema.optional(),
 };

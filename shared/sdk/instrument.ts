@@ -135,13 +135,90 @@ function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
 
-function byteLength(value: unknown): number {
+/** Strings longer than this are measured without their JSON escapes (see resultSize). */
+const EXACT_STRING_CHARS = 64 * 1024;
+/** Values walked before resultSize gives up walking and serializes instead. */
+const MAX_RESULT_VALUES = 100_000;
+/** Anything but printable ASCII other than `"` and `\`: a string without it is its own length in JSON, plus quotes. */
+const NOT_PLAIN_ASCII = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+
+function exactJsonBytes(value: unknown): number {
   try {
     const text = JSON.stringify(value);
     return text === undefined ? 0 : Buffer.byteLength(text, "utf8");
   } catch {
     return 0;
   }
+}
+
+/** A string's bytes in JSON, with its quotes; past EXACT_STRING_CHARS, its UTF-8 bytes without escapes. */
+function stringJsonBytes(text: string): number {
+  if (text.length > EXACT_STRING_CHARS) return Buffer.byteLength(text, "utf8") + 2;
+  return NOT_PLAIN_ASCII.test(text) ? Buffer.byteLength(JSON.stringify(text), "utf8") : text.length + 2;
+}
+
+/**
+ * The size of a result's JSON in bytes (compact, UTF-8), for `resultSize`. Walked, not serialized:
+ * serializing a result again only to measure it costs the server about as much as sending it did
+ * (0.8-1.4 ms for a ~520 KiB text result, against ~0.06 ms walked; bench:sdk). Exact, except that a string longer
+ * than EXACT_STRING_CHARS counts its UTF-8 bytes without JSON's escapes (a newline or quote is a
+ * byte more in JSON, a control character up to five). What JSON.stringify treats its own way (a
+ * toJSON, a class instance), more than MAX_RESULT_VALUES values, or a getter that throws is
+ * measured by serializing, as before.
+ */
+export function resultSize(value: unknown): number {
+  let bytes = 0;
+  let values = 0;
+  const pending: unknown[] = [value];
+  try {
+    while (pending.length > 0) {
+      const next = pending.pop();
+      if (++values > MAX_RESULT_VALUES) return exactJsonBytes(value);
+      switch (typeof next) {
+        case "string":
+          bytes += stringJsonBytes(next);
+          continue;
+        case "number":
+          bytes += Number.isFinite(next) ? String(next).length : 4;
+          continue;
+        case "boolean":
+          bytes += next ? 4 : 5;
+          continue;
+        case "object":
+          break;
+        case "bigint":
+          return exactJsonBytes(value);
+        default:
+          // undefined, a function or a symbol: null as an array item (members are skipped below); nothing at the top.
+          bytes += next === value ? 0 : 4;
+          continue;
+      }
+      if (next === null) {
+        bytes += 4;
+        continue;
+      }
+      if (Array.isArray(next)) {
+        if (next.length > MAX_RESULT_VALUES - values - pending.length) return exactJsonBytes(value);
+        bytes += 2 + Math.max(0, next.length - 1);
+        for (let i = 0; i < next.length; i++) pending.push(next[i]);
+        continue;
+      }
+      const proto: unknown = Object.getPrototypeOf(next);
+      if ((proto !== Object.prototype && proto !== null) || typeof (next as { toJSON?: unknown }).toJSON === "function") return exactJsonBytes(value);
+      let members = 0;
+      for (const key of Object.keys(next)) {
+        const member = (next as Record<string, unknown>)[key];
+        if (member === undefined || typeof member === "function" || typeof member === "symbol") continue;
+        members++;
+        bytes += stringJsonBytes(key) + 1;
+        pending.push(member);
+      }
+      bytes += 2 + Math.max(0, members - 1);
+    }
+  } catch {
+    return exactJsonBytes(value);
+  }
+  return bytes;
 }
 
 /** The canonical definition hash of one tool: what a client is shown, so any change to it changes the hash. */
@@ -234,7 +311,7 @@ class SessionTracker {
         const outcome = this.invocationOutcome(request, result, rpcError, redactions);
         i.emitInvocation(this.envelope(request, message.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }, redactions), {
           type: "tool.called",
-          data: { toolName: name, durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
+          data: { toolName: name, durationMs, resultSize: resultSize(result ?? rpcError), ...outcome.data },
         }, redactions, { kind: "tool", name, args: request.params.arguments ?? {} });
         return;
       }
@@ -244,7 +321,7 @@ class SessionTracker {
         const outcome = this.invocationOutcome(request, result, rpcError, redactions);
         i.emitInvocation(this.envelope(request, message.id, outcome.failed, outcome.mcp, redactions), {
           type: "prompt.fetched",
-          data: { promptName: name, durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
+          data: { promptName: name, durationMs, resultSize: resultSize(result ?? rpcError), ...outcome.data },
         }, redactions, { kind: "prompt", name, args: request.params.arguments ?? {} });
         return;
       }
@@ -257,7 +334,7 @@ class SessionTracker {
         const mimeType = isRecord(first) && typeof first.mimeType === "string" ? first.mimeType.slice(0, 128) : undefined;
         i.emit(this.envelope(request, message.id, outcome.failed, outcome.mcp, redactions), {
           type: "resource.read",
-          data: { uri: scanned.text.slice(0, 2048), ...(mimeType !== undefined ? { mimeType } : {}), durationMs, resultSize: byteLength(result ?? rpcError), ...outcome.data },
+          data: { uri: scanned.text.slice(0, 2048), ...(mimeType !== undefined ? { mimeType } : {}), durationMs, resultSize: resultSize(result ?? rpcError), ...outcome.data },
         }, redactions);
         return;
       }

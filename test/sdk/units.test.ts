@@ -1,6 +1,7 @@
 // Small pure pieces of the instrumentation, table-driven.
 import { describe, expect, it } from "vitest";
 import { estimateSessionId, toolDefinitionHash } from "../../shared/sdk/index.js";
+import { resultSize } from "../../shared/sdk/instrument.js";
 import { uuidv7 } from "../../shared/sdk/uuid.js";
 import { EventIdSchema } from "../../schemas/primitives.js";
 
@@ -46,5 +47,80 @@ describe("uuidv7", () => {
     for (const id of ids) expect(EventIdSchema.safeParse(id).success).toBe(true);
     expect((ids[0] ?? "").slice(0, 13) < (ids[1] ?? "").slice(0, 13)).toBe(true);
     expect(new Set(Array.from({ length: 1000 }, () => uuidv7(0))).size).toBe(1000);
+  });
+});
+
+describe("resultSize", () => {
+  const exact = (value: unknown) => {
+    const text = JSON.stringify(value);
+    return text === undefined ? 0 : Buffer.byteLength(text, "utf8");
+  };
+
+  it("is the exact size of the result's JSON, as serializing it gives", () => {
+    class Point {
+      constructor(
+        readonly x: number,
+        readonly y: number,
+      ) {}
+    }
+    const cases: unknown[] = [
+      { content: [{ type: "text", text: "hello" }] },
+      { content: [{ type: "text", text: 'quote " backslash \\ newline \n tab \t bell \u0007 nul \u0000' }], isError: false },
+      { content: [{ type: "text", text: "naïve café 日本語 😀 lone \ud800 surrogate" }] },
+      { structuredContent: { n: [0, -0, 1.5, -2e-7, 1e21, 2 ** 70, Number.NaN, Infinity], ok: true, no: false, nothing: null } },
+      // eslint-disable-next-line no-sparse-arrays -- a hole serializes as null
+      { sparse: [1, , 3], holes: [undefined, () => 1, Symbol("s")], skipped: undefined, fn: () => 1, sym: Symbol("t") },
+      { "ключ \"quoted\"": "value", [Symbol("hidden")]: "never", nested: { a: { b: { c: [[], {}, [{}]] } } } },
+      Object.assign(Object.create(null) as object, { bare: "object" }),
+      { when: new Date(0), at: new Point(1, 2), map: new Map([["k", "v"]]), boxed: new String("s") },
+      "just a string",
+      42,
+      null,
+      undefined,
+    ];
+    for (const value of cases) expect(resultSize(value)).toBe(exact(value));
+  });
+
+  it("matches serializing for random JSON values", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const chars = ["a", "Z", " ", '"', "\\", "\n", "\u0001", "é", "日", "😀", "\udc00", "~"];
+    const text = () => Array.from({ length: Math.floor(random() * 200) }, () => chars[Math.floor(random() * chars.length)]).join("");
+    const value = (depth: number): unknown => {
+      const pick = random();
+      if (depth > 3 || pick < 0.3) return text();
+      if (pick < 0.45) return random() * 1e6 - 5e5;
+      if (pick < 0.5) return random() < 0.5;
+      if (pick < 0.55) return null;
+      if (pick < 0.75) return Array.from({ length: Math.floor(random() * 6) }, () => value(depth + 1));
+      return Object.fromEntries(Array.from({ length: Math.floor(random() * 6) }, () => [text().slice(0, 20), value(depth + 1)]));
+    };
+    for (let i = 0; i < 500; i++) {
+      const v = { content: [{ type: "text", text: text() }], structuredContent: value(0) };
+      expect(resultSize(v)).toBe(exact(v));
+    }
+  });
+
+  it("counts a string over 64 Ki characters by its UTF-8 bytes, without JSON's escapes", () => {
+    const line = "Lorem ipsum dolor sit amet, naïve café.\n";
+    const big = { content: [{ type: "text", text: line.repeat(15_000) }] };
+    // One escape per line (the newline), left out; everything else exact.
+    expect(resultSize(big)).toBe(exact(big) - 15_000);
+    const noEscapes = { content: [{ type: "text", text: "日本語".repeat(30_000) }] };
+    expect(resultSize(noEscapes)).toBe(exact(noEscapes));
+  });
+
+  it("falls back to serializing for cycles and getters that throw, which count 0 as before", () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    expect(resultSize(cyclic)).toBe(0);
+    const throwing = Object.defineProperty({}, "boom", {
+      enumerable: true,
+      get() {
+        throw new Error("getter exploded");
+      },
+    });
+    expect(resultSize(throwing)).toBe(0);
+    expect(resultSize({ big: 10n })).toBe(0);
   });
 });
