@@ -19,6 +19,7 @@ import { emitWithArguments, handOverTogether, type ArgumentSource, type Invocati
 import type { AuditClient, AuditEventInput } from "./client.js";
 import { addPreFlushHook } from "./hooks.js";
 import { estimateSessionId } from "./session-id.js";
+import { isPlainRecord } from "./validate.js";
 import { SDK_VERSION } from "./version.js";
 
 /** What the instrumentation needs from a redactor (shared/redaction's `Redactor` satisfies it). */
@@ -203,11 +204,10 @@ export function resultSize(value: unknown): number {
         for (let i = 0; i < next.length; i++) pending.push(next[i]);
         continue;
       }
-      const proto: unknown = Object.getPrototypeOf(next);
-      if ((proto !== Object.prototype && proto !== null) || typeof (next as { toJSON?: unknown }).toJSON === "function") return exactJsonBytes(value);
+      if (!isPlainRecord(next) || typeof next.toJSON === "function") return exactJsonBytes(value);
       let members = 0;
       for (const key of Object.keys(next)) {
-        const member = (next as Record<string, unknown>)[key];
+        const member = next[key];
         if (member === undefined || typeof member === "function" || typeof member === "symbol") continue;
         members++;
         bytes += stringJsonBytes(key) + 1;
