@@ -93,11 +93,17 @@ const VALUE_BYTES = 4;
 const WIDE_CHAR = /[\u0100-\uffff]/;
 const WIDE_CHECK_MIN = 16;
 
+/** A string's characters as a clone holds them: two bytes each in one longer than WIDE_CHECK_MIN that needs them, else one. */
+function clonedTextBytes(text: string): number {
+  return text.length * (text.length > WIDE_CHECK_MIN && WIDE_CHAR.test(text) ? 2 : 1);
+}
+
 /**
  * Bytes that a structured clone of `value` holds while it waits for the worker, estimated by a walk
  * of its own enumerable values: about the clone's serialized size, which is about the JSON's (a
- * byte per character, as V8 writes Latin-1 text; text outside Latin-1 takes twice that, so there
- * the estimate is low by up to half). A clone's real size is not known without serializing it
+ * byte per character, as V8 writes Latin-1 text, and two for text outside Latin-1 in strings over
+ * WIDE_CHECK_MIN characters; shorter ones count one, so there the estimate can be low by up to
+ * half). A clone's real size is not known without serializing it
  * (~5 µs for a typical call's arguments, against ~1 µs for this walk). Infinity past `limit` or
  * past 20,000 values (which includes cycles and huge or sparse arrays, never walked item by item);
  * NaN for what it does not walk (Maps, Sets, Dates and other class instances) or when the walk
@@ -113,7 +119,7 @@ export function estimateCloneBytes(value: unknown, limit: number): number {
       if (++values > MAX_ESTIMATED_VALUES || bytes > limit) return Infinity;
       bytes += VALUE_BYTES;
       if (typeof next === "string") {
-        bytes += next.length * (next.length > WIDE_CHECK_MIN && WIDE_CHAR.test(next) ? 2 : 1);
+        bytes += clonedTextBytes(next);
         continue;
       }
       if (typeof next !== "object" || next === null) continue;
@@ -131,7 +137,7 @@ export function estimateCloneBytes(value: unknown, limit: number): number {
       const keys = Object.keys(next);
       if (keys.length > MAX_ESTIMATED_VALUES - values - pending.length) return Infinity;
       for (const key of keys) {
-        bytes += VALUE_BYTES + key.length * (key.length > WIDE_CHECK_MIN && WIDE_CHAR.test(key) ? 2 : 1);
+        bytes += VALUE_BYTES + clonedTextBytes(key);
         pending.push(next[key]);
       }
     }
