@@ -46,8 +46,9 @@ export interface InstrumentOptions {
   /**
    * Where `actor.clientNetwork` comes from. The MCP transports do not pass the peer's address on,
    * so it is read from what a proxy you run adds to each request: `{ trustedProxyHops: n }` takes
-   * the n-th address from the right of `X-Forwarded-For` (or of `header`), n being the number of
-   * proxies in front of the server; or give a function of the request's headers and URL that
+   * the n-th address from the right of `X-Forwarded-For` (or of `header`; `Forwarded` is read as
+   * RFC 7239, each element's `for`), n being the number of proxies in front of the server; or
+   * give a function of the request's headers and URL that
    * returns one address (not a list). Always truncated (IPv4 /24, IPv6 /48) before it is recorded.
    * Default: not recorded, since a header the client can set itself proves nothing.
    */
@@ -567,23 +568,44 @@ function compileClientAddress(option: ClientAddressOption | undefined): ClientNe
   }
   const header = (option.header ?? "x-forwarded-for").toLowerCase();
   const hops = option.trustedProxyHops;
+  const rfc7239 = header === "forwarded";
   const resolve: ClientNetworkResolver = (request) => {
     const raw = request.headers[header];
     const value = Array.isArray(raw) ? raw.join(",") : raw;
-    if (typeof value !== "string") return undefined;
-    // Each proxy appends the address it received the request from: the client is the entry the
-    // outermost trusted proxy appended, counted from the right, since what is left of it is
-    // whatever the client sent (read from the right, however long that is). Fewer entries than
-    // proxies: the request did not come through them all, and nothing is recorded.
-    let end = value.length;
-    for (let hop = 1; hop < hops; hop++) {
-      end = value.lastIndexOf(",", end - 1);
-      if (end === -1) return undefined;
-    }
-    return networkOf(value.slice(value.lastIndexOf(",", end - 1) + 1, end));
+    return typeof value === "string" ? networkOf(proxiedAddress(value, hops, rfc7239)) : undefined;
   };
   resolve.header = header;
   return resolve;
+}
+
+/**
+ * The client's address in a header that proxies append to: the entry the outermost of `hops`
+ * trusted proxies appended, counted from the right, since what is left of it is whatever the
+ * client sent (read from the right, however long that is, and never parsed). Fewer entries than
+ * proxies: the request did not come through them all, and there is no address. `rfc7239`: the
+ * entries are `Forwarded` elements (`for=192.0.2.60;proto=https`, `for="[2001:db8::17]:4711"`),
+ * and the address is the element's `for` parameter, unquoted (`unknown` or an obfuscated
+ * identifier such as `_hidden` is not an address, and records nothing downstream).
+ */
+export function proxiedAddress(value: string, hops: number, rfc7239: boolean): string | undefined {
+  let end = value.length;
+  for (let hop = 1; hop < hops; hop++) {
+    end = value.lastIndexOf(",", end - 1);
+    if (end === -1) return undefined;
+  }
+  const entry = value.slice(value.lastIndexOf(",", end - 1) + 1, end);
+  return rfc7239 ? forwardedFor(entry) : entry;
+}
+
+/** The `for` parameter of one RFC 7239 element; parameter names are case-insensitive, a value a token or a quoted string. */
+function forwardedFor(element: string): string | undefined {
+  for (const pair of element.split(";")) {
+    const eq = pair.indexOf("=");
+    if (eq === -1 || pair.slice(0, eq).trim().toLowerCase() !== "for") continue;
+    const value = pair.slice(eq + 1).trim();
+    return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1).replace(/\\(.)/g, "$1") : value;
+  }
+  return undefined;
 }
 
 interface EnvelopeParts {

@@ -160,6 +160,7 @@ describe("instrument", () => {
     const behindTwo = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: { trustedProxyHops: 2 } } });
     const behindOne = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: { trustedProxyHops: 1 } } });
     const ownHeader = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: { trustedProxyHops: 1, header: "X-Azure-ClientIP" } } });
+    const rfc7239 = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: { trustedProxyHops: 2, header: "Forwarded" } } });
     const untrusted = await startMcpHarness({ audit: { client: audit, redactor } });
     const custom = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: (request) => String(request.headers["x-real-ip"]) } });
     const headerTrace = "00-11111111111111111111111111111111-2222222222222222-01";
@@ -203,6 +204,8 @@ describe("instrument", () => {
         forwardedFor = "192.0.2.66, 198.51.100.23:8080";
         await client.callTool({ name: "echo", arguments: {} });
       }],
+      // RFC 7239 elements behind two proxies: the outer one's `for` is the client.
+      [rfc7239.url, { requestInit: { headers: { forwarded: 'for=192.0.2.66, For="[2001:db8:cafe::17]:4711";proto=https, for=203.0.113.9;by=_proxy', "x-forwarded-for": "198.51.100.23" } } }, (client) => client.callTool({ name: "echo", arguments: {} })],
     ];
     for (const [url, options, run] of cases) {
       forwardedFor = "198.51.100.23";
@@ -210,7 +213,7 @@ describe("instrument", () => {
       await run(connection.client);
       await endSession(connection);
     }
-    for (const harness of [behindTwo, behindOne, ownHeader, untrusted, custom]) await harness.close();
+    for (const harness of [behindTwo, behindOne, ownHeader, rfc7239, untrusted, custom]) await harness.close();
     expect(await audit.close({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
     const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).filter((b) => b.type === "session.ended").length >= cases.length), instanceId) as Body[];
     for (const body of bodies) expect(parseAuditEvent(body).ok).toBe(true);
@@ -249,7 +252,8 @@ describe("instrument", () => {
     expect(network(sessions[5], "tool.called")).toEqual([client0]);
     expect(network(sessions[6], "tool.called")).toEqual(["2001:db8:aaaa::/48", client0]);
     expect(network(sessions[6], "session.ended")).toEqual([client0]);
+    expect(network(sessions[7], "tool.called")).toEqual(["2001:db8:cafe::/48"]);
     const wire = JSON.stringify(bodies);
-    for (const full of ["198.51.100.23", "203.0.113.9", "2001:db8:1:2::5", "192.0.2.77", "192.0.2.66", "someone@example.test"]) expect(wire).not.toContain(full);
+    for (const full of ["198.51.100.23", "203.0.113.9", "2001:db8:1:2::5", "2001:db8:cafe::17", "192.0.2.77", "192.0.2.66", "someone@example.test"]) expect(wire).not.toContain(full);
   });
 });

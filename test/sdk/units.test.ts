@@ -1,7 +1,7 @@
 // Small pure pieces of the instrumentation, table-driven.
 import { describe, expect, it } from "vitest";
 import { estimateSessionId, toolDefinitionHash } from "../../shared/sdk/index.js";
-import { resultSize } from "../../shared/sdk/instrument.js";
+import { proxiedAddress, resultSize } from "../../shared/sdk/instrument.js";
 import { uuidv7 } from "../../shared/sdk/uuid.js";
 import { EventIdSchema } from "../../schemas/primitives.js";
 
@@ -122,5 +122,28 @@ describe("resultSize", () => {
     });
     expect(resultSize(throwing)).toBe(0);
     expect(resultSize({ big: 10n })).toBe(0);
+  });
+});
+
+describe("proxiedAddress", () => {
+  // [header value, trusted proxy hops, RFC 7239 syntax, the address read]
+  const cases: [string, number, boolean, string | undefined][] = [
+    ["192.0.2.66, 198.51.100.23", 1, false, " 198.51.100.23"],
+    ["192.0.2.66, 198.51.100.23", 2, false, "192.0.2.66"],
+    ["198.51.100.23", 2, false, undefined],
+    // The client's own part is never parsed, whatever it holds.
+    ['for="x, for=192.0.2.66, for=198.51.100.23', 1, true, "198.51.100.23"],
+    ["for=192.0.2.66, for=198.51.100.23;proto=https", 1, true, "198.51.100.23"],
+    ['for=192.0.2.66, For="[2001:db8:cafe::17]:4711";proto=https, for=203.0.113.9;by=_proxy', 2, true, "[2001:db8:cafe::17]:4711"],
+    ["proto=https;FOR = 198.51.100.23 ;host=mcp.example.test", 1, true, "198.51.100.23"],
+    ['for="198.51.100.\\23"', 1, true, "198.51.100.23"],
+    ["for=unknown", 1, true, "unknown"],
+    ["for=_hidden;proto=https", 1, true, "_hidden"],
+    ["proto=https;by=203.0.113.9", 1, true, undefined],
+    ["for=198.51.100.23", 2, true, undefined],
+    ["", 1, true, undefined],
+  ];
+  it.each(cases)("%j, %i hop(s), rfc7239 %s", (value, hops, rfc7239, expected) => {
+    expect(proxiedAddress(value, hops, rfc7239)).toBe(expected);
   });
 });
