@@ -1,10 +1,12 @@
 // A real McpServer over streamable HTTP (node http + StreamableHTTPServerTransport, one server per
 // session as the SDK's examples do), optionally instrumented, and a real Client to drive it.
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport, type StreamableHTTPClientTransportOptions } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
@@ -100,9 +102,23 @@ export async function startMcpHarness(options: HarnessOptions = {}): Promise<Mcp
 }
 
 /** A real Client connected over streamable HTTP (`options`, e.g. headers for every request, go to its transport). */
+/**
+ * The SDK's client transport passes one connection-wide abort signal to every request, and fetch
+ * (undici) adds a listener to it per request that only garbage collection removes, raising the
+ * signal's limit to 1,500 itself: a session of more calls than that (bench:sdk's warm-up, long
+ * tests) printed MaxListenersExceededWarning. Lifting the limit before fetch sees the signal keeps
+ * the abort semantics (an open SSE stream still ends with the transport) and the output clean.
+ */
+function unlimitedSignal(fetchImpl: FetchLike): FetchLike {
+  return (input, init) => {
+    if (init?.signal) setMaxListeners(0, init.signal);
+    return fetchImpl(input, init);
+  };
+}
+
 export async function connectClient(url: URL, options?: StreamableHTTPClientTransportOptions): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: "harness-client", version: "1.0.0" });
-  const transport = new StreamableHTTPClientTransport(url, options);
+  const transport = new StreamableHTTPClientTransport(url, { ...options, fetch: unlimitedSignal(options?.fetch ?? fetch) });
   await client.connect(transport);
   return { client, transport };
 }
