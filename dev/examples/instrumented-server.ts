@@ -11,13 +11,9 @@
 // MCP_AUDIT_POLICY='<JSON>' is the redaction policy (default: DEFAULT_REDACTION_POLICY), e.g. '{"maxArrayItems":4}'.
 // MCP_AUDIT_TRUSTED_PROXY_HOPS=<n>, behind n proxies of yours that append to X-Forwarded-For,
 // records the client's network (instrument's clientAddress option; off by default).
-import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import {
   createAuditClient,
@@ -32,6 +28,7 @@ import {
   type McpAudit,
   type RedactionPolicyInput,
 } from "../../shared/sdk/index.js";
+import { serveStreamableHttp, type StreamableHttpServer } from "./streamable-http.js";
 
 const NOTES = new Map([
   ["welcome", "Welcome to the notes server."],
@@ -82,62 +79,23 @@ function devAuth(req: IncomingMessage): AuthInfo | undefined {
   };
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return chunks.length === 0 ? undefined : JSON.parse(Buffer.concat(chunks).toString("utf8"));
-}
-
-export interface ExampleServer {
-  url: URL;
-  close(): Promise<void>;
-}
+export type ExampleServer = StreamableHttpServer;
 
 export async function startExampleServer(options: { port?: number; audit?: { client: AuditClient; redactor: AuditRedactor; clientAddress?: ClientAddressOption } }): Promise<ExampleServer> {
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
-  const http = createServer((req, res) => {
-    void (async () => {
-      try {
-        const body = req.method === "POST" ? await readJson(req) : undefined;
-        const auth = devAuth(req);
-        const request = Object.assign(req, auth !== undefined ? { auth } : {});
-        const sessionId = req.headers["mcp-session-id"];
-        let transport = typeof sessionId === "string" ? sessions.get(sessionId) : undefined;
-        if (transport === undefined && req.method === "POST" && isInitializeRequest(body)) {
-          let helpers: McpAudit | undefined;
-          const server = buildNotesServer(() => helpers);
-          // The instrumentation: one line per McpServer.
-          if (options.audit !== undefined) {
-            const { client, redactor, clientAddress } = options.audit;
-            helpers = instrument(server, client, { redactor, authRequired: false, ...(clientAddress !== undefined ? { clientAddress } : {}) });
-          }
-          const created = new StreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID(), onsessioninitialized: (id) => void sessions.set(id, created) });
-          created.onclose = () => {
-            if (created.sessionId !== undefined) sessions.delete(created.sessionId);
-          };
-          await server.connect(created);
-          transport = created;
-        }
-        if (transport === undefined) {
-          res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32000, message: "Bad Request: no valid session" }, id: null }));
-          return;
-        }
-        await transport.handleRequest(request, res, body);
-      } catch {
-        if (!res.headersSent) res.writeHead(500).end();
+  return serveStreamableHttp({
+    port: options.port ?? 3000,
+    authOf: devAuth,
+    newServer: () => {
+      let helpers: McpAudit | undefined;
+      const server = buildNotesServer(() => helpers);
+      // The instrumentation: one line per McpServer.
+      if (options.audit !== undefined) {
+        const { client, redactor, clientAddress } = options.audit;
+        helpers = instrument(server, client, { redactor, authRequired: false, ...(clientAddress !== undefined ? { clientAddress } : {}) });
       }
-    })();
-  });
-  await new Promise<void>((resolve) => http.listen(options.port ?? 3000, "127.0.0.1", resolve));
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: new URL(`http://127.0.0.1:${port}/mcp`),
-    close: async () => {
-      for (const transport of sessions.values()) await transport.close().catch(() => undefined);
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      return server;
     },
-  };
+  });
 }
 
 /** MCP_AUDIT_POLICY, parsed; compileRedactor then names any option it refuses. */
