@@ -10,7 +10,8 @@
 // MCP_AUDIT_THREAD=inline and MCP_AUDIT_WORKER_NICE=<0-19> set the emitter's `thread` and `workerNice`;
 // MCP_AUDIT_POLICY='<JSON>' is the redaction policy (default: DEFAULT_REDACTION_POLICY), e.g. '{"maxArrayItems":4}'.
 // MCP_AUDIT_TRUSTED_PROXY_HOPS=<n>, behind n proxies of yours that append to X-Forwarded-For,
-// records the client's network (instrument's clientAddress option; off by default).
+// records the client's network (instrument's clientAddress option; off by default);
+// MCP_AUDIT_CLIENT_ADDRESS_HEADER=<name> reads another header instead (`forwarded`: RFC 7239).
 import type { IncomingMessage } from "node:http";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { AuthInfo } from "@modelcontextprotocol/sdk/server/auth/types.js";
@@ -98,6 +99,22 @@ export async function startExampleServer(options: { port?: number; audit?: { cli
   });
 }
 
+/**
+ * MCP_AUDIT_TRUSTED_PROXY_HOPS and MCP_AUDIT_CLIENT_ADDRESS_HEADER as instrument's clientAddress;
+ * checked here so a bad value stops the server at start-up, not each session when it is instrumented.
+ */
+function clientAddressFromEnv(): { clientAddress?: ClientAddressOption } {
+  const hops = process.env.MCP_AUDIT_TRUSTED_PROXY_HOPS ?? "";
+  const header = process.env.MCP_AUDIT_CLIENT_ADDRESS_HEADER ?? "";
+  if (hops === "") {
+    if (header !== "") throw new Error("MCP_AUDIT_CLIENT_ADDRESS_HEADER needs MCP_AUDIT_TRUSTED_PROXY_HOPS, the number of proxies in front of the server");
+    return {};
+  }
+  if (!/^(?:[1-9]|1[0-6])$/.test(hops)) throw new Error("MCP_AUDIT_TRUSTED_PROXY_HOPS must be the number of proxies in front of the server, 1 to 16");
+  if (header !== "" && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/.test(header)) throw new Error("MCP_AUDIT_CLIENT_ADDRESS_HEADER must be an HTTP header name, e.g. forwarded or x-azure-clientip");
+  return { clientAddress: { trustedProxyHops: Number(hops), ...(header !== "" ? { header } : {}) } };
+}
+
 /** MCP_AUDIT_POLICY, parsed; compileRedactor then names any option it refuses. */
 function policyFromEnv(): RedactionPolicyInput {
   const text = process.env.MCP_AUDIT_POLICY;
@@ -124,10 +141,7 @@ async function main(): Promise<void> {
       ...(nice !== undefined ? { workerNice: Number(nice) } : {}),
     });
     const redactor = compileRedactor(policyFromEnv(), await loadKeyring(new EnvSecretProvider(), { secretName: "mcp-audit-pseudonym-key", keyId: "dev" }));
-    const hops = process.env.MCP_AUDIT_TRUSTED_PROXY_HOPS;
-    // Checked here so a bad value stops the server at start-up, not each session when it is instrumented.
-    if (hops !== undefined && hops !== "" && !/^(?:[1-9]|1[0-6])$/.test(hops)) throw new Error("MCP_AUDIT_TRUSTED_PROXY_HOPS must be the number of proxies in front of the server, 1 to 16");
-    audit = { client, redactor, ...(hops !== undefined && hops !== "" ? { clientAddress: { trustedProxyHops: Number(hops) } } : {}) };
+    audit = { client, redactor, ...clientAddressFromEnv() };
   }
   const server = await startExampleServer({ port, ...(audit !== undefined ? { audit } : {}) });
   console.log(`notes MCP server listening on ${server.url.href}${audit === undefined ? " (not instrumented)" : ` (audited as instance ${audit.client.server.instanceId})`}`);
