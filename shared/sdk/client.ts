@@ -8,6 +8,7 @@ import { formatPath } from "../../schemas/parse.js";
 import { SCHEMA_VERSION, SEVERITIES, type Severity } from "../../schemas/primitives.js";
 import type { RedactionFacts } from "../../schemas/redaction.js";
 import { SEALS_SUMMARY_TEXT } from "./arguments.js";
+import { CLOSE_ON_EXIT, EMITTED_COUNT, flushBeforeExit, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
 import { runPreFlushHooks } from "./hooks.js";
 import { callErrorHook, resolveAuditClientOptions, type AuditClientError, type AuditClientOptions, type ResolvedAuditClientOptions } from "./options.js";
 import { createProducer, errorType, isRetryable } from "./producer.js";
@@ -147,20 +148,24 @@ export function createAuditClient(input: AuditClientOptions): AuditClient {
   } catch (err) {
     throw new Error(`mcp-audit: invalid option 'connectionString' or 'fullyQualifiedNamespace': the Event Hubs client refused it (${errorType(err)})`);
   }
+  let client: ExitWatched | undefined;
   if (options.thread === "worker") {
     // The worker makes its own producer; this one only proved the connection options are accepted (it never connected).
-    const threaded = startThreadedClient(options);
-    if (threaded !== undefined) {
-      void producer.close().catch(() => undefined);
-      return threaded;
-    }
+    client = startThreadedClient(options);
+    if (client !== undefined) void producer.close().catch(() => undefined);
   }
-  return new Emitter(options, producer);
+  client ??= new Emitter(options, producer);
+  flushBeforeExit(client);
+  return client;
 }
 
 export class Emitter implements AuditClient {
   /** Seals an argument summary the redactor wrote as text as it is (see withArgumentSummary). */
   readonly [SEALS_SUMMARY_TEXT] = true;
+  readonly [CLOSE_ON_EXIT] = true;
+  [EMITTED_COUNT](): number {
+    return this.counters.emitted;
+  }
   readonly server: ResolvedAuditClientOptions["server"];
   private readonly queue = new SeverityQueue(SEVERITIES.length);
   private readonly defaultRedaction: RedactionFacts;
@@ -512,6 +517,8 @@ export class Emitter implements AuditClient {
   private async shutdown(deadlineMs: number): Promise<FlushResult> {
     const started = Date.now();
     if (this.healthTimer !== undefined) clearInterval(this.healthTimer);
+    stopFlushBeforeExit(this);
+    runShutdownHooks(this);
     runPreFlushHooks(this);
     this.reportHealth();
     this.closing = true;

@@ -17,6 +17,7 @@ import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction
 import { truncateIp } from "../redaction/scanners.js";
 import { emitWithArguments, handOverTogether, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
+import { addShutdownHook } from "./exit.js";
 import { addPreFlushHook } from "./hooks.js";
 import { estimateSessionId } from "./session-id.js";
 import { isPlainRecord } from "./validate.js";
@@ -255,11 +256,16 @@ class SessionTracker {
   private mcpBase: Readonly<Record<string, string | number>> | undefined;
   clientRequestedClose = false;
 
+  /** This tracker in its audit client's OpenSessions while the session is open. */
+  private readonly openRef = new WeakRef(this);
+
   constructor(
     private readonly instrumentation: Instrumentation,
     private readonly transport: Transport,
     readonly kind: TransportKind,
-  ) {}
+  ) {
+    openSessionsOf(instrumentation.audit).add(this.openRef);
+  }
 
   onRequest(message: JSONRPCMessage, extra: MessageExtraInfo | undefined): void {
     if (!("method" in message) || !("id" in message)) return;
@@ -344,12 +350,14 @@ class SessionTracker {
     }
   }
 
-  onClose(): void {
+  /** `shutdown`: the audit client is closing, or the process ending, with the session still open. */
+  onClose(shutdown = false): void {
     if (this.ended) return;
     this.ended = true;
     this.pending.clear();
+    openSessionsOf(this.instrumentation.audit).delete(this.openRef);
     if (!this.sessionStarted) return;
-    const reason = this.clientRequestedClose ? "client_closed" : "transport_closed";
+    const reason = shutdown ? "server_shutdown" : this.clientRequestedClose ? "client_closed" : "transport_closed";
     // No request ends a session: it carries the network of its last request.
     const network = this.lastAddress?.network;
     const base = this.baseEnvelope(undefined);
@@ -679,6 +687,52 @@ class DeferQueue {
 }
 
 const deferQueues = new WeakMap<AuditClient, DeferQueue>();
+
+/**
+ * The sessions of an audit client still open, weakly: a session whose transport the server dropped
+ * without closing it is not kept alive by this. When the client closes, or the process is about to
+ * end on its own (a stdio server whose client closed stdin: the SDK's stdio transport does not
+ * report that), each is recorded as ended with reason `server_shutdown`, after what is already
+ * waiting to be recorded.
+ */
+class OpenSessions {
+  private readonly sessions = new Set<WeakRef<SessionTracker>>();
+  /** Size at which the set is next cleared of collected sessions. */
+  private pruneAt = 1024;
+
+  constructor(audit: AuditClient) {
+    const deferred = deferQueueFor(audit);
+    addShutdownHook(audit, () => {
+      for (const ref of this.sessions) {
+        const tracker = ref.deref();
+        if (tracker !== undefined) deferred.push(() => tracker.onClose(true));
+      }
+      this.sessions.clear();
+    });
+  }
+
+  add(ref: WeakRef<SessionTracker>): void {
+    this.sessions.add(ref);
+    if (this.sessions.size < this.pruneAt) return;
+    for (const each of this.sessions) if (each.deref() === undefined) this.sessions.delete(each);
+    this.pruneAt = Math.max(1024, this.sessions.size * 2);
+  }
+
+  delete(ref: WeakRef<SessionTracker>): void {
+    this.sessions.delete(ref);
+  }
+}
+
+const openSessions = new WeakMap<AuditClient, OpenSessions>();
+
+function openSessionsOf(audit: AuditClient): OpenSessions {
+  let sessions = openSessions.get(audit);
+  if (sessions === undefined) {
+    sessions = new OpenSessions(audit);
+    openSessions.set(audit, sessions);
+  }
+  return sessions;
+}
 
 function deferQueueFor(audit: AuditClient): DeferQueue {
   let queue = deferQueues.get(audit);

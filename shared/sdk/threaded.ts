@@ -11,8 +11,9 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import { SEVERITIES } from "../../schemas/primitives.js";
 import { redactorRecipeOf } from "../redaction/redactor.js";
 import { HAND_OVER_TOGETHER, OFFLOAD_ARGUMENTS, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
-import { severityIndexOf, type AuditClient, type AuditClientMetrics, type AuditEventInput, type FlushResult } from "./client.js";
+import { severityIndexOf, type AuditClientMetrics, type AuditEventInput, type FlushResult } from "./client.js";
 import { runPreFlushHooks } from "./hooks.js";
+import { EMITTED_COUNT, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
 import { callErrorHook, type AuditClientError, type ResolvedAuditClientOptions } from "./options.js";
 import { errorType } from "./producer.js";
 import { isPlainRecord, withSummaryObject } from "./validate.js";
@@ -172,7 +173,7 @@ function workerEntry(): { entry: string | URL; eval: boolean } | undefined {
 }
 
 /** Starts the worker emitter; undefined when this runtime cannot start a worker (the caller falls back to inline). */
-export function startThreadedClient(options: ResolvedAuditClientOptions): AuditClient | undefined {
+export function startThreadedClient(options: ResolvedAuditClientOptions): ExitWatched | undefined {
   const counters = new SharedArrayBuffer(SLOT_COUNT * Int32Array.BYTES_PER_ELEMENT);
   const channel = new MessageChannel();
   const { credential, onError, ...rest } = options;
@@ -200,7 +201,7 @@ export function startThreadedClient(options: ResolvedAuditClientOptions): AuditC
   return new ThreadedClient(options, worker, new Int32Array(counters), channel.port1);
 }
 
-class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
+class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   readonly server: ResolvedAuditClientOptions["server"];
   private posted = 0;
   /** Estimated bytes handed over (wrapping int32; SLOT.receivedBytes is what the worker took in). */
@@ -234,6 +235,10 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
     port.unref();
     worker.on("error", (err) => this.report({ kind: "internal", errorType: errorType(err) }));
     worker.on("exit", () => this.onExit());
+  }
+
+  [EMITTED_COUNT](): number {
+    return this.emitted;
   }
 
   emit(event: AuditEventInput): void {
@@ -538,6 +543,8 @@ class ThreadedClient implements AuditClient, ArgumentOffload, HandOverTogether {
   }
 
   private async shutdown(deadlineMs: number): Promise<FlushResult> {
+    stopFlushBeforeExit(this);
+    runShutdownHooks(this);
     runPreFlushHooks(this);
     this.closing = true;
     const result = await this.request("close", deadlineMs);

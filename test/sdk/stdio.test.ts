@@ -74,4 +74,26 @@ describe("stdio", () => {
     expect(bodies[2]).toMatchObject({ mcp: { "mcp.method.name": "tools/call", "gen_ai.tool.name": "add", "network.transport": "stdio" }, data: { toolName: "add", isError: false } });
     expect(bodies[3]).toMatchObject({ data: { reason: "transport_closed", requestCount: 2 } });
   });
+
+  it("records a session still open when the audit client closes as ended by server shutdown, after its calls", async () => {
+    const instanceId = "stdio-2";
+    const audit = createAuditClient({ server: { id: "stdio", name: "Stdio", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0 });
+    const server = new McpServer({ name: "stdio-server", version: "1.0.0" });
+    server.registerTool("add", { description: "Adds.", inputSchema: { a: z.number(), b: z.number() } }, async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }));
+    instrument(server, audit, { redactor: testRedactor() });
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    await server.connect(new StdioServerTransport(stdin, stdout));
+    const client = new Client({ name: "stdio-client", version: "2.0.0" });
+    await client.connect(pipeClientTransport(stdin, stdout));
+    await client.callTool({ name: "add", arguments: { a: 2, b: 3 } });
+    // The call's recording is still deferred: close() records it, then ends the session.
+    expect(await audit.close({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
+    await client.close();
+    await server.close();
+
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health")), instanceId);
+    expect(bodies.map((b) => b.type)).toEqual(["server.started", "session.started", "tool.called", "session.ended", "sdk.health"]);
+    expect(bodies[3]).toMatchObject({ data: { reason: "server_shutdown", requestCount: 2 } });
+  });
 });
