@@ -9,8 +9,9 @@
 // MCP_AUDIT_DISABLED=1 runs the same server without instrumentation (the benchmark's baseline);
 // MCP_AUDIT_THREAD=inline and MCP_AUDIT_WORKER_NICE=<0-19> set the emitter's `thread` and `workerNice`;
 // MCP_AUDIT_POLICY='<JSON>' is the redaction policy (default: DEFAULT_REDACTION_POLICY), e.g. '{"maxArrayItems":4}'.
-// MCP_AUDIT_TRUSTED_PROXY_HOPS=<n>, behind n proxies of yours that append to X-Forwarded-For,
-// records the client's network (instrument's clientAddress option; off by default);
+// MCP_AUDIT_TRUSTED_PROXY_HOPS=<n>, behind n proxies of yours that append to X-Forwarded-For
+// (0: none, the connection's peer), records the client's network (instrument's clientAddress
+// option; off by default);
 // MCP_AUDIT_CLIENT_ADDRESS_HEADER=<name> reads another header instead (`forwarded`: RFC 7239).
 import type { IncomingMessage } from "node:http";
 import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -110,7 +111,8 @@ function clientAddressFromEnv(): { clientAddress?: ClientAddressOption } {
     if (header !== "") throw new Error("MCP_AUDIT_CLIENT_ADDRESS_HEADER needs MCP_AUDIT_TRUSTED_PROXY_HOPS, the number of proxies in front of the server");
     return {};
   }
-  if (!/^(?:[1-9]|1[0-6])$/.test(hops)) throw new Error("MCP_AUDIT_TRUSTED_PROXY_HOPS must be the number of proxies in front of the server, 1 to 16");
+  if (!/^(?:[0-9]|1[0-6])$/.test(hops)) throw new Error("MCP_AUDIT_TRUSTED_PROXY_HOPS must be the number of proxies in front of the server, 0 (none: the connection's peer is the client) to 16");
+  if (header !== "" && hops === "0") throw new Error("MCP_AUDIT_CLIENT_ADDRESS_HEADER has no use with MCP_AUDIT_TRUSTED_PROXY_HOPS=0 (the connection's peer address is read)");
   if (header !== "" && !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/.test(header)) throw new Error("MCP_AUDIT_CLIENT_ADDRESS_HEADER must be an HTTP header name, e.g. forwarded or x-azure-clientip");
   return { clientAddress: { trustedProxyHops: Number(hops), ...(header !== "" ? { header } : {}) } };
 }

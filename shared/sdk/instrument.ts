@@ -50,8 +50,10 @@ export interface InstrumentOptions {
    * the n-th address from the right of `X-Forwarded-For` (or of `header`; `Forwarded` is read as
    * RFC 7239, each element's `for`), n being the number of proxies in front of the server; or
    * give a function of the request's headers and URL that
-   * returns one address (not a list). Always truncated (IPv4 /24, IPv6 /48) before it is recorded.
-   * Default: not recorded, since a header the client can set itself proves nothing.
+   * returns one address (not a list). `{ trustedProxyHops: 0 }`: no proxy, the client connects
+   * to this server itself, and the connection's peer address is the client's (streamable HTTP).
+   * Always truncated (IPv4 /24, IPv6 /48) before it is recorded. Default: not recorded, since a
+   * header the client can set itself proves nothing, and behind a proxy the peer is the proxy.
    */
   clientAddress?: ClientAddressOption;
 }
@@ -283,6 +285,9 @@ class SessionTracker {
     const token = authInfo !== undefined && typeof authInfo.token === "string" ? authInfo.token : undefined;
     // Only a RequestInfo with a headers object is read later: another transport's odd one is ignored, not thrown on.
     const requestInfo = isRecord(extra?.requestInfo) && isRecord(extra.requestInfo.headers) ? extra.requestInfo : undefined;
+    if (requestInfo !== undefined && this.peersInFlight.size === 1) {
+      for (const network of this.peersInFlight.keys()) peerNetworks.set(requestInfo, network);
+    }
     if (token !== undefined ? token !== this.lastToken : this.instrumentation.options.authRequired === true && !this.missingAuthReported) {
       this.lastToken = token;
       this.instrumentation.defer(() => this.observeAuth(authInfo, requestInfo));
@@ -475,6 +480,26 @@ class SessionTracker {
     return network;
   }
 
+  /**
+   * Peer networks of this session's POSTs whose responses are still open, with their counts
+   * (trustedProxyHops 0). A message is given the network only when there is one: POSTs from
+   * different networks overlapping on one session leave their messages without.
+   */
+  private readonly peersInFlight = new Map<string, number>();
+
+  /** A POST arrived: its connection's peer network counts until its response closes. */
+  notePeer(request: Record<string, unknown>, response: unknown): void {
+    const socket = request.socket;
+    const network = isRecord(socket) ? networkOf(socket.remoteAddress) : undefined;
+    if (network === undefined || !isRecord(response) || typeof response.once !== "function") return;
+    this.peersInFlight.set(network, (this.peersInFlight.get(network) ?? 0) + 1);
+    (response.once as (event: string, listener: () => void) => void).call(response, "close", () => {
+      const left = (this.peersInFlight.get(network) ?? 1) - 1;
+      if (left > 0) this.peersInFlight.set(network, left);
+      else this.peersInFlight.delete(network);
+    });
+  }
+
   /** The last tracestate scanned in this session and what the scan decided: clients send the same one again and again. */
   lastTracestate: { state: string; clean: boolean; redactions: RedactionEntry[] } | undefined;
 
@@ -544,8 +569,21 @@ function traceContext(meta: unknown, requestInfo: RequestInfo | undefined, redac
   return { traceparent, tracestate: state };
 }
 
-/** `trustedProxyHops` form of InstrumentOptions.clientAddress, compiled: reads one header, so results can be cached per header value. */
-type ClientNetworkResolver = ((request: RequestInfo) => string | undefined) & { header?: string };
+/**
+ * InstrumentOptions.clientAddress, compiled. `header`: reads that one header, so results can be
+ * cached per header value. `peer`: reads the network of the connection the request came on, as
+ * the transport hook found it (peerNetworks).
+ */
+type ClientNetworkResolver = ((request: RequestInfo) => string | undefined) & { header?: string; peer?: true };
+
+/**
+ * The peer network of each request's connection, for `trustedProxyHops: 0`, keyed by the
+ * requestInfo the transport gives onmessage (which the SDK hands on to the request's handler as
+ * `extra.requestInfo`, so the helpers find it too).
+ */
+const peerNetworks = new WeakMap<RequestInfo, string>();
+
+const peerResolver: ClientNetworkResolver = Object.assign((request: RequestInfo) => peerNetworks.get(request), { peer: true as const });
 
 /** An address as proxies write it ("203.0.113.7", "203.0.113.7:50123", "[2001:db8::1]:443") as its truncated network. */
 function networkOf(address: unknown): string | undefined {
@@ -574,8 +612,9 @@ function compileClientAddress(option: ClientAddressOption | undefined): ClientNe
       }
     };
   }
-  const header = (option.header ?? "x-forwarded-for").toLowerCase();
   const hops = option.trustedProxyHops;
+  if (hops === 0) return peerResolver;
+  const header = (option.header ?? "x-forwarded-for").toLowerCase();
   const rfc7239 = header === "forwarded";
   const resolve: ClientNetworkResolver = (request) => {
     const raw = request.headers[header];
@@ -806,15 +845,19 @@ class Instrumentation implements McpAudit {
       onclose?.();
     };
 
-    // Streamable HTTP ends a session on DELETE from the client; anything else closing it is the server's doing.
+    // Streamable HTTP ends a session on DELETE from the client; anything else closing it is the
+    // server's doing. With trustedProxyHops 0, each POST's peer network is noted while its
+    // response is open, which is when the transport hands its messages to onmessage.
     if ("handleRequest" in transport && typeof transport.handleRequest === "function") {
       const handleRequest: unknown = transport.handleRequest;
+      const peer = this.clientNetworkOf?.peer === true;
       Object.defineProperty(transport, "handleRequest", {
         configurable: true,
         writable: true,
         value: (...args: unknown[]) => {
-          const request = args[0];
+          const [request, response] = args;
           if (isRecord(request) && request.method === "DELETE") tracker.clientRequestedClose = true;
+          if (peer && isRecord(request) && request.method === "POST") tracker.notePeer(request, response);
           return Reflect.apply(handleRequest as (...a: unknown[]) => unknown, transport, args);
         },
       });
@@ -994,10 +1037,13 @@ function validateOptions(options: unknown): InstrumentOptions {
   const address = options.clientAddress;
   if (address !== undefined && typeof address !== "function") {
     const hops = isRecord(address) ? address.trustedProxyHops : undefined;
-    if (typeof hops !== "number" || !Number.isInteger(hops) || hops < 1 || hops > 16) {
-      throw new InstrumentOptionsError("mcp-audit: invalid option 'clientAddress.trustedProxyHops': must be the number of proxies in front of the server, an integer from 1 to 16 (or give clientAddress as a function)");
+    if (typeof hops !== "number" || !Number.isInteger(hops) || hops < 0 || hops > 16) {
+      throw new InstrumentOptionsError("mcp-audit: invalid option 'clientAddress.trustedProxyHops': must be the number of proxies in front of the server, an integer from 0 (none: the connection's peer is the client) to 16 (or give clientAddress as a function)");
     }
     const header = isRecord(address) ? address.header : undefined;
+    if (hops === 0 && header !== undefined) {
+      throw new InstrumentOptionsError("mcp-audit: invalid option 'clientAddress.header': with trustedProxyHops 0 no header is read (the connection's peer address is); remove header, or count the proxy that sets it in trustedProxyHops");
+    }
     if (header !== undefined && (typeof header !== "string" || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/.test(header))) {
       throw new InstrumentOptionsError("mcp-audit: invalid option 'clientAddress.header': must be an HTTP header name, e.g. x-forwarded-for");
     }

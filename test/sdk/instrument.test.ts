@@ -1,10 +1,12 @@
 // An instrumented McpServer driven by the real MCP Client over streamable HTTP; events read back
 // from the Event Hubs emulator with the real consumer client.
+import { EventEmitter } from "node:events";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import { parseAuditEvent } from "../../schemas/parse.js";
 import { verifyChain, type ChainLink } from "../../shared/chain.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { createAuditClient, instrument, toolDefinitionHash, InstrumentOptionsError, type AuditClient, type AuditClientError, type AuditEventInput } from "../../shared/sdk/index.js";
 import { bodiesOf, readAll, startEmulator } from "./helpers.js";
 import { connectClient, endSession, startMcpHarness } from "./mcp-harness.js";
@@ -127,11 +129,13 @@ describe("instrument", () => {
   it("rejects a clientAddress option that cannot be right, naming it and the fix", () => {
     const audit = createAuditClient({ server: { id: "x", name: "x", version: "1", environment: "test" }, connectionString: emulator.connectionString, healthIntervalMs: 0 });
     const server = { connect: async () => undefined };
-    for (const clientAddress of [{ trustedProxyHops: 0 }, { trustedProxyHops: 1.5 }, { trustedProxyHops: "1" }, { trustedProxyHops: 17 }, {}, "x-forwarded-for"]) {
+    for (const clientAddress of [{ trustedProxyHops: -1 }, { trustedProxyHops: 1.5 }, { trustedProxyHops: "1" }, { trustedProxyHops: 17 }, {}, "x-forwarded-for"]) {
       expect(() => instrument(server, audit, { redactor: testRedactor(), clientAddress } as never)).toThrow(/option 'clientAddress.trustedProxyHops': must be the number of proxies/);
     }
     expect(() => instrument(server, audit, { redactor: testRedactor(), clientAddress: { trustedProxyHops: 1, header: "x forwarded" } })).toThrow(/option 'clientAddress.header'/);
     expect(() => instrument(server, audit, { redactor: testRedactor(), clientAddress: { trustedProxyHops: 1, header: "X-Azure-ClientIP" } })).not.toThrow();
+    expect(() => instrument(server, audit, { redactor: testRedactor(), clientAddress: { trustedProxyHops: 0, header: "x-forwarded-for" } })).toThrow(/option 'clientAddress.header': with trustedProxyHops 0 no header is read/);
+    expect(() => instrument(server, audit, { redactor: testRedactor(), clientAddress: { trustedProxyHops: 0 } })).not.toThrow();
     void audit.close({ deadlineMs: 100 });
   });
 
@@ -153,6 +157,44 @@ describe("instrument", () => {
     expect(called[0]).not.toHaveProperty("trace");
   });
 
+  it("with trustedProxyHops 0 records each request's peer network, and none when POSTs from different networks overlap on a session", async () => {
+    const emitted: AuditEventInput[] = [];
+    const audit = { server: { id: "x", name: "x", version: "1", environment: "test", instanceId: "x" }, emit: (event: AuditEventInput) => void emitted.push(event) } as unknown as AuditClient;
+    // A stand-in for StreamableHTTPServerTransport: handleRequest hands the POSTed message to onmessage while the response is open.
+    const transport = {
+      sessionId: "fake-session-id-0001",
+      start: async () => undefined,
+      send: async () => undefined,
+      close: async () => undefined,
+      handleRequest(_request: unknown, _response: EventEmitter, message: JSONRPCMessage) {
+        transport.onmessage?.(message, { requestInfo: { headers: { "x-forwarded-for": "192.0.2.66" }, url: new URL("http://mcp.example.test/mcp") } } as never);
+      },
+    } as Transport & { handleRequest(request: unknown, response: EventEmitter, message: JSONRPCMessage): void };
+    const server = { connect: async (_transport: Transport) => undefined };
+    instrument(server, audit, { redactor: testRedactor(), clientAddress: { trustedProxyHops: 0 } });
+    await server.connect(transport);
+    const post = (remoteAddress: string, id: number) => {
+      const response = new EventEmitter();
+      transport.handleRequest({ method: "POST", socket: { remoteAddress } }, response, { jsonrpc: "2.0", id, method: "tools/call", params: { name: "echo", arguments: {} } });
+      return response;
+    };
+    // One at a time, IPv4 (as Node gives it on a dual-stack socket) and IPv6.
+    for (const [id, address] of [[1, "::ffff:198.51.100.23"], [2, "2001:db8:aaaa:bbbb::1"]] as const) {
+      const response = post(address, id);
+      await transport.send({ jsonrpc: "2.0", id, result: { content: [] } });
+      response.emit("close");
+    }
+    // Two open at once from the same network, then from two networks.
+    const same = [post("198.51.100.23", 3), post("198.51.100.99", 4)];
+    const mixed = post("203.0.113.9", 5);
+    for (const id of [3, 4, 5]) await transport.send({ jsonrpc: "2.0", id, result: { content: [] } });
+    for (const response of [...same, mixed]) response.emit("close");
+    // Recording runs in batches 5 ms apart.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const networks = emitted.filter((event) => event.type === "tool.called").map((event) => (event as { actor?: { clientNetwork?: string } }).actor?.clientNetwork);
+    expect(networks).toEqual(["198.51.100.0/24", "2001:db8:aaaa::/48", "198.51.100.0/24", "198.51.100.0/24", undefined]);
+  });
+
   it("records the client's network from trusted proxies' headers, truncated, and trace context from _meta or the traceparent header", async () => {
     const instanceId = "instrument-network-1";
     const audit = createAuditClient({ server: { id: "harness", name: "Harness", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, batch: { maxDelayMs: 20 } });
@@ -161,6 +203,7 @@ describe("instrument", () => {
     const behindOne = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: { trustedProxyHops: 1 } } });
     const ownHeader = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: { trustedProxyHops: 1, header: "X-Azure-ClientIP" } } });
     const rfc7239 = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: { trustedProxyHops: 2, header: "Forwarded" } } });
+    const direct = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: { trustedProxyHops: 0 } } });
     const untrusted = await startMcpHarness({ audit: { client: audit, redactor } });
     const custom = await startMcpHarness({ audit: { client: audit, redactor, clientAddress: (request) => String(request.headers["x-real-ip"]) } });
     const headerTrace = "00-11111111111111111111111111111111-2222222222222222-01";
@@ -206,6 +249,11 @@ describe("instrument", () => {
       }],
       // RFC 7239 elements behind two proxies: the outer one's `for` is the client.
       [rfc7239.url, { requestInit: { headers: { forwarded: 'for=192.0.2.66, For="[2001:db8:cafe::17]:4711";proto=https, for=203.0.113.9;by=_proxy', "x-forwarded-for": "198.51.100.23" } } }, (client) => client.callTool({ name: "echo", arguments: {} })],
+      // No proxy: the connection's peer (this test, on loopback) is the client; headers are not read.
+      [direct.url, { requestInit: { headers: { "x-forwarded-for": "198.51.100.23", forwarded: "for=198.51.100.23" } } }, async (client) => {
+        await Promise.all([client.callTool({ name: "echo", arguments: { text: "g" } }), client.callTool({ name: "echo", arguments: { text: "h" } })]);
+        await client.callTool({ name: "downstream", arguments: { url: "https://api.example.test/v1/items" } });
+      }],
     ];
     for (const [url, options, run] of cases) {
       forwardedFor = "198.51.100.23";
@@ -213,7 +261,7 @@ describe("instrument", () => {
       await run(connection.client);
       await endSession(connection);
     }
-    for (const harness of [behindTwo, behindOne, ownHeader, rfc7239, untrusted, custom]) await harness.close();
+    for (const harness of [behindTwo, behindOne, ownHeader, rfc7239, direct, untrusted, custom]) await harness.close();
     expect(await audit.close({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
     const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).filter((b) => b.type === "session.ended").length >= cases.length), instanceId) as Body[];
     for (const body of bodies) expect(parseAuditEvent(body).ok).toBe(true);
@@ -253,6 +301,9 @@ describe("instrument", () => {
     expect(network(sessions[6], "tool.called")).toEqual(["2001:db8:aaaa::/48", client0]);
     expect(network(sessions[6], "session.ended")).toEqual([client0]);
     expect(network(sessions[7], "tool.called")).toEqual(["2001:db8:cafe::/48"]);
+    const loopback = "127.0.0.0/24";
+    for (const type of ["session.started", "downstream.called", "session.ended"]) expect(network(sessions[8], type)).toEqual([loopback]);
+    expect(network(sessions[8], "tool.called")).toEqual([loopback, loopback, loopback]);
     const wire = JSON.stringify(bodies);
     for (const full of ["198.51.100.23", "203.0.113.9", "2001:db8:1:2::5", "2001:db8:cafe::17", "192.0.2.77", "192.0.2.66", "someone@example.test"]) expect(wire).not.toContain(full);
   });
