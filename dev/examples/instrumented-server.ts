@@ -151,6 +151,12 @@ async function main(): Promise<void> {
     void server
       .close()
       .then(() => audit?.client.close())
+      .then(() => {
+        if (audit === undefined) return;
+        // What the audit client did over the server's life, so a run shows at once whether anything was lost.
+        const { emitted, sent, dropped, rejected, sendFailures } = audit.client.metrics();
+        console.log(`audit client at exit: emitted ${emitted}, sent ${sent}, dropped ${dropped}, rejected ${rejected}, send failures ${sendFailures}`);
+      })
       .finally(() => process.exit(0));
   };
   process.once("SIGINT", stop);
