@@ -8,8 +8,9 @@
 //  2. MCP round trip: the real Client over streamable HTTP (in this process) against the example
 //     server (dev/examples) in two child processes, one plain and one instrumented and sending to
 //     the emulator, interleaved in 20 rounds of 500 calls (order swapped each round, 250 ms idle
-//     before each) after 1,000 warm-up calls each; median, p95 and mean, and the median of the
-//     per-round ratios. Its own emulator, started once part 1 is done with its own.
+//     before each) after 8,000 warm-up calls each, in sessions of 500; median, p95 and mean, the
+//     median of the per-round ratios, and each server's CPU per call. Its own emulator, started
+//     once part 1 is done with its own.
 //     Separate processes as in production, so the client's own CPU is not charged to the server.
 //     Measured twice: with every process free to run on any core, then (2+ CPUs and taskset) with
 //     both servers pinned to CPU 1 and the client and the emulator, which stand in for other
@@ -17,6 +18,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import pino from "pino";
@@ -28,8 +30,8 @@ import { connectClient, endSession } from "../test/sdk/mcp-harness.js";
 
 const EMITS = Number(process.env.BENCH_EMITS ?? 20_000);
 const CALLS = Number(process.env.BENCH_CALLS ?? 10_000);
-/** Calls to each server before measuring: both reach steady state (JIT, heaps) first. */
-const WARM_UP_CALLS = Number(process.env.BENCH_WARM_UP_CALLS ?? 1_000);
+/** Calls to each server before measuring, in sessions as measured (see warmUp): both reach steady state (JIT, heaps) first. */
+const WARM_UP_CALLS = Number(process.env.BENCH_WARM_UP_CALLS ?? 8_000);
 /**
  * Idle time before each round: longer than the emitter's batch window (100 ms), so the
  * instrumented server's background work (summaries, sends, the emulator storing them) is done
@@ -59,15 +61,26 @@ function typicalArguments(i: number): Record<string, unknown> {
   };
 }
 
-/** Starts a tsx script as a child process and resolves with the first stdout line `pick` accepts. */
-function startChild(script: string, args: string[], env: Record<string, string>, pick: (line: string) => string | undefined): Promise<{ child: ChildProcess; value: string }> {
+/**
+ * Starts a tsx script as a child process and resolves with the first stdout line `pick` accepts;
+ * `lines` goes on collecting what it prints after that.
+ */
+function startChild(script: string, args: string[], env: Record<string, string>, pick: (line: string) => string | undefined): Promise<{ child: ChildProcess; value: string; lines: string[] }> {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+  const lines: string[] = [];
   return new Promise((resolve, reject) => {
     const stdout = child.stdout;
     if (stdout === null) return reject(new Error(`${script} has no stdout`));
+    let picked = false;
     createInterface({ input: stdout }).on("line", (line) => {
+      if (picked) {
+        lines.push(line);
+        return;
+      }
       const value = pick(line);
-      if (value !== undefined) resolve({ child, value });
+      if (value === undefined) return;
+      picked = true;
+      resolve({ child, value, lines });
     });
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
   });
@@ -160,35 +173,102 @@ function pinTo(pid: number, cpus: string): boolean {
   return spawnSync("taskset", ["-a", "-p", "-c", cpus, String(pid)], { stdio: "ignore" }).status === 0;
 }
 
+/** An MCP server under test: where it listens and its process, whose CPU time is read. */
+interface ServerUnderTest {
+  url: URL;
+  pid: number | undefined;
+}
+
+/**
+ * CPU time of a process, all its threads, in ms (Linux: /proc/<pid>/stat, clock ticks of 10 ms);
+ * undefined elsewhere or once it has exited.
+ */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    // utime and stime: fields 14 and 15 of the line, 12 and 13 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rounds of the measurement (and of the warm-up): one MCP session each. */
+const ROUNDS = 20;
+
+/**
+ * Warms both servers up in sessions of a round's size, alternating, as the measurement runs them.
+ * V8 keeps compiling (on its helper threads, which compete with every other thread on the machine)
+ * long after the first thousand calls: code that runs once per session or once per batch of
+ * recordings gets hot only slowly, and a new session's objects send some optimized code back to
+ * be compiled again. One long session followed by the measured rounds charged that compiling to
+ * the measurement, more to the instrumented server, which runs more such code. Prints each
+ * server's CPU per call over the first and the last warm-up rounds, so it shows whether it settled.
+ */
+async function warmUp(plain: ServerUnderTest, instrumented: ServerUnderTest): Promise<void> {
+  const perRound = Math.ceil(CALLS / ROUNDS);
+  const rounds = Math.max(1, Math.ceil(WARM_UP_CALLS / perRound));
+  const perCall = new Map<ServerUnderTest, number[]>([
+    [plain, []],
+    [instrumented, []],
+  ]);
+  for (let round = 0; round < rounds; round++) {
+    for (const server of [plain, instrumented]) {
+      const before = processCpuMs(server.pid);
+      await roundTrips(server.url, perRound);
+      const after = processCpuMs(server.pid);
+      if (before !== undefined && after !== undefined) perCall.get(server)?.push(((after - before) * 1000) / perRound);
+    }
+  }
+  const first = (server: ServerUnderTest) => perCall.get(server)?.[0];
+  const last = (server: ServerUnderTest) => perCall.get(server)?.at(-1);
+  const shown = (value: number | undefined) => (value === undefined ? "?" : `${value.toFixed(0)} µs`);
+  if (first(plain) !== undefined) {
+    console.log(`  warm-up: ${rounds} sessions of ${perRound} calls each; server CPU per call (all threads, that round only), first -> last: plain ${shown(first(plain))} -> ${shown(last(plain))}, instrumented ${shown(first(instrumented))} -> ${shown(last(instrumented))}`);
+  }
+}
+
 /** Plain against instrumented, interleaved: median, p95 and mean of each, and the per-round ratios. */
-async function compareRoundTrips(plain: URL, instrumented: URL, setup: string): Promise<void> {
-  await roundTrips(plain, WARM_UP_CALLS);
-  await roundTrips(instrumented, WARM_UP_CALLS);
+async function compareRoundTrips(plain: ServerUnderTest, instrumented: ServerUnderTest, emulatorPid: number | undefined, setup: string): Promise<void> {
+  console.log(`MCP tools/call round trip, ${CALLS} calls each${PAUSE_MS > 0 ? `, ${PAUSE_MS} ms between calls` : ", back to back"}, ~2 KiB arguments, real Client over streamable HTTP, servers in child processes; ${setup}:`);
+  await warmUp(plain, instrumented);
   const plainSamples: number[] = [];
   const instrumentedSamples: number[] = [];
-  // Many rounds, the order swapped each round, so drift in the machine's load falls on both alike.
-  const rounds = 20;
   // Each round's instrumented median over its plain median: paired, so slower stretches of the run cancel out.
   const roundRatios: number[] = [];
-  for (let round = 0; round < rounds; round++) {
+  const cpuBefore = [plain.pid, instrumented.pid, emulatorPid].map(processCpuMs);
+  // Many rounds, the order swapped each round, so drift in the machine's load falls on both alike.
+  for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? [plain, instrumented] : [instrumented, plain];
-    const medians = new Map<URL, number>();
-    for (const url of order) {
+    const medians = new Map<ServerUnderTest, number>();
+    for (const server of order) {
       await new Promise((resolve) => setTimeout(resolve, ROUND_GAP_MS));
-      const samples = await roundTrips(url, Math.ceil(CALLS / rounds));
-      (url === plain ? plainSamples : instrumentedSamples).push(...samples);
-      medians.set(url, stats(samples).median);
+      const samples = await roundTrips(server.url, Math.ceil(CALLS / ROUNDS));
+      (server === plain ? plainSamples : instrumentedSamples).push(...samples);
+      medians.set(server, stats(samples).median);
     }
     roundRatios.push((medians.get(instrumented) ?? 0) / (medians.get(plain) ?? 1));
   }
+  // Read after the last gap, so background work left over from the last round is counted too.
+  await new Promise((resolve) => setTimeout(resolve, ROUND_GAP_MS));
+  const cpuAfter = [plain.pid, instrumented.pid, emulatorPid].map(processCpuMs);
   const p = stats(plainSamples);
   const n = stats(instrumentedSamples);
-  console.log(`MCP tools/call round trip, ${plainSamples.length} calls each${PAUSE_MS > 0 ? `, ${PAUSE_MS} ms between calls` : ", back to back"}, ~2 KiB arguments, real Client over streamable HTTP, servers in child processes; ${setup}:`);
   console.log(`  plain:        median ${p.median.toFixed(3)} ms  p95 ${p.p95.toFixed(3)} ms  mean ${p.mean.toFixed(3)} ms`);
   console.log(`  instrumented: median ${n.median.toFixed(3)} ms  p95 ${n.p95.toFixed(3)} ms  mean ${n.mean.toFixed(3)} ms`);
   // The mean too: recording in batches spares most calls and charges a few, which the median alone would hide.
   console.log(`  overhead: median ${((n.median / p.median - 1) * 100).toFixed(1)} %, p95 ${((n.p95 / p.p95 - 1) * 100).toFixed(1)} %  (target <= 5 %), mean ${((n.mean / p.mean - 1) * 100).toFixed(1)} %`);
-  console.log(`  per-round medians, instrumented over plain: median of ${rounds} rounds ${((stats(roundRatios).median - 1) * 100).toFixed(1)} %`);
+  console.log(`  per-round medians, instrumented over plain: median of ${ROUNDS} rounds ${((stats(roundRatios).median - 1) * 100).toFixed(1)} %`);
+  const cpuPerCall = (index: number, calls: number) => {
+    const before = cpuBefore[index];
+    const after = cpuAfter[index];
+    return before === undefined || after === undefined ? undefined : ((after - before) * 1000) / calls;
+  };
+  const [plainCpu, instrumentedCpu, emulatorCpu] = [cpuPerCall(0, plainSamples.length), cpuPerCall(1, instrumentedSamples.length), cpuPerCall(2, instrumentedSamples.length)];
+  if (plainCpu !== undefined && instrumentedCpu !== undefined) {
+    console.log(`  server CPU per call, all threads, background included: plain ${plainCpu.toFixed(0)} µs, instrumented ${instrumentedCpu.toFixed(0)} µs (+${(instrumentedCpu - plainCpu).toFixed(0)} µs)${emulatorCpu !== undefined ? `; the emulator ${emulatorCpu.toFixed(0)} µs per instrumented call` : ""}`);
+  }
 }
 
 /** Stops a child process and waits until it has exited. */
@@ -323,6 +403,7 @@ async function roundTripOverhead(key: string): Promise<void> {
   const emulator = await startEmulator();
   const connectionString = emulator.connectionString;
   const children: ChildProcess[] = [emulator.child];
+  let instrumentedLines: string[] = [];
   try {
     const listening = (line: string) => /listening on (\S+)/.exec(line)?.[1];
     const example = "dev/examples/instrumented-server.ts";
@@ -338,20 +419,25 @@ async function roundTripOverhead(key: string): Promise<void> {
     if (process.env.BENCH_POLICY !== undefined) console.log(`instrumented server's redaction policy: ${process.env.BENCH_POLICY} over the defaults`);
     const instrumentedServer = await startChild(example, [], { PORT: "0", MCP_AUDIT_CONNECTION_STRING: connectionString, MCP_AUDIT_PSEUDONYM_KEY: key, ...overrides }, listening);
     children.push(instrumentedServer.child);
-    const plain = new URL(plainServer.value);
-    const instrumented = new URL(instrumentedServer.value);
-    await compareRoundTrips(plain, instrumented, "all processes on any core");
+    instrumentedLines = instrumentedServer.lines;
+    const plain = { url: new URL(plainServer.value), pid: plainServer.child.pid };
+    const instrumented = { url: new URL(instrumentedServer.value), pid: instrumentedServer.child.pid };
+    await compareRoundTrips(plain, instrumented, emulator.child.pid, "all processes on any core");
     // The same servers with a core of their own, the client and the emulator (stand-ins for other
     // machines) on the other: the instrumented server's worker then competes only with its own host.
     const cpus = availableParallelism();
     const pinned = cpus >= 2 && [process.pid, emulator.child.pid, plainServer.child.pid, instrumentedServer.child.pid].every((pid, i) => pid !== undefined && pinTo(pid, i < 2 ? "0" : "1"));
     if (pinned) {
-      await compareRoundTrips(plain, instrumented, "servers pinned to CPU 1, client and emulator to CPU 0");
+      await compareRoundTrips(plain, instrumented, emulator.child.pid, "servers pinned to CPU 1, client and emulator to CPU 0");
       for (const pid of [process.pid, emulator.child.pid]) if (pid !== undefined) pinTo(pid, `0-${cpus - 1}`);
     } else console.log(`(servers-on-their-own-core comparison skipped: needs 2+ CPUs and taskset; ${cpus} CPU(s))`);
   } finally {
     for (const child of children.reverse()) await stopChild(child);
   }
+  // The figures above count only if the instrumented server lost nothing: its audit client's own count at exit.
+  const delivery = instrumentedLines.find((line) => line.startsWith("audit client at exit:"));
+  console.log(`instrumented server's ${delivery ?? "audit client at exit: (not reported)"}`);
+  if (delivery !== undefined && !/dropped 0, rejected 0,/.test(delivery)) console.log("  (events were lost or refused: the round-trip figures above do not count the audit work they stand for)");
 }
 
 async function main(): Promise<void> {
