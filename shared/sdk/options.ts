@@ -78,9 +78,11 @@ export const AuditClientOptionsSchema = z
     thread: z.enum(["worker", "inline"]).default("worker"),
     /**
      * Scheduling niceness of the worker thread (Linux; ignored elsewhere): 0 competes with the
-     * host's threads as an equal, 19 takes only idle CPU. Higher values keep request latency
-     * flat while the audit work waits for idle time; the hand-over bound (queue.maxEvents and
-     * queue.maxBytes) still limits what can wait, and losses beyond it are counted.
+     * host's threads as an equal; the higher, the smaller its share of a core the host's threads
+     * also want (about 10 % at 10, 1.5 % at 19), so the audit work waits for idle time. The
+     * hand-over bound (queue.maxEvents and queue.maxBytes) limits what can wait, and losses beyond
+     * it are counted. V8's helper threads, which the whole process shares, are not reniced: the
+     * garbage collection and compiling they do for the worker run at the host's priority.
      */
     workerNice: z.number().int().min(0).max(19).default(10),
     /** Largest accepted event (canonical JSON bytes). */
