@@ -196,6 +196,7 @@ function processCpuMs(pid: number | undefined): number | undefined {
 
 /** Rounds of the measurement (and of the warm-up): one MCP session each. */
 const ROUNDS = 20;
+const CALLS_PER_ROUND = Math.ceil(CALLS / ROUNDS);
 
 /**
  * Warms both servers up in sessions of a round's size, alternating, as the measurement runs them.
@@ -207,8 +208,7 @@ const ROUNDS = 20;
  * server's CPU per call over the first and the last warm-up rounds, so it shows whether it settled.
  */
 async function warmUp(plain: ServerUnderTest, instrumented: ServerUnderTest): Promise<void> {
-  const perRound = Math.ceil(CALLS / ROUNDS);
-  const rounds = Math.max(1, Math.ceil(WARM_UP_CALLS / perRound));
+  const rounds = Math.max(1, Math.ceil(WARM_UP_CALLS / CALLS_PER_ROUND));
   const perCall = new Map<ServerUnderTest, number[]>([
     [plain, []],
     [instrumented, []],
@@ -216,22 +216,22 @@ async function warmUp(plain: ServerUnderTest, instrumented: ServerUnderTest): Pr
   for (let round = 0; round < rounds; round++) {
     for (const server of [plain, instrumented]) {
       const before = processCpuMs(server.pid);
-      await roundTrips(server.url, perRound);
+      await roundTrips(server.url, CALLS_PER_ROUND);
       const after = processCpuMs(server.pid);
-      if (before !== undefined && after !== undefined) perCall.get(server)?.push(((after - before) * 1000) / perRound);
+      if (before !== undefined && after !== undefined) perCall.get(server)?.push(((after - before) * 1000) / CALLS_PER_ROUND);
     }
   }
   const first = (server: ServerUnderTest) => perCall.get(server)?.[0];
   const last = (server: ServerUnderTest) => perCall.get(server)?.at(-1);
   const shown = (value: number | undefined) => (value === undefined ? "?" : `${value.toFixed(0)} µs`);
   if (first(plain) !== undefined) {
-    console.log(`  warm-up: ${rounds} sessions of ${perRound} calls each; server CPU per call (all threads, that round only), first -> last: plain ${shown(first(plain))} -> ${shown(last(plain))}, instrumented ${shown(first(instrumented))} -> ${shown(last(instrumented))}`);
+    console.log(`  warm-up: ${rounds} sessions of ${CALLS_PER_ROUND} calls each; server CPU per call (all threads, that round only), first -> last: plain ${shown(first(plain))} -> ${shown(last(plain))}, instrumented ${shown(first(instrumented))} -> ${shown(last(instrumented))}`);
   }
 }
 
 /** Plain against instrumented, interleaved: median, p95 and mean of each, and the per-round ratios. */
 async function compareRoundTrips(plain: ServerUnderTest, instrumented: ServerUnderTest, emulatorPid: number | undefined, setup: string): Promise<void> {
-  console.log(`MCP tools/call round trip, ${CALLS} calls each${PAUSE_MS > 0 ? `, ${PAUSE_MS} ms between calls` : ", back to back"}, ~2 KiB arguments, real Client over streamable HTTP, servers in child processes; ${setup}:`);
+  console.log(`MCP tools/call round trip, ${ROUNDS * CALLS_PER_ROUND} calls each${PAUSE_MS > 0 ? `, ${PAUSE_MS} ms between calls` : ", back to back"}, ~2 KiB arguments, real Client over streamable HTTP, servers in child processes; ${setup}:`);
   await warmUp(plain, instrumented);
   const plainSamples: number[] = [];
   const instrumentedSamples: number[] = [];
@@ -244,7 +244,7 @@ async function compareRoundTrips(plain: ServerUnderTest, instrumented: ServerUnd
     const medians = new Map<ServerUnderTest, number>();
     for (const server of order) {
       await new Promise((resolve) => setTimeout(resolve, ROUND_GAP_MS));
-      const samples = await roundTrips(server.url, Math.ceil(CALLS / ROUNDS));
+      const samples = await roundTrips(server.url, CALLS_PER_ROUND);
       (server === plain ? plainSamples : instrumentedSamples).push(...samples);
       medians.set(server, stats(samples).median);
     }
