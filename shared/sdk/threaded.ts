@@ -56,7 +56,8 @@ export type ToWorker =
   | { op: "redactor"; id: number; recipe: NonNullable<ReturnType<typeof redactorRecipeOf>>; policyVersion: string }
   | { op: "health" }
   | { op: "metrics"; id: number }
-  | { op: "flush" | "close"; id: number; deadlineMs: number }
+  /** deadlineAt: the caller's deadline as a Date.now() instant, so the time the worker takes to start or reach the request counts against it. */
+  | { op: "flush" | "close"; id: number; deadlineAt: number }
   | { op: "token"; id: number; token?: { token: string; expiresOnTimestamp: number } | null; error?: string };
 
 export type FromWorker =
@@ -455,7 +456,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   private request(op: "flush" | "close", deadlineMs: number): Promise<FlushResult> {
     const id = this.nextId++;
     const pending = this.lastMetrics?.queueDepth ?? 0;
-    if (!this.post({ op, id, deadlineMs })) return Promise.resolve({ drained: false, pending });
+    if (!this.post({ op, id, deadlineAt: Date.now() + deadlineMs })) return Promise.resolve({ drained: false, pending });
     this.ref();
     return new Promise<FlushResult>((resolve) => {
       const timer = setTimeout(() => {

@@ -133,7 +133,9 @@ function handle(message: ToWorker): void {
     }
     case "flush":
     case "close": {
-      const done = message.op === "flush" ? emitter.flush({ deadlineMs: message.deadlineMs }) : emitter.close({ deadlineMs: message.deadlineMs });
+      // Measured from the host's call: a worker still starting up when close() was called must not get the full deadline again.
+      const deadlineMs = Math.max(0, message.deadlineAt - Date.now());
+      const done = message.op === "flush" ? emitter.flush({ deadlineMs }) : emitter.close({ deadlineMs });
       void done.then((result) => send({ op: "reply", id: message.id, result }));
       return;
     }
