@@ -82,7 +82,9 @@ export const AuditClientOptionsSchema = z
      * also want (about 10 % at 10, 1.5 % at 19), so the audit work waits for idle time. The
      * hand-over bound (queue.maxEvents and queue.maxBytes) limits what can wait, and losses beyond
      * it are counted. V8's helper threads, which the whole process shares, are not reniced: the
-     * garbage collection and compiling they do for the worker run at the host's priority.
+     * garbage collection and compiling they do for the worker run at the host's priority. The
+     * same share slows flush() and close() while the host's threads keep the cores busy: they can
+     * then answer after their deadline (the host waits up to 2 s past it for the worker's count).
      */
     workerNice: z.number().int().min(0).max(19).default(10),
     /** Largest accepted event (canonical JSON bytes). */

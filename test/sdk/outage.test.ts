@@ -97,12 +97,15 @@ describe("outage", () => {
       connectionString,
       healthIntervalMs: 0,
       retry: { initialDelayMs: 50, maxDelayMs: 200, attemptTimeoutMs: 5000 },
+      // At the default nice 10 the worker's turn can come late on a busy machine (as documented): this test is about the deadline.
+      workerNice: 0,
     });
     for (let i = 0; i < 50; i++) audit.emit({ type: "rate.limited", data: { scope: "global", limit: 1, windowSeconds: 1 } });
+    // Closed at once, while the worker is still starting: its start-up counts against the deadline too.
     const started = Date.now();
     const result = await audit.close({ deadlineMs: 1000 });
     const elapsed = Date.now() - started;
-    expect(elapsed).toBeLessThan(1500);
+    expect(elapsed).toBeLessThan(1400);
     expect(elapsed).toBeGreaterThanOrEqual(900);
     expect(result.drained).toBe(false);
     expect(audit.metrics()).toMatchObject({ accepted: 51, sent: 0, dropped: 51, queueDepth: 0, queueBytes: 0 });
