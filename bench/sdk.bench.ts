@@ -184,9 +184,22 @@ interface ServerUnderTest {
  * undefined elsewhere or once it has exited.
  */
 function processCpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
+  return pid === undefined ? undefined : statCpuMs(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU time of a process's main thread alone, in ms: the thread that answers requests, so what it
+ * spends is on each call's path, where the other threads' (the SDK's worker, V8's helpers) only
+ * compete for the cores. Undefined where processCpuMs is.
+ */
+function mainThreadCpuMs(pid: number | undefined): number | undefined {
+  return pid === undefined ? undefined : statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+}
+
+/** utime + stime of a /proc stat file, in ms; undefined when it cannot be read. */
+function statCpuMs(path: string): number | undefined {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    const fields = readFileSync(path, "utf8").split(") ")[1]?.split(" ") ?? [];
     // utime and stime: fields 14 and 15 of the line, 12 and 13 after the command name.
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
@@ -238,6 +251,7 @@ async function compareRoundTrips(plain: ServerUnderTest, instrumented: ServerUnd
   // Each round's instrumented median over its plain median: paired, so slower stretches of the run cancel out.
   const roundRatios: number[] = [];
   const cpuBefore = [plain.pid, instrumented.pid, emulatorPid].map(processCpuMs);
+  const mainBefore = [plain.pid, instrumented.pid].map(mainThreadCpuMs);
   // Many rounds, the order swapped each round, so drift in the machine's load falls on both alike.
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? [plain, instrumented] : [instrumented, plain];
@@ -253,6 +267,7 @@ async function compareRoundTrips(plain: ServerUnderTest, instrumented: ServerUnd
   // Read after the last gap, so background work left over from the last round is counted too.
   await new Promise((resolve) => setTimeout(resolve, ROUND_GAP_MS));
   const cpuAfter = [plain.pid, instrumented.pid, emulatorPid].map(processCpuMs);
+  const mainAfter = [plain.pid, instrumented.pid].map(mainThreadCpuMs);
   const p = stats(plainSamples);
   const n = stats(instrumentedSamples);
   console.log(`  plain:        median ${p.median.toFixed(3)} ms  p95 ${p.p95.toFixed(3)} ms  mean ${p.mean.toFixed(3)} ms`);
@@ -260,14 +275,18 @@ async function compareRoundTrips(plain: ServerUnderTest, instrumented: ServerUnd
   // The mean too: recording in batches spares most calls and charges a few, which the median alone would hide.
   console.log(`  overhead: median ${((n.median / p.median - 1) * 100).toFixed(1)} %, p95 ${((n.p95 / p.p95 - 1) * 100).toFixed(1)} %  (target <= 5 %), mean ${((n.mean / p.mean - 1) * 100).toFixed(1)} %`);
   console.log(`  per-round medians, instrumented over plain: median of ${ROUNDS} rounds ${((stats(roundRatios).median - 1) * 100).toFixed(1)} %`);
-  const cpuPerCall = (index: number, calls: number) => {
-    const before = cpuBefore[index];
-    const after = cpuAfter[index];
-    return before === undefined || after === undefined ? undefined : ((after - before) * 1000) / calls;
+  const perCall = (before: (number | undefined)[], after: (number | undefined)[], index: number, calls: number) => {
+    const from = before[index];
+    const to = after[index];
+    return from === undefined || to === undefined ? undefined : ((to - from) * 1000) / calls;
   };
-  const [plainCpu, instrumentedCpu, emulatorCpu] = [cpuPerCall(0, plainSamples.length), cpuPerCall(1, instrumentedSamples.length), cpuPerCall(2, instrumentedSamples.length)];
+  const [plainCpu, instrumentedCpu, emulatorCpu] = [perCall(cpuBefore, cpuAfter, 0, plainSamples.length), perCall(cpuBefore, cpuAfter, 1, instrumentedSamples.length), perCall(cpuBefore, cpuAfter, 2, instrumentedSamples.length)];
   if (plainCpu !== undefined && instrumentedCpu !== undefined) {
     console.log(`  server CPU per call, all threads, background included: plain ${plainCpu.toFixed(0)} µs, instrumented ${instrumentedCpu.toFixed(0)} µs (+${(instrumentedCpu - plainCpu).toFixed(0)} µs)${emulatorCpu !== undefined ? `; the emulator ${emulatorCpu.toFixed(0)} µs per instrumented call` : ""}`);
+  }
+  const [plainMain, instrumentedMain] = [perCall(mainBefore, mainAfter, 0, plainSamples.length), perCall(mainBefore, mainAfter, 1, instrumentedSamples.length)];
+  if (plainMain !== undefined && instrumentedMain !== undefined) {
+    console.log(`  of which the main thread (on each call's path): plain ${plainMain.toFixed(0)} µs, instrumented ${instrumentedMain.toFixed(0)} µs (+${(instrumentedMain - plainMain).toFixed(0)} µs)`);
   }
 }
 
