@@ -137,6 +137,29 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
+ * The abort signal of one send attempt: aborted by close() or when the attempt's time is up.
+ * `release` undoes both once the attempt is over. (AbortSignal.any of the long-lived stop signal
+ * and a timeout would do the same, but on Node 20 the stop signal keeps every signal made that
+ * way for its whole life: about 56 bytes a batch, for as long as the emitter runs.)
+ */
+function attemptSignal(stop: AbortSignal, timeoutMs: number): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onStop = (): void => controller.abort(stop.reason);
+  const timer = setTimeout(() => controller.abort(new DOMException("The send attempt timed out", "TimeoutError")), timeoutMs);
+  // Like AbortSignal.timeout's: a pending attempt alone does not keep the process alive.
+  timer.unref();
+  if (stop.aborted) controller.abort(stop.reason);
+  else stop.addEventListener("abort", onStop, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      clearTimeout(timer);
+      stop.removeEventListener("abort", onStop);
+    },
+  };
+}
+
+/**
  * Creates the emitter. Throws only here, for invalid options (the message names the option).
  * Events are sent with partition key = server.instanceId so one instance's chain stays in order.
  */
@@ -184,7 +207,7 @@ export class Emitter implements AuditClient {
   private pump: Promise<void> | undefined;
   private batchTimer: NodeJS.Timeout | undefined;
   private readonly healthTimer: NodeJS.Timeout | undefined;
-  private waiters: (() => void)[] = [];
+  private readonly waiters = new Set<() => void>();
   private closing = false;
   private closed: Promise<FlushResult> | undefined;
   private readonly counters = { emitted: 0, accepted: 0, rejected: 0, sent: 0, dropped: 0, sendFailures: 0 };
@@ -365,8 +388,8 @@ export class Emitter implements AuditClient {
 
   private notifyIfDrained(): void {
     if (this.queue.depth > 0 || this.inFlight.length > 0) return;
-    const waiters = this.waiters;
-    this.waiters = [];
+    const waiters = [...this.waiters];
+    this.waiters.clear();
     for (const wake of waiters) wake();
   }
 
@@ -375,8 +398,8 @@ export class Emitter implements AuditClient {
     const signal = this.stopController.signal;
     let delay = this.options.retry.initialDelayMs;
     while (!signal.aborted && (this.inFlight.length > 0 || this.queue.depth > 0)) {
+      const { signal: attempt, release } = attemptSignal(signal, this.options.retry.attemptTimeoutMs);
       try {
-        const attempt = AbortSignal.any([signal, AbortSignal.timeout(this.options.retry.attemptTimeoutMs)]);
         const batch = await this.producer.createBatch({ partitionKey: this.server.instanceId, abortSignal: attempt });
         let added = 0;
         for (const item of this.inFlight) {
@@ -426,8 +449,11 @@ export class Emitter implements AuditClient {
           for (const item of this.inFlight.splice(0)) this.releaseInFlight(item, true);
         }
         // Full jitter between half and all of the delay, so many instances do not retry in step.
+        release();
         await sleep(delay / 2 + Math.random() * (delay / 2), signal);
         delay = Math.min(delay * 2, this.options.retry.maxDelayMs);
+      } finally {
+        release();
       }
     }
   }
@@ -494,13 +520,19 @@ export class Emitter implements AuditClient {
       const deadlineMs = options.deadlineMs ?? this.options.closeDeadlineMs;
       if (this.queue.depth > 0 || this.inFlight.length > 0) {
         let timer: NodeJS.Timeout | undefined;
-        const drained = new Promise<void>((resolve) => this.waiters.push(resolve));
+        let wake: (() => void) | undefined;
+        const drained = new Promise<void>((resolve) => {
+          wake = resolve;
+          this.waiters.add(resolve);
+        });
         const timedOut = new Promise<void>((resolve) => {
           timer = setTimeout(resolve, deadlineMs);
         });
         this.startPump();
         await Promise.race([drained, timedOut]);
         clearTimeout(timer);
+        // A flush that timed out leaves no waiter behind: a host that flushes through a long outage must not grow.
+        if (wake !== undefined) this.waiters.delete(wake);
       }
     } catch (err) {
       this.report({ kind: "internal", errorType: errorType(err) });
