@@ -275,12 +275,19 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
 
   /**
    * Percent-encoding hides secrets from the scanners (`q=Bearer%20eyJ…`, `alice%40example.com`),
-   * and a URI nested in a query is encoded twice or more (`Bearer%2520eyJ…`). When the text has
-   * escapes, each decoded layer (up to four) is scanned too; if one finds anything, that decoded,
-   * redacted text is what travels. Otherwise the text keeps its encoding.
+   * and a URI nested in a query is encoded twice or more (`Bearer%2520eyJ…`). The text is scanned,
+   * then each decoded layer (up to four) in turn, each decoded from the layer above as redacted: a
+   * secret found in one layer is gone from the layers below, and one encoded deeper is found where
+   * it is decoded, whatever the layers above held. What travels is the deepest layer in which
+   * something was found, redacted (nothing was found below it); with nothing found anywhere, the
+   * text keeps its encoding.
    */
   function scanPercentAware(text: string): ReturnType<typeof scan> {
-    let layer = text;
+    const first = scan(text, disabled);
+    if (!PERCENT_ESCAPE.test(first.text)) return first;
+    const counts = new Map(first.counts);
+    let kept = first.text;
+    let layer = first.text;
     for (let round = 0; round < MAX_PERCENT_LAYERS && PERCENT_ESCAPE.test(layer); round++) {
       const decoded = layer.replace(PERCENT_RUN, (run) => {
         try {
@@ -290,11 +297,14 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         }
       });
       if (decoded === layer) break;
-      const fromDecoded = scan(wellFormed(decoded), disabled);
-      if (fromDecoded.counts.size > 0) return fromDecoded;
-      layer = decoded;
+      const next = scan(wellFormed(decoded), disabled);
+      if (next.counts.size > 0) {
+        for (const [kind, count] of next.counts) counts.set(kind, (counts.get(kind) ?? 0) + count);
+        kept = next.text;
+      }
+      layer = next.text;
     }
-    return scan(text, disabled);
+    return kept === first.text ? first : { text: kept, counts };
   }
 
   /** Object keys are data: a key a scanner flags, or one too long for the schema, becomes its keyed hash. */
