@@ -238,6 +238,10 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   // clean once is clean again; bounded and emptied when full, like the hash memo.
   const cleanTexts = new Map<string, number>();
   const memoPath = createPathJoiner();
+  // `secret:<43 characters>` has a pseudonym's shape too: only this keyring's own key ids mark one.
+  const ownKeyIds: ReadonlySet<string> = new Set(Array.isArray(keyring.keyIds) ? keyring.keyIds : [keyring.currentKeyId]);
+  /** isOpaque, with a pseudonym recognised only under one of this keyring's key ids. */
+  const skipsScan = (text: string): boolean => isOpaque(text) && (text.length < PSEUDONYM_MIN || text.length > PSEUDONYM_MAX || ownKeyIds.has(text.slice(0, text.indexOf(":"))));
   // A keyring from createKeyring makes pseudonyms of letters, digits, ':', '_' and '-' only, which
   // need no escaping; any other object's output is quoted as JSON, and its summaries are not vouched
   // for (see the end of this function), so the SDK checks them as it would a hand-made one.
@@ -365,7 +369,12 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
             budget -= hashBytes;
           }
           // Finite numbers only (JSON has no NaN or Infinity); String() is JSON's form for them.
-          if (allowed && Number.isFinite(value)) return `{${hash}"type":"number","value":${String(value)}}`;
+          if (allowed && Number.isFinite(value)) {
+            // Scanned like an allowed string: a card number sent as a number keeps only its hash.
+            const text = String(value);
+            if (scanInto(text, path, valueMax, entries) === text) return `{${hash}"type":"number","value":${text}}`;
+            return `{${hash}"type":"number"}`;
+          }
           entries.add("data.arguments", "argument_value");
           return `{${hash}"type":"number"}`;
         }
@@ -473,7 +482,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     const walk = (value: unknown, depth: number, base: string, key: string | undefined): unknown => {
       switch (typeof value) {
         case "string": {
-          if (isOpaque(value)) {
+          if (skipsScan(value)) {
             budget -= value.length + 4;
             return value;
           }

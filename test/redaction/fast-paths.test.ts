@@ -20,6 +20,18 @@ describe("redactor fast paths", () => {
     expect(event).toEqual({ text });
   });
 
+  it("scans a pseudonym-shaped text whose prefix is not one of the keyring's key ids", () => {
+    const r = redactor();
+    const shaped = `secret:${"Zm9vYmFy".repeat(5)}abc`;
+    expect(shaped).toMatch(PSEUDONYM_PATTERN);
+    const { event, redactions } = r.redactEvent({ data: { error: { message: shaped } } });
+    expect(redactions.map((entry) => entry.kind)).toContain("api_token");
+    expect(JSON.stringify(event)).not.toContain("Zm9vYmFy");
+    // The keyring's own pseudonyms are still passed over as they are.
+    const own = r.pseudonym("user", "someone");
+    expect(r.redactEvent({ actor: own })).toEqual({ event: { actor: own }, redactions: [] });
+  });
+
   const LOOKALIKES: [string, string, string][] = [
     // Near misses of the opaque forms are scanned like any text.
     ["61-char pseudonym-like with a token", `xoxp-${"1".repeat(10)}-${"a".repeat(45)}`, "api_token"],

@@ -59,6 +59,17 @@ describe("summarizeArguments", () => {
     expect(redactions).toContainEqual({ path: "data.arguments.query", kind: "email", count: 1 });
   });
 
+  it("scans an allowed number too: a card number sent as a number keeps only its hash", () => {
+    // 4111 1111 1111 1111 is the well-known test card number (Luhn-valid, never issued).
+    const { summary, redactions } = r.summarizeArguments("tool", "search", { limit: 4111111111111111, exact: 25 });
+    valid(summary);
+    expect(summary.type === "object" ? summary.fields : undefined).toEqual({
+      limit: { type: "number", hash: r.pseudonym("value", "4111111111111111") },
+      exact: { type: "number", hash: r.pseudonym("value", "25"), value: 25 },
+    });
+    expect(redactions).toContainEqual({ path: "data.arguments.limit", kind: "card_number", count: 1 });
+  });
+
   it("allow-lists are per tool and per kind", () => {
     const args = { query: "visible?", name: "Alice" };
     expect(JSON.stringify(r.summarizeArguments("tool", "other", args).summary)).not.toContain("visible?");
