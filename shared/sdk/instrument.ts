@@ -99,6 +99,19 @@ export class InstrumentOptionsError extends Error {
 const startedClients = new WeakSet<AuditClient>();
 const instrumentedTransports = new WeakSet<Transport>();
 const MAX_PENDING = 1024;
+
+/**
+ * Why a request got no response. The SDK never answers a request its client cancelled, and a
+ * request can be pushed out of a session's bounded bookkeeping or outlive its session: each is
+ * still recorded, as failed, so that no invocation the server may have run goes unaudited (and a
+ * client cannot push a call out of the record by flooding the session with requests it cancels).
+ */
+type Unanswered = "cancelled" | "evicted" | "session_closed";
+const UNANSWERED_MESSAGES: Record<Unanswered, string> = {
+  cancelled: "cancelled by the client; no response was sent",
+  evicted: `no response recorded: ${MAX_PENDING} later requests of the session were in flight at once`,
+  session_closed: "no response: the session closed first",
+};
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/;
 const TOOL_NAME_CHARS = /[^\p{L}\p{N}_.\-/:@ ]/gu;
 const AUTHZ_ERROR = /insufficient[_ ]scope|forbidden|not authori[sz]ed/i;
@@ -270,7 +283,11 @@ class SessionTracker {
   }
 
   onRequest(message: JSONRPCMessage, extra: MessageExtraInfo | undefined): void {
-    if (!("method" in message) || !("id" in message)) return;
+    if (!("method" in message)) return;
+    if (!("id" in message)) {
+      if (message.method === "notifications/cancelled" && isRecord(message.params)) this.settleUnanswered(message.params.requestId, "cancelled");
+      return;
+    }
     const params = isRecord(message.params) ? message.params : {};
     const authInfo = extra?.authInfo;
     this.requestCount++;
@@ -293,22 +310,56 @@ class SessionTracker {
       this.instrumentation.defer(() => this.observeAuth(authInfo, requestInfo));
     }
     if (this.pending.size >= MAX_PENDING) {
-      // Requests never answered (cancelled, lost) must not accumulate.
+      // Requests never answered must not accumulate: the oldest is recorded as it stands.
       const oldest = this.pending.keys().next();
-      if (oldest.done !== true) this.pending.delete(oldest.value);
+      if (oldest.done !== true) this.settleUnanswered(oldest.value, "evicted");
     }
     this.pending.set(message.id, { id: message.id, method: message.method, started: performance.now(), params, authInfo, requestInfo });
   }
 
-  /** Runs deferred, after the response went out; `ended` is when it was handed to the transport. */
-  onResponse(message: JSONRPCMessage, ended: number): void {
-    if (!("id" in message) || message.id === undefined || "method" in message) return;
+  /**
+   * The request a response answers, taken out of `pending` as the response is handed to the
+   * transport (so a cancellation or an eviction after that point does not claim it); undefined for
+   * anything else the server sends.
+   */
+  answered(message: JSONRPCMessage): Pending | undefined {
+    if (!("id" in message) || message.id === undefined || "method" in message) return undefined;
     const request = this.pending.get(message.id);
-    if (request === undefined) return;
-    this.pending.delete(message.id);
-    const durationMs = round(ended - request.started);
+    if (request !== undefined) this.pending.delete(message.id);
+    return request;
+  }
+
+  /** Runs deferred, after the response went out; `ended` is when it was handed to the transport. */
+  onResponse(request: Pending, message: JSONRPCMessage, ended: number): void {
     const result = "result" in message && isRecord(message.result) ? message.result : undefined;
     const rpcError = "error" in message && isRecord(message.error) ? message.error : undefined;
+    this.record(request, ended, result, (redactions) => this.invocationOutcome(request, result, rpcError, redactions), result ?? rpcError);
+  }
+
+  /** A pending request that will get no response: taken out now, recorded (deferred, in order) as failed. */
+  private settleUnanswered(id: unknown, why: Unanswered): void {
+    if (typeof id !== "string" && typeof id !== "number") return;
+    const request = this.pending.get(id);
+    if (request === undefined) return;
+    this.pending.delete(id);
+    const ended = performance.now();
+    this.instrumentation.defer(() => this.recordUnanswered(request, why, ended));
+  }
+
+  private recordUnanswered(request: Pending, why: Unanswered, ended: number): void {
+    const outcome = { failed: true, mcp: { "error.type": why }, data: { isError: true, error: { type: why, message: UNANSWERED_MESSAGES[why] } } };
+    this.record(request, ended, undefined, () => outcome, undefined);
+  }
+
+  /** The event for a request's end: `outcome` says how it ended; `sized` is what resultSize measures. */
+  private record(
+    request: Pending,
+    ended: number,
+    result: Record<string, unknown> | undefined,
+    outcomeOf: (redactions: RedactionEntry[]) => ReturnType<SessionTracker["invocationOutcome"]>,
+    sized: unknown,
+  ): void {
+    const durationMs = round(ended - request.started);
     const i = this.instrumentation;
     switch (request.method) {
       case "initialize":
@@ -320,33 +371,33 @@ class SessionTracker {
       case "tools/call": {
         const name = safeName(request.params.name);
         const redactions: RedactionEntry[] = [];
-        const outcome = this.invocationOutcome(request, result, rpcError, redactions);
-        i.emitInvocation(this.envelope(request, message.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }, redactions), {
+        const outcome = outcomeOf(redactions);
+        i.emitInvocation(this.envelope(request, request.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }, redactions), {
           type: "tool.called",
-          data: { toolName: name, durationMs, resultSize: resultSize(result ?? rpcError), ...outcome.data },
+          data: { toolName: name, durationMs, resultSize: resultSize(sized), ...outcome.data },
         }, redactions, { kind: "tool", name, args: request.params.arguments ?? {} });
         return;
       }
       case "prompts/get": {
         const name = safeName(request.params.name);
         const redactions: RedactionEntry[] = [];
-        const outcome = this.invocationOutcome(request, result, rpcError, redactions);
-        i.emitInvocation(this.envelope(request, message.id, outcome.failed, outcome.mcp, redactions), {
+        const outcome = outcomeOf(redactions);
+        i.emitInvocation(this.envelope(request, request.id, outcome.failed, outcome.mcp, redactions), {
           type: "prompt.fetched",
-          data: { promptName: name, durationMs, resultSize: resultSize(result ?? rpcError), ...outcome.data },
+          data: { promptName: name, durationMs, resultSize: resultSize(sized), ...outcome.data },
         }, redactions, { kind: "prompt", name, args: request.params.arguments ?? {} });
         return;
       }
       case "resources/read": {
         const scanned = i.redactor.scanText(typeof request.params.uri === "string" ? request.params.uri : "", "data.uri", 2048);
         const redactions = [...scanned.redactions];
-        const outcome = this.invocationOutcome(request, result, rpcError, redactions);
+        const outcome = outcomeOf(redactions);
         const contents = result !== undefined && Array.isArray(result.contents) ? result.contents : [];
         const first: unknown = contents[0];
         const mimeType = isRecord(first) && typeof first.mimeType === "string" ? first.mimeType.slice(0, 128) : undefined;
-        i.emit(this.envelope(request, message.id, outcome.failed, outcome.mcp, redactions), {
+        i.emit(this.envelope(request, request.id, outcome.failed, outcome.mcp, redactions), {
           type: "resource.read",
-          data: { uri: scanned.text.slice(0, 2048), ...(mimeType !== undefined ? { mimeType } : {}), durationMs, resultSize: resultSize(result ?? rpcError), ...outcome.data },
+          data: { uri: scanned.text.slice(0, 2048), ...(mimeType !== undefined ? { mimeType } : {}), durationMs, resultSize: resultSize(sized), ...outcome.data },
         }, redactions);
         return;
       }
@@ -359,7 +410,11 @@ class SessionTracker {
   onClose(shutdown = false): void {
     if (this.ended) return;
     this.ended = true;
+    // Requests still in flight will get no response through this session: recorded before it ends.
+    const ended = performance.now();
+    const unanswered = [...this.pending.values()];
     this.pending.clear();
+    for (const request of unanswered) this.recordUnanswered(request, "session_closed", ended);
     openSessionsOf(this.instrumentation.audit).delete(this.openRef);
     if (!this.sessionStarted) return;
     const reason = shutdown ? "server_shutdown" : this.clientRequestedClose ? "client_closed" : "transport_closed";
@@ -835,7 +890,13 @@ class Instrumentation implements McpAudit {
     transport.send = (message, options) => {
       const sent = send.call(transport, message, options);
       const ended = performance.now();
-      this.defer(() => tracker.onResponse(message, ended));
+      let request: Pending | undefined;
+      try {
+        request = tracker.answered(message);
+      } catch {
+        // Observation failed; the message itself has gone out.
+      }
+      if (request !== undefined) this.defer(() => tracker.onResponse(request, message, ended));
       return sent;
     };
 

@@ -1,0 +1,133 @@
+// Requests that get no response are still audited: a call its client cancelled (the MCP SDK never
+// answers one), a call still running when its session closes, and the oldest of more calls in
+// flight than a session keeps track of. The server may have run each of them. Events go through
+// the real inline emitter to the Event Hubs emulator and are read back and schema-checked.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
+import { parseAuditEvent } from "../../schemas/parse.js";
+import { createAuditClient, instrument, type AuditClient } from "../../shared/sdk/index.js";
+import { bodiesOf, readAll, startEmulator } from "./helpers.js";
+import { testRedactor } from "./redactor.js";
+
+let emulator: EventHubsEmulator;
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+/** An instrumented server whose `slow` tool waits for `release()`, connected in memory to a real Client. */
+async function serve(audit: AuditClient) {
+  let release = (): void => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const server = new McpServer({ name: "unanswered", version: "1.0.0" });
+  server.registerTool("slow", { inputSchema: { n: z.number() } }, async ({ n }) => {
+    await gate;
+    return { content: [{ type: "text", text: `done ${n}` }] };
+  });
+  instrument(server, audit, { redactor: testRedactor() });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  const client = new Client({ name: "unanswered-client", version: "1.0.0" });
+  await client.connect(clientSide);
+  return { client, release };
+}
+
+function auditClient(instanceId: string): AuditClient {
+  return createAuditClient({
+    server: { id: "unanswered", name: "Unanswered", version: "1.0.0", environment: "test", instanceId },
+    connectionString: emulator.connectionString,
+    healthIntervalMs: 0,
+    thread: "inline",
+    queue: { maxEvents: 10_000 },
+    batch: { maxDelayMs: 10 },
+  });
+}
+
+interface ToolCall {
+  n: number;
+  isError: boolean;
+  errorType: string | undefined;
+  outcome: unknown;
+}
+
+/** Which `n` a summary's keyed hash stands for: the argument travels as its hash only. */
+const nByHash = new Map(Array.from({ length: 2000 }, (_, n) => [testRedactor().pseudonym("value", String(n)), n]));
+
+/** The tool.called events of an instance, each checked against the event schema. */
+async function toolCalls(instanceId: string, expected: number): Promise<ToolCall[]> {
+  const calls = (events: Record<string, unknown>[]) => events.filter((body) => body.type === "tool.called");
+  const bodies = calls(bodiesOf(await readAll(emulator.connectionString, (events) => calls(bodiesOf(events, instanceId)).length >= expected, 30_000), instanceId));
+  return bodies.map((body) => {
+    const parsed = parseAuditEvent(body);
+    if (!parsed.ok) throw new Error(`invalid tool.called event: ${parsed.reason}`);
+    const data = body.data as { arguments: { fields?: { n?: { hash?: string } } }; isError: boolean; error?: { type: string } };
+    const n = nByHash.get(data.arguments.fields?.n?.hash ?? "") ?? -1;
+    return { n, isError: data.isError, errorType: data.error?.type, outcome: body.outcome };
+  });
+}
+
+describe("requests without a response", () => {
+  it("records a call its client cancelled, as failed with error type 'cancelled'", async () => {
+    const audit = auditClient("unanswered-cancel");
+    const { client, release } = await serve(audit);
+    const cancel = new AbortController();
+    const cancelled = client.callTool({ name: "slow", arguments: { n: 7 } }, undefined, { signal: cancel.signal });
+    await new Promise((resolve) => setImmediate(resolve));
+    cancel.abort();
+    await expect(cancelled).rejects.toThrow();
+    const answered = client.callTool({ name: "slow", arguments: { n: 8 } });
+    release();
+    expect((await answered).isError).toBeFalsy();
+    await client.close();
+    expect((await audit.close({ deadlineMs: 10_000 })).drained).toBe(true);
+    const calls = await toolCalls("unanswered-cancel", 2);
+    expect(calls).toEqual([
+      { n: 7, isError: true, errorType: "cancelled", outcome: "failure" },
+      { n: 8, isError: false, errorType: undefined, outcome: "success" },
+    ]);
+  });
+
+  it("a client cannot push a call out of the record by flooding its session with requests it cancels", async () => {
+    const audit = auditClient("unanswered-flood");
+    const { client, release } = await serve(audit);
+    const real = client.callTool({ name: "slow", arguments: { n: 1999 } });
+    for (let i = 0; i < 1100; i++) {
+      const cancel = new AbortController();
+      const call = client.callTool({ name: "slow", arguments: { n: i } }, undefined, { signal: cancel.signal }).catch(() => undefined);
+      await new Promise((resolve) => setImmediate(resolve));
+      cancel.abort();
+      await call;
+    }
+    release();
+    expect((await real).isError).toBeFalsy();
+    await client.close();
+    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
+    const calls = await toolCalls("unanswered-flood", 1101);
+    expect(calls).toHaveLength(1101);
+    expect(calls.filter((call) => call.errorType === "cancelled")).toHaveLength(1100);
+    expect(calls.filter((call) => call.n === 1999)).toEqual([{ n: 1999, isError: false, errorType: undefined, outcome: "success" }]);
+  });
+
+  it("records a call still running when its session closes, and the oldest of more calls in flight than a session tracks", async () => {
+    const audit = auditClient("unanswered-close");
+    const { client } = await serve(audit);
+    // 1,024 are tracked per session: four more push the four oldest out, recorded as they stand.
+    const calls = Array.from({ length: 1028 }, (_, n) => client.callTool({ name: "slow", arguments: { n } }).catch(() => undefined));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The gate is never opened: the session closes with every call still running.
+    await client.close();
+    await Promise.all(calls);
+    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
+    const recorded = await toolCalls("unanswered-close", 1028);
+    expect(recorded).toHaveLength(1028);
+    expect(recorded.filter((call) => call.errorType === "evicted").map((call) => call.n)).toEqual([0, 1, 2, 3]);
+    expect(recorded.filter((call) => call.errorType === "session_closed")).toHaveLength(1024);
+    expect(recorded.every((call) => call.isError && call.outcome === "failure")).toBe(true);
+  });
+});
