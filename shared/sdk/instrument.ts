@@ -293,9 +293,8 @@ class SessionTracker {
     this.requestCount++;
     if (message.method === "initialize") {
       const info = params.clientInfo;
-      if (isRecord(info) && typeof info.name === "string") {
-        this.clientInfo = { name: info.name.slice(0, 128), ...(typeof info.version === "string" ? { version: info.version.slice(0, 64) } : {}) };
-      }
+      // Kept raw here, scanned when session.started is recorded (off the request's path).
+      if (isRecord(info) && typeof info.name === "string") this.clientInfo = { name: info.name.slice(0, 1024), ...(typeof info.version === "string" ? { version: info.version.slice(0, 1024) } : {}) };
     }
     // Most requests carry the token the previous one did (or none, on a server that does not ask
     // for one): nothing new to record, so nothing is deferred for them.
@@ -369,8 +368,8 @@ class SessionTracker {
         if (result !== undefined && Array.isArray(result.tools)) this.toolsListed(request, result.tools);
         return;
       case "tools/call": {
-        const name = safeName(request.params.name);
         const redactions: RedactionEntry[] = [];
+        const name = this.requestedName(request, "data.toolName", redactions);
         const outcome = outcomeOf(redactions);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }, redactions), {
           type: "tool.called",
@@ -379,8 +378,8 @@ class SessionTracker {
         return;
       }
       case "prompts/get": {
-        const name = safeName(request.params.name);
         const redactions: RedactionEntry[] = [];
+        const name = this.requestedName(request, "data.promptName", redactions);
         const outcome = outcomeOf(redactions);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, outcome.mcp, redactions), {
           type: "prompt.fetched",
@@ -404,6 +403,19 @@ class SessionTracker {
       default:
         return;
     }
+  }
+
+  /**
+   * The tool or prompt name a request asked for, as it may travel. The client chooses it (the
+   * server may have no such tool), so it is scanned like any free text before it is made a name:
+   * `alice@example.com` travels as `_REDACTED:email_`.
+   */
+  private requestedName(request: Pending, path: string, redactions: RedactionEntry[]): string {
+    const raw = request.params.name;
+    if (typeof raw !== "string") return safeName(raw);
+    const scanned = this.instrumentation.redactor.scanText(raw.slice(0, 1024), path, 128);
+    redactions.push(...scanned.redactions);
+    return safeName(scanned.text);
   }
 
   /** `shutdown`: the audit client is closing, or the process ending, with the session still open. */
@@ -434,14 +446,28 @@ class SessionTracker {
     this.startedAt = performance.now();
     const sessionId = this.transport.sessionId;
     const estimate = estimateSessionId(sessionId);
+    // The client names itself: free text, scanned like any.
+    const redactions: RedactionEntry[] = [];
+    let clientInfo: { name: string; version?: string } | undefined;
+    if (this.clientInfo !== undefined) {
+      const redactor = this.instrumentation.redactor;
+      const name = redactor.scanText(this.clientInfo.name, "data.clientInfo.name", 128);
+      redactions.push(...name.redactions);
+      clientInfo = { name: name.text };
+      if (this.clientInfo.version !== undefined) {
+        const version = redactor.scanText(this.clientInfo.version, "data.clientInfo.version", 64);
+        redactions.push(...version.redactions);
+        clientInfo.version = version.text;
+      }
+    }
     this.instrumentation.emit(this.baseEnvelope(undefined, requestInfo), {
       type: "session.started",
       data: {
-        ...(this.clientInfo !== undefined ? { clientInfo: this.clientInfo } : {}),
+        ...(clientInfo !== undefined ? { clientInfo } : {}),
         sessionIdEntropyBits: estimate.bits,
         sessionIdPattern: estimate.pattern,
       },
-    }, []);
+    }, redactions);
   }
 
   private toolsListed(request: Pending, tools: unknown[]): void {
@@ -486,7 +512,7 @@ class SessionTracker {
   /** A handler that refused for lack of authorization without calling authzDenied itself still shows up. */
   private noteAuthzError(request: Pending, message: string): void {
     if (!AUTHZ_ERROR.test(message) || this.instrumentation.deniedExplicitly(this.transport.sessionId, request.id)) return;
-    const operation = request.method === "tools/call" ? `tools/call:${safeName(request.params.name)}` : request.method;
+    const operation = request.method === "tools/call" ? `tools/call:${this.requestedName(request, "data.operation", [])}` : request.method;
     this.instrumentation.recordAuthzDenied({ sessionId: this.transport.sessionId, authInfo: request.authInfo, requestInfo: request.requestInfo }, { requiredScopes: [], operation });
   }
 

@@ -64,8 +64,15 @@ describe("leak corpus through an instrumented server", () => {
       await client.readResource({ uri: `doc://${encodeURIComponent(encodeURIComponent(encodeURIComponent(placement.text)))}` });
       await client.getPrompt({ name: "summarize", arguments: { topic: placement.text } });
       await client.callTool({ name: "downstream", arguments: { url: `https://api.example.test/v1?q=${encodeURIComponent(placement.text)}` } });
+      // Names are client-chosen too: a tool and a prompt the server does not have.
+      await client.callTool({ name: placement.text, arguments: {} }).catch(() => undefined);
+      await client.getPrompt({ name: placement.text }).catch(() => undefined);
     }
     await endSession(connection);
+    // So is the name a client gives itself.
+    const card = LEAK_CORPUS.find((entry) => entry.kind === "card_number")?.text ?? "";
+    expect(card).not.toBe("");
+    await endSession(await connectClient(harness.url, undefined, { name: `agent of ${userId}`, version: card }));
     await harness.close();
     const closed = await audit.close({ deadlineMs: 20_000 });
     expect(closed.drained).toBe(true);
@@ -80,7 +87,8 @@ describe("leak corpus through an instrumented server", () => {
     for (const body of bodies) expect(parseAuditEvent(JSON.parse(body))).toMatchObject({ ok: true });
     const everything = bodies.join("\n") + "\n" + received.map((event) => JSON.stringify({ p: event.properties, k: event.partitionKey })).join("\n");
     const types = bodies.map((body) => (JSON.parse(body) as { type: string }).type);
-    expect(types.filter((t) => t === "tool.called")).toHaveLength(placements.length * 4);
+    expect(types.filter((t) => t === "tool.called")).toHaveLength(placements.length * 5);
+    expect(types.filter((t) => t === "session.started")).toHaveLength(2);
     expect(types.filter((t) => t === "resource.read")).toHaveLength(placements.length * 3);
 
     const needles = new Set<string>([token, userId, sessionId, ...placements.flatMap((p) => p.needles)]);

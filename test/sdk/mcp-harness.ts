@@ -73,8 +73,12 @@ function unlimitedSignal(fetchImpl: FetchLike): FetchLike {
   };
 }
 
-export async function connectClient(url: URL, options?: StreamableHTTPClientTransportOptions): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
-  const client = new Client({ name: "harness-client", version: "1.0.0" });
+export async function connectClient(
+  url: URL,
+  options?: StreamableHTTPClientTransportOptions,
+  clientInfo: { name: string; version: string } = { name: "harness-client", version: "1.0.0" },
+): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const client = new Client(clientInfo);
   const transport = new StreamableHTTPClientTransport(url, { ...options, fetch: unlimitedSignal(options?.fetch ?? fetch) });
   await client.connect(transport);
   return { client, transport };
