@@ -35,8 +35,11 @@ export const SLOT = {
   /** Estimated bytes of what the worker has taken in (wrapping int32, as `received` is a wrapping count). */
   receivedBytes: 4,
   droppedBySeverity: 5,
+  /** What the worker has taken in per severity index: events, then their estimated bytes (wrapping int32). */
+  receivedBySeverity: 5 + SEVERITIES.length,
+  receivedBytesBySeverity: 5 + 2 * SEVERITIES.length,
 } as const;
-export const SLOT_COUNT = SLOT.droppedBySeverity + SEVERITIES.length;
+export const SLOT_COUNT = SLOT.receivedBytesBySeverity + SEVERITIES.length;
 
 export interface WorkerData {
   options: WorkerOptions;
@@ -45,10 +48,13 @@ export interface WorkerData {
   port: MessagePort;
 }
 
-/** What the host hands over: events, alone or together (see HAND_OVER_TOGETHER); `bytes` is the estimate it counted. */
+/**
+ * What the host hands over: events, alone or together (see HAND_OVER_TOGETHER); `bytes` is the
+ * estimate it counted, `severity` the event's severity index.
+ */
 export type HandOver =
-  | { op: "emit"; event: AuditEventInput; bytes: number }
-  | { op: "emitArgs"; event: InvocationEventInput; redactor: number; source: ArgumentSource; bytes: number };
+  | { op: "emit"; event: AuditEventInput; bytes: number; severity: number }
+  | { op: "emitArgs"; event: InvocationEventInput; redactor: number; source: ArgumentSource; bytes: number; severity: number };
 
 export type ToWorker =
   | HandOver
@@ -207,6 +213,9 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   private posted = 0;
   /** Estimated bytes handed over (wrapping int32; SLOT.receivedBytes is what the worker took in). */
   private postedBytes = 0;
+  /** The same two per severity index (SLOT.receivedBySeverity and receivedBytesBySeverity are the worker's side). */
+  private readonly postedBySeverity = SEVERITIES.map(() => 0);
+  private readonly postedBytesBySeverity = SEVERITIES.map(() => 0);
   private emitted = 0;
   /** SLOT.rejected as included in lastMetrics. */
   private hostRejectedSeen = 0;
@@ -261,7 +270,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       this.report({ kind: "event_too_large" });
       return;
     }
-    this.handOver(own, { op: "emit", event: own, bytes: Number.isNaN(bytes) ? VALUE_BYTES : bytes });
+    this.handOver({ op: "emit", event: own, bytes: Number.isNaN(bytes) ? VALUE_BYTES : bytes, severity: severityIndexOf(own) });
   }
 
   [OFFLOAD_ARGUMENTS](summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): boolean {
@@ -288,35 +297,87 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       this.post({ op: "redactor", id, recipe, policyVersion: summarizer.policyVersion });
     }
     this.emitted++;
-    this.handOver(event, { op: "emitArgs", event, redactor: id, source, bytes: argumentBytes + eventBytes });
+    this.handOver({ op: "emitArgs", event, redactor: id, source, bytes: argumentBytes + eventBytes, severity: severityIndexOf(event) });
     return true;
   }
 
   /** Hands the event to the worker: at once, or at the end of a HAND_OVER_TOGETHER run. Never throws. */
-  private handOver(event: { type?: unknown; severity?: unknown }, message: HandOver): void {
+  private handOver(message: HandOver): void {
     try {
       if (this.closing || this.exited) {
         this.reject(1);
         return;
       }
-      const waiting = (this.posted - Atomics.load(this.counters, SLOT.received)) | 0;
-      const waitingBytes = (this.postedBytes - Atomics.load(this.counters, SLOT.receivedBytes)) | 0;
-      // Bounded in events and in (estimated) bytes, as the emitter's own queue is.
-      if (waiting >= this.maxHandOver || waitingBytes + message.bytes > this.maxHandOverBytes) {
-        // The worker is not keeping up (or is stuck): count the loss where sdk.health will show it.
-        Atomics.add(this.counters, SLOT.dropped, 1);
-        Atomics.add(this.counters, SLOT.droppedBySeverity + severityIndexOf(event), 1);
+      // Bounded in events and in (estimated) bytes, as the emitter's own queue is. When the worker
+      // is not keeping up (or is stuck), lower severities give way first, as in that queue: one
+      // not posted yet is dropped to make room; one posted but not yet taken in counts as room,
+      // since the worker's queue drops the lowest first once it takes them in (so what waits stays
+      // within twice the bound). Otherwise this event is dropped. Each loss is counted where
+      // sdk.health will show it.
+      while (!this.fits(message)) {
+        if (this.evictBelow(message.severity)) continue;
+        if (this.roomBelow(message)) break;
+        this.countDrop(message.severity);
         return;
       }
       this.outbox.push(message);
       this.posted = (this.posted + 1) | 0;
       this.postedBytes = (this.postedBytes + message.bytes) | 0;
+      this.postedBySeverity[message.severity] = ((this.postedBySeverity[message.severity] ?? 0) + 1) | 0;
+      this.postedBytesBySeverity[message.severity] = ((this.postedBytesBySeverity[message.severity] ?? 0) + message.bytes) | 0;
       // Copied now, so a caller that changes or reuses the object afterwards changes nothing sent.
       if (this.together === 0) this.sendOutbox();
     } catch (err) {
       this.reject(1);
       this.report({ kind: "internal", errorType: errorType(err) });
     }
+  }
+
+  /** Whether `message` fits the hand-over's bound beside what the worker has not taken in yet. */
+  private fits(message: HandOver): boolean {
+    const waiting = (this.posted - Atomics.load(this.counters, SLOT.received)) | 0;
+    const waitingBytes = (this.postedBytes - Atomics.load(this.counters, SLOT.receivedBytes)) | 0;
+    return waiting < this.maxHandOver && waitingBytes + message.bytes <= this.maxHandOverBytes;
+  }
+
+  /** Drops the oldest of the lowest-severity events below `severity` not posted yet; false when there is none. */
+  private evictBelow(severity: number): boolean {
+    let victim = -1;
+    for (let i = 0; i < this.outbox.length; i++) {
+      const each = this.outbox[i]?.severity ?? severity;
+      if (each < severity && (victim < 0 || each < (this.outbox[victim]?.severity ?? severity))) victim = i;
+    }
+    const [evicted] = victim < 0 ? [] : this.outbox.splice(victim, 1);
+    if (evicted === undefined) return false;
+    this.unpost(evicted);
+    this.countDrop(evicted.severity);
+    return true;
+  }
+
+  /** Whether the lower-severity events posted but not taken in yet leave room for `message` over the bound. */
+  private roomBelow(message: HandOver): boolean {
+    let count = 0;
+    let bytes = 0;
+    for (let severity = 0; severity < message.severity; severity++) {
+      count += ((this.postedBySeverity[severity] ?? 0) - Atomics.load(this.counters, SLOT.receivedBySeverity + severity)) | 0;
+      bytes += ((this.postedBytesBySeverity[severity] ?? 0) - Atomics.load(this.counters, SLOT.receivedBytesBySeverity + severity)) | 0;
+    }
+    const waiting = (this.posted - Atomics.load(this.counters, SLOT.received)) | 0;
+    const waitingBytes = (this.postedBytes - Atomics.load(this.counters, SLOT.receivedBytes)) | 0;
+    return count > 0 && waiting < this.maxHandOver + count && waitingBytes + message.bytes <= this.maxHandOverBytes + bytes;
+  }
+
+  /** Takes a message that never reached the worker out of the hand-over's counts. */
+  private unpost(message: HandOver): void {
+    this.posted = (this.posted - 1) | 0;
+    this.postedBytes = (this.postedBytes - message.bytes) | 0;
+    this.postedBySeverity[message.severity] = ((this.postedBySeverity[message.severity] ?? 0) - 1) | 0;
+    this.postedBytesBySeverity[message.severity] = ((this.postedBytesBySeverity[message.severity] ?? 0) - message.bytes) | 0;
+  }
+
+  private countDrop(severity: number): void {
+    Atomics.add(this.counters, SLOT.dropped, 1);
+    Atomics.add(this.counters, SLOT.droppedBySeverity + severity, 1);
   }
 
   /** Counted where the worker sees it too, so its sdk.health reports it. */
@@ -367,8 +428,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
         this.worker.postMessage(message);
       } catch (err) {
         // Never reaches the worker: it must not count against the hand-over bound.
-        this.posted = (this.posted - 1) | 0;
-        this.postedBytes = (this.postedBytes - message.bytes) | 0;
+        this.unpost(message);
         this.reject(1);
         this.report({ kind: "internal", errorType: errorType(err) });
       }

@@ -76,10 +76,14 @@ function report(error: AuditClientError): void {
   if (hasOnError) send({ op: "error", error });
 }
 
-function takeIn(bytes: number): void {
+function takeIn(message: { bytes: number; severity: number }): void {
   received++;
   Atomics.add(counters, SLOT.received, 1);
-  Atomics.add(counters, SLOT.receivedBytes, bytes | 0);
+  Atomics.add(counters, SLOT.receivedBytes, message.bytes | 0);
+  // Per severity too: the host counts lower severities not taken in yet as room for higher ones.
+  const severity = Number.isInteger(message.severity) && message.severity >= 0 && message.severity < SEVERITIES.length ? message.severity : 0;
+  Atomics.add(counters, SLOT.receivedBySeverity + severity, 1);
+  Atomics.add(counters, SLOT.receivedBytesBySeverity + severity, message.bytes | 0);
 }
 
 function handle(message: ToWorker): void {
@@ -94,11 +98,11 @@ function handle(message: ToWorker): void {
       }
       return;
     case "emit":
-      takeIn(message.bytes);
+      takeIn(message);
       emitter.emit(message.event);
       return;
     case "emitArgs": {
-      takeIn(message.bytes);
+      takeIn(message);
       const redactor = redactors.get(message.redactor);
       if (redactor === undefined) {
         report({ kind: "internal", eventType: message.event.type, errorType: "RedactorUnavailable" });

@@ -193,6 +193,29 @@ describe("worker emitter", () => {
     await expectHealthCountsDrops(instanceId, metrics.dropped);
   });
 
+  it("drops lower severities first when what waits for the worker is full, as the emitter's queue does", async () => {
+    const instanceId = "threaded-severity-1";
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, queue: { maxEvents: 5 } });
+    const info = { type: "session.ended", data: { reason: "transport_closed", durationMs: 1, requestCount: 1 } } as const;
+    const critical = { type: "auth.failed", severity: "critical", outcome: "failure", data: { reason: "wrong_audience" } } as const;
+    // Posted at each emit: the worker takes none of them in during this turn.
+    for (let i = 0; i < 5; i++) client.emit(info);
+    client.emit(critical);
+    // Held together and posted in one message: an info event not posted yet makes room.
+    handOverTogether(client, () => {
+      for (let i = 0; i < 5; i++) client.emit(info);
+      client.emit(critical);
+    });
+    const metrics = client.metrics();
+    expect(metrics.emitted).toBe(12);
+    expect(metrics.droppedBySeverity.critical ?? 0).toBe(0);
+    expect(metrics.droppedBySeverity.info).toBe(metrics.dropped);
+    expect(metrics.dropped).toBeGreaterThan(0);
+    await client.close({ deadlineMs: 20_000 });
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((body) => body.type === "sdk.health")), instanceId);
+    expect(bodies.filter((body) => body.type === "auth.failed")).toHaveLength(2);
+  });
+
   it("bounds what waits for the worker in bytes too: large arguments beyond queue.maxBytes are dropped and counted, though far fewer than queue.maxEvents wait", async () => {
     const instanceId = "threaded-bytes-1";
     const redactor = testRedactor();
