@@ -208,6 +208,15 @@ export function startThreadedClient(options: ResolvedAuditClientOptions): ExitWa
   return new ThreadedClient(options, worker, new Int32Array(counters), channel.port1);
 }
 
+/** severityIndexOf for whatever a caller emitted: never throws (null, a getter that throws: the lowest). */
+function severityOf(event: unknown): number {
+  try {
+    return typeof event === "object" && event !== null ? severityIndexOf(event) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   readonly server: ResolvedAuditClientOptions["server"];
   private posted = 0;
@@ -270,7 +279,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       this.report({ kind: "event_too_large" });
       return;
     }
-    this.handOver({ op: "emit", event: own, bytes: Number.isNaN(bytes) ? VALUE_BYTES : bytes, severity: severityIndexOf(own) });
+    this.handOver({ op: "emit", event: own, bytes: Number.isNaN(bytes) ? VALUE_BYTES : bytes, severity: severityOf(own) });
   }
 
   [OFFLOAD_ARGUMENTS](summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): boolean {
@@ -297,7 +306,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       this.post({ op: "redactor", id, recipe, policyVersion: summarizer.policyVersion });
     }
     this.emitted++;
-    this.handOver({ op: "emitArgs", event, redactor: id, source, bytes: argumentBytes + eventBytes, severity: severityIndexOf(event) });
+    this.handOver({ op: "emitArgs", event, redactor: id, source, bytes: argumentBytes + eventBytes, severity: severityOf(event) });
     return true;
   }
 
