@@ -40,11 +40,16 @@ function luhn(digits: string): boolean {
 /** Schemes whose URLs are database/broker connection strings rather than web addresses. */
 const DATABASE_SCHEMES = new Set(["postgres", "postgresql", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "mssql", "sqlserver", "jdbc:postgresql", "jdbc:mysql", "oracle", "cockroachdb", "clickhouse"]);
 
-/** `Basic <base64>` is only a credential when it decodes to printable `user:password`. */
+/**
+ * `Basic <base64>` is only a credential when it decodes to printable `user:password`: valid UTF-8
+ * (no U+FFFD from undecodable bytes), no control characters, any script (`alice:Grüße`).
+ */
 function isBasicCredential(encoded: string): boolean {
   const decoded = Buffer.from(encoded, "base64").toString("utf8");
-  return /^[\x20-\x7e]{1,256}$/.test(decoded) && decoded.includes(":");
+  return decoded.length >= 1 && decoded.length <= 256 && !BASIC_UNPRINTABLE.test(decoded) && decoded.includes(":");
 }
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
+const BASIC_UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\ufffd]/;
 
 /**
  * Truncates an IP address to its network: IPv4 /24, IPv6 /48. IPv6 forms that carry an IPv4
@@ -130,7 +135,8 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "connection_string",
-    pattern: /\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)("[^"]*"|'[^']*'|[^;\s"'[\]]+)/gi,
+    // A value runs to the next `;` (or line end), spaces included (`Password=Winter is coming;`), up to 256 characters.
+    pattern: /\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?)/gi,
     worthTrying: (text) => text.includes("="),
     replace: (_match, groups) => `${groups[0] ?? ""}${groups[1] ?? "="}${marker("connection_string")}`,
   },
@@ -167,15 +173,24 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "api_token",
-    // Generic `name=value` / `"name": "value"` assignments whose name says secret. Values under
-    // six characters are left (error text like "password: too short" is not a secret).
-    pattern: /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:api[_-]?key|apikey|token|secret|password|passwd|pwd|credentials?|private[_-]?key)["']?\s*[:=]\s*["']?)([^\s"'&;,[\]{}]{6,})/gi,
+    // Generic `name=value` / `"name": "value"` assignments whose name says secret: token, secret,
+    // password, credential, or a key (`api_key`, `SECRET_KEY`, `AWS_SECRET_ACCESS_KEY`, `accessKey`).
+    // A quoted value is taken whole, spaces included; a bare one to the next space or separator.
+    // Values under six characters are left (error text like "password: too short" is not a secret).
+    pattern:
+      /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:[_-]key|(?:api|access|secret|signing|private|client|master|account|encryption|auth|app)key|token|secret|password|passwd|pwd|credentials?)["']?\s*[:=]\s*)("[^"\r\n]{6,512}"|'[^'\r\n]{6,512}'|["']?[^\s"'&;,[\]{}]{6,})/gi,
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key|token|secret|pass|pwd|credential/i.test(text),
-    replace: (_match, groups) => `${groups[0] ?? ""}${marker("api_token")}`,
+    replace: (_match, groups) => {
+      const value = groups[1] ?? "";
+      const quote = value.startsWith('"') || value.startsWith("'") ? value.charAt(0) : "";
+      // The quotes stay, so JSON-like text stays JSON-like.
+      return `${groups[0] ?? ""}${quote}${marker("api_token")}${quote !== "" && value.endsWith(quote) && value.length > 1 ? quote : ""}`;
+    },
   },
   {
     kind: "email",
-    pattern: /[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}\b/g,
+    // Letters of any script on both sides of the @ (`josé@example.com`, `user@münchen.de`).
+    pattern: /[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.){1,8}\p{L}{2,24}(?![\p{L}\p{N}_])/gu,
     worthTrying: (text) => text.includes("@"),
     replace: () => marker("email"),
   },

@@ -93,6 +93,15 @@ const ROWS: Row[] = [
   { name: "a finding in an outer layer does not stop the peeling: a twice-encoded bearer token below an IP", text: "from 10.1.2.3 next=https%3A%2F%2Fx.example%2F%3Fq%3DBearer%2520fakeToken0123456789XYZ", kinds: ["ip_address", "bearer_credential"], gone: ["fakeToken0123456789XYZ", "10.1.2.3"] },
   { name: "an email in each of two layers", text: "doc://users/alice.fake%40example.com?return=%3Fq%3Dcontact%2520bob.fake%2540example.com", kinds: ["email"], gone: ["alice.fake", "bob.fake"] },
   { name: "an email once encoded, a bearer token twice", text: "doc://users/alice.fake%40example.com?return=%3Fk%3DBearer%2520fakeToken0123456789XYZ", kinds: ["email", "bearer_credential"], gone: ["alice.fake", "fakeToken0123456789XYZ"] },
+  { name: "a cloud secret key by its variable name", text: "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYFAKEKEY", kinds: ["api_token"], gone: ["wJalrXUtnFEMI"], kept: ["AWS_SECRET_ACCESS_KEY="] },
+  { name: "a framework's SECRET_KEY setting", text: "SECRET_KEY = 'fake-insecure-9x8y7z6w5v4u3t2s1r'", kinds: ["api_token"], gone: ["9x8y7z6w5v4u3t2s1r"] },
+  { name: "a camelCase access key in JSON", text: '{"accessKey": "FakeAccessKey0123"}', kinds: ["api_token"], gone: ["FakeAccessKey0123"], equals: '{"accessKey": "[REDACTED:api_token]"}' },
+  { name: "a quoted password with spaces is redacted whole", text: '{"password": "correct horse battery fake"}', kinds: ["api_token"], gone: ["horse", "battery"], equals: '{"password": "[REDACTED:api_token]"}' },
+  { name: "a connection-string password with spaces runs to the semicolon", text: "Server=db;User Id=sa;Password=my fake pass phrase;Encrypt=true", kinds: ["connection_string"], gone: ["fake pass phrase"], kept: ["Encrypt=true"] },
+  { name: "a Basic credential whose password is not ASCII", text: `Authorization: Basic ${Buffer.from("alice:Grüße-fake-2024").toString("base64")}`, kinds: ["basic_credential"], gone: [Buffer.from("alice:Grüße-fake-2024").toString("base64")] },
+  { name: "an email with accented letters", text: "contact josé.garcía.fake@example.com today", kinds: ["email"], gone: ["josé", "garcía"], kept: ["today"] },
+  { name: "an email at an internationalized domain", text: "mail user.fake@münchen.example", kinds: ["email"], gone: ["münchen"] },
+  { name: "not a secret: a word that ends in key", text: "monkey: bananas and turnkey=solutions", kinds: [] },
   { name: "percent-encoded text without secrets keeps its encoding", text: "https://example.com/search?q=hello%20world&page=2", kinds: [], equals: "https://example.com/search?q=hello%20world&page=2" },
   { name: "invalid percent-encoding is left as is", text: "100%ZZ and %E0%A4 done", kinds: [], equals: "100%ZZ and %E0%A4 done" },
   { name: "not a secret: base64 of plain text", text: Buffer.from("hello world, nothing to see here").toString("base64"), kinds: [] },
@@ -153,6 +162,11 @@ describe("adversarial text stays linear", () => {
     ["repeated assignments", "x=1;Password=".repeat(N / 13)],
     ["colons", ":".repeat(N)],
     ["one long base64 run", "A".repeat(N)],
+    ["a password value of spaces and words", `Password=${"a ".repeat(N / 2)}`],
+    ["repeated spaced passwords", "Pwd= x y ".repeat(N / 9)],
+    ["an unclosed quoted secret", `"password": "${"a ".repeat(N / 2)}`],
+    ["repeated key names", "a_key=".repeat(N / 6)],
+    ["long non-ASCII domain after @", `${"é".repeat(64)}@${"ü.".repeat(N / 2)}`],
   ];
   it.each(CASES)("%s", (_name, text) => {
     const started = performance.now();
