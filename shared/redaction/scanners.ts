@@ -124,8 +124,9 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "url_password",
-    // userinfo with a password; greedy to the last '@' before the path, as URL parsers do.
-    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/[^\s:@/?#]*:[^\s/?#]*@/g,
+    // userinfo with a password; greedy to the last '@' before the path, as URL parsers do. A
+    // userinfo that is already a marker is left (scanning stays idempotent).
+    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/(?!\[REDACTED:[a-z_]+\]@)[^\s:@/?#]*:[^\s/?#]*@/g,
     worthTrying: (text) => text.includes("://"),
     replace: (_match, groups) => {
       const scheme = groups[0] ?? "";
@@ -135,8 +136,10 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "connection_string",
-    // A value runs to the next `;` (or line end), spaces included (`Password=Winter is coming;`), up to 256 characters.
-    pattern: /\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?)/gi,
+    // Quoted, or up to a `;` that ends it, spaces included (`Password=Winter is coming;`, up to 256
+    // characters), or else one word: prose such as "Password = must be 8 characters long" keeps
+    // all but its first word.
+    pattern: /\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*;)|[^;\s"'[\]]+)/gi,
     worthTrying: (text) => text.includes("="),
     replace: (_match, groups) => `${groups[0] ?? ""}${groups[1] ?? "="}${marker("connection_string")}`,
   },
@@ -174,11 +177,13 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     // Generic `name=value` / `"name": "value"` assignments whose name says secret: token, secret,
-    // password, credential, or a key (`api_key`, `SECRET_KEY`, `AWS_SECRET_ACCESS_KEY`, `accessKey`).
-    // A quoted value is taken whole, spaces included; a bare one to the next space or separator.
-    // Values under six characters are left (error text like "password: too short" is not a secret).
+    // password, credential, or a secret kind of key (`api_key`, `SECRET_KEY`,
+    // `AWS_SECRET_ACCESS_KEY`, `accessKey`; not `primary_key` or `cache-key`). A quoted value is
+    // taken whole, spaces included, unless it is already a marker (scanning stays idempotent); a
+    // bare one runs to the next space or separator. Values under six characters are left (error
+    // text like "password: too short" is not a secret).
     pattern:
-      /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:[_-]key|(?:api|access|secret|signing|private|client|master|account|encryption|auth|app)key|token|secret|password|passwd|pwd|credentials?)["']?\s*[:=]\s*)("[^"\r\n]{6,512}"|'[^'\r\n]{6,512}'|["']?[^\s"'&;,[\]{}]{6,})/gi,
+      /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license)[_-]?key|token|secret|password|passwd|pwd|credentials?)["']?\s*[:=]\s*)(?!["']\[REDACTED:[a-z_]+\]["'])("[^"\r\n]{6,512}"|'[^'\r\n]{6,512}'|["']?[^\s"'&;,[\]{}]{6,})/gi,
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key|token|secret|pass|pwd|credential/i.test(text),
     replace: (_match, groups) => {
       const value = groups[1] ?? "";

@@ -1,5 +1,6 @@
 // One table row per scanner behaviour: text in, the kinds expected, what must be gone and what must stay.
 import { describe, expect, it } from "vitest";
+import { leakPlacements } from "../fixtures/leak-corpus.js";
 import { TruncatedIpSchema } from "../../schemas/primitives.js";
 import { RedactionEntrySchema, type RedactionKind } from "../../schemas/redaction.js";
 import { truncateIp } from "../../shared/redaction/index.js";
@@ -150,6 +151,17 @@ describe("scanText", () => {
     for (const text of ["", "ok", "tools/call", "Tool search failed: timeout after 30000 ms", "C:\\temp\\file.txt", "https://example.com/docs?page=2"]) {
       expect(r.scanText(text, "p")).toEqual({ text, redactions: [] });
     }
+  });
+});
+
+describe("idempotence", () => {
+  // What the SDK sent is scanned again by the pipeline: a marker must not count as a new finding.
+  const texts = [...ROWS.map((row) => row.text), ...leakPlacements().map((placement) => placement.text), "{\"password\": \"fake-hunter22\"}%252520ok", "token='Winter is fake'"];
+  it.each(texts.map((text) => [text.slice(0, 60), text]))("scanning its own output finds nothing more: %s", (_name, text) => {
+    const once = r.scanText(text, "p", 4096);
+    const twice = r.scanText(once.text, "p", 4096);
+    expect(twice.redactions).toEqual([]);
+    expect(twice.text).toBe(once.text);
   });
 });
 
