@@ -6,7 +6,7 @@ import { CanonicalText, flatten, quoted, quotedKey, sortKeys } from "../chain.js
 import type { RedactionEntrySchema, RedactionKind, ValueSummary } from "../../schemas/redaction.js";
 import { keyringInputOf, type Keyring, type PseudonymPurpose } from "./keyring.js";
 import { compileAllowList, parsePolicy, policyVersionOf, type AllowNode, type RedactionPolicy, type RedactionPolicyInput, type ScannerKind } from "./policy.js";
-import { scan, truncateIp } from "./scanners.js";
+import { isCardNumberDigits, scan, truncateIp } from "./scanners.js";
 
 export type RedactionEntry = z.infer<typeof RedactionEntrySchema>;
 
@@ -370,9 +370,11 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           }
           // Finite numbers only (JSON has no NaN or Infinity); String() is JSON's form for them.
           if (allowed && Number.isFinite(value)) {
-            // Scanned like an allowed string: a card number sent as a number keeps only its hash.
+            // A card number sent as a number keeps only its hash. Text scanners do not apply to a
+            // number: only the card check does, with issuer prefixes, as ids and times are common.
             const text = String(value);
-            if (scanInto(text, path, valueMax, entries) === text) return `{${hash}"type":"number","value":${text}}`;
+            if (disabled.has("card_number") || !Number.isSafeInteger(value) || !isCardNumberDigits(text)) return `{${hash}"type":"number","value":${text}}`;
+            entries.add(path, "card_number");
             return `{${hash}"type":"number"}`;
           }
           entries.add("data.arguments", "argument_value");

@@ -37,6 +37,20 @@ function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/**
+ * Whether a number's digits could be a payment card number: 13–19 digits, Luhn-valid, under an
+ * issuer prefix cards use (Visa 4; Mastercard 51–55 and 2221–2720; Amex 34, 37; Diners 30, 36,
+ * 38; JCB 35; Discover and UnionPay 60, 62, 64, 65). Numbers are ids, counts and times far more
+ * often than cards: a Luhn check alone would flag one millisecond timestamp in ten.
+ */
+export function isCardNumberDigits(digits: string): boolean {
+  if (!/^\d{13,19}$/.test(digits) || /^(\d)\1+$/.test(digits) || !luhn(digits)) return false;
+  const two = Number(digits.slice(0, 2));
+  const four = Number(digits.slice(0, 4));
+  if (digits.length === 13) return digits.startsWith("4");
+  return digits.startsWith("4") || (two >= 51 && two <= 55) || (four >= 2221 && four <= 2720) || [30, 34, 35, 36, 37, 38, 60, 62, 64, 65].includes(two);
+}
+
 /** Schemes whose URLs are database/broker connection strings rather than web addresses. */
 const DATABASE_SCHEMES = new Set(["postgres", "postgresql", "mysql", "mariadb", "mongodb", "mongodb+srv", "redis", "rediss", "amqp", "amqps", "mssql", "sqlserver", "jdbc:postgresql", "jdbc:mysql", "oracle", "cockroachdb", "clickhouse"]);
 

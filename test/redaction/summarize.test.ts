@@ -70,6 +70,21 @@ describe("summarizeArguments", () => {
     expect(redactions).toContainEqual({ path: "data.arguments.limit", kind: "card_number", count: 1 });
   });
 
+  it("keeps allowed numbers that only look like card numbers to a Luhn check: timestamps, ids", () => {
+    // One in ten of these millisecond timestamps is Luhn-valid; none has a card issuer's prefix.
+    const kept = Array.from({ length: 1000 }, (_, i) => 1_733_430_000_000 + i).filter((since) => {
+      const { summary, redactions } = r.summarizeArguments("tool", "search", { limit: since });
+      const field = summary.type === "object" ? summary.fields?.limit : undefined;
+      return field?.type === "number" && field.value === since && redactions.every((entry) => entry.kind !== "card_number");
+    });
+    expect(kept).toHaveLength(1000);
+    // Mastercard's and Amex's test numbers as numbers are caught too.
+    for (const card of [5555555555554444, 378282246310005]) {
+      const { redactions } = r.summarizeArguments("tool", "search", { limit: card });
+      expect(redactions).toContainEqual({ path: "data.arguments.limit", kind: "card_number", count: 1 });
+    }
+  });
+
   it("allow-lists are per tool and per kind", () => {
     const args = { query: "visible?", name: "Alice" };
     expect(JSON.stringify(r.summarizeArguments("tool", "other", args).summary)).not.toContain("visible?");
