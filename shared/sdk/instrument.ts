@@ -369,22 +369,24 @@ class SessionTracker {
         return;
       case "tools/call": {
         const redactions: RedactionEntry[] = [];
-        const name = this.requestedName(request, "data.toolName", redactions);
+        // A tool the server listed, or one that answered without an error, is the server's: its name travels as it is.
+        const known = i.listedTool(request.params.name) || (result !== undefined && result.isError !== true);
+        const name = this.requestedName(request, "data.toolName", redactions, known);
         const outcome = outcomeOf(redactions);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }, redactions), {
           type: "tool.called",
           data: { toolName: name, durationMs, resultSize: resultSize(sized), ...outcome.data },
-        }, redactions, { kind: "tool", name, args: request.params.arguments ?? {} });
+        }, redactions, { kind: "tool", name: safeName(request.params.name), args: request.params.arguments ?? {} });
         return;
       }
       case "prompts/get": {
         const redactions: RedactionEntry[] = [];
-        const name = this.requestedName(request, "data.promptName", redactions);
+        const name = this.requestedName(request, "data.promptName", redactions, result !== undefined);
         const outcome = outcomeOf(redactions);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, outcome.mcp, redactions), {
           type: "prompt.fetched",
           data: { promptName: name, durationMs, resultSize: resultSize(sized), ...outcome.data },
-        }, redactions, { kind: "prompt", name, args: request.params.arguments ?? {} });
+        }, redactions, { kind: "prompt", name: safeName(request.params.name), args: request.params.arguments ?? {} });
         return;
       }
       case "resources/read": {
@@ -406,13 +408,15 @@ class SessionTracker {
   }
 
   /**
-   * The tool or prompt name a request asked for, as it may travel. The client chooses it (the
-   * server may have no such tool), so it is scanned like any free text before it is made a name:
-   * `alice@example.com` travels as `_REDACTED:email_`.
+   * The tool or prompt name a request asked for, as it may travel. A name the server knows (it
+   * listed the tool, or the call was answered) is the server's and travels as it is. Any other is
+   * the client's own text, which the server may have no tool for, so it is scanned like any free
+   * text before it is made a name: `alice@example.com` travels as `_REDACTED:email_`. The policy's
+   * allow-lists are looked up by the name as it came, which travels nowhere.
    */
-  private requestedName(request: Pending, path: string, redactions: RedactionEntry[]): string {
+  private requestedName(request: Pending, path: string, redactions: RedactionEntry[], known: boolean): string {
     const raw = request.params.name;
-    if (typeof raw !== "string") return safeName(raw);
+    if (typeof raw !== "string" || known) return safeName(raw);
     const scanned = this.instrumentation.redactor.scanText(raw.slice(0, 1024), path, 128);
     redactions.push(...scanned.redactions);
     return safeName(scanned.text);
@@ -471,7 +475,9 @@ class SessionTracker {
   }
 
   private toolsListed(request: Pending, tools: unknown[]): void {
-    const listed = tools.slice(0, 1024).filter(isRecord).map((tool) => ({ name: safeName(tool.name), definitionHash: toolDefinitionHash(tool) }));
+    const offered = tools.slice(0, 1024).filter(isRecord);
+    for (const tool of offered) this.instrumentation.noteListedTool(tool.name);
+    const listed = offered.map((tool) => ({ name: safeName(tool.name), definitionHash: toolDefinitionHash(tool) }));
     const redactions: RedactionEntry[] = [];
     this.instrumentation.emit(this.envelope(request, undefined, false, {}, redactions), { type: "tools.listed", data: { tools: listed } }, redactions);
   }
@@ -512,7 +518,7 @@ class SessionTracker {
   /** A handler that refused for lack of authorization without calling authzDenied itself still shows up. */
   private noteAuthzError(request: Pending, message: string): void {
     if (!AUTHZ_ERROR.test(message) || this.instrumentation.deniedExplicitly(this.transport.sessionId, request.id)) return;
-    const operation = request.method === "tools/call" ? `tools/call:${this.requestedName(request, "data.operation", [])}` : request.method;
+    const operation = request.method === "tools/call" ? `tools/call:${this.requestedName(request, "data.operation", [], this.instrumentation.listedTool(request.params.name))}` : request.method;
     this.instrumentation.recordAuthzDenied({ sessionId: this.transport.sessionId, authInfo: request.authInfo, requestInfo: request.requestInfo }, { requiredScopes: [], operation });
   }
 
@@ -869,6 +875,19 @@ class Instrumentation implements McpAudit {
   private readonly userCache = new Map<string, string>();
   /** Requests whose handler called authzDenied, so the same refusal is not recorded twice from its error text. */
   private readonly explicitDenials = new Set<string>();
+
+  /** Names of tools the server has listed (bounded: emptied when full, as a server lists the same few). */
+  private readonly listedTools = new Set<string>();
+
+  noteListedTool(name: unknown): void {
+    if (typeof name !== "string" || name.length > 256) return;
+    if (this.listedTools.size >= 4096) this.listedTools.clear();
+    this.listedTools.add(name);
+  }
+
+  listedTool(name: unknown): boolean {
+    return typeof name === "string" && this.listedTools.has(name);
+  }
 
   deniedExplicitly(sessionId: string | undefined, requestId: string | number): boolean {
     return this.explicitDenials.delete(`${sessionId ?? ""}\u0000${String(requestId)}`);
