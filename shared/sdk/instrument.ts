@@ -251,11 +251,15 @@ interface Pending {
   authInfo: AuthInfo | undefined;
   /** Headers and URL of the HTTP request that carried it (streamable HTTP and SSE). */
   requestInfo: RequestInfo | undefined;
+  /** Its client sent notifications/cancelled for it. A response may still come (a server may ignore the notice): it wins. */
+  cancelled?: boolean;
 }
 
 /** Per-transport (per-session) state. */
 class SessionTracker {
   private readonly pending = new Map<string | number, Pending>();
+  /** Ids in `pending` whose client cancelled them, oldest first: the first to give way when it is full. */
+  private readonly cancelRequested = new Set<string | number>();
   private sessionPseudonym: string | undefined;
   private protocolVersion: string | undefined;
   private clientInfo: { name: string; version?: string } | undefined;
@@ -285,7 +289,7 @@ class SessionTracker {
   onRequest(message: JSONRPCMessage, extra: MessageExtraInfo | undefined): void {
     if (!("method" in message)) return;
     if (!("id" in message)) {
-      if (message.method === "notifications/cancelled" && isRecord(message.params)) this.settleUnanswered(message.params.requestId, "cancelled");
+      if (message.method === "notifications/cancelled" && isRecord(message.params)) this.noteCancelled(message.params.requestId);
       return;
     }
     const params = isRecord(message.params) ? message.params : {};
@@ -308,10 +312,14 @@ class SessionTracker {
       this.lastToken = token;
       this.instrumentation.defer(() => this.observeAuth(authInfo, requestInfo));
     }
+    // The same id again while the first is pending (a client's mistake): the first is recorded as it stands.
+    if (this.pending.has(message.id)) this.settleUnanswered(message.id);
     if (this.pending.size >= MAX_PENDING) {
-      // Requests never answered must not accumulate: the oldest is recorded as it stands.
-      const oldest = this.pending.keys().next();
-      if (oldest.done !== true) this.settleUnanswered(oldest.value, "evicted");
+      // Requests never answered must not accumulate: a cancelled one gives way first, else the
+      // oldest, each recorded as it stands.
+      const victim = this.cancelRequested.values().next();
+      const oldest = victim.done !== true ? victim : this.pending.keys().next();
+      if (oldest.done !== true) this.settleUnanswered(oldest.value);
     }
     this.pending.set(message.id, { id: message.id, method: message.method, started: performance.now(), params, authInfo, requestInfo });
   }
@@ -324,8 +332,25 @@ class SessionTracker {
   answered(message: JSONRPCMessage): Pending | undefined {
     if (!("id" in message) || message.id === undefined || "method" in message) return undefined;
     const request = this.pending.get(message.id);
-    if (request !== undefined) this.pending.delete(message.id);
+    if (request !== undefined) {
+      this.pending.delete(message.id);
+      this.cancelRequested.delete(message.id);
+    }
     return request;
+  }
+
+  /**
+   * The client cancelled a request. It is not recorded yet: the MCP SDK then never answers it,
+   * but it ignores some notices (a falsy or malformed id), and another server may answer anyway;
+   * whatever response comes is recorded as it is. A cancelled request still without one when it
+   * must give way, or when its session ends, is recorded as `cancelled`.
+   */
+  private noteCancelled(id: unknown): void {
+    if (typeof id !== "string" && typeof id !== "number") return;
+    const request = this.pending.get(id);
+    if (request === undefined) return;
+    request.cancelled = true;
+    this.cancelRequested.add(id);
   }
 
   /** Runs deferred, after the response went out; `ended` is when it was handed to the transport. */
@@ -335,14 +360,14 @@ class SessionTracker {
     this.record(request, ended, result, (redactions) => this.invocationOutcome(request, result, rpcError, redactions), result ?? rpcError);
   }
 
-  /** A pending request that will get no response: taken out now, recorded (deferred, in order) as failed. */
-  private settleUnanswered(id: unknown, why: Unanswered): void {
-    if (typeof id !== "string" && typeof id !== "number") return;
+  /** A pending request that must give way: taken out now, recorded (deferred, in order) as failed, `cancelled` or `evicted`. */
+  private settleUnanswered(id: string | number): void {
     const request = this.pending.get(id);
     if (request === undefined) return;
     this.pending.delete(id);
+    this.cancelRequested.delete(id);
     const ended = performance.now();
-    this.instrumentation.defer(() => this.recordUnanswered(request, why, ended));
+    this.instrumentation.defer(() => this.recordUnanswered(request, request.cancelled === true ? "cancelled" : "evicted", ended));
   }
 
   private recordUnanswered(request: Pending, why: Unanswered, ended: number): void {
@@ -430,7 +455,8 @@ class SessionTracker {
     const ended = performance.now();
     const unanswered = [...this.pending.values()];
     this.pending.clear();
-    for (const request of unanswered) this.recordUnanswered(request, "session_closed", ended);
+    this.cancelRequested.clear();
+    for (const request of unanswered) this.recordUnanswered(request, request.cancelled === true ? "cancelled" : "session_closed", ended);
     openSessionsOf(this.instrumentation.audit).delete(this.openRef);
     if (!this.sessionStarted) return;
     const reason = shutdown ? "server_shutdown" : this.clientRequestedClose ? "client_closed" : "transport_closed";

@@ -86,10 +86,42 @@ describe("requests without a response", () => {
     expect((await answered).isError).toBeFalsy();
     await client.close();
     expect((await audit.close({ deadlineMs: 10_000 })).drained).toBe(true);
+    // The cancelled call is recorded once it is clear no response will come: here, at the session's end.
     const calls = await toolCalls("unanswered-cancel", 2);
     expect(calls).toEqual([
-      { n: 7, isError: true, errorType: "cancelled", outcome: "failure" },
       { n: 8, isError: false, errorType: undefined, outcome: "success" },
+      { n: 7, isError: true, errorType: "cancelled", outcome: "failure" },
+    ]);
+  });
+
+  it("records the answer when a cancellation notice is ignored and the call is answered after all", async () => {
+    const audit = auditClient("unanswered-ignored");
+    const server = new McpServer({ name: "unanswered", version: "1.0.0" });
+    server.registerTool("slow", { inputSchema: { n: z.number() } }, async ({ n }) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return { content: [{ type: "text", text: `done ${n}` }] };
+    });
+    instrument(server, audit, { redactor: testRedactor() });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const answers: unknown[] = [];
+    clientSide.onmessage = (message) => answers.push(message);
+    await clientSide.start();
+    await clientSide.send({ jsonrpc: "2.0", id: 100, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
+    await clientSide.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    // The MCP SDK ignores a cancellation of request id 0 (falsy) and one with a malformed reason.
+    await clientSide.send({ jsonrpc: "2.0", id: 0, method: "tools/call", params: { name: "slow", arguments: { n: 1 } } });
+    await clientSide.send({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 0 } });
+    await clientSide.send({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "slow", arguments: { n: 2 } } });
+    await clientSide.send({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 7, reason: 42 } });
+    const deadline = Date.now() + 5000;
+    while (answers.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(answers).toHaveLength(3);
+    await clientSide.close();
+    expect((await audit.close({ deadlineMs: 10_000 })).drained).toBe(true);
+    expect(await toolCalls("unanswered-ignored", 2)).toEqual([
+      { n: 1, isError: false, errorType: undefined, outcome: "success" },
+      { n: 2, isError: false, errorType: undefined, outcome: "success" },
     ]);
   });
 
