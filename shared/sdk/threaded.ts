@@ -318,16 +318,18 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
         return;
       }
       // Bounded in events and in (estimated) bytes, as the emitter's own queue is. When the worker
-      // is not keeping up (or is stuck), lower severities give way first, as in that queue: one
-      // not posted yet is dropped to make room; one posted but not yet taken in counts as room,
-      // since the worker's queue drops the lowest first once it takes them in (so what waits stays
-      // within twice the bound). Otherwise this event is dropped. Each loss is counted where
-      // sdk.health will show it.
+      // is not keeping up (or is stuck), lower severities give way first, as in that queue: lower
+      // events the worker has not taken in yet count as room, since its queue drops the lowest
+      // first once it has them (what waits then stays within twice the bound); failing that, lower
+      // events not posted yet are dropped, when that makes room. Otherwise this event is dropped.
+      // Each loss is counted where sdk.health will show it.
       while (!this.fits(message)) {
-        if (this.evictBelow(message.severity)) continue;
         if (this.roomBelow(message)) break;
-        this.countDrop(message.severity);
-        return;
+        // Dropping lower events only helps if dropping all of them would make room.
+        if (!this.evictionMakesRoom(message) || !this.evictBelow(message.severity)) {
+          this.countDrop(message.severity);
+          return;
+        }
       }
       this.outbox.push(message);
       this.posted = (this.posted + 1) | 0;
@@ -373,7 +375,26 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     }
     const waiting = (this.posted - Atomics.load(this.counters, SLOT.received)) | 0;
     const waitingBytes = (this.postedBytes - Atomics.load(this.counters, SLOT.receivedBytes)) | 0;
-    return count > 0 && waiting < this.maxHandOver + count && waitingBytes + message.bytes <= this.maxHandOverBytes + bytes;
+    // Each lower event is room once (not once per severity above it), and never past twice the bound.
+    return (
+      count > 0 &&
+      waiting < Math.min(this.maxHandOver + count, 2 * this.maxHandOver) &&
+      waitingBytes + message.bytes <= Math.min(this.maxHandOverBytes + bytes, 2 * this.maxHandOverBytes)
+    );
+  }
+
+  /** Whether dropping every lower-severity event not posted yet would let `message` fit the bound. */
+  private evictionMakesRoom(message: HandOver): boolean {
+    let count = 0;
+    let bytes = 0;
+    for (const each of this.outbox) {
+      if (each.severity >= message.severity) continue;
+      count++;
+      bytes += each.bytes;
+    }
+    const waiting = (this.posted - Atomics.load(this.counters, SLOT.received)) | 0;
+    const waitingBytes = (this.postedBytes - Atomics.load(this.counters, SLOT.receivedBytes)) | 0;
+    return count > 0 && waiting - count < this.maxHandOver && waitingBytes - bytes + message.bytes <= this.maxHandOverBytes;
   }
 
   /** Takes a message that never reached the worker out of the hand-over's counts. */

@@ -8,9 +8,9 @@ import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import type { AuditEvent } from "../../schemas/events.js";
 import { parseAuditEvent } from "../../schemas/parse.js";
 import { verifyChain } from "../../shared/chain.js";
-import { createAuditClient, emitWithArguments, type AuditClientError, type ArgumentSummarizer } from "../../shared/sdk/index.js";
+import { createAuditClient, emitWithArguments, type AuditClientError, type AuditEventInput, type ArgumentSummarizer } from "../../shared/sdk/index.js";
 import { handOverTogether } from "../../shared/sdk/arguments.js";
-import { estimateCloneBytes } from "../../shared/sdk/threaded.js";
+import { estimateCloneBytes, SLOT } from "../../shared/sdk/threaded.js";
 import { bodiesOf, readAll, startEmulator } from "./helpers.js";
 import { testRedactor } from "./redactor.js";
 
@@ -214,6 +214,36 @@ describe("worker emitter", () => {
     await client.close({ deadlineMs: 20_000 });
     const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((body) => body.type === "sdk.health")), instanceId);
     expect(bodies.filter((body) => body.type === "auth.failed")).toHaveLength(2);
+  });
+
+  it("never lets what waits for the worker pass twice its bound, and drops lower events only when that makes room", async () => {
+    // Created and used in one synchronous turn: the worker, still starting, takes nothing in meanwhile.
+    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-cap-1" }, connectionString: "Endpoint=sb://127.0.0.1:1/;SharedAccessKeyName=fake;SharedAccessKey=ZmFrZQ==;EntityPath=mcp-audit", healthIntervalMs: 0, queue: { maxEvents: 100 } });
+    const inside = client as unknown as { posted: number; counters: Int32Array };
+    const waiting = () => inside.posted - Atomics.load(inside.counters, SLOT.received);
+    const event = (severity: string) => ({ type: "rate.limited", severity, data: { scope: "global", limit: 1, windowSeconds: 1 } }) as AuditEventInput;
+    let most = 0;
+    for (const severity of ["info", "low", "medium", "high", "critical"]) {
+      for (let i = 0; i < 100; i++) {
+        client.emit(event(severity));
+        most = Math.max(most, waiting());
+      }
+    }
+    expect(most).toBe(200);
+    await client.close({ deadlineMs: 100 });
+
+    const bytes = createAuditClient({ server: { ...SERVER, instanceId: "threaded-cap-2" }, connectionString: "Endpoint=sb://127.0.0.1:1/;SharedAccessKeyName=fake;SharedAccessKey=ZmFrZQ==;EntityPath=mcp-audit", healthIntervalMs: 0, queue: { maxBytes: 65_536 } });
+    const counters = (bytes as unknown as { counters: Int32Array }).counters;
+    const large = () => ({ type: "auth.failed", severity: "high", outcome: "failure", data: { reason: "malformed", detail: "x".repeat(20_000) } }) as AuditEventInput;
+    for (let i = 0; i < 3; i++) bytes.emit(large());
+    // Five small info events cannot make room for another large one: only that one is dropped.
+    handOverTogether(bytes, () => {
+      for (let i = 0; i < 5; i++) bytes.emit(event("info"));
+      bytes.emit(large());
+    });
+    expect(Atomics.load(counters, SLOT.dropped)).toBe(1);
+    expect(Atomics.load(counters, SLOT.droppedBySeverity + 3)).toBe(1);
+    await bytes.close({ deadlineMs: 100 });
   });
 
   it("bounds what waits for the worker in bytes too: large arguments beyond queue.maxBytes are dropped and counted, though far fewer than queue.maxEvents wait", async () => {
