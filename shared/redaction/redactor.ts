@@ -373,7 +373,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
             // A card number sent as a number keeps only its hash. Text scanners do not apply to a
             // number: only the card check does, with issuer prefixes, as ids and times are common.
             const text = String(value);
-            if (disabled.has("card_number") || !Number.isSafeInteger(value) || !isCardNumberDigits(text)) return `{${hash}"type":"number","value":${text}}`;
+            // Its whole digits, whatever the sign or fraction: -4111111111111111 and 4111111111111111.5 are cards too.
+            if (disabled.has("card_number") || !isCardNumberDigits(String(Math.trunc(Math.abs(value))))) return `{${hash}"type":"number","value":${text}}`;
             entries.add(path, "card_number");
             return `{${hash}"type":"number"}`;
           }

@@ -39,16 +39,26 @@ function luhn(digits: string): boolean {
 
 /**
  * Whether a number's digits could be a payment card number: 13–19 digits, Luhn-valid, under an
- * issuer prefix cards use (Visa 4; Mastercard 51–55 and 2221–2720; Amex 34, 37; Diners 30, 36,
- * 38; JCB 35; Discover and UnionPay 60, 62, 64, 65). Numbers are ids, counts and times far more
- * often than cards: a Luhn check alone would flag one millisecond timestamp in ten.
+ * issuer prefix cards use (Visa 4; Mastercard 51–55 and 2221–2720; Maestro 50, 56–58, 63, 67;
+ * Mir 2200–2204; Amex 34, 37; Diners 30, 36, 38; JCB 35; Discover, UnionPay and RuPay 60, 62,
+ * 64, 65, 81, 82; Troy 9792; UATP 1 at 15 digits). Numbers are ids, counts and times far more
+ * often than cards: a Luhn check alone would flag one millisecond timestamp in ten, and those
+ * start with 1 at 13 digits (microseconds at 16).
  */
 export function isCardNumberDigits(digits: string): boolean {
   if (!/^\d{13,19}$/.test(digits) || /^(\d)\1+$/.test(digits) || !luhn(digits)) return false;
   const two = Number(digits.slice(0, 2));
   const four = Number(digits.slice(0, 4));
+  if (digits.startsWith("1")) return digits.length === 15;
   if (digits.length === 13) return digits.startsWith("4");
-  return digits.startsWith("4") || (two >= 51 && two <= 55) || (four >= 2221 && four <= 2720) || [30, 34, 35, 36, 37, 38, 60, 62, 64, 65].includes(two);
+  return (
+    digits.startsWith("4") ||
+    (two >= 50 && two <= 58) ||
+    (four >= 2200 && four <= 2204) ||
+    (four >= 2221 && four <= 2720) ||
+    four === 9792 ||
+    [30, 34, 35, 36, 37, 38, 60, 62, 63, 64, 65, 67, 81, 82].includes(two)
+  );
 }
 
 /** Schemes whose URLs are database/broker connection strings rather than web addresses. */
@@ -139,8 +149,9 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "url_password",
     // userinfo with a password; greedy to the last '@' before the path, as URL parsers do. A
-    // userinfo that is already a marker is left (scanning stays idempotent).
-    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/(?!\[REDACTED:[a-z_]+\]@)[^\s:@/?#]*:[^\s/?#]*@/g,
+    // userinfo that is a marker and nothing else is left (scanning stays idempotent); one that
+    // only starts with a marker (`[REDACTED:x]@user:pass@host`) is not.
+    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/(?!\[REDACTED:[a-z_]+\]@(?![^\s/?#]*@))[^\s:@/?#]*:[^\s/?#]*@/g,
     worthTrying: (text) => text.includes("://"),
     replace: (_match, groups) => {
       const scheme = groups[0] ?? "";
@@ -150,12 +161,19 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "connection_string",
-    // Quoted, or up to a `;` that ends it, spaces included (`Password=Winter is coming;`, up to 256
-    // characters), or else one word: prose such as "Password = must be 8 characters long" keeps
-    // all but its first word.
-    pattern: /\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*;)|[^;\s"'[\]]+)/gi,
+    // Quoted, or to the `;` or line end that ends it, spaces included (`Password=Winter is coming;`,
+    // up to 256 characters). A value with spaces is taken whole only inside a connection string
+    // (a `;` before the name or after the value); in prose such as "Password = must be 8
+    // characters long" only its first word goes.
+    pattern: /(;\s*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!["']\[REDACTED:[a-z_]+\]["'])("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*(;)|\s*(?:\r|\n|$))|[^;\s"'[\]]+)/gi,
     worthTrying: (text) => text.includes("="),
-    replace: (_match, groups) => `${groups[0] ?? ""}${groups[1] ?? "="}${marker("connection_string")}`,
+    replace: (_match, groups) => {
+      const [before = "", name = "", equals = "=", value = "", after] = groups;
+      const spaced = /\s/.test(value) && !value.startsWith('"') && !value.startsWith("'");
+      if (!spaced || before !== "" || after !== undefined) return `${before}${name}${equals}${marker("connection_string")}`;
+      const firstWord = /^\S+/.exec(value)?.[0] ?? value;
+      return `${before}${name}${equals}${marker("connection_string")}${value.slice(firstWord.length)}`;
+    },
   },
   {
     kind: "jwt",
@@ -197,7 +215,7 @@ const SCANNERS: readonly Scanner[] = [
     // bare one runs to the next space or separator. Values under six characters are left (error
     // text like "password: too short" is not a secret).
     pattern:
-      /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license)[_-]?key|token|secret|password|passwd|pwd|credentials?)["']?\s*[:=]\s*)(?!["']\[REDACTED:[a-z_]+\]["'])("[^"\r\n]{6,512}"|'[^'\r\n]{6,512}'|["']?[^\s"'&;,[\]{}]{6,})/gi,
+      /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|primary|secondary|admin|query|hmac|jwt|webhook|sas|function|host|ssh|deploy)[_-]?key|token|secret|password|passwd|pwd|credentials?)["']?\s*[:=]\s*)(?!["']\[REDACTED:[a-z_]+\]["'])("[^"\r\n]{6,512}"|'[^'\r\n]{6,512}'|["']?[^\s"'&;,[\]{}]{6,})/gi,
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key|token|secret|pass|pwd|credential/i.test(text),
     replace: (_match, groups) => {
       const value = groups[1] ?? "";

@@ -78,8 +78,9 @@ describe("summarizeArguments", () => {
       return field?.type === "number" && field.value === since && redactions.every((entry) => entry.kind !== "card_number");
     });
     expect(kept).toHaveLength(1000);
-    // Mastercard's and Amex's test numbers as numbers are caught too.
-    for (const card of [5555555555554444, 378282246310005]) {
+    // Mastercard's, Amex's, Maestro's and Mir's test numbers as numbers are caught too, and so is a
+    // card number with a sign or a fraction.
+    for (const card of [5555555555554444, 378282246310005, 6759649826438453, 2200000000000053, -4111111111111111, 4222222222222.25]) {
       const { redactions } = r.summarizeArguments("tool", "search", { limit: card });
       expect(redactions).toContainEqual({ path: "data.arguments.limit", kind: "card_number", count: 1 });
     }
