@@ -106,11 +106,12 @@ const MAX_PENDING = 1024;
  * still recorded, as failed, so that no invocation the server may have run goes unaudited (and a
  * client cannot push a call out of the record by flooding the session with requests it cancels).
  */
-type Unanswered = "cancelled" | "evicted" | "session_closed";
+type Unanswered = "cancelled" | "evicted" | "session_closed" | "duplicate_id";
 const UNANSWERED_MESSAGES: Record<Unanswered, string> = {
   cancelled: "cancelled by the client; no response was sent",
   evicted: `no response recorded: ${MAX_PENDING} later requests of the session were in flight at once`,
   session_closed: "no response: the session closed first",
+  duplicate_id: "outcome unknown: the client sent two requests with this id at once, so their responses cannot be told apart",
 };
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/;
 const TOOL_NAME_CHARS = /[^\p{L}\p{N}_.\-/:@ ]/gu;
@@ -253,6 +254,8 @@ interface Pending {
   requestInfo: RequestInfo | undefined;
   /** Its client sent notifications/cancelled for it. A response may still come (a server may ignore the notice): it wins. */
   cancelled?: boolean;
+  /** Its id was already in flight: a response to that id may be the other request's. */
+  ambiguous?: boolean;
 }
 
 /** Per-transport (per-session) state. */
@@ -312,8 +315,10 @@ class SessionTracker {
       this.lastToken = token;
       this.instrumentation.defer(() => this.observeAuth(authInfo, requestInfo));
     }
-    // The same id again while the first is pending (a client's mistake): the first is recorded as it stands.
-    if (this.pending.has(message.id)) this.settleUnanswered(message.id);
+    // The same id again while the first is pending (against the protocol): the server answers both,
+    // and no response can be matched to either, so both are recorded as `duplicate_id`.
+    const ambiguous = this.pending.has(message.id);
+    if (ambiguous) this.settleUnanswered(message.id, "duplicate_id");
     if (this.pending.size >= MAX_PENDING) {
       // Requests never answered must not accumulate: a cancelled one gives way first, else the
       // oldest, each recorded as it stands.
@@ -321,7 +326,7 @@ class SessionTracker {
       const oldest = victim.done !== true ? victim : this.pending.keys().next();
       if (oldest.done !== true) this.settleUnanswered(oldest.value);
     }
-    this.pending.set(message.id, { id: message.id, method: message.method, started: performance.now(), params, authInfo, requestInfo });
+    this.pending.set(message.id, { id: message.id, method: message.method, started: performance.now(), params, authInfo, requestInfo, ...(ambiguous ? { ambiguous } : {}) });
   }
 
   /**
@@ -355,19 +360,23 @@ class SessionTracker {
 
   /** Runs deferred, after the response went out; `ended` is when it was handed to the transport. */
   onResponse(request: Pending, message: JSONRPCMessage, ended: number): void {
+    if (request.ambiguous === true) {
+      this.recordUnanswered(request, "duplicate_id", ended);
+      return;
+    }
     const result = "result" in message && isRecord(message.result) ? message.result : undefined;
     const rpcError = "error" in message && isRecord(message.error) ? message.error : undefined;
     this.record(request, ended, result, (redactions) => this.invocationOutcome(request, result, rpcError, redactions), result ?? rpcError);
   }
 
   /** A pending request that must give way: taken out now, recorded (deferred, in order) as failed, `cancelled` or `evicted`. */
-  private settleUnanswered(id: string | number): void {
+  private settleUnanswered(id: string | number, why?: Unanswered): void {
     const request = this.pending.get(id);
     if (request === undefined) return;
     this.pending.delete(id);
     this.cancelRequested.delete(id);
     const ended = performance.now();
-    this.instrumentation.defer(() => this.recordUnanswered(request, request.cancelled === true ? "cancelled" : "evicted", ended));
+    this.instrumentation.defer(() => this.recordUnanswered(request, why ?? (request.cancelled === true ? "cancelled" : "evicted"), ended));
   }
 
   private recordUnanswered(request: Pending, why: Unanswered, ended: number): void {
@@ -394,9 +403,7 @@ class SessionTracker {
         return;
       case "tools/call": {
         const redactions: RedactionEntry[] = [];
-        // A tool the server listed, or one that answered without an error, is the server's: its name travels as it is.
-        const known = i.listedTool(request.params.name) || (result !== undefined && result.isError !== true);
-        const name = this.requestedName(request, "data.toolName", redactions, known);
+        const name = this.requestedName(request, "data.toolName", redactions, i.knownName("tool", request.params.name));
         const outcome = outcomeOf(redactions);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }, redactions), {
           type: "tool.called",
@@ -406,7 +413,7 @@ class SessionTracker {
       }
       case "prompts/get": {
         const redactions: RedactionEntry[] = [];
-        const name = this.requestedName(request, "data.promptName", redactions, result !== undefined);
+        const name = this.requestedName(request, "data.promptName", redactions, i.knownName("prompt", request.params.name));
         const outcome = outcomeOf(redactions);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, outcome.mcp, redactions), {
           type: "prompt.fetched",
@@ -434,7 +441,7 @@ class SessionTracker {
 
   /**
    * The tool or prompt name a request asked for, as it may travel. A name the server knows (it
-   * listed the tool, or the call was answered) is the server's and travels as it is. Any other is
+   * listed or registered it) is the server's and travels as it is. Any other is
    * the client's own text, which the server may have no tool for, so it is scanned like any free
    * text before it is made a name: `alice@example.com` travels as `_REDACTED:email_`. The policy's
    * allow-lists are looked up by the name as it came, which travels nowhere.
@@ -544,7 +551,7 @@ class SessionTracker {
   /** A handler that refused for lack of authorization without calling authzDenied itself still shows up. */
   private noteAuthzError(request: Pending, message: string): void {
     if (!AUTHZ_ERROR.test(message) || this.instrumentation.deniedExplicitly(this.transport.sessionId, request.id)) return;
-    const operation = request.method === "tools/call" ? `tools/call:${this.requestedName(request, "data.operation", [], this.instrumentation.listedTool(request.params.name))}` : request.method;
+    const operation = request.method === "tools/call" ? `tools/call:${this.requestedName(request, "data.operation", [], this.instrumentation.knownName("tool", request.params.name))}` : request.method;
     this.instrumentation.recordAuthzDenied({ sessionId: this.transport.sessionId, authInfo: request.authInfo, requestInfo: request.requestInfo }, { requiredScopes: [], operation });
   }
 
@@ -911,8 +918,16 @@ class Instrumentation implements McpAudit {
     this.listedTools.add(name);
   }
 
-  listedTool(name: unknown): boolean {
-    return typeof name === "string" && this.listedTools.has(name);
+  /** The server's own registries, where it has them (see registryOf). */
+  registry: Registry = {};
+
+  /**
+   * Whether a requested name is the server's: a tool it listed, or one it has registered. Not
+   * "the call was answered": a gateway may answer any name a client makes up.
+   */
+  knownName(kind: "tool" | "prompt", name: unknown): boolean {
+    if (typeof name !== "string") return false;
+    return (kind === "tool" && this.listedTools.has(name)) || this.registry[kind]?.(name) === true;
   }
 
   deniedExplicitly(sessionId: string | undefined, requestId: string | number): boolean {
@@ -1184,6 +1199,27 @@ function validateOptions(options: unknown): InstrumentOptions {
   return options as unknown as InstrumentOptions;
 }
 
+/** What a server has registered, by kind; each a lookup of names. */
+type Registry = Partial<Record<"tool" | "prompt", (name: string) => boolean>>;
+
+/**
+ * The names an `McpServer` has registered, read from its registries (`_registeredTools`,
+ * `_registeredPrompts`, records keyed by name in @modelcontextprotocol/sdk) at each lookup, so
+ * tools registered later count too. A low-level `Server` has none: its names become known only
+ * by its tools/list answers.
+ */
+function registryOf(server: InstrumentableServer): Registry {
+  const lookup = (field: string) => (name: string): boolean => {
+    try {
+      const records: unknown = Reflect.get(server, field);
+      return isRecord(records) && Object.hasOwn(records, name);
+    } catch {
+      return false;
+    }
+  };
+  return { tool: lookup("_registeredTools"), prompt: lookup("_registeredPrompts") };
+}
+
 /**
  * Instruments an `McpServer` (or low-level `Server`): every transport it connects, now or later,
  * is observed. Call it before or after `connect`. Throws only for invalid options.
@@ -1193,6 +1229,7 @@ export function instrument(server: InstrumentableServer, audit: AuditClient, opt
   const target = lowLevelServer(server);
   if (typeof target.connect !== "function") throw new InstrumentOptionsError("mcp-audit: instrument(server): expected an McpServer or Server from @modelcontextprotocol/sdk");
   const instrumentation = new Instrumentation(audit, resolved);
+  instrumentation.registry = registryOf(server);
   const connect = target.connect;
   Object.defineProperty(target, "connect", {
     configurable: true,

@@ -3,6 +3,8 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
@@ -55,6 +57,29 @@ describe("tool names", () => {
       ["deploy-1.2.3.4", "northeurope"],
       ["_REDACTED:email_", undefined],
     ]);
+    expect(JSON.stringify(bodies)).not.toContain("alice.fake");
+  });
+
+  it("scans a made-up name even when a gateway answers it: only names the server listed or registered are its own", async () => {
+    const instanceId = "names-gateway";
+    const audit = createAuditClient({ server: { id: "names", name: "Names", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, thread: "inline" });
+    // A low-level Server that answers every tools/call, whatever the name.
+    const gateway = new Server({ name: "gateway", version: "1.0.0" }, { capabilities: { tools: {} } });
+    gateway.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [{ name: "forward", inputSchema: { type: "object" } }] }));
+    gateway.setRequestHandler(CallToolRequestSchema, async (request) => ({ content: [{ type: "text", text: `forwarded ${request.params.name}` }] }));
+    instrument(gateway, audit, { redactor: compileRedactor({}, createKeyring({ currentKeyId: "test", keys: { test: Buffer.from("fake-test-key-not-a-secret-0000!", "utf8") } })) });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await gateway.connect(serverSide);
+    const client = new Client({ name: "names-client", version: "1.0.0" });
+    await client.connect(clientSide);
+    await client.listTools();
+    expect((await client.callTool({ name: "alice.fake@example.com", arguments: {} })).isError).toBeFalsy();
+    await client.callTool({ name: "forward", arguments: {} });
+    await client.close();
+    expect((await audit.close({ deadlineMs: 10_000 })).drained).toBe(true);
+    const calls = (events: Record<string, unknown>[]) => events.filter((body) => body.type === "tool.called");
+    const bodies = calls(bodiesOf(await readAll(emulator.connectionString, (events) => calls(bodiesOf(events, instanceId)).length >= 2), instanceId));
+    expect(bodies.map((body) => (body.data as { toolName: string }).toolName)).toEqual(["_REDACTED:email_", "forward"]);
     expect(JSON.stringify(bodies)).not.toContain("alice.fake");
   });
 });

@@ -125,6 +125,35 @@ describe("requests without a response", () => {
     ]);
   });
 
+  it("records both calls as duplicate_id when a client reuses an id still in flight: their answers cannot be told apart", async () => {
+    const audit = auditClient("unanswered-duplicate");
+    const server = new McpServer({ name: "unanswered", version: "1.0.0" });
+    server.registerTool("slow", { inputSchema: { n: z.number() } }, async ({ n }) => {
+      await new Promise((resolve) => setTimeout(resolve, n === 1 ? 40 : 5));
+      return { content: [{ type: "text", text: `done ${n}` }] };
+    });
+    instrument(server, audit, { redactor: testRedactor() });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const answers: unknown[] = [];
+    clientSide.onmessage = (message) => answers.push(message);
+    await clientSide.start();
+    await clientSide.send({ jsonrpc: "2.0", id: 100, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
+    await clientSide.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    await clientSide.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 1 } } });
+    await clientSide.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 2 } } });
+    const deadline = Date.now() + 5000;
+    while (answers.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(answers).toHaveLength(3);
+    await clientSide.close();
+    expect((await audit.close({ deadlineMs: 10_000 })).drained).toBe(true);
+    const calls = await toolCalls("unanswered-duplicate", 2);
+    expect(calls.map((call) => [call.n, call.errorType, call.outcome]).sort()).toEqual([
+      [1, "duplicate_id", "failure"],
+      [2, "duplicate_id", "failure"],
+    ]);
+  });
+
   it("a client cannot push a call out of the record by flooding its session with requests it cancels", async () => {
     const audit = auditClient("unanswered-flood");
     const { client, release } = await serve(audit);
