@@ -149,9 +149,9 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "url_password",
     // userinfo with a password; greedy to the last '@' before the path, as URL parsers do. A
-    // userinfo that is a marker and nothing else is left (scanning stays idempotent); one that
-    // only starts with a marker (`[REDACTED:x]@user:pass@host`) is not.
-    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/(?!\[REDACTED:[a-z_]+\]@(?![^\s/?#]*@))[^\s:@/?#]*:[^\s/?#]*@/g,
+    // userinfo that starts with a marker is left (scanning stays idempotent) unless a
+    // `user:pass@` follows it (`[REDACTED:x]@user:pass@host`).
+    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/(?!\[REDACTED:[a-z_]+\]@(?![^\s/?#]*:[^\s/?#]*@))[^\s:@/?#]*:[^\s/?#]*@/g,
     worthTrying: (text) => text.includes("://"),
     replace: (_match, groups) => {
       const scheme = groups[0] ?? "";
@@ -162,10 +162,10 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "connection_string",
     // Quoted, or to the `;` or line end that ends it, spaces included (`Password=Winter is coming;`,
-    // up to 256 characters). A value with spaces is taken whole only inside a connection string
-    // (a `;` before the name or after the value); in prose such as "Password = must be 8
-    // characters long" only its first word goes.
-    pattern: /(;\s*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!["']\[REDACTED:[a-z_]+\]["'])("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*(;)|\s*(?:\r|\n|$))|[^;\s"'[\]]+)/gi,
+    // up to 256 characters). A value with spaces is taken whole only inside a connection string:
+    // a `;` after the value, or one before the name that ends a `name=value` field on the same
+    // line. In prose such as "Password = must be 8 characters long" only its first word goes.
+    pattern: /((?<=\w\s*=[^;\r\n]{0,256});[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*(;)|\s*(?:\r|\n|$))|[^;\s"'[\]]+)/gi,
     worthTrying: (text) => text.includes("="),
     replace: (_match, groups) => {
       const [before = "", name = "", equals = "=", value = "", after] = groups;
@@ -215,7 +215,7 @@ const SCANNERS: readonly Scanner[] = [
     // bare one runs to the next space or separator. Values under six characters are left (error
     // text like "password: too short" is not a secret).
     pattern:
-      /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|primary|secondary|admin|query|hmac|jwt|webhook|sas|function|host|ssh|deploy)[_-]?key|token|secret|password|passwd|pwd|credentials?)["']?\s*[:=]\s*)(?!["']\[REDACTED:[a-z_]+\]["'])("[^"\r\n]{6,512}"|'[^'\r\n]{6,512}'|["']?[^\s"'&;,[\]{}]{6,})/gi,
+      /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_-]?key|token|secret|password|passwd|pwd|credentials?)["']?\s*[:=]\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"\r\n]{6,512}"|'[^'\r\n]{6,512}'|["']?[^\s"'&;,[\]{}]{6,})/gi,
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key|token|secret|pass|pwd|credential/i.test(text),
     replace: (_match, groups) => {
       const value = groups[1] ?? "";
@@ -223,6 +223,15 @@ const SCANNERS: readonly Scanner[] = [
       // The quotes stay, so JSON-like text stays JSON-like.
       return `${groups[0] ?? ""}${quote}${marker("api_token")}${quote !== "" && value.endsWith(quote) && value.length > 1 ? quote : ""}`;
     },
+  },
+  {
+    kind: "api_token",
+    // Key names that also name ordinary things (a table's primary_key, a host_key algorithm): the
+    // value is taken only when it looks like key material, 20+ base64/hex characters, as Azure's
+    // primary_key/secondary_key and search query_key values do.
+    pattern: /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:primary|secondary|query|function|host|ssh|deploy)[_-]?key["']?\s*[:=]\s*["']?)([A-Za-z0-9+/_-]{20,}={0,2})(?![A-Za-z0-9+/_=-])/gi,
+    worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key/i.test(text),
+    replace: (_match, groups) => `${groups[0] ?? ""}${marker("api_token")}`,
   },
   {
     kind: "email",

@@ -263,6 +263,12 @@ class SessionTracker {
   private readonly pending = new Map<string | number, Pending>();
   /** Ids in `pending` whose client cancelled them, oldest first: the first to give way when it is full. */
   private readonly cancelRequested = new Set<string | number>();
+  /**
+   * Per id, requests received less responses sent: above 0 when a request arrives, an answer for
+   * that id is still owed to an earlier request, so answers cannot be matched. Bounded: the oldest
+   * ids (requests that never got an answer) are forgotten first.
+   */
+  private readonly owed = new Map<string | number, number>();
   private sessionPseudonym: string | undefined;
   private protocolVersion: string | undefined;
   private clientInfo: { name: string; version?: string } | undefined;
@@ -317,8 +323,15 @@ class SessionTracker {
     }
     // The same id again while the first is pending (against the protocol): the server answers both,
     // and no response can be matched to either, so both are recorded as `duplicate_id`.
-    const ambiguous = this.pending.has(message.id);
-    if (ambiguous) this.settleUnanswered(message.id, "duplicate_id");
+    const owed = this.owed.get(message.id) ?? 0;
+    this.owed.delete(message.id);
+    this.owed.set(message.id, owed + 1);
+    if (this.owed.size > 2 * MAX_PENDING) {
+      const oldest = this.owed.keys().next();
+      if (oldest.done !== true) this.owed.delete(oldest.value);
+    }
+    const ambiguous = owed > 0;
+    if (this.pending.has(message.id)) this.settleUnanswered(message.id, "duplicate_id");
     if (this.pending.size >= MAX_PENDING) {
       // Requests never answered must not accumulate: a cancelled one gives way first, else the
       // oldest, each recorded as it stands.
@@ -336,6 +349,11 @@ class SessionTracker {
    */
   answered(message: JSONRPCMessage): Pending | undefined {
     if (!("id" in message) || message.id === undefined || "method" in message) return undefined;
+    const owed = this.owed.get(message.id);
+    if (owed !== undefined) {
+      if (owed <= 1) this.owed.delete(message.id);
+      else this.owed.set(message.id, owed - 1);
+    }
     const request = this.pending.get(message.id);
     if (request !== undefined) {
       this.pending.delete(message.id);
@@ -463,7 +481,8 @@ class SessionTracker {
     const unanswered = [...this.pending.values()];
     this.pending.clear();
     this.cancelRequested.clear();
-    for (const request of unanswered) this.recordUnanswered(request, request.cancelled === true ? "cancelled" : "session_closed", ended);
+    this.owed.clear();
+    for (const request of unanswered) this.recordUnanswered(request, request.ambiguous === true ? "duplicate_id" : request.cancelled === true ? "cancelled" : "session_closed", ended);
     openSessionsOf(this.instrumentation.audit).delete(this.openRef);
     if (!this.sessionStarted) return;
     const reason = shutdown ? "server_shutdown" : this.clientRequestedClose ? "client_closed" : "transport_closed";

@@ -109,6 +109,10 @@ const ROWS: Row[] = [
   { name: "an HMAC key by its variable name", text: "HMAC_KEY=fake0hmac0key0value0001", kinds: ["api_token"], gone: ["fake0hmac0key0value0001"] },
   { name: "an Azure primary key in JSON", text: '{"primary_key": "ZmFrZS1wcmltYXJ5LWtleS0wMDAx"}', kinds: ["api_token"], gone: ["ZmFrZS1wcmltYXJ5LWtleS0wMDAx"] },
   { name: "not a secret: a word that ends in key", text: "monkey: bananas, turnkey=solutions, cache-key: build-cache", kinds: [] },
+  { name: "not a secret: key names of ordinary things, with ordinary values", text: 'primary_key: customer_id; {"query_key": "search_text"}, host_key=ssh-ed25519, ssh_key: ~/.ssh/id_ed25519.pub', kinds: [] },
+  { name: "prose after a semicolon keeps all but the first word", text: "Error: invalid input; password = must be at least 8 characters long", kinds: ["connection_string"], kept: ["be at least 8 characters long"] },
+  { name: "a semicolon on the line before does not make prose a connection string", text: "const a = 1;\nPassword = must be at least 8 characters long", kinds: ["connection_string"], kept: ["be at least 8 characters long"] },
+  { name: "a quoted password that starts with a marker lookalike", text: "Server=db;Password='[REDACTED:x]\" fake secret phrase';", kinds: ["connection_string"], gone: ["fake secret phrase"] },
   { name: "percent-encoded text without secrets keeps its encoding", text: "https://example.com/search?q=hello%20world&page=2", kinds: [], equals: "https://example.com/search?q=hello%20world&page=2" },
   { name: "invalid percent-encoding is left as is", text: "100%ZZ and %E0%A4 done", kinds: [], equals: "100%ZZ and %E0%A4 done" },
   { name: "not a secret: base64 of plain text", text: Buffer.from("hello world, nothing to see here").toString("base64"), kinds: [] },
@@ -162,7 +166,7 @@ describe("scanText", () => {
 
 describe("idempotence", () => {
   // What the SDK sent is scanned again by the pipeline: a marker must not count as a new finding.
-  const texts = [...ROWS.map((row) => row.text), ...leakPlacements().map((placement) => placement.text), "{\"password\": \"fake-hunter22\"}%252520ok", "token='Winter is fake'"];
+  const texts = [...ROWS.map((row) => row.text), ...leakPlacements().map((placement) => placement.text), "{\"password\": \"fake-hunter22\"}%252520ok", "token='Winter is fake'", "https://u@x.example@foo@h/path", "redis://a@b.example@c@host:6379"];
   it.each(texts.map((text) => [text.slice(0, 60), text]))("scanning its own output finds nothing more: %s", (_name, text) => {
     const once = r.scanText(text, "p", 4096);
     const twice = r.scanText(once.text, "p", 4096);

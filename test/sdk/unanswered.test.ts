@@ -142,15 +142,19 @@ describe("requests without a response", () => {
     await clientSide.send({ jsonrpc: "2.0", method: "notifications/initialized" });
     await clientSide.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 1 } } });
     await clientSide.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 2 } } });
+    // A third under the same id once the first answer is out: an answer is still owed to the id, so it cannot be matched either.
     const deadline = Date.now() + 5000;
-    while (answers.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(answers).toHaveLength(3);
+    while (answers.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+    await clientSide.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 3 } } });
+    while (answers.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(answers).toHaveLength(4);
     await clientSide.close();
     expect((await audit.close({ deadlineMs: 10_000 })).drained).toBe(true);
-    const calls = await toolCalls("unanswered-duplicate", 2);
+    const calls = await toolCalls("unanswered-duplicate", 3);
     expect(calls.map((call) => [call.n, call.errorType, call.outcome]).sort()).toEqual([
       [1, "duplicate_id", "failure"],
       [2, "duplicate_id", "failure"],
+      [3, "duplicate_id", "failure"],
     ]);
   });
 
