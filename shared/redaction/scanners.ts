@@ -148,11 +148,10 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "url_password",
-    // userinfo with a password, the user part an email or not (`ftp://alice@example.com:pw@host`);
-    // greedy to the last '@' before the path, as URL parsers do. A
+    // userinfo with a password; greedy to the last '@' before the path, as URL parsers do. A
     // userinfo that starts with a marker is left (scanning stays idempotent) unless a
     // `user:pass@` follows it (`[REDACTED:x]@user:pass@host`).
-    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/(?!\[REDACTED:[a-z_]+\]@(?![^\s/?#]*:[^\s/?#]*@))[^\s:/?#]*:[^\s/?#]*@/g,
+    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/(?!\[REDACTED:[a-z_]+\]@(?![^\s/?#]*:[^\s/?#]*@))[^\s:@/?#]*:[^\s/?#]*@/g,
     worthTrying: (text) => text.includes("://"),
     replace: (_match, groups) => {
       const scheme = groups[0] ?? "";
@@ -162,11 +161,11 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "connection_string",
-    // Quoted, or to the `;`, line end or closing quote that ends it, spaces included (`Password=Winter is coming;`,
+    // Quoted, or to the `;` or line end that ends it, spaces included (`Password=Winter is coming;`,
     // up to 256 characters). A value with spaces is taken whole only inside a connection string:
     // a `;` after the value, or one before the name that ends a `name=value` field on the same
     // line. In prose such as "Password = must be 8 characters long" only its first word goes.
-    pattern: /((?<=\w\s*=[^;\r\n]{0,256});[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*(;)|\s*(?:\r|\n|$|"|'))|[^;\s"'[\]]+)/gi,
+    pattern: /((?<=\w\s*=[^;\r\n]{0,256});[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*(;)|\s*(?:\r|\n|$))|[^;\s"'[\]]+)/gi,
     worthTrying: (text) => text.includes("="),
     replace: (_match, groups) => {
       const [before = "", name = "", equals = "=", value = "", after] = groups;
@@ -244,7 +243,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "card_number",
     // 13–19 digits, single spaces or dashes between; not part of a longer token (hex, UUID).
-    pattern: /(?<![\dA-Za-z_])(?<![\dA-Za-z_]-)\d(?:[ -]?\d){12,18}(?![\dA-Za-z_]|-\d)/g,
+    pattern: /(?<![\dA-Za-z_-])\d(?:[ -]?\d){12,18}(?![\dA-Za-z_]|-\d)/g,
     worthTrying: hasDigit,
     replace: (match) => {
       const digits = match.replace(/[ -]/g, "");
