@@ -151,7 +151,7 @@ const SCANNERS: readonly Scanner[] = [
     // userinfo with a password; greedy to the last '@' before the path, as URL parsers do. A
     // userinfo that starts with a marker is left (scanning stays idempotent) unless a
     // `user:pass@` follows it (`[REDACTED:x]@user:pass@host`).
-    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/(?!\[REDACTED:[a-z_]+\]@(?![^\s/?#]*:[^\s/?#]*@))[^\s:@/?#]*:[^\s/?#]*@/g,
+    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/(?!\[REDACTED:[a-z_]+\]@(?![^\s/?#:]*:[^\s/?#]*@))[^\s:@/?#]*:[^\s/?#]*@/g,
     worthTrying: (text) => text.includes("://"),
     replace: (_match, groups) => {
       const scheme = groups[0] ?? "";

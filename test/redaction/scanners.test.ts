@@ -189,6 +189,7 @@ describe("adversarial text stays linear", () => {
     ["an unclosed quoted secret", `"password": "${"a ".repeat(N / 2)}`],
     ["repeated key names", "a_key=".repeat(N / 6)],
     ["long non-ASCII domain after @", `${"é".repeat(64)}@${"ü.".repeat(N / 2)}`],
+    ["colons after a marker in a URL userinfo", `a://[REDACTED:x]@${":".repeat(N)}`],
   ];
   it.each(CASES)("%s", (_name, text) => {
     const started = performance.now();
