@@ -344,11 +344,19 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     }
   }
 
-  /** Whether `message` fits the hand-over's bound beside what the worker has not taken in yet. */
-  private fits(message: HandOver): boolean {
-    const waiting = (this.posted - Atomics.load(this.counters, SLOT.received)) | 0;
-    const waitingBytes = (this.postedBytes - Atomics.load(this.counters, SLOT.receivedBytes)) | 0;
-    return waiting < this.maxHandOver && waitingBytes + message.bytes <= this.maxHandOverBytes;
+  /** Events handed over that the worker has not taken in yet. */
+  private get waiting(): number {
+    return (this.posted - Atomics.load(this.counters, SLOT.received)) | 0;
+  }
+
+  /** Their estimated bytes. */
+  private get waitingBytes(): number {
+    return (this.postedBytes - Atomics.load(this.counters, SLOT.receivedBytes)) | 0;
+  }
+
+  /** Whether `message` fits the hand-over's bound beside what waits, less what dropping `freed` events of `freedBytes` would free. */
+  private fits(message: HandOver, freed = 0, freedBytes = 0): boolean {
+    return this.waiting - freed < this.maxHandOver && this.waitingBytes - freedBytes + message.bytes <= this.maxHandOverBytes;
   }
 
   /** Drops the oldest of the lowest-severity events below `severity` not posted yet; false when there is none. */
@@ -373,13 +381,11 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       count += ((this.postedBySeverity[severity] ?? 0) - Atomics.load(this.counters, SLOT.receivedBySeverity + severity)) | 0;
       bytes += ((this.postedBytesBySeverity[severity] ?? 0) - Atomics.load(this.counters, SLOT.receivedBytesBySeverity + severity)) | 0;
     }
-    const waiting = (this.posted - Atomics.load(this.counters, SLOT.received)) | 0;
-    const waitingBytes = (this.postedBytes - Atomics.load(this.counters, SLOT.receivedBytes)) | 0;
     // Each lower event is room once (not once per severity above it), and never past twice the bound.
     return (
       count > 0 &&
-      waiting < Math.min(this.maxHandOver + count, 2 * this.maxHandOver) &&
-      waitingBytes + message.bytes <= Math.min(this.maxHandOverBytes + bytes, 2 * this.maxHandOverBytes)
+      this.waiting < Math.min(this.maxHandOver + count, 2 * this.maxHandOver) &&
+      this.waitingBytes + message.bytes <= Math.min(this.maxHandOverBytes + bytes, 2 * this.maxHandOverBytes)
     );
   }
 
@@ -392,9 +398,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       count++;
       bytes += each.bytes;
     }
-    const waiting = (this.posted - Atomics.load(this.counters, SLOT.received)) | 0;
-    const waitingBytes = (this.postedBytes - Atomics.load(this.counters, SLOT.receivedBytes)) | 0;
-    return count > 0 && waiting - count < this.maxHandOver && waitingBytes - bytes + message.bytes <= this.maxHandOverBytes;
+    return count > 0 && this.fits(message, count, bytes);
   }
 
   /** Takes a message that never reached the worker out of the hand-over's counts. */
