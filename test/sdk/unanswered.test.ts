@@ -21,21 +21,46 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-/** An instrumented server whose `slow` tool waits for `release()`, connected in memory to a real Client. */
-async function serve(audit: AuditClient) {
-  let release = (): void => undefined;
-  const gate = new Promise<void>((resolve) => (release = resolve));
+/** An instrumented server whose `slow` tool answers `done <n>` once `ready(n)` resolves, connected in memory. */
+async function slowServer(audit: AuditClient, ready: (n: number) => Promise<void>): Promise<InMemoryTransport> {
   const server = new McpServer({ name: "unanswered", version: "1.0.0" });
   server.registerTool("slow", { inputSchema: { n: z.number() } }, async ({ n }) => {
-    await gate;
+    await ready(n);
     return { content: [{ type: "text", text: `done ${n}` }] };
   });
   instrument(server, audit, { redactor: testRedactor() });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
+  return clientSide;
+}
+
+/** The slow server with every call waiting for `release()`, driven by a real Client. */
+async function serve(audit: AuditClient) {
+  let release = (): void => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
   const client = new Client({ name: "unanswered-client", version: "1.0.0" });
-  await client.connect(clientSide);
+  await client.connect(await slowServer(audit, () => gate));
   return { client, release };
+}
+
+/**
+ * The slow server with call `n` taking `delayMs(n)`, driven by raw JSON-RPC messages (to send what
+ * the MCP Client never would), already initialized. `answered(count)` waits until that many
+ * responses (the initialize one included) have come, for at most five seconds in all.
+ */
+async function serveRaw(audit: AuditClient, delayMs: (n: number) => number) {
+  const transport = await slowServer(audit, (n) => new Promise((resolve) => setTimeout(resolve, delayMs(n))));
+  const answers: unknown[] = [];
+  transport.onmessage = (message) => answers.push(message);
+  await transport.start();
+  await transport.send({ jsonrpc: "2.0", id: 100, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
+  await transport.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+  const deadline = Date.now() + 5000;
+  const answered = async (count: number): Promise<void> => {
+    while (answers.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(answers).toHaveLength(count);
+  };
+  return { transport, answered };
 }
 
 function auditClient(instanceId: string): AuditClient {
@@ -96,28 +121,14 @@ describe("requests without a response", () => {
 
   it("records the answer when a cancellation notice is ignored and the call is answered after all", async () => {
     const audit = auditClient("unanswered-ignored");
-    const server = new McpServer({ name: "unanswered", version: "1.0.0" });
-    server.registerTool("slow", { inputSchema: { n: z.number() } }, async ({ n }) => {
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      return { content: [{ type: "text", text: `done ${n}` }] };
-    });
-    instrument(server, audit, { redactor: testRedactor() });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const answers: unknown[] = [];
-    clientSide.onmessage = (message) => answers.push(message);
-    await clientSide.start();
-    await clientSide.send({ jsonrpc: "2.0", id: 100, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
-    await clientSide.send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    const { transport, answered } = await serveRaw(audit, () => 30);
     // The MCP SDK ignores a cancellation of request id 0 (falsy) and one with a malformed reason.
-    await clientSide.send({ jsonrpc: "2.0", id: 0, method: "tools/call", params: { name: "slow", arguments: { n: 1 } } });
-    await clientSide.send({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 0 } });
-    await clientSide.send({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "slow", arguments: { n: 2 } } });
-    await clientSide.send({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 7, reason: 42 } });
-    const deadline = Date.now() + 5000;
-    while (answers.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(answers).toHaveLength(3);
-    await clientSide.close();
+    await transport.send({ jsonrpc: "2.0", id: 0, method: "tools/call", params: { name: "slow", arguments: { n: 1 } } });
+    await transport.send({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 0 } });
+    await transport.send({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "slow", arguments: { n: 2 } } });
+    await transport.send({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 7, reason: 42 } });
+    await answered(3);
+    await transport.close();
     expect((await audit.close({ deadlineMs: 10_000 })).drained).toBe(true);
     expect(await toolCalls("unanswered-ignored", 2)).toEqual([
       { n: 1, isError: false, errorType: undefined, outcome: "success" },
@@ -127,28 +138,14 @@ describe("requests without a response", () => {
 
   it("records both calls as duplicate_id when a client reuses an id still in flight: their answers cannot be told apart", async () => {
     const audit = auditClient("unanswered-duplicate");
-    const server = new McpServer({ name: "unanswered", version: "1.0.0" });
-    server.registerTool("slow", { inputSchema: { n: z.number() } }, async ({ n }) => {
-      await new Promise((resolve) => setTimeout(resolve, n === 1 ? 40 : 5));
-      return { content: [{ type: "text", text: `done ${n}` }] };
-    });
-    instrument(server, audit, { redactor: testRedactor() });
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    await server.connect(serverSide);
-    const answers: unknown[] = [];
-    clientSide.onmessage = (message) => answers.push(message);
-    await clientSide.start();
-    await clientSide.send({ jsonrpc: "2.0", id: 100, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
-    await clientSide.send({ jsonrpc: "2.0", method: "notifications/initialized" });
-    await clientSide.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 1 } } });
-    await clientSide.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 2 } } });
+    const { transport, answered } = await serveRaw(audit, (n) => (n === 1 ? 40 : 5));
+    await transport.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 1 } } });
+    await transport.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 2 } } });
     // A third under the same id once the first answer is out: an answer is still owed to the id, so it cannot be matched either.
-    const deadline = Date.now() + 5000;
-    while (answers.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
-    await clientSide.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 3 } } });
-    while (answers.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(answers).toHaveLength(4);
-    await clientSide.close();
+    await answered(2);
+    await transport.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 3 } } });
+    await answered(4);
+    await transport.close();
     expect((await audit.close({ deadlineMs: 10_000 })).drained).toBe(true);
     const calls = await toolCalls("unanswered-duplicate", 3);
     expect(calls.map((call) => [call.n, call.errorType, call.outcome]).sort()).toEqual([
