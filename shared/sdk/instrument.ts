@@ -937,9 +937,6 @@ class Instrumentation implements McpAudit {
     this.listedTools.add(name);
   }
 
-  /** The server's own registries, where it has them (see registryOf). */
-  registry: Registry = {};
-
   /**
    * Whether a requested name is the server's: a tool it listed, or one it has registered. Not
    * "the call was answered": a gateway may answer any name a client makes up.
@@ -960,6 +957,8 @@ class Instrumentation implements McpAudit {
   constructor(
     readonly audit: AuditClient,
     readonly options: InstrumentOptions,
+    /** The server's own registries, where it has them (see registryOf). */
+    private readonly registry: Registry,
   ) {
     this.deferred = deferQueueFor(audit);
     this.clientNetworkOf = compileClientAddress(options.clientAddress);
@@ -1247,8 +1246,7 @@ export function instrument(server: InstrumentableServer, audit: AuditClient, opt
   const resolved = validateOptions(options);
   const target = lowLevelServer(server);
   if (typeof target.connect !== "function") throw new InstrumentOptionsError("mcp-audit: instrument(server): expected an McpServer or Server from @modelcontextprotocol/sdk");
-  const instrumentation = new Instrumentation(audit, resolved);
-  instrumentation.registry = registryOf(server);
+  const instrumentation = new Instrumentation(audit, resolved, registryOf(server));
   const connect = target.connect;
   Object.defineProperty(target, "connect", {
     configurable: true,
