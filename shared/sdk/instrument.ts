@@ -258,6 +258,14 @@ interface Pending {
   ambiguous?: boolean;
 }
 
+/**
+ * Why a request got no response it can be matched with, whatever made it give way (`cause`): an id
+ * in flight twice first (no answer to it could be matched anyway), then its client's cancellation.
+ */
+function unansweredReason(request: Pending, cause: "evicted" | "session_closed"): Unanswered {
+  return request.ambiguous === true ? "duplicate_id" : request.cancelled === true ? "cancelled" : cause;
+}
+
 /** Per-transport (per-session) state. */
 class SessionTracker {
   private readonly pending = new Map<string | number, Pending>();
@@ -394,7 +402,7 @@ class SessionTracker {
     this.pending.delete(id);
     this.cancelRequested.delete(id);
     const ended = performance.now();
-    this.instrumentation.defer(() => this.recordUnanswered(request, why ?? (request.cancelled === true ? "cancelled" : "evicted"), ended));
+    this.instrumentation.defer(() => this.recordUnanswered(request, why ?? unansweredReason(request, "evicted"), ended));
   }
 
   private recordUnanswered(request: Pending, why: Unanswered, ended: number): void {
@@ -482,7 +490,7 @@ class SessionTracker {
     this.pending.clear();
     this.cancelRequested.clear();
     this.owed.clear();
-    for (const request of unanswered) this.recordUnanswered(request, request.ambiguous === true ? "duplicate_id" : request.cancelled === true ? "cancelled" : "session_closed", ended);
+    for (const request of unanswered) this.recordUnanswered(request, unansweredReason(request, "session_closed"), ended);
     openSessionsOf(this.instrumentation.audit).delete(this.openRef);
     if (!this.sessionStarted) return;
     const reason = shutdown ? "server_shutdown" : this.clientRequestedClose ? "client_closed" : "transport_closed";

@@ -155,6 +155,23 @@ describe("requests without a response", () => {
     ]);
   });
 
+  it("records a call under a reused id as duplicate_id also when later calls push it out of the session's tracking", async () => {
+    const audit = auditClient("unanswered-duplicate-evicted");
+    // No call is answered before the session closes.
+    const { transport } = await serveRaw(audit, () => 2000);
+    await transport.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 1 } } });
+    await transport.send({ jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "slow", arguments: { n: 2 } } });
+    // 1,024 more in flight: the oldest tracked one, the second under id 5, gives way.
+    for (let n = 3; n < 3 + 1024; n++) await transport.send({ jsonrpc: "2.0", id: 1000 + n, method: "tools/call", params: { name: "slow", arguments: { n } } });
+    await transport.close();
+    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
+    const calls = await toolCalls("unanswered-duplicate-evicted", 1026);
+    expect(calls).toHaveLength(1026);
+    expect(calls.filter((call) => call.errorType === "duplicate_id").map((call) => call.n)).toEqual([1, 2]);
+    expect(calls.filter((call) => call.errorType === "session_closed")).toHaveLength(1024);
+    expect(calls.filter((call) => call.errorType === "evicted")).toEqual([]);
+  });
+
   it("a client cannot push a call out of the record by flooding its session with requests it cancels", async () => {
     const audit = auditClient("unanswered-flood");
     const { client, release } = await serve(audit);
