@@ -22,6 +22,16 @@ export function marker(kind: ScannerKind): string {
 
 const hasDigit = (text: string): boolean => /\d/.test(text);
 
+/** How many times `needle` occurs in `text`, without overlaps. */
+function occurrences(text: string, needle: string): number {
+  let count = 0;
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) count++;
+  return count;
+}
+
+/** Every marker in a text. */
+const MARKERS = /\[REDACTED:[a-z_]+\]/g;
+
 function luhn(digits: string): boolean {
   let sum = 0;
   let double = false;
@@ -138,6 +148,77 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
   return truncateIp(address);
 }
 
+/**
+ * `AccountKey=`, `SharedAccessKey=`, `SharedAccessSignature=`, `Password=`, `Pwd=` fields. The
+ * value is quoted, or runs to the `;`, line end or closing quote that ends it, spaces included
+ * (`Password=Winter is coming;`, up to 256 characters). A value with spaces is taken whole only
+ * inside a connection string: a `;` after the value, or one before the name that ends a
+ * `name=value` field on the same line. In prose such as "Password = must be 8 characters long"
+ * only its first word goes, and the rest is scanned for further fields.
+ */
+const CONNECTION_STRING_FIELD =
+  /((?<=\w\s*=[^;\r\n]{0,256});[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*(;)|\s*(?:\r|\n|$|["']))|[^;\s"'[\]]+)/gi;
+
+function connectionStringField(_match: string, groups: readonly (string | undefined)[]): string {
+  const [before = "", name = "", equals = "=", value = "", after] = groups;
+  const spaced = /\s/.test(value) && !value.startsWith('"') && !value.startsWith("'");
+  if (!spaced || before !== "" || after !== undefined) return `${before}${name}${equals}${marker("connection_string")}`;
+  const firstWord = /^\S+/.exec(value)?.[0] ?? value;
+  // The rest was taken by this match, so this pattern would not see a field in it otherwise.
+  const rest = value.slice(firstWord.length).replace(CONNECTION_STRING_FIELD, (...args: unknown[]) => connectionStringField(String(args[0]), captures(args)));
+  return `${before}${name}${equals}${marker("connection_string")}${rest}`;
+}
+
+/** The capture groups of a replace() callback's arguments: after the match, up to the offset (a number). */
+function captures(args: readonly unknown[]): (string | undefined)[] {
+  const groups: (string | undefined)[] = [];
+  for (let i = 1; i < args.length && typeof args[i] !== "number"; i++) {
+    const group = args[i];
+    groups.push(typeof group === "string" ? group : undefined);
+  }
+  return groups;
+}
+
+/**
+ * The cards in a run of digits and single separators. A run of 13–19 digits is one card when it
+ * passes Luhn and is not one digit repeated (0000…, often padding or a nil UUID's groups). In a
+ * run that is not, a card written next to other numbers is found in its groups (split at the
+ * separators): left to right, the longest stretch of whole groups that holds 13–19 digits, each
+ * group of three or more, and passes isCardNumberDigits (issuer prefixes too, as the stretches
+ * tried are many). Undefined when there is none.
+ */
+function cardsInRun(run: string): string | undefined {
+  const digits = run.replace(/[ -]/g, "");
+  if (digits.length <= 19) {
+    if (luhn(digits) && !/^(\d)\1+$/.test(digits)) return marker("card_number");
+  }
+  const parts = run.split(/(?<=\d)(?=[ -])|(?<=[ -])(?=\d)/);
+  // parts alternate group, separator, group…
+  const groups = parts.filter((_, index) => index % 2 === 0);
+  let out = "";
+  let found = false;
+  let i = 0;
+  while (i < groups.length) {
+    let end = -1;
+    let length = 0;
+    for (let j = i; j < groups.length && length <= 19; j++) {
+      const group = groups[j] ?? "";
+      if (group.length < 3) break;
+      length += group.length;
+      if (length >= 13 && length <= 19 && isCardNumberDigits(groups.slice(i, j + 1).join(""))) end = j;
+    }
+    if (end === -1) {
+      out += (groups[i] ?? "") + (parts[2 * i + 1] ?? "");
+      i++;
+      continue;
+    }
+    found = true;
+    out += marker("card_number") + (parts[2 * end + 1] ?? "");
+    i = end + 1;
+  }
+  return found ? out : undefined;
+}
+
 const SCANNERS: readonly Scanner[] = [
   {
     kind: "private_key",
@@ -148,32 +229,23 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "url_password",
-    // userinfo with a password; greedy to the last '@' before the path, as URL parsers do. A
-    // userinfo that starts with a marker is left (scanning stays idempotent) unless a
-    // `user:pass@` follows it (`[REDACTED:x]@user:pass@host`).
-    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/(?!\[REDACTED:[a-z_]+\]@(?![^\s/?#:]*:[^\s/?#]*@))[^\s:@/?#]*:[^\s/?#]*@/g,
+    // A URL's userinfo: up to the last '@' before the path, as URL parsers read it, so the user may
+    // be an email (`ftp://alice@example.com:pw@host`). Taken whole when it holds a password (a
+    // ':'); colons inside markers do not count, so scanning its own output finds nothing more.
+    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/([^\s/?#]*)@/g,
     worthTrying: (text) => text.includes("://"),
     replace: (_match, groups) => {
-      const scheme = groups[0] ?? "";
+      const [scheme = "", userinfo = ""] = groups;
+      if (!userinfo.replace(MARKERS, "").includes(":")) return undefined;
       const kind: ScannerKind = DATABASE_SCHEMES.has(scheme.toLowerCase()) ? "connection_string" : "url_password";
       return `${scheme}://${marker(kind)}@`;
     },
   },
   {
     kind: "connection_string",
-    // Quoted, or to the `;` or line end that ends it, spaces included (`Password=Winter is coming;`,
-    // up to 256 characters). A value with spaces is taken whole only inside a connection string:
-    // a `;` after the value, or one before the name that ends a `name=value` field on the same
-    // line. In prose such as "Password = must be 8 characters long" only its first word goes.
-    pattern: /((?<=\w\s*=[^;\r\n]{0,256});[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*(;)|\s*(?:\r|\n|$))|[^;\s"'[\]]+)/gi,
+    pattern: CONNECTION_STRING_FIELD,
     worthTrying: (text) => text.includes("="),
-    replace: (_match, groups) => {
-      const [before = "", name = "", equals = "=", value = "", after] = groups;
-      const spaced = /\s/.test(value) && !value.startsWith('"') && !value.startsWith("'");
-      if (!spaced || before !== "" || after !== undefined) return `${before}${name}${equals}${marker("connection_string")}`;
-      const firstWord = /^\S+/.exec(value)?.[0] ?? value;
-      return `${before}${name}${equals}${marker("connection_string")}${value.slice(firstWord.length)}`;
-    },
+    replace: connectionStringField,
   },
   {
     kind: "jwt",
@@ -242,14 +314,12 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "card_number",
-    // 13–19 digits, single spaces or dashes between; not part of a longer token (hex, UUID).
-    pattern: /(?<![\dA-Za-z_-])\d(?:[ -]?\d){12,18}(?![\dA-Za-z_]|-\d)/g,
+    // A run of digits with single spaces or dashes between, not part of a longer token (hex, a
+    // UUID); after a minus sign too (`-4111…`). A run of 13–19 digits that passes Luhn is one card
+    // however it is grouped; in a longer run (`status 1 4111 1111 1111 1111`) see cardsInRun.
+    pattern: /(?:(?<![\dA-Za-z_-])|(?<=(?:^|[^\dA-Za-z_])-))\d(?:[ -]?\d){12,}(?![\dA-Za-z_]|-\d)/g,
     worthTrying: hasDigit,
-    replace: (match) => {
-      const digits = match.replace(/[ -]/g, "");
-      // All one digit (0000…, often padding or a nil UUID's groups) passes Luhn but is never a card.
-      return luhn(digits) && !/^(\d)\1+$/.test(digits) ? marker("card_number") : undefined;
-    },
+    replace: cardsInRun,
   },
   {
     kind: "national_id",
@@ -317,16 +387,11 @@ export function scan(text: string, disabled: ReadonlySet<ScannerKind>, decodeBas
     scanner.pattern.lastIndex = 0;
     out = out.replace(scanner.pattern, (...args: unknown[]) => {
       const match = String(args[0]);
-      const groups: (string | undefined)[] = [];
-      // replace() passes the captures, then offset (a number); stop there.
-      for (let i = 1; i < args.length && typeof args[i] !== "number"; i++) {
-        const group = args[i];
-        groups.push(typeof group === "string" ? group : undefined);
-      }
-      const replacement = scanner.replace(match, groups);
+      const replacement = scanner.replace(match, captures(args));
       if (replacement === undefined) return match;
       const kind = replacement.includes(marker("connection_string")) ? "connection_string" : scanner.kind;
-      counts.set(kind, (counts.get(kind) ?? 0) + 1);
+      // A replacement may hold more than one marker (a field found in the rest of a prose match).
+      counts.set(kind, (counts.get(kind) ?? 0) + Math.max(1, occurrences(replacement, marker(kind))));
       return replacement;
     });
   }
