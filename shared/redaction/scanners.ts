@@ -183,40 +183,45 @@ function captures(args: readonly unknown[]): (string | undefined)[] {
  * The cards in a run of digits and single separators. A run of 13–19 digits is one card when it
  * passes Luhn and is not one digit repeated (0000…, often padding or a nil UUID's groups). In a
  * run that is not, a card written next to other numbers is found in its groups (split at the
- * separators): left to right, the longest stretch of whole groups that holds 13–19 digits, each
- * group of three or more, and passes isCardNumberDigits (issuer prefixes too, as the stretches
- * tried are many). Undefined when there is none.
+ * separators): every stretch of whole groups, each of three or more digits but the last, that
+ * holds 13–19 digits and passes isCardNumberDigits (issuer prefixes too, as the stretches tried are many). Stretches that
+ * share a group are redacted together, so a false one next to a real card cannot leave part
+ * of the card behind. `afterWord`: the run follows a word and a dash, so it may be the end of an
+ * identifier, and the issuer prefix is checked for the whole run as well. Undefined when there is
+ * none.
  */
-function cardsInRun(run: string): string | undefined {
+function cardsInRun(run: string, afterWord = false): string | undefined {
   const digits = run.replace(/[ -]/g, "");
-  if (digits.length <= 19) {
-    if (luhn(digits) && !/^(\d)\1+$/.test(digits)) return marker("card_number");
-  }
+  if (digits.length <= 19 && (afterWord ? isCardNumberDigits(digits) : luhn(digits) && !/^(\d)\1+$/.test(digits))) return marker("card_number");
+  // Groups at even indexes, the separator after each at the odd ones.
   const parts = run.split(/(?<=\d)(?=[ -])|(?<=[ -])(?=\d)/);
-  // parts alternate group, separator, group…
   const groups = parts.filter((_, index) => index % 2 === 0);
-  let out = "";
-  let found = false;
-  let i = 0;
-  while (i < groups.length) {
-    let end = -1;
+  // Stretches [first, last] as found (by first group), merged where they share a group.
+  const stretches: [number, number][] = [];
+  for (let i = 0; i < groups.length; i++) {
     let length = 0;
     for (let j = i; j < groups.length && length <= 19; j++) {
       const group = groups[j] ?? "";
-      if (group.length < 3) break;
       length += group.length;
-      if (length >= 13 && length <= 19 && isCardNumberDigits(groups.slice(i, j + 1).join(""))) end = j;
+      if (length >= 13 && length <= 19 && isCardNumberDigits(groups.slice(i, j + 1).join(""))) {
+        const previous = stretches[stretches.length - 1];
+        if (previous !== undefined && i <= previous[1]) previous[1] = Math.max(previous[1], j);
+        else stretches.push([i, j]);
+      }
+      // Only a card's last group is shorter than three digits (`4000 0000 0000 6`).
+      if (group.length < 3) break;
     }
-    if (end === -1) {
-      out += (groups[i] ?? "") + (parts[2 * i + 1] ?? "");
-      i++;
-      continue;
-    }
-    found = true;
-    out += marker("card_number") + (parts[2 * end + 1] ?? "");
-    i = end + 1;
   }
-  return found ? out : undefined;
+  if (stretches.length === 0) return undefined;
+  let out = "";
+  let next = 0;
+  for (const [first, last] of stretches) {
+    for (let i = next; i < first; i++) out += (groups[i] ?? "") + (parts[2 * i + 1] ?? "");
+    out += marker("card_number") + (parts[2 * last + 1] ?? "");
+    next = last + 1;
+  }
+  for (let i = next; i < groups.length; i++) out += (groups[i] ?? "") + (parts[2 * i + 1] ?? "");
+  return out;
 }
 
 const SCANNERS: readonly Scanner[] = [
@@ -314,12 +319,13 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "card_number",
-    // A run of digits with single spaces or dashes between, not part of a longer token (hex, a
-    // UUID); after a minus sign too (`-4111…`). A run of 13–19 digits that passes Luhn is one card
+    // A run of digits with single spaces or dashes between, not inside a longer token (hex);
+    // after a minus sign too (`-4111…`). A run of 13–19 digits that passes Luhn is one card
     // however it is grouped; in a longer run (`status 1 4111 1111 1111 1111`) see cardsInRun.
-    pattern: /(?:(?<![\dA-Za-z_-])|(?<=(?:^|[^\dA-Za-z_])-))\d(?:[ -]?\d){12,}(?![\dA-Za-z_]|-\d)/g,
+    // After a word and a dash (`order-4111…`, a UUID's last group) the issuer prefix is checked too.
+    pattern: /(?:(?<![\dA-Za-z_-])|(?<=(?:^|[^\dA-Za-z_])-)|(?<=[A-Za-z_](-)))\d(?:[ -]?\d){12,}(?![\dA-Za-z_]|-\d)/g,
     worthTrying: hasDigit,
-    replace: cardsInRun,
+    replace: (match, groups) => cardsInRun(match, groups[0] !== undefined),
   },
   {
     kind: "national_id",
@@ -377,10 +383,27 @@ export interface ScanResult {
 /** Shortest text any scanner can match ("a@b.co", "1.2.3.4" is longer); shorter text is returned as is. */
 export const MIN_SCANNABLE = 6;
 
-/** Applies every enabled scanner in order. Does not truncate; callers cap length before and after. */
+/**
+ * Most passes a scan makes. A pass that redacts something can leave text that reads differently
+ * next to its markers (a phone number's marker before what is then a card number on its own), so
+ * the scan repeats until a pass finds nothing: its output scanned again finds nothing more.
+ */
+const MAX_PASSES = 4;
+
+/** Applies every enabled scanner in order, to a fixpoint. Does not truncate; callers cap length before and after. */
 export function scan(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64 = true): ScanResult {
   const counts = new Map<ScannerKind, number>();
   if (text.length < MIN_SCANNABLE) return { text, counts };
+  let out = text;
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    const before = out;
+    out = scanOnce(out, disabled, decodeBase64, counts);
+    if (out === before) break;
+  }
+  return { text: out, counts };
+}
+
+function scanOnce(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64: boolean, counts: Map<ScannerKind, number>): string {
   let out = text;
   for (const scanner of SCANNERS) {
     if (disabled.has(scanner.kind) || !scanner.worthTrying(out)) continue;
@@ -396,7 +419,7 @@ export function scan(text: string, disabled: ReadonlySet<ScannerKind>, decodeBas
     });
   }
   if (decodeBase64 && out.length >= 16) out = scanBase64Runs(out, disabled, counts);
-  return { text: out, counts };
+  return out;
 }
 
 /** Replaces a base64 run whose decoded text holds a secret with the first kind found in it. */

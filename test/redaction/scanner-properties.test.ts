@@ -1,0 +1,139 @@
+// Property tests of the value scanners: generated secrets (fake, made at run time) planted in
+// generated surroundings must not survive, and scanning a scanner's own output finds nothing
+// more. The table in scanners.test.ts pins known cases; these look for the cases nobody thought
+// of: text just before or after a secret that makes a pattern miss or swallow it.
+//
+// Deterministic by default (a fixed seed), so CI is reproducible. To search further:
+//   SCANNER_PROPERTY_SEED=<n> SCANNER_PROPERTY_RUNS=100000 npx vitest run test/redaction/scanner-properties.test.ts
+// A failure prints the seed, the path and the smallest counterexample found.
+import fc from "fast-check";
+import { describe, it } from "vitest";
+import { redactor } from "./helpers.js";
+
+const r = redactor();
+const scanned = (text: string): string => r.scanText(text, "p", 100_000).text;
+/** The output without its markers, so a needle cannot be "found" inside `[REDACTED:connection_string]`. */
+const unmarked = (text: string): string => text.replace(/\[REDACTED:[a-z_]+\]/g, "#");
+
+const SEED = Number(process.env.SCANNER_PROPERTY_SEED ?? 20261205);
+const RUNS = Number(process.env.SCANNER_PROPERTY_RUNS ?? 1500);
+const check = <T extends unknown[]>(property: fc.IProperty<T>): void => fc.assert(property, { seed: SEED, numRuns: RUNS });
+
+/** Completes 12–18 digits into a Luhn-valid number. */
+function withCheckDigit(body: string): string {
+  for (let digit = 0; digit <= 9; digit++) {
+    const candidate = `${body}${digit}`;
+    let sum = 0;
+    for (let i = candidate.length - 1, double = false; i >= 0; i--, double = !double) {
+      let d = candidate.charCodeAt(i) - 48;
+      if (double) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+      sum += d;
+    }
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error("unreachable: one of ten check digits always fits");
+}
+
+/** A Luhn-valid number under a real issuer prefix, written plain, in fours with spaces or dashes, or Amex-style 4-6-5. */
+const cardNumber = fc
+  .record({
+    issuer: fc.constantFrom(
+      ...([["4", 16], ["4", 13], ["4", 19], ["51", 16], ["55", 16], ["2221", 16], ["2720", 16], ["34", 15], ["37", 15], ["6011", 16], ["35", 16], ["62", 16], ["36", 14]] as const).map(([prefix, length]) => ({ prefix, length })),
+    ),
+    digits: fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 18, maxLength: 18 }),
+    layout: fc.constantFrom("plain", "fours", "amex"),
+    separator: fc.constantFrom(" ", "-"),
+  })
+  .map(({ issuer: { prefix, length }, digits, layout, separator }) => {
+    const number = withCheckDigit(`${prefix}${digits.join("")}`.slice(0, length - 1));
+    const groups = layout === "plain" ? [number] : layout === "amex" ? [number.slice(0, 4), number.slice(4, 10), number.slice(10)] : (number.match(/.{1,4}/g) ?? [number]);
+    return { number, text: groups.filter((group) => group !== "").join(separator) };
+  })
+  .filter(({ number }) => !/^(\d)\1+$/.test(number));
+
+/** Pieces of surrounding text that sit right against a secret: numbers, signs, quotes, keys, markers. */
+const piece = fc.constantFrom(
+  "1", "12", "4111", "-1", "0", " ", "-", "+", ".", ",", ":", ";", "=", "\"", "'", "(", ")", "[", "]", "{", "}", "/", "//", "#", "?", "&", "%", "%40",
+  "\n", "\t", "@", "a", "x", "id", "status", "amount 10.50", "+1 555-010-0199", "2026-01-01", "v1.2.3.4", "http", "://", "user", "pw",
+  "example.com", "Password", "Pwd", "token", "key", "Bearer ", "[REDACTED:email]", "[REDACTED:x]",
+);
+const surroundings = fc.array(piece, { maxLength: 10 }).map((pieces) => pieces.join(""));
+const word = fc.stringMatching(/^[a-z][a-z0-9._+-]{1,12}[a-z0-9]$/).filter((text) => !/\.\./.test(text));
+const password = fc.stringMatching(/^[A-Za-z0-9!$%*()_+~.-]{8,24}$/);
+/** A gap a person would leave between a secret and the text around it. */
+const gap = fc.constantFrom(" ", "\n", ": ", " (", "\"", ", ");
+const closing = fc.constantFrom(" ", "\n", ")", "\"", ", ", ". ");
+
+describe("generated secrets in generated surroundings do not survive", () => {
+  it("card numbers", () => {
+    check(
+      fc.property(surroundings, gap, cardNumber, closing, surroundings, (before, open, card, close, after) => {
+        const out = unmarked(scanned(`${before}${open}${card.text}${close}${after}`));
+        return !out.includes(card.text) && !out.replace(/[ -]/g, "").includes(card.number.slice(0, 12));
+      }),
+    );
+  });
+
+  it("card numbers after a minus sign or right after another number", () => {
+    check(
+      fc.property(fc.constantFrom("-", "1 ", "-1 ", "12-", "status 2 ", "#12 ", "+1 555-010-0199 ", "x-"), cardNumber, closing, (lead, card, close) => {
+        const out = unmarked(scanned(`n ${lead}${card.text}${close}`));
+        return !out.replace(/[ -]/g, "").includes(card.number.slice(-12));
+      }),
+    );
+  });
+
+  it("emails", () => {
+    check(
+      fc.property(surroundings, gap, word, fc.constantFrom("example.com", "mail.example.org", "münchen.example", "x.example.co.uk"), closing, surroundings, (before, open, local, domain, close, after) => {
+        const out = unmarked(scanned(`${before}${open}${local}@${domain}${close}${after}`));
+        return !out.includes(`${local}@`);
+      }),
+    );
+  });
+
+  it("URL passwords, the user an email or not", () => {
+    check(
+      fc.property(surroundings, gap, fc.constantFrom("https", "ftp", "postgres", "redis", "git+ssh"), fc.oneof(word, fc.constant("jane.fake@example.com")), password, fc.constantFrom("/", "/x?q=1", ":5432/db", ""), closing, surroundings, (before, open, scheme, user, secret, path, close, after) => {
+        const out = unmarked(scanned(`${before}${open}${scheme}://${user}:${secret}@host.example${path}${close}${after}`));
+        return !out.includes(secret);
+      }),
+    );
+  });
+
+  it("connection-string passwords, spaced or not, quoted or not", () => {
+    const spaced = fc.array(fc.stringMatching(/^[A-Za-z0-9!$%*()_+~.-]{3,8}$/), { minLength: 1, maxLength: 4 }).map((words) => words.join(" "));
+    check(
+      fc.property(fc.constantFrom("Server=db;", "Server=db;User Id=sa;", "conn \"Server=db;", "'Data Source=x;"), fc.constantFrom("Password", "Pwd", "AccountKey", "password"), spaced, fc.constantFrom(";", "", "\"", "'", ";Encrypt=true", "\n"), (lead, name, value, tail) => {
+        const out = unmarked(scanned(`${lead}${name}=${value}${tail}`));
+        return !value.split(" ").some((part) => out.includes(part) && !`${lead}${name}=#${tail}`.includes(part));
+      }),
+    );
+  });
+
+  it("bearer tokens and password fields", () => {
+    // Known limit, left out here: a secret's name where another secret's value goes (`Password:
+    // "password": "…"`, `Bearer client_secret: …`) is taken as that value, and the secret after
+    // it travels.
+    const notAName = surroundings.filter((text) => !/(?:password|pwd|token|key|secret|bearer)\W*$/i.test(text));
+    check(
+      fc.property(notAName, fc.stringMatching(/^[A-Za-z0-9]{16,40}$/), fc.constantFrom("Authorization: Bearer ", "password=", "\"password\": \"", "api_key=", "client_secret: "), closing, surroundings, (before, secret, lead, close, after) => {
+        const out = unmarked(scanned(`${before} ${lead}${secret}${close}${after}`));
+        return !out.includes(secret);
+      }),
+    );
+  });
+});
+
+describe("scanning its own output finds nothing more", () => {
+  it("over generated text full of the characters scanners look for", () => {
+    const text = fc.array(fc.oneof(piece, cardNumber.map((card) => card.text), word.map((local) => `${local}@example.com`)), { maxLength: 24 }).map((pieces) => pieces.join(""));
+    check(
+      fc.property(text, (input) => {
+        const once = r.scanText(input, "p", 100_000);
+        const twice = r.scanText(once.text, "p", 100_000);
+        return twice.text === once.text && twice.redactions.length === 0;
+      }),
+    );
+  });
+});
