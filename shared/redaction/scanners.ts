@@ -50,10 +50,11 @@ function luhn(digits: string): boolean {
 /**
  * Whether a number's digits could be a payment card number: 13–19 digits, Luhn-valid, under an
  * issuer prefix cards use (Visa 4; Mastercard 51–55 and 2221–2720; Maestro 50, 56–58, 63, 67;
- * Mir 2200–2204; Amex 34, 37; Diners 30, 36, 38; JCB 35; Discover, UnionPay and RuPay 60, 62,
- * 64, 65, 81, 82; Troy 9792; UATP 1 at 15 digits). Numbers are ids, counts and times far more
- * often than cards: a Luhn check alone would flag one millisecond timestamp in ten, and those
- * start with 1 at 13 digits (microseconds at 16).
+ * Mir 2200–2204; BORICA 2205; Amex 34, 37; Diners 30, 36, 38; JCB 35; China T-Union 31;
+ * Discover, UnionPay and RuPay 60, 62, 64, 65, 81, 82; UzCard 8600; Humo 9860; Troy 9792; UATP 1
+ * at 15 digits). Numbers are ids, counts and times far more often than cards: a Luhn check alone
+ * would flag one millisecond timestamp in ten, and those start with 1 at 13 digits (microseconds
+ * at 16). The same check for numbers and for text, so scanning text twice finds nothing more.
  */
 export function isCardNumberDigits(digits: string): boolean {
   if (!/^\d{13,19}$/.test(digits) || /^(\d)\1+$/.test(digits) || !luhn(digits)) return false;
@@ -64,10 +65,12 @@ export function isCardNumberDigits(digits: string): boolean {
   return (
     digits.startsWith("4") ||
     (two >= 50 && two <= 58) ||
-    (four >= 2200 && four <= 2204) ||
+    (four >= 2200 && four <= 2205) ||
     (four >= 2221 && four <= 2720) ||
+    four === 8600 ||
     four === 9792 ||
-    [30, 34, 35, 36, 37, 38, 60, 62, 63, 64, 65, 67, 81, 82].includes(two)
+    four === 9860 ||
+    [30, 31, 34, 35, 36, 37, 38, 60, 62, 63, 64, 65, 67, 81, 82].includes(two)
   );
 }
 
@@ -150,14 +153,14 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
 
 /**
  * `AccountKey=`, `SharedAccessKey=`, `SharedAccessSignature=`, `Password=`, `Pwd=` fields. The
- * value is quoted, or runs to the `;`, line end or closing quote that ends it, spaces included
- * (`Password=Winter is coming;`, up to 256 characters). A value with spaces is taken whole only
+ * value is quoted, or runs to the `;`, line end, closing quote or next `name=` field that ends
+ * it, spaces included (`Password=Winter is coming;`, up to 256 characters). A value with spaces is taken whole only
  * inside a connection string: a `;` after the value, or one before the name that ends a
  * `name=value` field on the same line. In prose such as "Password = must be 8 characters long"
  * only its first word goes, and the rest is scanned for further fields.
  */
 const CONNECTION_STRING_FIELD =
-  /((?<=\w\s*=[^;\r\n]{0,256});[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*(;)|\s*(?:\r|\n|$|["']))|[^;\s"'[\]]+)/gi;
+  /((?<=\w\s*=[^;\r\n]{0,256});[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|[^;\s"'[\]](?:(?:(?!\s[-A-Za-z_][\w.-]{0,63}\s*=)[^;\r\n"'[\]]){0,254}[^;\s"'[\]])?(?=\s*(;)|\s*(?:\r|\n|$|["'])|\s[-A-Za-z_][\w.-]{0,63}\s*=)|[^;\s"'[\]]+)/gi;
 
 function connectionStringField(_match: string, groups: readonly (string | undefined)[]): string {
   const [before = "", name = "", equals = "=", value = "", after] = groups;
@@ -180,48 +183,61 @@ function captures(args: readonly unknown[]): (string | undefined)[] {
 }
 
 /**
- * The cards in a run of digits and single separators. A run of 13–19 digits is one card when it
- * passes Luhn and is not one digit repeated (0000…, often padding or a nil UUID's groups). In a
- * run that is not, a card written next to other numbers is found in its groups (split at the
- * separators): every stretch of whole groups, each of three or more digits but the last, that
- * holds 13–19 digits and passes isCardNumberDigits (issuer prefixes too, as the stretches tried are many). Stretches that
- * share a group are redacted together, so a false one next to a real card cannot leave part
- * of the card behind. `afterWord`: the run follows a word and a dash, so it may be the end of an
- * identifier, and the issuer prefix is checked for the whole run as well. Undefined when there is
- * none.
+ * The cards in a run of digits and single separators: the whole run when it holds 13–19 digits
+ * that pass isCardNumberDigits, however grouped; else, so a card written next to other numbers
+ * (`status 1 4111 1111 1111 1111`) is found, every stretch of its groups (split at the
+ * separators) that is written as a card is (cardShaped) and passes isCardNumberDigits. Stretches
+ * that share a group are redacted together, so a false one next to a real card cannot leave part
+ * of the card behind. Undefined when there is none.
  */
-function cardsInRun(run: string, afterWord = false): string | undefined {
-  const digits = run.replace(/[ -]/g, "");
-  if (digits.length <= 19 && (afterWord ? isCardNumberDigits(digits) : luhn(digits) && !/^(\d)\1+$/.test(digits))) return marker("card_number");
+function cardsInRun(run: string): string | undefined {
+  if (isCardNumberDigits(run.replace(/[ -]/g, ""))) return marker("card_number");
   // Groups at even indexes, the separator after each at the odd ones.
   const parts = run.split(/(?<=\d)(?=[ -])|(?<=[ -])(?=\d)/);
   const groups = parts.filter((_, index) => index % 2 === 0);
+  const separators = parts.filter((_, index) => index % 2 === 1);
   // Stretches [first, last] as found (by first group), merged where they share a group.
   const stretches: [number, number][] = [];
   for (let i = 0; i < groups.length; i++) {
     let length = 0;
     for (let j = i; j < groups.length && length <= 19; j++) {
-      const group = groups[j] ?? "";
-      length += group.length;
-      if (length >= 13 && length <= 19 && isCardNumberDigits(groups.slice(i, j + 1).join(""))) {
-        const previous = stretches[stretches.length - 1];
-        if (previous !== undefined && i <= previous[1]) previous[1] = Math.max(previous[1], j);
-        else stretches.push([i, j]);
-      }
-      // Only a card's last group is shorter than three digits (`4000 0000 0000 6`).
-      if (group.length < 3) break;
+      length += (groups[j] ?? "").length;
+      if (length < 13 || length > 19 || !cardShaped(groups, separators, i, j) || !isCardNumberDigits(groups.slice(i, j + 1).join(""))) continue;
+      const previous = stretches[stretches.length - 1];
+      if (previous !== undefined && i <= previous[1]) previous[1] = Math.max(previous[1], j);
+      else stretches.push([i, j]);
     }
   }
   if (stretches.length === 0) return undefined;
   let out = "";
   let next = 0;
   for (const [first, last] of stretches) {
-    for (let i = next; i < first; i++) out += (groups[i] ?? "") + (parts[2 * i + 1] ?? "");
-    out += marker("card_number") + (parts[2 * last + 1] ?? "");
+    for (let i = next; i < first; i++) out += (groups[i] ?? "") + (separators[i] ?? "");
+    out += marker("card_number") + (separators[last] ?? "");
     next = last + 1;
   }
-  for (let i = next; i < groups.length; i++) out += (groups[i] ?? "") + (parts[2 * i + 1] ?? "");
+  for (let i = next; i < groups.length; i++) out += (groups[i] ?? "") + (separators[i] ?? "");
   return out;
+}
+
+/**
+ * Whether groups first..last of a run are written as a card is: one group; or groups of four
+ * but the last (one to four digits: 4-4-4-4, 4-4-4-1, 4-4-4-4-3), or 4-6-5 / 4-6-4 (Amex,
+ * Diners), one separator throughout, and not ending in the start of a token joined by dashes
+ * when written with spaces (`201` in `4111 1111 1111 1111 201-010-0199` belongs to the phone
+ * number).
+ * Lists of ids, ports and codes rarely are.
+ */
+function cardShaped(groups: readonly string[], separators: readonly string[], first: number, last: number): boolean {
+  if (first === last) return true;
+  const separator = separators[first];
+  for (let k = first + 1; k < last; k++) if (separators[k] !== separator) return false;
+  if (separator !== "-" && separators[last] === "-") return false;
+  const lengths = groups.slice(first, last + 1).map((group) => group.length);
+  const end = lengths[lengths.length - 1] ?? 0;
+  const fours = lengths.slice(0, -1).every((length) => length === 4) && end >= 1 && end <= 4;
+  const amex = lengths.length === 3 && lengths[0] === 4 && lengths[1] === 6 && (end === 5 || end === 4);
+  return fours || amex;
 }
 
 const SCANNERS: readonly Scanner[] = [
@@ -319,13 +335,12 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "card_number",
-    // A run of digits with single spaces or dashes between, not inside a longer token (hex);
-    // after a minus sign too (`-4111…`). A run of 13–19 digits that passes Luhn is one card
-    // however it is grouped; in a longer run (`status 1 4111 1111 1111 1111`) see cardsInRun.
-    // After a word and a dash (`order-4111…`, a UUID's last group) the issuer prefix is checked too.
-    pattern: /(?:(?<![\dA-Za-z_-])|(?<=(?:^|[^\dA-Za-z_])-)|(?<=[A-Za-z_](-)))\d(?:[ -]?\d){12,}(?![\dA-Za-z_]|-\d)/g,
+    // A run of digits with single spaces or dashes between, not inside a longer token (hex, a
+    // dashed number); after a minus sign or a word and a dash too (`-4111…`, `order-4111…`).
+    // Which parts of the run are cards: cardsInRun.
+    pattern: /(?:(?<![\dA-Za-z_-])|(?<=(?:^|[^\d])-))\d(?:[ -]?\d){12,}(?![\dA-Za-z_]|-\d)/g,
     worthTrying: hasDigit,
-    replace: (match, groups) => cardsInRun(match, groups[0] !== undefined),
+    replace: (match) => cardsInRun(match),
   },
   {
     kind: "national_id",

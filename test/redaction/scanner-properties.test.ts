@@ -34,7 +34,7 @@ function withCheckDigit(body: string): string {
   throw new Error("unreachable: one of ten check digits always fits");
 }
 
-/** A Luhn-valid number under a real issuer prefix, written plain, in fours with spaces or dashes, or Amex-style 4-6-5. */
+/** A Luhn-valid number under a real issuer prefix, written plain, or as cards are: in fours, or 4-6-5 / 4-6-4; spaces or dashes. */
 const cardNumber = fc
   .record({
     issuer: fc.constantFrom(
@@ -46,7 +46,9 @@ const cardNumber = fc
   })
   .map(({ issuer: { prefix, length }, digits, layout, separator }) => {
     const number = withCheckDigit(`${prefix}${digits.join("")}`.slice(0, length - 1));
-    const groups = layout === "plain" ? [number] : layout === "amex" ? [number.slice(0, 4), number.slice(4, 10), number.slice(10)] : (number.match(/.{1,4}/g) ?? [number]);
+    // 4-6-5 / 4-6-4 is how 15- and 14-digit cards are written; the others in fours.
+    const amex = layout === "amex" && (number.length === 15 || number.length === 14);
+    const groups = layout === "plain" ? [number] : amex ? [number.slice(0, 4), number.slice(4, 10), number.slice(10)] : (number.match(/.{1,4}/g) ?? [number]);
     return { number, text: groups.filter((group) => group !== "").join(separator) };
   })
   .filter(({ number }) => !/^(\d)\1+$/.test(number));
