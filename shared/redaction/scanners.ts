@@ -153,14 +153,15 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
 
 /**
  * `AccountKey=`, `SharedAccessKey=`, `SharedAccessSignature=`, `Password=`, `Pwd=` fields. The
- * value is quoted, or runs to the `;`, line end, closing quote or next `name=` field that ends
- * it, spaces included (`Password=Winter is coming;`, up to 256 characters). A value with spaces is taken whole only
+ * value is quoted, or runs to the `;` that ends it, `=` signs and spaces included (`Password=Winter
+ * is coming;`, `Pwd={let me in=now};`, up to 256 characters); without one, to the line end, a
+ * closing quote or the next `name=` field. A value with spaces is taken whole only
  * inside a connection string: a `;` after the value, or one before the name that ends a
  * `name=value` field on the same line. In prose such as "Password = must be 8 characters long"
  * only its first word goes, and the rest is scanned for further fields.
  */
 const CONNECTION_STRING_FIELD =
-  /((?<=\w\s*=[^;\r\n]{0,256});[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|[^;\s"'[\]](?:(?:(?!\s[-A-Za-z_][\w.-]{0,63}\s*=)[^;\r\n"'[\]]){0,254}[^;\s"'[\]])?(?=\s*(;)|\s*(?:\r|\n|$|["'])|\s[-A-Za-z_][\w.-]{0,63}\s*=)|[^;\s"'[\]]+)/gi;
+  /(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*(;))|[^;\s"'[\]](?:(?:(?!\s[-A-Za-z_][\w.-]{0,63}\s*=)[^;\r\n"'[\]]){0,254}[^;\s"'[\]])?(?=\s*(?:\r|\n|$|["'])|\s[-A-Za-z_][\w.-]{0,63}\s*=)|[^;\s"'[\]]+)/gi;
 
 function connectionStringField(_match: string, groups: readonly (string | undefined)[]): string {
   const [before = "", name = "", equals = "=", value = "", after] = groups;
@@ -184,14 +185,17 @@ function captures(args: readonly unknown[]): (string | undefined)[] {
 
 /**
  * The cards in a run of digits and single separators: the whole run when it holds 13–19 digits
- * that pass isCardNumberDigits, however grouped; else, so a card written next to other numbers
- * (`status 1 4111 1111 1111 1111`) is found, every stretch of its groups (split at the
- * separators) that is written as a card is (cardShaped) and passes isCardNumberDigits. Stretches
- * that share a group are redacted together, so a false one next to a real card cannot leave part
- * of the card behind. Undefined when there is none.
+ * that pass Luhn and are not one digit repeated (0000…, padding or a nil UUID's groups), however
+ * grouped: issuers are many (NAPAS 9704, Shetab 6104, Belkart 9112 …) and a leaked card costs more
+ * than a redacted id. Else, so a card written next to other numbers (`status 1 4111 1111 1111
+ * 1111`) is found, every stretch of its groups (split at the separators) that is written as a card
+ * is (cardShaped) and passes isCardNumberDigits: there the issuer prefix is checked too, as the
+ * stretches tried are many. Stretches that share a group are redacted together, so a false one
+ * next to a real card cannot leave part of the card behind. Undefined when there is none.
  */
 function cardsInRun(run: string): string | undefined {
-  if (isCardNumberDigits(run.replace(/[ -]/g, ""))) return marker("card_number");
+  const digits = run.replace(/[ -]/g, "");
+  if (digits.length <= 19 && luhn(digits) && !/^(\d)\1+$/.test(digits)) return marker("card_number");
   // Groups at even indexes, the separator after each at the odd ones.
   const parts = run.split(/(?<=\d)(?=[ -])|(?<=[ -])(?=\d)/);
   const groups = parts.filter((_, index) => index % 2 === 0);
@@ -223,21 +227,30 @@ function cardsInRun(run: string): string | undefined {
 /**
  * Whether groups first..last of a run are written as a card is: one group; or groups of four
  * but the last (one to four digits: 4-4-4-4, 4-4-4-1, 4-4-4-4-3), or 4-6-5 / 4-6-4 (Amex,
- * Diners), one separator throughout, and not ending in the start of a token joined by dashes
- * when written with spaces (`201` in `4111 1111 1111 1111 201-010-0199` belongs to the phone
- * number).
+ * Diners), one separator throughout, and, written with spaces, not ending in the first group of
+ * a phone number or SSN written with dashes (`201` in `4111 1111 1111 1111 201-010-0199`).
  * Lists of ids, ports and codes rarely are.
  */
 function cardShaped(groups: readonly string[], separators: readonly string[], first: number, last: number): boolean {
   if (first === last) return true;
   const separator = separators[first];
   for (let k = first + 1; k < last; k++) if (separators[k] !== separator) return false;
-  if (separator !== "-" && separators[last] === "-") return false;
+  if (separator !== "-" && separators[last] === "-" && dashedNumberAt(groups, separators, last)) return false;
   const lengths = groups.slice(first, last + 1).map((group) => group.length);
   const end = lengths[lengths.length - 1] ?? 0;
   const fours = lengths.slice(0, -1).every((length) => length === 4) && end >= 1 && end <= 4;
   const amex = lengths.length === 3 && lengths[0] === 4 && lengths[1] === 6 && (end === 5 || end === 4);
   return fours || amex;
+}
+
+/** Whether the groups from `first` on, joined by dashes, start as a phone number (3-3-4) or an SSN (3-2-4) does. */
+function dashedNumberAt(groups: readonly string[], separators: readonly string[], first: number): boolean {
+  const lengths: number[] = [];
+  for (let k = first; k < groups.length && lengths.length < 3; k++) {
+    lengths.push((groups[k] ?? "").length);
+    if (separators[k] !== "-") break;
+  }
+  return lengths.length === 3 && lengths[0] === 3 && (lengths[1] === 3 || lengths[1] === 2) && lengths[2] === 4;
 }
 
 const SCANNERS: readonly Scanner[] = [
@@ -251,9 +264,10 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "url_password",
     // A URL's userinfo: up to the last '@' before the path, as URL parsers read it, so the user may
-    // be an email (`ftp://alice@example.com:pw@host`). Taken whole when it holds a password (a
-    // ':'); colons inside markers do not count, so scanning its own output finds nothing more.
-    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/([^\s/?#]*)@/g,
+    // be an email (`ftp://alice@example.com:pw@host`), and not past a character a URL cannot hold
+    // there (a quote ends a JSON string). Taken whole when it holds a password (a ':'); colons
+    // inside markers do not count, so scanning its own output finds nothing more.
+    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/([^\s/?#"<>`{}|\\^]*)@/g,
     worthTrying: (text) => text.includes("://"),
     replace: (_match, groups) => {
       const [scheme = "", userinfo = ""] = groups;
@@ -401,9 +415,12 @@ export const MIN_SCANNABLE = 6;
 /**
  * Most passes a scan makes. A pass that redacts something can leave text that reads differently
  * next to its markers (a phone number's marker before what is then a card number on its own), so
- * the scan repeats until a pass finds nothing: its output scanned again finds nothing more.
+ * the scan repeats until a pass finds nothing, and its output scanned again finds nothing more.
+ * Every pass that changes the text adds a marker (or truncates an address to its network, which
+ * no pass changes again), so it ends; the bound is for text built to need more, which then
+ * travels as the last pass left it.
  */
-const MAX_PASSES = 4;
+const MAX_PASSES = 16;
 
 /** Applies every enabled scanner in order, to a fixpoint. Does not truncate; callers cap length before and after. */
 export function scan(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64 = true): ScanResult {
