@@ -155,13 +155,14 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
  * `AccountKey=`, `SharedAccessKey=`, `SharedAccessSignature=`, `Password=`, `Pwd=` fields. The
  * value is quoted, or runs to the `;` that ends it, `=` signs and spaces included (`Password=Winter
  * is coming;`, `Pwd={let me in=now};`, up to 256 characters); without one, to the line end, a
- * closing quote or the next `name=` field. A value with spaces is taken whole only
+ * closing quote or the next field whose name says it holds a secret (` SharedAccessKey=`,
+ * ` --db-password=`), which is then scanned in turn. A value with spaces is taken whole only
  * inside a connection string: a `;` after the value, or one before the name that ends a
  * `name=value` field on the same line. In prose such as "Password = must be 8 characters long"
  * only its first word goes, and the rest is scanned for further fields.
  */
 const CONNECTION_STRING_FIELD =
-  /(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*(;))|[^;\s"'[\]](?:(?:(?!\s[-A-Za-z_][\w.-]{0,63}\s*=)[^;\r\n"'[\]]){0,254}[^;\s"'[\]])?(?=\s*(?:\r|\n|$|["'])|\s[-A-Za-z_][\w.-]{0,63}\s*=)|[^;\s"'[\]]+)/gi;
+  /(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|[^;\s"'[\]](?:[^;\r\n"'[\]]{0,254}[^;\s"'[\]])?(?=\s*(;))|[^;\s"'[\]](?:(?:(?!\s[-\w.]{0,40}(?:key|secret|token|password|passwd|pwd|sig|signature|credentials?)\s*=)[^;\r\n"'[\]]){0,254}[^;\s"'[\]])?(?=\s*(?:\r|\n|$|["'])|\s[-\w.]{0,40}(?:key|secret|token|password|passwd|pwd|sig|signature|credentials?)\s*=)|[^;\s"'[\]]+)/gi;
 
 function connectionStringField(_match: string, groups: readonly (string | undefined)[]): string {
   const [before = "", name = "", equals = "=", value = "", after] = groups;
@@ -183,19 +184,26 @@ function captures(args: readonly unknown[]): (string | undefined)[] {
   return groups;
 }
 
+/** 13–19 digits that pass Luhn and are not one digit repeated (0000…, padding or a nil UUID's groups). */
+function isLuhnCard(digits: string): boolean {
+  return digits.length >= 13 && digits.length <= 19 && luhn(digits) && !/^(\d)\1+$/.test(digits);
+}
+
 /**
  * The cards in a run of digits and single separators: the whole run when it holds 13–19 digits
- * that pass Luhn and are not one digit repeated (0000…, padding or a nil UUID's groups), however
- * grouped: issuers are many (NAPAS 9704, Shetab 6104, Belkart 9112 …) and a leaked card costs more
- * than a redacted id. Else, so a card written next to other numbers (`status 1 4111 1111 1111
- * 1111`) is found, every stretch of its groups (split at the separators) that is written as a card
- * is (cardShaped) and passes isCardNumberDigits: there the issuer prefix is checked too, as the
- * stretches tried are many. Stretches that share a group are redacted together, so a false one
- * next to a real card cannot leave part of the card behind. Undefined when there is none.
+ * that pass isLuhnCard, however grouped: issuers are many (NAPAS 9704, Shetab 6104, Belkart 9112
+ * …) and a leaked card costs more than a redacted id. Else, so a card written next to other
+ * numbers (`status 1 4111 1111 1111 1111`, `9704 0000 0000 0018 2025`) is found, every stretch of
+ * its groups (split at the separators) that is written as a card is (cardShaped) and passes
+ * isLuhnCard when it starts or ends the run, isCardNumberDigits (the issuer prefix too) when
+ * other numbers lie on both sides, as the stretches tried there are many. Stretches that share a
+ * group are redacted together, so a false one next to a real card cannot leave part of the card
+ * behind. `afterWord`: the run follows a word and a dash (`job-1712345678915`), so it may end an
+ * identifier, and the issuer prefix is checked for its start too. Undefined when there is none.
  */
-function cardsInRun(run: string): string | undefined {
+function cardsInRun(run: string, afterWord: boolean): string | undefined {
   const digits = run.replace(/[ -]/g, "");
-  if (digits.length <= 19 && luhn(digits) && !/^(\d)\1+$/.test(digits)) return marker("card_number");
+  if (digits.length <= 19 && (afterWord ? isCardNumberDigits(digits) : isLuhnCard(digits))) return marker("card_number");
   // Groups at even indexes, the separator after each at the odd ones.
   const parts = run.split(/(?<=\d)(?=[ -])|(?<=[ -])(?=\d)/);
   const groups = parts.filter((_, index) => index % 2 === 0);
@@ -206,7 +214,11 @@ function cardsInRun(run: string): string | undefined {
     let length = 0;
     for (let j = i; j < groups.length && length <= 19; j++) {
       length += (groups[j] ?? "").length;
-      if (length < 13 || length > 19 || !cardShaped(groups, separators, i, j) || !isCardNumberDigits(groups.slice(i, j + 1).join(""))) continue;
+      if (length < 13 || length > 19 || !cardShaped(groups, separators, i, j)) continue;
+      const stretch = groups.slice(i, j + 1).join("");
+      // A stretch from the run's start after a word and a dash is that identifier's end: never at an end.
+      const atAnEnd = i === 0 ? !afterWord : j === groups.length - 1;
+      if (!(atAnEnd ? isLuhnCard(stretch) : isCardNumberDigits(stretch))) continue;
       const previous = stretches[stretches.length - 1];
       if (previous !== undefined && i <= previous[1]) previous[1] = Math.max(previous[1], j);
       else stretches.push([i, j]);
@@ -227,8 +239,9 @@ function cardsInRun(run: string): string | undefined {
 /**
  * Whether groups first..last of a run are written as a card is: one group; or groups of four
  * but the last (one to four digits: 4-4-4-4, 4-4-4-1, 4-4-4-4-3), or 4-6-5 / 4-6-4 (Amex,
- * Diners), one separator throughout, and, written with spaces, not ending in the first group of
- * a phone number or SSN written with dashes (`201` in `4111 1111 1111 1111 201-010-0199`).
+ * Diners), one separator throughout, and, written with spaces, neither ending in the first group
+ * nor starting with the last group of a phone number or SSN written with dashes (`201` in
+ * `4111 1111 1111 1111 201-010-0199`, `4008` in `555-010-4008 4111 1111 1111 1111`).
  * Lists of ids, ports and codes rarely are.
  */
 function cardShaped(groups: readonly string[], separators: readonly string[], first: number, last: number): boolean {
@@ -236,11 +249,19 @@ function cardShaped(groups: readonly string[], separators: readonly string[], fi
   const separator = separators[first];
   for (let k = first + 1; k < last; k++) if (separators[k] !== separator) return false;
   if (separator !== "-" && separators[last] === "-" && dashedNumberAt(groups, separators, last)) return false;
+  if (separator !== "-" && separators[first - 1] === "-" && dashedNumberEndsAt(groups, separators, first)) return false;
   const lengths = groups.slice(first, last + 1).map((group) => group.length);
   const end = lengths[lengths.length - 1] ?? 0;
   const fours = lengths.slice(0, -1).every((length) => length === 4) && end >= 1 && end <= 4;
   const amex = lengths.length === 3 && lengths[0] === 4 && lengths[1] === 6 && (end === 5 || end === 4);
   return fours || amex;
+}
+
+/** Whether the groups up to `last`, joined by dashes, end as a phone number (3-3-4) or an SSN (3-2-4) does. */
+function dashedNumberEndsAt(groups: readonly string[], separators: readonly string[], last: number): boolean {
+  if (last < 2 || separators[last - 1] !== "-" || separators[last - 2] !== "-") return false;
+  const [a, b, c] = [groups[last - 2] ?? "", groups[last - 1] ?? "", groups[last] ?? ""];
+  return a.length === 3 && (b.length === 3 || b.length === 2) && c.length === 4;
 }
 
 /** Whether the groups from `first` on, joined by dashes, start as a phone number (3-3-4) or an SSN (3-2-4) does. */
@@ -264,10 +285,11 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "url_password",
     // A URL's userinfo: up to the last '@' before the path, as URL parsers read it, so the user may
-    // be an email (`ftp://alice@example.com:pw@host`), and not past a character a URL cannot hold
-    // there (a quote ends a JSON string). Taken whole when it holds a password (a ':'); colons
+    // be an email (`ftp://alice@example.com:pw@host`), and not past a double quote or angle
+    // bracket (the end of a JSON string or an HTML attribute; other characters a URL should not
+    // hold there do turn up in passwords). Taken whole when it holds a password (a ':'); colons
     // inside markers do not count, so scanning its own output finds nothing more.
-    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/([^\s/?#"<>`{}|\\^]*)@/g,
+    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/([^\s/?#"<>]*)@/g,
     worthTrying: (text) => text.includes("://"),
     replace: (_match, groups) => {
       const [scheme = "", userinfo = ""] = groups;
@@ -352,9 +374,9 @@ const SCANNERS: readonly Scanner[] = [
     // A run of digits with single spaces or dashes between, not inside a longer token (hex, a
     // dashed number); after a minus sign or a word and a dash too (`-4111…`, `order-4111…`).
     // Which parts of the run are cards: cardsInRun.
-    pattern: /(?:(?<![\dA-Za-z_-])|(?<=(?:^|[^\d])-))\d(?:[ -]?\d){12,}(?![\dA-Za-z_]|-\d)/g,
+    pattern: /(?:(?<![\dA-Za-z_-])|(?<=(?:^|[^\dA-Za-z_])-)|(?<=[A-Za-z_](-)))\d(?:[ -]?\d){12,}(?![\dA-Za-z_]|-\d)/g,
     worthTrying: hasDigit,
-    replace: (match) => cardsInRun(match),
+    replace: (match, groups) => cardsInRun(match, groups[0] !== undefined),
   },
   {
     kind: "national_id",
