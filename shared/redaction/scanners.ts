@@ -155,14 +155,15 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
  * `AccountKey=`, `SharedAccessKey=`, `SharedAccessSignature=`, `Password=`, `Pwd=` fields. The
  * value is quoted, or runs to the `;` that ends it, `=` signs and spaces included (`Password=Winter
  * is coming;`, `Pwd={let me in=now};`, `Password=it's [x];`, up to 256 characters); without one,
- * to the line end, a closing quote or the next field of these names (` SharedAccessKey=`,
- * ` --db-password=`), which is then scanned in turn. A value with spaces is taken whole only
+ * to the line end, a closing quote (not right after a secret's name and `=`: in
+ * `x client_secret="…"` the quote opens another field's value) or the next field of these names (` SharedAccessKey=`, ` --db-password=`), which is then
+ * scanned in turn. A value that starts with a marker is left, so a second scan finds nothing more. A value with spaces is taken whole only
  * inside a connection string: a `;` after the value, or one before the name that ends a
  * `name=value` field on the same line. In prose such as "Password = must be 8 characters long"
  * only its first word goes, and the rest is scanned for further fields.
  */
 const CONNECTION_STRING_FIELD =
-  /(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|(?!\[REDACTED:[a-z_]+\])[^;\s"'](?:[^;\r\n"]{0,254}[^;\s"])?(?=\s*(;))|[^;\s"'[\]](?:(?:(?!\s[-\w.]{0,32}?\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=)[^;\r\n"'[\]]){0,254}[^;\s"'[\]])?(?=\s*(?:\r|\n|$|["'])|\s[-\w.]{0,32}?\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=)|[^;\s"'[\]]+)/gi;
+  /(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|(?!\[REDACTED:[a-z_]+\])[^;\s"'](?:[^;\r\n"]{0,254}[^;\s"])?(?=\s*(;))|(?!\[REDACTED:[a-z_]+\])[^;\s"](?:(?:(?!\s[-\w.]{0,32}?\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=)[^;\r\n"]){0,254}[^;\s"\\])?(?=\s*(?:\r|\n|$)|(?<!\s[-\w.]{0,32}(?:key|secret|token|password|passwd|pwd|credentials?|sig|signature)\s*=)\s*\\?["']|\s[-\w.]{0,32}?\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=)|[^;\s"'[\]]+)/gi;
 
 function connectionStringField(_match: string, groups: readonly (string | undefined)[]): string {
   const [before = "", name = "", equals = "=", value = "", after] = groups;
@@ -285,11 +286,12 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "url_password",
     // A URL's userinfo: up to the last '@' before the path, as URL parsers read it, so the user may
-    // be an email (`ftp://alice@example.com:pw@host`), and not past a double quote that is not
-    // escaped (the end of a JSON string; characters a URL should not hold there, `<>^{}|`, do
-    // turn up in passwords). Taken whole when it holds a password (a ':'); colons inside markers
-    // do not count, so scanning its own output finds nothing more.
-    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/((?:[^\s/?#"\\]|\\[^\s/?#])*)@/g,
+    // be an email (`ftp://alice@example.com:pw@host`), and not past the end of a JSON string: a
+    // double quote, or an escaped one before `,:}]` (JSON inside JSON). Characters a URL should
+    // not hold there (`<>^{}|`, `\"`, `\`) do turn up in passwords. Taken whole when it holds a
+    // password (a ':'); colons inside markers do not count, so scanning its own output finds
+    // nothing more.
+    pattern: /\b([A-Za-z][A-Za-z0-9+.:-]{0,31}):\/\/((?:[^\s/?#"\\]|\\(?!"[,:}\]])[^\s/?#@]|\\(?=@))*)@/g,
     worthTrying: (text) => text.includes("://"),
     replace: (_match, groups) => {
       const [scheme = "", userinfo = ""] = groups;
