@@ -155,15 +155,16 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
  * `AccountKey=`, `SharedAccessKey=`, `SharedAccessSignature=`, `Password=`, `Pwd=` fields. The
  * value is quoted, or runs to the `;` that ends it, `=` signs and spaces included (`Password=Winter
  * is coming;`, `Pwd={let me in=now};`, `Password=it's [x];`, up to 256 characters); without one,
- * to the line end, a closing quote (not right after a secret's name and `=`: in
- * `x client_secret="…"` the quote opens another field's value) or the next field of these names (` SharedAccessKey=`, ` --db-password=`), which is then
- * scanned in turn. A value that starts with a marker is left, so a second scan finds nothing more. A value with spaces is taken whole only
+ * to the line end, a closing quote or the next field of these names (` SharedAccessKey=`, ` --db-password=`), which is then
+ * scanned in turn. A value that ends in `=` and a quoted string takes the string too: in
+ * `Password=x client_secret="…"` the string may be another field's value or the password's end.
+ * A value that starts with a marker is left, so a second scan finds nothing more. A value with spaces is taken whole only
  * inside a connection string: a `;` after the value, or one before the name that ends a
  * `name=value` field on the same line. In prose such as "Password = must be 8 characters long"
  * only its first word goes, and the rest is scanned for further fields.
  */
 const CONNECTION_STRING_FIELD =
-  /(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|(?!\[REDACTED:[a-z_]+\])[^;\s"'](?:[^;\r\n"]{0,254}[^;\s"])?(?=\s*(;))|(?!\[REDACTED:[a-z_]+\])[^;\s"](?:(?:(?!\s[-\w.]{0,32}?\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=)[^;\r\n"]){0,254}[^;\s"\\])?(?=\s*(?:\r|\n|$)|(?<!\s[-\w.]{0,32}(?:key|secret|token|password|passwd|pwd|credentials?|sig|signature)\s*=)\s*\\?["']|\s[-\w.]{0,32}?\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=)|[^;\s"'[\]]+)/gi;
+  /(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|(?!\[REDACTED:[a-z_]+\])[^;\s"'](?:[^;\r\n"]{0,254}[^;\s"])?(?=\s*(;))|(?!\[REDACTED:[a-z_]+\])[^;\s"](?:(?!\s[-\w.]{0,32}?\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=)[^;\r\n"]){0,254}=\s*(?:"[^"\r\n]*"|'[^'\r\n]*')|(?!\[REDACTED:[a-z_]+\])[^;\s"](?:(?:(?!\s[-\w.]{0,32}?\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=)[^;\r\n"]){0,254}[^;\s"\\])?(?=\s*(?:\r|\n|$)|\s*\\?["']|\s[-\w.]{0,32}?\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=)|[^;\s"'[\]]+)/gi;
 
 function connectionStringField(_match: string, groups: readonly (string | undefined)[]): string {
   const [before = "", name = "", equals = "=", value = "", after] = groups;
@@ -344,15 +345,16 @@ const SCANNERS: readonly Scanner[] = [
     // `AWS_SECRET_ACCESS_KEY`, `accessKey`; not `primary_key` or `cache-key`). A quoted value is
     // taken whole, spaces included, unless it is already a marker (scanning stays idempotent); a
     // bare one runs to the next space or separator. Values under six characters are left (error
-    // text like "password: too short" is not a secret).
+    // text like "password: too short" is not a secret). Escaped quotes count as quotes
+    // (`\"db_password\":\"…\"`: JSON inside JSON, as container logs write it).
     pattern:
-      /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_-]?key|token|secret|password|passwd|pwd|credentials?)["']?\s*[:=]\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"\r\n]{6,512}"|'[^'\r\n]{6,512}'|["']?[^\s"'&;,[\]{}]{6,})/gi,
+      /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_-]?key|token|secret|password|passwd|pwd|credentials?)\\?["']?\s*[:=]\s*)(?!\\?"\[REDACTED:[a-z_]+\]\\?"|'\[REDACTED:[a-z_]+\]')(\\"(?:[^"\\\r\n]|\\[^"\r\n]){6,512}\\"|"[^"\r\n]{6,512}"|'[^'\r\n]{6,512}'|(?:\\?["'])?[^\s"'&;,[\]{}]{6,})/gi,
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key|token|secret|pass|pwd|credential/i.test(text),
     replace: (_match, groups) => {
       const value = groups[1] ?? "";
-      const quote = value.startsWith('"') || value.startsWith("'") ? value.charAt(0) : "";
-      // The quotes stay, so JSON-like text stays JSON-like.
-      return `${groups[0] ?? ""}${quote}${marker("api_token")}${quote !== "" && value.endsWith(quote) && value.length > 1 ? quote : ""}`;
+      const quote = value.startsWith('\\"') ? '\\"' : value.startsWith('"') || value.startsWith("'") ? value.charAt(0) : "";
+      // The quotes stay, so JSON-like text stays JSON-like (escaped quotes too: JSON inside JSON).
+      return `${groups[0] ?? ""}${quote}${marker("api_token")}${quote !== "" && value.endsWith(quote) && value.length > quote.length ? quote : ""}`;
     },
   },
   {
