@@ -152,28 +152,54 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
 }
 
 /**
- * `AccountKey=`, `SharedAccessKey=`, `SharedAccessSignature=`, `Password=`, `Pwd=` fields. The
- * value is quoted, or runs to the `;` that ends it, `=` signs and spaces included (`Password=Winter
- * is coming;`, `Pwd={let me in=now};`, `Password=it's [x];`, up to 256 characters); without one,
- * to the line end, a closing quote or the next field of these names (` SharedAccessKey=`, ` --db-password=`), which is then
- * scanned in turn. A value that ends in `=` and a quoted string takes the string too: in
- * `Password=x client_secret="…"` the string may be another field's value or the password's end.
- * A value that starts with a marker is left, so a second scan finds nothing more. A value with spaces is taken whole only
- * inside a connection string: a `;` after the value, or one before the name that ends a
- * `name=value` field on the same line. In prose such as "Password = must be 8 characters long"
- * only its first word goes, and the rest is scanned for further fields.
+ * `AccountKey=`, `SharedAccessKey=`, `SharedAccessSignature=`, `Password=`, `Pwd=` fields, up to
+ * 256 characters a value:
+ * - quoted;
+ * - or to the `;` that ends it, spaces, `=` signs, apostrophes, brackets and escaped characters
+ *   included (`Password=Winter is coming;`, `Pwd={let me in=now};`, `Password=it's [x];`);
+ * - or, ending in `=` and a quoted string, with the string: in `Password=x client_secret="…"` it
+ *   may be another field's value or the password's end;
+ * - or to the line end, a closing quote (escaped or not) or the next field of these names
+ *   (` SharedAccessKey=`, ` --db-password=`, `[Pwd=`), which is then scanned in turn.
+ * A value with spaces is taken whole only inside a connection string: a `;` after the value, or
+ * one before the name that ends a `name=value` field on the same line. In prose such as
+ * "Password = must be 8 characters long" only its first word goes, and the rest is scanned for
+ * further fields. A value that starts with a marker is left, so a second scan finds nothing
+ * more, and so is a framework's placeholder for a filtered value (`password=[FILTERED]&next=…`).
  */
-const CONNECTION_STRING_FIELD =
-  /(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|(?!\[REDACTED:[a-z_]+\])[^;\s"'](?:[^;\r\n"]{0,254}[^;\s"])?(?=\s*(;))|(?!\[REDACTED:[a-z_]+\])[^;\s"](?:(?!\s[-\w.]{0,32}?\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=)[^;\r\n"]){0,254}=\s*(?:"[^"\r\n]*"|'[^'\r\n]*')|(?!\[REDACTED:[a-z_]+\])[^;\s"](?:(?:(?!\s[-\w.]{0,32}?\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=)[^;\r\n"]){0,254}[^;\s"\\])?(?=\s*(?:\r|\n|$)|\s*\\?["']|\s[-\w.]{0,32}?\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd)\s*=)|[^;\s"'[\]]+)/gi;
+const FIELD_NAMES = "AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd";
+/** Where another of these fields starts: after a space (` --db-password=`) or right after a non-letter (`[Pwd=`). */
+const NEXT_FIELD = String.raw`(?:\s[-\w.]{0,32}?\b|(?<![A-Za-z]))(?:${FIELD_NAMES})\s*=`;
+/** A value that starts with a marker is left: a second scan finds nothing more. */
+const NO_MARKER = String.raw`(?!\[REDACTED:[a-z_]+\])`;
+/** To the `;` that ends it; escaped characters (`\"`) included. */
+const TO_SEMICOLON = String.raw`${NO_MARKER}[^;\s"'](?:(?:[^;\r\n"\\]|\\[^;\r\n]){0,254}(?:[^;\s"\\]|\\[^;\s]))?(?=\s*(;))`;
+/** Ending in `=` and a quoted string, which it takes too. */
+const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\n"]){0,254}=\s*(?:"[^"\r\n]*"|'[^'\r\n]*')`;
+/** To the line end, a closing quote (escaped or not) or the next field. */
+const TO_LINE_END = String.raw`${NO_MARKER}[^;\s"](?:(?:(?!${NEXT_FIELD})[^;\r\n"]){0,254}(?:[^;\s"\\]|\\(?!["'])))?(?=\s*(?:\r|\n|$)|\s*\\?["']|${NEXT_FIELD})`;
+const CONNECTION_STRING_FIELD = new RegExp(
+  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|[^;\s"'[\]]+)`,
+  "gi",
+);
+
+/** A placeholder a framework writes for a filtered value (`[FILTERED]`, Rails), then what ends a value. */
+const PLACEHOLDER = /^\[[A-Z][A-Z_ ]*\](?=$|[\s&"';,])/;
 
 function connectionStringField(_match: string, groups: readonly (string | undefined)[]): string {
   const [before = "", name = "", equals = "=", value = "", after] = groups;
+  const placeholder = PLACEHOLDER.exec(value)?.[0];
+  // Nothing to redact; the rest of the match is scanned for further fields.
+  if (placeholder !== undefined) return `${before}${name}${equals}${placeholder}${restOfField(value.slice(placeholder.length))}`;
   const spaced = /\s/.test(value) && !value.startsWith('"') && !value.startsWith("'");
   if (!spaced || before !== "" || after !== undefined) return `${before}${name}${equals}${marker("connection_string")}`;
   const firstWord = /^\S+/.exec(value)?.[0] ?? value;
-  // The rest was taken by this match, so this pattern would not see a field in it otherwise.
-  const rest = value.slice(firstWord.length).replace(CONNECTION_STRING_FIELD, (...args: unknown[]) => connectionStringField(String(args[0]), captures(args)));
-  return `${before}${name}${equals}${marker("connection_string")}${rest}`;
+  return `${before}${name}${equals}${marker("connection_string")}${restOfField(value.slice(firstWord.length))}`;
+}
+
+/** The rest of a match not redacted: this match took it, so this pattern would not see a field in it otherwise. */
+function restOfField(rest: string): string {
+  return rest.replace(CONNECTION_STRING_FIELD, (...args: unknown[]) => connectionStringField(String(args[0]), captures(args)));
 }
 
 /** The capture groups of a replace() callback's arguments: after the match, up to the offset (a number). */
@@ -469,7 +495,7 @@ function scanOnce(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64
     out = out.replace(scanner.pattern, (...args: unknown[]) => {
       const match = String(args[0]);
       const replacement = scanner.replace(match, captures(args));
-      if (replacement === undefined) return match;
+      if (replacement === undefined || replacement === match) return match;
       const kind = replacement.includes(marker("connection_string")) ? "connection_string" : scanner.kind;
       // A replacement may hold more than one marker (a field found in the rest of a prose match).
       counts.set(kind, (counts.get(kind) ?? 0) + Math.max(1, occurrences(replacement, marker(kind))));

@@ -151,6 +151,9 @@ const ROWS: Row[] = [
   { name: "a connection-string password with brackets or an apostrophe at the line end", text: "Server=db;Password=[Z9x]fake\nServer=db;Password=p'fake0rd", kinds: ["connection_string"], gone: ["Z9x", "fake0rd"] },
   { name: "a connection-string value does not take the backslash of an escaped closing quote", text: String.raw`{"cs":"{\"s\":\"Server=x;Password=Fake0ub@dor&3\"}"}`, kinds: ["connection_string"], equals: String.raw`{"cs":"{\"s\":\"Server=x;Password=[REDACTED:connection_string]\"}"}` },
   { name: "a secret field in JSON inside JSON (escaped quotes)", text: String.raw`{"log":"{\"endpoint\":\"https://api.example.com\",\"db_password\":\"F@kePassw0rd!2026\"}"}`, kinds: ["api_token"], equals: String.raw`{"log":"{\"endpoint\":\"https://api.example.com\",\"db_password\":\"[REDACTED:api_token]\"}"}` },
+  { name: "a spaced connection-string password ending in a backslash before the closing quote", text: String.raw`{"cs":"Server=db;Password=my fake\\"}`, kinds: ["connection_string"], gone: ["fake"] },
+  { name: "a semicolon-ended connection-string password holding an escaped quote", text: String.raw`"Server=db;Password=Zx\ fakeQ\\\"zQx;Encrypt=true"`, kinds: ["connection_string"], gone: ["fakeQ", "zQx"], kept: ["Encrypt=true"] },
+  { name: "not a secret: a framework's placeholder for a filtered password", text: 'Started GET "/login?user=bob&password=[FILTERED]&next=/home"', kinds: [], equals: 'Started GET "/login?user=bob&password=[FILTERED]&next=/home"' },
   { name: "not a card: a list of small numbers", text: "ids 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20", kinds: [], equals: "ids 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20" },
   { name: "percent-encoded text without secrets keeps its encoding", text: "https://example.com/search?q=hello%20world&page=2", kinds: [], equals: "https://example.com/search?q=hello%20world&page=2" },
   { name: "invalid percent-encoding is left as is", text: "100%ZZ and %E0%A4 done", kinds: [], equals: "100%ZZ and %E0%A4 done" },
@@ -235,6 +238,7 @@ describe("adversarial text stays linear", () => {
     ["dashed digit groups ending in a letter", `${"4111-1111-".repeat(N / 10)}x`],
     ["quoted connection-string fields with spaces", '"Password=a b c'.repeat(N / 15)],
     ["prose password fields", "Password=a b ".repeat(N / 13)],
+    ["password fields with no space between", "Pwd=[".repeat(N / 5)],
   ];
   it.each(CASES)("%s", (_name, text) => {
     const started = performance.now();
