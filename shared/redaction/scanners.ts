@@ -172,19 +172,26 @@ const FIELD_NAMES = "AccountKey|SharedAccessKey|SharedAccessSignature|Password|P
 const NEXT_FIELD = String.raw`(?:\s[-\w.]{0,32}?\b|(?<![A-Za-z]))(?:${FIELD_NAMES})\s*=`;
 /** A value that starts with a marker is left: a second scan finds nothing more. */
 const NO_MARKER = String.raw`(?!\[REDACTED:[a-z_]+\])`;
-/** To the `;` that ends it; escaped characters (`\"`) included. */
-const TO_SEMICOLON = String.raw`${NO_MARKER}[^;\s"'](?:(?:[^;\r\n"\\]|\\[^;\r\n]){0,254}(?:[^;\s"\\]|\\[^;\s]))?(?=\s*(;))`;
+/**
+ * To the `;` that ends it; escaped characters included (`\"`), except an escaped quote that ends
+ * a string inside a string (`\" failed;`, `\",\"note\"`).
+ */
+const TO_SEMICOLON = String.raw`${NO_MARKER}[^;\s"'](?:(?:[^;\r\n"\\]|\\(?!["'][\s,:}\]])[^;\r\n]){0,254}(?:[^;\s"\\]|\\(?!["'])[^;\s]))?(?=\s*(;))`;
 /** Ending in `=` and a quoted string, which it takes too. */
 const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\n"]){0,254}=\s*(?:"[^"\r\n]*"|'[^'\r\n]*')`;
-/** To the line end, a closing quote (escaped or not) or the next field. */
-const TO_LINE_END = String.raw`${NO_MARKER}[^;\s"](?:(?:(?!${NEXT_FIELD})[^;\r\n"]){0,254}(?:[^;\s"\\]|\\(?!["'])))?(?=\s*(?:\r|\n|$)|\s*\\?["']|${NEXT_FIELD})`;
+/**
+ * To the line end, a closing quote (escaped or not) or the next field. It ends in a character
+ * other than a backslash, or in an escaped one (`\\`), so it never leaves half of one before a
+ * closing quote.
+ */
+const TO_LINE_END = String.raw`${NO_MARKER}[^;\s"](?:(?:(?!${NEXT_FIELD})[^;\r\n"]){0,254}(?:[^;\s"\\]|\\\\))?(?=\s*\\?(?:\r|\n|$)|\s*\\?["']|${NEXT_FIELD})`;
 const CONNECTION_STRING_FIELD = new RegExp(
   String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|[^;\s"'[\]]+)`,
   "gi",
 );
 
-/** A placeholder a framework writes for a filtered value (`[FILTERED]`, Rails), then what ends a value. */
-const PLACEHOLDER = /^\[[A-Z][A-Z_ ]*\](?=$|[\s&"';,])/;
+/** A placeholder a framework writes for a filtered value (`[FILTERED]`, Rails), then the end of a query-string or quoted value. */
+const PLACEHOLDER = /^\[(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|OMITTED|SANITIZED)\](?=$|[&"',])/;
 
 function connectionStringField(_match: string, groups: readonly (string | undefined)[]): string {
   const [before = "", name = "", equals = "=", value = "", after] = groups;
