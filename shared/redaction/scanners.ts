@@ -173,25 +173,27 @@ const NEXT_FIELD = String.raw`(?:\s[-\w.]{0,32}?\b|(?<![A-Za-z]))(?:${FIELD_NAME
 /** A value that starts with a marker is left: a second scan finds nothing more. */
 const NO_MARKER = String.raw`(?!\[REDACTED:[a-z_]+\])`;
 /**
- * To the `;` that ends it; escaped characters included (`\"`), except an escaped quote that ends
- * a string inside a string (`\" failed;`, `\",\"note\"`).
+ * To the `;` that ends it; escaped characters included (`\"`), though it does not end in an
+ * escaped quote (that closes a string inside a string). Read through an escaped quote, it can take
+ * the rest of such a string: over-redaction, where stopping there let a password with `\" ` in
+ * it travel.
  */
-const TO_SEMICOLON = String.raw`${NO_MARKER}[^;\s"'](?:(?:[^;\r\n"\\]|\\(?!["'][\s,:}\]])[^;\r\n]){0,254}(?:[^;\s"\\]|\\(?!["'])[^;\s]))?(?=\s*(;))`;
+const TO_SEMICOLON = String.raw`${NO_MARKER}[^;\s"'](?:(?:[^;\r\n"\\]|\\[^;\r\n]){0,254}(?:[^;\s"\\]|\\(?!["'])[^;\s]))?(?=\s*(;))`;
 /** Ending in `=` and a quoted string, which it takes too. */
 const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\n"]){0,254}=\s*(?:"[^"\r\n]*"|'[^'\r\n]*')`;
 /**
- * To the line end, a closing quote (escaped or not) or the next field. It ends in a character
- * other than a backslash, or in an escaped one (`\\`), so it never leaves half of one before a
- * closing quote.
+ * To the line end, a closing quote (escaped or not) or the next field. Backslashes are read in
+ * pairs (`\\`, `\x`), so it never leaves half of one before a closing quote; a lone one may end
+ * it before a space or the line end.
  */
-const TO_LINE_END = String.raw`${NO_MARKER}[^;\s"](?:(?:(?!${NEXT_FIELD})[^;\r\n"]){0,254}(?:[^;\s"\\]|\\\\))?(?=\s*\\?(?:\r|\n|$)|\s*\\?["']|${NEXT_FIELD})`;
+const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\[^;\s"])(?:(?:(?!${NEXT_FIELD})(?:[^;\r\n"\\]|\\[^;\r\n"])){0,254}(?:[^;\s"\\]|\\[^;\s"]|\\(?=\s|$)))?(?=\s*\\?(?:\r|\n|$)|\s*\\?["']|${NEXT_FIELD})`;
 const CONNECTION_STRING_FIELD = new RegExp(
   String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|[^;\s"'[\]]+)`,
   "gi",
 );
 
-/** A placeholder a framework writes for a filtered value (`[FILTERED]`, Rails), then the end of a query-string or quoted value. */
-const PLACEHOLDER = /^\[(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|OMITTED|SANITIZED)\](?=$|[&"',])/;
+/** A placeholder a framework writes for a filtered value (`[FILTERED]`, Rails), then what ends a value. */
+const PLACEHOLDER = /^\[(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|OMITTED|SANITIZED)\](?=$|[\s&"',])/;
 
 function connectionStringField(_match: string, groups: readonly (string | undefined)[]): string {
   const [before = "", name = "", equals = "=", value = "", after] = groups;
