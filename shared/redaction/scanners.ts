@@ -178,7 +178,7 @@ const NO_MARKER = String.raw`(?!\[REDACTED:[a-z_]+\])`;
  * the rest of such a string: over-redaction, where stopping there let a password with `\" ` in
  * it travel.
  */
-const TO_SEMICOLON = String.raw`${NO_MARKER}[^;\s"'](?:(?:[^;\r\n"\\]|\\[^;\r\n]){0,254}(?:[^;\s"\\]|\\(?!["'])[^;\s]))?(?=\s*(;))`;
+const TO_SEMICOLON = String.raw`${NO_MARKER}[^;\s"'](?:(?:[^;\r\n"\\]|\\[^;\r\n]){0,254}(?:[^;\s"\\]|\\(?!["'])[^;\s]|\\(?=\s*;)))?(?=\s*(;))`;
 /** Ending in `=` and a quoted string, which it takes too. */
 const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\n"]){0,254}=\s*(?:"[^"\r\n]*"|'[^'\r\n]*')`;
 /**
@@ -188,7 +188,7 @@ const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\
  */
 const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\[^;\s"])(?:(?:(?!${NEXT_FIELD})(?:[^;\r\n"\\]|\\[^;\r\n"])){0,254}(?:[^;\s"\\]|\\[^;\s"]|\\(?=\s|$)))?(?=\s*\\?(?:\r|\n|$)|\s*\\?["']|${NEXT_FIELD})`;
 const CONNECTION_STRING_FIELD = new RegExp(
-  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|[^;\s"'[\]]+)`,
+  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|(?:\\["'])?(?:[^;\s"'[\]\\]|\\[^;\s"'])+)`,
   "gi",
 );
 
@@ -198,8 +198,12 @@ const PLACEHOLDER = /^\[(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|OMITTED|SANIT
 function connectionStringField(_match: string, groups: readonly (string | undefined)[]): string {
   const [before = "", name = "", equals = "=", value = "", after] = groups;
   const placeholder = PLACEHOLDER.exec(value)?.[0];
-  // Nothing to redact; the rest of the match is scanned for further fields.
-  if (placeholder !== undefined) return `${before}${name}${equals}${placeholder}${restOfField(value.slice(placeholder.length))}`;
+  const afterPlaceholder = value.slice(placeholder?.length ?? 0);
+  // Nothing to redact, the rest of the match scanned for further fields; but words after it in a
+  // value taken whole (`Password=[FILTERED] hunter2;`) are the password.
+  if (placeholder !== undefined && (!/^\s/.test(afterPlaceholder) || (before === "" && after === undefined))) {
+    return `${before}${name}${equals}${placeholder}${restOfField(afterPlaceholder)}`;
+  }
   const spaced = /\s/.test(value) && !value.startsWith('"') && !value.startsWith("'");
   if (!spaced || before !== "" || after !== undefined) return `${before}${name}${equals}${marker("connection_string")}`;
   const firstWord = /^\S+/.exec(value)?.[0] ?? value;
