@@ -188,7 +188,7 @@ const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\
  */
 const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\[^;\s"])(?:(?:(?!${NEXT_FIELD})(?:[^;\r\n"\\]|\\[^;\r\n"])){0,254}(?:[^;\s"\\]|\\[^;\s"]|\\(?=\s|$)))?(?=\s*\\?(?:\r|\n|$)|\s*\\?["']|${NEXT_FIELD})`;
 const CONNECTION_STRING_FIELD = new RegExp(
-  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|(?:\\["'])?(?:[^;\s"'[\]\\]|\\[^;\s"'])+)`,
+  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|(?:\\["'])?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\[^;\s"']))+)`,
   "gi",
 );
 

@@ -162,6 +162,7 @@ const ROWS: Row[] = [
   { name: "words after a placeholder in a value taken whole are the password", text: "Server=db;Password=[FILTERED] fakepw2;Encrypt=true", kinds: ["connection_string"], gone: ["fakepw2"], kept: ["Encrypt=true"] },
   { name: "an escaped-quoted command-line password in JSON, the JSON kept valid", text: String.raw`{"a":"--password=\"fakepw3\""}`, kinds: ["connection_string"], equals: String.raw`{"a":"--password=[REDACTED:connection_string]\""}` },
   { name: "a semicolon-ended password ending in a lone backslash", text: "Server=db;Password=Z\tfake\\ ;Encrypt=true", kinds: ["connection_string"], gone: ["fake"], kept: ["Encrypt=true"] },
+  { name: "a one-word value does not run into the next password field", text: String.raw`Pwd=\"Pwd='fakepw4`, kinds: ["connection_string"], gone: ["fakepw4"] },
   { name: "not a card: a list of small numbers", text: "ids 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20", kinds: [], equals: "ids 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20" },
   { name: "percent-encoded text without secrets keeps its encoding", text: "https://example.com/search?q=hello%20world&page=2", kinds: [], equals: "https://example.com/search?q=hello%20world&page=2" },
   { name: "invalid percent-encoding is left as is", text: "100%ZZ and %E0%A4 done", kinds: [], equals: "100%ZZ and %E0%A4 done" },
