@@ -47,6 +47,11 @@ function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/** 13–19 digits that pass Luhn and are not one digit repeated (0000…, padding or a nil UUID's groups). */
+function isLuhnCard(digits: string): boolean {
+  return digits.length >= 13 && digits.length <= 19 && luhn(digits) && !/^(\d)\1+$/.test(digits);
+}
+
 /**
  * Whether a number's digits could be a payment card number: 13–19 digits, Luhn-valid, under an
  * issuer prefix cards use (Visa 4; Mastercard 51–55 and 2221–2720; Maestro 50, 56–58, 63, 67;
@@ -57,7 +62,7 @@ function luhn(digits: string): boolean {
  * at 16). The same check for numbers and for text, so scanning text twice finds nothing more.
  */
 export function isCardNumberDigits(digits: string): boolean {
-  if (!/^\d{13,19}$/.test(digits) || /^(\d)\1+$/.test(digits) || !luhn(digits)) return false;
+  if (!/^\d+$/.test(digits) || !isLuhnCard(digits)) return false;
   const two = Number(digits.slice(0, 2));
   const four = Number(digits.slice(0, 4));
   if (digits.startsWith("1")) return digits.length === 15;
@@ -225,11 +230,6 @@ function captures(args: readonly unknown[]): (string | undefined)[] {
   return groups;
 }
 
-/** 13–19 digits that pass Luhn and are not one digit repeated (0000…, padding or a nil UUID's groups). */
-function isLuhnCard(digits: string): boolean {
-  return digits.length >= 13 && digits.length <= 19 && luhn(digits) && !/^(\d)\1+$/.test(digits);
-}
-
 /**
  * The cards in a run of digits and single separators: the whole run when it holds 13–19 digits
  * that pass isLuhnCard, however grouped: issuers are many (NAPAS 9704, Shetab 6104, Belkart 9112
@@ -289,8 +289,7 @@ function cardShaped(groups: readonly string[], separators: readonly string[], fi
   if (first === last) return true;
   const separator = separators[first];
   for (let k = first + 1; k < last; k++) if (separators[k] !== separator) return false;
-  if (separator !== "-" && separators[last] === "-" && dashedNumberAt(groups, separators, last)) return false;
-  if (separator !== "-" && separators[first - 1] === "-" && dashedNumberEndsAt(groups, separators, first)) return false;
+  if (separator !== "-" && (dashedNumberFrom(groups, separators, last) || dashedNumberFrom(groups, separators, first - 2))) return false;
   const lengths = groups.slice(first, last + 1).map((group) => group.length);
   const end = lengths[lengths.length - 1] ?? 0;
   const fours = lengths.slice(0, -1).every((length) => length === 4) && end >= 1 && end <= 4;
@@ -298,21 +297,11 @@ function cardShaped(groups: readonly string[], separators: readonly string[], fi
   return fours || amex;
 }
 
-/** Whether the groups up to `last`, joined by dashes, end as a phone number (3-3-4) or an SSN (3-2-4) does. */
-function dashedNumberEndsAt(groups: readonly string[], separators: readonly string[], last: number): boolean {
-  if (last < 2 || separators[last - 1] !== "-" || separators[last - 2] !== "-") return false;
-  const [a, b, c] = [groups[last - 2] ?? "", groups[last - 1] ?? "", groups[last] ?? ""];
+/** Whether groups `first`..`first + 2` are joined by dashes as a phone number (3-3-4) or an SSN (3-2-4) is. */
+function dashedNumberFrom(groups: readonly string[], separators: readonly string[], first: number): boolean {
+  if (first < 0 || separators[first] !== "-" || separators[first + 1] !== "-") return false;
+  const [a, b, c] = [groups[first] ?? "", groups[first + 1] ?? "", groups[first + 2] ?? ""];
   return a.length === 3 && (b.length === 3 || b.length === 2) && c.length === 4;
-}
-
-/** Whether the groups from `first` on, joined by dashes, start as a phone number (3-3-4) or an SSN (3-2-4) does. */
-function dashedNumberAt(groups: readonly string[], separators: readonly string[], first: number): boolean {
-  const lengths: number[] = [];
-  for (let k = first; k < groups.length && lengths.length < 3; k++) {
-    lengths.push((groups[k] ?? "").length);
-    if (separators[k] !== "-") break;
-  }
-  return lengths.length === 3 && lengths[0] === 3 && (lengths[1] === 3 || lengths[1] === 2) && lengths[2] === 4;
 }
 
 const SCANNERS: readonly Scanner[] = [
