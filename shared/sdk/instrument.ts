@@ -429,7 +429,7 @@ class SessionTracker {
         return;
       case "tools/call": {
         const redactions: RedactionEntry[] = [];
-        const name = this.requestedName(request, "data.toolName", redactions, i.knownName("tool", request.params.name));
+        const name = this.requestedName(request, "tool", "data.toolName", redactions);
         const outcome = outcomeOf(redactions);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }, redactions), {
           type: "tool.called",
@@ -439,7 +439,7 @@ class SessionTracker {
       }
       case "prompts/get": {
         const redactions: RedactionEntry[] = [];
-        const name = this.requestedName(request, "data.promptName", redactions, i.knownName("prompt", request.params.name));
+        const name = this.requestedName(request, "prompt", "data.promptName", redactions);
         const outcome = outcomeOf(redactions);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, outcome.mcp, redactions), {
           type: "prompt.fetched",
@@ -472,9 +472,9 @@ class SessionTracker {
    * text before it is made a name: `alice@example.com` travels as `_REDACTED:email_`. The policy's
    * allow-lists are looked up by the name as it came, which travels nowhere.
    */
-  private requestedName(request: Pending, path: string, redactions: RedactionEntry[], known: boolean): string {
+  private requestedName(request: Pending, kind: "tool" | "prompt", path: string, redactions: RedactionEntry[]): string {
     const raw = request.params.name;
-    if (typeof raw !== "string" || known) return safeName(raw);
+    if (typeof raw !== "string" || this.instrumentation.knownName(kind, raw)) return safeName(raw);
     const scanned = this.instrumentation.redactor.scanText(raw.slice(0, 1024), path, 128);
     redactions.push(...scanned.redactions);
     return safeName(scanned.text);
@@ -578,7 +578,7 @@ class SessionTracker {
   /** A handler that refused for lack of authorization without calling authzDenied itself still shows up. */
   private noteAuthzError(request: Pending, message: string): void {
     if (!AUTHZ_ERROR.test(message) || this.instrumentation.deniedExplicitly(this.transport.sessionId, request.id)) return;
-    const operation = request.method === "tools/call" ? `tools/call:${this.requestedName(request, "data.operation", [], this.instrumentation.knownName("tool", request.params.name))}` : request.method;
+    const operation = request.method === "tools/call" ? `tools/call:${this.requestedName(request, "tool", "data.operation", [])}` : request.method;
     this.instrumentation.recordAuthzDenied({ sessionId: this.transport.sessionId, authInfo: request.authInfo, requestInfo: request.requestInfo }, { requiredScopes: [], operation });
   }
 
