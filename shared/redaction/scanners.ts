@@ -157,6 +157,46 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
 }
 
 /**
+ * A name that says its value is secret: token, secret, password, credential, or a secret kind of
+ * key (`api_key`, `SECRET_KEY`, `AWS_SECRET_ACCESS_KEY`, `accessKey`; not `primary_key` or
+ * `cache-key`).
+ */
+const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_-]?key|token|secret|password|passwd|pwd|credentials?)`;
+/**
+ * JSON inside JSON escapes a quote with 1, 3 or 7 backslashes, one depth each. A value in escaped
+ * quotes ends at a quote of its own depth: one of another depth ends the string it is in. The
+ * parts inside take whole runs of backslashes, so a match never splits one.
+ */
+const ESCAPE_DEPTHS = [1, 3, 7];
+function escapedQuoted(valueIn: (quote: string) => string): string {
+  return ESCAPE_DEPTHS.map((backslashes) => valueIn(String.raw`\\{${backslashes}}"`)).join("|");
+}
+/**
+ * A value of a secret field: quoted (escaped quotes count), or bare to the next space or separator
+ * or an escaped quote (the end of a JSON string inside JSON); 6+ characters.
+ */
+const SECRET_VALUE = String.raw`${escapedQuoted((quote) => String.raw`${quote}(?:[^"\\\r\n]|\\+[^"\\\r\n]){6,512}${quote}`)}|"[^"\r\n]{6,512}"|'[^'\r\n]{6,512}'|(?:\\*["'])?(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]){6,}`;
+/**
+ * `name: value` / `"name": "value"` for a secret name. Where the value starts with another secret
+ * field (`Password: "password": "…"`), up to four of them, the value is taken from there on: the
+ * inner name is not the secret, the value after it is. A quoted value that ends in `=` or `:` takes
+ * the word after its closing quote too (`token:" export TOKEN="…`): that word may be the secret.
+ */
+/** Text that starts with a secret field's name and its `:` or `=`. */
+const SECRET_FIELD_START = new RegExp(String.raw`^(?:\\*["'])?${SECRET_NAME}(?:\\*["'])?\s*[:=]`, "i");
+const SECRET_FIELD = new RegExp(
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"\[REDACTED:[a-z_]+\]\\*"|'\[REDACTED:[a-z_]+\]')((?:(?:\\*"${SECRET_NAME}\\*"|'${SECRET_NAME}'|${SECRET_NAME})\s*[:=]\s*){0,4}(?:${SECRET_VALUE})(?:(?<=[:=]\s*\\*["'])(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\])+(?:\\*["'])?)?)`,
+  "gi",
+);
+
+/**
+ * A value in escaped quotes (`--password=\"correct horse\"`, JSON inside JSON, at any depth): to
+ * the escaped quote of its depth that ends it, one followed by a quote, a space, `,;})]`, a
+ * backslash or the end. One followed by anything else is part of the value.
+ */
+const ESCAPED_END = String.raw`["\s,;})\]\\]|$`;
+const ESCAPED_QUOTED = escapedQuoted((quote) => String.raw`${quote}(?![,:}\]])(?:[^"\\\r\n]|\\+[^"\\\r\n]|${quote}(?!${ESCAPED_END})){1,256}${quote}(?=${ESCAPED_END})`);
+/**
  * `AccountKey=`, `SharedAccessKey=`, `SharedAccessSignature=`, `Password=`, `Pwd=` fields, up to
  * 256 characters a value:
  * - quoted;
@@ -185,15 +225,24 @@ const NO_MARKER = String.raw`(?!\[REDACTED:[a-z_]+\])`;
  */
 const TO_SEMICOLON = String.raw`${NO_MARKER}[^;\s"'](?:(?:[^;\r\n"\\]|\\[^;\r\n]){0,254}(?:[^;\s"\\]|\\(?!["'])[^;\s]|\\(?=\s*;)))?(?=\s*(;))`;
 /** Ending in `=` and a quoted string, which it takes too. */
-const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\n"]){0,254}=\s*(?:"[^"\r\n]*"|'[^'\r\n]*')`;
+const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\n"]){0,254}=\s*(?:"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])[^'\r\n]*')`;
 /**
- * To the line end, a closing quote (escaped or not) or the next field. Backslashes are read in
- * pairs (`\\`, `\x`), so it never leaves half of one before a closing quote; a lone one may end
- * it before a space or the line end.
+ * To the line end, a closing quote (escaped or not, at any depth) or the next field. A run of
+ * backslashes is read whole with the character after it, so the value never ends inside one; a run
+ * may end it before a space or the line end.
  */
-const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\[^;\s"])(?:(?:(?!${NEXT_FIELD})(?:[^;\r\n"\\]|\\[^;\r\n"])){0,254}(?:[^;\s"\\]|\\[^;\s"]|\\(?=\s|$)))?(?=\s*\\?(?:\r|\n|$)|\s*\\?["']|${NEXT_FIELD})`;
+const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\+[^;\s"\\])(?:(?:(?!${NEXT_FIELD})(?:[^;\r\n"\\]|\\+[^;\r\n"\\])){0,254}(?:[^;\s"\\]|\\+[^;\s"\\]|\\+(?=\s|$)))?(?=\s*\\*(?:\r|\n|$)|\s*\\*["']|${NEXT_FIELD})`;
+/**
+ * A quoted value, not one that starts with a JSON delimiter (`Pwd=","n":1`: the end of a JSON
+ * string). One that ends in `=` takes the word after it too (`Password=' Password='…'`).
+ */
+const QUOTED = String.raw`(?:"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])[^'\r\n]*')(?:(?<==\s*["'])[^\s"']+["']?)?`;
+/** A quote never closed (a value cut short by a length cap, say): to the line end. */
+const UNCLOSED = String.raw`"[^"\r\n]{1,256}(?=[\r\n]|$)|'[^'\r\n]{1,256}(?=[\r\n]|$)`;
+/** A bracketed word (`Password=[hunter2]`) in a line too long to take to its end; not a marker. */
+const BRACKETED = String.raw`${NO_MARKER}\[[^[\]\s;"']{1,254}\](?=[\s,;"'})\]]|$)`;
 const CONNECTION_STRING_FIELD = new RegExp(
-  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]')("[^"]*"|'[^']*'|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|(?:\\["'])?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\[^;\s"']))+)`,
+  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=])(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
   "gi",
 );
 
@@ -209,8 +258,12 @@ function connectionStringField(_match: string, groups: readonly (string | undefi
   if (placeholder !== undefined && (!/^\s/.test(afterPlaceholder) || (before === "" && after === undefined))) {
     return `${before}${name}${equals}${placeholder}${restOfField(afterPlaceholder)}`;
   }
-  const spaced = /\s/.test(value) && !value.startsWith('"') && !value.startsWith("'");
-  if (!spaced || before !== "" || after !== undefined) return `${before}${name}${equals}${marker("connection_string")}`;
+  const inConnectionString = before !== "" || after !== undefined;
+  // Outside a connection string, a value that starts with another secret field (`Password=
+  // client_secret: …`, `Pwd= Password=\"…\"`) is not the password: that field is scanned in turn.
+  if (!inConnectionString && !/^(?:\\*"|')/.test(value) && SECRET_FIELD_START.test(value)) return `${before}${name}${equals}${restOfField(value)}`;
+  const spaced = /\s/.test(value) && !value.startsWith('"') && !value.startsWith("'") && !/^\\+"/.test(value);
+  if (!spaced || inConnectionString) return `${before}${name}${equals}${marker("connection_string")}`;
   const firstWord = /^\S+/.exec(value)?.[0] ?? value;
   return `${before}${name}${equals}${marker("connection_string")}${restOfField(value.slice(firstWord.length))}`;
 }
@@ -343,7 +396,9 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "bearer_credential",
-    pattern: /\b(Bearer)\s+[A-Za-z0-9\-._~+/]{8,}=*/gi,
+    // A secret's name where the token goes (`Bearer client_secret: …`) is not the token: that field
+    // is left to the api_token scanner, which takes its value.
+    pattern: new RegExp(String.raw`\b(Bearer)\s+(?!${SECRET_NAME}["']?\s*[:=])[A-Za-z0-9\-._~+/]{8,}=*`, "gi"),
     worthTrying: (text) => /bearer/i.test(text),
     replace: (_match, groups) => `${groups[0] ?? "Bearer"} ${marker("bearer_credential")}`,
   },
@@ -368,20 +423,17 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "api_token",
-    // Generic `name=value` / `"name": "value"` assignments whose name says secret: token, secret,
-    // password, credential, or a secret kind of key (`api_key`, `SECRET_KEY`,
-    // `AWS_SECRET_ACCESS_KEY`, `accessKey`; not `primary_key` or `cache-key`). A quoted value is
-    // taken whole, spaces included, unless it is already a marker (scanning stays idempotent); a
-    // bare one runs to the next space or separator. Values under six characters are left (error
-    // text like "password: too short" is not a secret). Escaped quotes count as quotes
+    // Generic `name=value` / `"name": "value"` assignments whose name says secret (SECRET_NAME). A
+    // quoted value is taken whole, spaces included, unless it is already a marker (scanning stays
+    // idempotent); a bare one runs to the next space or separator. Values under six characters are
+    // left (error text like "password: too short" is not a secret). Escaped quotes count as quotes
     // (`\"db_password\":\"…\"`: JSON inside JSON, as container logs write it).
-    pattern:
-      /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_-]?key|token|secret|password|passwd|pwd|credentials?)\\?["']?\s*[:=]\s*)(?!\\?"\[REDACTED:[a-z_]+\]\\?"|'\[REDACTED:[a-z_]+\]')(\\"(?:[^"\\\r\n]|\\[^"\r\n]){6,512}\\"|"[^"\r\n]{6,512}"|'[^'\r\n]{6,512}'|(?:\\?["'])?[^\s"'&;,[\]{}]{6,})/gi,
+    pattern: SECRET_FIELD,
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key|token|secret|pass|pwd|credential/i.test(text),
     replace: (_match, groups) => {
       const value = groups[1] ?? "";
-      const quote = value.startsWith('\\"') ? '\\"' : value.startsWith('"') || value.startsWith("'") ? value.charAt(0) : "";
-      // The quotes stay, so JSON-like text stays JSON-like (escaped quotes too: JSON inside JSON).
+      const quote = /^(?:\\*"|')/.exec(value)?.[0] ?? "";
+      // The quotes stay, so JSON-like text stays JSON-like (escaped quotes too, at any depth of JSON inside JSON).
       return `${groups[0] ?? ""}${quote}${marker("api_token")}${quote !== "" && value.endsWith(quote) && value.length > quote.length ? quote : ""}`;
     },
   },
@@ -396,8 +448,9 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "email",
-    // Letters of any script on both sides of the @ (`josé@example.com`, `user@münchen.de`).
-    pattern: /[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.){1,8}\p{L}{2,24}(?![\p{L}\p{N}_])/gu,
+    // Letters of any script on both sides of the @ (`josé@example.com`, `user@münchen.de`). Not
+    // from the letter of an escape (`\nalice@…` in JSON): the marker would break the escape.
+    pattern: /(?<!\\)[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.){1,8}\p{L}{2,24}(?![\p{L}\p{N}_])/gu,
     worthTrying: (text) => text.includes("@"),
     replace: () => marker("email"),
   },
