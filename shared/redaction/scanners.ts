@@ -163,39 +163,57 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
  */
 const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_-]?key|token|secret|password|passwd|pwd|credentials?)`;
 /**
- * JSON inside JSON escapes a quote with 1, 3 or 7 backslashes, one depth each. A value in escaped
- * quotes ends at a quote of its own depth: one of another depth ends the string it is in. The
- * parts inside take whole runs of backslashes, so a match never splits one.
+ * Quotes in JSON inside JSON. A quote after a run of n backslashes is escaped as many times as n
+ * has trailing 1 bits: `\"` (1) ends a string one level down, `\\\"` (3) two levels down, `\\\\\"`
+ * (5: an escaped backslash, then `\"`) one level down again. A value opened by a quote of some
+ * depth ends at the next quote of that depth; a deeper quote is part of it (a `"` inside a string
+ * one level down); a shallower one ends the string the value is in, so there is no value. Depths
+ * 1 to 3. The parts inside take whole runs of backslashes, so a match never splits one.
  */
-const ESCAPE_DEPTHS = [1, 3, 7];
-function escapedQuoted(valueIn: (quote: string) => string): string {
-  return ESCAPE_DEPTHS.map((backslashes) => valueIn(String.raw`\\{${backslashes}}"`)).join("|");
+const ESCAPE_DEPTHS = [1, 2, 3];
+/** A quote of exactly `depth` levels, the run of backslashes before it whole. */
+const quoteOfDepth = (depth: number): string => String.raw`(?:\\{${2 ** (depth + 1)}})*\\{${2 ** depth - 1}}"`;
+/** A quote of more than `depth` levels: a quote character inside a value of `depth`. */
+const deeperQuote = (depth: number): string => String.raw`(?:\\{${2 ** (depth + 1)}})*\\{${2 ** (depth + 1) - 1}}"`;
+/** Alternatives, one per depth: `valueIn(open, close, deeper)`, the opening quote exactly of its depth. */
+function escapedQuoted(valueIn: (open: string, close: string, deeper: string) => string): string {
+  return ESCAPE_DEPTHS.map((depth) => valueIn(String.raw`(?<!\\)\\{${2 ** depth - 1}}"`, quoteOfDepth(depth), deeperQuote(depth))).join("|");
 }
+/** A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`). */
+const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]]))`;
+/** Characters a bare secret value is made of; a run of backslashes counts only with the character after it. */
+const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\])`;
 /**
- * A value of a secret field: quoted (escaped quotes count), or bare to the next space or separator
- * or an escaped quote (the end of a JSON string inside JSON); 6+ characters.
+ * A value of a secret field, 6+ characters: quoted, in escaped quotes (see escapedQuoted; never
+ * closed, to the end of the string it is in), or bare to the next space or separator, or to an
+ * escaped quote (the end of a JSON string inside JSON).
  */
-const SECRET_VALUE = String.raw`${escapedQuoted((quote) => String.raw`${quote}(?:[^"\\\r\n]|\\+[^"\\\r\n]){6,512}${quote}`)}|"[^"\r\n]{6,512}"|'[^'\r\n]{6,512}'|(?:\\*["'])?(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]){6,}`;
+const SECRET_VALUE = String.raw`${escapedQuoted((open, close, deeper) => String.raw`${open}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close})?`)}|"[^"\r\n]{6,512}"|'${IN_APOSTROPHES}{6,512}'|(?:\\*["'])?(?=[^\s"'&;,[\]{}]{6})${BARE}+`;
+/** A secret field's name, quoted or not, and its `:` or `=`. */
+const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*"${SECRET_NAME}\\*"|'${SECRET_NAME}'|${SECRET_NAME})\s*[:=]\s*`;
 /**
- * `name: value` / `"name": "value"` for a secret name. Where the value starts with another secret
- * field (`Password: "password": "…"`), up to four of them, the value is taken from there on: the
- * inner name is not the secret, the value after it is. A quoted value that ends in `=` or `:` takes
- * the word after its closing quote too (`token:" export TOKEN="…`): that word may be the secret.
+ * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
+ * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
+ * is not the secret, the value after it is. A quoted value that ends in another secret field's `=`
+ * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
-/** Text that starts with a secret field's name and its `:` or `=`. */
-const SECRET_FIELD_START = new RegExp(String.raw`^(?:\\*["'])?${SECRET_NAME}(?:\\*["'])?\s*[:=]`, "i");
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"\[REDACTED:[a-z_]+\]\\*"|'\[REDACTED:[a-z_]+\]')((?:(?:\\*"${SECRET_NAME}\\*"|'${SECRET_NAME}'|${SECRET_NAME})\s*[:=]\s*){0,4}(?:${SECRET_VALUE})(?:(?<=[:=]\s*\\*["'])(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\])+(?:\\*["'])?)?)`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"\[REDACTED:[a-z_]+\]\\*"|'\[REDACTED:[a-z_]+\]')((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])${BARE}+)?)`,
   "gi",
 );
+/** A secret field and its value at the start of a text, and a secret field's name alone (see connectionStringField). */
+const SECRET_FIELD_FIRST = new RegExp(String.raw`^${SECRET_NAME_AND_SEPARATOR}(?:${SECRET_VALUE})`, "i");
+const SECRET_NAME_ONLY = new RegExp(String.raw`^${SECRET_NAME_AND_SEPARATOR}$`, "i");
 
 /**
- * A value in escaped quotes (`--password=\"correct horse\"`, JSON inside JSON, at any depth): to
- * the escaped quote of its depth that ends it, one followed by a quote, a space, `,;})]`, a
- * backslash or the end. One followed by anything else is part of the value.
+ * A value in escaped quotes (`--password=\"correct horse\"`, JSON inside JSON): to the quote of
+ * its depth that ends it, one followed by a quote, a space, `,;})]`, a backslash or the end. One
+ * followed by anything else is part of the value. Not one that starts with a JSON delimiter.
  */
 const ESCAPED_END = String.raw`["\s,;})\]\\]|$`;
-const ESCAPED_QUOTED = escapedQuoted((quote) => String.raw`${quote}(?![,:}\]])(?:[^"\\\r\n]|\\+[^"\\\r\n]|${quote}(?!${ESCAPED_END})){1,256}${quote}(?=${ESCAPED_END})`);
+const ESCAPED_QUOTED = escapedQuoted(
+  (open, close, deeper) => String.raw`${open}(?![,:}\]])(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}|${close}(?!${ESCAPED_END})){1,256}${close}(?=${ESCAPED_END})`,
+);
 /**
  * `AccountKey=`, `SharedAccessKey=`, `SharedAccessSignature=`, `Password=`, `Pwd=` fields, up to
  * 256 characters a value:
@@ -225,7 +243,7 @@ const NO_MARKER = String.raw`(?!\[REDACTED:[a-z_]+\])`;
  */
 const TO_SEMICOLON = String.raw`${NO_MARKER}[^;\s"'](?:(?:[^;\r\n"\\]|\\[^;\r\n]){0,254}(?:[^;\s"\\]|\\(?!["'])[^;\s]|\\(?=\s*;)))?(?=\s*(;))`;
 /** Ending in `=` and a quoted string, which it takes too. */
-const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\n"]){0,254}=\s*(?:"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])[^'\r\n]*')`;
+const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\n"]){0,254}=\s*(?:"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])[^'\r\n]*'|${ESCAPED_QUOTED})`;
 /**
  * To the line end, a closing quote (escaped or not, at any depth) or the next field. A run of
  * backslashes is read whole with the character after it, so the value never ends inside one; a run
@@ -234,11 +252,11 @@ const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\
 const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\+[^;\s"\\])(?:(?:(?!${NEXT_FIELD})(?:[^;\r\n"\\]|\\+[^;\r\n"\\])){0,254}(?:[^;\s"\\]|\\+[^;\s"\\]|\\+(?=\s|$)))?(?=\s*\\*(?:\r|\n|$)|\s*\\*["']|${NEXT_FIELD})`;
 /**
  * A quoted value, not one that starts with a JSON delimiter (`Pwd=","n":1`: the end of a JSON
- * string). One that ends in `=` takes the word after it too (`Password=' Password='…'`).
+ * string). One that ends in a secret field's `=` takes the word after it too (`Password=' Password='…'`).
  */
-const QUOTED = String.raw`(?:"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])[^'\r\n]*')(?:(?<==\s*["'])[^\s"']+["']?)?`;
-/** A quote never closed (a value cut short by a length cap, say): to the line end. */
-const UNCLOSED = String.raw`"[^"\r\n]{1,256}(?=[\r\n]|$)|'[^'\r\n]{1,256}(?=[\r\n]|$)`;
+const QUOTED = String.raw`(?:"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])${IN_APOSTROPHES}*')(?:(?<=${SECRET_NAME}\s*=\s*["'])[^\s"';]+)?`;
+/** A quote never closed (a value cut short by a length cap, say): to the line end, a `'` not past a `"` (it would be JSON's). */
+const UNCLOSED = String.raw`"[^"\r\n]{1,256}(?=[\r\n]|$)|'[^'"\r\n]{1,256}(?=[\r\n]|$)`;
 /** A bracketed word (`Password=[hunter2]`) in a line too long to take to its end; not a marker. */
 const BRACKETED = String.raw`${NO_MARKER}\[[^[\]\s;"']{1,254}\](?=[\s,;"'})\]]|$)`;
 const CONNECTION_STRING_FIELD = new RegExp(
@@ -259,9 +277,15 @@ function connectionStringField(_match: string, groups: readonly (string | undefi
     return `${before}${name}${equals}${placeholder}${restOfField(afterPlaceholder)}`;
   }
   const inConnectionString = before !== "" || after !== undefined;
-  // Outside a connection string, a value that starts with another secret field (`Password=
-  // client_secret: …`, `Pwd= Password=\"…\"`) is not the password: that field is scanned in turn.
-  if (!inConnectionString && !/^(?:\\*"|')/.test(value) && SECRET_FIELD_START.test(value)) return `${before}${name}${equals}${restOfField(value)}`;
+  // Outside a connection string, a value that starts with another secret field and its value
+  // (`Password= client_secret: …`, `Pwd= Password=\"…\"`) goes to the end of that value, and the
+  // rest is scanned for further fields.
+  if (!inConnectionString && !/^(?:\\*"|')/.test(value)) {
+    const field = SECRET_FIELD_FIRST.exec(value)?.[0];
+    if (field !== undefined) return `${before}${name}${equals}${marker("connection_string")}${restOfField(value.slice(field.length))}`;
+    // The field's value lies past this match (`Pwd= Password=\"…\"` stops at the quote): left to the scanners that see it.
+    if (SECRET_NAME_ONLY.test(value)) return `${before}${name}${equals}${value}`;
+  }
   const spaced = /\s/.test(value) && !value.startsWith('"') && !value.startsWith("'") && !/^\\+"/.test(value);
   if (!spaced || inConnectionString) return `${before}${name}${equals}${marker("connection_string")}`;
   const firstWord = /^\S+/.exec(value)?.[0] ?? value;
@@ -396,9 +420,9 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "bearer_credential",
-    // A secret's name where the token goes (`Bearer client_secret: …`) is not the token: that field
-    // is left to the api_token scanner, which takes its value.
-    pattern: new RegExp(String.raw`\b(Bearer)\s+(?!${SECRET_NAME}["']?\s*[:=])[A-Za-z0-9\-._~+/]{8,}=*`, "gi"),
+    // A secret field where the token goes (`Bearer client_secret: …`) is not the token: that field
+    // and its value are left to the api_token scanner.
+    pattern: new RegExp(String.raw`\b(Bearer)\s+(?!${SECRET_NAME}["']?\s*[:=]\s*(?:${SECRET_VALUE}|\\*["']?\[REDACTED:))[A-Za-z0-9\-._~+/]{8,}=*`, "gi"),
     worthTrying: (text) => /bearer/i.test(text),
     replace: (_match, groups) => `${groups[0] ?? "Bearer"} ${marker("bearer_credential")}`,
   },
@@ -450,7 +474,7 @@ const SCANNERS: readonly Scanner[] = [
     kind: "email",
     // Letters of any script on both sides of the @ (`josé@example.com`, `user@münchen.de`). Not
     // from the letter of an escape (`\nalice@…` in JSON): the marker would break the escape.
-    pattern: /(?<!\\)[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.){1,8}\p{L}{2,24}(?![\p{L}\p{N}_])/gu,
+    pattern: /(?!(?<=\\)[nrtbf])[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.){1,8}\p{L}{2,24}(?![\p{L}\p{N}_])/gu,
     worthTrying: (text) => text.includes("@"),
     replace: () => marker("email"),
   },
