@@ -183,14 +183,24 @@ function escapedQuoted(valueIn: (open: string, close: string, deeper: string) =>
 const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]]))`;
 /** Characters a bare secret value is made of; a run of backslashes counts only with the character after it. */
 const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\])`;
+/** A secret field's name, quoted or not, and its `:` or `=`. */
+const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*"${SECRET_NAME}\\*"|'${SECRET_NAME}'|${SECRET_NAME})\s*[:=]\s*`;
+/**
+ * Where a value in escaped quotes that is never closed ends: at the end of the string it is in (a
+ * quote of any depth, or the line end), and not on a secret field's name and separator, which
+ * opens the next field (`secret:\" token:"…`).
+ */
+const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:=]\s*)`;
 /**
  * A value of a secret field, 6+ characters: quoted, in escaped quotes (see escapedQuoted; never
  * closed, to the end of the string it is in), or bare to the next space or separator, or to an
- * escaped quote (the end of a JSON string inside JSON).
+ * escaped quote (the end of a JSON string inside JSON). Not a secret field's name, separator and a
+ * space: that is the next field (`token=Passwd:"passwd: …`). Not a quote followed by `,:}]`: that
+ * ends a JSON string (`"Pwd="] …`).
  */
-const SECRET_VALUE = String.raw`${escapedQuoted((open, close, deeper) => String.raw`${open}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close})?`)}|"[^"\r\n]{6,512}"|'${IN_APOSTROPHES}{6,512}'|(?:\\*["'])?(?=[^\s"'&;,[\]{}]{6})${BARE}+`;
-/** A secret field's name, quoted or not, and its `:` or `=`. */
-const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*"${SECRET_NAME}\\*"|'${SECRET_NAME}'|${SECRET_NAME})\s*[:=]\s*`;
+const SECRET_VALUE = String.raw`${escapedQuoted(
+  (open, close, deeper) => String.raw`${open}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
+)}|"(?![,:}\]])[^"\r\n]{6,512}"|'(?![,:}\]])${IN_APOSTROPHES}{6,512}'|(?!(?:\\*["'])?${SECRET_NAME}\\*["']?\s*[:=]\s)(?:\\*["'])?(?=[^\s"'&;,[\]{}]{6})${BARE}+`;
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
@@ -201,8 +211,11 @@ const SECRET_FIELD = new RegExp(
   String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"\[REDACTED:[a-z_]+\]\\*"|'\[REDACTED:[a-z_]+\]')((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])${BARE}+)?)`,
   "gi",
 );
-/** A secret field and its value at the start of a text, and a secret field's name alone (see connectionStringField). */
-const SECRET_FIELD_FIRST = new RegExp(String.raw`^${SECRET_NAME_AND_SEPARATOR}(?:${SECRET_VALUE})`, "i");
+/**
+ * Secret fields and a value at the start of a text, the value ending a word, and a secret field's
+ * name alone (see connectionStringField).
+ */
+const SECRET_FIELD_FIRST = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR}){1,16}(?:${SECRET_VALUE})(?=[\s,;.)\]}]|$)`, "i");
 const SECRET_NAME_ONLY = new RegExp(String.raw`^${SECRET_NAME_AND_SEPARATOR}$`, "i");
 
 /**
@@ -255,8 +268,11 @@ const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\+[^;\s"\\])(?:(?:(?!${
  * string). One that ends in a secret field's `=` takes the word after it too (`Password=' Password='…'`).
  */
 const QUOTED = String.raw`(?:"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])${IN_APOSTROPHES}*')(?:(?<=${SECRET_NAME}\s*=\s*["'])[^\s"';]+)?`;
-/** A quote never closed (a value cut short by a length cap, say): to the line end, a `'` not past a `"` (it would be JSON's). */
-const UNCLOSED = String.raw`"[^"\r\n]{1,256}(?=[\r\n]|$)|'[^'"\r\n]{1,256}(?=[\r\n]|$)`;
+/**
+ * A quote never closed (a value cut short by a length cap, say): to the line end; an apostrophe
+ * not past a `"` (JSON's), and not a quote before a space or `,:}]` (`{"e":"missing Password="}`).
+ */
+const UNCLOSED = String.raw`"(?![\s,:}\]])[^"\r\n]{1,256}(?=[\r\n]|$)|'(?![\s,:}\]])[^'"\r\n]{1,256}(?=[\r\n]|$)`;
 /** A bracketed word (`Password=[hunter2]`) in a line too long to take to its end; not a marker. */
 const BRACKETED = String.raw`${NO_MARKER}\[[^[\]\s;"']{1,254}\](?=[\s,;"'})\]]|$)`;
 const CONNECTION_STRING_FIELD = new RegExp(
@@ -420,9 +436,8 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "bearer_credential",
-    // A secret field where the token goes (`Bearer client_secret: …`) is not the token: that field
-    // and its value are left to the api_token scanner.
-    pattern: new RegExp(String.raw`\b(Bearer)\s+(?!${SECRET_NAME}["']?\s*[:=]\s*(?:${SECRET_VALUE}|\\*["']?\[REDACTED:))[A-Za-z0-9\-._~+/]{8,}=*`, "gi"),
+    // Secret fields where the token goes (`Bearer client_secret: …`) are taken with their value.
+    pattern: new RegExp(String.raw`\b(Bearer)\s+(?:(?:${SECRET_NAME_AND_SEPARATOR}){1,16}(?!\\*["']?\[REDACTED:)(?:${SECRET_VALUE})|[A-Za-z0-9\-._~+/]{8,}=*)`, "gi"),
     worthTrying: (text) => /bearer/i.test(text),
     replace: (_match, groups) => `${groups[0] ?? "Bearer"} ${marker("bearer_credential")}`,
   },
