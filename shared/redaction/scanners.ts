@@ -181,8 +181,12 @@ function escapedQuoted(valueIn: (open: string, close: string, deeper: string) =>
 }
 /** A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`). */
 const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]]))`;
-/** Characters a bare secret value is made of; a run of backslashes counts only with the character after it. */
-const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\])`;
+/**
+ * Characters a bare secret value is made of; a run of backslashes counts only with the character
+ * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
+ * that ends a string in valid JSON inside JSON never is.
+ */
+const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w))`;
 /** A secret field's name, quoted or not, and its `:` or `=`. */
 const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*"${SECRET_NAME}\\*"|'${SECRET_NAME}'|${SECRET_NAME})\s*[:=]\s*`;
 /**
@@ -200,7 +204,7 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  */
 const SECRET_VALUE = String.raw`${escapedQuoted(
   (open, close, deeper) => String.raw`${open}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
-)}|"(?![,:}\]])[^"\r\n]{6,512}"|'(?![,:}\]])${IN_APOSTROPHES}{6,512}'|(?!(?:\\*["'])?${SECRET_NAME}\\*["']?\s*[:=]\s)(?:\\*["'])?(?=[^\s"'&;,[\]{}]{6})${BARE}+`;
+)}|"(?![,:}\]])[^"\r\n]{6,512}"|'(?![,:}\]])${IN_APOSTROPHES}{6,512}'|(?!(?:\\*["'])?${SECRET_NAME}\\*["']?\s*[:=]\s)(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
