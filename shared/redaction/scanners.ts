@@ -181,14 +181,16 @@ function escapedQuoted(valueIn: (open: string, close: string, deeper: string) =>
 }
 /** A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`). */
 const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]]))`;
+/** After an opening quote: not only JSON punctuation up to the closing one (`"],"` sits between two JSON strings). */
+const notJsonPunctuation = (quote: string): string => String.raw`(?![,:{}[\]\s]*${quote})`;
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
  * that ends a string in valid JSON inside JSON never is.
  */
 const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w))`;
-/** A secret field's name, quoted or not, and its `:` or `=`. */
-const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*"${SECRET_NAME}\\*"|'${SECRET_NAME}'|${SECRET_NAME})\s*[:=]\s*`;
+/** A secret field's name, quoted or not (or its quote never closed), its `:` or `=`, and spaces on its line. */
+const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*["'])?${SECRET_NAME}(?:\\*["'])?\s*[:=][ \t]*`;
 /**
  * Where a value in escaped quotes that is never closed ends: at the end of the string it is in (a
  * quote of any depth, or the line end), and not on a secret field's name and separator, which
@@ -198,13 +200,12 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
 /**
  * A value of a secret field, 6+ characters: quoted, in escaped quotes (see escapedQuoted; never
  * closed, to the end of the string it is in), or bare to the next space or separator, or to an
- * escaped quote (the end of a JSON string inside JSON). Not a secret field's name, separator and a
- * space: that is the next field (`token=Passwd:"passwd: …`). Not a quote followed by `,:}]`: that
- * ends a JSON string (`"Pwd="] …`).
+ * escaped quote (the end of a JSON string inside JSON). In double quotes, a backslash escapes the
+ * character after it, as in JSON (`"'abc\""`).
  */
 const SECRET_VALUE = String.raw`${escapedQuoted(
   (open, close, deeper) => String.raw`${open}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
-)}|"(?![,:}\]])[^"\r\n]{6,512}"|'(?![,:}\]])${IN_APOSTROPHES}{6,512}'|(?!(?:\\*["'])?${SECRET_NAME}\\*["']?\s*[:=]\s)(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
+)}|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
@@ -212,15 +213,15 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"\[REDACTED:[a-z_]+\]\\*"|'\[REDACTED:[a-z_]+\]')((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"\[REDACTED:[a-z_]+\]\\*"|'\[REDACTED:[a-z_]+\]')((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
  * Secret fields and a value at the start of a text, the value ending a word, and a secret field's
  * name alone (see connectionStringField).
  */
-const SECRET_FIELD_FIRST = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR}){1,16}(?:${SECRET_VALUE})(?=[\s,;.)\]}]|$)`, "i");
-const SECRET_NAME_ONLY = new RegExp(String.raw`^${SECRET_NAME_AND_SEPARATOR}$`, "i");
+const SECRET_FIELD_FIRST = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR}){1,16}(?!${SECRET_NAME}\\*["']?\s*[:=](?:\s|$))(?:${SECRET_VALUE})(?=[\s,;.)\]}]|$)`, "i");
+const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR}){1,16}$`, "i");
 
 /**
  * A value in escaped quotes (`--password=\"correct horse\"`, JSON inside JSON): to the quote of
@@ -268,10 +269,10 @@ const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\
  */
 const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\+[^;\s"\\])(?:(?:(?!${NEXT_FIELD})(?:[^;\r\n"\\]|\\+[^;\r\n"\\])){0,254}(?:[^;\s"\\]|\\+[^;\s"\\]|\\+(?=\s|$)))?(?=\s*\\*(?:\r|\n|$)|\s*\\*["']|${NEXT_FIELD})`;
 /**
- * A quoted value, not one that starts with a JSON delimiter (`Pwd=","n":1`: the end of a JSON
+ * A quoted value, not JSON punctuation between two strings (`Pwd=","n":1`: the end of a JSON
  * string). One that ends in a secret field's `=` takes the word after it too (`Password=' Password='…'`).
  */
-const QUOTED = String.raw`(?:"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])${IN_APOSTROPHES}*')(?:(?<=${SECRET_NAME}\s*=\s*["'])[^\s"';]+)?`;
+const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}[^"\r\n]*"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}*')(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
 /**
  * A quote never closed (a value cut short by a length cap, say): to the line end; an apostrophe
  * not past a `"` (JSON's), and not a quote before a space or `,:}]` (`{"e":"missing Password="}`).
@@ -301,10 +302,10 @@ function connectionStringField(_match: string, groups: readonly (string | undefi
   // (`Password= client_secret: …`, `Pwd= Password=\"…\"`) goes to the end of that value, and the
   // rest is scanned for further fields.
   if (!inConnectionString && !/^(?:\\*"|')/.test(value)) {
+    // Names alone: the value lies past this match (`Pwd= Password=\"…\"` stops at the quote), left to the scanners that see it.
+    if (SECRET_NAME_ONLY.test(value)) return `${before}${name}${equals}${value}`;
     const field = SECRET_FIELD_FIRST.exec(value)?.[0];
     if (field !== undefined) return `${before}${name}${equals}${marker("connection_string")}${restOfField(value.slice(field.length))}`;
-    // The field's value lies past this match (`Pwd= Password=\"…\"` stops at the quote): left to the scanners that see it.
-    if (SECRET_NAME_ONLY.test(value)) return `${before}${name}${equals}${value}`;
   }
   const spaced = /\s/.test(value) && !value.startsWith('"') && !value.startsWith("'") && !/^\\+"/.test(value);
   if (!spaced || inConnectionString) return `${before}${name}${equals}${marker("connection_string")}`;
@@ -441,7 +442,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "bearer_credential",
     // Secret fields where the token goes (`Bearer client_secret: …`) are taken with their value.
-    pattern: new RegExp(String.raw`\b(Bearer)\s+(?:(?:${SECRET_NAME_AND_SEPARATOR}){1,16}(?!\\*["']?\[REDACTED:)(?:${SECRET_VALUE})|[A-Za-z0-9\-._~+/]{8,}=*)`, "gi"),
+    pattern: new RegExp(String.raw`\b(Bearer)\s+(?:(?:${SECRET_NAME_AND_SEPARATOR}){1,16}(?!\\*["']?\[REDACTED:|Bearer\s)(?:${SECRET_VALUE})|[A-Za-z0-9\-._~+/]{8,}=*)`, "gi"),
     worthTrying: (text) => /bearer/i.test(text),
     replace: (_match, groups) => `${groups[0] ?? "Bearer"} ${marker("bearer_credential")}`,
   },
