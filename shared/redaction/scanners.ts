@@ -171,6 +171,16 @@ const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signin
  * 1 to 3. The parts inside take whole runs of backslashes, so a match never splits one.
  */
 const ESCAPE_DEPTHS = [1, 2, 3];
+/** How many levels down a quote after its run of backslashes is escaped: the run's trailing 1 bits. */
+function quoteDepth(quoteWithRun: string): number {
+  let run = quoteWithRun.length - 1;
+  let depth = 0;
+  while (run % 2 === 1) {
+    depth++;
+    run = (run - 1) / 2;
+  }
+  return depth;
+}
 /** A quote of exactly `depth` levels, the run of backslashes before it whole. */
 const quoteOfDepth = (depth: number): string => String.raw`(?:\\{${2 ** (depth + 1)}})*\\{${2 ** depth - 1}}"`;
 /** A quote of more than `depth` levels: a quote character inside a value of `depth`. */
@@ -181,8 +191,12 @@ function escapedQuoted(valueIn: (open: string, close: string, deeper: string) =>
 }
 /** A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`). */
 const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]]))`;
-/** After an opening quote: not only JSON punctuation up to the closing one (`"],"` sits between two JSON strings). */
-const notJsonPunctuation = (quote: string): string => String.raw`(?![,:{}[\]\s]*${quote})`;
+/**
+ * After an opening quote: not JSON between two JSON strings, punctuation from `,:}]` on, with
+ * numbers, `null`, `true` or `false` between (`"],"`, `", 12, "`).
+ */
+const notJsonPunctuation = (quote: string): string =>
+  String.raw`(?!(?=[,:}\]])[,:{}[\]\s]*(?:(?:-?\d[\d.eE+-]*|null|true|false)[,:{}[\]\s]+)*${quote})`;
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
@@ -201,11 +215,11 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  * A value of a secret field, 6+ characters: quoted, in escaped quotes (see escapedQuoted; never
  * closed, to the end of the string it is in), or bare to the next space or separator, or to an
  * escaped quote (the end of a JSON string inside JSON). In double quotes, a backslash escapes the
- * character after it, as in JSON (`"'abc\""`).
+ * character after it, as in JSON (`"'abc\""`), unless the value then never closes (`"C:\keys\"`).
  */
 const SECRET_VALUE = String.raw`${escapedQuoted(
   (open, close, deeper) => String.raw`${open}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
-)}|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
+)}|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){6,512}"|"${notJsonPunctuation('"')}[^"\r\n]{6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
@@ -477,8 +491,11 @@ const SCANNERS: readonly Scanner[] = [
     replace: (_match, groups) => {
       const value = groups[1] ?? "";
       const quote = /^(?:\\*"|')/.exec(value)?.[0] ?? "";
+      // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
+      const closing = /\\*["']$/.exec(value)?.[0];
+      const closed = quote !== "" && value.length > quote.length && closing !== undefined && closing.endsWith(quote.slice(-1)) && quoteDepth(closing) === quoteDepth(quote);
       // The quotes stay, so JSON-like text stays JSON-like (escaped quotes too, at any depth of JSON inside JSON).
-      return `${groups[0] ?? ""}${quote}${marker("api_token")}${quote !== "" && value.endsWith(quote) && value.length > quote.length ? quote : ""}`;
+      return `${groups[0] ?? ""}${quote}${marker("api_token")}${closed ? quote : ""}`;
     },
   },
   {
