@@ -192,11 +192,13 @@ function escapedQuoted(valueIn: (open: string, close: string, deeper: string) =>
 /** A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`). */
 const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]]))`;
 /**
- * After an opening quote: not JSON between two JSON strings, punctuation from `,:}]` on, with
- * numbers, `null`, `true` or `false` between (`"],"`, `", 12, "`).
+ * After an opening quote: not JSON between two JSON strings, punctuation from `,:}]` on (spaces
+ * before it too), with numbers, `null`, `true` or `false` between (`"],"`, `", 12, "`, `" }, { "`),
+ * up to the closing quote (`quote`, a pattern: for escaped quotes one of the same depth, or the end
+ * of the string they are in).
  */
 const notJsonPunctuation = (quote: string): string =>
-  String.raw`(?!(?=[,:}\]])[,:{}[\]\s]*(?:(?:-?\d[\d.eE+-]*|null|true|false)[,:{}[\]\s]+)*${quote})`;
+  String.raw`(?!(?=\s*[,:}\]])[,:{}[\]\s]*(?:(?:-?\d[\d.eE+-]*|null|true|false)[,:{}[\]\s]+)*${quote})`;
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
@@ -218,7 +220,7 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  * character after it, as in JSON (`"'abc\""`), unless the value then never closes (`"C:\keys\"`).
  */
 const SECRET_VALUE = String.raw`${escapedQuoted(
-  (open, close, deeper) => String.raw`${open}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
+  (open, close, deeper) => String.raw`${open}${notJsonPunctuation(String.raw`(?:${close}|(?<!\\)"|[\r\n]|$)`)}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
 )}|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){6,512}"|"${notJsonPunctuation('"')}[^"\r\n]{6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
@@ -284,9 +286,9 @@ const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\
 const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\+[^;\s"\\])(?:(?:(?!${NEXT_FIELD})(?:[^;\r\n"\\]|\\+[^;\r\n"\\])){0,254}(?:[^;\s"\\]|\\+[^;\s"\\]|\\+(?=\s|$)))?(?=\s*\\*(?:\r|\n|$)|\s*\\*["']|${NEXT_FIELD})`;
 /**
  * A quoted value, not JSON punctuation between two strings (`Pwd=","n":1`: the end of a JSON
- * string). One that ends in a secret field's `=` takes the word after it too (`Password=' Password='…'`).
+ * string); empty only where the value ends (`Password='';`), not a doubled quote (`''pw''`). One that ends in a secret field's `=` takes the word after it too (`Password=' Password='…'`).
  */
-const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}[^"\r\n]*"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}*')(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
+const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}[^"\r\n]+"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$)|''(?=[\s;,]|$))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
 /**
  * A quote never closed (a value cut short by a length cap, say): to the line end; an apostrophe
  * not past a `"` (JSON's), and not a quote before a space or `,:}]` (`{"e":"missing Password="}`).
@@ -493,7 +495,8 @@ const SCANNERS: readonly Scanner[] = [
       const quote = /^(?:\\*"|')/.exec(value)?.[0] ?? "";
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
       const closing = /\\*["']$/.exec(value)?.[0];
-      const closed = quote !== "" && value.length > quote.length && closing !== undefined && closing.endsWith(quote.slice(-1)) && quoteDepth(closing) === quoteDepth(quote);
+      const closed =
+        quote !== "" && value.length > quote.length && closing !== undefined && (quote === "'" ? closing.endsWith("'") : closing.endsWith('"') && quoteDepth(closing) === quoteDepth(quote));
       // The quotes stay, so JSON-like text stays JSON-like (escaped quotes too, at any depth of JSON inside JSON).
       return `${groups[0] ?? ""}${quote}${marker("api_token")}${closed ? quote : ""}`;
     },
