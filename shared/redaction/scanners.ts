@@ -192,13 +192,14 @@ function escapedQuoted(valueIn: (open: string, close: string, deeper: string) =>
 /** A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`). */
 const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]]))`;
 /**
- * After an opening quote: not JSON between two JSON strings, punctuation from `,:}]` on (spaces
- * before it too), with numbers, `null`, `true` or `false` between (`"],"`, `", 12, "`, `" }, { "`),
- * up to the closing quote (`quote`, a pattern: for escaped quotes one of the same depth, or the end
- * of the string they are in).
+ * After an opening quote: not JSON between two JSON strings, from `,:}]` on (spaces before it too):
+ * punctuation, numbers, `null`, `true`, `false` and keys (`"],"`, `", 12, "`, `" }, { "`,
+ * `", "user": "`), up to `end`: the next string's quote, or the end of the string it is all in.
+ * `key` is the quote keys are written with at this depth.
  */
-const notJsonPunctuation = (quote: string): string =>
-  String.raw`(?!(?=\s*[,:}\]])[,:{}[\]\s]*(?:(?:-?\d[\d.eE+-]*|null|true|false)[,:{}[\]\s]+)*${quote})`;
+const notJsonBetweenStrings = (key: string, end: string): string =>
+  String.raw`(?!(?=\s*[,:}\]])(?:[,:{}[\]\s]+|(?:-?\d[\d.eE+-]*|null|true|false)(?=[,:{}[\]\s])|${key}[^"\\\r\n]*${key}(?=\s*:))*${end})`;
+const notJsonPunctuation = (quote: string): string => notJsonBetweenStrings(quote === "'" ? '"' : quote, quote);
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
@@ -220,7 +221,7 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  * character after it, as in JSON (`"'abc\""`), unless the value then never closes (`"C:\keys\"`).
  */
 const SECRET_VALUE = String.raw`${escapedQuoted(
-  (open, close, deeper) => String.raw`${open}${notJsonPunctuation(String.raw`(?:${close}|(?<!\\)"|[\r\n]|$)`)}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
+  (open, close, deeper) => String.raw`${open}${notJsonBetweenStrings(close, String.raw`(?:(?!${deeper})\\*"|[\r\n]|$)`)}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
 )}|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){6,512}"|"${notJsonPunctuation('"')}[^"\r\n]{6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
@@ -246,7 +247,7 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
  */
 const ESCAPED_END = String.raw`["\s,;})\]\\]|$`;
 const ESCAPED_QUOTED = escapedQuoted(
-  (open, close, deeper) => String.raw`${open}(?![,:}\]])(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}|${close}(?!${ESCAPED_END})){1,256}${close}(?=${ESCAPED_END})`,
+  (open, close, deeper) => String.raw`${open}(?![,:}\]])${notJsonBetweenStrings(close, String.raw`(?:(?!${deeper})\\*"|[\r\n]|$)`)}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}|${close}(?!${ESCAPED_END})){1,256}${close}(?=${ESCAPED_END})`,
 );
 /**
  * `AccountKey=`, `SharedAccessKey=`, `SharedAccessSignature=`, `Password=`, `Pwd=` fields, up to
