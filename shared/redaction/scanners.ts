@@ -195,10 +195,11 @@ const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]]))`;
  * After an opening quote: not JSON between two JSON strings, from `,:}]` on (spaces before it too):
  * punctuation, numbers, `null`, `true`, `false` and keys (`"],"`, `", 12, "`, `" }, { "`,
  * `", "user": "`), up to `end`: the next string's quote, or the end of the string it is all in.
- * `key` is the quote keys are written with at this depth.
+ * `key` is the quote keys are written with at this depth. One character of punctuation a step, so
+ * the steps never overlap and a failed look ends in linear time.
  */
 const notJsonBetweenStrings = (key: string, end: string): string =>
-  String.raw`(?!(?=\s*[,:}\]])(?:[,:{}[\]\s]+|(?:-?\d[\d.eE+-]*|null|true|false)(?=[,:{}[\]\s])|${key}[^"\\\r\n]*${key}(?=\s*:))*${end})`;
+  String.raw`(?!(?=\s*[,:}\]])(?:[,:{}[\]\s]|(?:-?\d[\d.eE+-]*|null|true|false)(?=[,:{}[\]\s])|${key}[^"\\\r\n]*${key}(?=\s*:))*${end})`;
 const notJsonPunctuation = (quote: string): string => notJsonBetweenStrings(quote === "'" ? '"' : quote, quote);
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
@@ -289,7 +290,7 @@ const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\+[^;\s"\\])(?:(?:(?!${
  * A quoted value, not JSON punctuation between two strings (`Pwd=","n":1`: the end of a JSON
  * string); empty only where the value ends (`Password='';`), not a doubled quote (`''pw''`). One that ends in a secret field's `=` takes the word after it too (`Password=' Password='…'`).
  */
-const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}[^"\r\n]+"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$)|''(?=[\s;,]|$))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
+const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}[^"\r\n]+"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,)\]}]|$)|''(?=[\s;,)\]}]|$))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
 /**
  * A quote never closed (a value cut short by a length cap, say): to the line end; an apostrophe
  * not past a `"` (JSON's), and not a quote before a space or `,:}]` (`{"e":"missing Password="}`).

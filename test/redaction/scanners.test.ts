@@ -201,6 +201,7 @@ const ROWS: Row[] = [
   { name: "a value in apostrophes ending in a backslash keeps its closing apostrophe", text: String.raw`{password: 'C:\fake\', hint: 'x'} api_key: 'C:\fake2\'`, kinds: ["api_token"], equals: String.raw`{password: '[REDACTED:api_token]', hint: 'x'} api_key: '[REDACTED:api_token]'` },
   { name: "spaced JSON between two strings is not a quoted value", text: '[ { "msg": "token:" }, { "user": "bob" } ] { "msg": "Password=" }, { "user": "bob" }', kinds: [], equals: '[ { "msg": "token:" }, { "user": "bob" } ] { "msg": "Password=" }, { "user": "bob" }' },
   { name: "JSON keys and literals between two strings are not a value, in JSON inside JSON too", text: JSON.stringify({ log: '[ { "level": "Pwd=" }, { "level": false, "token": ", FakePw50x", "user": "bob" } ]' }) + " " + JSON.stringify({ log: JSON.stringify({ log: '[{"client_secret": ", FakePw51x", "msg": "token:"},{},{}]' }) }), kinds: ["api_token"], gone: ["FakePw50x", "FakePw51x"], kept: ["level", "bob", "},{},{}]"] },
+  { name: "an empty quoted password before a closing bracket", text: "DBConfig(host='db', user='bob', password='') loaded from env {password=''} user=bob", kinds: ["connection_string"], kept: [") loaded from env", "} user=bob"] },
   { name: "a secret's name where a password goes is not the password: the value after it is taken", text: 'Password: "password": "fakepw9x" and Bearer client_secret: FAKEfake0000fake and Password= token: FAKEfake1111fake and Pwd= \\"db_password\\":\\"FAKEfake2222fake', kinds: ["api_token", "bearer_credential", "connection_string"], gone: ["fakepw9x", "FAKEfake0000fake", "FAKEfake1111fake", "FAKEfake2222fake"] },
   { name: "a semicolon-ended password ending in a lone backslash", text: "Server=db;Password=Z\tfake\\ ;Encrypt=true", kinds: ["connection_string"], gone: ["fake"], kept: ["Encrypt=true"] },
   { name: "a one-word value does not run into the next password field", text: String.raw`Pwd=\"Pwd='fakepw4`, kinds: ["connection_string", "api_token"], gone: ["fakepw4"] },
@@ -300,6 +301,10 @@ describe("adversarial text stays linear", () => {
     ["secret names in a row", 'password: "password": '.repeat(N / 22)],
     ["escaped quotes opening secret values", String.raw`token=\"a\\\"`.repeat(N / 12)],
     ["bearer tokens that are secret names", "Bearer token: abcdefgh ".repeat(N / 23)],
+    ["JSON punctuation after a secret's opening quote", `token: "${", ".repeat(N / 2)}`],
+    ["JSON punctuation and numbers after an escaped opening quote", `Pwd=\\" ${", 1".repeat(N / 3)}`],
+    ["JSON keys and nulls after a secret's opening quote", `password: "}, ${'"a": 1, "b": null, '.repeat(N / 20)}`],
+    ["pretty-printed JSON numbers after a message ending in a secret's name", `{\n  "msg": "invalid token:",\n  "ids": [\n${"    7,\n".repeat(N / 7)}    1\n  ]\n}`],
   ];
   it.each(CASES)("%s", (_name, text) => {
     const started = performance.now();
