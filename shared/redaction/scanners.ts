@@ -185,6 +185,8 @@ function quoteDepth(quoteWithRun: string): number {
 const quoteOfDepth = (depth: number): string => String.raw`(?:\\{${2 ** (depth + 1)}})*\\{${2 ** depth - 1}}"`;
 /** A quote of more than `depth` levels: a quote character inside a value of `depth`. */
 const deeperQuote = (depth: number): string => String.raw`(?:\\{${2 ** (depth + 1)}})*\\{${2 ** (depth + 1) - 1}}"`;
+/** Where the string a value of some depth is in ends: a quote not deeper than the value's (`deeper`), or the line end. */
+const stringEndBelow = (deeper: string): string => String.raw`(?:(?!${deeper})\\*"|[\r\n]|$)`;
 /** Alternatives, one per depth: `valueIn(open, close, deeper)`, the opening quote exactly of its depth. */
 function escapedQuoted(valueIn: (open: string, close: string, deeper: string) => string): string {
   return ESCAPE_DEPTHS.map((depth) => valueIn(String.raw`(?<!\\)\\{${2 ** depth - 1}}"`, quoteOfDepth(depth), deeperQuote(depth))).join("|");
@@ -222,7 +224,7 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  * character after it, as in JSON (`"'abc\""`), unless the value then never closes (`"C:\keys\"`).
  */
 const SECRET_VALUE = String.raw`${escapedQuoted(
-  (open, close, deeper) => String.raw`${open}${notJsonBetweenStrings(close, String.raw`(?:(?!${deeper})\\*"|[\r\n]|$)`)}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
+  (open, close, deeper) => String.raw`${open}${notJsonBetweenStrings(close, stringEndBelow(deeper))}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
 )}|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){6,512}"|"${notJsonPunctuation('"')}[^"\r\n]{6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
@@ -248,7 +250,7 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
  */
 const ESCAPED_END = String.raw`["\s,;})\]\\]|$`;
 const ESCAPED_QUOTED = escapedQuoted(
-  (open, close, deeper) => String.raw`${open}(?![,:}\]])${notJsonBetweenStrings(close, String.raw`(?:(?!${deeper})\\*"|[\r\n]|$)`)}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}|${close}(?!${ESCAPED_END})){1,256}${close}(?=${ESCAPED_END})`,
+  (open, close, deeper) => String.raw`${open}(?![,:}\]])${notJsonBetweenStrings(close, stringEndBelow(deeper))}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}|${close}(?!${ESCAPED_END})){1,256}${close}(?=${ESCAPED_END})`,
 );
 /**
  * `AccountKey=`, `SharedAccessKey=`, `SharedAccessSignature=`, `Password=`, `Pwd=` fields, up to
@@ -304,6 +306,9 @@ const CONNECTION_STRING_FIELD = new RegExp(
   "gi",
 );
 
+/** A value's opening quote: `"`, `'`, or an escaped `"` at any depth. */
+const OPENING_QUOTE = /^(?:\\*"|')/;
+
 /** A placeholder a framework writes for a filtered value (`[FILTERED]`, Rails), then what ends a value. */
 const PLACEHOLDER = /^\[(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|OMITTED|SANITIZED)\](?=$|[\s&"',])/;
 
@@ -320,13 +325,14 @@ function connectionStringField(_match: string, groups: readonly (string | undefi
   // Outside a connection string, a value that starts with another secret field and its value
   // (`Password= client_secret: …`, `Pwd= Password=\"…\"`) goes to the end of that value, and the
   // rest is scanned for further fields.
-  if (!inConnectionString && !/^(?:\\*"|')/.test(value)) {
+  const quoted = OPENING_QUOTE.test(value);
+  if (!inConnectionString && !quoted) {
     // Names alone: the value lies past this match (`Pwd= Password=\"…\"` stops at the quote), left to the scanners that see it.
     if (SECRET_NAME_ONLY.test(value)) return `${before}${name}${equals}${value}`;
     const field = SECRET_FIELD_FIRST.exec(value)?.[0];
     if (field !== undefined) return `${before}${name}${equals}${marker("connection_string")}${restOfField(value.slice(field.length))}`;
   }
-  const spaced = /\s/.test(value) && !value.startsWith('"') && !value.startsWith("'") && !/^\\+"/.test(value);
+  const spaced = /\s/.test(value) && !quoted;
   if (!spaced || inConnectionString) return `${before}${name}${equals}${marker("connection_string")}`;
   const firstWord = /^\S+/.exec(value)?.[0] ?? value;
   return `${before}${name}${equals}${marker("connection_string")}${restOfField(value.slice(firstWord.length))}`;
@@ -495,7 +501,7 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key|token|secret|pass|pwd|credential/i.test(text),
     replace: (_match, groups) => {
       const value = groups[1] ?? "";
-      const quote = /^(?:\\*"|')/.exec(value)?.[0] ?? "";
+      const quote = OPENING_QUOTE.exec(value)?.[0] ?? "";
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
       const closing = /\\*["']$/.exec(value)?.[0];
       const closed =
