@@ -29,8 +29,10 @@ function occurrences(text: string, needle: string): number {
   return count;
 }
 
+/** A marker, as `marker` writes it, in a pattern. */
+const MARKER = String.raw`\[REDACTED:[a-z_]+\]`;
 /** Every marker in a text. */
-const MARKERS = /\[REDACTED:[a-z_]+\]/g;
+const MARKERS = new RegExp(MARKER, "g");
 
 function luhn(digits: string): boolean {
   let sum = 0;
@@ -233,7 +235,7 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"\[REDACTED:[a-z_]+\]\\*"|'\[REDACTED:[a-z_]+\]')((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"${MARKER}\\*"|'${MARKER}')((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -272,7 +274,7 @@ const FIELD_NAMES = "AccountKey|SharedAccessKey|SharedAccessSignature|Password|P
 /** Where another of these fields starts: after a space (` --db-password=`) or right after a non-letter (`[Pwd=`). */
 const NEXT_FIELD = String.raw`(?:\s[-\w.]{0,32}?\b|(?<![A-Za-z]))(?:${FIELD_NAMES})\s*=`;
 /** A value that starts with a marker is left: a second scan finds nothing more. */
-const NO_MARKER = String.raw`(?!\[REDACTED:[a-z_]+\])`;
+const NO_MARKER = String.raw`(?!${MARKER})`;
 /**
  * To the `;` that ends it; escaped characters included (`\"`), though it does not end in an
  * escaped quote (that closes a string inside a string). Read through an escaped quote, it can take
@@ -302,7 +304,7 @@ const UNCLOSED = String.raw`"(?![\s,:}\]])[^"\r\n]{1,256}(?=[\r\n]|$)|'(?![\s,:}
 /** A bracketed word (`Password=[hunter2]`) in a line too long to take to its end; not a marker. */
 const BRACKETED = String.raw`${NO_MARKER}\[[^[\]\s;"']{1,254}\](?=[\s,;"'})\]]|$)`;
 const CONNECTION_STRING_FIELD = new RegExp(
-  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"\[REDACTED:[a-z_]+\]"|'\[REDACTED:[a-z_]+\]'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=])(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
+  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"${MARKER}"|'${MARKER}'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=])(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
   "gi",
 );
 
