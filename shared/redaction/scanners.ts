@@ -3,6 +3,7 @@
 // email). Replacements are `[REDACTED:<kind>]`, which no scanner matches, so a later scanner
 // never re-matches an earlier replacement.
 import { isIPv4, isIPv6 } from "node:net";
+import { canonicalJsonStrings } from "./json-strings.js";
 import type { ScannerKind } from "./policy.js";
 
 type Replace = (match: string, groups: readonly (string | undefined)[]) => string | undefined;
@@ -603,9 +604,22 @@ export const MIN_SCANNABLE = 6;
  * travels as the last pass left it.
  */
 const MAX_PASSES = 16;
+/** Levels of JSON string literals written as JSON.stringify writes them: JSON inside JSON inside JSON, and one more. */
+const JSON_STRING_LEVELS = 4;
 
-/** Applies every enabled scanner in order, to a fixpoint. Does not truncate; callers cap length before and after. */
+/**
+ * Applies every enabled scanner in order, to a fixpoint, to the text with its JSON string literals
+ * written as JSON.stringify writes them. Does not truncate; callers cap length before and after.
+ */
 export function scan(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64 = true): ScanResult {
+  const canonical = canonicalJsonStrings(text, JSON_STRING_LEVELS);
+  if (canonical === text) return scanAsWritten(text, disabled, decodeBase64);
+  // With nothing found, the text travels as written.
+  const result = scanAsWritten(canonical, disabled, decodeBase64);
+  return result.counts.size === 0 ? { text, counts: result.counts } : result;
+}
+
+function scanAsWritten(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64: boolean): ScanResult {
   const counts = new Map<ScannerKind, number>();
   if (text.length < MIN_SCANNABLE) return { text, counts };
   let out = text;

@@ -163,6 +163,68 @@ describe("JSON stays JSON", () => {
   });
 });
 
+/**
+ * A JSON string literal as other encoders write one: PHP's json_encode escapes `/`; .NET's
+ * System.Text.Json (its default encoder) writes `"`, `'`, `+`, `&`, `<`, `>` and every non-ASCII
+ * character as `\uXXXX`. JSON.stringify otherwise (`"` as `\"`, control characters escaped).
+ */
+function encodedLiteral(text: string, style: "standard" | "php" | "dotnet"): string {
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (style === "php" && ch === "/") out += "\\/";
+    else if (style === "dotnet" && (code > 0x7e || "\"'+&<>".includes(ch))) {
+      for (const unit of ch.length === 2 ? [ch.charCodeAt(0), ch.charCodeAt(1)] : [code]) out += `\\u${unit.toString(16).toUpperCase().padStart(4, "0")}`;
+    } else out += JSON.stringify(ch).slice(1, -1);
+  }
+  return `"${out}"`;
+}
+
+describe("JSON from other encoders stays JSON", () => {
+  it("secrets in JSON written by PHP's and .NET's encoders, one to three levels deep, leave valid JSON behind, do not survive at any level and are not found again", () => {
+    const value = fc.stringMatching(/^[A-Za-z0-9!$*()_+~.=' &<>é/-]{6,20}$/).filter((text) => /^[A-Za-z0-9]/.test(text) && /[A-Za-z0-9]$/.test(text) && !/ {2}/.test(text));
+    const around = fc.array(piece.filter((text) => !text.includes("%")), { maxLength: 8 }).map((pieces) => pieces.join(""));
+    check(
+      fc.property(
+        around,
+        fc.constantFrom("Password=", "Pwd=", "token=", "client_secret: ", "\"password\": ", "Authorization: Bearer ", "https://user:", "postgres://app:"),
+        fc.constantFrom("\"", "'", ""),
+        value,
+        around,
+        fc.array(fc.constantFrom("standard", "php", "dotnet"), { minLength: 1, maxLength: 3 }),
+        (before, lead, fieldQuote, secret, after, styles) => {
+          const field = !lead.startsWith("Authorization") && !lead.includes("://");
+          const quote = field ? fieldQuote : "";
+          const planted = field ? (quote === "" ? secret.replace(/[ '&<>[\]]/g, "x") : secret.replaceAll(quote, "x")) : secret.replace(/[^A-Za-z0-9]/g, "x").padEnd(8, "x");
+          const tail = lead.includes("://") ? "@db.internal:5432/app" : "";
+          let text = `${before} ${lead}${quote}${planted}${quote}${tail} ${after}`;
+          const levels = [text];
+          for (const style of styles) {
+            text = `{"a":${encodedLiteral(text, style as "standard" | "php" | "dotnet")},"n":1}`;
+            levels.unshift(text);
+          }
+          const out = scanned(text);
+          // Scanned again, the output is found clean: the rewritten escaping finds nothing more.
+          if (scanned(out) !== out) return false;
+          let level = out;
+          for (let depth = 0; depth <= styles.length; depth++) {
+            if (unmarked(level).includes(planted)) return false;
+            if (depth === styles.length) break;
+            try {
+              const parsed: unknown = JSON.parse(level);
+              if (typeof parsed !== "object" || parsed === null || typeof (parsed as { a?: unknown }).a !== "string") return false;
+              level = (parsed as { a: string }).a;
+            } catch {
+              return false;
+            }
+          }
+          return levels.length === styles.length + 1;
+        },
+      ),
+    );
+  });
+});
+
 describe("scanning its own output finds nothing more", () => {
   it("over generated text full of the characters scanners look for", () => {
     const text = fc.array(fc.oneof(piece, cardNumber.map((card) => card.text), word.map((local) => `${local}@example.com`)), { maxLength: 24 }).map((pieces) => pieces.join(""));

@@ -206,6 +206,11 @@ const ROWS: Row[] = [
   { name: "a secret's name where a password goes is not the password: the value after it is taken", text: 'Password: "password": "fakepw9x" and Bearer client_secret: FAKEfake0000fake and Password= token: FAKEfake1111fake and Pwd= \\"db_password\\":\\"FAKEfake2222fake', kinds: ["api_token", "bearer_credential", "connection_string"], gone: ["fakepw9x", "FAKEfake0000fake", "FAKEfake1111fake", "FAKEfake2222fake"] },
   { name: "a semicolon-ended password ending in a lone backslash", text: "Server=db;Password=Z\tfake\\ ;Encrypt=true", kinds: ["connection_string"], gone: ["fake"], kept: ["Encrypt=true"] },
   { name: "a one-word value does not run into the next password field", text: String.raw`Pwd=\"Pwd='fakepw4`, kinds: ["connection_string", "api_token"], gone: ["fakepw4"] },
+  { name: "a URL password in JSON from PHP's encoder (slashes escaped)", text: String.raw`{"dsn":"postgres:\/\/app:FakePhpPass31@db.internal:5432\/app","retry":true}`, kinds: ["connection_string"], equals: '{"dsn":"postgres://[REDACTED:connection_string]@db.internal:5432/app","retry":true}' },
+  { name: "a password field in JSON inside JSON from .NET's encoder (quotes as \\u0022)", text: String.raw`{"level":"error","log":"{\u0022password\u0022:\u0022fake net pw 32\u0022,\u0022user\u0022:\u0022bob\u0022}"}`, kinds: ["api_token"], equals: String.raw`{"level":"error","log":"{\"password\":\"[REDACTED:api_token]\",\"user\":\"bob\"}"}` },
+  { name: "a SAS signature after .NET's \\u0026, and an email and a card behind \\u escapes", text: String.raw`{"url":"https:\/\/fake.blob.core.windows.net\/c\/b.txt?sv=2024-01-01\u0026sr=b\u0026sig=FakeNetSasSig33%2B0000%3D","to":"jane.fake\u0040example.com","card":"4111\u00201111\u00201111\u00201111"}`, kinds: ["cloud_access_key", "email", "card_number"], gone: ["FakeNetSasSig33", "jane.fake", "1111"] },
+  { name: "a spaced connection-string password in .NET-escaped quotes travels as JSON.stringify writes it", text: String.raw`{"cmd":"sqlcmd \u0022Server=db;Password=fake net pw 34;\u0022","n":"caf\u00E9"}`, kinds: ["connection_string"], equals: String.raw`{"cmd":"sqlcmd \"Server=db;Password=[REDACTED:connection_string];\"","n":"café"}` },
+  { name: "JSON escaped otherwise than JSON.stringify escapes it, with nothing in it, travels as written", text: String.raw`{"path":"C:\\temp\\x","u":"https:\/\/example.com\/a","n":"caf\u00E9 \u0026 more","q":"\u0022quoted\u0022"}`, kinds: [], equals: String.raw`{"path":"C:\\temp\\x","u":"https:\/\/example.com\/a","n":"caf\u00E9 \u0026 more","q":"\u0022quoted\u0022"}` },
   { name: "not a card: a list of small numbers", text: "ids 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20", kinds: [], equals: "ids 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20" },
   { name: "percent-encoded text without secrets keeps its encoding", text: "https://example.com/search?q=hello%20world&page=2", kinds: [], equals: "https://example.com/search?q=hello%20world&page=2" },
   { name: "invalid percent-encoding is left as is", text: "100%ZZ and %E0%A4 done", kinds: [], equals: "100%ZZ and %E0%A4 done" },
@@ -305,6 +310,10 @@ describe("adversarial text stays linear", () => {
     ["JSON punctuation after a secret's opening quote", `token: "${", ".repeat(N / 2)}`],
     ["JSON punctuation and numbers after an escaped opening quote", `Pwd=\\" ${", 1".repeat(N / 3)}`],
     ["JSON keys and nulls after a secret's opening quote", `password: "}, ${'"a": 1, "b": null, '.repeat(N / 20)}`],
+    ["escaped quotes in a JSON string never closed", `"${'\\"'.repeat(N / 2)}\\x`],
+    ["strings opening on escaped quotes", '"\\"'.repeat(N / 3)],
+    ["a JSON string of .NET-escaped password fields", `{"a":"${"\\u0022password\\u0022:".repeat(N / 20)}"}`],
+    ["PHP-escaped URLs in one JSON string", `{"a":"${"https:\\/\\/u:p@h\\/".repeat(N / 17)}"}`],
     ["pretty-printed JSON numbers after a message ending in a secret's name", `{\n  "msg": "invalid token:",\n  "ids": [\n${"    7,\n".repeat(N / 7)}    1\n  ]\n}`],
   ];
   it.each(CASES)("%s", (_name, text) => {
