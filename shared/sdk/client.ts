@@ -448,8 +448,10 @@ export class Emitter implements AuditClient {
           // A permanent refusal (e.g. unknown hub, message too large) will not heal by retrying this batch.
           for (const item of this.inFlight.splice(0)) this.releaseInFlight(item, true);
         }
-        // Full jitter between half and all of the delay, so many instances do not retry in step.
+        // The attempt is over: its timer and stop listener go now, not after the wait (release()
+        // undoes both, so the call in finally then does nothing).
         release();
+        // Full jitter between half and all of the delay, so many instances do not retry in step.
         await sleep(delay / 2 + Math.random() * (delay / 2), signal);
         delay = Math.min(delay * 2, this.options.retry.maxDelayMs);
       } finally {
