@@ -197,14 +197,23 @@ function escapedQuoted(valueIn: (open: string, close: string, deeper: string) =>
 /** A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`). */
 const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]]))`;
 /**
- * After an opening quote: not JSON between two JSON strings, from `,:}]` on (spaces before it too):
- * punctuation, numbers, `null`, `true`, `false` and keys (`"],"`, `", 12, "`, `" }, { "`,
- * `", "user": "`), up to `end`: the next string's quote, or the end of the string it is all in.
- * `key` is the quote keys are written with at this depth. One character of punctuation a step, so
- * the steps never overlap and a failed look ends in linear time.
+ * A key without quotes, as Node's `inspect` and YAML flow maps print one: after a space, before
+ * `:` and a space (so not a password such as `,Xk9q:` in quotes).
  */
-const notJsonBetweenStrings = (key: string, end: string): string =>
-  String.raw`(?!(?=\s*[,:}\]])(?:[,:{}[\]\s]|(?:-?\d[\d.eE+-]*|null|true|false)(?=[,:{}[\]\s])|${key}[^"\\\r\n]*${key}(?=\s*:))*${end})`;
+const BARE_KEY = String.raw`(?<=\s)(?!(?:null|true|false)\b)[A-Za-z_$][\w$-]*(?=:[ \t])`;
+/**
+ * What lies between two strings of JSON, or of the object literals Node's `inspect`, YAML flow
+ * maps and JavaScript print, from `,:}]` on (spaces before it too): punctuation, numbers, `null`,
+ * `true`, `false` and keys, quoted or bare (`"],"`, `", 12, "`, `" }, { "`, `", "user": "`,
+ * `', user: '`), up to `end`: the next string's quote, or the end of the string it is all in.
+ * `key` is the quote keys are written with at this depth. Each step starts with a character no
+ * other step starts with (one character of punctuation a step), so the steps never overlap and a
+ * failed look ends in linear time.
+ */
+const betweenStrings = (key: string, end: string): string =>
+  String.raw`(?=\s*[,:}\]])(?:[,:{}[\]\s]|(?:-?\d[\d.eE+-]*|null|true|false)(?=[,:{}[\]\s])|${key}[^"\\\r\n]*${key}(?=\s*:)|${BARE_KEY})*${end}`;
+/** After an opening quote: not what lies between two strings (betweenStrings), so not a value. */
+const notJsonBetweenStrings = (key: string, end: string): string => `(?!${betweenStrings(key, end)})`;
 const notJsonPunctuation = (quote: string): string => notJsonBetweenStrings(quote === "'" ? '"' : quote, quote);
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
@@ -304,8 +313,14 @@ const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}[^"\r\n]+"|'${notJsonPun
 const UNCLOSED = String.raw`"(?![\s,:}\]])[^"\r\n]{1,256}(?=[\r\n]|$)|'(?![\s,:}\]])[^'"\r\n]{1,256}(?=[\r\n]|$)`;
 /** A bracketed word (`Password=[hunter2]`) in a line too long to take to its end; not a marker. */
 const BRACKETED = String.raw`${NO_MARKER}\[[^[\]\s;"']{1,254}\](?=[\s,;"'})\]]|$)`;
+/**
+ * An apostrophe that closes the string the field's name ends, before the next field's name (`{ msg:
+ * 'missing Password=', token: '…' }`: Node's `inspect`, YAML flow maps, Python's `repr`): what
+ * follows it is not a value, and taking it would take that name with it.
+ */
+const CLOSING_APOSTROPHE = String.raw`'\s*[,}\]][\s,{}[\]]*(?:${BARE_KEY}|"[^"\r\n]*"\s*:|'[^'\r\n]*'\s*:)`;
 const CONNECTION_STRING_FIELD = new RegExp(
-  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"${MARKER}"|'${MARKER}'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=])(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
+  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"${MARKER}"|'${MARKER}'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=]|${CLOSING_APOSTROPHE})(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
   "gi",
 );
 

@@ -211,6 +211,9 @@ const ROWS: Row[] = [
   { name: "a SAS signature after .NET's \\u0026, and an email and a card behind \\u escapes", text: String.raw`{"url":"https:\/\/fake.blob.core.windows.net\/c\/b.txt?sv=2024-01-01\u0026sr=b\u0026sig=FakeNetSasSig33%2B0000%3D","to":"jane.fake\u0040example.com","card":"4111\u00201111\u00201111\u00201111"}`, kinds: ["cloud_access_key", "email", "card_number"], gone: ["FakeNetSasSig33", "jane.fake", "1111"] },
   { name: "a spaced connection-string password in .NET-escaped quotes travels as JSON.stringify writes it", text: String.raw`{"cmd":"sqlcmd \u0022Server=db;Password=fake net pw 34;\u0022","n":"caf\u00E9"}`, kinds: ["connection_string"], equals: String.raw`{"cmd":"sqlcmd \"Server=db;Password=[REDACTED:connection_string];\"","n":"café"}` },
   { name: "JSON escaped otherwise than JSON.stringify escapes it, with nothing in it, travels as written", text: String.raw`{"path":"C:\\temp\\x","u":"https:\/\/example.com\/a","n":"caf\u00E9 \u0026 more","q":"\u0022quoted\u0022"}`, kinds: [], equals: String.raw`{"path":"C:\\temp\\x","u":"https:\/\/example.com\/a","n":"caf\u00E9 \u0026 more","q":"\u0022quoted\u0022"}` },
+  { name: "a field ending in 'Password=' before the next field in Node's inspect output, YAML flow, Python's repr and a JavaScript literal: the next field's secret goes, its name stays", text: "{ msg: 'missing Password=', token: 'FakeTok60x', user: 'bob' }\n{hint: 'Password=', n: 1, password: 'FakeTok61x'}\n{'msg': 'missing Password=', 'token': 'FakeTok62x'}\n{ msg: \"missing Password=\", token: \"FakeTok63x\", user: \"bob\" }", kinds: ["api_token"], equals: "{ msg: 'missing Password=', token: '[REDACTED:api_token]', user: 'bob' }\n{hint: 'Password=', n: 1, password: '[REDACTED:api_token]'}\n{'msg': 'missing Password=', 'token': '[REDACTED:api_token]'}\n{ msg: \"missing Password=\", token: \"[REDACTED:api_token]\", user: \"bob\" }" },
+  { name: "a password field's value after a closing apostrophe with no field name after it is still taken", text: "f('Password=', 'FakePw64x')", kinds: ["connection_string"], gone: ["FakePw64x"] },
+  { name: "a quoted password of punctuation, a word and a colon is a value, not a key between strings", text: 'x=1;Pwd=",FakePw65x:"\n"password": \',FakePw66x:\'', kinds: ["connection_string", "api_token"], gone: ["FakePw65x", "FakePw66x"] },
   { name: "not a card: a list of small numbers", text: "ids 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20", kinds: [], equals: "ids 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20" },
   { name: "percent-encoded text without secrets keeps its encoding", text: "https://example.com/search?q=hello%20world&page=2", kinds: [], equals: "https://example.com/search?q=hello%20world&page=2" },
   { name: "invalid percent-encoding is left as is", text: "100%ZZ and %E0%A4 done", kinds: [], equals: "100%ZZ and %E0%A4 done" },
@@ -314,6 +317,9 @@ describe("adversarial text stays linear", () => {
     ["strings opening on escaped quotes", '"\\"'.repeat(N / 3)],
     ["a JSON string of .NET-escaped password fields", `{"a":"${"\\u0022password\\u0022:".repeat(N / 20)}"}`],
     ["PHP-escaped URLs in one JSON string", `{"a":"${"https:\\/\\/u:p@h\\/".repeat(N / 17)}"}`],
+    ["bare keys after a secret's opening quote", `password: "}, ${" a: ".repeat(N / 4)}`],
+    ["a closing apostrophe before brackets and commas", `Password='${" ,{[".repeat(N / 4)}`],
+    ["closing apostrophes before bare keys", "x: 'Password=', a: ".repeat(N / 20)],
     ["pretty-printed JSON numbers after a message ending in a secret's name", `{\n  "msg": "invalid token:",\n  "ids": [\n${"    7,\n".repeat(N / 7)}    1\n  ]\n}`],
   ];
   it.each(CASES)("%s", (_name, text) => {
