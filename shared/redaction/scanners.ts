@@ -220,7 +220,7 @@ const notJsonPunctuation = (quote: string): string => notJsonBetweenStrings(quot
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
  * that ends a string in valid JSON inside JSON never is.
  */
-const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w))`;
+const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w)|(?<=[A-Za-z0-9])'(?=[A-Za-z0-9])|(?<=[^\s"'&;,[\]{}\\=])&(?![\w.-]*=)(?=[^\s"'&;,[\]{}\\]))`;
 /** A secret field's name, quoted or not (or its quote never closed), its `:` or `=`, and spaces on its line. */
 const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*["'])?${SECRET_NAME}(?:\\*["'])?\s*[:=][ \t]*`;
 /**
@@ -627,11 +627,19 @@ const JSON_STRING_LEVELS = 4;
  * written as JSON.stringify writes them. Does not truncate; callers cap length before and after.
  */
 export function scan(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64 = true): ScanResult {
-  const canonical = canonicalJsonStrings(text, JSON_STRING_LEVELS);
-  if (canonical === text) return scanAsWritten(text, disabled, decodeBase64);
+  const result = scanAsWritten(canonicalJsonStrings(text, JSON_STRING_LEVELS), disabled, decodeBase64);
   // With nothing found, the text travels as written.
-  const result = scanAsWritten(canonical, disabled, decodeBase64);
-  return result.counts.size === 0 ? { text, counts: result.counts } : result;
+  if (result.counts.size === 0) return { text, counts: result.counts };
+  // A redaction can leave a literal rewritable that was not (it took the invalid escape that kept
+  // it from being read): rewrite and scan again, so scanning the output finds nothing more.
+  for (let round = 0; round < JSON_STRING_LEVELS; round++) {
+    const canonical = canonicalJsonStrings(result.text, JSON_STRING_LEVELS);
+    if (canonical === result.text) break;
+    const again = scanAsWritten(canonical, disabled, decodeBase64);
+    for (const [kind, count] of again.counts) result.counts.set(kind, (result.counts.get(kind) ?? 0) + count);
+    result.text = again.text;
+  }
+  return result;
 }
 
 function scanAsWritten(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64: boolean): ScanResult {
