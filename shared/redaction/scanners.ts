@@ -257,10 +257,11 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
 
 /**
  * A value in escaped quotes (`--password=\"correct horse\"`, JSON inside JSON): to the quote of
- * its depth that ends it, one followed by a quote, a space, `,;})]`, a backslash or the end. One
- * followed by anything else is part of the value. Not one that starts with a JSON delimiter.
+ * its depth that ends it, one followed by a quote, a space, `,;})]`, a backslash, the end, or a
+ * sentence's `.!?` before a space or the end. One followed by anything else is part of the value.
+ * Not one that starts with a JSON delimiter.
  */
-const ESCAPED_END = String.raw`["\s,;})\]\\]|$`;
+const ESCAPED_END = String.raw`["\s,;})\]\\]|[.!?](?=\s|$)|$`;
 const ESCAPED_QUOTED = escapedQuoted(
   (open, close, deeper) => String.raw`${open}(?![,:}\]])${notJsonBetweenStrings(close, stringEndBelow(deeper))}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}|${close}(?!${ESCAPED_END})){1,256}${close}(?=${ESCAPED_END})`,
 );
