@@ -194,8 +194,12 @@ const stringEndBelow = (deeper: string): string => String.raw`(?:(?!${deeper})\\
 function escapedQuoted(valueIn: (open: string, close: string, deeper: string) => string): string {
   return ESCAPE_DEPTHS.map((depth) => valueIn(String.raw`(?<!\\)\\{${2 ** depth - 1}}"`, quoteOfDepth(depth), deeperQuote(depth))).join("|");
 }
-/** A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`). */
-const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]]))`;
+/**
+ * A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`); an
+ * apostrophe before a letter or digit is part of the value (`'ybQy'pbQt'`), unless a secret
+ * field's name and separator follow (`'x'token=…`).
+ */
+const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]])|'(?=[A-Za-z0-9\u00C0-\uFFFF])(?!${SECRET_NAME}\\*["']?\s*[:=]))`;
 /**
  * A key without quotes, as Node's `inspect` and YAML flow maps print one: after a space, before
  * `:` and a space (so not a password such as `,Xk9q:` in quotes).
@@ -220,7 +224,7 @@ const notJsonPunctuation = (quote: string): string => notJsonBetweenStrings(quot
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
  * that ends a string in valid JSON inside JSON never is.
  */
-const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w)|(?<=[A-Za-z0-9])'(?!(?:t|s|d|m|re|ve|ll)\b)(?=[A-Za-z0-9])|(?<=[^\s"'&;,[\]{}\\=])&(?![\w.%[\]-]*=|(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9A-Fa-f]+);)(?=[^\s"'&;,[\]{}\\]))`;
+const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w)|(?<=[A-Za-z0-9\u00C0-\uFFFF])'(?!(?:t|s|d|m|re|ve|ll)\b)(?=[A-Za-z0-9\u00C0-\uFFFF])|(?<!&)&(?![\w.%[\]-]*=|(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9A-Fa-f]+);)(?=[^\s"'&;,[\]{}\\]))`;
 /** A secret field's name, quoted or not (or its quote never closed), its `:` or `=`, and spaces on its line. */
 const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*["'])?${SECRET_NAME}(?:\\*["'])?\s*[:=][ \t]*`;
 /**
