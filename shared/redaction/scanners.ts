@@ -195,16 +195,22 @@ function escapedQuoted(valueIn: (open: string, close: string, deeper: string) =>
   return ESCAPE_DEPTHS.map((depth) => valueIn(String.raw`(?<!\\)\\{${2 ** depth - 1}}"`, quoteOfDepth(depth), deeperQuote(depth))).join("|");
 }
 /**
- * A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`); an
- * apostrophe before a letter or digit is part of the value (`'ybQy'pbQt'`), unless a secret
- * field's name and separator follow (`'x'token=…`).
+ * Letters and digits of the scripts people write passwords in (Latin, Greek, Cyrillic, Hebrew,
+ * Arabic, Indic, Thai, kana, CJK ideographs, Hangul); not punctuation (`，。…—“”`) or emoji.
  */
-const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]])|'(?=[A-Za-z0-9\u00C0-\uFFFF])(?!${SECRET_NAME}\\*["']?\s*[:=]))`;
+const LETTERS = String.raw`A-Za-z0-9\u00C0-\u024F\u0370-\u052F\u0590-\u06FF\u0900-\u0DFF\u0E00-\u0EFF\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF`;
 /**
- * A key without quotes, as Node's `inspect` and YAML flow maps print one: after a space, before
- * `:` and a space (so not a password such as `,Xk9q:` in quotes).
+ * A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`); an
+ * apostrophe before a letter or digit, and no space up to the next apostrophe, is part of the
+ * value (`'ybQy'pbQt'`; not `password='abc'AND user='bob'`), unless a secret field's name and
+ * separator follow (`'x'token=…`).
  */
-const BARE_KEY = String.raw`(?<=\s)(?!(?:null|true|false)\b)[A-Za-z_$][\w$-]*(?=:[ \t])`;
+const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]])|'(?=[${LETTERS}][^'\s]*')(?!${SECRET_NAME}\\*["']?\s*[:=]))`;
+/**
+ * A key without quotes, as Node's `inspect` and YAML flow maps print one: after a space or `{`,
+ * before `:` and a space (so not a password such as `,Xk9q:` in quotes).
+ */
+const BARE_KEY = String.raw`(?<=[\s{])(?!(?:null|true|false)\b)[A-Za-z_$][\w$-]*(?=:[ \t])`;
 /**
  * What lies between two strings of JSON, or of the object literals Node's `inspect`, YAML flow
  * maps and JavaScript print, from `,:}]` on (spaces before it too): punctuation, numbers, `null`,
@@ -219,12 +225,14 @@ const betweenStrings = (key: string, end: string): string =>
 /** After an opening quote: not what lies between two strings (betweenStrings), so not a value. */
 const notJsonBetweenStrings = (key: string, end: string): string => `(?!${betweenStrings(key, end)})`;
 const notJsonPunctuation = (quote: string): string => notJsonBetweenStrings(quote === "'" ? '"' : quote, quote);
+/** A query parameter's name and `=` (`next=`, `filter[status]=`), as after a query string's `&`. */
+const QUERY_PARAMETER = String.raw`\w[\w.-]*(?:\[[\w.-]*\])*=`;
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
  * that ends a string in valid JSON inside JSON never is.
  */
-const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w)|(?<=[A-Za-z0-9\u00C0-\uFFFF])'(?!(?:t|s|d|m|re|ve|ll)\b)(?=[A-Za-z0-9\u00C0-\uFFFF])|(?<!&)&(?![\w.%[\]-]*=|(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9A-Fa-f]+);)(?=[^\s"'&;,[\]{}\\]))`;
+const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w)|(?<=[${LETTERS}])'(?!(?:t|s|d|m|re|ve|ll)(?=\s|$))(?=[${LETTERS}])|(?<!&)&(?!${QUERY_PARAMETER}|(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9A-Fa-f]+);)(?=[^\s"'&;,[\]{}\\])|&(?:amp|#0*38|#x0*26);(?!${QUERY_PARAMETER})(?=[^\s"'&;,[\]{}\\]))`;
 /** A secret field's name, quoted or not (or its quote never closed), its `:` or `=`, and spaces on its line. */
 const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*["'])?${SECRET_NAME}(?:\\*["'])?\s*[:=][ \t]*`;
 /**
