@@ -200,12 +200,12 @@ function escapedQuoted(valueIn: (open: string, close: string, deeper: string) =>
  */
 const LETTERS = String.raw`A-Za-z0-9\u00C0-\u024F\u0370-\u052F\u0590-\u06FF\u0900-\u0DFF\u0E00-\u0EFF\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF`;
 /**
- * A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`); an
- * apostrophe before a letter or digit, and no space up to the next apostrophe, is part of the
- * value (`'ybQy'pbQt'`; not `password='abc'AND user='bob'`), unless a secret field's name and
- * separator follow (`'x'token=…`).
+ * A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`). An
+ * apostrophe before a letter or digit is part of the value when an apostrophe not before a letter
+ * or digit follows, with no `=` on the way (`'ybQy'pbQt'`, `'it's a secret'`, `'we're_dog's'`; not
+ * `password='abc'AND user='bob'`), and no secret field's name and separator follow it (`'x'token=…`).
  */
-const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]])|'(?=[${LETTERS}][^'\s]*')(?!${SECRET_NAME}\\*["']?\s*[:=]))`;
+const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]])|'(?=[${LETTERS}](?:[^'=\r\n]|'(?=[${LETTERS}])){0,512}'(?![${LETTERS}]))(?!${SECRET_NAME}\\*["']?\s*[:=]))`;
 /**
  * A key without quotes, as Node's `inspect` and YAML flow maps print one: after a space or `{`,
  * before `:` and a space (so not a password such as `,Xk9q:` in quotes).
@@ -226,13 +226,13 @@ const betweenStrings = (key: string, end: string): string =>
 const notJsonBetweenStrings = (key: string, end: string): string => `(?!${betweenStrings(key, end)})`;
 const notJsonPunctuation = (quote: string): string => notJsonBetweenStrings(quote === "'" ? '"' : quote, quote);
 /** A query parameter's name and `=` (`next=`, `filter[status]=`), as after a query string's `&`. */
-const QUERY_PARAMETER = String.raw`\w[\w.-]*(?:\[[\w.-]*\])*=`;
+const QUERY_PARAMETER = String.raw`\w(?:[\w.-]|%[0-9A-Fa-f]{2})*(?:\[[\w.%-]*\])*=`;
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
  * that ends a string in valid JSON inside JSON never is.
  */
-const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w)|(?<=[${LETTERS}])'(?!(?:t|s|d|m|re|ve|ll)(?=\s|$))(?=[${LETTERS}])|(?<!&)&(?!${QUERY_PARAMETER}|(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9A-Fa-f]+);)(?=[^\s"'&;,[\]{}\\])|&(?:amp|#0*38|#x0*26);(?!${QUERY_PARAMETER})(?=[^\s"'&;,[\]{}\\]))`;
+const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w)|(?<=[^\s"'&;,[\]{}\\])'(?!(?:t|s|d|m|re|ve|ll)(?:[\s.,;:)\]}]|\\[nrt]|$))(?=[^\s"'&;,[\]{}\\])|(?<!&)&(?!${QUERY_PARAMETER}|(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9A-Fa-f]+);)(?=[^\s"'&;,[\]{}\\])|&(?:amp|#0*38|#x0*26);(?!${QUERY_PARAMETER})(?=[^\s"'&;,[\]{}\\]))`;
 /** A secret field's name, quoted or not (or its quote never closed), its `:` or `=`, and spaces on its line. */
 const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*["'])?${SECRET_NAME}(?:\\*["'])?\s*[:=][ \t]*`;
 /**
