@@ -195,10 +195,11 @@ function escapedQuoted(valueIn: (open: string, close: string, deeper: string) =>
   return ESCAPE_DEPTHS.map((depth) => valueIn(String.raw`(?<!\\)\\{${2 ** depth - 1}}"`, quoteOfDepth(depth), deeperQuote(depth))).join("|");
 }
 /**
- * Letters and digits of the scripts people write passwords in (Latin, Greek, Cyrillic, Hebrew,
- * Arabic, Indic, Thai, kana, CJK ideographs, Hangul); not punctuation (`，。…—“”`) or emoji.
+ * Letters and digits of the scripts people write passwords in (Latin with Vietnamese, Greek,
+ * Cyrillic, Armenian, Georgian, Hebrew, Arabic, Indic, Thai, kana, CJK ideographs, Hangul,
+ * full-width), and currency signs; not punctuation (`，。…—“”`) or emoji.
  */
-const LETTERS = String.raw`A-Za-z0-9\u00C0-\u024F\u0370-\u052F\u0590-\u06FF\u0900-\u0DFF\u0E00-\u0EFF\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF`;
+const LETTERS = String.raw`A-Za-z0-9\u00C0-\u024F\u0370-\u058F\u0590-\u06FF\u0900-\u0DFF\u0E00-\u0EFF\u10A0-\u10FF\u1E00-\u1FFF\u20A0-\u20CF\u3040-\u30FF\u3400-\u9FFF\uAC00-\uD7AF\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A`;
 /**
  * A character of a value in apostrophes: not a `"` that ends a JSON string (one before `,:}]`). An
  * apostrophe before a letter or digit is part of the value when an apostrophe not before a letter
@@ -226,13 +227,13 @@ const betweenStrings = (key: string, end: string): string =>
 const notJsonBetweenStrings = (key: string, end: string): string => `(?!${betweenStrings(key, end)})`;
 const notJsonPunctuation = (quote: string): string => notJsonBetweenStrings(quote === "'" ? '"' : quote, quote);
 /** A query parameter's name and `=` (`next=`, `filter[status]=`), as after a query string's `&`. */
-const QUERY_PARAMETER = String.raw`\w(?:[\w.-]|%[0-9A-Fa-f]{2})*(?:\[[\w.%-]*\])*=`;
+const QUERY_PARAMETER = String.raw`(?:\w|%[0-9A-Fa-f]{2})(?:[\w.-]|%[0-9A-Fa-f]{2})*(?:\[[\w.%-]*\])*=`;
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
  * that ends a string in valid JSON inside JSON never is.
  */
-const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w)|(?<=[^\s"'&;,[\]{}\\])'(?!(?:t|s|d|m|re|ve|ll)(?:[\s.,;:)\]}]|\\[nrt]|$))(?=[^\s"'&;,[\]{}\\])|(?<!&)&(?!${QUERY_PARAMETER}|(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9A-Fa-f]+);)(?=[^\s"'&;,[\]{}\\])|&(?:amp|#0*38|#x0*26);(?!${QUERY_PARAMETER})(?=[^\s"'&;,[\]{}\\]))`;
+const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w)|(?<=[^\s"'&;,[\]{}\\])'(?!(?:t|s|d|m|re|ve|ll)(?:[\s.,;:)\]}"?\u2026]|\\[nrt]|$))(?=[^\s"'&;,[\]{}\\])|(?<!&)&(?!${QUERY_PARAMETER}|(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9A-Fa-f]+);)(?=[^\s"'&;,[\]{}\\])|&(?:amp|#0*38|#x0*26);(?!${QUERY_PARAMETER})(?=[^\s"'&;,[\]{}\\]))`;
 /** A secret field's name, quoted or not (or its quote never closed), its `:` or `=`, and spaces on its line. */
 const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*["'])?${SECRET_NAME}(?:\\*["'])?\s*[:=][ \t]*`;
 /**
