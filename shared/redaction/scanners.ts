@@ -231,7 +231,10 @@ const QUERY_PARAMETER = String.raw`(?:\w|%[0-9A-Fa-f]{2})(?:[\w.-]|%[0-9A-Fa-f]{
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
- * that ends a string in valid JSON inside JSON never is.
+ * that ends a string in valid JSON inside JSON never is. An apostrophe between two of its
+ * characters counts (`Fido's!`), unless it opens a contraction's ending before a space or
+ * punctuation (`doesn't.`: prose). An `&` counts, first character too, unless a query parameter or
+ * an HTML entity follows (`&next=`, `&lt;`); `&amp;` not before a parameter counts whole.
  */
 const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w)|(?<=[^\s"'&;,[\]{}\\])'(?!(?:t|s|d|m|re|ve|ll)(?:[\s.,;:)\]}"?\u2026]|\\[nrt]|$))(?=[^\s"'&;,[\]{}\\])|(?<!&)&(?!${QUERY_PARAMETER}|(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9A-Fa-f]+);)(?=[^\s"'&;,[\]{}\\])|&(?:amp|#0*38|#x0*26);(?!${QUERY_PARAMETER})(?=[^\s"'&;,[\]{}\\]))`;
 /** A secret field's name, quoted or not (or its quote never closed), its `:` or `=`, and spaces on its line. */
@@ -246,7 +249,8 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  * A value of a secret field, 6+ characters: quoted, in escaped quotes (see escapedQuoted; never
  * closed, to the end of the string it is in), or bare to the next space or separator, or to an
  * escaped quote (the end of a JSON string inside JSON). In double quotes, a backslash escapes the
- * character after it, as in JSON (`"'abc\""`), unless the value then never closes (`"C:\keys\"`).
+ * character after it, as in JSON (`"'abc\""`), unless the value then never closes (`"C:\keys\"`);
+ * one in double quotes never closed (a line cut off) runs to the line end.
  */
 const SECRET_VALUE = String.raw`${escapedQuoted(
   (open, close, deeper) => String.raw`${open}${notJsonBetweenStrings(close, stringEndBelow(deeper))}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
