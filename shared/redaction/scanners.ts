@@ -226,8 +226,17 @@ const betweenStrings = (key: string, end: string): string =>
 /** After an opening quote: not what lies between two strings (betweenStrings), so not a value. */
 const notJsonBetweenStrings = (key: string, end: string): string => `(?!${betweenStrings(key, end)})`;
 const notJsonPunctuation = (quote: string): string => notJsonBetweenStrings(quote === "'" ? '"' : quote, quote);
+/**
+ * A quote that closes the string a field's name ends, before the next field: its name and `:`
+ * (`{ msg: 'missing Password=', token: '…' }`: Node's `inspect`, YAML flow maps, Python's `repr`),
+ * or an assignment or command-line option (`N='Password=' CLIENT_SECRET='…'`, `--note="Pwd="
+ * --password="…"`). What follows it is not a value, and taking it would take that name with it.
+ */
+const CLOSING_QUOTE = String.raw`'\s*[,}\]][\s,{}[\]]*(?:${BARE_KEY}|"[^"\r\n]*"\s*:|'[^'\r\n]*'\s*:)|["'][ \t]+(?:--?[A-Za-z][\w-]*|[A-Za-z_][\w.-]*)=`;
 /** A query parameter's name and `=` (`next=`, `filter[status]=`), as after a query string's `&`. */
 const QUERY_PARAMETER = String.raw`(?:\w|%[0-9A-Fa-f]{2})(?:[\w.-]|%[0-9A-Fa-f]{2})*(?:\[[\w.%-]*\])*=`;
+/** What follows a closing quote: a space, punctuation, a quote, a backslash or the end; not more of a word (`"C:\\dir\\" --x="y"`). */
+const QUOTE_END = String.raw`[\s;,)\]}:"'\\]|$`;
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
@@ -254,7 +263,7 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  */
 const SECRET_VALUE = String.raw`${escapedQuoted(
   (open, close, deeper) => String.raw`${open}${notJsonBetweenStrings(close, stringEndBelow(deeper))}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
-)}|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){6,512}"|"${notJsonPunctuation('"')}[^"\r\n]{6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|"(?![\s,:}\]]|${MARKER})(?:[^"\\\r\n]|\\[^\r\n]){6,512}(?=[\r\n]|$)|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
+)}|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){6,512}"(?=${QUOTE_END})|"${notJsonPunctuation('"')}[^"\r\n]{6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|"(?![\s,:}\]]|${MARKER})(?:[^"\\\r\n]|\\[^\r\n]){6,512}(?=[\r\n]|$)|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
@@ -262,7 +271,7 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"${MARKER}\\*"|'${MARKER}')((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"${MARKER}\\*"|'${MARKER}'|${CLOSING_QUOTE})((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -323,7 +332,7 @@ const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\+[^;\s"\\])(?:(?:(?!${
  * string); empty only where the value ends (`Password='';`, `password='').cursor()`), not a doubled
  * quote opening a password (`''pw''`, `'')pw''`: a quote follows in the same word). One that ends in a secret field's `=` takes the word after it too (`Password=' Password='…'`).
  */
-const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}[^"\r\n]+"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$|[)\]}](?![^"\s]*"))|''(?=[\s;,]|$|[)\]}](?![^'\s]*')))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
+const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n])+"(?=${QUOTE_END})|"${notJsonPunctuation('"')}[^"\r\n]+"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$|[)\]}](?![^"\s]*"))|''(?=[\s;,]|$|[)\]}](?![^'\s]*')))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
 /**
  * A quote never closed (a value cut short by a length cap, say): to the line end; an apostrophe
  * not past a `"` (JSON's), and not a quote before a space or `,:}]` (`{"e":"missing Password="}`).
@@ -331,14 +340,8 @@ const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}[^"\r\n]+"|'${notJsonPun
 const UNCLOSED = String.raw`"(?![\s,:}\]])[^"\r\n]{1,256}(?=[\r\n]|$)|'(?![\s,:}\]])[^'"\r\n]{1,256}(?=[\r\n]|$)`;
 /** A bracketed word (`Password=[hunter2]`) in a line too long to take to its end; not a marker. */
 const BRACKETED = String.raw`${NO_MARKER}\[[^[\]\s;"']{1,254}\](?=[\s,;"'})\]]|$)`;
-/**
- * An apostrophe that closes the string the field's name ends, before the next field's name (`{ msg:
- * 'missing Password=', token: '…' }`: Node's `inspect`, YAML flow maps, Python's `repr`): what
- * follows it is not a value, and taking it would take that name with it.
- */
-const CLOSING_APOSTROPHE = String.raw`'\s*[,}\]][\s,{}[\]]*(?:${BARE_KEY}|"[^"\r\n]*"\s*:|'[^'\r\n]*'\s*:)`;
 const CONNECTION_STRING_FIELD = new RegExp(
-  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"${MARKER}"|'${MARKER}'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=]|${CLOSING_APOSTROPHE})(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
+  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"${MARKER}"|'${MARKER}'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=]|${CLOSING_QUOTE})(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
   "gi",
 );
 

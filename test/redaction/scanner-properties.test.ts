@@ -201,7 +201,7 @@ describe("JSON stays JSON", () => {
   });
 });
 
-describe("objects printed as Node's inspect, YAML flow, Python's repr or JSON", () => {
+describe("objects printed as Node's inspect, YAML flow, Python's repr or JSON, and env files and command lines", () => {
   it("a secret field's value goes, whatever the fields before it end in (`msg: 'missing Password='`)", () => {
     const plain = fc.constantFrom("info", "bob", "", " ", "ok", "3600", "x y");
     const endsInName = fc.constantFrom("missing Password=", "Password=", "set token:", "Pwd=", "AccountKey=", "reset password: ", "token: ");
@@ -209,17 +209,20 @@ describe("objects printed as Node's inspect, YAML flow, Python's repr or JSON", 
     const secretName = fc.constantFrom("password", "token", "client_secret", "api_key", "db_password", "secret", "apiKey");
     // A secret that does not start with a quote (one that does, written in apostrophes, is a known miss).
     const secret = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9!$*()_+~.=,:;@#%&-]{7,19}$/).filter((text) => /[A-Za-z0-9]$/.test(text));
-    const quoteOf = (format: string) => (format === "json" || format === "js-double" ? '"' : "'");
+    const quoteOf = (format: string) => (format === "json" || format === "js-double" || format === "command line" ? '"' : "'");
     const print = (format: string, fields: [string, string | number | boolean | null][]): string => {
       const q = quoteOf(format);
       const value = (v: string | number | boolean | null) => (typeof v === "string" ? `${q}${format === "json" ? JSON.stringify(v).slice(1, -1) : v.replaceAll(q, format === "yaml-flow" ? "''" : `\\${q}`)}${q}` : format === "python" && v === null ? "None" : format === "python" && typeof v === "boolean" ? (v ? "True" : "False") : String(v));
       const key = (k: string) => (format === "json" ? `"${k}"` : format === "python" ? `'${k}'` : k);
+      // An env file's assignments and a command line's options, each value quoted.
+      if (format === "env") return fields.map(([k, v]) => `${k.toUpperCase()}=${value(String(v))}`).join(" ");
+      if (format === "command line") return `app ${fields.map(([k, v]) => `--${k.replaceAll("_", "-")}=${value(String(v))}`).join(" ")}`;
       const body = fields.map(([k, v]) => `${key(k)}: ${value(v)}`).join(", ");
       return format === "inspect" || format === "js-double" ? `{ ${body} }` : `{${body}}`;
     };
     check(
       fc.property(
-        fc.constantFrom("inspect", "yaml-flow", "python", "js-double", "json"),
+        fc.constantFrom("inspect", "yaml-flow", "python", "js-double", "json", "env", "command line"),
         fc.array(other, { maxLength: 3 }),
         secretName,
         secret,
