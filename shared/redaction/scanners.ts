@@ -226,17 +226,29 @@ const betweenStrings = (key: string, end: string): string =>
 /** After an opening quote: not what lies between two strings (betweenStrings), so not a value. */
 const notJsonBetweenStrings = (key: string, end: string): string => `(?!${betweenStrings(key, end)})`;
 const notJsonPunctuation = (quote: string): string => notJsonBetweenStrings(quote === "'" ? '"' : quote, quote);
+/** Spaces, then a command-line option's or an assignment's name and `=` (` --password=`, ` TOKEN=`). */
+const NEXT_OPTION = String.raw`[ \t]+(?:--?[A-Za-z][\w-]*|[A-Za-z_][\w.-]*)=`;
 /**
  * A quote that closes the string a field's name ends, before the next field: its name and `:`
  * (`{ msg: 'missing Password=', token: '…' }`: Node's `inspect`, YAML flow maps, Python's `repr`),
  * or an assignment or command-line option (`N='Password=' CLIENT_SECRET='…'`, `--note="Pwd="
  * --password="…"`). What follows it is not a value, and taking it would take that name with it.
  */
-const CLOSING_QUOTE = String.raw`'\s*[,}\]][\s,{}[\]]*(?:${BARE_KEY}|"[^"\r\n]*"\s*:|'[^'\r\n]*'\s*:)|["'][ \t]+(?:--?[A-Za-z][\w-]*|[A-Za-z_][\w.-]*)=`;
+const CLOSING_QUOTE = String.raw`'\s*[,}\]][\s,{}[\]]*(?:${BARE_KEY}|"[^"\r\n]*"\s*:|'[^'\r\n]*'\s*:)|["']${NEXT_OPTION}`;
 /** A query parameter's name and `=` (`next=`, `filter[status]=`), as after a query string's `&`. */
 const QUERY_PARAMETER = String.raw`(?:\w|%[0-9A-Fa-f]{2})(?:[\w.-]|%[0-9A-Fa-f]{2})*(?:\[[\w.%-]*\])*=`;
-/** What follows a closing quote: a space, punctuation, a quote, a backslash or the end; not more of a word (`"C:\\dir\\" --x="y"`). */
-const QUOTE_END = String.raw`[\s;,)\]}:"'\\]|$`;
+/**
+ * What follows a closing quote read with escapes: a space, punctuation (`.encode(`), a quote, a
+ * backslash or the end; not more of a word. Where none does, the value ends at its first quote
+ * if it is long enough (`"C:\\dir\\"x`), else it is read with escapes all the same.
+ */
+const QUOTE_END = String.raw`[\s;,.)\]}:"'\\]|$`;
+/**
+ * A character of a double-quoted value read with backslash escapes; not an escaped quote before
+ * the next option or assignment, which is a closing quote after a trailing backslash
+ * (`--password="C:\\keys\\" --user="…"`).
+ */
+const ESCAPED_CHARACTER = String.raw`(?:[^"\\\r\n]|\\(?!"${NEXT_OPTION})[^\r\n])`;
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
@@ -263,7 +275,7 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  */
 const SECRET_VALUE = String.raw`${escapedQuoted(
   (open, close, deeper) => String.raw`${open}${notJsonBetweenStrings(close, stringEndBelow(deeper))}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
-)}|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){6,512}"(?=${QUOTE_END})|"${notJsonPunctuation('"')}[^"\r\n]{6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|"(?![\s,:}\]]|${MARKER})(?:[^"\\\r\n]|\\[^\r\n]){6,512}(?=[\r\n]|$)|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
+)}|"${notJsonPunctuation('"')}${ESCAPED_CHARACTER}{6,512}"(?=${QUOTE_END})|"${notJsonPunctuation('"')}[^"\r\n]{6,512}"|"${notJsonPunctuation('"')}${ESCAPED_CHARACTER}{6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|"(?![\s,:}\]]|${MARKER})(?:[^"\\\r\n]|\\[^\r\n]){6,512}(?=[\r\n]|$)|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
@@ -332,7 +344,7 @@ const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\+[^;\s"\\])(?:(?:(?!${
  * string); empty only where the value ends (`Password='';`, `password='').cursor()`), not a doubled
  * quote opening a password (`''pw''`, `'')pw''`: a quote follows in the same word). One that ends in a secret field's `=` takes the word after it too (`Password=' Password='…'`).
  */
-const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n])+"(?=${QUOTE_END})|"${notJsonPunctuation('"')}[^"\r\n]+"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$|[)\]}](?![^"\s]*"))|''(?=[\s;,]|$|[)\]}](?![^'\s]*')))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
+const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}${ESCAPED_CHARACTER}+"(?=${QUOTE_END})|"${notJsonPunctuation('"')}[^"\r\n]+"|"${notJsonPunctuation('"')}${ESCAPED_CHARACTER}+"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$|[)\]}](?![^"\s]*"))|''(?=[\s;,]|$|[)\]}](?![^'\s]*')))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
 /**
  * A quote never closed (a value cut short by a length cap, say): to the line end; an apostrophe
  * not past a `"` (JSON's), and not a quote before a space or `,:}]` (`{"e":"missing Password="}`).
