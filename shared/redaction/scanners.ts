@@ -205,8 +205,10 @@ const LETTERS = String.raw`A-Za-z0-9\u00C0-\u024F\u0370-\u058F\u0590-\u06FF\u090
  * apostrophe before a letter or digit is part of the value when an apostrophe not before a letter
  * or digit follows, with no `=` on the way (`'ybQy'pbQt'`, `'it's a secret'`, `'we're_dog's'`; not
  * `password='abc'AND user='bob'`), and no secret field's name and separator follow it (`'x'token=…`).
+ * A doubled apostrophe (YAML's and SQL's escape) before a character that does not end the value
+ * is part of it (`'''pw'`, `'it''s a …'`).
  */
-const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]])|'(?=[${LETTERS}](?:[^'=\r\n]|'(?=[${LETTERS}])){0,512}'(?![${LETTERS}]))(?!${SECRET_NAME}\\*["']?\s*[:=]))`;
+const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]])|''(?=[^'\s,;)\]}])|'(?=[${LETTERS}](?:[^'=\r\n]|'(?=[${LETTERS}])){0,512}'(?![${LETTERS}]))(?!${SECRET_NAME}\\*["']?\s*[:=]))`;
 /**
  * A key without quotes, as Node's `inspect` and YAML flow maps print one: after a space or `{`,
  * before `:` and a space (so not a password such as `,Xk9q:` in quotes).
