@@ -242,7 +242,7 @@ const QUERY_PARAMETER = String.raw`(?:\w|%[0-9A-Fa-f]{2})(?:[\w.-]|%[0-9A-Fa-f]{
 /**
  * What follows a closing quote read with escapes: a space, punctuation (`.encode(`), a quote, a
  * backslash or the end; not more of a word. Where none does, the value ends at its first quote
- * if it is long enough (`"C:\\dir\\"x`), else it is read with escapes all the same.
+ * if it is long enough (`"C:\\dir\\"x`), else it is read with every escape, as JSON reads it.
  */
 const QUOTE_END = String.raw`[\s;,.)\]}:"'\\]|$`;
 /**
@@ -277,7 +277,7 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  */
 const SECRET_VALUE = String.raw`${escapedQuoted(
   (open, close, deeper) => String.raw`${open}${notJsonBetweenStrings(close, stringEndBelow(deeper))}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
-)}|"${notJsonPunctuation('"')}${ESCAPED_CHARACTER}{6,512}"(?=${QUOTE_END})|"${notJsonPunctuation('"')}[^"\r\n]{6,512}"|"${notJsonPunctuation('"')}${ESCAPED_CHARACTER}{6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|"(?![\s,:}\]]|${MARKER})(?:[^"\\\r\n]|\\[^\r\n]){6,512}(?=[\r\n]|$)|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
+)}|"${notJsonPunctuation('"')}${ESCAPED_CHARACTER}{6,512}"(?=${QUOTE_END})|"${notJsonPunctuation('"')}[^"\r\n]{6,512}"|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|"(?![\s,:}\]]|${MARKER})(?:[^"\\\r\n]|\\[^\r\n]){6,512}(?=[\r\n]|$)|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
@@ -346,7 +346,7 @@ const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\+[^;\s"\\])(?:(?:(?!${
  * string); empty only where the value ends (`Password='';`, `password='').cursor()`), not a doubled
  * quote opening a password (`''pw''`, `'')pw''`: a quote follows in the same word). One that ends in a secret field's `=` takes the word after it too (`Password=' Password='…'`).
  */
-const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}${ESCAPED_CHARACTER}+"(?=${QUOTE_END})|"${notJsonPunctuation('"')}[^"\r\n]+"|"${notJsonPunctuation('"')}${ESCAPED_CHARACTER}+"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$|[)\]}](?![^"\s]*"))|''(?=[\s;,]|$|[)\]}](?![^'\s]*')))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
+const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}${ESCAPED_CHARACTER}+"(?=${QUOTE_END})|"${notJsonPunctuation('"')}[^"\r\n]+"|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n])+"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$|[)\]}](?![^"\s]*"))|''(?=[\s;,]|$|[)\]}](?![^'\s]*')))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
 /**
  * A quote never closed (a value cut short by a length cap, say): to the line end; an apostrophe
  * not past a `"` (JSON's), and not a quote before a space or `,:}]` (`{"e":"missing Password="}`).
