@@ -245,12 +245,21 @@ const QUERY_PARAMETER = String.raw`(?:\w|%[0-9A-Fa-f]{2})(?:[\w.-]|%[0-9A-Fa-f]{
  * if it is long enough (`"C:\\dir\\"x`), else it is read with every escape, as JSON reads it.
  */
 const QUOTE_END = String.raw`[\s;,.)\]}:"'\\]|$`;
+/** A character of a double-quoted value read with backslash escapes, as JSON reads them. */
+const JSON_CHARACTER = String.raw`(?:[^"\\\r\n]|\\[^\r\n])`;
 /**
- * A character of a double-quoted value read with backslash escapes; not an escaped quote before
- * the next option or assignment, which is a closing quote after a trailing backslash
- * (`--password="C:\\keys\\" --user="…"`).
+ * The same, but not an escaped quote before the next option or assignment, which is a closing
+ * quote after a trailing backslash (`--password="C:\\keys\\" --user="…"`).
  */
 const ESCAPED_CHARACTER = String.raw`(?:[^"\\\r\n]|\\(?!"${NEXT_OPTION})[^\r\n])`;
+/**
+ * A value in double quotes, `count` characters (a quantifier), read three ways in turn: with
+ * escapes, closing before QUOTE_END; to its first quote; with every escape (see QUOTE_END).
+ */
+const doubleQuoted = (count: string): string => {
+  const open = `"${notJsonPunctuation('"')}`;
+  return String.raw`${open}${ESCAPED_CHARACTER}${count}"(?=${QUOTE_END})|${open}[^"\r\n]${count}"|${open}${JSON_CHARACTER}${count}"`;
+};
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
@@ -277,7 +286,7 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  */
 const SECRET_VALUE = String.raw`${escapedQuoted(
   (open, close, deeper) => String.raw`${open}${notJsonBetweenStrings(close, stringEndBelow(deeper))}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
-)}|"${notJsonPunctuation('"')}${ESCAPED_CHARACTER}{6,512}"(?=${QUOTE_END})|"${notJsonPunctuation('"')}[^"\r\n]{6,512}"|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){6,512}"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|"(?![\s,:}\]]|${MARKER})(?:[^"\\\r\n]|\\[^\r\n]){6,512}(?=[\r\n]|$)|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
+)}|${doubleQuoted("{6,512}")}|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|"(?![\s,:}\]]|${MARKER})${JSON_CHARACTER}{6,512}(?=[\r\n]|$)|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
@@ -346,7 +355,7 @@ const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\+[^;\s"\\])(?:(?:(?!${
  * string); empty only where the value ends (`Password='';`, `password='').cursor()`), not a doubled
  * quote opening a password (`''pw''`, `'')pw''`: a quote follows in the same word). One that ends in a secret field's `=` takes the word after it too (`Password=' Password='…'`).
  */
-const QUOTED = String.raw`(?:"${notJsonPunctuation('"')}${ESCAPED_CHARACTER}+"(?=${QUOTE_END})|"${notJsonPunctuation('"')}[^"\r\n]+"|"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n])+"|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$|[)\]}](?![^"\s]*"))|''(?=[\s;,]|$|[)\]}](?![^'\s]*')))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
+const QUOTED = String.raw`(?:${doubleQuoted("+")}|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$|[)\]}](?![^"\s]*"))|''(?=[\s;,]|$|[)\]}](?![^'\s]*')))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
 /**
  * A quote never closed (a value cut short by a length cap, say): to the line end; an apostrophe
  * not past a `"` (JSON's), and not a quote before a space or `,:}]` (`{"e":"missing Password="}`).
@@ -656,6 +665,8 @@ export const MIN_SCANNABLE = 6;
 const MAX_PASSES = 16;
 /** Levels of JSON string literals written as JSON.stringify writes them: JSON inside JSON inside JSON, and one more. */
 const JSON_STRING_LEVELS = 4;
+/** Times a text is rewritten and scanned again after a redaction left a literal rewritable (see scan). */
+const REWRITE_ROUNDS = 4;
 
 /**
  * Applies every enabled scanner in order, to a fixpoint, to the text with its JSON string literals
@@ -667,7 +678,7 @@ export function scan(text: string, disabled: ReadonlySet<ScannerKind>, decodeBas
   if (result.counts.size === 0) return { text, counts: result.counts };
   // A redaction can leave a literal rewritable that was not (it took the invalid escape that kept
   // it from being read): rewrite and scan again, so scanning the output finds nothing more.
-  for (let round = 0; round < JSON_STRING_LEVELS; round++) {
+  for (let round = 0; round < REWRITE_ROUNDS; round++) {
     const canonical = canonicalJsonStrings(result.text, JSON_STRING_LEVELS);
     if (canonical === result.text) break;
     const again = scanAsWritten(canonical, disabled, decodeBase64);
