@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { DEFAULT_EMULATOR_CONFIG, EmulatorConfigError, resolveConfig } from "../../dev/eventhubs-emulator/index.js";
 import type { EmulatorConfig } from "../../dev/eventhubs-emulator/index.js";
 
@@ -26,6 +26,7 @@ const official = {
 describe("emulator config", () => {
   it("reads the official emulator's Config.json shape from a file, adding $Default", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "eh-config-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, "Config.json");
     writeFileSync(file, JSON.stringify(official));
     const hubs = resolveConfig(file);
@@ -69,6 +70,7 @@ describe("emulator config", () => {
 
   it("names the file when it is not JSON", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "eh-config-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, "Config.json");
     writeFileSync(file, "{ nope");
     expect(() => resolveConfig(file)).toThrow(/Config\.json is not valid JSON/);

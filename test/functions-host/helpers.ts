@@ -1,7 +1,17 @@
 // Shared by the functions-host tests: wait for a condition, and temp files.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterAll } from "vitest";
+
+/** Directories made by tempDir in this test file. */
+const made: string[] = [];
+// Registered while the test file that imports this module is collected, so before that file's own
+// hooks: after-hooks run in reverse order, so this one runs last, once the file has stopped the
+// hosts that write into these directories.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -13,8 +23,11 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
   }
 }
 
+/** A fresh directory under the OS temp dir, removed when the test file is done. */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 export function writeJson(dir: string, name: string, value: unknown): string {
