@@ -161,10 +161,10 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
 
 /**
  * A name that says its value is secret: token, secret, password, credential, or a secret kind of
- * key (`api_key`, `SECRET_KEY`, `AWS_SECRET_ACCESS_KEY`, `accessKey`; not `primary_key` or
- * `cache-key`).
+ * key (`api_key`, `SECRET_KEY`, `AWS_SECRET_ACCESS_KEY`, `accessKey`, a property's `stripe.api.key`;
+ * not `primary_key` or `cache-key`).
  */
-const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_-]?key|token|secret|password|passwd|pwd|credentials?)`;
+const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|password|passwd|pwd|credentials?)`;
 /**
  * Quotes in JSON inside JSON. A quote after a run of n backslashes is escaped as many times as n
  * has trailing 1 bits: `\"` (1) ends a string one level down, `\\\"` (3) two levels down, `\\\\\"`
@@ -206,9 +206,10 @@ const LETTERS = String.raw`A-Za-z0-9\u00C0-\u024F\u0370-\u058F\u0590-\u06FF\u090
  * or digit follows, with no `=` on the way (`'ybQy'pbQt'`, `'it's a secret'`, `'we're_dog's'`; not
  * `password='abc'AND user='bob'`), and no secret field's name and separator follow it (`'x'token=…`).
  * A doubled apostrophe (YAML's and SQL's escape) before a character that does not end the value
- * is part of it (`'''pw'`, `'it''s a …'`).
+ * is part of it (`'''pw'`, `'it''s a …'`), and so is the shell's `'\''` (`'O'\''Brien'`: close,
+ * an escaped apostrophe, open again), as `export` and `docker -e` lines quote an apostrophe.
  */
-const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]])|''(?=[^'\s,;)\]}])|'(?=[${LETTERS}](?:[^'=\r\n]|'(?=[${LETTERS}])){0,512}'(?![${LETTERS}]))(?!${SECRET_NAME}\\*["']?\s*[:=]))`;
+const IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]])|'\\''|''(?=[^'\s,;)\]}])|'(?=[${LETTERS}](?:[^'=\r\n]|'(?=[${LETTERS}])){0,512}'(?![${LETTERS}]))(?!${SECRET_NAME}\\*["']?\s*[:=]))`;
 /**
  * A key without quotes, as Node's `inspect` and YAML flow maps print one: after a space or `{`,
  * before `:` and a space (so not a password such as `,Xk9q:` in quotes).
@@ -228,15 +229,19 @@ const betweenStrings = (key: string, end: string): string =>
 /** After an opening quote: not what lies between two strings (betweenStrings), so not a value. */
 const notJsonBetweenStrings = (key: string, end: string): string => `(?!${betweenStrings(key, end)})`;
 const notJsonPunctuation = (quote: string): string => notJsonBetweenStrings(quote === "'" ? '"' : quote, quote);
-/** Spaces, then a command-line option's or an assignment's name and `=` (` --password=`, ` TOKEN=`). */
-const NEXT_OPTION = String.raw`[ \t]+(?:--?[A-Za-z][\w-]*|[A-Za-z_][\w.-]*)=`;
+/**
+ * Spaces, then a command-line option's or an assignment's name and `=` (` --password=`, ` TOKEN=`),
+ * or an option's name and a space (` --password …`).
+ */
+const NEXT_OPTION = String.raw`[ \t]+(?:--?[A-Za-z][\w-]*[=\t ]|[A-Za-z_][\w.-]*=)`;
 /**
  * A quote that closes the string a field's name ends, before the next field: its name and `:`
  * (`{ msg: 'missing Password=', token: '…' }`: Node's `inspect`, YAML flow maps, Python's `repr`),
  * or an assignment or command-line option (`N='Password=' CLIENT_SECRET='…'`, `--note="Pwd="
- * --password="…"`). What follows it is not a value, and taking it would take that name with it.
+ * --password="…"`), or the next option in a printed list of arguments (`'Pwd=', '--token', '…'`).
+ * What follows it is not a value, and taking it would take that name with it.
  */
-const CLOSING_QUOTE = String.raw`'\s*[,}\]][\s,{}[\]]*(?:${BARE_KEY}|"[^"\r\n]*"\s*:|'[^'\r\n]*'\s*:)|["']${NEXT_OPTION}`;
+const CLOSING_QUOTE = String.raw`'\s*[,}\]][\s,{}[\]]*(?:${BARE_KEY}|"[^"\r\n]*"\s*:|'[^'\r\n]*'\s*:)|["']${NEXT_OPTION}|'\s*,\s*'--?[A-Za-z][\w-]*'|"\s*,\s*"--?[A-Za-z][\w-]*"`;
 /** A query parameter's name and `=` (`next=`, `filter[status]=`), as after a query string's `&`. */
 const QUERY_PARAMETER = String.raw`(?:\w|%[0-9A-Fa-f]{2})(?:[\w.-]|%[0-9A-Fa-f]{2})*(?:\[[\w.%-]*\])*=`;
 /**
@@ -261,6 +266,15 @@ const doubleQuoted = (count: string): string => {
   return String.raw`${open}${ESCAPED_CHARACTER}${count}"(?=${QUOTE_END})|${open}[^"\r\n]${count}"|${open}${JSON_CHARACTER}${count}"`;
 };
 /**
+ * A value in apostrophes whose first apostrophe is escaped with a backslash, read with backslash
+ * escapes, `count` characters, closing before QUOTE_END: as JavaScript, Python's `repr` and Node's
+ * `inspect` write a string holding both quotes (`'it\'s "x"'`). Not an escaped apostrophe before
+ * a space or punctuation: where backslashes are not escapes (shell, SQL, YAML), that is a value
+ * ending in a backslash, closed (`'C:\keys\', user: 'bob'`), read by the rules after this one.
+ */
+const apostrophesWithEscapes = (count: string): string =>
+  String.raw`'${notJsonPunctuation("'")}(?=[^'\r\n]*\\')(?:[^'\\\r\n]|\\[^'\r\n]|\\'(?![\s,;:)\]}]|$)|\\'(?='))${count}'(?=${QUOTE_END})`;
+/**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
  * that ends a string in valid JSON inside JSON never is. An apostrophe between two of its
@@ -269,6 +283,12 @@ const doubleQuoted = (count: string): string => {
  * an HTML entity follows (`&next=`, `&lt;`); `&amp;` not before a parameter counts whole.
  */
 const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w)|(?<=[^\s"'&;,[\]{}\\])'(?!(?:t|s|d|m|re|ve|ll)(?:[\s.,;:)\]}"?\u2026]|\\[nrt]|$))(?=[^\s"'&;,[\]{}\\])|(?<!&)&(?!${QUERY_PARAMETER}|(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9A-Fa-f]+);)(?=[^\s"'&;,[\]{}\\])|&(?:amp|#0*38|#x0*26);(?!${QUERY_PARAMETER})(?=[^\s"'&;,[\]{}\\]))`;
+/**
+ * A value in backticks, with backslash escapes, closing before QUOTE_END: a JavaScript template
+ * literal on one line, or a string Node's `inspect` prints in backticks (one holding both `'` and
+ * `"`). A value that only starts with a backtick is read by the rules after this one.
+ */
+const IN_BACKTICKS = String.raw`\`(?!${MARKER}\`)(?:[^\`\\\r\n]|\\[^\r\n]){6,512}\`(?=${QUOTE_END})`;
 /** A secret field's name, quoted or not (or its quote never closed), its `:` or `=`, and spaces on its line. */
 const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*["'])?${SECRET_NAME}(?:\\*["'])?\s*[:=][ \t]*`;
 /**
@@ -286,7 +306,7 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  */
 const SECRET_VALUE = String.raw`${escapedQuoted(
   (open, close, deeper) => String.raw`${open}${notJsonBetweenStrings(close, stringEndBelow(deeper))}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
-)}|${doubleQuoted("{6,512}")}|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|"(?![\s,:}\]]|${MARKER})${JSON_CHARACTER}{6,512}(?=[\r\n]|$)|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
+)}|${doubleQuoted("{6,512}")}|${apostrophesWithEscapes("{6,512}")}|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|${IN_BACKTICKS}|"(?![\s,:}\]]|${MARKER})${JSON_CHARACTER}{6,512}(?=[\r\n]|$)|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
@@ -294,7 +314,7 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"${MARKER}\\*"|'${MARKER}'|${CLOSING_QUOTE})((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE})((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -303,6 +323,46 @@ const SECRET_FIELD = new RegExp(
  */
 const SECRET_FIELD_FIRST = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR}){1,16}(?!${SECRET_NAME}\\*["']?\s*[:=](?:\s|$))(?:${SECRET_VALUE})(?=[\s,;.)\]}]|$)`, "i");
 const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR}){1,16}$`, "i");
+
+/**
+ * Words that follow a secret option's name in prose and help text rather than a value
+ * (`--password is required`, `use --token to …`): a secret equal to one of them is no secret.
+ */
+const OPTION_PROSE = String.raw`(?:is|are|was|were|be|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|to|for|from|flag|option|argument|parameter|value|with|without|the|a|an|of|in|on|when|if|only|also|instead)(?=[\s.,;:!?)]|$)`;
+/**
+ * A command-line option whose name says secret, and its value in the next argument:
+ * `--password hunter2`, `-client-secret "…"`, as command lines, `ps` output and CI logs show them;
+ * or in a list of arguments as `inspect`, JSON and Python print one (`'--token', '…'`). Not an
+ * option, a word of prose, a secret field or JSON punctuation after the name, and not a JSON key
+ * after a listed one. A value in quotes (`'\''` inside apostrophes, escaped
+ * quotes in JSON inside JSON) is taken whole; one without is taken to the next space or quote, a
+ * run of backslashes only with the character after it (an escaped quote deeper in JSON inside
+ * JSON ends it).
+ */
+/** What follows a secret option's name but is no value of it: a secret field (`--token "password": …`). */
+const NOT_AN_OPTION_VALUE = String.raw`\\*["']?${SECRET_NAME}\\*["']?\s*[:=]`;
+const SECRET_OPTION = new RegExp(
+  String.raw`(?<![\w-])(--?(?=[A-Za-z])${SECRET_NAME})(?:([ \t]+)(?!-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|${NOT_AN_OPTION_VALUE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?:"|(?=[\r\n]|$))|'${notJsonPunctuation("'")}(?:[^'\r\n]|'\\''){1,512}'|\\"(?![,:}\]])(?:[^"\\\r\n]|\\[^"\r\n]){1,512}\\"|(?:[^\s"\\]|\\+[^\s"\\]){1,512})|(\\*["'],[ \t]*)(\\*["'])(?!${MARKER}|-|${NOT_AN_OPTION_VALUE})((?:(?!\5)[^\r\n]){1,512})\5(?!\s*:))`,
+  "gi",
+);
+/** A help text's placeholder for an option's value: upper-case letters (`TOKEN`, `API_KEY`) or a word in `<>`, closing brackets after it (`[--token TOKEN]`). */
+const OPTION_PLACEHOLDER = /^(?:[A-Z][A-Z_-]*|<[\w.-]+>)[\])]*$/;
+/**
+ * A database password given glued to `-p` on a MySQL or MariaDB client's command line
+ * (`mysql -uroot -pS3cret db`), or to `sshpass -p`. Only after those commands: elsewhere `-p…`
+ * is a port, a path or a compiler flag. Case-sensitive: `-P` is the port.
+ */
+const DASH_P_PASSWORD = new RegExp(
+  String.raw`\b((?:mysql(?:dump|admin|import|check|show|pump|binlog|slap|sh)?|mariadb(?:-?(?:dump|admin|import|check|show|binlog|slap))?)\b[^\r\n]{0,256}?[ \t]-p|sshpass\b[^\r\n]{0,64}?[ \t]-p[ \t]*)(?!${MARKER}|\\*["']${MARKER})("(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'(?:[^'\r\n]|'\\''){1,512}'|\\"(?:[^"\\\r\n]|\\[^"\r\n]){1,512}\\"|(?:[^\s"\\]|\\+[^\s"\\]){1,512})`,
+  "g",
+);
+
+/** The value's quotes kept around its marker: `"…"`, `'…'`, `\"…\"`, or none. */
+function quotedMarker(value: string, kind: ScannerKind): string {
+  const quote = /^(?:\\*"|')/.exec(value)?.[0] ?? "";
+  const closed = quote !== "" && value.length > quote.length && value.endsWith(quote);
+  return `${quote}${marker(kind)}${closed ? quote : ""}`;
+}
 
 /**
  * A value in escaped quotes (`--password=\"correct horse\"`, JSON inside JSON): to the quote of
@@ -355,7 +415,7 @@ const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\+[^;\s"\\])(?:(?:(?!${
  * string); empty only where the value ends (`Password='';`, `password='').cursor()`), not a doubled
  * quote opening a password (`''pw''`, `'')pw''`: a quote follows in the same word). One that ends in a secret field's `=` takes the word after it too (`Password=' Password='…'`).
  */
-const QUOTED = String.raw`(?:${doubleQuoted("+")}|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$|[)\]}](?![^"\s]*"))|''(?=[\s;,]|$|[)\]}](?![^'\s]*')))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
+const QUOTED = String.raw`(?:${doubleQuoted("+")}|${apostrophesWithEscapes("+")}|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$|[)\]}](?![^"\s]*"))|''(?=[\s;,]|$|[)\]}](?![^'\s]*')))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
 /**
  * A quote never closed (a value cut short by a length cap, say): to the line end; an apostrophe
  * not past a `"` (JSON's), and not a quote before a space or `,:}]` (`{"e":"missing Password="}`).
@@ -521,8 +581,15 @@ const SCANNERS: readonly Scanner[] = [
     replace: connectionStringField,
   },
   {
+    kind: "connection_string",
+    pattern: DASH_P_PASSWORD,
+    worthTrying: (text) => text.includes("-p") && /mysql|mariadb|sshpass/.test(text),
+    replace: (_match, groups) => `${groups[0] ?? ""}${quotedMarker(groups[1] ?? "", "connection_string")}`,
+  },
+  {
     kind: "jwt",
-    pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}/g,
+    // From a word's start, or glued to a one-letter option (`-peyJ…`).
+    pattern: /(?:\b|(?<=(?:^|\s)-[A-Za-z]))eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}/g,
     worthTrying: (text) => text.includes("eyJ"),
     replace: () => marker("jwt"),
   },
@@ -548,7 +615,7 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "api_token",
-    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}|glpat-[A-Za-z0-9_-]{20,})/g,
+    pattern: /(?:\b|(?<=(?:^|\s)-[A-Za-z]))(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}|glpat-[A-Za-z0-9_-]{20,})/g,
     worthTrying: (text) => /gh[pousr]_|github_pat_|xox|k_live_|k_test_|sk-|npm_|glpat-/.test(text),
     replace: () => marker("api_token"),
   },
@@ -563,11 +630,14 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key|token|secret|pass|pwd|credential/i.test(text),
     replace: (_match, groups) => {
       const value = groups[1] ?? "";
-      const quote = OPENING_QUOTE.exec(value)?.[0] ?? "";
+      const quote = (value.startsWith("`") ? "`" : OPENING_QUOTE.exec(value)?.[0]) ?? "";
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
-      const closing = /\\*["']$/.exec(value)?.[0];
+      const closing = /\\*["'`]$/.exec(value)?.[0];
       const closed =
-        quote !== "" && value.length > quote.length && closing !== undefined && (quote === "'" ? closing.endsWith("'") : closing.endsWith('"') && quoteDepth(closing) === quoteDepth(quote));
+        quote !== "" &&
+        value.length > quote.length &&
+        closing !== undefined &&
+        (quote === "'" || quote === "`" ? closing.endsWith(quote) : closing.endsWith('"') && quoteDepth(closing) === quoteDepth(quote));
       // The quotes stay, so JSON-like text stays JSON-like (escaped quotes too, at any depth of JSON inside JSON).
       return `${groups[0] ?? ""}${quote}${marker("api_token")}${closed ? quote : ""}`;
     },
@@ -580,6 +650,17 @@ const SCANNERS: readonly Scanner[] = [
     pattern: /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:primary|secondary|query|function|host|ssh|deploy)[_-]?key["']?\s*[:=]\s*["']?)([A-Za-z0-9+/_-]{20,}={0,2})(?![A-Za-z0-9+/_=-])/gi,
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key/i.test(text),
     replace: (_match, groups) => `${groups[0] ?? ""}${marker("api_token")}`,
+  },
+  {
+    kind: "api_token",
+    pattern: SECRET_OPTION,
+    worthTrying: (text) => text.includes("-") && /key|token|secret|pass|pwd|credential/i.test(text),
+    replace: (match, groups) => {
+      const [name = "", spaces, value, separator, quote = "", listed = ""] = groups;
+      // A help text's placeholder (`--token TOKEN`, `--api-key <key>`) is no secret.
+      if (value !== undefined && OPTION_PLACEHOLDER.test(value)) return match;
+      return spaces !== undefined ? `${name}${spaces}${quotedMarker(value ?? "", "api_token")}` : `${name}${separator ?? ""}${quote}${listed === "" ? "" : marker("api_token")}${quote}`;
+    },
   },
   {
     kind: "email",

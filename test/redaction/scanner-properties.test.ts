@@ -209,7 +209,7 @@ describe("objects printed as Node's inspect, YAML flow, Python's repr or JSON, a
     const secretName = fc.constantFrom("password", "token", "client_secret", "api_key", "db_password", "secret", "apiKey");
     // A secret that does not start with a quote (one that does, written in apostrophes, is a known miss).
     const secret = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9!$*()_+~.=,:;@#%&-]{7,19}$/).filter((text) => /[A-Za-z0-9]$/.test(text));
-    const quoteOf = (format: string) => (format === "json" || format === "js-double" || format === "command line" ? '"' : "'");
+    const quoteOf = (format: string) => (format === "json" || format === "js-double" || format.startsWith("command line") ? '"' : format === "js-template" ? "`" : "'");
     const print = (format: string, fields: [string, string | number | boolean | null][]): string => {
       const q = quoteOf(format);
       const value = (v: string | number | boolean | null) => (typeof v === "string" ? `${q}${format === "json" ? JSON.stringify(v).slice(1, -1) : v.replaceAll(q, format === "yaml-flow" ? "''" : `\\${q}`)}${q}` : format === "python" && v === null ? "None" : format === "python" && typeof v === "boolean" ? (v ? "True" : "False") : String(v));
@@ -217,12 +217,15 @@ describe("objects printed as Node's inspect, YAML flow, Python's repr or JSON, a
       // An env file's assignments and a command line's options, each value quoted.
       if (format === "env") return fields.map(([k, v]) => `${k.toUpperCase()}=${value(String(v))}`).join(" ");
       if (format === "command line") return `app ${fields.map(([k, v]) => `--${k.replaceAll("_", "-")}=${value(String(v))}`).join(" ")}`;
+      // Each value in the option's next argument, and the arguments as a printed list.
+      if (format === "command line, spaced") return `app ${fields.map(([k, v]) => `--${k.replaceAll("_", "-")} ${value(String(v))}`).join(" ")}`;
+      if (format === "argument list") return `[ 'app', ${fields.map(([k, v]) => `'--${k.replaceAll("_", "-")}', ${value(String(v))}`).join(", ")} ]`;
       const body = fields.map(([k, v]) => `${key(k)}: ${value(v)}`).join(", ");
-      return format === "inspect" || format === "js-double" ? `{ ${body} }` : `{${body}}`;
+      return format === "inspect" || format === "js-double" || format === "js-template" ? `{ ${body} }` : `{${body}}`;
     };
     check(
       fc.property(
-        fc.constantFrom("inspect", "yaml-flow", "python", "js-double", "json", "env", "command line"),
+        fc.constantFrom("inspect", "yaml-flow", "python", "js-double", "js-template", "json", "env", "command line", "command line, spaced", "argument list"),
         fc.array(other, { maxLength: 3 }),
         secretName,
         secret,
