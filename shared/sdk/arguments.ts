@@ -2,6 +2,7 @@
 // emitter's work, so with the worker emitter the host's thread never summarizes or hashes values.
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
+import type { CanonicalText } from "../chain.js";
 import { argumentSummaryTextOf } from "../redaction/redactor.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 
@@ -70,13 +71,29 @@ export const SEALS_SUMMARY_TEXT = Symbol("mcp-audit.sealsSummaryText");
  */
 export function withArgumentSummary(event: InvocationEventInput, summarizer: ArgumentSummarizer, source: ArgumentSource, sealer: AuditClient): AuditEventInput {
   const asText = (sealer as Partial<Record<typeof SEALS_SUMMARY_TEXT, boolean>>)[SEALS_SUMMARY_TEXT] === true ? argumentSummaryTextOf(summarizer) : undefined;
-  const { summary, redactions } = asText !== undefined ? asText(source.kind, source.name, source.args) : summarizer.summarizeArguments(source.kind, source.name, source.args);
+  let summarized: { summary: ValueSummary | CanonicalText; redactions: RedactionEntry[] };
+  try {
+    summarized = asText !== undefined ? asText(source.kind, source.name, source.args) : summarizer.summarizeArguments(source.kind, source.name, source.args);
+  } catch {
+    // A summarizer that throws (one of the host's own making) must not lose the call: it is
+    // recorded with its arguments marked as not summarized.
+    summarized = { summary: UNSUMMARIZED, redactions: [] };
+  }
+  const { summary, redactions } = summarized;
   const own = event.redaction?.applied ?? [];
   return {
     ...event,
     data: { ...event.data, arguments: summary },
     redaction: { policyVersion: event.redaction?.policyVersion ?? summarizer.policyVersion, applied: [...redactions, ...own].slice(0, 256) },
   } as AuditEventInput;
+}
+
+/** What stands for arguments a summarizer failed on. */
+const UNSUMMARIZED: ValueSummary = { type: "omitted", reason: "unsupported" };
+
+/** The event with its arguments marked as not summarized: for where no summarizer is at hand. */
+export function withoutArgumentSummary(event: InvocationEventInput, policyVersion: string): AuditEventInput {
+  return { ...event, data: { ...event.data, arguments: UNSUMMARIZED }, redaction: { policyVersion: event.redaction?.policyVersion ?? policyVersion, applied: event.redaction?.applied ?? [] } } as AuditEventInput;
 }
 
 /**

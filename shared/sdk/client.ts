@@ -469,6 +469,14 @@ export class Emitter implements AuditClient {
     callErrorHook(this.options.onError, error);
   }
 
+  /**
+   * Where the events stamped so far stand: sent, dropped (by this emitter), or held (queued or in
+   * flight). Cheap, unlike metrics(): it seals nothing.
+   */
+  progress(): { accepted: number; sent: number; dropped: number; held: number } {
+    return { accepted: this.counters.accepted, sent: this.counters.sent, dropped: this.counters.dropped, held: this.queue.depth + this.inFlight.length };
+  }
+
   metrics(): AuditClientMetrics {
     // What was emitted is counted as accepted or rejected, and queued, before it is reported.
     this.sealPending();

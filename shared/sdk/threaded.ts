@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { SEVERITIES } from "../../schemas/primitives.js";
 import { redactorRecipeOf } from "../redaction/redactor.js";
-import { HAND_OVER_TOGETHER, OFFLOAD_ARGUMENTS, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
+import { HAND_OVER_TOGETHER, OFFLOAD_ARGUMENTS, withArgumentSummary, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
 import { severityIndexOf, type AuditClientMetrics, type AuditEventInput, type FlushResult } from "./client.js";
 import { runPreFlushHooks } from "./hooks.js";
 import { EMITTED_COUNT, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
@@ -38,8 +38,17 @@ export const SLOT = {
   /** What the worker has taken in per severity index: events, then their estimated bytes (wrapping int32). */
   receivedBySeverity: 5 + SEVERITIES.length,
   receivedBytesBySeverity: 5 + 2 * SEVERITIES.length,
+  /**
+   * The worker's emitter's progress, as it last published it (after each message and every 250 ms):
+   * events stamped, sent, dropped by it, and held (queued or in flight). What the host accounts
+   * for if the worker dies.
+   */
+  accepted: 5 + 3 * SEVERITIES.length,
+  sent: 6 + 3 * SEVERITIES.length,
+  workerDropped: 7 + 3 * SEVERITIES.length,
+  held: 8 + 3 * SEVERITIES.length,
 } as const;
-export const SLOT_COUNT = SLOT.receivedBytesBySeverity + SEVERITIES.length;
+export const SLOT_COUNT = SLOT.held + 1;
 
 export interface WorkerData {
   options: WorkerOptions;
@@ -90,6 +99,13 @@ export interface MetricsReply {
 const HOST_SUMMARY_BYTES = 256 * 1024;
 /** Values walked by estimateCloneBytes before it gives up (the answer is then "too big"). */
 const MAX_ESTIMATED_VALUES = 20_000;
+/**
+ * Nesting past which estimateCloneBytes does not vouch for a clone (V8's clone recurses, and
+ * overflows the stack some thousands of levels down): arguments nested deeper are summarized on
+ * the host's thread, where the summary stops at the policy's maxDepth (at most 32, which an
+ * event's summary spells in about 70 levels, well within this).
+ */
+const MAX_CLONE_DEPTH = 128;
 /** What each value or key costs in a clone beyond its characters, roughly (a tag and a length). */
 const VALUE_BYTES = 4;
 /**
@@ -112,18 +128,22 @@ function clonedTextBytes(text: string): number {
  * byte per character, as V8 writes Latin-1 text, and two for text outside Latin-1 in strings over
  * WIDE_CHECK_MIN characters; shorter ones count one, so there the estimate can be low by up to
  * half). A clone's real size is not known without serializing it
- * (~5 µs for a typical call's arguments, against ~1 µs for this walk). Infinity past `limit` or
- * past 20,000 values (which includes cycles and huge or sparse arrays, never walked item by item);
- * NaN for what it does not walk (Maps, Sets, Dates and other class instances) or when the walk
- * throws (a getter, a Proxy), as cloning would. Never throws.
+ * (~5 µs for a typical call's arguments, against ~1 µs for this walk). Infinity past `limit`,
+ * past 20,000 values (which includes huge or sparse arrays, never walked item by item) or past
+ * MAX_CLONE_DEPTH levels of nesting (which includes cycles); NaN for what it does not walk (Maps,
+ * Sets, Dates and other class instances) or when the walk throws (a getter, a Proxy), as cloning
+ * would. Never throws.
  */
 export function estimateCloneBytes(value: unknown, limit: number): number {
   let bytes = 0;
   let values = 0;
   const pending: unknown[] = [value];
+  /** The nesting depth of each value in `pending`, at the same index. */
+  const depths: number[] = [0];
   try {
     while (pending.length > 0) {
       const next = pending.pop();
+      const depth = depths.pop() ?? 0;
       if (++values > MAX_ESTIMATED_VALUES || bytes > limit) return Infinity;
       bytes += VALUE_BYTES;
       if (typeof next === "string") {
@@ -131,10 +151,14 @@ export function estimateCloneBytes(value: unknown, limit: number): number {
         continue;
       }
       if (typeof next !== "object" || next === null) continue;
+      if (depth >= MAX_CLONE_DEPTH) return Infinity;
       if (Array.isArray(next)) {
         const length = next.length;
         if (length > MAX_ESTIMATED_VALUES - values - pending.length) return Infinity;
-        for (let i = 0; i < length; i++) pending.push(next[i]);
+        for (let i = 0; i < length; i++) {
+          pending.push(next[i]);
+          depths.push(depth + 1);
+        }
         continue;
       }
       if (ArrayBuffer.isView(next) || next instanceof ArrayBuffer) {
@@ -147,6 +171,7 @@ export function estimateCloneBytes(value: unknown, limit: number): number {
       for (const key of keys) {
         bytes += VALUE_BYTES + clonedTextBytes(key);
         pending.push(next[key]);
+        depths.push(depth + 1);
       }
     }
   } catch {
@@ -234,6 +259,8 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   private nextId = 1;
   private readonly replies = new Map<number, (result: FlushResult) => void>();
   private readonly redactorIds = new WeakMap<object, number>();
+  /** The summarizer behind each redactor id: what sendOutbox summarizes with when arguments cannot be cloned. */
+  private readonly summarizers = new Map<number, WeakRef<ArgumentSummarizer>>();
   private lastMetrics: AuditClientMetrics | undefined;
   private workerOwnEmits = 0;
   private readonly maxHandOver: number;
@@ -249,7 +276,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     this.maxHandOver = options.queue.maxEvents;
     this.maxHandOverBytes = options.queue.maxBytes;
     port.on("message", (message: FromWorker) => this.onMessage(message));
-    // Only a pending flush, close or token request keeps the host's process alive, as the inline emitter's unref'd timers do.
+    // Only a pending flush or close keeps the host's process alive, as the inline emitter's unref'd timers do.
     worker.unref();
     port.unref();
     worker.on("error", (err) => this.report({ kind: "internal", errorType: errorType(err) }));
@@ -303,6 +330,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       if (recipe === undefined) return false;
       id = this.nextId++;
       this.redactorIds.set(summarizer, id);
+      this.summarizers.set(id, new WeakRef(summarizer));
       this.post({ op: "redactor", id, recipe, policyVersion: summarizer.policyVersion });
     }
     this.emitted++;
@@ -439,8 +467,10 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
 
   /**
    * Posts what handOver queued, in one message. A value that cannot be cloned (a function, a
-   * getter that throws) fails the whole batch: then each event is posted alone, and only the ones
-   * that fail are rejections. Runs before any other message is posted, so the worker sees
+   * getter that throws) fails the whole batch: then each event is posted alone. Arguments that
+   * cannot be cloned (a symbol, a function, nesting that overflows the clone's stack) are
+   * summarized here, as the inline emitter would, and the event goes with its summary; only what
+   * still fails is a rejection. Runs before any other message is posted, so the worker sees
    * everything in order.
    */
   private readonly sendOutbox = (): void => {
@@ -459,7 +489,12 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     }
     for (const message of batch) {
       try {
-        this.worker.postMessage(message);
+        try {
+          this.worker.postMessage(message);
+        } catch (err) {
+          if (message.op !== "emitArgs") throw err;
+          this.worker.postMessage(this.summarizedHere(message));
+        }
       } catch (err) {
         // Never reaches the worker: it must not count against the hand-over bound.
         this.unpost(message);
@@ -468,6 +503,15 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       }
     }
   };
+
+  /** An emitArgs message as an emit of its event with the summary made on this thread; throws when its summarizer is gone. */
+  private summarizedHere(message: Extract<HandOver, { op: "emitArgs" }>): HandOver {
+    const summarizer = this.summarizers.get(message.redactor)?.deref();
+    if (summarizer === undefined) throw new Error("the arguments' summarizer is gone");
+    const event = withSummaryObject(withArgumentSummary(message.event, summarizer, message.source, this));
+    // The same bytes and severity as counted at the hand-over, so the bound's counts stay paired.
+    return { op: "emit", event, bytes: message.bytes, severity: message.severity };
+  }
 
   private post(message: ToWorker): boolean {
     this.sendOutbox();
@@ -501,47 +545,61 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     }
   }
 
+  /**
+   * Asks the host's credential for a token and sends the answer to the worker. Bounded by a send
+   * attempt's timeout (the abort signal the Event Hubs client gave the worker cannot be cloned, so
+   * this one stands in for it): a credential that never answers fails the attempt, which is
+   * retried, rather than holding the sender forever. A pending request alone does not keep the
+   * process alive, as the inline emitter's token requests do not; a pending flush or close does.
+   */
   private async answerToken(request: { id: number; scopes: string | string[]; options?: GetTokenOptions }): Promise<void> {
     const credential = this.options.credential;
-    this.keepAlive();
+    const abortSignal = AbortSignal.timeout(this.options.retry.attemptTimeoutMs);
     try {
       if (credential === undefined) throw new Error("no credential");
-      const token = await credential.getToken(request.scopes, request.options ?? {});
+      const token = await Promise.race([
+        credential.getToken(request.scopes, { ...request.options, abortSignal }),
+        new Promise<never>((_, reject) => abortSignal.addEventListener("abort", () => reject(abortSignal.reason as Error), { once: true })),
+      ]);
       this.post({ op: "token", id: request.id, token: token === null ? null : { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp } });
     } catch (err) {
       // The error's class only: credential errors can quote configuration.
       this.post({ op: "token", id: request.id, error: errorType(err) });
-    } finally {
-      this.tokenRequests--;
-      this.unrefIfIdle();
     }
   }
 
-  private tokenRequests = 0;
-
-  private keepAlive(): void {
-    this.tokenRequests++;
-    this.ref();
-  }
-
-  /** While a flush, close or token request is pending, the worker and its port keep the process alive. */
+  /** While a flush or close is pending, the worker and its port keep the process alive. */
   private ref(): void {
     this.worker.ref();
     this.port.ref();
   }
 
   private unrefIfIdle(): void {
-    if (this.replies.size > 0 || this.tokenRequests > 0 || this.exited) return;
+    if (this.replies.size > 0 || this.exited) return;
     this.worker.unref();
     this.port.unref();
   }
 
+  /**
+   * The worker is gone: after close() as planned; otherwise it failed (an error it could not
+   * handle, a runtime that stopped it). Then the loss is counted and reported, from the progress
+   * the worker last published (SLOT.accepted): what it held, queued or in flight, is dropped; every
+   * other emit it had not stamped is rejected (no seq to leave a gap), so accepted and rejected
+   * add up to emitted. An event stamped after the worker last published counts as rejected.
+   */
   private onExit(): void {
     this.exited = true;
     this.port.close();
-    for (const resolve of this.replies.values()) resolve({ drained: false, pending: this.lastMetrics?.queueDepth ?? 0 });
+    const held = Atomics.load(this.counters, SLOT.held);
+    for (const resolve of this.replies.values()) resolve({ drained: false, pending: held });
     this.replies.clear();
+    if (this.closing) return;
+    this.died = { accepted: Atomics.load(this.counters, SLOT.accepted), sent: Atomics.load(this.counters, SLOT.sent), dropped: Atomics.load(this.counters, SLOT.workerDropped) + held };
+    this.report({ kind: "internal", errorType: "WorkerExited" });
   }
+
+  /** The worker's last published progress, once it died other than by close(). */
+  private died: { accepted: number; sent: number; dropped: number } | undefined;
 
   private report(error: AuditClientError): void {
     callErrorHook(this.options.onError, error);
@@ -613,9 +671,15 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       inFlight: 0,
       nextSeq: 0,
     };
+    const emitted = this.emitted + this.workerOwnEmits;
+    if (this.died !== undefined) {
+      // Nothing is queued any more: what the worker held is dropped, and what it never stamped, rejected.
+      const { accepted, sent, dropped } = this.died;
+      return { ...base, emitted, accepted, sent, dropped: dropped + Atomics.load(this.counters, SLOT.dropped), rejected: emitted - accepted, queueDepth: 0, queueBytes: 0, inFlight: 0 };
+    }
     // This side's rejections as of now, not as of the worker's last answer (after it exits, every emit is one).
     const rejected = base.rejected - this.hostRejectedSeen + Atomics.load(this.counters, SLOT.rejected);
-    return { ...base, emitted: this.emitted + this.workerOwnEmits, rejected };
+    return { ...base, emitted, rejected };
   }
 
   reportHealth(): void {

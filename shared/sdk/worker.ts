@@ -7,7 +7,7 @@ import { getPriority, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { createKeyring } from "../redaction/keyring.js";
 import { compileRedactor, type Redactor } from "../redaction/redactor.js";
-import { withArgumentSummary } from "./arguments.js";
+import { withArgumentSummary, withoutArgumentSummary } from "./arguments.js";
 import { Emitter, type ExternalLosses } from "./client.js";
 import type { AuditClientError, ResolvedAuditClientOptions } from "./options.js";
 import { createProducer, errorType } from "./producer.js";
@@ -105,7 +105,9 @@ function handle(message: ToWorker): void {
       takeIn(message);
       const redactor = redactors.get(message.redactor);
       if (redactor === undefined) {
+        // Never expected (the host sends the redactor first): the call is still recorded, its arguments not summarized.
         report({ kind: "internal", eventType: message.event.type, errorType: "RedactorUnavailable" });
+        emitter.emit(withoutArgumentSummary(message.event, options.policyVersion));
         return;
       }
       emitter.emit(withArgumentSummary(message.event, redactor, message.source, emitter));
@@ -154,10 +156,23 @@ function handle(message: ToWorker): void {
   }
 }
 
+/** How often the worker publishes its progress, besides after each message: sends finish between messages. */
+const PROGRESS_INTERVAL_MS = 250;
+/** What the host accounts for if this thread dies (see SLOT.accepted). */
+const publishProgress = (): void => {
+  const { accepted, sent, dropped, held } = emitter.progress();
+  Atomics.store(counters, SLOT.accepted, accepted);
+  Atomics.store(counters, SLOT.sent, sent);
+  Atomics.store(counters, SLOT.workerDropped, dropped);
+  Atomics.store(counters, SLOT.held, held);
+};
+setInterval(publishProgress, PROGRESS_INTERVAL_MS).unref();
+
 port.on("message", (message: ToWorker) => {
   try {
     handle(message);
   } catch (err) {
     report({ kind: "internal", errorType: errorType(err) });
   }
+  publishProgress();
 });

@@ -10,13 +10,19 @@ const namespace = process.env.AUDIT_NAMESPACE ?? "";
 const thread = process.env.AUDIT_THREAD === "inline" ? "inline" : "worker";
 const count = Number(process.env.AUDIT_EVENTS ?? 10);
 const refuse = process.env.AUDIT_REFUSE_TOKEN === "1";
+/** A credential that never answers (a stuck token endpoint), and a script that emits and just ends. */
+const hang = process.env.AUDIT_HANG_TOKEN === "1";
 
 const seen = { calls: 0, scopes: [] as string[], onMainThread: true };
 const credential: TokenCredential = {
-  getToken: async (scopes): Promise<AccessToken> => {
+  getToken: async (scopes, options): Promise<AccessToken> => {
     seen.calls++;
     seen.scopes.push(...(Array.isArray(scopes) ? scopes : [scopes]));
     seen.onMainThread &&= isMainThread;
+    if (hang) {
+      process.stderr.write(`getToken asked, ${options?.abortSignal !== undefined ? "with" : "without"} an abort signal\n`);
+      return new Promise<never>(() => undefined);
+    }
     // Words a leak check can look for: no error report may carry them.
     if (refuse) throw new Error("fake-credential-refusal-text");
     // Shaped like a JWT (the emulator checks the shape, never a signature); obviously not one.
@@ -35,7 +41,13 @@ const audit = createAuditClient({
   onError: (error) => errors.push(error),
 });
 for (let i = 0; i < count; i++) audit.emit({ type: "rate.limited", data: { scope: "global", limit: i + 1, windowSeconds: 60 } });
-const flushed = await audit.flush({ deadlineMs: refuse ? 1_500 : 20_000 });
-const metrics = audit.metrics();
-await audit.close({ deadlineMs: 1_000 });
-console.log(JSON.stringify({ flushed, metrics, credential: seen, errors }));
+// Ends here, with its events queued: the process must still exit by itself.
+if (hang) process.exitCode = 0;
+else await report();
+
+async function report(): Promise<void> {
+  const flushed = await audit.flush({ deadlineMs: refuse ? 1_500 : 20_000 });
+  const metrics = audit.metrics();
+  await audit.close({ deadlineMs: 1_000 });
+  console.log(JSON.stringify({ flushed, metrics, credential: seen, errors }));
+}

@@ -87,4 +87,22 @@ describe("fullyQualifiedNamespace + TokenCredential", () => {
     expect(report.errors.some((error) => error.kind === "send_failed")).toBe(true);
     expect(output).not.toContain("fake-credential-refusal-text");
   }, 60_000);
+
+  it.each(["worker", "inline"] as const)("%s emitter: a credential that never answers neither keeps the process alive nor goes unbounded", async (thread) => {
+    const namespace = emulator.tls?.fullyQualifiedNamespace ?? "";
+    const started = Date.now();
+    const child = spawn(process.execPath, ["--import", "tsx", CLIENT], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile, AUDIT_NAMESPACE: namespace, AUDIT_THREAD: thread, AUDIT_INSTANCE_ID: `credential-hang-${thread}`, AUDIT_EVENTS: "3", AUDIT_HANG_TOKEN: "1" },
+    });
+    let output = "";
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = await Promise.race([new Promise<number | null>((resolve) => child.once("exit", resolve)), new Promise<"running">((resolve) => setTimeout(() => resolve("running"), 30_000))]);
+    if (exited === "running") child.kill("SIGKILL");
+    // The flush before exit waits for its deadline (closeDeadlineMs, 5 s by default), not for the token.
+    expect(exited, output).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    // The worker's requests are bounded by a send attempt's timeout (the Azure client asks the inline emitter's credential without a signal).
+    if (thread === "worker") expect(output).toContain("getToken asked, with an abort signal");
+  }, 60_000);
 });

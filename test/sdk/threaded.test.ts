@@ -3,6 +3,7 @@
 // summaries identical to the host's redactor, and a host process that can still exit.
 import { spawn } from "node:child_process";
 import { serialize } from "node:v8";
+import type { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import type { AuditEvent } from "../../schemas/events.js";
@@ -100,22 +101,34 @@ describe("worker emitter", () => {
     await client.close({ deadlineMs: 10_000 });
   });
 
-  it("rejects what cannot be handed over (a function in the arguments) without throwing, and keeps going", async () => {
+  it("records a call whose arguments cannot be handed over (a function, a symbol, nesting thousands of levels deep) with a summary made here; an event that cannot be cloned is a rejection", async () => {
+    const instanceId = "threaded-clone-1";
     const errors: AuditClientError[] = [];
-    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-clone-1" }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
     const redactor = testRedactor();
+    // Deeper than V8's structured clone can recurse: postMessage would throw a RangeError.
+    let deep: Record<string, unknown> = { leaf: "x" };
+    for (let i = 0; i < 5_000; i++) deep = { next: deep };
     expect(() => emitWithArguments(client, redactor, toolCall(1), { kind: "tool", name: "search", args: { callback: () => 1 } })).not.toThrow();
-    emitWithArguments(client, redactor, toolCall(2), { kind: "tool", name: "search", args: args(2) });
-    expect(client.metrics()).toMatchObject({ emitted: 2, accepted: 1, rejected: 1 });
+    emitWithArguments(client, redactor, toolCall(2), { kind: "tool", name: "search", args: { tag: Symbol("x"), query: "find" } });
+    emitWithArguments(client, redactor, toolCall(3), { kind: "tool", name: "search", args: deep });
+    emitWithArguments(client, redactor, toolCall(4), { kind: "tool", name: "search", args: args(4) });
+    expect(() => client.emit({ type: "rate.limited", data: { scope: "session", limit: 1, windowSeconds: 1, hook: () => 1 } } as unknown as AuditEventInput)).not.toThrow();
+    expect(client.metrics()).toMatchObject({ emitted: 5, accepted: 4, rejected: 1 });
     expect(errors.map((e) => e.kind)).toEqual(["internal"]);
     await client.close({ deadlineMs: 10_000 });
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health")), instanceId);
+    const events = bodies.map((body) => parsed(body));
+    expect(events.flatMap((e) => (e.type === "tool.called" ? [e.data.durationMs] : []))).toEqual([1, 2, 3, 4]);
+    // The deep arguments' summary stops at the policy's depth.
+    expect(JSON.stringify(events.find((e) => e.type === "tool.called" && e.data.durationMs === 3))).toContain('"reason":"depth"');
+    expect(verifyChain(events)).toEqual([]);
     // The worker's closing sdk.health counts the rejection made on the host's thread.
-    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, "threaded-clone-1").some((b) => b.type === "sdk.health")), "threaded-clone-1");
     expect(bodies.find((b) => b.type === "sdk.health")).toMatchObject({ severity: "medium", data: { rejected: 1 } });
     // After close every emit is a rejection, and metrics() still counts each.
     client.emit({ type: "rate.limited", data: { scope: "session", limit: 1, windowSeconds: 1 } });
     // emitted includes the worker's closing sdk.health.
-    expect(client.metrics()).toMatchObject({ emitted: 4, rejected: 2 });
+    expect(client.metrics()).toMatchObject({ emitted: 7, rejected: 2 });
   });
 
   it("copies an event when it is emitted: a caller that reuses and changes the object afterwards changes nothing sent", async () => {
@@ -144,14 +157,16 @@ describe("worker emitter", () => {
     const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
     handOverTogether(client, () => {
       for (let n = 0; n < 10; n++) {
+        // Call 4's arguments hold a function: summarized here, it still goes in its place.
         emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: n === 4 ? { callback: () => n } : args(n) });
+        if (n === 6) client.emit({ type: "rate.limited", data: { scope: "session", limit: 1, windowSeconds: 1, hook: () => n } } as unknown as AuditEventInput);
       }
     });
-    expect(client.metrics()).toMatchObject({ emitted: 10, accepted: 9, rejected: 1 });
+    expect(client.metrics()).toMatchObject({ emitted: 11, accepted: 10, rejected: 1 });
     expect(errors.map((e) => e.kind)).toEqual(["internal"]);
     await client.close({ deadlineMs: 10_000 });
     const events = bodiesOf(await readAll(emulator.connectionString, (all) => bodiesOf(all, instanceId).length >= 10), instanceId).map((body) => parsed(body));
-    expect(events.flatMap((e) => (e.type === "tool.called" ? [e.data.durationMs] : []))).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9]);
+    expect(events.flatMap((e) => (e.type === "tool.called" ? [e.data.durationMs] : []))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(verifyChain(events)).toEqual([]);
   });
 
@@ -174,6 +189,47 @@ describe("worker emitter", () => {
     const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).length >= 2), instanceId);
     const first = parsed(bodies[0]);
     expect(first.type === "tool.called" ? first.data.arguments : undefined).toEqual(redactor.summarizeArguments("tool", "search", args(1)).summary);
+  });
+
+  it.each(["worker", "inline"] as const)("%s emitter: records a call whose summarizer throws, its arguments marked as not summarized", async (thread) => {
+    const instanceId = `threaded-throwing-summarizer-${thread}`;
+    const failing: ArgumentSummarizer = {
+      policyVersion: testRedactor().policyVersion,
+      summarizeArguments: () => {
+        throw new Error("fake summarizer failure");
+      },
+    };
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, thread });
+    expect(() => emitWithArguments(client, failing, toolCall(1), { kind: "tool", name: "search", args: args(1) })).not.toThrow();
+    expect(client.metrics()).toMatchObject({ emitted: 1, accepted: 1, rejected: 0 });
+    await client.close({ deadlineMs: 10_000 });
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).length >= 2), instanceId);
+    const first = parsed(bodies[0]);
+    expect(first.type === "tool.called" ? first.data.arguments : undefined).toEqual({ type: "omitted", reason: "unsupported" });
+  });
+
+  it("counts what a worker that dies held as dropped and what it never took in as rejected, and reports it", async () => {
+    const errors: AuditClientError[] = [];
+    // Event Hubs unreachable: everything the worker accepts stays queued.
+    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-dies-1" }, connectionString: "Endpoint=sb://127.0.0.1:1/;SharedAccessKeyName=fake;SharedAccessKey=ZmFrZQ==;EntityPath=mcp-audit", healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    const limited = (n: number): AuditEventInput => ({ type: "rate.limited", data: { scope: "session", limit: n, windowSeconds: 60 } });
+    for (let n = 0; n < 20; n++) client.emit(limited(n));
+    expect(client.metrics()).toMatchObject({ emitted: 20, accepted: 20, queueDepth: 20 });
+    // More handed over just before the thread goes: some may never be taken in.
+    for (let n = 0; n < 5; n++) client.emit(limited(n));
+    const worker = (client as unknown as { worker: Worker }).worker;
+    const exited = new Promise((resolve) => worker.once("exit", resolve));
+    await worker.terminate();
+    await exited;
+    client.emit(limited(99));
+    const metrics = client.metrics();
+    expect(metrics).toMatchObject({ emitted: 26, sent: 0, queueDepth: 0, inFlight: 0 });
+    // Every emit is accounted for: accepted (then dropped with the worker) or rejected.
+    expect(metrics.accepted + metrics.rejected).toBe(26);
+    expect(metrics.dropped).toBe(metrics.accepted);
+    expect(metrics.accepted).toBeGreaterThanOrEqual(20);
+    expect(errors.map((e) => e.errorType)).toContain("WorkerExited");
+    expect(await client.close({ deadlineMs: 1_000 })).toMatchObject({ drained: false });
   });
 
   it("bounds what waits for the worker: a burst beyond queue.maxEvents is dropped and counted, and sdk.health shows it", async () => {
@@ -303,6 +359,13 @@ describe("worker emitter", () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(estimateCloneBytes(cyclic, Infinity)).toBe(Infinity);
+    // Nesting a clone could not follow (V8's recurses) is not vouched for either, however small.
+    let deep: unknown = "x";
+    for (let i = 0; i < 200; i++) deep = [deep];
+    expect(estimateCloneBytes(deep, Infinity)).toBe(Infinity);
+    let nested: unknown = "x";
+    for (let i = 0; i < 100; i++) nested = { a: nested };
+    expect(estimateCloneBytes(nested, Infinity)).toBeLessThan(2000);
     // Sparse or huge arrays are never walked item by item.
     const sparse: unknown[] = [];
     sparse.length = 2 ** 32 - 1;
