@@ -229,19 +229,17 @@ const betweenStrings = (key: string, end: string): string =>
 /** After an opening quote: not what lies between two strings (betweenStrings), so not a value. */
 const notJsonBetweenStrings = (key: string, end: string): string => `(?!${betweenStrings(key, end)})`;
 const notJsonPunctuation = (quote: string): string => notJsonBetweenStrings(quote === "'" ? '"' : quote, quote);
-/**
- * Spaces, then a command-line option's or an assignment's name and `=` (` --password=`, ` TOKEN=`),
- * or an option's name and a space (` --password …`).
- */
-const NEXT_OPTION = String.raw`[ \t]+(?:--?[A-Za-z][\w-]*[=\t ]|[A-Za-z_][\w.-]*=)`;
+/** Spaces, then a command-line option's or an assignment's name and `=` (` --password=`, ` TOKEN=`). */
+const NEXT_OPTION = String.raw`[ \t]+(?:--?[A-Za-z][\w-]*|[A-Za-z_][\w.-]*)=`;
 /**
  * A quote that closes the string a field's name ends, before the next field: its name and `:`
  * (`{ msg: 'missing Password=', token: '…' }`: Node's `inspect`, YAML flow maps, Python's `repr`),
  * or an assignment or command-line option (`N='Password=' CLIENT_SECRET='…'`, `--note="Pwd="
- * --password="…"`), or the next option in a printed list of arguments (`'Pwd=', '--token', '…'`).
- * What follows it is not a value, and taking it would take that name with it.
+ * --password="…"`, `--msg "Pwd=" --password "…"`), or the next long or secret option in a printed
+ * list of arguments (`'Pwd=', '--token', '…'`; not `'-pS3cret'`). What follows it is not a value, and taking it would take
+ * that name with it.
  */
-const CLOSING_QUOTE = String.raw`'\s*[,}\]][\s,{}[\]]*(?:${BARE_KEY}|"[^"\r\n]*"\s*:|'[^'\r\n]*'\s*:)|["']${NEXT_OPTION}|'\s*,\s*'--?[A-Za-z][\w-]*'|"\s*,\s*"--?[A-Za-z][\w-]*"`;
+const CLOSING_QUOTE = String.raw`'\s*[,}\]][\s,{}[\]]*(?:${BARE_KEY}|"[^"\r\n]*"\s*:|'[^'\r\n]*'\s*:)|["'](?:${NEXT_OPTION}|[ \t]+--[A-Za-z][\w-]*[ \t])|'\s*,\s*'(?:--[A-Za-z][\w-]*|-${SECRET_NAME})'|"\s*,\s*"(?:--[A-Za-z][\w-]*|-${SECRET_NAME})"`;
 /** A query parameter's name and `=` (`next=`, `filter[status]=`), as after a query string's `&`. */
 const QUERY_PARAMETER = String.raw`(?:\w|%[0-9A-Fa-f]{2})(?:[\w.-]|%[0-9A-Fa-f]{2})*(?:\[[\w.%-]*\])*=`;
 /**
@@ -271,9 +269,10 @@ const doubleQuoted = (count: string): string => {
  * `inspect` write a string holding both quotes (`'it\'s "x"'`). Not an escaped apostrophe before
  * a space or punctuation: where backslashes are not escapes (shell, SQL, YAML), that is a value
  * ending in a backslash, closed (`'C:\keys\', user: 'bob'`), read by the rules after this one.
+ * Nor a quote, escaped or not, that ends a JSON string (one before `,:}]`).
  */
 const apostrophesWithEscapes = (count: string): string =>
-  String.raw`'${notJsonPunctuation("'")}(?=[^'\r\n]*\\')(?:[^'\\\r\n]|\\[^'\r\n]|\\'(?![\s,;:)\]}]|$)|\\'(?='))${count}'(?=${QUOTE_END})`;
+  String.raw`'${notJsonPunctuation("'")}(?=[^'\r\n]*\\')(?:[^'"\\\r\n]|"(?![,:}\]])|\\[^'"\r\n]|\\"(?![,:}\]])|\\'(?![\s,;:)\]}]|$)|\\'(?='))${count}'(?=${QUOTE_END})`;
 /**
  * Characters a bare secret value is made of; a run of backslashes counts only with the character
  * after it, and an escaped quote only inside a word, before a word character (`\"_Pwd=\"_…`): one
@@ -284,11 +283,20 @@ const apostrophesWithEscapes = (count: string): string =>
  */
 const BARE = String.raw`(?:[^\s"'&;,[\]{}\\]|\\+[^\s"'&;,[\]{}\\]|(?<=[^\s"'&;,[\]{}\\])\\+"(?=\w)|(?<=[^\s"'&;,[\]{}\\])'(?!(?:t|s|d|m|re|ve|ll)(?:[\s.,;:)\]}"?\u2026]|\\[nrt]|$))(?=[^\s"'&;,[\]{}\\])|(?<!&)&(?!${QUERY_PARAMETER}|(?:amp|lt|gt|quot|apos|nbsp|#\d+|#x[0-9A-Fa-f]+);)(?=[^\s"'&;,[\]{}\\])|&(?:amp|#0*38|#x0*26);(?!${QUERY_PARAMETER})(?=[^\s"'&;,[\]{}\\]))`;
 /**
+ * A character of a value in backticks, read with backslash escapes: not a quote, escaped or not,
+ * that ends a JSON string (one before `,:}]`).
+ */
+const BACKTICKED = String.raw`(?:[^\`"\\\r\n]|"(?![,:}\]])|\\[^"\r\n]|\\"(?![,:}\]]))`;
+/** A character of an option's value in apostrophes: not a `"` that ends a JSON string; the shell's `'\''` included. */
+const OPTION_IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]])|'\\'')`;
+/**
  * A value in backticks, with backslash escapes, closing before QUOTE_END: a JavaScript template
  * literal on one line, or a string Node's `inspect` prints in backticks (one holding both `'` and
- * `"`). A value that only starts with a backtick is read by the rules after this one.
+ * `"`). A value that only starts with a backtick is read by the rules after this one. Not a shell
+ * command substitution (`TOKEN=\`cat …\``: right after a name and `=`), nor a template literal of
+ * expressions alone (`\`${prefix}_${id}\``).
  */
-const IN_BACKTICKS = String.raw`\`(?!${MARKER}\`)(?:[^\`\\\r\n]|\\[^\r\n]){6,512}\`(?=${QUOTE_END})`;
+const IN_BACKTICKS = String.raw`(?<!\w=)\`(?!${MARKER}\`)(?!(?:\$\{[^}\r\n]*\}|[^A-Za-z0-9\`\r\n])*\`)${BACKTICKED}{6,512}\`(?=${QUOTE_END})`;
 /** A secret field's name, quoted or not (or its quote never closed), its `:` or `=`, and spaces on its line. */
 const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*["'])?${SECRET_NAME}(?:\\*["'])?\s*[:=][ \t]*`;
 /**
@@ -326,40 +334,79 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
 
 /**
  * Words that follow a secret option's name in prose and help text rather than a value
- * (`--password is required`, `use --token to …`): a secret equal to one of them is no secret.
+ * (`--password is required`, `use --token to …`, `--password will be removed`, Cobra's
+ * `--token string`): a secret equal to one of them is no secret. Not one run into more of a word
+ * (`The!Best2024`).
  */
-const OPTION_PROSE = String.raw`(?:is|are|was|were|be|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|to|for|from|flag|option|argument|parameter|value|with|without|the|a|an|of|in|on|when|if|only|also|instead)(?=[\s.,;:!?)]|$)`;
+const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|to|for|from|followed|flag|option|argument|parameter|value|with|without|the|a|an|of|in|on|when|if|only|also|instead|string|strings|int|int32|int64|uint|float|bool|duration|file|path)(?:'s)?(?=\s|[.,;:!?)](?:\s|$)|$)`;
+/**
+ * What follows a secret option's name but is no value of it: another option; a word of prose; a
+ * marker; a secret field (`--token "password": …`); shell syntax, a command substitution or a
+ * template's expression (`< token.txt`, `$(cat …)`, `${{ secrets.X }}`, `{{ .Values.token }}`).
+ */
+const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|[<>|&;]|\\*["']?\$[({]|\{\{|(?:''|"")(?=\s|$)`;
+/** Spaces between a secret option and its value: one (help texts align theirs with more), or a line continuation. */
+const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
+/**
+ * An option's value without quotes: to the next space, quote or backtick; a run of backslashes
+ * only with the character after it, or an escaped quote inside a word (`ab\"cd`, a password's
+ * quote in JSON), as a bare secret value reads them.
+ */
+const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w)){1,512}`;
+/** A value in escaped quotes, one to three levels of JSON inside JSON, to the quote of its depth. */
+const ESCAPED_QUOTED_VALUE = escapedQuoted((open, close, deeper) => String.raw`${open}(?![,:}\]])(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){1,512}${close}`);
 /**
  * A command-line option whose name says secret, and its value in the next argument:
  * `--password hunter2`, `-client-secret "…"`, as command lines, `ps` output and CI logs show them;
- * or in a list of arguments as `inspect`, JSON and Python print one (`'--token', '…'`). Not an
- * option, a word of prose, a secret field or JSON punctuation after the name, and not a JSON key
- * after a listed one. A value in quotes (`'\''` inside apostrophes, escaped
- * quotes in JSON inside JSON) is taken whole; one without is taken to the next space or quote, a
- * run of backslashes only with the character after it (an escaped quote deeper in JSON inside
- * JSON ends it).
+ * or in a list of arguments as `inspect`, JSON, Python and Go print one (`'--token', '…'`, one item
+ * a line too, `"--token" "…"`). A value in quotes (`'\''` inside apostrophes, escaped quotes in
+ * JSON inside JSON) is taken whole; one without is taken to the next space or quote, a run of
+ * backslashes only with the character after it (an escaped quote deeper in JSON inside JSON ends
+ * it). Not what NOT_AN_OPTION_VALUE names, JSON punctuation, a JSON key after a listed option, or
+ * a negated option's next argument (`--no-password db`). Help texts' placeholders are left by the
+ * replacement (OPTION_PLACEHOLDER).
  */
-/** What follows a secret option's name but is no value of it: a secret field (`--token "password": …`). */
-const NOT_AN_OPTION_VALUE = String.raw`\\*["']?${SECRET_NAME}\\*["']?\s*[:=]`;
 const SECRET_OPTION = new RegExp(
-  String.raw`(?<![\w-])(--?(?=[A-Za-z])${SECRET_NAME})(?:([ \t]+)(?!-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|${NOT_AN_OPTION_VALUE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?:"|(?=[\r\n]|$))|'${notJsonPunctuation("'")}(?:[^'\r\n]|'\\''){1,512}'|\\"(?![,:}\]])(?:[^"\\\r\n]|\\[^"\r\n]){1,512}\\"|(?:[^\s"\\]|\\+[^\s"\\]){1,512})|(\\*["'],[ \t]*)(\\*["'])(?!${MARKER}|-|${NOT_AN_OPTION_VALUE})((?:(?!\5)[^\r\n]){1,512})\5(?!\s*:))`,
+  String.raw`(?<![\w-])(--?(?!no-|skip-|without-)(?=[A-Za-z])${SECRET_NAME})(?:(${OPTION_SPACE})(?!${NOT_AN_OPTION_VALUE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|"(?![\s,:}\]])(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?=[\r\n]|$)|'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|'(?![\s,:}\]])[^'"\r\n]{1,512}(?=[\r\n]|$)|${ESCAPED_QUOTED_VALUE}|\`${BACKTICKED}{1,512}\`|${OPTION_BARE})|(\\*["'](?:,\s{0,64}|[ \t]{1,8}))(?!\\*["'\`](?:-|${MARKER})|\\*["']?${SECRET_NAME}\\*["']?\s*[:=])("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'(?:[^'"\\\r\n]|"(?![,:}\]])|\\[^\r\n]){1,512}'|\`${BACKTICKED}{1,512}\`|${ESCAPED_QUOTED_VALUE})(?!\s*:))`,
   "gi",
 );
-/** A help text's placeholder for an option's value: upper-case letters (`TOKEN`, `API_KEY`) or a word in `<>`, closing brackets after it (`[--token TOKEN]`). */
-const OPTION_PLACEHOLDER = /^(?:[A-Z][A-Z_-]*|<[\w.-]+>)[\])]*$/;
+/**
+ * A help text's placeholder for an option's value, or a value masked or left to the shell or a
+ * format: upper-case letters (`TOKEN`, `API_KEY`), a lower-case word in `<>`, `[]`, `{}` or `()`
+ * (`<token>`, `[secret]`, `{api_key}`, `(string):`; not `<Xk9…>`), a mask (`***`, `xxx`, `...`, `?`), a format's or the
+ * environment's variable (`%s`, `$TOKEN`, `${DB_PASS}`, `%SECRET%`); closing brackets or
+ * punctuation after it (`[--token TOKEN]`). Case-sensitive, so checked by the replacement.
+ */
+const OPTION_PLACEHOLDER = /^(?:[A-Z][A-Z_-]*|<[a-z][a-z_.-]*>|\[[a-z][a-z_.-]*\]|\{[a-z_.-]*\}|\([a-z][a-z_.-]*\):?|\*+|x{3,}|\.{3}|…|\?|%[sdvq]|%\w+%|\$\{?(?:[A-Z_][A-Z0-9_]*|\d+)\}?)[\]).,;:]*$/;
+/** MySQL's and MariaDB's command-line clients. */
+const MYSQL_CLIENT = String.raw`(?:mysql(?:dump|admin|import|check|show|pump|binlog|slap|sh)?|mariadb(?:-?(?:dump|admin|import|check|show|binlog|slap))?)`;
+/**
+ * Where a command's name starts: the start of a line or of a list item (after a space, `;|&(`, a
+ * backtick or a quote), or after a path that starts there (`/usr/bin/`, `./`): not a path's last
+ * part inside an option (`-I/usr/include/mysql`) or a word (`-lmysqlclient`).
+ */
+const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,])(?:(?:\.{1,2}|~)?/(?:[\w.-]+/)*)?)`;
 /**
  * A database password given glued to `-p` on a MySQL or MariaDB client's command line
- * (`mysql -uroot -pS3cret db`), or to `sshpass -p`. Only after those commands: elsewhere `-p…`
- * is a port, a path or a compiler flag. Case-sensitive: `-P` is the port.
+ * (`mysql -uroot -pS3cret db`, as a list item too: `"-pS3cret"`), up to a pipe or the end of the
+ * command, line continuations included; or to `sshpass -p`. Only there: elsewhere `-p…` is a
+ * port, a path or a compiler flag. Case-sensitive: `-P` is the port. Not a port mapping
+ * (`-p3306:3306`) or a placeholder (`-p[password]`, left by the replacement).
  */
 const DASH_P_PASSWORD = new RegExp(
-  String.raw`\b((?:mysql(?:dump|admin|import|check|show|pump|binlog|slap|sh)?|mariadb(?:-?(?:dump|admin|import|check|show|binlog|slap))?)\b[^\r\n]{0,256}?[ \t]-p|sshpass\b[^\r\n]{0,64}?[ \t]-p[ \t]*)(?!${MARKER}|\\*["']${MARKER})("(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'(?:[^'\r\n]|'\\''){1,512}'|\\"(?:[^"\\\r\n]|\\[^"\r\n]){1,512}\\"|(?:[^\s"\\]|\\+[^\s"\\]){1,512})`,
+  String.raw`${COMMAND_START}(${MYSQL_CLIENT}(?:\.exe)?(?=[\s"'])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${MARKER}|\\*["']${MARKER}|\d+:\d|\/?-)("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
   "g",
 );
 
-/** The value's quotes kept around its marker: `"…"`, `'…'`, `\"…\"`, or none. */
+/** A value without the quotes around it (`"…"`, `'…'`, `` `…` ``, `\"…\"` at any depth). */
+function unquoted(value: string): string {
+  const quote = /^(?:\\*"|'|`)/.exec(value)?.[0] ?? "";
+  return quote !== "" && value.length >= 2 * quote.length && value.endsWith(quote) ? value.slice(quote.length, -quote.length) : value;
+}
+
+/** The value's quotes kept around its marker: `"…"`, `'…'`, `` `…` ``, `\"…\"`, or none. */
 function quotedMarker(value: string, kind: ScannerKind): string {
-  const quote = /^(?:\\*"|')/.exec(value)?.[0] ?? "";
+  const quote = /^(?:\\*"|'|`)/.exec(value)?.[0] ?? "";
   const closed = quote !== "" && value.length > quote.length && value.endsWith(quote);
   return `${quote}${marker(kind)}${closed ? quote : ""}`;
 }
@@ -584,7 +631,7 @@ const SCANNERS: readonly Scanner[] = [
     kind: "connection_string",
     pattern: DASH_P_PASSWORD,
     worthTrying: (text) => text.includes("-p") && /mysql|mariadb|sshpass/.test(text),
-    replace: (_match, groups) => `${groups[0] ?? ""}${quotedMarker(groups[1] ?? "", "connection_string")}`,
+    replace: (match, groups) => (OPTION_PLACEHOLDER.test(unquoted(groups[1] ?? "")) ? match : `${groups[0] ?? ""}${quotedMarker(groups[1] ?? "", "connection_string")}`),
   },
   {
     kind: "jwt",
@@ -656,10 +703,11 @@ const SCANNERS: readonly Scanner[] = [
     pattern: SECRET_OPTION,
     worthTrying: (text) => text.includes("-") && /key|token|secret|pass|pwd|credential/i.test(text),
     replace: (match, groups) => {
-      const [name = "", spaces, value, separator, quote = "", listed = ""] = groups;
+      const [name = "", spaces, value, separator = "", listed = ""] = groups;
+      const taken = spaces !== undefined ? (value ?? "") : listed;
       // A help text's placeholder (`--token TOKEN`, `--api-key <key>`) is no secret.
-      if (value !== undefined && OPTION_PLACEHOLDER.test(value)) return match;
-      return spaces !== undefined ? `${name}${spaces}${quotedMarker(value ?? "", "api_token")}` : `${name}${separator ?? ""}${quote}${listed === "" ? "" : marker("api_token")}${quote}`;
+      if (OPTION_PLACEHOLDER.test(unquoted(taken))) return match;
+      return spaces !== undefined ? `${name}${spaces}${quotedMarker(taken, "api_token")}` : `${name}${separator}${quotedMarker(taken, "api_token")}`;
     },
   },
   {
