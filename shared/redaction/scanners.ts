@@ -334,17 +334,18 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
 
 /**
  * Words that follow a secret option's name in prose and help text rather than a value
- * (`--password is required`, `use --token to …`, `--password will be removed`, Cobra's
- * `--token string`): a secret equal to one of them is no secret. Not one run into more of a word
- * (`The!Best2024`).
+ * (`--password is required`, `use --token to …`, `--password will be removed`, `pass --password
+ * directly`, Cobra's `--token string`): a secret equal to one of them is no secret. Not one run
+ * into more of a word (`The!Best2024`).
  */
-const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|to|for|from|followed|flag|option|argument|parameter|value|with|without|the|a|an|of|in|on|when|if|only|also|instead|string|strings|int|int32|int64|uint|float|bool|duration|file|path)(?:'s)?(?=\s|[.,;:!?)](?:\s|$)|$)`;
+const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|to|for|from|followed|flag|option|argument|parameter|value|with|without|the|a|an|of|in|on|at|as|via|like|when|if|only|also|instead|then|which|that|first|again|directly|explicitly|manually|here|there|below|above|docs|documentation|etc|string|strings|int|int32|int64|uint|float|bool|duration|file|path)(?:'s)?(?=\s|[.,;:!?)](?:\s|$)|$)`;
 /**
  * What follows a secret option's name but is no value of it: another option; a word of prose; a
  * marker; a secret field (`--token "password": …`); shell syntax, a command substitution or a
- * template's expression (`< token.txt`, `$(cat …)`, `${{ secrets.X }}`, `{{ .Values.token }}`).
+ * template's expression (`< token.txt`, `$(cat …)`, `` `cat …` ``, `${{ secrets.X }}`,
+ * `{{ .Values.token }}`); docker's secret spec (`--secret id=…,env=…`).
  */
-const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|[<>|&;]|\\*["']?\$[({]|\{\{|(?:''|"")(?=\s|$)`;
+const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|[<>|&;\`]|\\*["']?\$[({]|\{\{|(?:''|"")(?=\s|$)|(?:id|src|source|type|env|target)=`;
 /** Spaces between a secret option and its value: one (help texts align theirs with more), or a line continuation. */
 const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
 /**
@@ -356,45 +357,77 @@ const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+
 /** A value in escaped quotes, one to three levels of JSON inside JSON, to the quote of its depth. */
 const ESCAPED_QUOTED_VALUE = escapedQuoted((open, close, deeper) => String.raw`${open}(?![,:}\]])(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){1,512}${close}`);
 /**
+ * Between a listed option and its value: a quote, then a comma or spaces (`'--token', '…'`,
+ * Go's `"--token" "…"`), one item a line too; a comma without quotes (Java's `[app, --token, …]`);
+ * or a YAML list's next item (`- --token\n  - …`).
+ */
+const LIST_SEPARATOR = String.raw`\\*["'](?:,\s{0,64}|[ \t]{1,8})|,[ \t]{0,8}|\r?\n[ \t]*-[ \t]+`;
+/**
  * A command-line option whose name says secret, and its value in the next argument:
  * `--password hunter2`, `-client-secret "…"`, as command lines, `ps` output and CI logs show them;
- * or in a list of arguments as `inspect`, JSON, Python and Go print one (`'--token', '…'`, one item
- * a line too, `"--token" "…"`). A value in quotes (`'\''` inside apostrophes, escaped quotes in
- * JSON inside JSON) is taken whole; one without is taken to the next space or quote, a run of
- * backslashes only with the character after it (an escaped quote deeper in JSON inside JSON ends
- * it). Not what NOT_AN_OPTION_VALUE names, JSON punctuation, a JSON key after a listed option, or
- * a negated option's next argument (`--no-password db`). Help texts' placeholders are left by the
- * replacement (OPTION_PLACEHOLDER).
+ * or in a list of arguments as `inspect`, JSON, Python, Go, Java and YAML print one. A value in
+ * quotes (`'\''` inside apostrophes, escaped quotes in JSON inside JSON) is taken whole; one
+ * without is taken to the next space or quote, a run of backslashes only with the character after
+ * it (an escaped quote deeper in JSON inside JSON ends it). Not what NOT_AN_OPTION_VALUE names,
+ * JSON punctuation, a JSON key after a listed option, or a negated option's next argument
+ * (`--no-password db`). The word after a spaced value is captured for the replacement, which also
+ * leaves help texts' placeholders and descriptions (optionReplacement).
  */
 const SECRET_OPTION = new RegExp(
-  String.raw`(?<![\w-])(--?(?!no-|skip-|without-)(?=[A-Za-z])${SECRET_NAME})(?:(${OPTION_SPACE})(?!${NOT_AN_OPTION_VALUE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|"(?![\s,:}\]])(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?=[\r\n]|$)|'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|'(?![\s,:}\]])[^'"\r\n]{1,512}(?=[\r\n]|$)|${ESCAPED_QUOTED_VALUE}|\`${BACKTICKED}{1,512}\`|${OPTION_BARE})|(\\*["'](?:,\s{0,64}|[ \t]{1,8}))(?!\\*["'\`](?:-|${MARKER})|\\*["']?${SECRET_NAME}\\*["']?\s*[:=])("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'(?:[^'"\\\r\n]|"(?![,:}\]])|\\[^\r\n]){1,512}'|\`${BACKTICKED}{1,512}\`|${ESCAPED_QUOTED_VALUE})(?!\s*:))`,
+  String.raw`(?<![\w-])(--?(?!no-|skip-|without-)(?=[A-Za-z])${SECRET_NAME})(?:(${OPTION_SPACE})(?!${NOT_AN_OPTION_VALUE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|"(?![\s,:}\]])(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?=[\r\n]|$)|'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|'(?![\s,:}\]])[^'"\r\n]{1,512}(?=[\r\n]|$)|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})(?=([ \t]+[a-z][\w-]*)?)|(${LIST_SEPARATOR})(?!\\*["'\`]?(?:-|${MARKER}|\$[({])|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|${OPTION_PROSE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'(?:[^'"\\\r\n]|"(?![,:}\]])|\\[^\r\n]){1,512}'|\`${BACKTICKED}{1,512}\`|${ESCAPED_QUOTED_VALUE}|[^\s,[\]"'\`\\]{1,512})(?!\s*:))`,
   "gi",
 );
 /**
- * A help text's placeholder for an option's value, or a value masked or left to the shell or a
- * format: upper-case letters (`TOKEN`, `API_KEY`), a lower-case word in `<>`, `[]`, `{}` or `()`
- * (`<token>`, `[secret]`, `{api_key}`, `(string):`; not `<Xk9…>`), a mask (`***`, `xxx`, `...`, `?`), a format's or the
- * environment's variable (`%s`, `$TOKEN`, `${DB_PASS}`, `%SECRET%`); closing brackets or
- * punctuation after it (`[--token TOKEN]`). Case-sensitive, so checked by the replacement.
+ * A help text's placeholder for an option's value, or a value masked or left to the shell, a
+ * template or a format: upper-case letters (`TOKEN`, `API_KEY`), words in `<>`, `[]`, `{}` or `()`
+ * (`<token>`, `[Required]`, `{Password}`, `(string):`; not with digits, `<Xk9…>`), a mask (`***`,
+ * `xxx`, `...`, `?`), a variable or expression (`%s`, `$TOKEN`, `$$DB_PASS`, `${password}`, `$1`,
+ * `$(cat …)`, `$env:TOKEN`, `%SECRET%`, `{{ .Values.x }}`, `((db-password))`, `#{TOKEN}`); closing
+ * brackets or punctuation after it (`[--token TOKEN]`). Case-sensitive, so checked by the replacement.
  */
-const OPTION_PLACEHOLDER = /^(?:[A-Z][A-Z_-]*|<[a-z][a-z_.-]*>|\[[a-z][a-z_.-]*\]|\{[a-z_.-]*\}|\([a-z][a-z_.-]*\):?|\*+|x{3,}|\.{3}|…|\?|%[sdvq]|%\w+%|\$\{?(?:[A-Z_][A-Z0-9_]*|\d+)\}?)[\]).,;:]*$/;
+const OPTION_PLACEHOLDER = /^(?:[A-Z][A-Z_]*|<[A-Za-z][A-Za-z_ .-]*>|\[[A-Za-z][A-Za-z_ .-]*\]|\{[A-Za-z_ .-]*\}|\([A-Za-z][A-Za-z_.-]*\):?|\*+|x{3,}|\.{3}|…|\?|%[sdvq]|%\w+%|\$\$?\{?[A-Za-z_]\w*\}?|\$\d+|\$\([^)]*\)|\$env:\w+|\{\{.*\}\}|\(\([\w.-]+\)\)|#\{\w+\})[\]).,;:]*$/;
+/** An option's name or value as compared for "names itself": lower case, letters and digits only. */
+const plainName = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]/g, "");
+/**
+ * The replacement of SECRET_OPTION: the value's marker in its quotes; the match left as it is for a
+ * placeholder, a value that names its own option (`--token token`, click's `'--api-key', 'api_key'`)
+ * or a capitalized word before a lower-case one (a help text's description, `--access-token Access
+ * token for …`).
+ */
+function optionReplacement(match: string, groups: readonly (string | undefined)[]): string {
+  const [name = "", spaces, value, nextWord, separator = "", listed = ""] = groups;
+  const taken = spaces !== undefined ? (value ?? "") : listed;
+  const bare = unquoted(taken);
+  const namesItself = /^[A-Za-z][A-Za-z_.-]{2,}$/.test(bare) && plainName(name).endsWith(plainName(bare));
+  if (OPTION_PLACEHOLDER.test(bare) || namesItself || (nextWord !== undefined && /^[A-Z][a-z]+$/.test(bare))) return match;
+  return spaces !== undefined ? `${name}${spaces}${quotedMarker(taken, "api_token")}` : `${name}${separator}${quotedMarker(taken, "api_token")}`;
+}
 /** MySQL's and MariaDB's command-line clients. */
 const MYSQL_CLIENT = String.raw`(?:mysql(?:dump|admin|import|check|show|pump|binlog|slap|sh)?|mariadb(?:-?(?:dump|admin|import|check|show|binlog|slap))?)`;
 /**
  * Where a command's name starts: the start of a line or of a list item (after a space, `;|&(`, a
  * backtick or a quote), or after a path that starts there (`/usr/bin/`, `./`): not a path's last
- * part inside an option (`-I/usr/include/mysql`) or a word (`-lmysqlclient`).
+ * part inside an option (`-I/usr/include/mysql`) or a word (`-lmysqlclient`). Not an option's
+ * value (`--name mysql`, `-o mysql`) or the argument of a command that names a host, a process or
+ * a package (`grep mysql`, `nmap mysql`, `systemctl status mysql`).
  */
-const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,])(?:(?:\.{1,2}|~)?/(?:[\w.-]+/)*)?)`;
+const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,])(?:(?:\.{1,2}|~)?/(?:[\w.-]+/)*)?)(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
+/**
+ * What follows `-p` and is no password: a marker, an option, a port mapping or range
+ * (`-p127.0.0.1:3306:3306`, `-p1-65535`), a compiler's or shell's flag (`-pthread`, `-pc`),
+ * punctuation (`mysql -u root -p.` in prose), a variable or a template's expression (`-p$$X`,
+ * `-p$(DB_PASS)`, `-p${password}`, `-p{Password}`, `-p%PW%`).
+ */
+const NOT_A_DASH_P_VALUE = String.raw`${MARKER}|\\*["']${MARKER}|\/?-|[\d.]+(?::[\d.]+)+|\d+-\d+(?=\s|$)|(?:thread|ipe|edantic|ie|ic|g|c|id)(?=\s|$)|[.,;:)\]!?]+(?=["'\s]|$)|\$|#?\{[A-Za-z_][\w.]*\}|%\w+%`;
 /**
  * A database password given glued to `-p` on a MySQL or MariaDB client's command line
  * (`mysql -uroot -pS3cret db`, as a list item too: `"-pS3cret"`), up to a pipe or the end of the
  * command, line continuations included; or to `sshpass -p`. Only there: elsewhere `-p…` is a
- * port, a path or a compiler flag. Case-sensitive: `-P` is the port. Not a port mapping
- * (`-p3306:3306`) or a placeholder (`-p[password]`, left by the replacement).
+ * port, a path or a compiler flag. Case-sensitive: `-P` is the port. A quoted value only after a
+ * `-p` not itself in quotes (`"-p" + password` is code). Placeholders are left by the replacement.
  */
 const DASH_P_PASSWORD = new RegExp(
-  String.raw`${COMMAND_START}(${MYSQL_CLIENT}(?:\.exe)?(?=[\s"'])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${MARKER}|\\*["']${MARKER}|\d+:\d|\/?-)("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
+  String.raw`${COMMAND_START}(${MYSQL_CLIENT}(?:\.exe)?(?=[\s"',])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|(?<!["']-p)'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
   "g",
 );
 
@@ -702,13 +735,7 @@ const SCANNERS: readonly Scanner[] = [
     kind: "api_token",
     pattern: SECRET_OPTION,
     worthTrying: (text) => text.includes("-") && /key|token|secret|pass|pwd|credential/i.test(text),
-    replace: (match, groups) => {
-      const [name = "", spaces, value, separator = "", listed = ""] = groups;
-      const taken = spaces !== undefined ? (value ?? "") : listed;
-      // A help text's placeholder (`--token TOKEN`, `--api-key <key>`) is no secret.
-      if (OPTION_PLACEHOLDER.test(unquoted(taken))) return match;
-      return spaces !== undefined ? `${name}${spaces}${quotedMarker(taken, "api_token")}` : `${name}${separator}${quotedMarker(taken, "api_token")}`;
-    },
+    replace: optionReplacement,
   },
   {
     kind: "email",
