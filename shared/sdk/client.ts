@@ -473,8 +473,8 @@ export class Emitter implements AuditClient {
    * Where the events stamped so far stand: sent, dropped (by this emitter), or held (queued or in
    * flight). Cheap, unlike metrics(): it seals nothing.
    */
-  progress(): { accepted: number; sent: number; dropped: number; held: number } {
-    return { accepted: this.counters.accepted, sent: this.counters.sent, dropped: this.counters.dropped, held: this.queue.depth + this.inFlight.length };
+  progress(): { emitted: number; accepted: number; sent: number; dropped: number; held: number } {
+    return { emitted: this.counters.emitted, accepted: this.counters.accepted, sent: this.counters.sent, dropped: this.counters.dropped, held: this.queue.depth + this.inFlight.length };
   }
 
   metrics(): AuditClientMetrics {

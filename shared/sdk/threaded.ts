@@ -47,8 +47,10 @@ export const SLOT = {
   sent: 6 + 3 * SEVERITIES.length,
   workerDropped: 7 + 3 * SEVERITIES.length,
   held: 8 + 3 * SEVERITIES.length,
+  /** The worker's own emits (its sdk.health events), beyond what it took in from this side. */
+  workerEmits: 9 + 3 * SEVERITIES.length,
 } as const;
-export const SLOT_COUNT = SLOT.held + 1;
+export const SLOT_COUNT = SLOT.workerEmits + 1;
 
 export interface WorkerData {
   options: WorkerOptions;
@@ -128,10 +130,12 @@ function clonedTextBytes(text: string): number {
  * byte per character, as V8 writes Latin-1 text, and two for text outside Latin-1 in strings over
  * WIDE_CHECK_MIN characters; shorter ones count one, so there the estimate can be low by up to
  * half). A clone's real size is not known without serializing it
- * (~5 µs for a typical call's arguments, against ~1 µs for this walk). Infinity past `limit`,
- * past 20,000 values (which includes huge or sparse arrays, never walked item by item) or past
- * MAX_CLONE_DEPTH levels of nesting (which includes cycles); NaN for what it does not walk (Maps,
- * Sets, Dates and other class instances) or when the walk throws (a getter, a Proxy), as cloning
+ * (~5 µs for a typical call's arguments, against ~1 µs for this walk). A typed array counts its
+ * whole buffer, as a clone copies it. Infinity past `limit` or past 20,000 values (which includes
+ * huge or sparse arrays, never walked item by item); NaN for what it does not walk (Maps, Sets,
+ * Dates and other class instances), past MAX_CLONE_DEPTH levels of nesting (which includes
+ * cycles: arguments are then summarized on the host, an event is handed over as it is and fails
+ * there if a clone cannot follow it) or when the walk throws (a getter, a Proxy), as cloning
  * would. Never throws.
  */
 export function estimateCloneBytes(value: unknown, limit: number): number {
@@ -151,7 +155,7 @@ export function estimateCloneBytes(value: unknown, limit: number): number {
         continue;
       }
       if (typeof next !== "object" || next === null) continue;
-      if (depth >= MAX_CLONE_DEPTH) return Infinity;
+      if (depth >= MAX_CLONE_DEPTH) return Number.NaN;
       if (Array.isArray(next)) {
         const length = next.length;
         if (length > MAX_ESTIMATED_VALUES - values - pending.length) return Infinity;
@@ -161,7 +165,12 @@ export function estimateCloneBytes(value: unknown, limit: number): number {
         }
         continue;
       }
-      if (ArrayBuffer.isView(next) || next instanceof ArrayBuffer) {
+      // A view is cloned with the whole buffer under it (a 16-byte slice of a 256 MiB buffer copies 256 MiB).
+      if (ArrayBuffer.isView(next)) {
+        bytes += next.buffer.byteLength;
+        continue;
+      }
+      if (next instanceof ArrayBuffer) {
         bytes += next.byteLength;
         continue;
       }
@@ -554,17 +563,28 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
    */
   private async answerToken(request: { id: number; scopes: string | string[]; options?: GetTokenOptions }): Promise<void> {
     const credential = this.options.credential;
-    const abortSignal = AbortSignal.timeout(this.options.retry.attemptTimeoutMs);
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const reason = new DOMException("The token request timed out", "TimeoutError");
+        controller.abort(reason);
+        reject(reason);
+      }, this.options.retry.attemptTimeoutMs);
+      // Like the inline emitter's: a pending request alone does not keep the process alive.
+      timer.unref();
+    });
     try {
       if (credential === undefined) throw new Error("no credential");
-      const token = await Promise.race([
-        credential.getToken(request.scopes, { ...request.options, abortSignal }),
-        new Promise<never>((_, reject) => abortSignal.addEventListener("abort", () => reject(abortSignal.reason as Error), { once: true })),
-      ]);
+      const token = await Promise.race([credential.getToken(request.scopes, { ...request.options, abortSignal: controller.signal }), timedOut]);
       this.post({ op: "token", id: request.id, token: token === null ? null : { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp } });
     } catch (err) {
       // The error's class only: credential errors can quote configuration.
       this.post({ op: "token", id: request.id, error: errorType(err) });
+    } finally {
+      clearTimeout(timer);
+      // The race handled it; a timer cleared in time never rejects.
+      timedOut.catch(() => undefined);
     }
   }
 
@@ -590,16 +610,25 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   private onExit(): void {
     this.exited = true;
     this.port.close();
+    // Read before the pending replies are settled below: a close the worker answered was a clean end.
+    const answered = this.closeAnswered;
     const held = Atomics.load(this.counters, SLOT.held);
-    for (const resolve of this.replies.values()) resolve({ drained: false, pending: held });
+    for (const resolve of this.replies.values()) resolve({ drained: false, pending: answered ? held : 0 });
     this.replies.clear();
-    if (this.closing) return;
-    this.died = { accepted: Atomics.load(this.counters, SLOT.accepted), sent: Atomics.load(this.counters, SLOT.sent), dropped: Atomics.load(this.counters, SLOT.workerDropped) + held };
+    if (answered) return;
+    this.died = {
+      accepted: Atomics.load(this.counters, SLOT.accepted),
+      sent: Atomics.load(this.counters, SLOT.sent),
+      dropped: Atomics.load(this.counters, SLOT.workerDropped) + held,
+      workerEmits: Atomics.load(this.counters, SLOT.workerEmits),
+    };
     this.report({ kind: "internal", errorType: "WorkerExited" });
   }
 
-  /** The worker's last published progress, once it died other than by close(). */
-  private died: { accepted: number; sent: number; dropped: number } | undefined;
+  /** The worker's last published progress, once it died other than after answering close(). */
+  private died: { accepted: number; sent: number; dropped: number; workerEmits: number } | undefined;
+  /** Set when the worker answered close(): its figures are final, and its exit after that is planned. */
+  private closeAnswered = false;
 
   private report(error: AuditClientError): void {
     callErrorHook(this.options.onError, error);
@@ -607,7 +636,8 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
 
   private request(op: "flush" | "close", deadlineMs: number): Promise<FlushResult> {
     const id = this.nextId++;
-    const pending = this.lastMetrics?.queueDepth ?? 0;
+    // After the worker is gone nothing is pending: what it held is counted as dropped.
+    const pending = this.exited ? 0 : (this.lastMetrics?.queueDepth ?? 0);
     if (!this.post({ op, id, deadlineAt: Date.now() + deadlineMs })) return Promise.resolve({ drained: false, pending });
     this.ref();
     return new Promise<FlushResult>((resolve) => {
@@ -617,6 +647,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       }, deadlineMs + REPLY_GRACE_MS);
       this.replies.set(id, (result) => {
         clearTimeout(timer);
+        if (op === "close" && !this.exited) this.closeAnswered = true;
         resolve(result);
       });
     }).finally(() => this.unrefIfIdle());
@@ -671,12 +702,15 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       inFlight: 0,
       nextSeq: 0,
     };
-    const emitted = this.emitted + this.workerOwnEmits;
     if (this.died !== undefined) {
-      // Nothing is queued any more: what the worker held is dropped, and what it never stamped, rejected.
-      const { accepted, sent, dropped } = this.died;
-      return { ...base, emitted, accepted, sent, dropped: dropped + Atomics.load(this.counters, SLOT.dropped), rejected: emitted - accepted, queueDepth: 0, queueBytes: 0, inFlight: 0 };
+      // Nothing is queued any more: what the worker held is dropped; what it never stamped, and the
+      // hand-over did not drop, is rejected.
+      const { accepted, sent, dropped, workerEmits } = this.died;
+      const emitted = this.emitted + workerEmits;
+      const handOverDrops = Atomics.load(this.counters, SLOT.dropped);
+      return { ...base, emitted, accepted, sent, dropped: dropped + handOverDrops, rejected: emitted - accepted - handOverDrops, queueDepth: 0, queueBytes: 0, inFlight: 0 };
     }
+    const emitted = this.emitted + this.workerOwnEmits;
     // This side's rejections as of now, not as of the worker's last answer (after it exits, every emit is one).
     const rejected = base.rejected - this.hostRejectedSeen + Atomics.load(this.counters, SLOT.rejected);
     return { ...base, emitted, rejected };
@@ -692,7 +726,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       return await this.request("flush", options.deadlineMs ?? this.options.closeDeadlineMs);
     } catch (err) {
       this.report({ kind: "internal", errorType: errorType(err) });
-      return { drained: false, pending: this.lastMetrics?.queueDepth ?? 0 };
+      return { drained: false, pending: this.exited ? 0 : (this.lastMetrics?.queueDepth ?? 0) };
     }
   }
 

@@ -160,7 +160,8 @@ function handle(message: ToWorker): void {
 const PROGRESS_INTERVAL_MS = 250;
 /** What the host accounts for if this thread dies (see SLOT.accepted). */
 const publishProgress = (): void => {
-  const { accepted, sent, dropped, held } = emitter.progress();
+  const { emitted, accepted, sent, dropped, held } = emitter.progress();
+  Atomics.store(counters, SLOT.workerEmits, emitted - received);
   Atomics.store(counters, SLOT.accepted, accepted);
   Atomics.store(counters, SLOT.sent, sent);
   Atomics.store(counters, SLOT.workerDropped, dropped);
