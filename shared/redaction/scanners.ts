@@ -239,7 +239,7 @@ const NEXT_OPTION = String.raw`[ \t]+(?:--?[A-Za-z][\w-]*|[A-Za-z_][\w.-]*)=`;
  * list of arguments (`'Pwd=', '--token', '…'`; not `'-pS3cret'`). What follows it is not a value, and taking it would take
  * that name with it.
  */
-const CLOSING_QUOTE = String.raw`'\s*[,}\]][\s,{}[\]]*(?:${BARE_KEY}|"[^"\r\n]*"\s*:|'[^'\r\n]*'\s*:)|["'](?:${NEXT_OPTION}|[ \t]+--[A-Za-z][\w-]*[ \t])|'\s*,\s*'(?:--[A-Za-z][\w-]*|-${SECRET_NAME})'|"\s*,\s*"(?:--[A-Za-z][\w-]*|-${SECRET_NAME})"`;
+const CLOSING_QUOTE = String.raw`'\s*[,}\]][\s,{}[\]]*(?:${BARE_KEY}|"[^"\r\n]*"\s*:|'[^'\r\n]*'\s*:)|["'](?:${NEXT_OPTION}|[ \t]+--?${SECRET_NAME}[ \t])|'\s*,\s*'(?:--[A-Za-z][\w-]*|-${SECRET_NAME})'|"\s*,\s*"(?:--[A-Za-z][\w-]*|-${SECRET_NAME})"`;
 /** A query parameter's name and `=` (`next=`, `filter[status]=`), as after a query string's `&`. */
 const QUERY_PARAMETER = String.raw`(?:\w|%[0-9A-Fa-f]{2})(?:[\w.-]|%[0-9A-Fa-f]{2})*(?:\[[\w.%-]*\])*=`;
 /**
@@ -338,14 +338,17 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
  * directly`, Cobra's `--token string`): a secret equal to one of them is no secret. Not one run
  * into more of a word (`The!Best2024`).
  */
-const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|to|for|from|followed|flag|option|argument|parameter|value|with|without|the|a|an|of|in|on|at|as|via|like|when|if|only|also|instead|then|which|that|first|again|directly|explicitly|manually|here|there|below|above|docs|documentation|etc|string|strings|int|int32|int64|uint|float|bool|duration|file|path)(?:'s)?(?=\s|[.,;:!?)](?:\s|$)|$)`;
+const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|but|to|for|from|followed|flags?|options?|arguments?|parameters?|values?|with|without|the|a|an|of|in|on|at|as|via|like|when|if|only|also|instead|then|which|that|first|again|directly|explicitly|manually|here|there|below|above|docs|documentation|etc|multiple|defaults?|expects?|takes?|accepts?|pertains?|overrides?|string|strings|int|int32|int64|uint|float|bool|duration|file|path|name|names|id|user|user-id|key-?id)(?:'s)?(?=\s|[.,;:!?)](?:\s|$)|$)`;
+/** The start of a file's path: `~/`, `./`, `../`, or a directory under the root (`/run/…`), not `/` alone (`/31?…`). */
+const PATH_START = String.raw`(?:~|\.{1,2})/|/[\w.-]+/`;
 /**
  * What follows a secret option's name but is no value of it: another option; a word of prose; a
  * marker; a secret field (`--token "password": …`); shell syntax, a command substitution or a
  * template's expression (`< token.txt`, `$(cat …)`, `` `cat …` ``, `${{ secrets.X }}`,
- * `{{ .Values.token }}`); docker's secret spec (`--secret id=…,env=…`).
+ * `{{ .Values.token }}`); a file's path (`/run/secrets/token`, `./key`, `~/.pw`) or a parenthetical
+ * (`--access-token (or -t)`); docker's secret spec (`--secret id=…,env=…`).
  */
-const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|[<>|&;\`]|\\*["']?\$[({]|\{\{|(?:''|"")(?=\s|$)|(?:id|src|source|type|env|target)=`;
+const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|[<>|&;\`]|\/(?=\s|$)|\([a-z][a-z.]*[ ,)]|\\*["']?(?:\$[({]|${PATH_START})|\{\{|(?:''|"")(?=\s|$)|(?:id|src|source|type|env|target)=`;
 /** Spaces between a secret option and its value: one (help texts align theirs with more), or a line continuation. */
 const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
 /**
@@ -358,10 +361,23 @@ const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+
 const ESCAPED_QUOTED_VALUE = escapedQuoted((open, close, deeper) => String.raw`${open}(?![,:}\]])(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){1,512}${close}`);
 /**
  * Between a listed option and its value: a quote, then a comma or spaces (`'--token', '…'`,
- * Go's `"--token" "…"`), one item a line too; a comma without quotes (Java's `[app, --token, …]`);
- * or a YAML list's next item (`- --token\n  - …`).
+ * Go's `"--token" "…"`), one item a line too; a comma without quotes inside brackets (Java's
+ * `[app, --token, …]`, not prose's `Without --token, requests …`); or a YAML list's next item
+ * (`- --token\n  - …`).
  */
-const LIST_SEPARATOR = String.raw`\\*["'](?:,\s{0,64}|[ \t]{1,8})|,[ \t]{0,8}|\r?\n[ \t]*-[ \t]+`;
+const LIST_SEPARATOR = String.raw`\\*["'](?:,\s{0,64}|[ \t]{1,8})|,[ \t]?(?<=\[[^\]\r\n]{0,256})|\r?\n[ \t]*-[ \t]+`;
+/**
+ * An item without quotes after a listed option without quotes (Java's `[app, --token, …]`, a YAML
+ * list's item): not code or JSON after a quoted option (`"--token", {…}`, `"--password", cfg.Password}`).
+ */
+const UNQUOTED_ITEM = String.raw`(?<=[\w-](?:,[ \t]?|\r?\n[ \t]*-[ \t]+))(?!(?:null|true|false)(?![\w-]))[^\s,[\](){}"'\`\\=;]{1,512}`;
+/**
+ * Database clients whose `--password` takes no next argument (`mysql -u root --password mydb`
+ * prompts; psql's never takes one): after them it takes a value only with `=`.
+ */
+const NO_VALUE_CLIENT = String.raw`\b(?:mysql\w*|mariadb[\w-]*|psql|pg_\w+|createdb|dropdb)(?![\w-])`;
+/** Tools whose `--secret` names a secret (`docker service create --secret my_secret`, gcloud's `--secret`), not one's value. */
+const SECRET_NAME_CLIENT = String.raw`\b(?:docker|podman|nerdctl|buildah|gcloud)(?![\w-])`;
 /**
  * A command-line option whose name says secret, and its value in the next argument:
  * `--password hunter2`, `-client-secret "…"`, as command lines, `ps` output and CI logs show them;
@@ -369,12 +385,13 @@ const LIST_SEPARATOR = String.raw`\\*["'](?:,\s{0,64}|[ \t]{1,8})|,[ \t]{0,8}|\r
  * quotes (`'\''` inside apostrophes, escaped quotes in JSON inside JSON) is taken whole; one
  * without is taken to the next space or quote, a run of backslashes only with the character after
  * it (an escaped quote deeper in JSON inside JSON ends it). Not what NOT_AN_OPTION_VALUE names,
- * JSON punctuation, a JSON key after a listed option, or a negated option's next argument
- * (`--no-password db`). The word after a spaced value is captured for the replacement, which also
+ * JSON punctuation, a JSON key after a listed option, a negated option's next argument
+ * (`--no-password db`), plain `--secret` after a tool that takes a secret's name there
+ * (SECRET_NAME_CLIENT), or after a client that takes none (NO_VALUE_CLIENT). The word after a spaced value is captured for the replacement, which also
  * leaves help texts' placeholders and descriptions (optionReplacement).
  */
 const SECRET_OPTION = new RegExp(
-  String.raw`(?<![\w-])(--?(?!no-|skip-|without-)(?=[A-Za-z])${SECRET_NAME})(?:(${OPTION_SPACE})(?!${NOT_AN_OPTION_VALUE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|"(?![\s,:}\]])(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?=[\r\n]|$)|'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|'(?![\s,:}\]])[^'"\r\n]{1,512}(?=[\r\n]|$)|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})(?=([ \t]+[a-z][\w-]*)?)|(${LIST_SEPARATOR})(?!\\*["'\`]?(?:-|${MARKER}|\$[({])|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|${OPTION_PROSE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'(?:[^'"\\\r\n]|"(?![,:}\]])|\\[^\r\n]){1,512}'|\`${BACKTICKED}{1,512}\`|${ESCAPED_QUOTED_VALUE}|[^\s,[\]"'\`\\]{1,512})(?!\s*:))`,
+  String.raw`(?<![\w-])(--?(?!no-|skip-|without-|secret(?![\w-])(?<=${SECRET_NAME_CLIENT}[^\r\n|;&]{0,256})|password(?![\w-])(?<=${NO_VALUE_CLIENT}[^\r\n|;&]{0,256}))(?=[A-Za-z])${SECRET_NAME})(?:(${OPTION_SPACE})(?!${NOT_AN_OPTION_VALUE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|"(?![\s,:}\]])(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?=[\r\n]|$)|'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|'(?![\s,:}\]])[^'"\r\n]{1,512}(?=[\r\n]|$)|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})(?=([ \t]+[a-z][\w-]*)?)|(${LIST_SEPARATOR})(?!\\*["'\`]?(?:-|${MARKER}|\$[({]|${PATH_START})|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|${OPTION_PROSE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'(?:[^'"\\\r\n]|"(?![,:}\]])|\\[^\r\n]){1,512}'|\`${BACKTICKED}{1,512}\`|${ESCAPED_QUOTED_VALUE}|${UNQUOTED_ITEM})(?!\s*:))`,
   "gi",
 );
 /**
@@ -411,7 +428,7 @@ const MYSQL_CLIENT = String.raw`(?:mysql(?:dump|admin|import|check|show|pump|bin
  * value (`--name mysql`, `-o mysql`) or the argument of a command that names a host, a process or
  * a package (`grep mysql`, `nmap mysql`, `systemctl status mysql`).
  */
-const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,])(?:(?:\.{1,2}|~)?/(?:[\w.-]+/)*)?)(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
+const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,])(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?)(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
 /**
  * What follows `-p` and is no password: a marker, an option, a port mapping or range
  * (`-p127.0.0.1:3306:3306`, `-p1-65535`), a compiler's or shell's flag (`-pthread`, `-pc`),
