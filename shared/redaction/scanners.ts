@@ -322,7 +322,7 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE})((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9/])(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE})((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -338,7 +338,13 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
  * directly`, Cobra's `--token string`): a secret equal to one of them is no secret. Not one run
  * into more of a word (`The!Best2024`).
  */
-const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|but|to|for|from|followed|flags?|options?|arguments?|parameters?|values?|with|without|the|a|an|of|in|on|at|as|via|like|when|if|only|also|instead|then|which|that|first|again|directly|explicitly|manually|here|there|below|above|docs|documentation|etc|multiple|defaults?|expects?|takes?|accepts?|pertains?|overrides?|string|strings|int|int32|int64|uint|float|bool|duration|file|path|name|names|id|user|user-id|key-?id)(?:'s)?(?=\s|[.,;:!?)](?:\s|$)|$)`;
+const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|but|to|for|from|followed|flags?|options?|arguments?|parameters?|values?|with|without|the|a|an|of|in|on|at|as|via|like|when|if|only|also|instead|then|which|that|first|again|directly|explicitly|manually|here|there|below|above|docs|documentation|etc|multiple|defaults?|expects?|takes?|accepts?|pertains?|overrides?|has|have|had|does|do|did|set|sets|deprecated|specified|provided|ignored|now|no|this|you|your|it|its|arg|args|string|strings|int|int32|int64|uint|float|bool|duration|file|path|name|names|id|user|user-id|key-?id)(?:'s|n't)?(?=[\s\`]|[.,;:!?)](?:[\s\`]|$)|$)`;
+/**
+ * A keyword or a file's name where an option's value goes (`--password stdin`, `--token none`,
+ * `env:DB_PASSWORD`, `--token @token.txt`, `--private-key key.pem`, `--credentials /creds.json`),
+ * quoted or not.
+ */
+const NOT_A_SECRET_WORD = String.raw`\\*["']?(?:(?:stdin|prompt|none|true|false|auto|null)|env:\w+|@[\w./-]+|[\w./\\:~-]*\.(?:pem|key|json|txt|crt|cer|p12|pfx|jks|ya?ml|env|pub|der|conf|ini|properties))(?=\\*["']?(?:[\s,)\]]|$))`;
 /** The start of a file's path: `~/`, `./`, `../`, or a directory under the root (`/run/…`), not `/` alone (`/31?…`). */
 const PATH_START = String.raw`(?:~|\.{1,2})/|/[\w.-]+/`;
 /**
@@ -346,9 +352,10 @@ const PATH_START = String.raw`(?:~|\.{1,2})/|/[\w.-]+/`;
  * marker; a secret field (`--token "password": …`); shell syntax, a command substitution or a
  * template's expression (`< token.txt`, `$(cat …)`, `` `cat …` ``, `${{ secrets.X }}`,
  * `{{ .Values.token }}`); a file's path (`/run/secrets/token`, `./key`, `~/.pw`) or a parenthetical
- * (`--access-token (or -t)`); docker's secret spec (`--secret id=…,env=…`).
+ * (`--access-token (or -t)`); docker's secret spec (`--secret id=…,env=…`); NOT_A_SECRET_WORD; a
+ * quote that closes a string in code (`"deploy --token " + token`).
  */
-const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|[<>|&;\`]|\/(?=\s|$)|\([a-z][a-z.]*[ ,)]|\\*["']?(?:\$[({]|${PATH_START})|\{\{|(?:''|"")(?=\s|$)|(?:id|src|source|type|env|target)=`;
+const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|[<>|&;\`]|\/(?=\s|$)|\([a-z][a-z.]*[ ,)]|\\*["']?(?:\$[({]|${PATH_START})|\{\{|(?:''|"")(?=\s|$)|(?:id|src|source|type|env|target)=|${NOT_A_SECRET_WORD}|\\*["'](?:\s*[+)]|\s*\.\s)`;
 /** Spaces between a secret option and its value: one (help texts align theirs with more), or a line continuation. */
 const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
 /**
@@ -391,7 +398,7 @@ const SECRET_NAME_CLIENT = String.raw`\b(?:docker|podman|nerdctl|buildah|gcloud)
  * leaves help texts' placeholders and descriptions (optionReplacement).
  */
 const SECRET_OPTION = new RegExp(
-  String.raw`(?<![\w-])(--?(?!no-|skip-|without-|secret(?![\w-])(?<=${SECRET_NAME_CLIENT}[^\r\n|;&]{0,256})|password(?![\w-])(?<=${NO_VALUE_CLIENT}[^\r\n|;&]{0,256}))(?=[A-Za-z])${SECRET_NAME})(?:(${OPTION_SPACE})(?!${NOT_AN_OPTION_VALUE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|"(?![\s,:}\]])(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?=[\r\n]|$)|'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|'(?![\s,:}\]])[^'"\r\n]{1,512}(?=[\r\n]|$)|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})(?=([ \t]+[a-z][\w-]*)?)|(${LIST_SEPARATOR})(?!\\*["'\`]?(?:-|${MARKER}|\$[({]|${PATH_START})|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|${OPTION_PROSE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'(?:[^'"\\\r\n]|"(?![,:}\]])|\\[^\r\n]){1,512}'|\`${BACKTICKED}{1,512}\`|${ESCAPED_QUOTED_VALUE}|${UNQUOTED_ITEM})(?!\s*:))`,
+  String.raw`(?<![\w-])(--?(?!no-|skip-|without-|secret(?![\w-])(?<=${SECRET_NAME_CLIENT}[^\r\n|;&]{0,256})|password(?![\w-])(?<=${NO_VALUE_CLIENT}[^\r\n|;&]{0,256}))(?=[A-Za-z])${SECRET_NAME})(?:(${OPTION_SPACE})(?!${NOT_AN_OPTION_VALUE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|"(?![\s,:}\]])(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?=[\r\n]|$)|'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|'(?![\s,:}\]])[^'"\r\n]{1,512}(?=[\r\n]|$)|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})(?=([ \t]+[a-z][\w-]*)?)|(?<!\(\s{0,8}\\*["']--?[\w.-]{1,64})(${LIST_SEPARATOR})(?!\\*["'\`]?(?:-|${MARKER}|\$[({]|${PATH_START})|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|${OPTION_PROSE}|${NOT_A_SECRET_WORD}|\`[^\`\r\n]*\$\{)("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'(?:[^'"\\\r\n]|"(?![,:}\]])|\\[^\r\n]){1,512}'|\`${BACKTICKED}{1,512}\`|${ESCAPED_QUOTED_VALUE}|${UNQUOTED_ITEM})(?!\s*:))`,
   "gi",
 );
 /**
@@ -435,7 +442,7 @@ const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,])(?:(?:\.{1,2}|~)?/(?:[\
  * punctuation (`mysql -u root -p.` in prose), a variable or a template's expression (`-p$$X`,
  * `-p$(DB_PASS)`, `-p${password}`, `-p{Password}`, `-p%PW%`).
  */
-const NOT_A_DASH_P_VALUE = String.raw`${MARKER}|\\*["']${MARKER}|\/?-|[\d.]+(?::[\d.]+)+|\d+-\d+(?=\s|$)|(?:thread|ipe|edantic|ie|ic|g|c|id)(?=\s|$)|[.,;:)\]!?]+(?=["'\s]|$)|\$|#?\{[A-Za-z_][\w.]*\}|%\w+%`;
+const NOT_A_DASH_P_VALUE = String.raw`${MARKER}|\\*["']${MARKER}|\/?-|[\d.]+(?::[\d.]+)+|\d+-\d+(?=\s|$)|(?:thread|ipe|edantic|ie|ic|g|c|id)(?=\s|$)|[.,;:)\]!?]+(?=["'\s\`]|$)|\$|#?\{[A-Za-z_][\w.]*\}|%\w+%|\\[nrt]`;
 /**
  * A database password given glued to `-p` on a MySQL or MariaDB client's command line
  * (`mysql -uroot -pS3cret db`, as a list item too: `"-pS3cret"`), up to a pipe or the end of the
