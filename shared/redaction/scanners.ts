@@ -322,7 +322,7 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(?!(?<=[/\\])[A-Za-z0-9_-]*\.key(?![\w-]))(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE})((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE})((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -342,9 +342,10 @@ const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can
 /**
  * A keyword or a file's name where an option's value goes (`--password stdin`, `--token none`,
  * `env:DB_PASSWORD`, `--token @token.txt`, `--private-key key.pem`, `--credentials /creds.json`),
- * quoted or not.
+ * quoted or not, and the whole value: `"None Shall Pass!"` and `true,Qz9!` are values.
  */
-const NOT_A_SECRET_WORD = String.raw`\\*["']?(?:(?:stdin|prompt|none|true|false|auto|null)|env:\w+|@[\w./-]+|[\w./\\:~-]*\.(?:pem|key|json|txt|crt|cer|p12|pfx|jks|ya?ml|env|pub|der|conf|ini|properties))(?=\\*["']?(?:[\s,)\]]|$))`;
+const SECRET_WORD_ALONE = String.raw`(?:stdin|prompt|none|true|false|auto|null|env:\w+|@(?:[~.]?\/|[\w-]+\.)[\w./-]*|[\w./\\:~-]*\.(?:pem|key|json|txt|crt|cer|p12|pfx|jks|ya?ml|env|pub|der|conf|ini|properties))`;
+const NOT_A_SECRET_WORD = String.raw`(?:\\*["']${SECRET_WORD_ALONE}\\*["'](?=[\s,)\]]|$)|${SECRET_WORD_ALONE}(?=\s|$))`;
 /** The start of a file's path: `~/`, `./`, `../`, or a directory under the root (`/run/…`), not `/` alone (`/31?…`). */
 const PATH_START = String.raw`(?:~|\.{1,2})/|/[\w.-]+/`;
 /**
@@ -355,7 +356,7 @@ const PATH_START = String.raw`(?:~|\.{1,2})/|/[\w.-]+/`;
  * (`--access-token (or -t)`); docker's secret spec (`--secret id=…,env=…`); NOT_A_SECRET_WORD; a
  * quote that closes a string in code (`"deploy --token " + token`).
  */
-const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|[<>|&;\`]|\/(?=\s|$)|\([a-z][a-z.]*[ ,)]|\\*["']?(?:\$[({]|${PATH_START})|\{\{|(?:''|"")(?=\s|$)|(?:id|src|source|type|env|target)=|${NOT_A_SECRET_WORD}|\\*["'](?:\s*[+)]|\s*\.\s)`;
+const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|[<>|&;\`]|\/(?=\s|$)|\([a-z][a-z.]*[ ,)]|\\*["']?(?:\$[({]|${PATH_START})|\{\{|(?:''|"")(?=\s|$)|(?:id|src|source|type|env|target)=|${NOT_A_SECRET_WORD}|\\*["'](?:\s+[+.]\s|\)(?=[\s;,.]|$))`;
 /** Spaces between a secret option and its value: one (help texts align theirs with more), or a line continuation. */
 const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
 /**
@@ -398,7 +399,7 @@ const SECRET_NAME_CLIENT = String.raw`\b(?:docker|podman|nerdctl|buildah|gcloud)
  * leaves help texts' placeholders and descriptions (optionReplacement).
  */
 const SECRET_OPTION = new RegExp(
-  String.raw`(?<![\w-])(--?(?!no-|skip-|without-|secret(?![\w-])(?<=${SECRET_NAME_CLIENT}[^\r\n|;&]{0,256})|password(?![\w-])(?<=${NO_VALUE_CLIENT}[^\r\n|;&]{0,256}))(?=[A-Za-z])${SECRET_NAME})(?:(${OPTION_SPACE})(?!${NOT_AN_OPTION_VALUE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|"(?![\s,:}\]])(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?=[\r\n]|$)|'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|'(?![\s,:}\]])[^'"\r\n]{1,512}(?=[\r\n]|$)|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})(?=([ \t]+[a-z][\w-]*)?)|(?<!\(\s{0,8}\\*["']--?[\w.-]{1,64})(${LIST_SEPARATOR})(?!\\*["'\`]?(?:-|${MARKER}|\$[({]|${PATH_START})|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|${OPTION_PROSE}|${NOT_A_SECRET_WORD}|\`[^\`\r\n]*\$\{)("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'(?:[^'"\\\r\n]|"(?![,:}\]])|\\[^\r\n]){1,512}'|\`${BACKTICKED}{1,512}\`|${ESCAPED_QUOTED_VALUE}|${UNQUOTED_ITEM})(?!\s*:))`,
+  String.raw`(?<![\w-])(--?(?!no-|skip-|without-|secret(?![\w-])(?<=${SECRET_NAME_CLIENT}[^\r\n|;&]{0,256})|password(?![\w-])(?<=${NO_VALUE_CLIENT}[^\r\n|;&]{0,256}))(?=[A-Za-z])${SECRET_NAME})(?:(${OPTION_SPACE})(?!${NOT_AN_OPTION_VALUE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|"(?![\s,:}\]])(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?=[\r\n]|$)|'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|'(?![\s,:}\]])[^'"\r\n]{1,512}(?=[\r\n]|$)|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})(?=([ \t]+[a-z][\w-]*)?)|(?<!(?:[Ee]rror|Exception|[Ww]arning)\(\s{0,8}\\*["']--?[\w.-]{1,64})(${LIST_SEPARATOR})(?!\\*["'\`]?(?:-|${MARKER}|\$[({]|${PATH_START})|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|${OPTION_PROSE}|${NOT_A_SECRET_WORD}|\`(?:[A-Za-z]+ )?(?:\$\{[^}\r\n]*\})+\`)("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'(?:[^'"\\\r\n]|"(?![,:}\]])|\\[^\r\n]){1,512}'|\`${BACKTICKED}{1,512}\`|${ESCAPED_QUOTED_VALUE}|${UNQUOTED_ITEM})(?!\s*:))`,
   "gi",
 );
 /**
