@@ -543,6 +543,8 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
         this.report(message.error);
         return;
       case "reply": {
+        // Also when the wait for it has given up: an answered close() is a planned end either way.
+        if (message.id === this.closeRequestId) this.closeAnswered = true;
         const resolve = this.replies.get(message.id);
         this.replies.delete(message.id);
         resolve?.(message.result);
@@ -629,6 +631,8 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   private died: { accepted: number; sent: number; dropped: number; workerEmits: number } | undefined;
   /** Set when the worker answered close(): its figures are final, and its exit after that is planned. */
   private closeAnswered = false;
+  /** The id of the close() request, whose answer sets closeAnswered. */
+  private closeRequestId: number | undefined;
 
   private report(error: AuditClientError): void {
     callErrorHook(this.options.onError, error);
@@ -636,6 +640,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
 
   private request(op: "flush" | "close", deadlineMs: number): Promise<FlushResult> {
     const id = this.nextId++;
+    if (op === "close") this.closeRequestId = id;
     // After the worker is gone nothing is pending: what it held is counted as dropped.
     const pending = this.exited ? 0 : (this.lastMetrics?.queueDepth ?? 0);
     if (!this.post({ op, id, deadlineAt: Date.now() + deadlineMs })) return Promise.resolve({ drained: false, pending });
@@ -647,7 +652,6 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       }, deadlineMs + REPLY_GRACE_MS);
       this.replies.set(id, (result) => {
         clearTimeout(timer);
-        if (op === "close" && !this.exited) this.closeAnswered = true;
         resolve(result);
       });
     }).finally(() => this.unrefIfIdle());

@@ -245,6 +245,23 @@ describe("worker emitter", () => {
     expect(await client.close({ deadlineMs: 1_000 })).toEqual({ drained: false, pending: 0 });
   });
 
+  it("takes a close() the worker answered for a planned end, even when the host's thread was too busy to see the answer in time", async () => {
+    const errors: AuditClientError[] = [];
+    const instanceId = "threaded-busy-close-1";
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    for (let n = 0; n < 10; n++) client.emit(limited(n));
+    expect(client.metrics()).toMatchObject({ emitted: 10, accepted: 10 });
+    const closing = client.close({ deadlineMs: 0 });
+    // Busy past the answer's deadline (0 ms and 2 s of grace): the timer fires before the answer is read.
+    const until = Date.now() + 2_600;
+    while (Date.now() < until) {
+      // a host's synchronous work
+    }
+    await closing;
+    expect(errors.map((e) => e.errorType)).not.toContain("WorkerExited");
+    expect(client.metrics().rejected).toBe(0);
+  });
+
   it("counts a worker that dies while close() waits for it as it counts any death", async () => {
     const errors: AuditClientError[] = [];
     const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-dies-2" }, connectionString: UNREACHABLE, healthIntervalMs: 0, onError: (e) => errors.push(e) });
