@@ -339,6 +339,8 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
  * into more of a word (`The!Best2024`).
  */
 const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|but|to|for|from|followed|flags?|options?|arguments?|parameters?|values?|with|without|the|a|an|of|in|on|at|as|via|like|when|if|only|also|instead|then|which|that|first|again|directly|explicitly|manually|here|there|below|above|docs|documentation|etc|multiple|defaults?|expects?|takes?|accepts?|pertains?|overrides?|has|have|had|does|do|did|set|sets|deprecated|specified|provided|ignored|now|no|this|you|your|it|its|arg|args|string|strings|int|int32|int64|uint|float|bool|duration|file|path|name|names|id|user|user-id|key-?id)(?:'s|n't)?(?=[\s\`]|[.,;:!?)](?:[\s\`]|$)|$)`;
+/** A secret field's name, quoted or escaped, and its `:` or `=`: a field, not a value (`--token "password": …`). */
+const SECRET_FIELD_AHEAD = String.raw`\\*["']?${SECRET_NAME}\\*["']?\s*[:=]`;
 /**
  * A keyword or a file's name where an option's value goes (`--password stdin`, `--token none`,
  * `env:DB_PASSWORD`, `--token @token.txt`, `--private-key key.pem`, `--credentials /creds.json`),
@@ -356,7 +358,7 @@ const PATH_START = String.raw`(?:~|\.{1,2})/|/[\w.-]+/`;
  * (`--access-token (or -t)`); docker's secret spec (`--secret id=…,env=…`); NOT_A_SECRET_WORD; a
  * quote that closes a string in code (`"deploy --token " + token`).
  */
-const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|[<>|&;\`]|\/(?=\s|$)|\([a-z][a-z.]*[ ,)]|\\*["']?(?:\$[({]|${PATH_START})|\{\{|(?:''|"")(?=\s|$)|(?:id|src|source|type|env|target)=|${NOT_A_SECRET_WORD}|\\*["'](?:\s+[+.]\s|\)(?=[\s;,.]|$))`;
+const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|${SECRET_FIELD_AHEAD}|[<>|&;\`]|\/(?=\s|$)|\([a-z][a-z.]*[ ,)]|\\*["']?(?:\$[({]|${PATH_START})|\{\{|(?:''|"")(?=\s|$)|(?:id|src|source|type|env|target)=|${NOT_A_SECRET_WORD}|\\*["'](?:\s+[+.]\s|\)(?=[\s;,.]|$))`;
 /** Spaces between a secret option and its value: one (help texts align theirs with more), or a line continuation. */
 const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
 /**
@@ -365,6 +367,10 @@ const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
  * quote in JSON), as a bare secret value reads them.
  */
 const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w)){1,512}`;
+/** An option's value in double quotes, read with escapes; not JSON punctuation between two strings. */
+const OPTION_DOUBLE_QUOTED = String.raw`"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"`;
+/** An option's value in apostrophes (OPTION_IN_APOSTROPHES); not JSON punctuation between two strings. */
+const OPTION_APOSTROPHES = String.raw`'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'`;
 /** A value in escaped quotes, one to three levels of JSON inside JSON, to the quote of its depth. */
 const ESCAPED_QUOTED_VALUE = escapedQuoted((open, close, deeper) => String.raw`${open}(?![,:}\]])(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){1,512}${close}`);
 /**
@@ -399,7 +405,7 @@ const SECRET_NAME_CLIENT = String.raw`\b(?:docker|podman|nerdctl|buildah|gcloud)
  * leaves help texts' placeholders and descriptions (optionReplacement).
  */
 const SECRET_OPTION = new RegExp(
-  String.raw`(?<![\w-])(--?(?!no-|skip-|without-|secret(?![\w-])(?<=${SECRET_NAME_CLIENT}[^\r\n|;&]{0,256})|password(?![\w-])(?<=${NO_VALUE_CLIENT}[^\r\n|;&]{0,256}))(?=[A-Za-z])${SECRET_NAME})(?:(${OPTION_SPACE})(?!${NOT_AN_OPTION_VALUE})("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|"(?![\s,:}\]])(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?=[\r\n]|$)|'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|'(?![\s,:}\]])[^'"\r\n]{1,512}(?=[\r\n]|$)|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})(?=([ \t]+[a-z][\w-]*)?)|(?<!(?:[Ee]rror|Exception|[Ww]arning)\(\s{0,8}\\*["']--?[\w.-]{1,64})(${LIST_SEPARATOR})(?!\\*["'\`]?(?:-|${MARKER}|\$[({]|${PATH_START})|\\*["']?${SECRET_NAME}\\*["']?\s*[:=]|${OPTION_PROSE}|${NOT_A_SECRET_WORD}|\`(?:[A-Za-z]+ )?(?:\$\{[^}\r\n]*\})+\`)("${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|'(?:[^'"\\\r\n]|"(?![,:}\]])|\\[^\r\n]){1,512}'|\`${BACKTICKED}{1,512}\`|${ESCAPED_QUOTED_VALUE}|${UNQUOTED_ITEM})(?!\s*:))`,
+  String.raw`(?<![\w-])(--?(?!no-|skip-|without-|secret(?![\w-])(?<=${SECRET_NAME_CLIENT}[^\r\n|;&]{0,256})|password(?![\w-])(?<=${NO_VALUE_CLIENT}[^\r\n|;&]{0,256}))(?=[A-Za-z])${SECRET_NAME})(?:(${OPTION_SPACE})(?!${NOT_AN_OPTION_VALUE})(${OPTION_DOUBLE_QUOTED}|"(?![\s,:}\]])(?:[^"\\\r\n]|\\[^\r\n]){1,512}(?=[\r\n]|$)|${OPTION_APOSTROPHES}|'(?![\s,:}\]])[^'"\r\n]{1,512}(?=[\r\n]|$)|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})(?=([ \t]+[a-z][\w-]*)?)|(?<!(?:[Ee]rror|Exception|[Ww]arning)\(\s{0,8}\\*["']--?[\w.-]{1,64})(${LIST_SEPARATOR})(?!\\*["'\`]?(?:-|${MARKER}|\$[({]|${PATH_START})|${SECRET_FIELD_AHEAD}|${OPTION_PROSE}|${NOT_A_SECRET_WORD}|\`(?:[A-Za-z]+ )?(?:\$\{[^}\r\n]*\})+\`)(${OPTION_DOUBLE_QUOTED}|'(?:[^'"\\\r\n]|"(?![,:}\]])|\\[^\r\n]){1,512}'|\`${BACKTICKED}{1,512}\`|${ESCAPED_QUOTED_VALUE}|${UNQUOTED_ITEM})(?!\s*:))`,
   "gi",
 );
 /**
@@ -425,7 +431,7 @@ function optionReplacement(match: string, groups: readonly (string | undefined)[
   const bare = unquoted(taken);
   const namesItself = /^[A-Za-z][A-Za-z_.-]{2,}$/.test(bare) && plainName(name).endsWith(plainName(bare));
   if (OPTION_PLACEHOLDER.test(bare) || namesItself || (nextWord !== undefined && /^[A-Z][a-z]+$/.test(bare))) return match;
-  return spaces !== undefined ? `${name}${spaces}${quotedMarker(taken, "api_token")}` : `${name}${separator}${quotedMarker(taken, "api_token")}`;
+  return `${name}${spaces ?? separator}${quotedMarker(taken, "api_token")}`;
 }
 /** MySQL's and MariaDB's command-line clients. */
 const MYSQL_CLIENT = String.raw`(?:mysql(?:dump|admin|import|check|show|pump|binlog|slap|sh)?|mariadb(?:-?(?:dump|admin|import|check|show|binlog|slap))?)`;
@@ -452,19 +458,24 @@ const NOT_A_DASH_P_VALUE = String.raw`${MARKER}|\\*["']${MARKER}|\/?-|[\d.]+(?::
  * `-p` not itself in quotes (`"-p" + password` is code). Placeholders are left by the replacement.
  */
 const DASH_P_PASSWORD = new RegExp(
-  String.raw`${COMMAND_START}(${MYSQL_CLIENT}(?:\.exe)?(?=[\s"',])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"|(?<!["']-p)'${notJsonPunctuation("'")}${OPTION_IN_APOSTROPHES}{1,512}'|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
+  String.raw`${COMMAND_START}(${MYSQL_CLIENT}(?:\.exe)?(?=[\s"',])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)${OPTION_DOUBLE_QUOTED}|(?<!["']-p)${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
   "g",
 );
 
+/** A value's opening quote: `"`, `'`, `` ` `` or an escaped `"` at any depth; "" for none. */
+function openingQuoteOf(value: string): string {
+  return OPENING_QUOTE_OR_BACKTICK.exec(value)?.[0] ?? "";
+}
+
 /** A value without the quotes around it (`"…"`, `'…'`, `` `…` ``, `\"…\"` at any depth). */
 function unquoted(value: string): string {
-  const quote = /^(?:\\*"|'|`)/.exec(value)?.[0] ?? "";
+  const quote = openingQuoteOf(value);
   return quote !== "" && value.length >= 2 * quote.length && value.endsWith(quote) ? value.slice(quote.length, -quote.length) : value;
 }
 
 /** The value's quotes kept around its marker: `"…"`, `'…'`, `` `…` ``, `\"…\"`, or none. */
 function quotedMarker(value: string, kind: ScannerKind): string {
-  const quote = /^(?:\\*"|'|`)/.exec(value)?.[0] ?? "";
+  const quote = openingQuoteOf(value);
   const closed = quote !== "" && value.length > quote.length && value.endsWith(quote);
   return `${quote}${marker(kind)}${closed ? quote : ""}`;
 }
@@ -533,8 +544,10 @@ const CONNECTION_STRING_FIELD = new RegExp(
   "gi",
 );
 
-/** A value's opening quote: `"`, `'`, or an escaped `"` at any depth. */
+/** A value's opening quote: `"`, `'`, or an escaped `"` at any depth (a connection string's values are not in backticks). */
 const OPENING_QUOTE = /^(?:\\*"|')/;
+/** The same, or a backtick: the quotes a secret field's or an option's value is kept in. */
+const OPENING_QUOTE_OR_BACKTICK = /^(?:\\*"|'|`)/;
 
 /** A placeholder a framework writes for a filtered value (`[FILTERED]`, Rails), then what ends a value. */
 const PLACEHOLDER = /^\[(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|OMITTED|SANITIZED)\](?=$|[\s&"',])/;
@@ -735,7 +748,7 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key|token|secret|pass|pwd|credential/i.test(text),
     replace: (_match, groups) => {
       const value = groups[1] ?? "";
-      const quote = (value.startsWith("`") ? "`" : OPENING_QUOTE.exec(value)?.[0]) ?? "";
+      const quote = openingQuoteOf(value);
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
       const closing = /\\*["'`]$/.exec(value)?.[0];
       const closed =
