@@ -79,13 +79,7 @@ export function withArgumentSummary(event: InvocationEventInput, summarizer: Arg
     // recorded with its arguments marked as not summarized.
     summarized = { summary: UNSUMMARIZED, redactions: [] };
   }
-  const { summary, redactions } = summarized;
-  const own = event.redaction?.applied ?? [];
-  return {
-    ...event,
-    data: { ...event.data, arguments: summary },
-    redaction: { policyVersion: event.redaction?.policyVersion ?? summarizer.policyVersion, applied: [...redactions, ...own].slice(0, 256) },
-  } as AuditEventInput;
+  return withSummary(event, summarized.summary, summarized.redactions, summarizer.policyVersion);
 }
 
 /** What stands for arguments a summarizer failed on. */
@@ -93,7 +87,17 @@ const UNSUMMARIZED: ValueSummary = { type: "omitted", reason: "unsupported" };
 
 /** The event with its arguments marked as not summarized: for where no summarizer is at hand. */
 export function withoutArgumentSummary(event: InvocationEventInput, policyVersion: string): AuditEventInput {
-  return { ...event, data: { ...event.data, arguments: UNSUMMARIZED }, redaction: { policyVersion: event.redaction?.policyVersion ?? policyVersion, applied: event.redaction?.applied ?? [] } } as AuditEventInput;
+  return withSummary(event, UNSUMMARIZED, [], policyVersion);
+}
+
+/** The event with `summary` as its arguments: the summary's redactions first, then the event's own (at most 256 in all). */
+function withSummary(event: InvocationEventInput, summary: ValueSummary | CanonicalText, redactions: RedactionEntry[], policyVersion: string): AuditEventInput {
+  const own = event.redaction?.applied ?? [];
+  return {
+    ...event,
+    data: { ...event.data, arguments: summary },
+    redaction: { policyVersion: event.redaction?.policyVersion ?? policyVersion, applied: [...redactions, ...own].slice(0, 256) },
+  } as AuditEventInput;
 }
 
 /**

@@ -606,18 +606,17 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
    * The worker is gone: after close() as planned; otherwise it failed (an error it could not
    * handle, a runtime that stopped it). Then the loss is counted and reported, from the progress
    * the worker last published (SLOT.accepted): what it held, queued or in flight, is dropped; every
-   * other emit it had not stamped is rejected (no seq to leave a gap), so accepted and rejected
-   * add up to emitted. An event stamped after the worker last published counts as rejected.
+   * other emit it had not stamped, and the hand-over did not drop, is rejected (no seq to leave a
+   * gap), so accepted, rejected and the hand-over's drops add up to emitted (see merge). An event
+   * stamped after the worker last published counts as rejected.
    */
   private onExit(): void {
     this.exited = true;
     this.port.close();
-    // Read before the pending replies are settled below: a close the worker answered was a clean end.
-    const answered = this.closeAnswered;
     const held = Atomics.load(this.counters, SLOT.held);
-    for (const resolve of this.replies.values()) resolve({ drained: false, pending: answered ? held : 0 });
+    for (const resolve of this.replies.values()) resolve({ drained: false, pending: this.closeAnswered ? held : 0 });
     this.replies.clear();
-    if (answered) return;
+    if (this.closeAnswered) return;
     this.died = {
       accepted: Atomics.load(this.counters, SLOT.accepted),
       sent: Atomics.load(this.counters, SLOT.sent),
@@ -638,11 +637,15 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     callErrorHook(this.options.onError, error);
   }
 
+  /** What the worker had queued at its last count; after it is gone, nothing: what it held is counted as dropped. */
+  private get pendingAsLastCounted(): number {
+    return this.exited ? 0 : (this.lastMetrics?.queueDepth ?? 0);
+  }
+
   private request(op: "flush" | "close", deadlineMs: number): Promise<FlushResult> {
     const id = this.nextId++;
     if (op === "close") this.closeRequestId = id;
-    // After the worker is gone nothing is pending: what it held is counted as dropped.
-    const pending = this.exited ? 0 : (this.lastMetrics?.queueDepth ?? 0);
+    const pending = this.pendingAsLastCounted;
     if (!this.post({ op, id, deadlineAt: Date.now() + deadlineMs })) return Promise.resolve({ drained: false, pending });
     this.ref();
     return new Promise<FlushResult>((resolve) => {
@@ -730,7 +733,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       return await this.request("flush", options.deadlineMs ?? this.options.closeDeadlineMs);
     } catch (err) {
       this.report({ kind: "internal", errorType: errorType(err) });
-      return { drained: false, pending: this.exited ? 0 : (this.lastMetrics?.queueDepth ?? 0) };
+      return { drained: false, pending: this.pendingAsLastCounted };
     }
   }
 
