@@ -13,6 +13,7 @@ import { runPreFlushHooks } from "./hooks.js";
 import { callErrorHook, resolveAuditClientOptions, type AuditClientError, type AuditClientOptions, type ResolvedAuditClientOptions } from "./options.js";
 import { createProducer, errorType, isRetryable } from "./producer.js";
 import { SeverityQueue, type QueuedEvent } from "./queue.js";
+import type { WorkerFigures } from "./published.js";
 import { startThreadedClient } from "./threaded.js";
 import { uuidv7 } from "./uuid.js";
 import { fastParseEvent, withSummaryObject, type SizeEstimate } from "./validate.js";
@@ -65,7 +66,11 @@ export interface AuditClient {
   flush(options?: { deadlineMs?: number }): Promise<FlushResult>;
   /** Emits a final sdk.health, delivers what it can within the deadline and releases the connection. Never rejects. */
   close(options?: { deadlineMs?: number }): Promise<FlushResult>;
-  /** Seals what emit() deferred first, so every emitted event is counted as accepted or rejected. */
+  /**
+   * Seals what emit() deferred first, so every emitted event is counted as accepted or rejected.
+   * The worker emitter does so when little waits for its worker; when much does, it does not wait:
+   * what its worker has not taken in yet is counted in queueDepth and queueBytes.
+   */
   metrics(): AuditClientMetrics;
   /** Emits an sdk.health event now. */
   reportHealth(): void;
@@ -470,11 +475,23 @@ export class Emitter implements AuditClient {
   }
 
   /**
-   * Where the events stamped so far stand: sent, dropped (by this emitter), or held (queued or in
-   * flight). Cheap, unlike metrics(): it seals nothing.
+   * This emitter's own figures as they stand, without the external losses, and what it has not
+   * sealed yet (`pending`). Cheap, unlike metrics(): it seals nothing, unless `seal` asks it to
+   * first. What the worker emitter publishes for the host to read.
    */
-  progress(): { emitted: number; accepted: number; sent: number; dropped: number; held: number } {
-    return { emitted: this.counters.emitted, accepted: this.counters.accepted, sent: this.counters.sent, dropped: this.counters.dropped, held: this.queue.depth + this.inFlight.length };
+  figures(seal = false): Omit<WorkerFigures, "received" | "receivedBytes"> {
+    if (seal) this.sealPending();
+    return {
+      ...this.counters,
+      droppedBySeverity: SEVERITIES.map((severity) => this.droppedBySeverity[severity] ?? 0),
+      ...(this.lastErrorType !== undefined ? { lastErrorType: this.lastErrorType } : {}),
+      queueDepth: this.queue.depth + this.inFlight.length,
+      queueBytes: this.queue.bytes + this.inFlightBytes,
+      inFlight: this.inFlight.length,
+      nextSeq: this.seq,
+      pending: this.pending.length,
+      pendingBytes: this.pendingBytes,
+    };
   }
 
   metrics(): AuditClientMetrics {

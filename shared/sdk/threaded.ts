@@ -18,6 +18,7 @@ import { callErrorHook, type AuditClientError, type ResolvedAuditClientOptions }
 import { errorType } from "./producer.js";
 import { isPlainRecord, withSummaryObject } from "./validate.js";
 import { withOldSpaceFloor } from "./worker-heap.js";
+import { PublishedFigures, publishedFiguresBuffer, type WorkerFigures } from "./published.js";
 
 /** Options as the worker gets them: everything but the functions, which stay on this thread. */
 export type WorkerOptions = Omit<ResolvedAuditClientOptions, "credential" | "onError"> & { hasCredential: boolean; hasOnError: boolean };
@@ -38,23 +39,14 @@ export const SLOT = {
   /** What the worker has taken in per severity index: events, then their estimated bytes (wrapping int32). */
   receivedBySeverity: 5 + SEVERITIES.length,
   receivedBytesBySeverity: 5 + 2 * SEVERITIES.length,
-  /**
-   * The worker's emitter's progress, as it last published it (after each message and every 250 ms):
-   * events stamped, sent, dropped by it, and held (queued or in flight). What the host accounts
-   * for if the worker dies.
-   */
-  accepted: 5 + 3 * SEVERITIES.length,
-  sent: 6 + 3 * SEVERITIES.length,
-  workerDropped: 7 + 3 * SEVERITIES.length,
-  held: 8 + 3 * SEVERITIES.length,
-  /** The worker's own emits (its sdk.health events), beyond what it took in from this side. */
-  workerEmits: 9 + 3 * SEVERITIES.length,
 } as const;
-export const SLOT_COUNT = SLOT.workerEmits + 1;
+export const SLOT_COUNT = SLOT.receivedBytesBySeverity + SEVERITIES.length;
 
 export interface WorkerData {
   options: WorkerOptions;
   counters: SharedArrayBuffer;
+  /** The worker's figures, as it last published them (see PublishedFigures). */
+  figures: SharedArrayBuffer;
   /** Everything the worker says goes here, so metrics() can take it in synchronously, in order. */
   port: MessagePort;
 }
@@ -79,19 +71,10 @@ export type ToWorker =
 
 export type FromWorker =
   | { op: "error"; error: AuditClientError }
-  | ({ op: "metrics" } & MetricsReply)
+  /** The answer to a metrics request: the figures are published, everything reported before it is in the port. */
+  | { op: "metrics"; id: number }
   | { op: "reply"; id: number; result: FlushResult }
   | { op: "token"; id: number; scopes: string | string[]; options?: GetTokenOptions };
-
-/** The worker's answer to a metrics request. */
-export interface MetricsReply {
-  id: number;
-  metrics: AuditClientMetrics;
-  /** Events taken in from this side so far. */
-  received: number;
-  /** The SLOT.rejected count included in `metrics.rejected`. */
-  hostRejected: number;
-}
 
 /**
  * Arguments estimated above this (or above half the hand-over's byte bound) are summarized on the
@@ -189,7 +172,16 @@ export function estimateCloneBytes(value: unknown, limit: number): number {
   return bytes > limit ? Infinity : bytes;
 }
 
-/** How long metrics() waits for the worker to count what was handed over before it; normally microseconds. */
+/**
+ * metrics() has the worker take in what was handed over before the call, and waits for that, only
+ * while it is quick: at most this many events and bytes (estimated) wait for the worker. Beyond
+ * them it reads the figures the worker last published and returns at once.
+ */
+const SYNC_BACKLOG_EVENTS = 64;
+const SYNC_BACKLOG_BYTES = 1024 * 1024;
+/** How long metrics() waits while the worker makes no progress (it died, or it is stuck). */
+const STALL_MS = 250;
+/** How long metrics() waits at most: the worker's start-up (loading its code) included. */
 const METRICS_WAIT_MS = 5_000;
 /** How long past its deadline a flush or close waits for the worker's answer before giving up on it. */
 const REPLY_GRACE_MS = 2_000;
@@ -216,11 +208,13 @@ function workerEntry(): { entry: string | URL; eval: boolean } | undefined {
 /** Starts the worker emitter; undefined when this runtime cannot start a worker (the caller falls back to inline). */
 export function startThreadedClient(options: ResolvedAuditClientOptions): ExitWatched | undefined {
   const counters = new SharedArrayBuffer(SLOT_COUNT * Int32Array.BYTES_PER_ELEMENT);
+  const figures = publishedFiguresBuffer();
   const channel = new MessageChannel();
   const { credential, onError, ...rest } = options;
   const data: WorkerData = {
     options: { ...rest, hasCredential: credential !== undefined, hasOnError: onError !== undefined },
     counters,
+    figures,
     port: channel.port2,
   };
   let worker: Worker;
@@ -239,7 +233,7 @@ export function startThreadedClient(options: ResolvedAuditClientOptions): ExitWa
     channel.port1.close();
     return undefined;
   }
-  return new ThreadedClient(options, worker, new Int32Array(counters), channel.port1);
+  return new ThreadedClient(options, worker, new Int32Array(counters), new PublishedFigures(figures), channel.port1);
 }
 
 /** severityIndexOf for whatever a caller emitted: never throws (null, a getter that throws: the lowest). */
@@ -260,8 +254,6 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   private readonly postedBySeverity = SEVERITIES.map(() => 0);
   private readonly postedBytesBySeverity = SEVERITIES.map(() => 0);
   private emitted = 0;
-  /** SLOT.rejected as included in lastMetrics. */
-  private hostRejectedSeen = 0;
   private closing = false;
   private exited = false;
   private closed: Promise<FlushResult> | undefined;
@@ -270,8 +262,6 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   private readonly redactorIds = new WeakMap<object, number>();
   /** The summarizer behind each redactor id: what sendOutbox summarizes with when arguments cannot be cloned. */
   private readonly summarizers = new Map<number, WeakRef<ArgumentSummarizer>>();
-  private lastMetrics: AuditClientMetrics | undefined;
-  private workerOwnEmits = 0;
   private readonly maxHandOver: number;
   private readonly maxHandOverBytes: number;
 
@@ -279,6 +269,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     private readonly options: ResolvedAuditClientOptions,
     private readonly worker: Worker,
     private readonly counters: Int32Array,
+    private readonly board: PublishedFigures,
     private readonly port: MessagePort,
   ) {
     this.server = Object.freeze({ ...options.server });
@@ -537,7 +528,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   private onMessage(message: FromWorker): void {
     switch (message.op) {
       case "metrics":
-        this.takeMetrics(message);
+        // An answer metrics() waited for, or one it gave up on: the figures are read where the worker published them.
         return;
       case "error":
         this.report(message.error);
@@ -613,21 +604,16 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   private onExit(): void {
     this.exited = true;
     this.port.close();
-    const held = Atomics.load(this.counters, SLOT.held);
-    for (const resolve of this.replies.values()) resolve({ drained: false, pending: this.closeAnswered ? held : 0 });
+    const last = this.board.read();
+    for (const resolve of this.replies.values()) resolve({ drained: false, pending: this.closeAnswered ? (last?.queueDepth ?? 0) : 0 });
     this.replies.clear();
     if (this.closeAnswered) return;
-    this.died = {
-      accepted: Atomics.load(this.counters, SLOT.accepted),
-      sent: Atomics.load(this.counters, SLOT.sent),
-      dropped: Atomics.load(this.counters, SLOT.workerDropped) + held,
-      workerEmits: Atomics.load(this.counters, SLOT.workerEmits),
-    };
+    this.died = { last };
     this.report({ kind: "internal", errorType: "WorkerExited" });
   }
 
-  /** The worker's last published progress, once it died other than after answering close(). */
-  private died: { accepted: number; sent: number; dropped: number; workerEmits: number } | undefined;
+  /** The worker's last published figures, once it died other than after answering close(). */
+  private died: { last: WorkerFigures | undefined } | undefined;
   /** Set when the worker answered close(): its figures are final, and its exit after that is planned. */
   private closeAnswered = false;
   /** The id of the close() request, whose answer sets closeAnswered. */
@@ -637,9 +623,9 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     callErrorHook(this.options.onError, error);
   }
 
-  /** What the worker had queued at its last count; after it is gone, nothing: what it held is counted as dropped. */
+  /** What waits for delivery, as the worker last published it; after it is gone, nothing: what it held is counted as dropped. */
   private get pendingAsLastCounted(): number {
-    return this.exited ? 0 : (this.lastMetrics?.queueDepth ?? 0);
+    return this.exited ? 0 : this.figures().queueDepth;
   }
 
   private request(op: "flush" | "close", deadlineMs: number): Promise<FlushResult> {
@@ -661,66 +647,94 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   }
 
   /**
-   * Synchronous, as the inline emitter's: asks the worker, which answers after taking in
-   * everything emitted before this call, and waits for the answer (at most METRICS_WAIT_MS; then
-   * the last known figures).
+   * Synchronous, as the inline emitter's, and never waits long: the worker's figures as it last
+   * published them, with what only this side knows. When little waits for the worker (see
+   * SYNC_BACKLOG_EVENTS), it first has the worker take in everything emitted before this call and
+   * waits for that, so those events are counted as accepted or rejected and whatever the worker
+   * reported before answering has reached onError. Otherwise what the worker has not taken in yet
+   * is counted in queueDepth and queueBytes.
    */
   metrics(): AuditClientMetrics {
-    if (!this.exited) {
-      const id = this.nextId++;
-      if (this.post({ op: "metrics", id })) {
-        const deadline = Date.now() + METRICS_WAIT_MS;
-        // Everything the worker said before its answer (errors it reported, earlier answers) is handled first, in order.
-        for (;;) {
-          const seen = Atomics.load(this.counters, SLOT.metricsReplies);
-          const received = receiveMessageOnPort(this.port) as { message: FromWorker } | undefined;
-          if (received !== undefined) {
-            this.onMessage(received.message);
-            if (received.message.op === "metrics" && received.message.id === id) break;
-            continue;
-          }
-          const left = deadline - Date.now();
-          if (left <= 0 || Atomics.wait(this.counters, SLOT.metricsReplies, seen, left) === "timed-out") break;
-        }
+    if (!this.exited) this.catchUp();
+    return this.figures();
+  }
+
+  /**
+   * Asks the worker to take in what was handed over, publish its figures and answer, and waits for
+   * the answer while little waits for the worker; then takes in, in order, everything the worker
+   * said before it. Gives up once the worker makes no progress for STALL_MS (it died, and the exit
+   * is not seen until this turn ends), or after METRICS_WAIT_MS (a worker still loading its code
+   * makes no progress until it has started).
+   */
+  private catchUp(): void {
+    if (this.board.started && (this.waiting > SYNC_BACKLOG_EVENTS || this.waitingBytes > SYNC_BACKLOG_BYTES)) return;
+    const id = this.nextId++;
+    if (!this.post({ op: "metrics", id })) return;
+    const started = Date.now();
+    let progressAt = started;
+    let taken = Atomics.load(this.counters, SLOT.received);
+    let version = this.board.version;
+    for (;;) {
+      const seen = Atomics.load(this.counters, SLOT.metricsReplies);
+      const received = receiveMessageOnPort(this.port) as { message: FromWorker } | undefined;
+      if (received !== undefined) {
+        this.onMessage(received.message);
+        if (received.message.op === "metrics" && received.message.id === id) return;
+        continue;
       }
+      const now = Date.now();
+      if (Atomics.load(this.counters, SLOT.received) !== taken || this.board.version !== version) {
+        progressAt = now;
+        taken = Atomics.load(this.counters, SLOT.received);
+        version = this.board.version;
+      }
+      const until = this.board.started ? Math.min(started + METRICS_WAIT_MS, progressAt + STALL_MS) : started + METRICS_WAIT_MS;
+      if (now >= until) return;
+      Atomics.wait(this.counters, SLOT.metricsReplies, seen, Math.min(until - now, STALL_MS / 5));
     }
-    return this.merge(this.lastMetrics);
   }
 
-  private takeMetrics(reply: MetricsReply): void {
-    // The worker's emitted counts what it took in plus its own sdk.health events; only the latter are added here.
-    this.lastMetrics = reply.metrics;
-    this.hostRejectedSeen = reply.hostRejected;
-    this.workerOwnEmits = reply.metrics.emitted - reply.received;
-  }
-
-  /** The worker's figures with what only this side knows: calls made, and rejections before the hand-over. */
-  private merge(worker: AuditClientMetrics | undefined): AuditClientMetrics {
-    const base: AuditClientMetrics = worker ?? {
-      emitted: 0,
-      accepted: 0,
-      rejected: 0,
-      sent: 0,
-      dropped: Atomics.load(this.counters, SLOT.dropped),
-      droppedBySeverity: {},
-      sendFailures: 0,
-      queueDepth: 0,
-      queueBytes: 0,
-      inFlight: 0,
-      nextSeq: 0,
+  /**
+   * The worker's figures as last published, with what only this side knows: calls made, the
+   * hand-over's drops and this side's rejections as of now, and what the worker has not taken in
+   * yet. After the worker died: what it held is dropped, and every event it had not stamped, and
+   * the hand-over did not drop, is rejected (no seq to leave a gap), so accepted, rejected and the
+   * hand-over's drops add up to emitted.
+   */
+  private figures(): AuditClientMetrics {
+    const worker = this.died !== undefined ? this.died.last : this.board.read();
+    const handOverDrops = Atomics.load(this.counters, SLOT.dropped);
+    const droppedBySeverity: AuditClientMetrics["droppedBySeverity"] = {};
+    SEVERITIES.forEach((severity, index) => {
+      const count = (worker?.droppedBySeverity[index] ?? 0) + Atomics.load(this.counters, SLOT.droppedBySeverity + index);
+      if (count > 0) droppedBySeverity[severity] = count;
+    });
+    // The worker's own emits (its sdk.health events), beyond what it took in from this side.
+    const emitted = this.emitted + (worker === undefined ? 0 : worker.emitted - worker.received);
+    const accepted = worker?.accepted ?? 0;
+    const common = {
+      emitted,
+      accepted,
+      sent: worker?.sent ?? 0,
+      droppedBySeverity,
+      sendFailures: worker?.sendFailures ?? 0,
+      ...(worker?.lastErrorType !== undefined ? { lastErrorType: worker.lastErrorType } : {}),
+      nextSeq: worker?.nextSeq ?? 0,
     };
     if (this.died !== undefined) {
-      // Nothing is queued any more: what the worker held is dropped; what it never stamped, and the
-      // hand-over did not drop, is rejected.
-      const { accepted, sent, dropped, workerEmits } = this.died;
-      const emitted = this.emitted + workerEmits;
-      const handOverDrops = Atomics.load(this.counters, SLOT.dropped);
-      return { ...base, emitted, accepted, sent, dropped: dropped + handOverDrops, rejected: emitted - accepted - handOverDrops, queueDepth: 0, queueBytes: 0, inFlight: 0 };
+      return { ...common, rejected: emitted - accepted - handOverDrops, dropped: (worker?.dropped ?? 0) + (worker?.queueDepth ?? 0) + handOverDrops, queueDepth: 0, queueBytes: 0, inFlight: 0 };
     }
-    const emitted = this.emitted + this.workerOwnEmits;
-    // This side's rejections as of now, not as of the worker's last answer (after it exits, every emit is one).
-    const rejected = base.rejected - this.hostRejectedSeen + Atomics.load(this.counters, SLOT.rejected);
-    return { ...base, emitted, rejected };
+    // Handed over and not taken in as of the worker's figures; both counts wrap as int32.
+    const waiting = (this.posted - (worker?.received ?? 0)) | 0;
+    const waitingBytes = (this.postedBytes - (worker?.receivedBytes ?? 0)) | 0;
+    return {
+      ...common,
+      rejected: (worker?.rejected ?? 0) + Atomics.load(this.counters, SLOT.rejected),
+      dropped: (worker?.dropped ?? 0) + handOverDrops,
+      queueDepth: (worker?.queueDepth ?? 0) + (worker?.pending ?? 0) + waiting,
+      queueBytes: (worker?.queueBytes ?? 0) + (worker?.pendingBytes ?? 0) + waitingBytes,
+      inFlight: worker?.inFlight ?? 0,
+    };
   }
 
   reportHealth(): void {

@@ -11,7 +11,8 @@ import { withArgumentSummary, withoutArgumentSummary } from "./arguments.js";
 import { Emitter, type ExternalLosses } from "./client.js";
 import type { AuditClientError, ResolvedAuditClientOptions } from "./options.js";
 import { createProducer, errorType } from "./producer.js";
-import { SLOT, type FromWorker, type MetricsReply, type ToWorker, type WorkerData } from "./threaded.js";
+import { PublishedFigures } from "./published.js";
+import { SLOT, type FromWorker, type ToWorker, type WorkerData } from "./threaded.js";
 import { SEVERITIES } from "../../schemas/primitives.js";
 
 const port = parentPort;
@@ -42,16 +43,12 @@ const options: ResolvedAuditClientOptions = {
   ...(hasOnError ? { onError: (error: AuditClientError) => send({ op: "error", error }) } : {}),
 };
 
-/** The host's rejections as last merged into the emitter's metrics: the host subtracts them from a reply. */
-let hostRejected = 0;
-const externalLosses = (): ExternalLosses => {
-  hostRejected = Atomics.load(counters, SLOT.rejected);
-  return {
-    dropped: Atomics.load(counters, SLOT.dropped),
-    bySeverity: SEVERITIES.map((_, index) => Atomics.load(counters, SLOT.droppedBySeverity + index)),
-    rejected: hostRejected,
-  };
-};
+/** The host's losses, in this emitter's metrics and so in its sdk.health events. */
+const externalLosses = (): ExternalLosses => ({
+  dropped: Atomics.load(counters, SLOT.dropped),
+  bySeverity: SEVERITIES.map((_, index) => Atomics.load(counters, SLOT.droppedBySeverity + index)),
+  rejected: Atomics.load(counters, SLOT.rejected),
+});
 
 /**
  * Renices this thread only (Linux: a thread id is a valid target of setpriority). Elsewhere there
@@ -69,15 +66,20 @@ function lowerPriority(nice: number): void {
 lowerPriority(options.workerNice);
 
 const emitter = new Emitter(options, createProducer(options), externalLosses);
+const board = new PublishedFigures(data.figures);
 const redactors = new Map<number, Redactor>();
-let received = 0;
 
 function report(error: AuditClientError): void {
   if (hasOnError) send({ op: "error", error });
 }
 
+/** Events taken in from the host, and their estimated bytes: published as plain counts (SLOT.received and receivedBytes wrap). */
+let received = 0;
+let receivedBytes = 0;
+
 function takeIn(message: { bytes: number; severity: number }): void {
   received++;
+  receivedBytes += message.bytes | 0;
   Atomics.add(counters, SLOT.received, 1);
   Atomics.add(counters, SLOT.receivedBytes, message.bytes | 0);
   // Per severity too: the host counts lower severities not taken in yet as room for higher ones.
@@ -130,9 +132,9 @@ function handle(message: ToWorker): void {
       emitter.reportHealth();
       return;
     case "metrics": {
-      const metrics = emitter.metrics();
-      const reply: MetricsReply = { id: message.id, metrics, received, hostRejected };
-      send({ op: "metrics", ...reply });
+      // Everything taken in before the request is stamped and published before the answer.
+      publish(true);
+      send({ op: "metrics", id: message.id });
       Atomics.add(counters, SLOT.metricsReplies, 1);
       Atomics.notify(counters, SLOT.metricsReplies);
       return;
@@ -142,7 +144,11 @@ function handle(message: ToWorker): void {
       // Measured from the host's call: a worker still starting up when close() was called must not get the full deadline again.
       const deadlineMs = Math.max(0, message.deadlineAt - Date.now());
       const done = message.op === "flush" ? emitter.flush({ deadlineMs }) : emitter.close({ deadlineMs });
-      void done.then((result) => send({ op: "reply", id: message.id, result }));
+      void done.then((result) => {
+        // The figures of a drained queue (and of a close, the last ones) are there before the answer.
+        publish();
+        send({ op: "reply", id: message.id, result });
+      });
       return;
     }
     case "token": {
@@ -156,18 +162,17 @@ function handle(message: ToWorker): void {
   }
 }
 
-/** How often the worker publishes its progress, besides after each message: sends finish between messages. */
+/** How often the worker publishes its figures, besides after each message: sends finish between messages. */
 const PROGRESS_INTERVAL_MS = 250;
-/** What the host accounts for if this thread dies (see SLOT.accepted). */
-const publishProgress = (): void => {
-  const { emitted, accepted, sent, dropped, held } = emitter.progress();
-  Atomics.store(counters, SLOT.workerEmits, emitted - received);
-  Atomics.store(counters, SLOT.accepted, accepted);
-  Atomics.store(counters, SLOT.sent, sent);
-  Atomics.store(counters, SLOT.workerDropped, dropped);
-  Atomics.store(counters, SLOT.held, held);
-};
-setInterval(publishProgress, PROGRESS_INTERVAL_MS).unref();
+/**
+ * Publishes this emitter's figures with what it has taken in: what metrics() reads on the host,
+ * and what the host accounts for if this thread dies. `seal` stamps what waits for the end of the
+ * turn first.
+ */
+function publish(seal = false): void {
+  board.write({ ...emitter.figures(seal), received, receivedBytes });
+}
+setInterval(publish, PROGRESS_INTERVAL_MS).unref();
 
 port.on("message", (message: ToWorker) => {
   try {
@@ -175,5 +180,7 @@ port.on("message", (message: ToWorker) => {
   } catch (err) {
     report({ kind: "internal", errorType: errorType(err) });
   }
-  publishProgress();
+  publish();
 });
+// Published once listening: the host then knows this thread answers.
+publish();

@@ -262,6 +262,45 @@ describe("worker emitter", () => {
     expect(client.metrics().rejected).toBe(0);
   });
 
+  it("does not wait for a worker that is far behind: metrics() returns at once, what the worker has not taken in counted as queued", async () => {
+    const redactor = testRedactor();
+    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-behind-1" }, connectionString: UNREACHABLE, healthIntervalMs: 0 });
+    // Started, so only the backlog decides whether metrics() waits.
+    await client.flush({ deadlineMs: 10_000 });
+    const burst = 2_000;
+    // One synchronous run: 2,000 summaries wait for the worker, far more than it takes in while metrics() runs.
+    for (let n = 0; n < burst; n++) emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: args(n) });
+    const metrics = client.metrics();
+    expect(metrics).toMatchObject({ emitted: burst, rejected: 0, dropped: 0 });
+    // It did not wait for the worker to take them all in...
+    expect(metrics.accepted).toBeLessThan(burst);
+    // ...and counted every event as queued: those stamped (nothing is sent) and those not yet.
+    expect(metrics.queueDepth).toBe(burst);
+    expect(metrics.queueBytes).toBeGreaterThan(0);
+    // Once the worker has taken everything in, the figures are exact again.
+    await client.flush({ deadlineMs: 1_000 });
+    expect(client.metrics()).toMatchObject({ emitted: burst, accepted: burst, rejected: 0, dropped: 0, queueDepth: burst });
+    await client.close({ deadlineMs: 100 });
+  });
+
+  it("gives up waiting for a worker that died in the same turn within a fraction of a second, and counts its losses", async () => {
+    const errors: AuditClientError[] = [];
+    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-dies-3" }, connectionString: UNREACHABLE, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    for (let n = 0; n < 10; n++) client.emit(limited(n));
+    expect(client.metrics()).toMatchObject({ emitted: 10, accepted: 10 });
+    // Terminated, and metrics() called before this thread has seen the exit: the worker will never answer.
+    void (client as unknown as { worker: Worker }).worker.terminate();
+    client.emit(limited(10));
+    const started = Date.now();
+    const during = client.metrics();
+    // The old bound was 5 s: the wait now ends once the worker has made no progress for 250 ms.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(during).toMatchObject({ emitted: 11, accepted: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(errors.map((e) => e.errorType)).toContain("WorkerExited");
+    expect(client.metrics()).toMatchObject({ emitted: 11, accepted: 10, dropped: 10, rejected: 1, queueDepth: 0 });
+  });
+
   it("counts a worker that dies while close() waits for it as it counts any death", async () => {
     const errors: AuditClientError[] = [];
     const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-dies-2" }, connectionString: UNREACHABLE, healthIntervalMs: 0, onError: (e) => errors.push(e) });
@@ -286,9 +325,13 @@ describe("worker emitter", () => {
     const metrics = client.metrics();
     expect(metrics.emitted).toBe(burst);
     expect(metrics.dropped).toBeGreaterThan(0);
-    // Every event is either stamped (and then sent or dropped from the queue) or dropped before it was stamped.
-    expect(metrics.accepted + metrics.dropped).toBeGreaterThanOrEqual(burst);
+    // Every event is stamped (and then sent or dropped from the queue), dropped before it was
+    // stamped, or still waiting for the worker: metrics() does not wait for a backlog this large.
+    expect(metrics.accepted + metrics.dropped + metrics.queueDepth).toBeGreaterThanOrEqual(burst);
     expect(metrics.accepted).toBeLessThan(burst);
+    await client.flush({ deadlineMs: 20_000 });
+    const settled = client.metrics();
+    expect(settled.accepted + settled.dropped).toBeGreaterThanOrEqual(burst);
     await client.close({ deadlineMs: 20_000 });
     await expectHealthCountsDrops(instanceId, metrics.dropped);
   });
