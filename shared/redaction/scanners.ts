@@ -527,11 +527,17 @@ const WITH_QUOTED_END = String.raw`${NO_MARKER}[^;\s"](?:(?!${NEXT_FIELD})[^;\r\
  */
 const TO_LINE_END = String.raw`${NO_MARKER}(?:[^;\s"\\]|\\+[^;\s"\\])(?:(?:(?!${NEXT_FIELD})(?:[^;\r\n"\\]|\\+[^;\r\n"\\])){0,254}(?:[^;\s"\\]|\\+[^;\s"\\]|\\+(?=\s|$)))?(?=\s*\\*(?:\r|\n|$)|\s*\\*["']|${NEXT_FIELD})`;
 /**
+ * A value in double quotes holding doubled ones, as ADO.NET quotes a value with `;` or `"` in it
+ * (`Password="ab""cd";`), also as a JSON string (`\"ab\"\"cd\"`): read whole, each doubled quote
+ * a character of it, to a quote before a space, punctuation or the end.
+ */
+const DOUBLED_QUOTES = String.raw`"(?=[^"\r\n]*"")(?:[^"\r\n]|""){1,512}"(?=[\s;,)\]}]|$)|\\"(?=[^"\\\r\n]*\\"\\")(?:[^"\\\r\n]|\\"\\"){1,512}\\"(?=[\s;,)\]}"]|\\[nrt]|$)`;
+/**
  * A quoted value, not JSON punctuation between two strings (`Pwd=","n":1`: the end of a JSON
  * string); empty only where the value ends (`Password='';`, `password='').cursor()`), not a doubled
  * quote opening a password (`''pw''`, `'')pw''`: a quote follows in the same word). One that ends in a secret field's `=` takes the word after it too (`Password=' Password='…'`).
  */
-const QUOTED = String.raw`(?:${doubleQuoted("+")}|${apostrophesWithEscapes("+")}|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$|[)\]}](?![^"\s]*"))|''(?=[\s;,]|$|[)\]}](?![^'\s]*')))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
+const QUOTED = String.raw`(?:${DOUBLED_QUOTES}|${doubleQuoted("+")}|${apostrophesWithEscapes("+")}|'${notJsonPunctuation("'")}${IN_APOSTROPHES}+'|""(?=[\s;,]|$|[)\]}](?![^"\s]*"))|''(?=[\s;,]|$|[)\]}](?![^'\s]*')))(?:(?<=${SECRET_NAME}\s*=\s*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?`;
 /**
  * A quote never closed (a value cut short by a length cap, say): to the line end; an apostrophe
  * not past a `"` (JSON's), and not a quote before a space or `,:}]` (`{"e":"missing Password="}`).
