@@ -41,11 +41,21 @@ export interface AuditClientMetrics {
   /** Failed send attempts (a batch retried three times counts three). */
   sendFailures: number;
   lastErrorType?: string;
+  /** Stamped events queued or in flight. */
   queueDepth: number;
   /** Queued plus in-flight bytes: what the configured bound limits. */
   queueBytes: number;
   inFlight: number;
   nextSeq: number;
+  /**
+   * Emitted events not yet validated and stamped, so not yet counted as accepted or rejected:
+   * with the worker emitter, those its worker has not taken in yet (which the hand-over bounds in
+   * events and bytes) or not sealed yet, when metrics() did not wait for it; inline, always 0
+   * (metrics() seals first). emitted = accepted + rejected + unstamped + the hand-over's drops.
+   */
+  unstamped: number;
+  /** Their estimated bytes. */
+  unstampedBytes: number;
 }
 
 export interface FlushResult {
@@ -69,7 +79,7 @@ export interface AuditClient {
   /**
    * Seals what emit() deferred first, so every emitted event is counted as accepted or rejected.
    * The worker emitter does so when little waits for its worker; when much does, it does not wait:
-   * what its worker has not taken in yet is counted in queueDepth and queueBytes.
+   * what its worker has not stamped yet is counted in `unstamped`.
    */
   metrics(): AuditClientMetrics;
   /** Emits an sdk.health event now. */
@@ -513,6 +523,8 @@ export class Emitter implements AuditClient {
       queueBytes: this.queue.bytes + this.inFlightBytes,
       inFlight: this.inFlight.length,
       nextSeq: this.seq,
+      unstamped: this.pending.length,
+      unstampedBytes: this.pendingBytes,
     };
   }
 

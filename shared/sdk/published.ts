@@ -42,8 +42,8 @@ const ERROR_BYTES = 64;
 const COPY_BYTES = NUMBERS * Float64Array.BYTES_PER_ELEMENT + ERROR_BYTES;
 /** The generation (Int32) in the first 8 bytes, then the two copies. */
 const HEADER_BYTES = 8;
-/** Reads that saw a copy being replaced are retried this often before the last one is taken. */
-const READ_ATTEMPTS = 8;
+/** Reads that saw a copy being replaced are retried this often before the last whole one is taken. */
+const READ_ATTEMPTS = 64;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -57,6 +57,8 @@ export class PublishedFigures {
   private readonly texts: Uint8Array[];
   /** The writer's own count of what it wrote; only the worker writes. */
   private written = 0;
+  /** The reader's last copy read whole: what a read that keeps meeting the writer returns. */
+  private lastWhole: WorkerFigures | undefined;
 
   constructor(buffer: SharedArrayBuffer) {
     this.generation = new Int32Array(buffer, 0, 1);
@@ -92,17 +94,22 @@ export class PublishedFigures {
     Atomics.store(this.generation, 0, next);
   }
 
-  /** Host side: the last complete copy; undefined before the worker first published. */
+  /**
+   * Host side: the last complete copy; undefined before the worker first published. A read the
+   * writer keeps overtaking (it publishes after each message) returns the last copy read whole.
+   */
   read(): WorkerFigures | undefined {
-    let figures: WorkerFigures | undefined;
     for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
       const generation = Atomics.load(this.generation, 0);
       if (generation === 0) return undefined;
-      figures = this.copy(generation & 1);
+      const figures = this.copy(generation & 1);
       // Unchanged while it was read: the worker did not start on this copy meanwhile.
-      if (Atomics.load(this.generation, 0) === generation) return figures;
+      if (Atomics.load(this.generation, 0) === generation) {
+        this.lastWhole = figures;
+        return figures;
+      }
     }
-    return figures;
+    return this.lastWhole;
   }
 
   private copy(index: number): WorkerFigures {

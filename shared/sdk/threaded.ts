@@ -528,7 +528,9 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   private onMessage(message: FromWorker): void {
     switch (message.op) {
       case "metrics":
-        // An answer metrics() waited for, or one it gave up on: the figures are read where the worker published them.
+        // The figures are read where the worker published them; a metrics() call (perhaps one
+        // called from onError inside another) waiting for this answer, or an earlier one, is done.
+        this.metricsAnswered = Math.max(this.metricsAnswered, message.id);
         return;
       case "error":
         this.report(message.error);
@@ -595,11 +597,10 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
 
   /**
    * The worker is gone: after close() as planned; otherwise it failed (an error it could not
-   * handle, a runtime that stopped it). Then the loss is counted and reported, from the progress
-   * the worker last published (SLOT.accepted): what it held, queued or in flight, is dropped; every
-   * other emit it had not stamped, and the hand-over did not drop, is rejected (no seq to leave a
-   * gap), so accepted, rejected and the hand-over's drops add up to emitted (see merge). An event
-   * stamped after the worker last published counts as rejected.
+   * handle, a runtime that stopped it). Then the loss is counted (see figures) and reported, from
+   * the figures the worker last published: what it held, queued or in flight, is dropped; every
+   * other emit it had not stamped, and the hand-over did not drop, is rejected. An event stamped
+   * after the worker last published counts as rejected.
    */
   private onExit(): void {
     this.exited = true;
@@ -667,7 +668,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
    * makes no progress until it has started).
    */
   private catchUp(): void {
-    if (this.board.started && (this.waiting > SYNC_BACKLOG_EVENTS || this.waitingBytes > SYNC_BACKLOG_BYTES)) return;
+    if (this.farBehind()) return;
     const id = this.nextId++;
     if (!this.post({ op: "metrics", id })) return;
     const started = Date.now();
@@ -678,10 +679,13 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       const seen = Atomics.load(this.counters, SLOT.metricsReplies);
       const received = receiveMessageOnPort(this.port) as { message: FromWorker } | undefined;
       if (received !== undefined) {
+        // An onError hook may call metrics() in here and take this call's answer; metricsAnswered tells.
         this.onMessage(received.message);
-        if (received.message.op === "metrics" && received.message.id === id) return;
+        if (this.metricsAnswered >= id) return;
         continue;
       }
+      // Answered inside a hook, or a worker that has started since this call, with much to take in.
+      if (this.metricsAnswered >= id || this.farBehind()) return;
       const now = Date.now();
       if (Atomics.load(this.counters, SLOT.received) !== taken || this.board.version !== version) {
         progressAt = now;
@@ -693,6 +697,14 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       Atomics.wait(this.counters, SLOT.metricsReplies, seen, Math.min(until - now, STALL_MS / 5));
     }
   }
+
+  /** Whether metrics() should not wait: the worker has started, and much waits for it. */
+  private farBehind(): boolean {
+    return this.board.started && (this.waiting > SYNC_BACKLOG_EVENTS || this.waitingBytes > SYNC_BACKLOG_BYTES);
+  }
+
+  /** The highest id of a metrics request the worker has answered (it answers in order). */
+  private metricsAnswered = 0;
 
   /**
    * The worker's figures as last published, with what only this side knows: calls made, the
@@ -722,18 +734,21 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       nextSeq: worker?.nextSeq ?? 0,
     };
     if (this.died !== undefined) {
-      return { ...common, rejected: emitted - accepted - handOverDrops, dropped: (worker?.dropped ?? 0) + (worker?.queueDepth ?? 0) + handOverDrops, queueDepth: 0, queueBytes: 0, inFlight: 0 };
+      const dropped = (worker?.dropped ?? 0) + (worker?.queueDepth ?? 0) + handOverDrops;
+      return { ...common, rejected: emitted - accepted - handOverDrops, dropped, queueDepth: 0, queueBytes: 0, inFlight: 0, unstamped: 0, unstampedBytes: 0 };
     }
-    // Handed over and not taken in as of the worker's figures; both counts wrap as int32.
+    // Handed over and not taken in as of the worker's figures; the host's counts wrap as int32.
     const waiting = (this.posted - (worker?.received ?? 0)) | 0;
     const waitingBytes = (this.postedBytes - (worker?.receivedBytes ?? 0)) | 0;
     return {
       ...common,
       rejected: (worker?.rejected ?? 0) + Atomics.load(this.counters, SLOT.rejected),
       dropped: (worker?.dropped ?? 0) + handOverDrops,
-      queueDepth: (worker?.queueDepth ?? 0) + (worker?.pending ?? 0) + waiting,
-      queueBytes: (worker?.queueBytes ?? 0) + (worker?.pendingBytes ?? 0) + waitingBytes,
+      queueDepth: worker?.queueDepth ?? 0,
+      queueBytes: worker?.queueBytes ?? 0,
       inFlight: worker?.inFlight ?? 0,
+      unstamped: (worker?.pending ?? 0) + waiting,
+      unstampedBytes: (worker?.pendingBytes ?? 0) + waitingBytes,
     };
   }
 

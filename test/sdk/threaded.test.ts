@@ -274,12 +274,46 @@ describe("worker emitter", () => {
     expect(metrics).toMatchObject({ emitted: burst, rejected: 0, dropped: 0 });
     // It did not wait for the worker to take them all in...
     expect(metrics.accepted).toBeLessThan(burst);
-    // ...and counted every event as queued: those stamped (nothing is sent) and those not yet.
-    expect(metrics.queueDepth).toBe(burst);
-    expect(metrics.queueBytes).toBeGreaterThan(0);
+    // ...and counted every event: stamped (and queued: nothing is sent), or not stamped yet.
+    expect(metrics.accepted + metrics.unstamped).toBe(burst);
+    expect(metrics.queueDepth).toBe(metrics.accepted);
+    expect(metrics.unstampedBytes).toBeGreaterThan(0);
     // Once the worker has taken everything in, the figures are exact again.
     await client.flush({ deadlineMs: 1_000 });
-    expect(client.metrics()).toMatchObject({ emitted: burst, accepted: burst, rejected: 0, dropped: 0, queueDepth: burst });
+    expect(client.metrics()).toMatchObject({ emitted: burst, accepted: burst, rejected: 0, dropped: 0, queueDepth: burst, unstamped: 0, unstampedBytes: 0 });
+    await client.close({ deadlineMs: 100 });
+  });
+
+  it("does not wait for a far-behind worker that starts while metrics() waits for it either", async () => {
+    const redactor = testRedactor();
+    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-behind-2" }, connectionString: UNREACHABLE, healthIntervalMs: 0 });
+    const burst = 2_000;
+    // Before the worker has loaded its code: metrics() waits for it to start, not for it to take in all 2,000.
+    for (let n = 0; n < burst; n++) emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: args(n) });
+    const metrics = client.metrics();
+    expect(metrics.accepted).toBeLessThan(burst);
+    expect(metrics.accepted + metrics.rejected + metrics.unstamped).toBe(burst);
+    await client.close({ deadlineMs: 100 });
+  });
+
+  it("answers a metrics() called from onError inside another metrics() call, and the outer call returns as soon", async () => {
+    const seen: number[] = [];
+    const client = createAuditClient({
+      server: { ...SERVER, instanceId: "threaded-reentrant-1" },
+      connectionString: UNREACHABLE,
+      healthIntervalMs: 0,
+      // Called only after createAuditClient has returned: the hook runs on a later report.
+      onError: () => seen.push(client.metrics().rejected),
+    });
+    await client.flush({ deadlineMs: 10_000 });
+    // Invalid: reported to onError, which the outer metrics() takes in while it waits for its answer.
+    client.emit({ type: "rate.limited", data: { scope: "session", limit: "ten" } } as never);
+    const started = Date.now();
+    const metrics = client.metrics();
+    // Before, the inner call took the outer call's answer, and the outer one waited 5 s.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(metrics).toMatchObject({ emitted: 1, rejected: 1 });
+    expect(seen).toEqual([1]);
     await client.close({ deadlineMs: 100 });
   });
 
@@ -327,7 +361,7 @@ describe("worker emitter", () => {
     expect(metrics.dropped).toBeGreaterThan(0);
     // Every event is stamped (and then sent or dropped from the queue), dropped before it was
     // stamped, or still waiting for the worker: metrics() does not wait for a backlog this large.
-    expect(metrics.accepted + metrics.dropped + metrics.queueDepth).toBeGreaterThanOrEqual(burst);
+    expect(metrics.accepted + metrics.dropped + metrics.unstamped).toBeGreaterThanOrEqual(burst);
     expect(metrics.accepted).toBeLessThan(burst);
     await client.flush({ deadlineMs: 20_000 });
     const settled = client.metrics();
