@@ -489,7 +489,7 @@ export class Emitter implements AuditClient {
    * sealed yet (`pending`). Cheap, unlike metrics(): it seals nothing, unless `seal` asks it to
    * first. What the worker emitter publishes for the host to read.
    */
-  figures(seal = false): Omit<WorkerFigures, "received" | "receivedBytes"> {
+  figures(seal = false): Omit<WorkerFigures, "received" | "receivedBytes" | "droppedUnstamped"> {
     if (seal) this.sealPending();
     return {
       ...this.counters,

@@ -17,9 +17,11 @@ export interface WorkerFigures {
   /** Rejected by the worker's emitter (the host's own rejections are counted on the host). */
   rejected: number;
   sent: number;
-  /** Dropped by the worker's emitter (the hand-over's drops are counted on the host). */
+  /** Dropped by the worker's emitter, stamped (the hand-over's drops are counted on the host). */
   dropped: number;
-  /** The same per index of SEVERITIES. */
+  /** Dropped by the worker before a seq: taken in past the close deadline. */
+  droppedUnstamped: number;
+  /** Both per index of SEVERITIES. */
   droppedBySeverity: number[];
   sendFailures: number;
   lastErrorType?: string;
@@ -33,7 +35,7 @@ export interface WorkerFigures {
   pendingBytes: number;
 }
 
-const SCALARS = ["received", "receivedBytes", "emitted", "accepted", "rejected", "sent", "dropped", "sendFailures", "queueDepth", "queueBytes", "inFlight", "nextSeq", "pending", "pendingBytes"] as const;
+const SCALARS = ["received", "receivedBytes", "emitted", "accepted", "rejected", "sent", "dropped", "droppedUnstamped", "sendFailures", "queueDepth", "queueBytes", "inFlight", "nextSeq", "pending", "pendingBytes"] as const;
 /** Float64 slots of one copy: the scalars, the drops per severity, then the length of lastErrorType (-1: none). */
 const ERROR_LENGTH = SCALARS.length + SEVERITIES.length;
 const NUMBERS = ERROR_LENGTH + 1;

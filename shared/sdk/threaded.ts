@@ -39,8 +39,22 @@ export const SLOT = {
   /** What the worker has taken in per severity index: events, then their estimated bytes (wrapping int32). */
   receivedBySeverity: 5 + SEVERITIES.length,
   receivedBytesBySeverity: 5 + 2 * SEVERITIES.length,
+  /** 1 once close() was called: the close deadline (see closeDeadlineOf) is then set. */
+  closing: 5 + 3 * SEVERITIES.length,
 } as const;
-export const SLOT_COUNT = SLOT.receivedBytesBySeverity + SEVERITIES.length;
+export const SLOT_COUNT = SLOT.closing + 1;
+/** The close deadline, a Date.now() instant as a Float64, after the Int32 slots (8-byte aligned). */
+const CLOSE_DEADLINE_OFFSET = Math.ceil((SLOT_COUNT * Int32Array.BYTES_PER_ELEMENT) / 8) * 8;
+
+/** The shared counters' buffer: the Int32 slots, then the close deadline. */
+function countersBuffer(): SharedArrayBuffer {
+  return new SharedArrayBuffer(CLOSE_DEADLINE_OFFSET + Float64Array.BYTES_PER_ELEMENT);
+}
+
+/** The close deadline's cell in the shared counters (read after SLOT.closing is seen set). */
+export function closeDeadlineOf(counters: SharedArrayBuffer): Float64Array {
+  return new Float64Array(counters, CLOSE_DEADLINE_OFFSET, 1);
+}
 
 export interface WorkerData {
   options: WorkerOptions;
@@ -207,7 +221,7 @@ function workerEntry(): { entry: string | URL; eval: boolean } | undefined {
 
 /** Starts the worker emitter; undefined when this runtime cannot start a worker (the caller falls back to inline). */
 export function startThreadedClient(options: ResolvedAuditClientOptions): ExitWatched | undefined {
-  const counters = new SharedArrayBuffer(SLOT_COUNT * Int32Array.BYTES_PER_ELEMENT);
+  const counters = countersBuffer();
   const figures = publishedFiguresBuffer();
   const channel = new MessageChannel();
   const { credential, onError, ...rest } = options;
@@ -233,7 +247,7 @@ export function startThreadedClient(options: ResolvedAuditClientOptions): ExitWa
     channel.port1.close();
     return undefined;
   }
-  return new ThreadedClient(options, worker, new Int32Array(counters), new PublishedFigures(figures), channel.port1);
+  return new ThreadedClient(options, worker, new Int32Array(counters), closeDeadlineOf(counters), new PublishedFigures(figures), channel.port1);
 }
 
 /** severityIndexOf for whatever a caller emitted: never throws (null, a getter that throws: the lowest). */
@@ -269,6 +283,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     private readonly options: ResolvedAuditClientOptions,
     private readonly worker: Worker,
     private readonly counters: Int32Array,
+    private readonly closeDeadline: Float64Array,
     private readonly board: PublishedFigures,
     private readonly port: MessagePort,
   ) {
@@ -631,9 +646,16 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
 
   private request(op: "flush" | "close", deadlineMs: number): Promise<FlushResult> {
     const id = this.nextId++;
-    if (op === "close") this.closeRequestId = id;
+    const deadlineAt = Date.now() + deadlineMs;
+    if (op === "close") {
+      this.closeRequestId = id;
+      // Seen by the worker before it reaches the request: past the deadline, what it has not taken
+      // in yet is dropped unstamped rather than summarized and stamped only to be dropped at close.
+      this.closeDeadline[0] = deadlineAt;
+      Atomics.store(this.counters, SLOT.closing, 1);
+    }
     const pending = this.pendingAsLastCounted;
-    if (!this.post({ op, id, deadlineAt: Date.now() + deadlineMs })) return Promise.resolve({ drained: false, pending });
+    if (!this.post({ op, id, deadlineAt })) return Promise.resolve({ drained: false, pending });
     this.ref();
     return new Promise<FlushResult>((resolve) => {
       const timer = setTimeout(() => {
@@ -721,8 +743,8 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       const count = (worker?.droppedBySeverity[index] ?? 0) + Atomics.load(this.counters, SLOT.droppedBySeverity + index);
       if (count > 0) droppedBySeverity[severity] = count;
     });
-    // The worker's own emits (its sdk.health events), beyond what it took in from this side.
-    const emitted = this.emitted + (worker === undefined ? 0 : worker.emitted - worker.received);
+    // The worker's own emits (its sdk.health events): its emitter's, beyond what it took in from this side and did not drop unstamped.
+    const emitted = this.emitted + (worker === undefined ? 0 : worker.emitted - (worker.received - worker.droppedUnstamped));
     const accepted = worker?.accepted ?? 0;
     const common = {
       emitted,
@@ -733,9 +755,11 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       ...(worker?.lastErrorType !== undefined ? { lastErrorType: worker.lastErrorType } : {}),
       nextSeq: worker?.nextSeq ?? 0,
     };
+    // Dropped before a seq as the hand-over's are: by this side, or by the worker past the close deadline.
+    const unstampedDrops = handOverDrops + (worker?.droppedUnstamped ?? 0);
     if (this.died !== undefined) {
-      const dropped = (worker?.dropped ?? 0) + (worker?.queueDepth ?? 0) + handOverDrops;
-      return { ...common, rejected: emitted - accepted - handOverDrops, dropped, queueDepth: 0, queueBytes: 0, inFlight: 0, unstamped: 0, unstampedBytes: 0 };
+      const dropped = (worker?.dropped ?? 0) + (worker?.queueDepth ?? 0) + unstampedDrops;
+      return { ...common, rejected: emitted - accepted - unstampedDrops, dropped, queueDepth: 0, queueBytes: 0, inFlight: 0, unstamped: 0, unstampedBytes: 0 };
     }
     // Handed over and not taken in as of the worker's figures; the host's counts wrap as int32.
     const waiting = (this.posted - (worker?.received ?? 0)) | 0;
@@ -743,7 +767,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     return {
       ...common,
       rejected: (worker?.rejected ?? 0) + Atomics.load(this.counters, SLOT.rejected),
-      dropped: (worker?.dropped ?? 0) + handOverDrops,
+      dropped: (worker?.dropped ?? 0) + unstampedDrops,
       queueDepth: worker?.queueDepth ?? 0,
       queueBytes: worker?.queueBytes ?? 0,
       inFlight: worker?.inFlight ?? 0,

@@ -12,13 +12,14 @@ import { Emitter, type ExternalLosses } from "./client.js";
 import type { AuditClientError, ResolvedAuditClientOptions } from "./options.js";
 import { createProducer, errorType } from "./producer.js";
 import { PublishedFigures } from "./published.js";
-import { SLOT, type FromWorker, type ToWorker, type WorkerData } from "./threaded.js";
+import { closeDeadlineOf, SLOT, type FromWorker, type ToWorker, type WorkerData } from "./threaded.js";
 import { SEVERITIES } from "../../schemas/primitives.js";
 
 const port = parentPort;
 if (port === null) throw new Error("mcp-audit: shared/sdk/worker is a worker thread's entry point, not a module to import");
 const data = workerData as WorkerData;
 const counters = new Int32Array(data.counters);
+const closeDeadline = closeDeadlineOf(data.counters);
 const send = (message: FromWorker): void => data.port.postMessage(message);
 
 /** Token requests go to the host's thread, where the TokenCredential lives. */
@@ -43,10 +44,14 @@ const options: ResolvedAuditClientOptions = {
   ...(hasOnError ? { onError: (error: AuditClientError) => send({ op: "error", error }) } : {}),
 };
 
-/** The host's losses, in this emitter's metrics and so in its sdk.health events. */
+/** Events taken in past the close deadline and dropped unstamped, in all and per severity index. */
+let droppedUnstamped = 0;
+const droppedUnstampedBySeverity = SEVERITIES.map(() => 0);
+
+/** Losses outside this emitter (the host's, and those above), in its metrics and so in its sdk.health events. */
 const externalLosses = (): ExternalLosses => ({
-  dropped: Atomics.load(counters, SLOT.dropped),
-  bySeverity: SEVERITIES.map((_, index) => Atomics.load(counters, SLOT.droppedBySeverity + index)),
+  dropped: Atomics.load(counters, SLOT.dropped) + droppedUnstamped,
+  bySeverity: SEVERITIES.map((_, index) => Atomics.load(counters, SLOT.droppedBySeverity + index) + (droppedUnstampedBySeverity[index] ?? 0)),
   rejected: Atomics.load(counters, SLOT.rejected),
 });
 
@@ -77,7 +82,12 @@ function report(error: AuditClientError): void {
 let received = 0;
 let receivedBytes = 0;
 
-function takeIn(message: { bytes: number; severity: number }): void {
+/**
+ * Counts an event as taken in; false when close()'s deadline has passed: then it is dropped
+ * unstamped, as the hand-over drops, since what close() has not delivered by its deadline is
+ * dropped anyway; summarizing and stamping it first only made close() late.
+ */
+function takeIn(message: { bytes: number; severity: number }): boolean {
   received++;
   receivedBytes += message.bytes | 0;
   Atomics.add(counters, SLOT.received, 1);
@@ -86,6 +96,10 @@ function takeIn(message: { bytes: number; severity: number }): void {
   const severity = Number.isInteger(message.severity) && message.severity >= 0 && message.severity < SEVERITIES.length ? message.severity : 0;
   Atomics.add(counters, SLOT.receivedBySeverity + severity, 1);
   Atomics.add(counters, SLOT.receivedBytesBySeverity + severity, message.bytes | 0);
+  if (Atomics.load(counters, SLOT.closing) === 0 || Date.now() < (closeDeadline[0] ?? Infinity)) return true;
+  droppedUnstamped++;
+  droppedUnstampedBySeverity[severity] = (droppedUnstampedBySeverity[severity] ?? 0) + 1;
+  return false;
 }
 
 function handle(message: ToWorker): void {
@@ -100,11 +114,10 @@ function handle(message: ToWorker): void {
       }
       return;
     case "emit":
-      takeIn(message);
-      emitter.emit(message.event);
+      if (takeIn(message)) emitter.emit(message.event);
       return;
     case "emitArgs": {
-      takeIn(message);
+      if (!takeIn(message)) return;
       const redactor = redactors.get(message.redactor);
       if (redactor === undefined) {
         // Never expected (the host sends the redactor first): the call is still recorded, its arguments not summarized.
@@ -170,7 +183,9 @@ const PROGRESS_INTERVAL_MS = 250;
  * turn first.
  */
 function publish(seal = false): void {
-  board.write({ ...emitter.figures(seal), received, receivedBytes });
+  const own = emitter.figures(seal);
+  const droppedBySeverity = own.droppedBySeverity.map((count, index) => count + (droppedUnstampedBySeverity[index] ?? 0));
+  board.write({ ...own, droppedBySeverity, droppedUnstamped, received, receivedBytes });
 }
 setInterval(publish, PROGRESS_INTERVAL_MS).unref();
 

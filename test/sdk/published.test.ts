@@ -16,6 +16,7 @@ function figures(n: number, lastErrorType?: string): WorkerFigures {
     rejected: 1,
     sent: n - 3,
     dropped: 2,
+    droppedUnstamped: 5,
     droppedBySeverity: SEVERITIES.map((_, index) => (index === 0 ? 2 : index)),
     sendFailures: 4,
     ...(lastErrorType !== undefined ? { lastErrorType } : {}),
@@ -73,7 +74,7 @@ describe("published figures", () => {
       const writer = new PublishedFigures(workerData.buffer);
       const stop = new Int32Array(workerData.stop);
       for (let n = 1; Atomics.load(stop, 0) === 0; n++) {
-        writer.write({ received: n, receivedBytes: n, emitted: n, accepted: n, rejected: n, sent: n, dropped: n, droppedBySeverity: [n, n, n, n, n], sendFailures: n, lastErrorType: "E" + n, queueDepth: n, queueBytes: n, inFlight: n, nextSeq: n, pending: n, pendingBytes: n });
+        writer.write({ received: n, receivedBytes: n, emitted: n, accepted: n, rejected: n, sent: n, dropped: n, droppedUnstamped: n, droppedBySeverity: [n, n, n, n, n], sendFailures: n, lastErrorType: "E" + n, queueDepth: n, queueBytes: n, inFlight: n, nextSeq: n, pending: n, pendingBytes: n });
       }
     `;
     const worker = new Worker(`import(${JSON.stringify(`data:text/javascript,${encodeURIComponent(code)}`)})`, { eval: true, workerData: { buffer, stop: stop.buffer } });

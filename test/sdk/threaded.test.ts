@@ -335,6 +335,26 @@ describe("worker emitter", () => {
     expect(client.metrics()).toMatchObject({ emitted: 11, accepted: 10, dropped: 10, rejected: 1, queueDepth: 0 });
   });
 
+  it("past close()'s deadline, drops unstamped what the worker has not taken in, rather than summarizing it only to drop it, and counts it", async () => {
+    const redactor = testRedactor();
+    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-close-late-1" }, connectionString: UNREACHABLE, healthIntervalMs: 0 });
+    await client.flush({ deadlineMs: 10_000 });
+    const burst = 3_000;
+    for (let n = 0; n < burst; n++) emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: args(n) });
+    expect(await client.close({ deadlineMs: 0 })).toMatchObject({ drained: false });
+    const metrics = client.metrics();
+    // The closing sdk.health too.
+    expect(metrics.emitted).toBe(burst + 1);
+    // Summarized and stamped: only what the worker took in before close() was called (before, all 3,000).
+    expect(metrics.accepted).toBeLessThan(burst / 2);
+    // Every event is accounted for: nothing was sent, so each one is dropped, stamped or not.
+    expect(metrics).toMatchObject({ sent: 0, rejected: 0, unstamped: 0, queueDepth: 0 });
+    expect(metrics.dropped).toBe(metrics.emitted);
+    // By severity too: the tool calls are info, the closing sdk.health low or medium.
+    expect(metrics.droppedBySeverity.info).toBe(burst);
+    expect(Object.values(metrics.droppedBySeverity).reduce((sum, count) => sum + count, 0)).toBe(metrics.emitted);
+  });
+
   it("counts a worker that dies while close() waits for it as it counts any death", async () => {
     const errors: AuditClientError[] = [];
     const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-dies-2" }, connectionString: UNREACHABLE, healthIntervalMs: 0, onError: (e) => errors.push(e) });
