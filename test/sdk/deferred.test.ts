@@ -7,7 +7,7 @@ import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import { parseAuditEvent } from "../../schemas/parse.js";
 import { verifyChain } from "../../shared/chain.js";
 import { createAuditClient, type AuditClientError, type AuditEventInput } from "../../shared/sdk/index.js";
-import { bodiesOf, readAll, startEmulator } from "./helpers.js";
+import { bodiesOf, readAll, startEmulator, UNREACHABLE } from "./helpers.js";
 
 const SERVER = { id: "deferred", name: "Deferred", version: "1.0.0", environment: "test" };
 const PSEUDONYM = `test:${"V".repeat(43)}`;
@@ -105,7 +105,7 @@ describe("deferred sealing", () => {
   });
 
   it("still holds the queue's bounds: a burst beyond maxEvents is dropped and counted", async () => {
-    const client = createAuditClient({ server: { ...SERVER, instanceId: "deferred-queue-1" }, connectionString: "Endpoint=sb://localhost:1;SharedAccessKeyName=k;SharedAccessKey=FAKE_NOT_A_SECRET=;EntityPath=mcp-audit", healthIntervalMs: 0, thread: "inline", queue: { maxEvents: 50 }, batch: { maxDelayMs: 60_000, maxEvents: 5000 } });
+    const client = createAuditClient({ server: { ...SERVER, instanceId: "deferred-queue-1" }, connectionString: UNREACHABLE, healthIntervalMs: 0, thread: "inline", queue: { maxEvents: 50 }, batch: { maxDelayMs: 60_000, maxEvents: 5000 } });
     for (let i = 0; i < 500; i++) client.emit(toolCalled(i));
     const metrics = client.metrics();
     expect(metrics.queueDepth).toBeLessThanOrEqual(50);

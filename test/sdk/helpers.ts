@@ -4,6 +4,9 @@ import { startEventHubsEmulator, type EventHubsEmulator } from "../../dev/eventh
 
 export const HUB = "mcp-audit";
 
+/** An Event Hubs namespace nothing listens on (port 1): every send fails, so what is accepted stays queued. Fake key. */
+export const UNREACHABLE = `Endpoint=sb://localhost:1/;SharedAccessKeyName=fake;SharedAccessKey=ZmFrZQ==;EntityPath=${HUB}`;
+
 export async function startEmulator(port = 0): Promise<EventHubsEmulator> {
   return startEventHubsEmulator({ port });
 }

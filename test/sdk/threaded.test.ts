@@ -12,7 +12,7 @@ import { verifyChain } from "../../shared/chain.js";
 import { createAuditClient, emitWithArguments, type AuditClientError, type AuditEventInput, type ArgumentSummarizer } from "../../shared/sdk/index.js";
 import { handOverTogether } from "../../shared/sdk/arguments.js";
 import { estimateCloneBytes, SLOT } from "../../shared/sdk/threaded.js";
-import { bodiesOf, readAll, startEmulator } from "./helpers.js";
+import { bodiesOf, readAll, startEmulator, UNREACHABLE } from "./helpers.js";
 import { testRedactor } from "./redactor.js";
 
 /** A body read back, checked against the schema: a test failure, not a crash, if it does not parse. */
@@ -32,8 +32,6 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-/** An Event Hubs namespace nothing listens on: what the worker accepts stays queued. */
-const UNREACHABLE = "Endpoint=sb://localhost:1/;SharedAccessKeyName=fake;SharedAccessKey=ZmFrZQ==;EntityPath=mcp-audit";
 
 function limited(n: number): AuditEventInput {
   return { type: "rate.limited", data: { scope: "session", limit: n, windowSeconds: 60 } };
@@ -415,7 +413,7 @@ describe("worker emitter", () => {
 
   it("never lets what waits for the worker pass twice its bound, and drops lower events only when that makes room", async () => {
     // Created and used in one synchronous turn: the worker, still starting, takes nothing in meanwhile.
-    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-cap-1" }, connectionString: "Endpoint=sb://localhost:1/;SharedAccessKeyName=fake;SharedAccessKey=ZmFrZQ==;EntityPath=mcp-audit", healthIntervalMs: 0, queue: { maxEvents: 100 } });
+    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-cap-1" }, connectionString: UNREACHABLE, healthIntervalMs: 0, queue: { maxEvents: 100 } });
     const inside = client as unknown as { posted: number; counters: Int32Array };
     const waiting = () => inside.posted - Atomics.load(inside.counters, SLOT.received);
     const event = (severity: string) => ({ type: "rate.limited", severity, data: { scope: "global", limit: 1, windowSeconds: 1 } }) as AuditEventInput;
@@ -429,7 +427,7 @@ describe("worker emitter", () => {
     expect(most).toBe(200);
     await client.close({ deadlineMs: 100 });
 
-    const bytes = createAuditClient({ server: { ...SERVER, instanceId: "threaded-cap-2" }, connectionString: "Endpoint=sb://localhost:1/;SharedAccessKeyName=fake;SharedAccessKey=ZmFrZQ==;EntityPath=mcp-audit", healthIntervalMs: 0, queue: { maxBytes: 65_536 } });
+    const bytes = createAuditClient({ server: { ...SERVER, instanceId: "threaded-cap-2" }, connectionString: UNREACHABLE, healthIntervalMs: 0, queue: { maxBytes: 65_536 } });
     const counters = (bytes as unknown as { counters: Int32Array }).counters;
     const large = () => ({ type: "auth.failed", severity: "high", outcome: "failure", data: { reason: "malformed", detail: "x".repeat(20_000) } }) as AuditEventInput;
     for (let i = 0; i < 3; i++) bytes.emit(large());
