@@ -462,6 +462,30 @@ const DASH_P_PASSWORD = new RegExp(
   "g",
 );
 
+/** A command's arguments before an option: to a pipe or the end of the command, line continuations included. */
+const COMMAND_ARGUMENTS = String.raw`(?:[^\r\n|;&<>]|\\\r?\n){0,256}?`;
+/**
+ * Command lines that give a password or key to a tool's own option, as a separate argument, up to
+ * the value: SQL Server's `sqlcmd`, `osql` and `bcp` (`-P`, glued too); MongoDB's shell and tools
+ * (`-p`); `login` of docker, podman, nerdctl, buildah, skopeo, oras, crane, `helm registry` and
+ * `az` (`-p`); `redis-cli -a`; the OpenLDAP clients' `-w`; `keytool`'s `-storepass`, `-keypass`
+ * (`-src…`, `-dest…`) and `-new`; `openssl`'s `-passin`, `-passout`, `-pass`, `-password` with
+ * `pass:`; curl's `-u`, `--user`, `-U`, `--proxy-user` after `user:`; Samba's clients' `-U`,
+ * `--user` after `user%`; `rabbitmqctl add_user`, `change_password`, `authenticate_user` after the
+ * user. Case-sensitive, and only after these tools' names: elsewhere these options are ports,
+ * users or anything else. The value as an option's: quoted or bare.
+ */
+const TOOL_SECRET_OPTION = new RegExp(
+  String.raw`${COMMAND_START}((?:sqlcmd|osql|bcp)(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-P[ \t]*|(?:mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|mongostat|mongotop|mongofiles)(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-p[ \t]+|(?:docker|podman|nerdctl|buildah|skopeo|oras|crane|helm[ \t]+registry|az)(?:\.exe|\.cmd)?[ \t]+login(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-p[ \t]+|redis-cli(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-a[ \t]+|ldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn|exop)(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-w[ \t]+|keytool(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-(?:(?:src|dest)?(?:store|key)pass|new)[ \t]+|openssl(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-(?:pass(?:in|out)?|password)[ \t]+(?:\\*["'])?pass:|curl(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}[ \t](?:-u|--user|-U|--proxy-user)(?:[ \t]+|=)(?:\\*["'])?[^\s:"'@\\]*:|(?:smbclient|rpcclient|smbcacls|smbget)(?=[\s"',])${COMMAND_ARGUMENTS}[ \t](?:-U[ \t]*|--user[= \t])(?:\\*["'])?[^\s%"']+%|rabbitmqctl(?:\.bat)?[ \t]+(?:add_user|change_password|authenticate_user)[ \t]+(?:\\*["'])?[^\s"'\\]+(?:\\*["'])?[ \t]+)(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE})(${OPTION_DOUBLE_QUOTED}|${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${OPTION_BARE})`,
+  "g",
+);
+/** A word documentation writes where the password goes (`-P password`, `-p your_password`): no password. */
+const PASSWORD_WORD = /^(?:(?:your|my|the|new|old|some)[_-]?)?(?:password|passwd|pass|pwd|passphrase|secret|token|api[_-]?key|key|pw)[\])]?$/i;
+/** The kind TOOL_SECRET_OPTION marks a value with: a database's password, as DASH_P_PASSWORD, or a token. */
+function toolSecretKind(prefix: string): ScannerKind {
+  return /^(?:sqlcmd|osql|bcp|mongo|redis)/.test(prefix) ? "connection_string" : "api_token";
+}
+
 /** A value's opening quote: `"`, `'`, `` ` `` or an escaped `"` at any depth; "" for none. */
 function openingQuoteOf(value: string): string {
   return OPENING_QUOTE_OR_BACKTICK.exec(value)?.[0] ?? "";
@@ -709,6 +733,17 @@ const SCANNERS: readonly Scanner[] = [
     pattern: DASH_P_PASSWORD,
     worthTrying: (text) => text.includes("-p") && /mysql|mariadb|sshpass/.test(text),
     replace: (match, groups) => (OPTION_PLACEHOLDER.test(unquoted(groups[1] ?? "")) ? match : `${groups[0] ?? ""}${quotedMarker(groups[1] ?? "", "connection_string")}`),
+  },
+  {
+    kind: "api_token",
+    pattern: TOOL_SECRET_OPTION,
+    worthTrying: (text) => /sqlcmd|osql|bcp|mongo|login|redis-cli|ldap|keytool|openssl|curl|smb|rpcclient|rabbitmqctl/.test(text),
+    replace: (match, groups) => {
+      const [prefix = "", value = ""] = groups;
+      const bare = unquoted(value);
+      if (OPTION_PLACEHOLDER.test(bare) || PASSWORD_WORD.test(bare)) return match;
+      return `${prefix}${quotedMarker(value, toolSecretKind(prefix))}`;
+    },
   },
   {
     kind: "jwt",
