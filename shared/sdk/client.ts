@@ -51,11 +51,17 @@ export interface AuditClientMetrics {
    * Emitted events not yet validated and stamped, so not yet counted as accepted or rejected:
    * with the worker emitter, those its worker has not taken in yet (which the hand-over bounds in
    * events and bytes) or not sealed yet, when metrics() did not wait for it; inline, always 0
-   * (metrics() seals first). emitted = accepted + rejected + unstamped + the hand-over's drops.
+   * (metrics() seals first).
    */
   unstamped: number;
   /** Their estimated bytes. */
   unstampedBytes: number;
+  /**
+   * Of `dropped`, those dropped before they had a seq, so they leave no gap in the chain: with the
+   * worker emitter, by its hand-over when full and by its worker past close()'s deadline; inline,
+   * 0. emitted = accepted + rejected + unstamped + droppedUnstamped.
+   */
+  droppedUnstamped: number;
 }
 
 export interface FlushResult {
@@ -491,7 +497,10 @@ export class Emitter implements AuditClient {
    */
   figures(seal = false): Omit<WorkerFigures, "received" | "receivedBytes" | "droppedUnstamped"> {
     if (seal) this.sealPending();
+    const heldBySeverity = SEVERITIES.map((_, severity) => this.queue.depthOf(severity));
+    for (const item of this.inFlight) heldBySeverity[item.severity] = (heldBySeverity[item.severity] ?? 0) + 1;
     return {
+      heldBySeverity,
       ...this.counters,
       droppedBySeverity: SEVERITIES.map((severity) => this.droppedBySeverity[severity] ?? 0),
       ...(this.lastErrorType !== undefined ? { lastErrorType: this.lastErrorType } : {}),
@@ -525,6 +534,7 @@ export class Emitter implements AuditClient {
       nextSeq: this.seq,
       unstamped: this.pending.length,
       unstampedBytes: this.pendingBytes,
+      droppedUnstamped: 0,
     };
   }
 
@@ -553,6 +563,7 @@ export class Emitter implements AuditClient {
   }
 
   async flush(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
+    const droppedBefore = this.counters.dropped;
     try {
       if (!this.closing) runPreFlushHooks(this);
       this.sealPending();
@@ -577,7 +588,8 @@ export class Emitter implements AuditClient {
       this.report({ kind: "internal", errorType: errorType(err) });
     }
     const pending = this.queue.depth + this.inFlight.length;
-    return { drained: pending === 0, pending };
+    // Emptied by drops (close() giving up, the queue's bound, a refused batch) is not delivered.
+    return { drained: pending === 0 && this.counters.dropped === droppedBefore, pending };
   }
 
   close(options: { deadlineMs?: number } = {}): Promise<FlushResult> {

@@ -23,6 +23,8 @@ export interface WorkerFigures {
   droppedUnstamped: number;
   /** Both per index of SEVERITIES. */
   droppedBySeverity: number[];
+  /** What queueDepth counts, per index of SEVERITIES: lost by severity if the worker dies. */
+  heldBySeverity: number[];
   sendFailures: number;
   lastErrorType?: string;
   /** Stamped and not yet sent or dropped: queued or in flight. */
@@ -36,8 +38,9 @@ export interface WorkerFigures {
 }
 
 const SCALARS = ["received", "receivedBytes", "emitted", "accepted", "rejected", "sent", "dropped", "droppedUnstamped", "sendFailures", "queueDepth", "queueBytes", "inFlight", "nextSeq", "pending", "pendingBytes"] as const;
-/** Float64 slots of one copy: the scalars, the drops per severity, then the length of lastErrorType (-1: none). */
-const ERROR_LENGTH = SCALARS.length + SEVERITIES.length;
+/** Float64 slots of one copy: the scalars, the drops and the held events per severity, then the length of lastErrorType (-1: none). */
+const HELD = SCALARS.length + SEVERITIES.length;
+const ERROR_LENGTH = HELD + SEVERITIES.length;
 const NUMBERS = ERROR_LENGTH + 1;
 /** lastErrorType is an error's class name or code; longer ones are cut. */
 const ERROR_BYTES = 64;
@@ -89,6 +92,7 @@ export class PublishedFigures {
     });
     SEVERITIES.forEach((_, index) => {
       numbers[SCALARS.length + index] = figures.droppedBySeverity[index] ?? 0;
+      numbers[HELD + index] = figures.heldBySeverity[index] ?? 0;
     });
     if (figures.lastErrorType === undefined) numbers[ERROR_LENGTH] = -1;
     else numbers[ERROR_LENGTH] = encoder.encodeInto(figures.lastErrorType, text).written;
@@ -116,11 +120,12 @@ export class PublishedFigures {
 
   private copy(index: number): WorkerFigures {
     const numbers = this.numbers[index] ?? new Float64Array(NUMBERS);
-    const figures = Object.fromEntries(SCALARS.map((name, slot) => [name, numbers[slot] ?? 0])) as Omit<WorkerFigures, "droppedBySeverity" | "lastErrorType">;
+    const figures = Object.fromEntries(SCALARS.map((name, slot) => [name, numbers[slot] ?? 0])) as Omit<WorkerFigures, "droppedBySeverity" | "heldBySeverity" | "lastErrorType">;
     const droppedBySeverity = SEVERITIES.map((_, slot) => numbers[SCALARS.length + slot] ?? 0);
+    const heldBySeverity = SEVERITIES.map((_, slot) => numbers[HELD + slot] ?? 0);
     const errorLength = numbers[ERROR_LENGTH] ?? -1;
-    if (errorLength < 0) return { ...figures, droppedBySeverity };
+    if (errorLength < 0) return { ...figures, droppedBySeverity, heldBySeverity };
     const text = this.texts[index]?.slice(0, errorLength);
-    return { ...figures, droppedBySeverity, lastErrorType: decoder.decode(text) };
+    return { ...figures, droppedBySeverity, heldBySeverity, lastErrorType: decoder.decode(text) };
   }
 }

@@ -58,6 +58,11 @@ export class SeverityQueue {
     return this.byteCount;
   }
 
+  /** Events held of one severity (an index into SEVERITIES). */
+  depthOf(severity: number): number {
+    return this.fifos[severity]?.size ?? 0;
+  }
+
   push(item: QueuedEvent): void {
     this.fifos[item.severity]?.push(item);
     this.count++;

@@ -605,7 +605,8 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   }
 
   private unrefIfIdle(): void {
-    if (this.replies.size > 0 || this.exited) return;
+    // Once close() has started, it keeps the process alive until it answers (a flush answered meanwhile must not let go).
+    if (this.replies.size > 0 || this.exited || this.closed !== undefined) return;
     this.worker.unref();
     this.port.unref();
   }
@@ -655,6 +656,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       Atomics.store(this.counters, SLOT.closing, 1);
     }
     const pending = this.pendingAsLastCounted;
+    const droppedBefore = this.droppedUnstamped();
     if (!this.post({ op, id, deadlineAt })) return Promise.resolve({ drained: false, pending });
     this.ref();
     return new Promise<FlushResult>((resolve) => {
@@ -664,9 +666,17 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       }, deadlineMs + REPLY_GRACE_MS);
       this.replies.set(id, (result) => {
         clearTimeout(timer);
-        resolve(result);
+        // The worker's queue may be empty because events before this request were dropped before a
+        // seq (past close()'s deadline, or at the hand-over): not delivered. The worker published
+        // its figures before answering.
+        resolve(result.drained && this.droppedUnstamped() !== droppedBefore ? { ...result, drained: false } : result);
       });
     }).finally(() => this.unrefIfIdle());
+  }
+
+  /** Events dropped before a seq so far: by the hand-over, and by the worker as it last published. */
+  private droppedUnstamped(): number {
+    return Atomics.load(this.counters, SLOT.dropped) + (this.board.read()?.droppedUnstamped ?? 0);
   }
 
   /**
@@ -674,8 +684,8 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
    * published them, with what only this side knows. When little waits for the worker (see
    * SYNC_BACKLOG_EVENTS), it first has the worker take in everything emitted before this call and
    * waits for that, so those events are counted as accepted or rejected and whatever the worker
-   * reported before answering has reached onError. Otherwise what the worker has not taken in yet
-   * is counted in queueDepth and queueBytes.
+   * reported before answering has reached onError. Otherwise what the worker has not stamped yet
+   * is counted in unstamped and unstampedBytes.
    */
   metrics(): AuditClientMetrics {
     if (!this.exited) this.catchUp();
@@ -740,7 +750,9 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     const handOverDrops = Atomics.load(this.counters, SLOT.dropped);
     const droppedBySeverity: AuditClientMetrics["droppedBySeverity"] = {};
     SEVERITIES.forEach((severity, index) => {
-      const count = (worker?.droppedBySeverity[index] ?? 0) + Atomics.load(this.counters, SLOT.droppedBySeverity + index);
+      // After a death, what the worker held is dropped too.
+      const held = this.died !== undefined ? (worker?.heldBySeverity[index] ?? 0) : 0;
+      const count = (worker?.droppedBySeverity[index] ?? 0) + held + Atomics.load(this.counters, SLOT.droppedBySeverity + index);
       if (count > 0) droppedBySeverity[severity] = count;
     });
     // The worker's own emits (its sdk.health events): its emitter's, beyond what it took in from this side and did not drop unstamped.
@@ -759,7 +771,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     const unstampedDrops = handOverDrops + (worker?.droppedUnstamped ?? 0);
     if (this.died !== undefined) {
       const dropped = (worker?.dropped ?? 0) + (worker?.queueDepth ?? 0) + unstampedDrops;
-      return { ...common, rejected: emitted - accepted - unstampedDrops, dropped, queueDepth: 0, queueBytes: 0, inFlight: 0, unstamped: 0, unstampedBytes: 0 };
+      return { ...common, rejected: emitted - accepted - unstampedDrops, dropped, queueDepth: 0, queueBytes: 0, inFlight: 0, unstamped: 0, unstampedBytes: 0, droppedUnstamped: unstampedDrops };
     }
     // Handed over and not taken in as of the worker's figures; the host's counts wrap as int32.
     const waiting = (this.posted - (worker?.received ?? 0)) | 0;
@@ -773,6 +785,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       inFlight: worker?.inFlight ?? 0,
       unstamped: (worker?.pending ?? 0) + waiting,
       unstampedBytes: (worker?.pendingBytes ?? 0) + waitingBytes,
+      droppedUnstamped: unstampedDrops,
     };
   }
 

@@ -18,6 +18,7 @@ function figures(n: number, lastErrorType?: string): WorkerFigures {
     dropped: 2,
     droppedUnstamped: 5,
     droppedBySeverity: SEVERITIES.map((_, index) => (index === 0 ? 2 : index)),
+    heldBySeverity: SEVERITIES.map((_, index) => (index === 4 ? 3 : 0)),
     sendFailures: 4,
     ...(lastErrorType !== undefined ? { lastErrorType } : {}),
     queueDepth: 3,
@@ -74,7 +75,7 @@ describe("published figures", () => {
       const writer = new PublishedFigures(workerData.buffer);
       const stop = new Int32Array(workerData.stop);
       for (let n = 1; Atomics.load(stop, 0) === 0; n++) {
-        writer.write({ received: n, receivedBytes: n, emitted: n, accepted: n, rejected: n, sent: n, dropped: n, droppedUnstamped: n, droppedBySeverity: [n, n, n, n, n], sendFailures: n, lastErrorType: "E" + n, queueDepth: n, queueBytes: n, inFlight: n, nextSeq: n, pending: n, pendingBytes: n });
+        writer.write({ received: n, receivedBytes: n, emitted: n, accepted: n, rejected: n, sent: n, dropped: n, droppedUnstamped: n, droppedBySeverity: [n, n, n, n, n], heldBySeverity: [n, n, n, n, n], sendFailures: n, lastErrorType: "E" + n, queueDepth: n, queueBytes: n, inFlight: n, nextSeq: n, pending: n, pendingBytes: n });
       }
     `;
     const worker = new Worker(`import(${JSON.stringify(`data:text/javascript,${encodeURIComponent(code)}`)})`, { eval: true, workerData: { buffer, stop: stop.buffer } });
@@ -89,7 +90,7 @@ describe("published figures", () => {
       if (figures === undefined) continue;
       reads++;
       const n = figures.received;
-      const values = [...Object.entries(figures).flatMap(([name, value]) => (name === "droppedBySeverity" ? (value as number[]) : name === "lastErrorType" ? [Number(String(value).slice(1))] : [value as number]))];
+      const values = [...Object.entries(figures).flatMap(([name, value]) => (Array.isArray(value) ? (value as number[]) : name === "lastErrorType" ? [Number(String(value).slice(1))] : [value as number]))];
       if (values.some((value) => value !== n)) torn++;
     }
     Atomics.store(stop, 0, 1);

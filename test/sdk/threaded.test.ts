@@ -237,6 +237,9 @@ describe("worker emitter", () => {
     expect(metrics.emitted).toBeGreaterThan(206);
     // Every emit is accounted for once: rejected (never stamped), or dropped (stamped and lost with the worker, or by the hand-over).
     expect(metrics.rejected + metrics.dropped).toBe(metrics.emitted);
+    expect(metrics.accepted + metrics.rejected + metrics.unstamped + metrics.droppedUnstamped).toBe(metrics.emitted);
+    // By severity too, what the worker held included.
+    expect(Object.values(metrics.droppedBySeverity).reduce((sum, count) => sum + count, 0)).toBe(metrics.dropped);
     expect(metrics.rejected).toBeGreaterThanOrEqual(1);
     expect(metrics.dropped).toBeGreaterThanOrEqual(metrics.accepted);
     expect(errors.map((e) => e.errorType)).toContain("WorkerExited");
@@ -274,6 +277,7 @@ describe("worker emitter", () => {
     expect(metrics.accepted).toBeLessThan(burst);
     // ...and counted every event: stamped (and queued: nothing is sent), or not stamped yet.
     expect(metrics.accepted + metrics.unstamped).toBe(burst);
+    expect(metrics.droppedUnstamped).toBe(0);
     expect(metrics.queueDepth).toBe(metrics.accepted);
     expect(metrics.unstampedBytes).toBeGreaterThan(0);
     // Once the worker has taken everything in, the figures are exact again.
@@ -348,6 +352,8 @@ describe("worker emitter", () => {
     // Every event is accounted for: nothing was sent, so each one is dropped, stamped or not.
     expect(metrics).toMatchObject({ sent: 0, rejected: 0, unstamped: 0, queueDepth: 0 });
     expect(metrics.dropped).toBe(metrics.emitted);
+    // Those dropped before a seq, apart: every emit is accepted or one of them.
+    expect(metrics.accepted + metrics.droppedUnstamped).toBe(metrics.emitted);
     // By severity too: the tool calls are info, the closing sdk.health low or medium.
     expect(metrics.droppedBySeverity.info).toBe(burst);
     expect(Object.values(metrics.droppedBySeverity).reduce((sum, count) => sum + count, 0)).toBe(metrics.emitted);
@@ -531,6 +537,37 @@ describe("worker emitter", () => {
     const event = received[0] as { data: { arguments: unknown } };
     expect(Object.getPrototypeOf(event.data.arguments)).toBe(Object.prototype);
     expect(event.data.arguments).toEqual(redactor.summarizeArguments("tool", "search", args(1)).summary);
+  });
+
+  it("a flush() pending when close() is called: close() still answers before the process may exit, and the flush reports nothing delivered", async () => {
+    const script = `
+      import { createAuditClient } from "./shared/sdk/index.ts";
+      const thread = process.argv.at(-1);
+      const client = createAuditClient({ server: { id: "exit", name: "Exit", version: "1.0.0", environment: "test" }, connectionString: ${JSON.stringify(UNREACHABLE)}, healthIntervalMs: 0, thread });
+      for (let n = 0; n < 3000; n++) client.emit({ type: "rate.limited", data: { scope: "session", limit: n, windowSeconds: 1 } });
+      const flushing = client.flush({ deadlineMs: 5_000 });
+      const closing = client.close({ deadlineMs: 0 });
+      const flushed = await flushing;
+      console.log(JSON.stringify({ flushed, closed: await closing, dropped: client.metrics().dropped }));
+    `;
+    for (const thread of ["worker", "inline"]) {
+      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, "--", thread], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+        child.once("exit", (exitCode) => {
+          clearTimeout(timer);
+          resolve(exitCode);
+        });
+      });
+      // Before, the worker emitter's process exited with close() unanswered (13: a top-level await never settled).
+      expect(code, `${thread}: ${out}`).toBe(0);
+      const result = JSON.parse(out.trim()) as { flushed: { drained: boolean }; closed: { drained: boolean }; dropped: number };
+      // Nothing reached Event Hubs: close() dropped it all, which the flush must not call drained.
+      expect(result, thread).toMatchObject({ flushed: { drained: false }, closed: { drained: false } });
+      expect(result.dropped, thread).toBeGreaterThanOrEqual(3_000);
+    }
   });
 
   it("does not keep its host's process alive, and close() lets it exit at once", async () => {
