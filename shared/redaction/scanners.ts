@@ -473,10 +473,28 @@ const COMMAND_ARGUMENTS = String.raw`(?:[^\r\n|;&<>]|\\\r?\n){0,256}?`;
  * `pass:`; curl's `-u`, `--user`, `-U`, `--proxy-user` after `user:`; Samba's clients' `-U`,
  * `--user` after `user%`; `rabbitmqctl add_user`, `change_password`, `authenticate_user` after the
  * user. Case-sensitive, and only after these tools' names: elsewhere these options are ports,
- * users or anything else. The value as an option's: quoted or bare.
+ * users or anything else. The value as an option's: quoted or bare; in a printed list of
+ * arguments too (`['sqlcmd', …, '-P', '…']`: Python's `CalledProcessError`, JSON arrays).
  */
+/** A tool's option, after a space or as a list item's start (`'-P', …`, `"-p", …`: Python's and JSON's lists). */
+const toolOption = (name: string): string => String.raw`(?:[ \t]|(?<=[ \t,[(]["']))${name}`;
+/** From an argument to the next: spaces, or a list item's closing quote, a comma and the next item's opening quote. */
+const NEXT_ARGUMENT = String.raw`(?:[ \t]+|["'],[ \t]*["'])`;
+/** A tool's name as a command, then its arguments up to the option. */
+const toolCommand = (names: string): string => String.raw`${names}(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}`;
 const TOOL_SECRET_OPTION = new RegExp(
-  String.raw`${COMMAND_START}((?:sqlcmd|osql|bcp)(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-P[ \t]*|(?:mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|mongostat|mongotop|mongofiles)(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-p[ \t]+|(?:docker|podman|nerdctl|buildah|skopeo|oras|crane|helm[ \t]+registry|az)(?:\.exe|\.cmd)?[ \t]+login(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-p[ \t]+|redis-cli(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-a[ \t]+|ldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn|exop)(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-w[ \t]+|keytool(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-(?:(?:src|dest)?(?:store|key)pass|new)[ \t]+|openssl(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}[ \t]-(?:pass(?:in|out)?|password)[ \t]+(?:\\*["'])?pass:|curl(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}[ \t](?:-u|--user|-U|--proxy-user)(?:[ \t]+|=)(?:\\*["'])?[^\s:"'@\\]*:|(?:smbclient|rpcclient|smbcacls|smbget)(?=[\s"',])${COMMAND_ARGUMENTS}[ \t](?:-U[ \t]*|--user[= \t])(?:\\*["'])?[^\s%"']+%|rabbitmqctl(?:\.bat)?[ \t]+(?:add_user|change_password|authenticate_user)[ \t]+(?:\\*["'])?[^\s"'\\]+(?:\\*["'])?[ \t]+)(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE})(${OPTION_DOUBLE_QUOTED}|${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${OPTION_BARE})`,
+  String.raw`${COMMAND_START}(${[
+    String.raw`${toolCommand("(?:sqlcmd|osql|bcp)")}${toolOption("-P")}(?:["'],[ \t]*["']|[ \t]*)`,
+    String.raw`${toolCommand("(?:mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|mongostat|mongotop|mongofiles)")}${toolOption("-p")}${NEXT_ARGUMENT}`,
+    String.raw`(?:docker|podman|nerdctl|buildah|skopeo|oras|crane|helm${NEXT_ARGUMENT}registry|az)(?:\.exe|\.cmd)?${NEXT_ARGUMENT}login(?=[\s"',])${COMMAND_ARGUMENTS}${toolOption("-p")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("redis-cli")}${toolOption("-a")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("ldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn|exop)")}${toolOption("-w")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("keytool")}${toolOption("-(?:(?:src|dest)?(?:store|key)pass|new)")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("openssl")}${toolOption("-(?:pass(?:in|out)?|password)")}(?:["'],[ \t]*["']|[ \t]+(?:\\*["'])?)pass:`,
+    String.raw`${toolCommand("curl")}${toolOption("(?:-u|--user|-U|--proxy-user)")}(?:["'],[ \t]*["']|(?:[ \t]+|=)(?:\\*["'])?)[^\s:"'@\\]*:`,
+    String.raw`${toolCommand("(?:smbclient|rpcclient|smbcacls|smbget)")}${toolOption("(?:-U|--user)")}(?:["'],[ \t]*["']|[ \t]*(?:\\*["'])?|=(?:\\*["'])?)[^\s%"']+%`,
+    String.raw`rabbitmqctl(?:\.bat)?${NEXT_ARGUMENT}(?:add_user|change_password|authenticate_user)${NEXT_ARGUMENT}(?:\\*["'])?[^\s"'\\,]+(?:\\*["'])?${NEXT_ARGUMENT}`,
+  ].join("|")})(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE})(${OPTION_DOUBLE_QUOTED}|${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${OPTION_BARE})`,
   "g",
 );
 /** A word documentation writes where the password goes (`-P password`, `-p your_password`): no password. */
