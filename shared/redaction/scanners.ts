@@ -458,12 +458,10 @@ const NOT_A_DASH_P_VALUE = String.raw`${MARKER}|\\*["']${MARKER}|\/?-|[\d.]+(?::
  * `-p` not itself in quotes (`"-p" + password` is code). Placeholders are left by the replacement.
  */
 const DASH_P_PASSWORD = new RegExp(
-  String.raw`${COMMAND_START}(${MYSQL_CLIENT}(?:\.exe)?(?=[\s"',])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)${OPTION_DOUBLE_QUOTED}|(?<!["']-p)${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
+  String.raw`(?=mysql|mariadb|sshpass)${COMMAND_START}(${MYSQL_CLIENT}(?:\.exe)?(?=[\s"',])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)${OPTION_DOUBLE_QUOTED}|(?<!["']-p)${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
   "g",
 );
 
-/** A command's arguments before an option: to a pipe or the end of the command, line continuations included. */
-const COMMAND_ARGUMENTS = String.raw`(?:[^\r\n|;&<>]|\\\r?\n){0,256}?`;
 /**
  * Command lines that give a password or key to a tool's own option, as a separate argument, up to
  * the value: SQL Server's `sqlcmd`, `osql` and `bcp` (`-P`, glued too); MongoDB's shell and tools
@@ -480,21 +478,35 @@ const COMMAND_ARGUMENTS = String.raw`(?:[^\r\n|;&<>]|\\\r?\n){0,256}?`;
 const toolOption = (name: string): string => String.raw`(?:[ \t]|(?<=[ \t,[(]["']))${name}`;
 /** From an argument to the next: spaces, or a list item's closing quote, a comma and the next item's opening quote. */
 const NEXT_ARGUMENT = String.raw`(?:[ \t]+|["'],[ \t]*["'])`;
-/** A tool's name as a command, then its arguments up to the option. */
-const toolCommand = (names: string): string => String.raw`${names}(?:\.exe)?(?=[\s"',])${COMMAND_ARGUMENTS}`;
+/**
+ * A command line's arguments before an option: not past the command's end (a line break, escaped
+ * too, as in JSON; a pipe; `;&<>`), nor past the end of the string it is in (a quote before
+ * `,:}]`, as between JSON's array items and fields); quoted arguments whole, escaped quotes and
+ * line continuations too.
+ */
+const LINE_ARGUMENTS = String.raw`(?:[^\r\n|;&<>"'\\]|\\\r?\n|\\(?![nr])[^\r\n]|"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])[^'\r\n]*'){0,256}?`;
+/** A printed list's items before an option's: quoted, or bare (a variable in code), each with its comma; then the option's opening quote. */
+const LIST_ARGUMENTS = String.raw`["'](?:,[ \t]*(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s,"'[\]]+)){0,32}?,[ \t]*["']`;
+/** A tool's name as a command, then its arguments up to the option: on a command line, or as a printed list's first item. */
+const toolCommand = (names: string): string => String.raw`${names}(?:\.exe)?(?:(?=\s)${LINE_ARGUMENTS}|(?=["'],)${LIST_ARGUMENTS})`;
+/** The tools TOOL_SECRET_OPTION knows, looked for before anything else: where none starts, nothing else is tried. */
+const TOOL_NAMES = String.raw`(?=sqlcmd|osql|bcp|mongo|docker|podman|nerdctl|buildah|skopeo|oras|crane|helm|az|redis-cli|ldap|keytool|openssl|curl|smbclient|rpcclient|smbcacls|smbget|rabbitmqctl)`;
+/** After an opening quote (and `pass:`, `user:`, `user%` inside it): a value read to the next quote, spaces included. */
+const AFTER_OPENING_QUOTE = String.raw`(?<=[ \t,[(=]\\*["'](?:pass:|(?:${MARKER}|[^\s:"'@\\[\]])*:|[^\s%"']+%)?)`;
 const TOOL_SECRET_OPTION = new RegExp(
-  String.raw`${COMMAND_START}(${[
-    String.raw`${toolCommand("(?:sqlcmd|osql|bcp)")}${toolOption("-P")}(?:["'],[ \t]*["']|[ \t]*)`,
+  String.raw`${TOOL_NAMES}${COMMAND_START}(${[
+    String.raw`${toolCommand("(?:sqlcmd|osql|bcp)")}${toolOption("-P")}(?:["'],[ \t]*["']|(?<!["']-P)[ \t]*|(?<=["']-P)(?!["']))`,
     String.raw`${toolCommand("(?:mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|mongostat|mongotop|mongofiles)")}${toolOption("-p")}${NEXT_ARGUMENT}`,
-    String.raw`(?:docker|podman|nerdctl|buildah|skopeo|oras|crane|helm${NEXT_ARGUMENT}registry|az)(?:\.exe|\.cmd)?${NEXT_ARGUMENT}login(?=[\s"',])${COMMAND_ARGUMENTS}${toolOption("-p")}${NEXT_ARGUMENT}`,
-    String.raw`${toolCommand("redis-cli")}${toolOption("-a")}${NEXT_ARGUMENT}`,
-    String.raw`${toolCommand("ldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn|exop)")}${toolOption("-w")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand(String.raw`(?:docker|podman|nerdctl|buildah|skopeo|oras|helm${NEXT_ARGUMENT}registry|crane${NEXT_ARGUMENT}auth|az(?:${NEXT_ARGUMENT}acr)?)(?:\.exe|\.cmd)?${NEXT_ARGUMENT}login`)}${toolOption("-p")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("redis-cli")}${toolOption("(?:-a|--pass)")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("ldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn|exop)")}${toolOption("-w")}(?:${NEXT_ARGUMENT}|(?=[^\s"'-]))`,
+    String.raw`${toolCommand("ldappasswd")}${toolOption("-[as]")}${NEXT_ARGUMENT}`,
     String.raw`${toolCommand("keytool")}${toolOption("-(?:(?:src|dest)?(?:store|key)pass|new)")}${NEXT_ARGUMENT}`,
-    String.raw`${toolCommand("openssl")}${toolOption("-(?:pass(?:in|out)?|password)")}(?:["'],[ \t]*["']|[ \t]+(?:\\*["'])?)pass:`,
-    String.raw`${toolCommand("curl")}${toolOption("(?:-u|--user|-U|--proxy-user)")}(?:["'],[ \t]*["']|(?:[ \t]+|=)(?:\\*["'])?)[^\s:"'@\\]*:`,
-    String.raw`${toolCommand("(?:smbclient|rpcclient|smbcacls|smbget)")}${toolOption("(?:-U|--user)")}(?:["'],[ \t]*["']|[ \t]*(?:\\*["'])?|=(?:\\*["'])?)[^\s%"']+%`,
+    String.raw`${toolCommand("openssl")}${toolOption("-(?:pass(?:in|out)?|password)")}(?:["'],[ \t]*["']|[ \t]+(?:\\*["'])?)pass:(?!\\*["'])`,
+    String.raw`${toolCommand("curl")}${toolOption(String.raw`(?:(?:-u|--user|-U|--proxy-user)(?:["'],[ \t]*["']|(?:[ \t]+|=)(?:\\*["'])?)|-[uU](?=[^\s"'-]))`)}(?:${MARKER}|[^\s:"'@\\[\]])*:(?!\\*["'])`,
+    String.raw`${toolCommand("(?:smbclient|rpcclient|smbcacls|smbget)")}${toolOption("(?:-U|--user)")}(?:["'],[ \t]*["']|[ \t]*(?:\\*["'])?|=(?:\\*["'])?)[^\s%"']+%(?!\\*["'])`,
     String.raw`rabbitmqctl(?:\.bat)?${NEXT_ARGUMENT}(?:add_user|change_password|authenticate_user)${NEXT_ARGUMENT}(?:\\*["'])?[^\s"'\\,]+(?:\\*["'])?${NEXT_ARGUMENT}`,
-  ].join("|")})(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE})(${OPTION_DOUBLE_QUOTED}|${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${OPTION_BARE})`,
+  ].join("|")})(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE}|\\*["']\s*[+,;)\]]|\{[^}\s]*\})(${AFTER_OPENING_QUOTE}(?:[^"'\\\r\n]|\\[^"'\r\n]){1,512}(?=\\*["'])|(?<!["'])${OPTION_DOUBLE_QUOTED}|(?<!["'])${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${OPTION_BARE})`,
   "g",
 );
 /** A word documentation writes where the password goes (`-P password`, `-p your_password`): no password. */
