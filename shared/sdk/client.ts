@@ -503,13 +503,20 @@ export class Emitter implements AuditClient {
       heldBySeverity,
       ...this.counters,
       droppedBySeverity: SEVERITIES.map((severity) => this.droppedBySeverity[severity] ?? 0),
+      ...this.queueFigures(),
+      pending: this.pending.length,
+      pendingBytes: this.pendingBytes,
+    };
+  }
+
+  /** The queue's figures, and the last error's type: the same in figures() and metrics(). */
+  private queueFigures(): Pick<AuditClientMetrics, "lastErrorType" | "queueDepth" | "queueBytes" | "inFlight" | "nextSeq"> {
+    return {
       ...(this.lastErrorType !== undefined ? { lastErrorType: this.lastErrorType } : {}),
       queueDepth: this.queue.depth + this.inFlight.length,
       queueBytes: this.queue.bytes + this.inFlightBytes,
       inFlight: this.inFlight.length,
       nextSeq: this.seq,
-      pending: this.pending.length,
-      pendingBytes: this.pendingBytes,
     };
   }
 
@@ -527,11 +534,7 @@ export class Emitter implements AuditClient {
       rejected: this.counters.rejected + (external?.rejected ?? 0),
       dropped: this.counters.dropped + (external?.dropped ?? 0),
       droppedBySeverity,
-      ...(this.lastErrorType !== undefined ? { lastErrorType: this.lastErrorType } : {}),
-      queueDepth: this.queue.depth + this.inFlight.length,
-      queueBytes: this.queue.bytes + this.inFlightBytes,
-      inFlight: this.inFlight.length,
-      nextSeq: this.seq,
+      ...this.queueFigures(),
       unstamped: this.pending.length,
       unstampedBytes: this.pendingBytes,
       droppedUnstamped: 0,

@@ -4,19 +4,18 @@
 // copies, written in turn: the generation names the last complete one, so a reader never sees a
 // copy half-written, not even when the worker died in the middle of writing.
 import { SEVERITIES } from "../../schemas/primitives.js";
+import type { AuditClientMetrics } from "./client.js";
 
 /** What the worker publishes: its emitter's own figures, and how much it has taken in from the host. */
-export interface WorkerFigures {
+export interface WorkerFigures extends Pick<AuditClientMetrics, "accepted" | "sent" | "sendFailures" | "lastErrorType" | "queueDepth" | "queueBytes" | "inFlight" | "nextSeq"> {
   /** Events taken in from the host (the host's count of what it handed over wraps: compare with `| 0`). */
   received: number;
   /** Their estimated bytes. */
   receivedBytes: number;
   /** Events given to the worker's emitter: what it took in plus its own sdk.health events. */
   emitted: number;
-  accepted: number;
   /** Rejected by the worker's emitter (the host's own rejections are counted on the host). */
   rejected: number;
-  sent: number;
   /** Dropped by the worker's emitter, stamped (the hand-over's drops are counted on the host). */
   dropped: number;
   /** Dropped by the worker before a seq: taken in past the close deadline. */
@@ -25,13 +24,6 @@ export interface WorkerFigures {
   droppedBySeverity: number[];
   /** What queueDepth counts, per index of SEVERITIES: lost by severity if the worker dies. */
   heldBySeverity: number[];
-  sendFailures: number;
-  lastErrorType?: string;
-  /** Stamped and not yet sent or dropped: queued or in flight. */
-  queueDepth: number;
-  queueBytes: number;
-  inFlight: number;
-  nextSeq: number;
   /** Taken in but not yet stamped (sealing waits for the end of the worker's turn). */
   pending: number;
   pendingBytes: number;

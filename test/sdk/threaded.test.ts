@@ -50,6 +50,34 @@ function args(n: number) {
   return { query: `find invoice ${n}`, limit: n % 7, contact: "someone@example.test", nested: { tags: ["a", "b", `t${n}`] } };
 }
 
+/**
+ * A worker emitter on an unreachable namespace, started (so only the backlog decides whether
+ * metrics() waits), then handed `burst` tool calls in one synchronous run: far more than the
+ * worker takes in meanwhile.
+ */
+async function startedWithBacklog(instanceId: string, burst: number): Promise<ReturnType<typeof createAuditClient>> {
+  const redactor = testRedactor();
+  const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: UNREACHABLE, healthIntervalMs: 0 });
+  await client.flush({ deadlineMs: 10_000 });
+  for (let n = 0; n < burst; n++) emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: args(n) });
+  return client;
+}
+
+/** Runs an ES module script through tsx in a child process (killed after 30 s): its exit code and stdout. */
+async function runScript(script: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...args], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.once("exit", (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
+  return { code, out };
+}
+
 /** The closing sdk.health of `instanceId` counts at least `dropped` drops. */
 async function expectHealthCountsDrops(instanceId: string, dropped: number): Promise<void> {
   const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health")), instanceId);
@@ -264,13 +292,8 @@ describe("worker emitter", () => {
   });
 
   it("does not wait for a worker that is far behind: metrics() returns at once, what the worker has not taken in counted as queued", async () => {
-    const redactor = testRedactor();
-    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-behind-1" }, connectionString: UNREACHABLE, healthIntervalMs: 0 });
-    // Started, so only the backlog decides whether metrics() waits.
-    await client.flush({ deadlineMs: 10_000 });
     const burst = 2_000;
-    // One synchronous run: 2,000 summaries wait for the worker, far more than it takes in while metrics() runs.
-    for (let n = 0; n < burst; n++) emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: args(n) });
+    const client = await startedWithBacklog("threaded-behind-1", burst);
     const metrics = client.metrics();
     expect(metrics).toMatchObject({ emitted: burst, rejected: 0, dropped: 0 });
     // It did not wait for the worker to take them all in...
@@ -338,11 +361,8 @@ describe("worker emitter", () => {
   });
 
   it("past close()'s deadline, drops unstamped what the worker has not taken in, rather than summarizing it only to drop it, and counts it", async () => {
-    const redactor = testRedactor();
-    const client = createAuditClient({ server: { ...SERVER, instanceId: "threaded-close-late-1" }, connectionString: UNREACHABLE, healthIntervalMs: 0 });
-    await client.flush({ deadlineMs: 10_000 });
     const burst = 3_000;
-    for (let n = 0; n < burst; n++) emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: args(n) });
+    const client = await startedWithBacklog("threaded-close-late-1", burst);
     expect(await client.close({ deadlineMs: 0 })).toMatchObject({ drained: false });
     const metrics = client.metrics();
     // The closing sdk.health too.
@@ -551,16 +571,7 @@ describe("worker emitter", () => {
       console.log(JSON.stringify({ flushed, closed: await closing, dropped: client.metrics().dropped }));
     `;
     for (const thread of ["worker", "inline"]) {
-      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, "--", thread], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => {
-        const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-        child.once("exit", (exitCode) => {
-          clearTimeout(timer);
-          resolve(exitCode);
-        });
-      });
+      const { code, out } = await runScript(script, ["--", thread]);
       // Before, the worker emitter's process exited with close() unanswered (13: a top-level await never settled).
       expect(code, `${thread}: ${out}`).toBe(0);
       const result = JSON.parse(out.trim()) as { flushed: { drained: boolean }; closed: { drained: boolean }; dropped: number };
@@ -579,16 +590,7 @@ describe("worker emitter", () => {
     `;
     for (const close of [false, true]) {
       const started = Date.now();
-      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, ...(close ? ["--", "--close"] : [])], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => {
-        const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-        child.once("exit", (exitCode) => {
-          clearTimeout(timer);
-          resolve(exitCode);
-        });
-      });
+      const { code, out } = await runScript(script, close ? ["--", "--close"] : []);
       expect(code, `exit with close=${close}`).toBe(0);
       expect(Date.now() - started).toBeLessThan(30_000);
       if (close) expect(JSON.parse(out.trim())).toEqual({ drained: true, pending: 0 });
