@@ -437,12 +437,13 @@ function optionReplacement(match: string, groups: readonly (string | undefined)[
 const MYSQL_CLIENT = String.raw`(?:mysql(?:dump|admin|import|check|show|pump|binlog|slap|sh)?|mariadb(?:-?(?:dump|admin|import|check|show|binlog|slap))?)`;
 /**
  * Where a command's name starts: the start of a line or of a list item (after a space, `;|&(`, a
- * backtick or a quote), or after a path that starts there (`/usr/bin/`, `./`): not a path's last
+ * backtick or a quote), or after a path that starts there (`/usr/bin/`, `./`, `C:\Tools\`,
+ * `"C:\Program Files\…\`), or after a Windows prompt (`C:\>`, `C:\Users\bob>`): not a path's last
  * part inside an option (`-I/usr/include/mysql`) or a word (`-lmysqlclient`). Not an option's
  * value (`--name mysql`, `-o mysql`) or the argument of a command that names a host, a process or
  * a package (`grep mysql`, `nmap mysql`, `systemctl status mysql`).
  */
-const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,])(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?)(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
+const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|[A-Za-z]:\\[^\r\n<>|"]{0,256}>)(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16}|(?:[A-Za-z]:)?(?:\\{1,2}[\w.() -]{1,64}){0,16}\\{1,2})?)(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
 /**
  * What follows `-p` and is no password: a marker, an option, a port mapping or range
  * (`-p127.0.0.1:3306:3306`, `-p1-65535`), a compiler's or shell's flag (`-pthread`, `-pc`),
@@ -458,7 +459,7 @@ const NOT_A_DASH_P_VALUE = String.raw`${MARKER}|\\*["']${MARKER}|\/?-|[\d.]+(?::
  * `-p` not itself in quotes (`"-p" + password` is code). Placeholders are left by the replacement.
  */
 const DASH_P_PASSWORD = new RegExp(
-  String.raw`(?=mysql|mariadb|sshpass)${COMMAND_START}(${MYSQL_CLIENT}(?:\.exe)?(?=[\s"',])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)${OPTION_DOUBLE_QUOTED}|(?<!["']-p)${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
+  String.raw`(?=mysql|mariadb|sshpass|MYSQL|MARIADB)${COMMAND_START}((?:${MYSQL_CLIENT}|${MYSQL_CLIENT.toUpperCase()})(?:\.[Ee][Xx][Ee])?(?=[\s"',])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)${OPTION_DOUBLE_QUOTED}|(?<!["']-p)${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
   "g",
 );
 
@@ -487,10 +488,15 @@ const NEXT_ARGUMENT = String.raw`(?:[ \t]+|["'],[ \t]*["'])`;
 const LINE_ARGUMENTS = String.raw`(?:[^\r\n|;&<>"'\\]|\\\r?\n|\\(?![nr])[^\r\n]|"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])[^'\r\n]*'){0,256}?`;
 /** A printed list's items before an option's: quoted, or bare (a variable in code), each with its comma; then the option's opening quote. */
 const LIST_ARGUMENTS = String.raw`["'](?:,[ \t]*(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s,"'[\]]+)){0,32}?,[ \t]*["']`;
-/** A tool's name as a command, then its arguments up to the option: on a command line, or as a printed list's first item. */
-const toolCommand = (names: string): string => String.raw`${names}(?:\.exe)?(?:(?=\s)${LINE_ARGUMENTS}|(?=["'],)${LIST_ARGUMENTS})`;
+/**
+ * A tool's name as a command, then its arguments up to the option: on a command line (after the
+ * closing quote of a quoted path too), or as a printed list's first item. A plain name also in
+ * capitals, as Windows writes it (`SQLCMD.EXE`).
+ */
+const toolCommand = (names: string): string =>
+  String.raw`${names.includes("\\") ? names : `(?:${names}|${names.toUpperCase()})`}(?:\.[Ee][Xx][Ee])?(?:["']?(?=\s)${LINE_ARGUMENTS}|(?=["'],)${LIST_ARGUMENTS})`;
 /** The tools TOOL_SECRET_OPTION knows, looked for before anything else: where none starts, nothing else is tried. */
-const TOOL_NAMES = String.raw`(?=sqlcmd|osql|bcp|mongo|docker|podman|nerdctl|buildah|skopeo|oras|crane|helm|az|redis-cli|ldap|keytool|openssl|curl|smbclient|rpcclient|smbcacls|smbget|rabbitmqctl)`;
+const TOOL_NAMES = String.raw`(?=sqlcmd|osql|bcp|mongo|docker|podman|nerdctl|buildah|skopeo|oras|crane|helm|az|redis-cli|ldap|keytool|openssl|curl|smbclient|rpcclient|smbcacls|smbget|rabbitmqctl|SQLCMD|OSQL|BCP|MONGO|REDIS-CLI|LDAP|KEYTOOL|OPENSSL|CURL|SMBCLIENT|RPCCLIENT|SMBCACLS|SMBGET)`;
 /** After an opening quote (and `pass:`, `user:`, `user%` inside it): a value read to the next quote, spaces included. */
 const AFTER_OPENING_QUOTE = String.raw`(?<=[ \t,[(=]\\*["'](?:pass:|(?:${MARKER}|[^\s:"'@\\[\]])*:|[^\s%"']+%)?)`;
 const TOOL_SECRET_OPTION = new RegExp(
@@ -513,7 +519,7 @@ const TOOL_SECRET_OPTION = new RegExp(
 const PASSWORD_WORD = /^(?:(?:your|my|the|new|old|some)[_-]?)?(?:password|passwd|pass|pwd|passphrase|secret|token|api[_-]?key|key|pw)[\])]?$/i;
 /** The kind TOOL_SECRET_OPTION marks a value with: a database's password, as DASH_P_PASSWORD, or a token. */
 function toolSecretKind(prefix: string): ScannerKind {
-  return /^(?:sqlcmd|osql|bcp|mongo|redis)/.test(prefix) ? "connection_string" : "api_token";
+  return /^(?:sqlcmd|osql|bcp|mongo|redis)/i.test(prefix) ? "connection_string" : "api_token";
 }
 
 /** A value's opening quote: `"`, `'`, `` ` `` or an escaped `"` at any depth; "" for none. */
@@ -761,13 +767,13 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "connection_string",
     pattern: DASH_P_PASSWORD,
-    worthTrying: (text) => text.includes("-p") && /mysql|mariadb|sshpass/.test(text),
+    worthTrying: (text) => text.includes("-p") && /mysql|mariadb|sshpass/i.test(text),
     replace: (match, groups) => (OPTION_PLACEHOLDER.test(unquoted(groups[1] ?? "")) ? match : `${groups[0] ?? ""}${quotedMarker(groups[1] ?? "", "connection_string")}`),
   },
   {
     kind: "api_token",
     pattern: TOOL_SECRET_OPTION,
-    worthTrying: (text) => /sqlcmd|osql|bcp|mongo|login|redis-cli|ldap|keytool|openssl|curl|smb|rpcclient|rabbitmqctl/.test(text),
+    worthTrying: (text) => /sqlcmd|osql|bcp|mongo|login|redis-cli|ldap|keytool|openssl|curl|smb|rpcclient|rabbitmqctl/i.test(text),
     replace: (match, groups) => {
       const [prefix = "", value = ""] = groups;
       const bare = unquoted(value);
