@@ -435,15 +435,20 @@ function optionReplacement(match: string, groups: readonly (string | undefined)[
 }
 /** MySQL's and MariaDB's command-line clients. */
 const MYSQL_CLIENT = String.raw`(?:mysql(?:dump|admin|import|check|show|pump|binlog|slap|sh)?|mariadb(?:-?(?:dump|admin|import|check|show|binlog|slap))?)`;
+/** A Windows prompt at a line's start (`C:\>`, `PS C:\Users\bob> `; its path without spaces, so not `C:\x.bat 2>`). */
+const WINDOWS_PROMPT = String.raw`(?:^|[\r\n])(?:PS )?[A-Za-z]:\\[\w.()\\-]{0,256}>[ \t]?`;
 /**
  * Where a command's name starts: the start of a line or of a list item (after a space, `;|&(`, a
- * backtick or a quote), or after a path that starts there (`/usr/bin/`, `./`, `C:\Tools\`,
- * `"C:\Program Files\…\`), or after a Windows prompt (`C:\>`, `C:\Users\bob>`): not a path's last
+ * backtick or a quote), or after a path that starts there (`/usr/bin/`, `./`); after a Windows
+ * path only at a line's start, after `;|&(`, a quote or a prompt, and before a name with `.exe`
+ * (`C:\Tools\sqlcmd.exe`, `"C:\Program Files\…\SQLCMD.EXE"`; not after an argument, `/I
+ * C:\deps\mysql -permissive-`, nor a directory, `["C:\\data\\mysql","-pool"]`); or after a Windows prompt
+ * at a line's start (`C:\>`, `PS C:\Users\bob> `): not a path's last
  * part inside an option (`-I/usr/include/mysql`) or a word (`-lmysqlclient`). Not an option's
  * value (`--name mysql`, `-o mysql`) or the argument of a command that names a host, a process or
  * a package (`grep mysql`, `nmap mysql`, `systemctl status mysql`).
  */
-const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|[A-Za-z]:\\[^\r\n<>|"]{0,256}>)(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16}|(?:[A-Za-z]:)?(?:\\{1,2}[\w.() -]{1,64}){0,16}\\{1,2})?)(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
+const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,])(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,2}[\w.() -]{1,64}){0,16}\\{1,2}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
 /**
  * What follows `-p` and is no password: a marker, an option, a port mapping or range
  * (`-p127.0.0.1:3306:3306`, `-p1-65535`), a compiler's or shell's flag (`-pthread`, `-pc`),
@@ -459,7 +464,7 @@ const NOT_A_DASH_P_VALUE = String.raw`${MARKER}|\\*["']${MARKER}|\/?-|[\d.]+(?::
  * `-p` not itself in quotes (`"-p" + password` is code). Placeholders are left by the replacement.
  */
 const DASH_P_PASSWORD = new RegExp(
-  String.raw`(?=mysql|mariadb|sshpass|MYSQL|MARIADB)${COMMAND_START}((?:${MYSQL_CLIENT}|${MYSQL_CLIENT.toUpperCase()})(?:\.[Ee][Xx][Ee])?(?=[\s"',])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)${OPTION_DOUBLE_QUOTED}|(?<!["']-p)${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
+  String.raw`(?=mysql|mariadb|sshpass|MYSQL|MARIADB)${COMMAND_START}((?:${MYSQL_CLIENT}(?:\.[Ee][Xx][Ee])?|${MYSQL_CLIENT.toUpperCase()}\.EXE)(?=[\s"',])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)${OPTION_DOUBLE_QUOTED}|(?<!["']-p)${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
   "g",
 );
 
@@ -491,10 +496,10 @@ const LIST_ARGUMENTS = String.raw`["'](?:,[ \t]*(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s,
 /**
  * A tool's name as a command, then its arguments up to the option: on a command line (after the
  * closing quote of a quoted path too), or as a printed list's first item. A plain name also in
- * capitals, as Windows writes it (`SQLCMD.EXE`).
+ * capitals with `.EXE`, as Windows writes it (`SQLCMD.EXE`; not `SQLCMD` alone, prose's spelling).
  */
 const toolCommand = (names: string): string =>
-  String.raw`${names.includes("\\") ? names : `(?:${names}|${names.toUpperCase()})`}(?:\.[Ee][Xx][Ee])?(?:["']?(?=\s)${LINE_ARGUMENTS}|(?=["'],)${LIST_ARGUMENTS})`;
+  String.raw`(?:${names}(?:\.[Ee][Xx][Ee])?${names.includes("\\") ? "" : `|${names.toUpperCase()}\\.EXE`})(?:["']?(?=\s)${LINE_ARGUMENTS}|(?=["'],)${LIST_ARGUMENTS})`;
 /** The tools TOOL_SECRET_OPTION knows, looked for before anything else: where none starts, nothing else is tried. */
 const TOOL_NAMES = String.raw`(?=sqlcmd|osql|bcp|mongo|docker|podman|nerdctl|buildah|skopeo|oras|crane|helm|az|redis-cli|ldap|keytool|openssl|curl|smbclient|rpcclient|smbcacls|smbget|rabbitmqctl|SQLCMD|OSQL|BCP|MONGO|REDIS-CLI|LDAP|KEYTOOL|OPENSSL|CURL|SMBCLIENT|RPCCLIENT|SMBCACLS|SMBGET)`;
 /** After an opening quote (and `pass:`, `user:`, `user%` inside it): a value read to the next quote, spaces included. */
