@@ -482,8 +482,10 @@ const DASH_P_PASSWORD = new RegExp(
  */
 /** A tool's option, after a space or as a list item's start (`'-P', …`, `"-p", …`: Python's and JSON's lists). */
 const toolOption = (name: string): string => String.raw`(?:[ \t]|(?<=[ \t,[(]["']))${name}`;
-/** From an argument to the next: spaces, or a list item's closing quote, a comma and the next item's opening quote. */
-const NEXT_ARGUMENT = String.raw`(?:[ \t]+|["'],[ \t]*["'])`;
+/** From a printed list's item to the next: its closing quote, a comma and the next item's opening quote. */
+const NEXT_LIST_ITEM = String.raw`["'],[ \t]*["']`;
+/** From an argument to the next: spaces, or NEXT_LIST_ITEM. */
+const NEXT_ARGUMENT = String.raw`(?:[ \t]+|${NEXT_LIST_ITEM})`;
 /**
  * A command line's arguments before an option: not past the command's end (a line break, escaped
  * too, as in JSON; a pipe; `;&<>`), nor past the end of the string it is in (a quote before
@@ -500,28 +502,35 @@ const LIST_ARGUMENTS = String.raw`["'](?:,[ \t]*(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s,
  */
 const toolCommand = (names: string): string =>
   String.raw`(?:${names}(?:\.[Ee][Xx][Ee])?${names.includes("\\") ? "" : `|${names.toUpperCase()}\\.EXE`})(?:["']?(?=\s)${LINE_ARGUMENTS}|(?=["'],)${LIST_ARGUMENTS})`;
-/** The tools TOOL_SECRET_OPTION knows, looked for before anything else: where none starts, nothing else is tried. */
-const TOOL_NAMES = String.raw`(?=sqlcmd|osql|bcp|mongo|docker|podman|nerdctl|buildah|skopeo|oras|crane|helm|az|redis-cli|ldap|keytool|openssl|curl|smbclient|rpcclient|smbcacls|smbget|rabbitmqctl|SQLCMD|OSQL|BCP|MONGO|REDIS-CLI|LDAP|KEYTOOL|OPENSSL|CURL|SMBCLIENT|RPCCLIENT|SMBCACLS|SMBGET)`;
+/** How the names of the tools TOOL_SECRET_OPTION knows start. */
+const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl"];
+/** Looked for before anything else, in lower case or capitals: where no tool's name starts, nothing else is tried. */
+const TOOL_NAMES = String.raw`(?=${[...TOOL_NAME_STARTS, ...TOOL_NAME_STARTS.map((name) => name.toUpperCase())].join("|")})`;
+/** The user before curl's password (an email's marker included), and before Samba's. */
+const CURL_USER = String.raw`(?:${MARKER}|[^\s:"'@\\[\]])*:`;
+const SAMBA_USER = String.raw`[^\s%"']+%`;
 /** After an opening quote (and `pass:`, `user:`, `user%` inside it): a value read to the next quote, spaces included. */
-const AFTER_OPENING_QUOTE = String.raw`(?<=[ \t,[(=]\\*["'](?:pass:|(?:${MARKER}|[^\s:"'@\\[\]])*:|[^\s%"']+%)?)`;
+const AFTER_OPENING_QUOTE = String.raw`(?<=[ \t,[(=]\\*["'](?:pass:|${CURL_USER}|${SAMBA_USER})?)`;
 const TOOL_SECRET_OPTION = new RegExp(
   String.raw`${TOOL_NAMES}${COMMAND_START}(${[
-    String.raw`${toolCommand("(?:sqlcmd|osql|bcp)")}${toolOption("-P")}(?:["'],[ \t]*["']|(?<!["']-P)[ \t]*|(?<=["']-P)(?!["']))`,
+    String.raw`${toolCommand("(?:sqlcmd|osql|bcp)")}${toolOption("-P")}(?:${NEXT_LIST_ITEM}|(?<!["']-P)[ \t]*|(?<=["']-P)(?!["']))`,
     String.raw`${toolCommand("(?:mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|mongostat|mongotop|mongofiles)")}${toolOption("-p")}${NEXT_ARGUMENT}`,
     String.raw`${toolCommand(String.raw`(?:docker|podman|nerdctl|buildah|skopeo|oras|helm${NEXT_ARGUMENT}registry|crane${NEXT_ARGUMENT}auth|az(?:${NEXT_ARGUMENT}acr)?)(?:\.exe|\.cmd)?${NEXT_ARGUMENT}login`)}${toolOption("-p")}${NEXT_ARGUMENT}`,
     String.raw`${toolCommand("redis-cli")}${toolOption("(?:-a|--pass)")}${NEXT_ARGUMENT}`,
     String.raw`${toolCommand("ldap(?:search|modify|add|delete|passwd|whoami|compare|modrdn|exop)")}${toolOption("-w")}(?:${NEXT_ARGUMENT}|(?=[^\s"'-]))`,
     String.raw`${toolCommand("ldappasswd")}${toolOption("-[as]")}${NEXT_ARGUMENT}`,
     String.raw`${toolCommand("keytool")}${toolOption("-(?:(?:src|dest)?(?:store|key)pass|new)")}${NEXT_ARGUMENT}`,
-    String.raw`${toolCommand("openssl")}${toolOption("-(?:pass(?:in|out)?|password)")}(?:["'],[ \t]*["']|[ \t]+(?:\\*["'])?)pass:(?!\\*["'])`,
-    String.raw`${toolCommand("curl")}${toolOption(String.raw`(?:(?:-u|--user|-U|--proxy-user)(?:["'],[ \t]*["']|(?:[ \t]+|=)(?:\\*["'])?)|-[uU](?=[^\s"'-]))`)}(?:${MARKER}|[^\s:"'@\\[\]])*:(?!\\*["'])`,
-    String.raw`${toolCommand("(?:smbclient|rpcclient|smbcacls|smbget)")}${toolOption("(?:-U|--user)")}(?:["'],[ \t]*["']|[ \t]*(?:\\*["'])?|=(?:\\*["'])?)[^\s%"']+%(?!\\*["'])`,
+    String.raw`${toolCommand("openssl")}${toolOption("-(?:pass(?:in|out)?|password)")}(?:${NEXT_LIST_ITEM}|[ \t]+(?:\\*["'])?)pass:(?!\\*["'])`,
+    String.raw`${toolCommand("curl")}${toolOption(String.raw`(?:(?:-u|--user|-U|--proxy-user)(?:${NEXT_LIST_ITEM}|(?:[ \t]+|=)(?:\\*["'])?)|-[uU](?=[^\s"'-]))`)}${CURL_USER}(?!\\*["'])`,
+    String.raw`${toolCommand("(?:smbclient|rpcclient|smbcacls|smbget)")}${toolOption("(?:-U|--user)")}(?:${NEXT_LIST_ITEM}|[ \t]*(?:\\*["'])?|=(?:\\*["'])?)${SAMBA_USER}(?!\\*["'])`,
     String.raw`rabbitmqctl(?:\.bat)?${NEXT_ARGUMENT}(?:add_user|change_password|authenticate_user)${NEXT_ARGUMENT}(?:\\*["'])?[^\s"'\\,]+(?:\\*["'])?${NEXT_ARGUMENT}`,
   ].join("|")})(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE}|\\*["']\s*[+,;)\]]|\{[^}\s]*\})(${AFTER_OPENING_QUOTE}(?:[^"'\\\r\n]|\\[^"'\r\n]){1,512}(?=\\*["'])|(?<!["'])${OPTION_DOUBLE_QUOTED}|(?<!["'])${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${OPTION_BARE})`,
   "g",
 );
 /** A word documentation writes where the password goes (`-P password`, `-p your_password`): no password. */
 const PASSWORD_WORD = /^(?:(?:your|my|the|new|old|some)[_-]?)?(?:password|passwd|pass|pwd|passphrase|secret|token|api[_-]?key|key|pw)[\])]?$/i;
+/** Whether TOOL_SECRET_OPTION is worth trying: a tool's name anywhere, in any case. */
+const TOOL_NAME_ANYWHERE = new RegExp(TOOL_NAME_STARTS.join("|"), "i");
 /** The kind TOOL_SECRET_OPTION marks a value with: a database's password, as DASH_P_PASSWORD, or a token. */
 function toolSecretKind(prefix: string): ScannerKind {
   return /^(?:sqlcmd|osql|bcp|mongo|redis)/i.test(prefix) ? "connection_string" : "api_token";
@@ -778,7 +787,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: TOOL_SECRET_OPTION,
-    worthTrying: (text) => /sqlcmd|osql|bcp|mongo|login|redis-cli|ldap|keytool|openssl|curl|smb|rpcclient|rabbitmqctl/i.test(text),
+    worthTrying: (text) => TOOL_NAME_ANYWHERE.test(text),
     replace: (match, groups) => {
       const [prefix = "", value = ""] = groups;
       const bare = unquoted(value);
