@@ -656,7 +656,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       Atomics.store(this.counters, SLOT.closing, 1);
     }
     const pending = this.pendingAsLastCounted;
-    const droppedBefore = this.droppedUnstamped();
+    const droppedBefore = this.unstampedDrops(this.board.read());
     if (!this.post({ op, id, deadlineAt })) return Promise.resolve({ drained: false, pending });
     this.ref();
     return new Promise<FlushResult>((resolve) => {
@@ -669,14 +669,14 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
         // The worker's queue may be empty because events before this request were dropped before a
         // seq (past close()'s deadline, or at the hand-over): not delivered. The worker published
         // its figures before answering.
-        resolve(result.drained && this.droppedUnstamped() !== droppedBefore ? { ...result, drained: false } : result);
+        resolve(result.drained && this.unstampedDrops(this.board.read()) !== droppedBefore ? { ...result, drained: false } : result);
       });
     }).finally(() => this.unrefIfIdle());
   }
 
-  /** Events dropped before a seq so far: by the hand-over, and by the worker as it last published. */
-  private droppedUnstamped(): number {
-    return Atomics.load(this.counters, SLOT.dropped) + (this.board.read()?.droppedUnstamped ?? 0);
+  /** Events dropped before a seq: by the hand-over as of now, and by the worker as in `worker`, its published figures. */
+  private unstampedDrops(worker: WorkerFigures | undefined): number {
+    return Atomics.load(this.counters, SLOT.dropped) + (worker?.droppedUnstamped ?? 0);
   }
 
   /**
@@ -719,10 +719,12 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       // Answered inside a hook, or a worker that has started since this call, with much to take in.
       if (this.metricsAnswered >= id || this.farBehind()) return;
       const now = Date.now();
-      if (Atomics.load(this.counters, SLOT.received) !== taken || this.board.version !== version) {
+      const takenNow = Atomics.load(this.counters, SLOT.received);
+      const versionNow = this.board.version;
+      if (takenNow !== taken || versionNow !== version) {
         progressAt = now;
-        taken = Atomics.load(this.counters, SLOT.received);
-        version = this.board.version;
+        taken = takenNow;
+        version = versionNow;
       }
       const until = this.board.started ? Math.min(started + METRICS_WAIT_MS, progressAt + STALL_MS) : started + METRICS_WAIT_MS;
       if (now >= until) return;
@@ -742,12 +744,11 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
    * The worker's figures as last published, with what only this side knows: calls made, the
    * hand-over's drops and this side's rejections as of now, and what the worker has not taken in
    * yet. After the worker died: what it held is dropped, and every event it had not stamped, and
-   * the hand-over did not drop, is rejected (no seq to leave a gap), so accepted, rejected and the
-   * hand-over's drops add up to emitted.
+   * that was not dropped before a seq, is rejected (no seq to leave a gap), so accepted, rejected
+   * and droppedUnstamped add up to emitted.
    */
   private figures(): AuditClientMetrics {
     const worker = this.died !== undefined ? this.died.last : this.board.read();
-    const handOverDrops = Atomics.load(this.counters, SLOT.dropped);
     const droppedBySeverity: AuditClientMetrics["droppedBySeverity"] = {};
     SEVERITIES.forEach((severity, index) => {
       // After a death, what the worker held is dropped too.
@@ -767,8 +768,8 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       ...(worker?.lastErrorType !== undefined ? { lastErrorType: worker.lastErrorType } : {}),
       nextSeq: worker?.nextSeq ?? 0,
     };
-    // Dropped before a seq as the hand-over's are: by this side, or by the worker past the close deadline.
-    const unstampedDrops = handOverDrops + (worker?.droppedUnstamped ?? 0);
+    // Dropped before a seq: by the hand-over, or by the worker past the close deadline.
+    const unstampedDrops = this.unstampedDrops(worker);
     if (this.died !== undefined) {
       const dropped = (worker?.dropped ?? 0) + (worker?.queueDepth ?? 0) + unstampedDrops;
       return { ...common, rejected: emitted - accepted - unstampedDrops, dropped, queueDepth: 0, queueBytes: 0, inFlight: 0, unstamped: 0, unstampedBytes: 0, droppedUnstamped: unstampedDrops };
