@@ -130,6 +130,8 @@ export interface ExternalLosses {
   /** Per index of SEVERITIES. */
   bySeverity: readonly number[];
   rejected: number;
+  /** The type of an error outside the emitter, reported as lastErrorType until the emitter has one of its own. */
+  lastErrorType?: string;
 }
 
 /** Placeholder that satisfies the hash format during validation; replaced before the event is queued. */
@@ -195,7 +197,8 @@ export function createAuditClient(input: AuditClientOptions): AuditClient {
   let client: ExitWatched | undefined;
   if (options.thread === "worker") {
     // The worker makes its own producer; this one only proved the connection options are accepted (it never connected).
-    client = startThreadedClient(options);
+    // Should the worker die, the client carries on inline with a producer of its own.
+    client = startThreadedClient(options, (losses) => new Emitter(options, createProducer(options), losses));
     if (client !== undefined) void producer.close().catch(() => undefined);
   }
   client ??= new Emitter(options, producer);
@@ -535,6 +538,7 @@ export class Emitter implements AuditClient {
       dropped: this.counters.dropped + (external?.dropped ?? 0),
       droppedBySeverity,
       ...this.queueFigures(),
+      ...(this.lastErrorType === undefined && external?.lastErrorType !== undefined ? { lastErrorType: external.lastErrorType } : {}),
       unstamped: this.pending.length,
       unstampedBytes: this.pendingBytes,
       droppedUnstamped: 0,

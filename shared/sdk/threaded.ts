@@ -11,9 +11,9 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import { SEVERITIES } from "../../schemas/primitives.js";
 import { redactorRecipeOf } from "../redaction/redactor.js";
 import { HAND_OVER_TOGETHER, OFFLOAD_ARGUMENTS, withArgumentSummary, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
-import { severityIndexOf, type AuditClientMetrics, type AuditEventInput, type FlushResult } from "./client.js";
+import { severityIndexOf, type AuditClientMetrics, type AuditEventInput, type Emitter, type ExternalLosses, type FlushResult } from "./client.js";
 import { runPreFlushHooks } from "./hooks.js";
-import { EMITTED_COUNT, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
+import { CLOSE_ON_EXIT, EMITTED_COUNT, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
 import { callErrorHook, type AuditClientError, type ResolvedAuditClientOptions } from "./options.js";
 import { errorType } from "./producer.js";
 import { isPlainRecord, withSummaryObject } from "./validate.js";
@@ -219,8 +219,14 @@ function workerEntry(): { entry: string | URL; eval: boolean } | undefined {
   return { entry: `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(target)}, ${JSON.stringify(import.meta.url)}));`, eval: true };
 }
 
-/** Starts the worker emitter; undefined when this runtime cannot start a worker (the caller falls back to inline). */
-export function startThreadedClient(options: ResolvedAuditClientOptions): ExitWatched | undefined {
+/** Makes the inline emitter that carries on after the worker died, counting the worker's losses as its own (see ExternalLosses). */
+export type InlineStarter = (losses: () => ExternalLosses) => Emitter;
+
+/**
+ * Starts the worker emitter; undefined when this runtime cannot start a worker (the caller falls
+ * back to inline). `startInline` makes the emitter that carries on if the worker dies.
+ */
+export function startThreadedClient(options: ResolvedAuditClientOptions, startInline: InlineStarter): ExitWatched | undefined {
   const counters = countersBuffer();
   const figures = publishedFiguresBuffer();
   const channel = new MessageChannel();
@@ -247,7 +253,7 @@ export function startThreadedClient(options: ResolvedAuditClientOptions): ExitWa
     channel.port1.close();
     return undefined;
   }
-  return new ThreadedClient(options, worker, new Int32Array(counters), closeDeadlineOf(counters), new PublishedFigures(figures), channel.port1);
+  return new ThreadedClient(options, worker, new Int32Array(counters), closeDeadlineOf(counters), new PublishedFigures(figures), channel.port1, startInline);
 }
 
 /** severityIndexOf for whatever a caller emitted: never throws (null, a getter that throws: the lowest). */
@@ -286,6 +292,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     private readonly closeDeadline: Float64Array,
     private readonly board: PublishedFigures,
     private readonly port: MessagePort,
+    private readonly startInline: InlineStarter,
   ) {
     this.server = Object.freeze({ ...options.server });
     this.maxHandOver = options.queue.maxEvents;
@@ -299,10 +306,26 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   }
 
   [EMITTED_COUNT](): number {
-    return this.emitted;
+    return this.emitted + (this.carried?.[EMITTED_COUNT]() ?? 0);
   }
 
+  /** Once the inline emitter carries on, its open connection is closed at the process's end, as an inline client's is. */
+  get [CLOSE_ON_EXIT](): true | undefined {
+    return this.carried !== undefined ? true : undefined;
+  }
+
+  /**
+   * The inline emitter that took over when the worker died other than by close(): every later
+   * event goes to it, as a new chain from seq 0 of the same instance (the pipeline records a
+   * chain_restart), so a worker's death costs what it held, not everything after it.
+   */
+  private carried: Emitter | undefined;
+
   emit(event: AuditEventInput): void {
+    if (this.carried !== undefined) {
+      this.carried.emit(event);
+      return;
+    }
     this.emitted++;
     let own = event;
     let bytes: number;
@@ -325,6 +348,10 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   }
 
   [OFFLOAD_ARGUMENTS](summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): boolean {
+    if (this.carried !== undefined) {
+      this.carried.emit(withArgumentSummary(event, summarizer, source, this.carried));
+      return true;
+    }
     let argumentBytes: number;
     let eventBytes: number;
     try {
@@ -627,6 +654,44 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     if (this.closeAnswered) return;
     this.died = { last };
     this.report({ kind: "internal", errorType: "WorkerExited" });
+    if (!this.closing) this.carryOn();
+  }
+
+  /**
+   * Starts the inline emitter that carries on after the worker's death (not once close() was
+   * called: nothing is taken in then). Its first event is an sdk.health with the losses so far
+   * (and lastErrorType WorkerExited), so the death is on record before anything else is emitted.
+   */
+  private carryOn(): void {
+    try {
+      this.carried = this.startInline(() => this.deathLosses());
+      this.carried.reportHealth();
+    } catch (err) {
+      this.report({ kind: "internal", errorType: errorType(err) });
+    }
+  }
+
+  /** What the worker's death and the hand-over lost, as the inline emitter that carries on counts them. */
+  private deathLosses(): ExternalLosses {
+    const dead = this.figures();
+    return { dropped: dead.dropped, rejected: dead.rejected, bySeverity: SEVERITIES.map((severity) => dead.droppedBySeverity[severity] ?? 0), lastErrorType: "WorkerExited" };
+  }
+
+  /**
+   * The figures once the inline emitter carries on: the dead worker's and the hand-over's, with the
+   * inline emitter's (whose rejected, dropped and droppedBySeverity already count the former's, and
+   * whose queue and nextSeq are the only live ones).
+   */
+  private withCarried(carried: AuditClientMetrics): AuditClientMetrics {
+    const dead = this.figures();
+    return {
+      ...carried,
+      emitted: dead.emitted + carried.emitted,
+      accepted: dead.accepted + carried.accepted,
+      sent: dead.sent + carried.sent,
+      sendFailures: dead.sendFailures + carried.sendFailures,
+      droppedUnstamped: dead.droppedUnstamped + carried.droppedUnstamped,
+    };
   }
 
   /** The worker's last published figures, once it died other than after answering close(). */
@@ -688,6 +753,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
    * is counted in unstamped and unstampedBytes.
    */
   metrics(): AuditClientMetrics {
+    if (this.carried !== undefined) return this.withCarried(this.carried.metrics());
     if (!this.exited) this.catchUp();
     return this.figures();
   }
@@ -791,12 +857,14 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   }
 
   reportHealth(): void {
-    this.post({ op: "health" });
+    if (this.carried !== undefined) this.carried.reportHealth();
+    else this.post({ op: "health" });
   }
 
   async flush(options: { deadlineMs?: number } = {}): Promise<FlushResult> {
     try {
       if (!this.closing) runPreFlushHooks(this);
+      if (this.carried !== undefined) return await this.carried.flush(options);
       return await this.request("flush", options.deadlineMs ?? this.options.closeDeadlineMs);
     } catch (err) {
       this.report({ kind: "internal", errorType: errorType(err) });
@@ -814,6 +882,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     runShutdownHooks(this);
     runPreFlushHooks(this);
     this.closing = true;
+    if (this.carried !== undefined) return this.carried.close({ deadlineMs });
     const result = await this.request("close", deadlineMs);
     // Final figures for metrics() after close, then the thread goes.
     this.metrics();

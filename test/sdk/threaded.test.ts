@@ -259,19 +259,93 @@ describe("worker emitter", () => {
     const exited = new Promise((resolve) => worker.once("exit", resolve));
     await worker.terminate();
     await exited;
-    client.emit(limited(99));
     const metrics = client.metrics();
-    expect(metrics).toMatchObject({ sent: 0, queueDepth: 0, inFlight: 0 });
+    // Nothing was sent; what is queued is the inline emitter's, which carries on: its first sdk.health.
+    expect(metrics).toMatchObject({ sent: 0, queueDepth: 1, inFlight: 0, nextSeq: 1, lastErrorType: "WorkerExited" });
     expect(metrics.emitted).toBeGreaterThan(206);
-    // Every emit is accounted for once: rejected (never stamped), or dropped (stamped and lost with the worker, or by the hand-over).
-    expect(metrics.rejected + metrics.dropped).toBe(metrics.emitted);
+    // Every emit is accounted for once: rejected (never stamped), dropped (stamped and lost with the
+    // worker, or by the hand-over), or queued by the inline emitter.
+    expect(metrics.rejected + metrics.dropped + metrics.queueDepth).toBe(metrics.emitted);
     expect(metrics.accepted + metrics.rejected + metrics.unstamped + metrics.droppedUnstamped).toBe(metrics.emitted);
     // By severity too, what the worker held included.
     expect(Object.values(metrics.droppedBySeverity).reduce((sum, count) => sum + count, 0)).toBe(metrics.dropped);
-    expect(metrics.rejected).toBeGreaterThanOrEqual(1);
-    expect(metrics.dropped).toBeGreaterThanOrEqual(metrics.accepted);
+    expect(metrics.dropped).toBeGreaterThanOrEqual(metrics.accepted - metrics.queueDepth);
     expect(errors.map((e) => e.errorType)).toContain("WorkerExited");
-    expect(await client.close({ deadlineMs: 1_000 })).toEqual({ drained: false, pending: 0 });
+    client.emit(limited(99));
+    expect(client.metrics()).toMatchObject({ emitted: metrics.emitted + 1, accepted: metrics.accepted + 1, rejected: metrics.rejected, dropped: metrics.dropped, queueDepth: 2 });
+    // Event Hubs is unreachable: close() gives up on what the inline emitter holds, and counts it.
+    expect(await client.close({ deadlineMs: 500 })).toMatchObject({ drained: false });
+    const closed = client.metrics();
+    expect(closed).toMatchObject({ sent: 0, queueDepth: 0 });
+    expect(closed.rejected + closed.dropped).toBe(closed.emitted);
+  });
+
+  it("carries on inline once the worker dies: later events are delivered as a new chain from seq 0, opened by an sdk.health that counts the loss", async () => {
+    const instanceId = "threaded-carries-on-1";
+    const errors: AuditClientError[] = [];
+    const redactor = testRedactor();
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    for (let n = 0; n < 5; n++) client.emit(limited(n));
+    expect(await client.flush({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
+    // Handed over as the worker goes: never stamped, so rejected.
+    for (let n = 5; n < 8; n++) client.emit(limited(n));
+    const worker = (client as unknown as { worker: Worker }).worker;
+    const exited = new Promise((resolve) => worker.once("exit", resolve));
+    await worker.terminate();
+    await exited;
+    expect(errors.map((e) => e.errorType)).toContain("WorkerExited");
+    for (let n = 0; n < 6; n++) emitWithArguments(client, redactor, toolCall(n), { kind: "tool", name: "search", args: args(n) });
+    client.emit(limited(8));
+    expect(await client.flush({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
+    expect(await client.close({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
+    // 5 + 3 before the death; then the inline emitter's opening sdk.health, 7, and its closing sdk.health.
+    const metrics = client.metrics();
+    expect(metrics).toMatchObject({ emitted: 17, sent: 14, dropped: 0, queueDepth: 0, unstamped: 0, droppedUnstamped: 0 });
+    expect(metrics.accepted + metrics.rejected).toBe(17);
+    expect(metrics.rejected).toBeLessThanOrEqual(3);
+
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).length >= 14), instanceId);
+    const events = bodies.map((body) => parsed(body));
+    const firstChain = events.slice(0, events.length - 9);
+    const secondChain = events.slice(events.length - 9);
+    expect(firstChain.map((e) => e.seq)).toEqual(Array.from({ length: firstChain.length }, (_, i) => i));
+    expect(firstChain.length).toBe(5 + 3 - metrics.rejected);
+    expect(secondChain.map((e) => e.seq)).toEqual(Array.from({ length: 9 }, (_, i) => i));
+    expect(verifyChain(firstChain)).toEqual([]);
+    expect(verifyChain(secondChain)).toEqual([]);
+    const opening = secondChain[0];
+    expect(opening?.type).toBe("sdk.health");
+    if (opening?.type === "sdk.health") expect(opening.data).toMatchObject({ lastErrorType: "WorkerExited", rejected: metrics.rejected, dropped: 0 });
+    // The arguments summarized on the host's thread now, exactly as the worker would have.
+    for (const [n, event] of secondChain.slice(1, 7).entries()) {
+      expect(event.type).toBe("tool.called");
+      if (event.type === "tool.called") expect(event.data.arguments).toEqual(redactor.summarizeArguments("tool", "search", args(n)).summary);
+    }
+    expect(secondChain.map((e) => e.type).slice(7)).toEqual(["rate.limited", "sdk.health"]);
+    expect(JSON.stringify(bodies)).not.toContain("someone@example.test");
+  });
+
+  it("carries on inline when the worker dies before it has started", async () => {
+    const instanceId = "threaded-carries-on-2";
+    const errors: AuditClientError[] = [];
+    const client = createAuditClient({ server: { ...SERVER, instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    // Handed to a worker that never takes them in.
+    client.emit(limited(0));
+    client.emit(limited(1));
+    await (client as unknown as { worker: Worker }).worker.terminate();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    client.emit(limited(2));
+    expect(await client.close({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
+    expect(client.metrics()).toMatchObject({ emitted: 5, accepted: 3, rejected: 2, sent: 3, dropped: 0 });
+    expect(errors.map((e) => e.errorType)).toContain("WorkerExited");
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).length >= 3), instanceId);
+    const events = bodies.map((body) => parsed(body));
+    expect(events.map((e) => [e.type, e.seq])).toEqual([
+      ["sdk.health", 0],
+      ["rate.limited", 1],
+      ["sdk.health", 2],
+    ]);
+    expect(verifyChain(events)).toEqual([]);
   });
 
   it("takes a close() the worker answered for a planned end, even when the host's thread was too busy to see the answer in time", async () => {
@@ -357,7 +431,9 @@ describe("worker emitter", () => {
     expect(during).toMatchObject({ emitted: 11, accepted: 10 });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(errors.map((e) => e.errorType)).toContain("WorkerExited");
-    expect(client.metrics()).toMatchObject({ emitted: 11, accepted: 10, dropped: 10, rejected: 1, queueDepth: 0 });
+    // And the inline emitter that carries on has queued its opening sdk.health.
+    expect(client.metrics()).toMatchObject({ emitted: 12, accepted: 11, dropped: 10, rejected: 1, queueDepth: 1 });
+    await client.close({ deadlineMs: 100 });
   });
 
   it("past close()'s deadline, drops unstamped what the worker has not taken in, rather than summarizing it only to drop it, and counts it", async () => {
@@ -595,5 +671,26 @@ describe("worker emitter", () => {
       expect(Date.now() - started).toBeLessThan(30_000);
       if (close) expect(JSON.parse(out.trim())).toEqual({ drained: true, pending: 0 });
     }
+  });
+
+  it("once the inline emitter carries on after the worker's death, the process still ends on its own, having delivered what it emitted", async () => {
+    const instanceId = "threaded-carries-on-exit-1";
+    const script = `
+      import { createAuditClient } from "./shared/sdk/index.ts";
+      const client = createAuditClient({ server: { id: "exit", name: "Exit", version: "1.0.0", environment: "test", instanceId: ${JSON.stringify(instanceId)} }, connectionString: ${JSON.stringify(emulator.connectionString)}, healthIntervalMs: 0 });
+      await client.flush({ deadlineMs: 10_000 });
+      const worker = client.worker;
+      await new Promise((resolve) => { worker.once("exit", resolve); void worker.terminate(); });
+      client.emit({ type: "rate.limited", data: { scope: "session", limit: 1, windowSeconds: 1 } });
+    `;
+    const { code } = await runScript(script, []);
+    expect(code).toBe(0);
+    // The opening sdk.health, the event, and the closing sdk.health of the close() at the process's end.
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).length >= 3), instanceId);
+    expect(bodies.map((body) => [parsed(body).type, parsed(body).seq])).toEqual([
+      ["sdk.health", 0],
+      ["rate.limited", 1],
+      ["sdk.health", 2],
+    ]);
   });
 });
