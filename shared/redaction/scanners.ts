@@ -457,23 +457,14 @@ const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,])(?:(?:\.{1,2}|~)?/(?:[\
  */
 const NOT_A_DASH_P_VALUE = String.raw`${MARKER}|\\*["']${MARKER}|\/?-|[\d.]+(?::[\d.]+)+|\d+-\d+(?=\s|$)|(?:thread|ipe|edantic|ie|ic|g|c|id)(?=\s|$)|[.,;:)\]!?]+(?=["'\s\`]|$)|\$|#?\{[A-Za-z_][\w.]*\}|%\w+%|\\[nrt]`;
 /**
- * A MySQL client's arguments before `-p` on a command line: not past the command's end (a line
- * break, escaped too, as in JSON; a pipe; `;&<>`), nor past the end of the string the command is
- * in (a quote before `,:}]`: `["mysql -h db","grep -pattern x"]`). Quotes count one by one, not as
- * pairs, so Go's `["mysql" "-p…"]` and values holding quotes are read through.
- */
-const DASH_P_LINE = String.raw`(?:[^\r\n|;&<>"'\\]|\\\r?\n|\\(?![nr])(?:\S|(?=[ \t]))|["'](?![,:}\]])){0,256}?`;
-/** Its arguments in a printed list (`['mysql', '-uroot', '-p…']`, Java's `[mysql, -uroot, -p…]`): to the end of the line. */
-const DASH_P_LIST = String.raw`(?:[^\r\n|;&<>]|\\\r?\n){0,256}?`;
-/**
  * A database password given glued to `-p` on a MySQL or MariaDB client's command line
  * (`mysql -uroot -pS3cret db`, as a list item too: `"-pS3cret"`), up to a pipe or the end of the
- * command (DASH_P_LINE, DASH_P_LIST), line continuations included; or to `sshpass -p`. Only there: elsewhere `-p…` is a
+ * command, line continuations included; or to `sshpass -p`. Only there: elsewhere `-p…` is a
  * port, a path or a compiler flag. Case-sensitive: `-P` is the port. A quoted value only after a
  * `-p` not itself in quotes (`"-p" + password` is code). Placeholders are left by the replacement.
  */
 const DASH_P_PASSWORD = new RegExp(
-  String.raw`(?=mysql|mariadb|sshpass|MYSQL|MARIADB)${COMMAND_START}((?:${MYSQL_CLIENT}(?:\.[Ee][Xx][Ee])?|${MYSQL_CLIENT.toUpperCase()}\.EXE)(?:["']?(?=\s)${DASH_P_LINE}|(?=["']?,)${DASH_P_LIST})(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)${OPTION_DOUBLE_QUOTED}|(?<!["']-p)${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
+  String.raw`(?=mysql|mariadb|sshpass|MYSQL|MARIADB)${COMMAND_START}((?:${MYSQL_CLIENT}(?:\.[Ee][Xx][Ee])?|${MYSQL_CLIENT.toUpperCase()}\.EXE)(?=[\s"',])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)${OPTION_DOUBLE_QUOTED}|(?<!["']-p)${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
   "g",
 );
 
