@@ -106,11 +106,15 @@ function withSummary(event: InvocationEventInput, summary: ValueSummary | Canoni
  * compileRedactor; otherwise the summary is made here. Never throws.
  */
 export function emitWithArguments(audit: AuditClient, summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): void {
+  let summarized: AuditEventInput;
   try {
     const offload = (audit as Partial<ArgumentOffload>)[OFFLOAD_ARGUMENTS];
     if (typeof offload === "function" && offload.call(audit, summarizer, event, source)) return;
-    audit.emit(withArgumentSummary(event, summarizer, source, audit));
+    summarized = withArgumentSummary(event, summarizer, source, audit);
   } catch {
-    // A summarizer that throws must not reach the host; the emitter reports what it rejects.
+    // An event the summary cannot be put in (its redaction not a list): emitted as it is, so the
+    // emitter counts it and reports it as invalid rather than it vanishing here.
+    summarized = event as unknown as AuditEventInput;
   }
+  audit.emit(summarized);
 }

@@ -130,8 +130,58 @@ export interface ExternalLosses {
   /** Per index of SEVERITIES. */
   bySeverity: readonly number[];
   rejected: number;
-  /** The type of an error outside the emitter, reported as lastErrorType until the emitter has one of its own. */
-  lastErrorType?: string;
+}
+
+/**
+ * The figures of a client whose worker thread died, taken over by what carries on for it (a new
+ * worker, or the inline emitter) and counted as its own, in metrics() and in sdk.health: the
+ * client's figures stay whole across the death.
+ */
+export interface CarriedFigures extends Pick<AuditClientMetrics, "emitted" | "accepted" | "rejected" | "sent" | "dropped" | "sendFailures" | "droppedUnstamped" | "lastErrorType"> {
+  /** Per index of SEVERITIES. */
+  droppedBySeverity: readonly number[];
+  /** Worker threads of the client that died so far: its sdk.health events count as troubled from then on. */
+  workerExits: number;
+}
+
+/** A client's figures as what carries on after its worker's death takes them over. */
+export function carriedFiguresOf(metrics: AuditClientMetrics, workerExits: number): CarriedFigures {
+  const { emitted, accepted, rejected, sent, dropped, sendFailures, droppedUnstamped, lastErrorType } = metrics;
+  return {
+    emitted,
+    accepted,
+    rejected,
+    sent,
+    dropped,
+    sendFailures,
+    droppedUnstamped,
+    lastErrorType: lastErrorType ?? "WorkerExited",
+    droppedBySeverity: SEVERITIES.map((severity) => metrics.droppedBySeverity[severity] ?? 0),
+    workerExits,
+  };
+}
+
+/** `metrics` with the figures carried over added (the queue and nextSeq are the live emitter's alone). */
+export function withCarriedFigures(metrics: AuditClientMetrics, carried: CarriedFigures | undefined): AuditClientMetrics {
+  if (carried === undefined) return metrics;
+  const droppedBySeverity = { ...metrics.droppedBySeverity };
+  carried.droppedBySeverity.forEach((count, index) => {
+    const severity = SEVERITIES[index];
+    if (count > 0 && severity !== undefined) droppedBySeverity[severity] = (droppedBySeverity[severity] ?? 0) + count;
+  });
+  const lastErrorType = metrics.lastErrorType ?? carried.lastErrorType;
+  return {
+    ...metrics,
+    emitted: metrics.emitted + carried.emitted,
+    accepted: metrics.accepted + carried.accepted,
+    rejected: metrics.rejected + carried.rejected,
+    sent: metrics.sent + carried.sent,
+    dropped: metrics.dropped + carried.dropped,
+    droppedBySeverity,
+    sendFailures: metrics.sendFailures + carried.sendFailures,
+    droppedUnstamped: metrics.droppedUnstamped + carried.droppedUnstamped,
+    ...(lastErrorType !== undefined ? { lastErrorType } : {}),
+  };
 }
 
 /** Placeholder that satisfies the hash format during validation; replaced before the event is queued. */
@@ -198,7 +248,7 @@ export function createAuditClient(input: AuditClientOptions): AuditClient {
   if (options.thread === "worker") {
     // The worker makes its own producer; this one only proved the connection options are accepted (it never connected).
     // Should the worker die, the client carries on inline with a producer of its own.
-    client = startThreadedClient(options, (losses) => new Emitter(options, createProducer(options), losses));
+    client = startThreadedClient(options, (carried) => new Emitter(options, createProducer(options), undefined, carried));
     if (client !== undefined) void producer.close().catch(() => undefined);
   }
   client ??= new Emitter(options, producer);
@@ -242,6 +292,8 @@ export class Emitter implements AuditClient {
     private readonly options: ResolvedAuditClientOptions,
     private readonly producer: EventHubProducerClient,
     private readonly externalLosses?: () => ExternalLosses,
+    /** What this emitter carries on for: the figures of a client whose worker died. */
+    private readonly carriedOver?: CarriedFigures,
   ) {
     this.server = Object.freeze({ ...options.server });
     this.defaultRedaction = { policyVersion: options.policyVersion, applied: [] };
@@ -532,23 +584,23 @@ export class Emitter implements AuditClient {
       const severity = SEVERITIES[index];
       if (count > 0 && severity !== undefined) droppedBySeverity[severity] = (droppedBySeverity[severity] ?? 0) + count;
     });
-    return {
+    return withCarriedFigures({
       ...this.counters,
       rejected: this.counters.rejected + (external?.rejected ?? 0),
       dropped: this.counters.dropped + (external?.dropped ?? 0),
       droppedBySeverity,
       ...this.queueFigures(),
-      ...(this.lastErrorType === undefined && external?.lastErrorType !== undefined ? { lastErrorType: external.lastErrorType } : {}),
       unstamped: this.pending.length,
       unstampedBytes: this.pendingBytes,
       droppedUnstamped: 0,
-    };
+    }, this.carriedOver);
   }
 
   reportHealth(): void {
     try {
       const metrics = this.metrics();
-      const troubled = metrics.dropped > 0 || metrics.rejected > 0 || metrics.sendFailures > 0;
+      // A worker's death is trouble too, even one that lost nothing.
+      const troubled = metrics.dropped > 0 || metrics.rejected > 0 || metrics.sendFailures > 0 || (this.carriedOver?.workerExits ?? 0) > 0;
       this.emit({
         type: "sdk.health",
         severity: troubled ? "medium" : "low",

@@ -10,8 +10,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { SEVERITIES } from "../../schemas/primitives.js";
 import { redactorRecipeOf } from "../redaction/redactor.js";
-import { HAND_OVER_TOGETHER, OFFLOAD_ARGUMENTS, withArgumentSummary, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
-import { severityIndexOf, type AuditClientMetrics, type AuditEventInput, type Emitter, type ExternalLosses, type FlushResult } from "./client.js";
+import { emitWithArguments, HAND_OVER_TOGETHER, handOverTogether, OFFLOAD_ARGUMENTS, withArgumentSummary, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
+import { carriedFiguresOf, severityIndexOf, withCarriedFigures, type AuditClientMetrics, type AuditEventInput, type CarriedFigures, type Emitter, type FlushResult } from "./client.js";
 import { runPreFlushHooks } from "./hooks.js";
 import { CLOSE_ON_EXIT, EMITTED_COUNT, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
 import { callErrorHook, type AuditClientError, type ResolvedAuditClientOptions } from "./options.js";
@@ -63,6 +63,8 @@ export interface WorkerData {
   figures: SharedArrayBuffer;
   /** Everything the worker says goes here, so metrics() can take it in synchronously, in order. */
   port: MessagePort;
+  /** When this worker carries on for one that died: that client's figures, counted in this one's sdk.health. */
+  carriedOver?: CarriedFigures;
 }
 
 /**
@@ -219,14 +221,21 @@ function workerEntry(): { entry: string | URL; eval: boolean } | undefined {
   return { entry: `import(${JSON.stringify(tsx)}).then((api) => api.tsImport(${JSON.stringify(target)}, ${JSON.stringify(import.meta.url)}));`, eval: true };
 }
 
-/** Makes the inline emitter that carries on after the worker died, counting the worker's losses as its own (see ExternalLosses). */
-export type InlineStarter = (losses: () => ExternalLosses) => Emitter;
+/** Makes the inline emitter that carries on for a client whose worker died, with its figures. */
+export type InlineStarter = (carried: CarriedFigures) => Emitter;
+
+/**
+ * How many worker threads a client starts again after one died; past that (a fault that kills
+ * every worker), the inline emitter carries on.
+ */
+const MAX_WORKER_RESTARTS = 3;
 
 /**
  * Starts the worker emitter; undefined when this runtime cannot start a worker (the caller falls
- * back to inline). `startInline` makes the emitter that carries on if the worker dies.
+ * back to inline). `startInline` makes the inline emitter for when no worker can carry on;
+ * `carriedOver`, the figures of the client this one carries on for.
  */
-export function startThreadedClient(options: ResolvedAuditClientOptions, startInline: InlineStarter): ExitWatched | undefined {
+export function startThreadedClient(options: ResolvedAuditClientOptions, startInline: InlineStarter, carriedOver?: CarriedFigures): ThreadedClient | undefined {
   const counters = countersBuffer();
   const figures = publishedFiguresBuffer();
   const channel = new MessageChannel();
@@ -236,6 +245,7 @@ export function startThreadedClient(options: ResolvedAuditClientOptions, startIn
     counters,
     figures,
     port: channel.port2,
+    ...(carriedOver !== undefined ? { carriedOver } : {}),
   };
   let worker: Worker;
   try {
@@ -253,7 +263,7 @@ export function startThreadedClient(options: ResolvedAuditClientOptions, startIn
     channel.port1.close();
     return undefined;
   }
-  return new ThreadedClient(options, worker, new Int32Array(counters), closeDeadlineOf(counters), new PublishedFigures(figures), channel.port1, startInline);
+  return new ThreadedClient(options, worker, new Int32Array(counters), closeDeadlineOf(counters), new PublishedFigures(figures), channel.port1, startInline, carriedOver);
 }
 
 /** severityIndexOf for whatever a caller emitted: never throws (null, a getter that throws: the lowest). */
@@ -293,6 +303,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     private readonly board: PublishedFigures,
     private readonly port: MessagePort,
     private readonly startInline: InlineStarter,
+    private readonly carriedOver: CarriedFigures | undefined,
   ) {
     this.server = Object.freeze({ ...options.server });
     this.maxHandOver = options.queue.maxEvents;
@@ -311,15 +322,16 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
 
   /** Once the inline emitter carries on, its open connection is closed at the process's end, as an inline client's is. */
   get [CLOSE_ON_EXIT](): true | undefined {
-    return this.carried !== undefined ? true : undefined;
+    return this.carried?.[CLOSE_ON_EXIT];
   }
 
   /**
-   * The inline emitter that took over when the worker died other than by close(): every later
-   * event goes to it, as a new chain from seq 0 of the same instance (the pipeline records a
-   * chain_restart), so a worker's death costs what it held, not everything after it.
+   * What carries on when the worker died other than by close(): a new worker (MAX_WORKER_RESTARTS
+   * times at most), else the inline emitter. Every later event goes to it, as a new chain from
+   * seq 0 of the same instance (the pipeline records a chain_restart), with this client's figures
+   * carried over, so a worker's death costs what it held, not everything after it.
    */
-  private carried: Emitter | undefined;
+  private carried: ThreadedClient | Emitter | undefined;
 
   emit(event: AuditEventInput): void {
     if (this.carried !== undefined) {
@@ -349,7 +361,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
 
   [OFFLOAD_ARGUMENTS](summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): boolean {
     if (this.carried !== undefined) {
-      this.carried.emit(withArgumentSummary(event, summarizer, source, this.carried));
+      emitWithArguments(this.carried, summarizer, event, source);
       return true;
     }
     let argumentBytes: number;
@@ -498,6 +510,10 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
    * batches of recordings wake the worker once and pay one message's fixed cost.
    */
   [HAND_OVER_TOGETHER](run: () => void): void {
+    if (this.carried !== undefined) {
+      handOverTogether(this.carried, run);
+      return;
+    }
     this.together++;
     try {
       run();
@@ -653,45 +669,27 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     this.replies.clear();
     if (this.closeAnswered) return;
     this.died = { last };
-    this.report({ kind: "internal", errorType: "WorkerExited" });
+    // Before the report: an onError hook that emits reaches what carries on.
     if (!this.closing) this.carryOn();
+    this.report({ kind: "internal", errorType: "WorkerExited" });
   }
 
   /**
-   * Starts the inline emitter that carries on after the worker's death (not once close() was
-   * called: nothing is taken in then). Its first event is an sdk.health with the losses so far
-   * (and lastErrorType WorkerExited), so the death is on record before anything else is emitted.
+   * Starts what carries on after the worker's death (not once close() was called: nothing is taken
+   * in then), with this client's figures. A worker that died before it had started (its code did
+   * not load) is not started again. The first event is an sdk.health with the figures so far and
+   * lastErrorType WorkerExited, troubled, so the death is on record before anything else.
    */
   private carryOn(): void {
     try {
-      this.carried = this.startInline(() => this.deathLosses());
+      const workerExits = (this.carriedOver?.workerExits ?? 0) + 1;
+      const figures = carriedFiguresOf(this.figures(), workerExits);
+      const again = this.board.started && workerExits <= MAX_WORKER_RESTARTS ? startThreadedClient(this.options, this.startInline, figures) : undefined;
+      this.carried = again ?? this.startInline(figures);
       this.carried.reportHealth();
     } catch (err) {
       this.report({ kind: "internal", errorType: errorType(err) });
     }
-  }
-
-  /** What the worker's death and the hand-over lost, as the inline emitter that carries on counts them. */
-  private deathLosses(): ExternalLosses {
-    const dead = this.figures();
-    return { dropped: dead.dropped, rejected: dead.rejected, bySeverity: SEVERITIES.map((severity) => dead.droppedBySeverity[severity] ?? 0), lastErrorType: "WorkerExited" };
-  }
-
-  /**
-   * The figures once the inline emitter carries on: the dead worker's and the hand-over's, with the
-   * inline emitter's (whose rejected, dropped and droppedBySeverity already count the former's, and
-   * whose queue and nextSeq are the only live ones).
-   */
-  private withCarried(carried: AuditClientMetrics): AuditClientMetrics {
-    const dead = this.figures();
-    return {
-      ...carried,
-      emitted: dead.emitted + carried.emitted,
-      accepted: dead.accepted + carried.accepted,
-      sent: dead.sent + carried.sent,
-      sendFailures: dead.sendFailures + carried.sendFailures,
-      droppedUnstamped: dead.droppedUnstamped + carried.droppedUnstamped,
-    };
   }
 
   /** The worker's last published figures, once it died other than after answering close(). */
@@ -753,7 +751,8 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
    * is counted in unstamped and unstampedBytes.
    */
   metrics(): AuditClientMetrics {
-    if (this.carried !== undefined) return this.withCarried(this.carried.metrics());
+    // It counts this client's figures as its own.
+    if (this.carried !== undefined) return this.carried.metrics();
     if (!this.exited) this.catchUp();
     return this.figures();
   }
@@ -811,7 +810,8 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
    * hand-over's drops and this side's rejections as of now, and what the worker has not taken in
    * yet. After the worker died: what it held is dropped, and every event it had not stamped, and
    * that was not dropped before a seq, is rejected (no seq to leave a gap), so accepted, rejected
-   * and droppedUnstamped add up to emitted.
+   * and droppedUnstamped add up to emitted. With the figures this client carries over from one
+   * whose worker died before.
    */
   private figures(): AuditClientMetrics {
     const worker = this.died !== undefined ? this.died.last : this.board.read();
@@ -838,12 +838,13 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     const unstampedDrops = this.unstampedDrops(worker);
     if (this.died !== undefined) {
       const dropped = (worker?.dropped ?? 0) + (worker?.queueDepth ?? 0) + unstampedDrops;
-      return { ...common, rejected: emitted - accepted - unstampedDrops, dropped, queueDepth: 0, queueBytes: 0, inFlight: 0, unstamped: 0, unstampedBytes: 0, droppedUnstamped: unstampedDrops };
+      const final = { ...common, rejected: emitted - accepted - unstampedDrops, dropped, queueDepth: 0, queueBytes: 0, inFlight: 0, unstamped: 0, unstampedBytes: 0, droppedUnstamped: unstampedDrops };
+      return withCarriedFigures(final, this.carriedOver);
     }
     // Handed over and not taken in as of the worker's figures; the host's counts wrap as int32.
     const waiting = (this.posted - (worker?.received ?? 0)) | 0;
     const waitingBytes = (this.postedBytes - (worker?.receivedBytes ?? 0)) | 0;
-    return {
+    return withCarriedFigures({
       ...common,
       rejected: (worker?.rejected ?? 0) + Atomics.load(this.counters, SLOT.rejected),
       dropped: (worker?.dropped ?? 0) + unstampedDrops,
@@ -853,7 +854,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
       unstamped: (worker?.pending ?? 0) + waiting,
       unstampedBytes: (worker?.pendingBytes ?? 0) + waitingBytes,
       droppedUnstamped: unstampedDrops,
-    };
+    }, this.carriedOver);
   }
 
   reportHealth(): void {

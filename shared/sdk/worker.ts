@@ -7,8 +7,8 @@ import { getPriority, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { createKeyring } from "../redaction/keyring.js";
 import { compileRedactor, type Redactor } from "../redaction/redactor.js";
-import { withArgumentSummary, withoutArgumentSummary } from "./arguments.js";
-import { Emitter, type ExternalLosses } from "./client.js";
+import { emitWithArguments, withoutArgumentSummary } from "./arguments.js";
+import { Emitter, type AuditEventInput, type ExternalLosses } from "./client.js";
 import type { AuditClientError, ResolvedAuditClientOptions } from "./options.js";
 import { createProducer, errorType } from "./producer.js";
 import { PublishedFigures } from "./published.js";
@@ -70,7 +70,8 @@ function lowerPriority(nice: number): void {
 }
 lowerPriority(options.workerNice);
 
-const emitter = new Emitter(options, createProducer(options), externalLosses);
+// Carrying on for a client whose worker died: its figures count in this emitter's sdk.health (the host adds them to metrics() itself).
+const emitter = new Emitter(options, createProducer(options), externalLosses, data.carriedOver);
 const board = new PublishedFigures(data.figures);
 const redactors = new Map<number, Redactor>();
 
@@ -122,10 +123,18 @@ function handle(message: ToWorker): void {
       if (redactor === undefined) {
         // Never expected (the host sends the redactor first): the call is still recorded, its arguments not summarized.
         report({ kind: "internal", eventType: message.event.type, errorType: "RedactorUnavailable" });
-        emitter.emit(withoutArgumentSummary(message.event, options.policyVersion));
+        let unsummarized: AuditEventInput;
+        try {
+          unsummarized = withoutArgumentSummary(message.event, options.policyVersion);
+        } catch {
+          // Its redaction not a list: emitted as it is, to be counted and reported as invalid.
+          unsummarized = message.event as unknown as AuditEventInput;
+        }
+        emitter.emit(unsummarized);
         return;
       }
-      emitter.emit(withArgumentSummary(message.event, redactor, message.source, emitter));
+      // Never throws; an event the summary cannot be put in is emitted as it is, to be rejected and counted.
+      emitWithArguments(emitter, redactor, message.event, message.source);
       return;
     }
     case "redactor": {

@@ -325,6 +325,69 @@ describe("worker emitter", () => {
     expect(JSON.stringify(bodies)).not.toContain("someone@example.test");
   });
 
+  it("starts a new worker after each death, three times, then carries on inline; the figures stay whole, each chain opens with a troubled sdk.health, and an onError hook's emit is kept", async () => {
+    const instanceId = "threaded-restarts-1";
+    const errors: AuditClientError[] = [];
+    type Carrying = { worker?: Worker; carried?: Carrying };
+    const client = createAuditClient({
+      server: { ...SERVER, instanceId },
+      connectionString: emulator.connectionString,
+      healthIntervalMs: 0,
+      onError: (e) => {
+        errors.push(e);
+        // A host that records the SDK's errors as events: the one made while the death is reported is kept.
+        if (e.errorType === "WorkerExited") client.emit({ type: "rate.limited", severity: "high", data: { scope: "session", limit: 1000 + errors.length, windowSeconds: 60 } });
+      },
+    });
+    let live = client as unknown as Carrying;
+    for (let death = 0; death < 4; death++) {
+      for (let n = 0; n < 3; n++) client.emit(limited(death * 10 + n));
+      expect(await client.flush({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
+      const worker = live.worker;
+      expect(worker, `worker ${death}`).toBeDefined();
+      const exited = new Promise((resolve) => worker?.once("exit", resolve));
+      await worker?.terminate();
+      await exited;
+      live = live.carried ?? {};
+    }
+    // After the third new worker died, the inline emitter carries on: no worker of its own.
+    expect(live.worker).toBeUndefined();
+    client.emit(limited(99));
+    expect(await client.close({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
+    expect(errors.filter((e) => e.errorType === "WorkerExited")).toHaveLength(4);
+    // 4 × 3, 4 opening sdk.health events, 4 hook emits, 1, and the inline emitter's closing sdk.health.
+    const metrics = client.metrics();
+    expect(metrics).toMatchObject({ emitted: 22, accepted: 22, rejected: 0, sent: 22, dropped: 0, sendFailures: 0, droppedUnstamped: 0, unstamped: 0, queueDepth: 0, nextSeq: 4, lastErrorType: "WorkerExited" });
+
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).length >= 22), instanceId);
+    const events = bodies.map((body) => parsed(body));
+    const starts = events.flatMap((event, index) => (event.seq === 0 ? [index] : []));
+    expect(starts).toEqual([0, 3, 8, 13, 18]);
+    const chains = starts.map((start, k) => events.slice(start, starts[k + 1] ?? events.length));
+    for (const chain of chains) expect(verifyChain(chain)).toEqual([]);
+    for (const [k, chain] of chains.slice(1).entries()) {
+      const [opening, hookEmit] = chain;
+      expect(opening?.type).toBe("sdk.health");
+      expect(opening).toMatchObject({ severity: "medium", outcome: "failure" });
+      // What was sent before the death counts on: 3, then 3 + 5 more per chain.
+      if (opening?.type === "sdk.health") expect(opening.data).toMatchObject({ sent: 3 + 5 * k, dropped: 0, rejected: 0, lastErrorType: "WorkerExited" });
+      expect(hookEmit).toMatchObject({ type: "rate.limited", severity: "high" });
+    }
+    expect(chains.map((chain) => chain.length)).toEqual([3, 5, 5, 5, 4]);
+  });
+
+  it("counts and reports an invocation event whose summary cannot be put in it, with either emitter, rather than losing it", async () => {
+    for (const thread of ["worker", "inline"] as const) {
+      const errors: AuditClientError[] = [];
+      const client = createAuditClient({ server: { ...SERVER, instanceId: `threaded-malformed-${thread}` }, connectionString: UNREACHABLE, healthIntervalMs: 0, thread, onError: (e) => errors.push(e) });
+      const malformed = { ...toolCall(1), redaction: { policyVersion: "p", applied: 5 } } as never;
+      emitWithArguments(client, testRedactor(), malformed, { kind: "tool", name: "search", args: args(1) });
+      expect(client.metrics(), thread).toMatchObject({ emitted: 1, accepted: 0, rejected: 1 });
+      expect(errors.map((e) => e.kind), thread).toContain("invalid_event");
+      await client.close({ deadlineMs: 0 });
+    }
+  });
+
   it("carries on inline when the worker dies before it has started", async () => {
     const instanceId = "threaded-carries-on-2";
     const errors: AuditClientError[] = [];
@@ -673,24 +736,29 @@ describe("worker emitter", () => {
     }
   });
 
-  it("once the inline emitter carries on after the worker's death, the process still ends on its own, having delivered what it emitted", async () => {
-    const instanceId = "threaded-carries-on-exit-1";
+  it("once a new worker carries on after the worker's death, the process still ends on its own, its connection open or not, having delivered what it emitted", async () => {
     const script = `
       import { createAuditClient } from "./shared/sdk/index.ts";
-      const client = createAuditClient({ server: { id: "exit", name: "Exit", version: "1.0.0", environment: "test", instanceId: ${JSON.stringify(instanceId)} }, connectionString: ${JSON.stringify(emulator.connectionString)}, healthIntervalMs: 0 });
+      const [instanceId, connectionString, flushAfter] = process.argv.slice(-3);
+      const client = createAuditClient({ server: { id: "exit", name: "Exit", version: "1.0.0", environment: "test", instanceId }, connectionString, healthIntervalMs: 0 });
       await client.flush({ deadlineMs: 10_000 });
       const worker = client.worker;
       await new Promise((resolve) => { worker.once("exit", resolve); void worker.terminate(); });
       client.emit({ type: "rate.limited", data: { scope: "session", limit: 1, windowSeconds: 1 } });
+      // Delivered now, the connection of what carries on is open when the script ends.
+      if (flushAfter === "flush") console.log(JSON.stringify(await client.flush({ deadlineMs: 10_000 })));
     `;
-    const { code } = await runScript(script, []);
-    expect(code).toBe(0);
-    // The opening sdk.health, the event, and the closing sdk.health of the close() at the process's end.
-    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).length >= 3), instanceId);
-    expect(bodies.map((body) => [parsed(body).type, parsed(body).seq])).toEqual([
-      ["sdk.health", 0],
-      ["rate.limited", 1],
-      ["sdk.health", 2],
-    ]);
+    for (const flushAfter of ["flush", "none"]) {
+      const instanceId = `threaded-carries-on-exit-${flushAfter}`;
+      const { code, out } = await runScript(script, ["--", instanceId, emulator.connectionString, flushAfter]);
+      expect(code, flushAfter).toBe(0);
+      if (flushAfter === "flush") expect(JSON.parse(out.trim())).toEqual({ drained: true, pending: 0 });
+      // The opening sdk.health of the new chain, then the event (delivered by the flush at the process's end, if not before).
+      const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).length >= 2), instanceId);
+      expect(bodies.map((body) => [parsed(body).type, parsed(body).seq])).toEqual([
+        ["sdk.health", 0],
+        ["rate.limited", 1],
+      ]);
+    }
   });
 });
