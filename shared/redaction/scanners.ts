@@ -362,11 +362,15 @@ const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|${S
 /** Spaces between a secret option and its value: one (help texts align theirs with more), or a line continuation. */
 const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
 /**
- * An option's value without quotes: to the next space, quote or backtick; a run of backslashes
- * only with the character after it, or an escaped quote inside a word (`ab\"cd`, a password's
- * quote in JSON), as a bare secret value reads them.
+ * An option's value without quotes: to the next space, quote or backtick, or what reads as JSON's
+ * escaped line break or tab before a next line, at any depth (backslashes before `n`, `r` or `t`,
+ * then a word that a space, a quote or the end follows, or another such escape: `-P pw\nls -la`
+ * keeps `ls`, `-P pw\r\n` the line break; `-P ab\tc\d` is one value; not at its first character,
+ * which a line break cannot be); a run of backslashes only
+ * with the character after it, or an escaped quote inside a word (`ab\"cd`, a password's quote in
+ * JSON), as a bare secret value reads them.
  */
-const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w)){1,512}`;
+const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w))(?:[^\s"'\\\`]|\\+(?:[^\s"'\\\`nrt]|[nrt](?![\w.-]*(?:[\s"\`]|\\+"|$)|\\+[nrt]))|(?<=[^\s"'\\\`])\\+"(?=\w)){0,511}`;
 /** An option's value in double quotes, read with escapes; not JSON punctuation between two strings. */
 const OPTION_DOUBLE_QUOTED = String.raw`"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"`;
 /** An option's value in apostrophes (OPTION_IN_APOSTROPHES); not JSON punctuation between two strings. */
@@ -439,7 +443,7 @@ const MYSQL_CLIENT = String.raw`(?:mysql(?:dump|admin|import|check|show|pump|bin
 const WINDOWS_PROMPT = String.raw`(?:^|[\r\n])(?:PS )?[A-Za-z]:\\[\w.()\\-]{0,256}>[ \t]?`;
 /**
  * Where a command's name starts: the start of a line or of a list item (after a space, `;|&(`, a
- * backtick or a quote), or after a path that starts there (`/usr/bin/`, `./`); after a Windows
+ * backtick, a quote, or JSON's escaped line break or tab: `"set -e\nmysql -p…"`), or after a path that starts there (`/usr/bin/`, `./`); after a Windows
  * path only at a line's start, after `;|&(`, a quote or a prompt, and before a name with `.exe`
  * (`C:\Tools\sqlcmd.exe`, `"C:\Program Files\…\SQLCMD.EXE"`; not after an argument, `/I
  * C:\deps\mysql -permissive-`, nor a directory, `["C:\\data\\mysql","-pool"]`); or after a Windows prompt
@@ -448,7 +452,7 @@ const WINDOWS_PROMPT = String.raw`(?:^|[\r\n])(?:PS )?[A-Za-z]:\\[\w.()\\-]{0,25
  * value (`--name mysql`, `-o mysql`) or the argument of a command that names a host, a process or
  * a package (`grep mysql`, `nmap mysql`, `systemctl status mysql`).
  */
-const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,])(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,2}[\w.() -]{1,64}){0,16}\\{1,2}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
+const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|\\[nrt])(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
 /**
  * What follows `-p` and is no password: a marker, an option, a port mapping or range
  * (`-p127.0.0.1:3306:3306`, `-p1-65535`), a compiler's or shell's flag (`-pthread`, `-pc`),
@@ -487,12 +491,17 @@ const NEXT_LIST_ITEM = String.raw`["'],[ \t]*["']`;
 /** From an argument to the next: spaces, or NEXT_LIST_ITEM. */
 const NEXT_ARGUMENT = String.raw`(?:[ \t]+|${NEXT_LIST_ITEM})`;
 /**
- * A command line's arguments before an option: not past the command's end (a line break, escaped
- * too, as in JSON; a pipe; `;&<>`), nor past the end of the string it is in (a quote before
- * `,:}]`, as between JSON's array items and fields); quoted arguments whole, escaped quotes and
- * line continuations too.
+ * A `\r` or `\n` that is a Windows path's separator, not JSON's escaped line break: after a drive
+ * (`C:\reports`), or before a name that a further `\` or an extension follows (`D:\backups\nightly\db.sql`).
  */
-const LINE_ARGUMENTS = String.raw`(?:[^\r\n|;&<>"'\\]|\\\r?\n|\\(?![nr])[^\r\n]|"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])[^'\r\n]*'){0,256}?`;
+const WINDOWS_PATH_R_OR_N = String.raw`(?<=[A-Za-z]:\\)|(?=[nr][\w-]*[\\.])`;
+/**
+ * A command line's arguments before an option: not past the command's end (a line break, escaped
+ * too, as in JSON, though not a Windows path's `\r` or `\n`; a pipe; `;&<>`), nor past the end of
+ * the string it is in (a quote before `,:}]`, as between JSON's array items and fields); quoted
+ * arguments whole, escaped quotes and line continuations too.
+ */
+const LINE_ARGUMENTS = String.raw`(?:[^\r\n|;&<>"'\\]|\\\r?\n|\\(?:(?![nr])|${WINDOWS_PATH_R_OR_N})[^\r\n]|"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])[^'\r\n]*'){0,256}?`;
 /** A printed list's items before an option's: quoted, or bare (a variable in code), each with its comma; then the option's opening quote. */
 const LIST_ARGUMENTS = String.raw`["'](?:,[ \t]*(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s,"'[\]]+)){0,32}?,[ \t]*["']`;
 /**
