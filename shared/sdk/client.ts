@@ -146,7 +146,7 @@ export interface CarriedFigures extends Pick<AuditClientMetrics, "emitted" | "ac
 
 /** A client's figures as what carries on after its worker's death takes them over. */
 export function carriedFiguresOf(metrics: AuditClientMetrics, workerExits: number): CarriedFigures {
-  const { emitted, accepted, rejected, sent, dropped, sendFailures, droppedUnstamped, lastErrorType } = metrics;
+  const { emitted, accepted, rejected, sent, dropped, sendFailures, droppedUnstamped } = metrics;
   return {
     emitted,
     accepted,
@@ -155,7 +155,8 @@ export function carriedFiguresOf(metrics: AuditClientMetrics, workerExits: numbe
     dropped,
     sendFailures,
     droppedUnstamped,
-    lastErrorType: lastErrorType ?? "WorkerExited",
+    // The death is the last error, whatever came before it.
+    lastErrorType: "WorkerExited",
     droppedBySeverity: SEVERITIES.map((severity) => metrics.droppedBySeverity[severity] ?? 0),
     workerExits,
   };

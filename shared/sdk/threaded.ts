@@ -317,7 +317,8 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
   }
 
   [EMITTED_COUNT](): number {
-    return this.emitted + (this.carried?.[EMITTED_COUNT]() ?? 0);
+    // A death is new too: what carries on has its opening sdk.health to deliver at the process's end.
+    return this.emitted + (this.carried !== undefined ? 1 + this.carried[EMITTED_COUNT]() : 0);
   }
 
   /** Once the inline emitter carries on, its open connection is closed at the process's end, as an inline client's is. */
@@ -765,7 +766,8 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
    * makes no progress until it has started).
    */
   private catchUp(): void {
-    if (this.farBehind()) return;
+    // A worker started after a death is not waited for while it loads: the host is mid-life, not starting up.
+    if (this.farBehind() || (this.carriedOver !== undefined && !this.board.started)) return;
     const id = this.nextId++;
     if (!this.post({ op: "metrics", id })) return;
     const started = Date.now();

@@ -12,6 +12,7 @@ import { verifyChain } from "../../shared/chain.js";
 import { createAuditClient, emitWithArguments, type AuditClientError, type AuditEventInput, type ArgumentSummarizer } from "../../shared/sdk/index.js";
 import { handOverTogether } from "../../shared/sdk/arguments.js";
 import { estimateCloneBytes, SLOT } from "../../shared/sdk/threaded.js";
+import { carriedFiguresOf, withCarriedFigures } from "../../shared/sdk/client.js";
 import { bodiesOf, readAll, startEmulator, UNREACHABLE } from "./helpers.js";
 import { testRedactor } from "./redactor.js";
 
@@ -76,6 +77,12 @@ async function runScript(script: string, args: string[]): Promise<{ code: number
     });
   });
   return { code, out };
+}
+
+/** Polls `condition` every 20 ms until it holds or 10 s pass; whether it held. */
+async function eventually(condition: () => boolean): Promise<boolean> {
+  for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 20))) if (condition()) return true;
+  return condition();
 }
 
 /** The closing sdk.health of `instanceId` counts at least `dropped` drops. */
@@ -259,8 +266,14 @@ describe("worker emitter", () => {
     const exited = new Promise((resolve) => worker.once("exit", resolve));
     await worker.terminate();
     await exited;
+    // The new worker that carries on is not waited for while it loads: the host is mid-life.
+    const started = Date.now();
+    client.metrics();
+    // Before, about half a second under tsx: as long as the new worker took to load.
+    expect(Date.now() - started).toBeLessThan(250);
+    expect(await eventually(() => client.metrics().nextSeq === 1)).toBe(true);
     const metrics = client.metrics();
-    // Nothing was sent; what is queued is the inline emitter's, which carries on: its first sdk.health.
+    // Nothing was sent; what is queued is the new worker's, which carries on: its first sdk.health.
     expect(metrics).toMatchObject({ sent: 0, queueDepth: 1, inFlight: 0, nextSeq: 1, lastErrorType: "WorkerExited" });
     expect(metrics.emitted).toBeGreaterThan(206);
     // Every emit is accounted for once: rejected (never stamped), dropped (stamped and lost with the
@@ -494,7 +507,8 @@ describe("worker emitter", () => {
     expect(during).toMatchObject({ emitted: 11, accepted: 10 });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(errors.map((e) => e.errorType)).toContain("WorkerExited");
-    // And the inline emitter that carries on has queued its opening sdk.health.
+    // And the new worker that carries on has queued its opening sdk.health.
+    expect(await eventually(() => client.metrics().queueDepth === 1)).toBe(true);
     expect(client.metrics()).toMatchObject({ emitted: 12, accepted: 11, dropped: 10, rejected: 1, queueDepth: 1 });
     await client.close({ deadlineMs: 100 });
   });
@@ -644,6 +658,17 @@ describe("worker emitter", () => {
     expect(verifyChain(events)).toEqual([]);
   });
 
+  it("carries a client's figures over to what carries on after a death, with the death as the last error, and adds them to its own", () => {
+    const before = { emitted: 9, accepted: 7, rejected: 1, sent: 5, dropped: 2, droppedBySeverity: { info: 2 }, sendFailures: 3, lastErrorType: "AggregateError", queueDepth: 2, queueBytes: 10, inFlight: 0, nextSeq: 7, unstamped: 0, unstampedBytes: 0, droppedUnstamped: 1 };
+    const carried = carriedFiguresOf(before, 1);
+    // An earlier send failure does not hide the death.
+    expect(carried).toMatchObject({ emitted: 9, accepted: 7, rejected: 1, sent: 5, dropped: 2, sendFailures: 3, droppedUnstamped: 1, lastErrorType: "WorkerExited", workerExits: 1 });
+    const own = { emitted: 2, accepted: 2, rejected: 0, sent: 1, dropped: 0, droppedBySeverity: {}, sendFailures: 0, queueDepth: 1, queueBytes: 4, inFlight: 0, nextSeq: 2, unstamped: 0, unstampedBytes: 0, droppedUnstamped: 0 };
+    expect(withCarriedFigures(own, carried)).toEqual({ ...own, emitted: 11, accepted: 9, rejected: 1, sent: 6, dropped: 2, droppedBySeverity: { info: 2 }, sendFailures: 3, droppedUnstamped: 1, lastErrorType: "WorkerExited" });
+    // Its own later error is the last one.
+    expect(withCarriedFigures({ ...own, lastErrorType: "TimeoutError" }, carried).lastErrorType).toBe("TimeoutError");
+  });
+
   it("estimates a clone's bytes from its values, and gives up on what is too big or cannot be walked", () => {
     const value = { a: "x".repeat(1000), n: 1, list: [1, 2, 3], nested: { b: "é" } };
     const json = JSON.stringify(value).length;
@@ -734,6 +759,31 @@ describe("worker emitter", () => {
       expect(Date.now() - started).toBeLessThan(30_000);
       if (close) expect(JSON.parse(out.trim())).toEqual({ drained: true, pending: 0 });
     }
+  });
+
+  it("a worker that dies while the process's end is being flushed: what carries on still delivers the record of the death before the process ends", async () => {
+    const instanceId = "threaded-dies-at-exit-1";
+    const script = `
+      import { createAuditClient } from "./shared/sdk/index.ts";
+      const [instanceId, connectionString] = process.argv.slice(-2);
+      const client = createAuditClient({ server: { id: "exit", name: "Exit", version: "1.0.0", environment: "test", instanceId }, connectionString, healthIntervalMs: 0 });
+      await client.flush({ deadlineMs: 10_000 });
+      for (let n = 0; n < 5; n++) client.emit({ type: "rate.limited", data: { scope: "session", limit: n, windowSeconds: 1 } });
+      // Registered after the SDK's: its flush of the process's end is under way when the worker dies.
+      let killed = false;
+      process.on("beforeExit", () => {
+        if (killed) return;
+        killed = true;
+        void client.worker.terminate();
+      });
+    `;
+    const { code } = await runScript(script, ["--", instanceId, emulator.connectionString]);
+    expect(code).toBe(0);
+    // Before, nothing reached the hub: the opening sdk.health stayed queued, as the count of emits had not changed.
+    const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).some((b) => b.type === "sdk.health")), instanceId);
+    const health = bodies.map((body) => parsed(body)).find((event) => event.type === "sdk.health");
+    expect(health).toMatchObject({ seq: 0, severity: "medium", outcome: "failure" });
+    if (health?.type === "sdk.health") expect(health.data.lastErrorType).toBe("WorkerExited");
   });
 
   it("once a new worker carries on after the worker's death, the process still ends on its own, its connection open or not, having delivered what it emitted", async () => {
