@@ -6,7 +6,8 @@ import { isIPv4, isIPv6 } from "node:net";
 import { canonicalJsonStrings } from "./json-strings.js";
 import type { ScannerKind } from "./policy.js";
 
-type Replace = (match: string, groups: readonly (string | undefined)[]) => string | undefined;
+/** `after`: the text right after the match (up to AFTER_LENGTH characters). */
+type Replace = (match: string, groups: readonly (string | undefined)[], after: string) => string | undefined;
 
 interface Scanner {
   readonly kind: ScannerKind;
@@ -362,15 +363,22 @@ const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|${S
 /** Spaces between a secret option and its value: one (help texts align theirs with more), or a line continuation. */
 const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
 /**
- * An option's value without quotes: to the next space, quote or backtick, or what reads as JSON's
- * escaped line break or tab before a next line, at any depth (backslashes before `n`, `r` or `t`,
- * then a word that a space, a quote or the end follows, or another such escape: `-P pw\nls -la`
- * keeps `ls`, `-P pw\r\n` the line break; `-P ab\tc\d` is one value; not at its first character,
- * which a line break cannot be); a run of backslashes only
- * with the character after it, or an escaped quote inside a word (`ab\"cd`, a password's quote in
- * JSON), as a bare secret value reads them.
+ * An option's value without quotes: to the next space, quote or backtick; a run of backslashes
+ * only with the character after it, or an escaped quote inside a word (`ab\"cd`, a password's
+ * quote in JSON), as a bare secret value reads them.
  */
-const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w))(?:[^\s"'\\\`]|\\+(?:[^\s"'\\\`nrt]|[nrt](?![\w.-]*(?:[\s"\`]|\\+"|$)|\\+[nrt]))|(?<=[^\s"'\\\`])\\+"(?=\w)){0,511}`;
+const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w)){1,512}`;
+/**
+ * The same on a command line, read case-sensitively: it also ends at what reads as JSON's escaped
+ * line break or tab before a next line (an odd run of backslashes before `n`, `r` or `t`, then
+ * nothing or a word that starts as a command does, in lower case or with `.`, `/`, `~` or `$`, and
+ * that a space, a quote or the end follows, or another such escape: `-P pw\nls -la` keeps `ls`,
+ * `-P pw\r\n` the line break; `-P ab\tc\d` and `-P ab\tCd x` are one value; not at its first
+ * character, which a line break cannot be). An even run is a backslash of the value in JSON
+ * (`-pab\\ncd`), though in JSON inside JSON it is a line break, whose next word the value then
+ * takes. Not in the case-insensitive SECRET_OPTION, where `[a-z]` would match capitals too.
+ */
+const COMMAND_OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w))(?:[^\s"'\\\`]|(?:\\\\)+[^\s"'\\\`]|(?:\\\\)*\\(?:[^\s"'\\\`nrt]|[nrt](?!(?:[a-z.\/~$][a-z._\/-]*\d?)?(?:[\s"\`]|\\+"|$)|\\+[nrt]))|(?<=[^\s"'\\\`])\\+"(?=\w)){0,511}`;
 /** An option's value in double quotes, read with escapes; not JSON punctuation between two strings. */
 const OPTION_DOUBLE_QUOTED = String.raw`"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"`;
 /** An option's value in apostrophes (OPTION_IN_APOSTROPHES); not JSON punctuation between two strings. */
@@ -421,6 +429,14 @@ const SECRET_OPTION = new RegExp(
  * brackets or punctuation after it (`[--token TOKEN]`). Case-sensitive, so checked by the replacement.
  */
 const OPTION_PLACEHOLDER = /^(?:[A-Z][A-Z_]*|<[A-Za-z][A-Za-z_ .-]*>|\[[A-Za-z][A-Za-z_ .-]*\]|\{[A-Za-z_ .-]*\}|\([A-Za-z][A-Za-z_.-]*\):?|\*+|x{3,}|\.{3}|…|\?|%[sdvq]|%\w+%|\$\$?\{?[A-Za-z_]\w*\}?|\$\d+|\$\([^)]*\)|\$env:\w+|\{\{.*\}\}|\(\([\w.-]+\)\)|#\{\w+\})[\]).,;:]*$/;
+/**
+ * Whether `value`, bare, was ended by COMMAND_OPTION_BARE at an escaped line break glued to a word (`after`
+ * follows it): then it may be a secret's first part (`-pQA\\new2024`, a password holding `\n`), so
+ * it is not taken for a placeholder or a word (`QA`) and left whole.
+ */
+function cutBeforeWord(value: string, after: string): boolean {
+  return openingQuoteOf(value) === "" && /^\\+[nrt][a-z./~$]/.test(after);
+}
 /** An option's name or value as compared for "names itself": lower case, letters and digits only. */
 const plainName = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]/g, "");
 /**
@@ -468,7 +484,7 @@ const NOT_A_DASH_P_VALUE = String.raw`${MARKER}|\\*["']${MARKER}|\/?-|[\d.]+(?::
  * `-p` not itself in quotes (`"-p" + password` is code). Placeholders are left by the replacement.
  */
 const DASH_P_PASSWORD = new RegExp(
-  String.raw`(?=mysql|mariadb|sshpass|MYSQL|MARIADB)${COMMAND_START}((?:${MYSQL_CLIENT}(?:\.[Ee][Xx][Ee])?|${MYSQL_CLIENT.toUpperCase()}\.EXE)(?=[\s"',])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)${OPTION_DOUBLE_QUOTED}|(?<!["']-p)${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|${OPTION_BARE})`,
+  String.raw`(?=mysql|mariadb|sshpass|MYSQL|MARIADB)${COMMAND_START}((?:${MYSQL_CLIENT}(?:\.[Ee][Xx][Ee])?|${MYSQL_CLIENT.toUpperCase()}\.EXE)(?=[\s"',])(?:[^\r\n|;&<>]|\\\r?\n){0,256}?(?:[ \t]|(?<=[ \t,[(]["']))-p|sshpass(?:[ \t]+-[^\sp]\S*)*[ \t]+-p[ \t]*)(?!${NOT_A_DASH_P_VALUE})((?<!["']-p)${OPTION_DOUBLE_QUOTED}|(?<!["']-p)${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|${COMMAND_OPTION_BARE})`,
   "g",
 );
 
@@ -491,10 +507,11 @@ const NEXT_LIST_ITEM = String.raw`["'],[ \t]*["']`;
 /** From an argument to the next: spaces, or NEXT_LIST_ITEM. */
 const NEXT_ARGUMENT = String.raw`(?:[ \t]+|${NEXT_LIST_ITEM})`;
 /**
- * A `\r` or `\n` that is a Windows path's separator, not JSON's escaped line break: after a drive
- * (`C:\reports`), or before a name that a further `\` or an extension follows (`D:\backups\nightly\db.sql`).
+ * A `\r` or `\n` that is a Windows path's separator, not JSON's escaped line break: inside an
+ * argument that starts with a drive or a UNC path (`C:\reports`, `D:\backups\nightly\db.sql`,
+ * `\\srv\share\nightly.sql`).
  */
-const WINDOWS_PATH_R_OR_N = String.raw`(?<=[A-Za-z]:\\)|(?=[nr][\w-]*[\\.])`;
+const WINDOWS_PATH_R_OR_N = String.raw`(?<=(?:^|[\s"'=,])(?:[A-Za-z]:|\\\\[\w.$-]{1,64})(?:\\[\w.$()-]{0,64}){0,16}\\)`;
 /**
  * A command line's arguments before an option: not past the command's end (a line break, escaped
  * too, as in JSON, though not a Windows path's `\r` or `\n`; a pipe; `;&<>`), nor past the end of
@@ -533,7 +550,7 @@ const TOOL_SECRET_OPTION = new RegExp(
     String.raw`${toolCommand("curl")}${toolOption(String.raw`(?:(?:-u|--user|-U|--proxy-user)(?:${NEXT_LIST_ITEM}|(?:[ \t]+|=)(?:\\*["'])?)|-[uU](?=[^\s"'-]))`)}${CURL_USER}(?!\\*["'])`,
     String.raw`${toolCommand("(?:smbclient|rpcclient|smbcacls|smbget)")}${toolOption("(?:-U|--user)")}(?:${NEXT_LIST_ITEM}|[ \t]*(?:\\*["'])?|=(?:\\*["'])?)${SAMBA_USER}(?!\\*["'])`,
     String.raw`rabbitmqctl(?:\.bat)?${NEXT_ARGUMENT}(?:add_user|change_password|authenticate_user)${NEXT_ARGUMENT}(?:\\*["'])?[^\s"'\\,]+(?:\\*["'])?${NEXT_ARGUMENT}`,
-  ].join("|")})(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE}|\\*["']\s*[+,;)\]]|\{[^}\s]*\})(${AFTER_OPENING_QUOTE}(?:[^"'\\\r\n]|\\[^"'\r\n]){1,512}(?=\\*["'])|(?<!["'])${OPTION_DOUBLE_QUOTED}|(?<!["'])${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${OPTION_BARE})`,
+  ].join("|")})(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE}|\\*["']\s*[+,;)\]]|\{[^}\s]*\})(${AFTER_OPENING_QUOTE}(?:[^"'\\\r\n]|\\[^"'\r\n]){1,512}(?=\\*["'])|(?<!["'])${OPTION_DOUBLE_QUOTED}|(?<!["'])${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${COMMAND_OPTION_BARE})`,
   "g",
 );
 /** A word documentation writes where the password goes (`-P password`, `-p your_password`): no password. */
@@ -673,6 +690,17 @@ function restOfField(rest: string): string {
 }
 
 /** The capture groups of a replace() callback's arguments: after the match, up to the offset (a number). */
+/** How much of the text after a match a replacement is shown. */
+const AFTER_LENGTH = 64;
+
+/** The text after a match, from String.prototype.replace's callback arguments (…, offset, string). */
+function textAfter(args: readonly unknown[], length: number): string {
+  const at = args.findIndex((arg) => typeof arg === "number");
+  const offset = args[at];
+  const input = args[at + 1];
+  return typeof offset === "number" && typeof input === "string" ? input.slice(offset + length, offset + length + AFTER_LENGTH) : "";
+}
+
 function captures(args: readonly unknown[]): (string | undefined)[] {
   const groups: (string | undefined)[] = [];
   for (let i = 1; i < args.length && typeof args[i] !== "number"; i++) {
@@ -791,16 +819,16 @@ const SCANNERS: readonly Scanner[] = [
     kind: "connection_string",
     pattern: DASH_P_PASSWORD,
     worthTrying: (text) => text.includes("-p") && /mysql|mariadb|sshpass/i.test(text),
-    replace: (match, groups) => (OPTION_PLACEHOLDER.test(unquoted(groups[1] ?? "")) ? match : `${groups[0] ?? ""}${quotedMarker(groups[1] ?? "", "connection_string")}`),
+    replace: (match, groups, after) => (OPTION_PLACEHOLDER.test(unquoted(groups[1] ?? "")) && !cutBeforeWord(groups[1] ?? "", after) ? match : `${groups[0] ?? ""}${quotedMarker(groups[1] ?? "", "connection_string")}`),
   },
   {
     kind: "api_token",
     pattern: TOOL_SECRET_OPTION,
     worthTrying: (text) => TOOL_NAME_ANYWHERE.test(text),
-    replace: (match, groups) => {
+    replace: (match, groups, after) => {
       const [prefix = "", value = ""] = groups;
       const bare = unquoted(value);
-      if (OPTION_PLACEHOLDER.test(bare) || PASSWORD_WORD.test(bare)) return match;
+      if (!cutBeforeWord(value, after) && (OPTION_PLACEHOLDER.test(bare) || PASSWORD_WORD.test(bare))) return match;
       return `${prefix}${quotedMarker(value, toolSecretKind(prefix))}`;
     },
   },
@@ -1001,7 +1029,7 @@ function scanOnce(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64
     scanner.pattern.lastIndex = 0;
     out = out.replace(scanner.pattern, (...args: unknown[]) => {
       const match = String(args[0]);
-      const replacement = scanner.replace(match, captures(args));
+      const replacement = scanner.replace(match, captures(args), textAfter(args, match.length));
       if (replacement === undefined || replacement === match) return match;
       const kind = replacement.includes(marker("connection_string")) ? "connection_string" : scanner.kind;
       // A replacement may hold more than one marker (a field found in the rest of a prose match).
