@@ -369,8 +369,15 @@ const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
  */
 const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w)){1,512}`;
 /**
+ * Inside a JSON string (an opening quote after `:`, `[`, `,` or `{`, then characters or escapes, up
+ * to 512, on the same line; further into a long string a value is not ended there, and takes the
+ * next line's first word as before): where `\n` is a line break rather than a backslash of raw text.
+ */
+const IN_JSON_STRING = String.raw`[:[,{][ \t]*"(?:[^\r\n"\\]|\\[^\r\n]){0,512}`;
+/**
  * The same on a command line, read case-sensitively: it also ends at what reads as JSON's escaped
- * line break or tab before a next line (an odd run of backslashes before `n`, `r` or `t`, then
+ * line break or tab before a next line (inside a JSON string, IN_JSON_STRING: raw text's `\n` is
+ * a password's backslash as often; an odd run of backslashes before `n`, `r` or `t`, then
  * nothing or a word that starts as a command does, in lower case or with `.`, `/`, `~` or `$`, and
  * that a space, a quote or the end follows, or another such escape: `-P pw\nls -la` keeps `ls`,
  * `-P pw\r\n` the line break; `-P ab\tc\d` and `-P ab\tCd x` are one value; not at its first
@@ -378,7 +385,7 @@ const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+
  * (`-pab\\ncd`), though in JSON inside JSON it is a line break, whose next word the value then
  * takes. Not in the case-insensitive SECRET_OPTION, where `[a-z]` would match capitals too.
  */
-const COMMAND_OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w))(?:[^\s"'\\\`]|(?:\\\\)+[^\s"'\\\`]|(?:\\\\)*\\(?:[^\s"'\\\`nrt]|[nrt](?!(?:[a-z.\/~$][a-z._\/-]*\d?)?(?:[\s"\`]|\\+"|$)|\\+[nrt]))|(?<=[^\s"'\\\`])\\+"(?=\w)){0,511}`;
+const COMMAND_OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w))(?:[^\s"'\\\`]|(?:\\\\)+[^\s"'\\\`]|(?:\\\\)*\\(?:[^\s"'\\\`nrt]|[nrt](?!(?<=${IN_JSON_STRING}\\[nrt])(?:(?:[a-z.\/~$][a-z._\/-]*\d?)?(?:[\s"\`]|\\+"|$)|\\+[nrt])))|(?<=[^\s"'\\\`])\\+"(?=\w)){0,511}`;
 /** An option's value in double quotes, read with escapes; not JSON punctuation between two strings. */
 const OPTION_DOUBLE_QUOTED = String.raw`"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"`;
 /** An option's value in apostrophes (OPTION_IN_APOSTROPHES); not JSON punctuation between two strings. */
@@ -430,12 +437,12 @@ const SECRET_OPTION = new RegExp(
  */
 const OPTION_PLACEHOLDER = /^(?:[A-Z][A-Z_]*|<[A-Za-z][A-Za-z_ .-]*>|\[[A-Za-z][A-Za-z_ .-]*\]|\{[A-Za-z_ .-]*\}|\([A-Za-z][A-Za-z_.-]*\):?|\*+|x{3,}|\.{3}|…|\?|%[sdvq]|%\w+%|\$\$?\{?[A-Za-z_]\w*\}?|\$\d+|\$\([^)]*\)|\$env:\w+|\{\{.*\}\}|\(\([\w.-]+\)\)|#\{\w+\})[\]).,;:]*$/;
 /**
- * Whether `value`, bare, was ended by COMMAND_OPTION_BARE at an escaped line break glued to a word (`after`
+ * Whether `value`, bare, was ended by COMMAND_OPTION_BARE at an escaped line break (`after`
  * follows it): then it may be a secret's first part (`-pQA\\new2024`, a password holding `\n`), so
  * it is not taken for a placeholder or a word (`QA`) and left whole.
  */
-function cutBeforeWord(value: string, after: string): boolean {
-  return openingQuoteOf(value) === "" && /^\\+[nrt][a-z./~$]/.test(after);
+function cutAtLineBreak(value: string, after: string): boolean {
+  return openingQuoteOf(value) === "" && /^\\+[nrt]/.test(after);
 }
 /** An option's name or value as compared for "names itself": lower case, letters and digits only. */
 const plainName = (text: string): string => text.toLowerCase().replace(/[^a-z0-9]/g, "");
@@ -511,14 +518,14 @@ const NEXT_ARGUMENT = String.raw`(?:[ \t]+|${NEXT_LIST_ITEM})`;
  * argument that starts with a drive or a UNC path (`C:\reports`, `D:\backups\nightly\db.sql`,
  * `\\srv\share\nightly.sql`).
  */
-const WINDOWS_PATH_R_OR_N = String.raw`(?<=(?:^|[\s"'=,])(?:[A-Za-z]:|\\\\[\w.$-]{1,64})(?:\\[\w.$()-]{0,64}){0,16}\\)`;
+const WINDOWS_PATH_R_OR_N = String.raw`(?<=(?:^|[\s"'=,])(?:[A-Za-z]:|\\\\[\w.$-]{1,64})(?:\\[\w.$()-]{1,64}){0,16}\\)`;
 /**
  * A command line's arguments before an option: not past the command's end (a line break, escaped
  * too, as in JSON, though not a Windows path's `\r` or `\n`; a pipe; `;&<>`), nor past the end of
  * the string it is in (a quote before `,:}]`, as between JSON's array items and fields); quoted
  * arguments whole, escaped quotes and line continuations too.
  */
-const LINE_ARGUMENTS = String.raw`(?:[^\r\n|;&<>"'\\]|\\\r?\n|\\(?:(?![nr])|${WINDOWS_PATH_R_OR_N})[^\r\n]|"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])[^'\r\n]*'){0,256}?`;
+const LINE_ARGUMENTS = String.raw`(?:[^\r\n|;&<>"'\\]|\\\r?\n|\\(?:(?![nr])|${WINDOWS_PATH_R_OR_N}(?=[nr]))[^\r\n]|"(?![,:}\]])[^"\r\n]*"|'(?![,:}\]])[^'\r\n]*'){0,256}?`;
 /** A printed list's items before an option's: quoted, or bare (a variable in code), each with its comma; then the option's opening quote. */
 const LIST_ARGUMENTS = String.raw`["'](?:,[ \t]*(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s,"'[\]]+)){0,32}?,[ \t]*["']`;
 /**
@@ -819,7 +826,7 @@ const SCANNERS: readonly Scanner[] = [
     kind: "connection_string",
     pattern: DASH_P_PASSWORD,
     worthTrying: (text) => text.includes("-p") && /mysql|mariadb|sshpass/i.test(text),
-    replace: (match, groups, after) => (OPTION_PLACEHOLDER.test(unquoted(groups[1] ?? "")) && !cutBeforeWord(groups[1] ?? "", after) ? match : `${groups[0] ?? ""}${quotedMarker(groups[1] ?? "", "connection_string")}`),
+    replace: (match, groups, after) => (OPTION_PLACEHOLDER.test(unquoted(groups[1] ?? "")) && !cutAtLineBreak(groups[1] ?? "", after) ? match : `${groups[0] ?? ""}${quotedMarker(groups[1] ?? "", "connection_string")}`),
   },
   {
     kind: "api_token",
@@ -828,7 +835,7 @@ const SCANNERS: readonly Scanner[] = [
     replace: (match, groups, after) => {
       const [prefix = "", value = ""] = groups;
       const bare = unquoted(value);
-      if (!cutBeforeWord(value, after) && (OPTION_PLACEHOLDER.test(bare) || PASSWORD_WORD.test(bare))) return match;
+      if (!cutAtLineBreak(value, after) && (OPTION_PLACEHOLDER.test(bare) || PASSWORD_WORD.test(bare))) return match;
       return `${prefix}${quotedMarker(value, toolSecretKind(prefix))}`;
     },
   },
