@@ -370,8 +370,9 @@ const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
 const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w)){1,512}`;
 /**
  * Inside a JSON string (an opening quote after `:`, `[`, `,` or `{`, then characters or escapes, up
- * to 512, on the same line; further into a long string a value is not ended there, and takes the
- * next line's first word as before): where `\n` is a line break rather than a backslash of raw text.
+ * to 512, on the same line, before the value; further into a long string a value is not ended at a
+ * line break, and takes the next line's first word as before): where `\n` is a line break rather
+ * than a backslash of raw text. Looked for once, where the value starts.
  */
 const IN_JSON_STRING = String.raw`[:[,{][ \t]*"(?:[^\r\n"\\]|\\[^\r\n]){0,512}`;
 /**
@@ -385,7 +386,7 @@ const IN_JSON_STRING = String.raw`[:[,{][ \t]*"(?:[^\r\n"\\]|\\[^\r\n]){0,512}`;
  * (`-pab\\ncd`), though in JSON inside JSON it is a line break, whose next word the value then
  * takes. Not in the case-insensitive SECRET_OPTION, where `[a-z]` would match capitals too.
  */
-const COMMAND_OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w))(?:[^\s"'\\\`]|(?:\\\\)+[^\s"'\\\`]|(?:\\\\)*\\(?:[^\s"'\\\`nrt]|[nrt](?!(?<=${IN_JSON_STRING}\\[nrt])(?:(?:[a-z.\/~$][a-z._\/-]*\d?)?(?:[\s"\`]|\\+"|$)|\\+[nrt])))|(?<=[^\s"'\\\`])\\+"(?=\w)){0,511}`;
+const COMMAND_OPTION_BARE = String.raw`(?:(?<=${IN_JSON_STRING})(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w))(?:[^\s"'\\\`]|(?:\\\\)+[^\s"'\\\`]|(?:\\\\)*\\(?:[^\s"'\\\`nrt]|[nrt](?!(?:[a-z.\/~$][a-z._\/-]*\d?)?(?:[\s"\`]|\\+"|$)|\\+[nrt]))|(?<=[^\s"'\\\`])\\+"(?=\w)){0,511}|${OPTION_BARE})`;
 /** An option's value in double quotes, read with escapes; not JSON punctuation between two strings. */
 const OPTION_DOUBLE_QUOTED = String.raw`"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"`;
 /** An option's value in apostrophes (OPTION_IN_APOSTROPHES); not JSON punctuation between two strings. */
