@@ -372,7 +372,8 @@ const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+
  * Inside a JSON string (an opening quote after `:`, `[`, `,` or `{`, then characters or escapes, up
  * to 512, on the same line, before the value; further into a long string a value is not ended at a
  * line break, and takes the next line's first word as before): where `\n` is a line break rather
- * than a backslash of raw text. Looked for once, where the value starts.
+ * than a backslash of raw text. Looked for once, where the value starts, and only for a value
+ * with such an escape in it.
  */
 const IN_JSON_STRING = String.raw`[:[,{][ \t]*"(?:[^\r\n"\\]|\\[^\r\n]){0,512}`;
 /**
@@ -386,7 +387,7 @@ const IN_JSON_STRING = String.raw`[:[,{][ \t]*"(?:[^\r\n"\\]|\\[^\r\n]){0,512}`;
  * (`-pab\\ncd`), though in JSON inside JSON it is a line break, whose next word the value then
  * takes. Not in the case-insensitive SECRET_OPTION, where `[a-z]` would match capitals too.
  */
-const COMMAND_OPTION_BARE = String.raw`(?:(?<=${IN_JSON_STRING})(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w))(?:[^\s"'\\\`]|(?:\\\\)+[^\s"'\\\`]|(?:\\\\)*\\(?:[^\s"'\\\`nrt]|[nrt](?!(?:[a-z.\/~$][a-z._\/-]*\d?)?(?:[\s"\`]|\\+"|$)|\\+[nrt]))|(?<=[^\s"'\\\`])\\+"(?=\w)){0,511}|${OPTION_BARE})`;
+const COMMAND_OPTION_BARE = String.raw`(?:(?=(?:[^\s"'\\\`]|\\+[^\s"'\\\`nrt]){0,512}\\+[nrt])(?<=${IN_JSON_STRING})(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w))(?:[^\s"'\\\`]|(?:\\\\)+[^\s"'\\\`]|(?:\\\\)*\\(?:[^\s"'\\\`nrt]|[nrt](?!(?:[a-z.\/~$][a-z._\/-]*\d?)?(?:[\s"\`]|\\+"|$)|\\+[nrt]))|(?<=[^\s"'\\\`])\\+"(?=\w)){0,511}|${OPTION_BARE})`;
 /** An option's value in double quotes, read with escapes; not JSON punctuation between two strings. */
 const OPTION_DOUBLE_QUOTED = String.raw`"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"`;
 /** An option's value in apostrophes (OPTION_IN_APOSTROPHES); not JSON punctuation between two strings. */
