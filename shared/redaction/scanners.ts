@@ -365,9 +365,10 @@ const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
 /**
  * An option's value without quotes: to the next space, quote or backtick; a run of backslashes
  * only with the character after it, or an escaped quote inside a word (`ab\"cd`, a password's
- * quote in JSON), as a bare secret value reads them.
+ * quote in JSON), as a bare secret value reads them. BARE_CHARACTER is one step of it.
  */
-const OPTION_BARE = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w)){1,512}`;
+const BARE_CHARACTER = String.raw`(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w))`;
+const OPTION_BARE = String.raw`${BARE_CHARACTER}{1,512}`;
 /**
  * Inside a JSON string (an opening quote after `:`, `[`, `,` or `{`, then characters or escapes, up
  * to 512, on the same line, before the value; further into a long string a value is not ended at a
@@ -387,7 +388,7 @@ const IN_JSON_STRING = String.raw`[:[,{][ \t]*"(?:[^\r\n"\\]|\\[^\r\n]){0,512}`;
  * (`-pab\\ncd`), though in JSON inside JSON it is a line break, whose next word the value then
  * takes. Not in the case-insensitive SECRET_OPTION, where `[a-z]` would match capitals too.
  */
-const COMMAND_OPTION_BARE = String.raw`(?:(?=(?:[^\s"'\\\`]|\\+[^\s"'\\\`nrt]){0,512}\\+[nrt])(?<=${IN_JSON_STRING})(?:[^\s"'\\\`]|\\+[^\s"'\\\`]|(?<=[^\s"'\\\`])\\+"(?=\w))(?:[^\s"'\\\`]|(?:\\\\)+[^\s"'\\\`]|(?:\\\\)*\\(?:[^\s"'\\\`nrt]|[nrt](?!(?:[a-z.\/~$][a-z._\/-]*\d?)?(?:[\s"\`]|\\+"|$)|\\+[nrt]))|(?<=[^\s"'\\\`])\\+"(?=\w)){0,511}|${OPTION_BARE})`;
+const COMMAND_OPTION_BARE = String.raw`(?:(?=(?:[^\s"'\\\`]|\\+[^\s"'\\\`nrt]){0,512}\\+[nrt])(?<=${IN_JSON_STRING})${BARE_CHARACTER}(?:[^\s"'\\\`]|(?:\\\\)+[^\s"'\\\`]|(?:\\\\)*\\(?:[^\s"'\\\`nrt]|[nrt](?!(?:[a-z.\/~$][a-z._\/-]*\d?)?(?:[\s"\`]|\\+"|$)|\\+[nrt]))|(?<=[^\s"'\\\`])\\+"(?=\w)){0,511}|${OPTION_BARE})`;
 /** An option's value in double quotes, read with escapes; not JSON punctuation between two strings. */
 const OPTION_DOUBLE_QUOTED = String.raw`"${notJsonPunctuation('"')}(?:[^"\\\r\n]|\\[^\r\n]){1,512}"`;
 /** An option's value in apostrophes (OPTION_IN_APOSTROPHES); not JSON punctuation between two strings. */
@@ -497,18 +498,6 @@ const DASH_P_PASSWORD = new RegExp(
   "g",
 );
 
-/**
- * Command lines that give a password or key to a tool's own option, as a separate argument, up to
- * the value: SQL Server's `sqlcmd`, `osql` and `bcp` (`-P`, glued too); MongoDB's shell and tools
- * (`-p`); `login` of docker, podman, nerdctl, buildah, skopeo, oras, crane, `helm registry` and
- * `az` (`-p`); `redis-cli -a`; the OpenLDAP clients' `-w`; `keytool`'s `-storepass`, `-keypass`
- * (`-src…`, `-dest…`) and `-new`; `openssl`'s `-passin`, `-passout`, `-pass`, `-password` with
- * `pass:`; curl's `-u`, `--user`, `-U`, `--proxy-user` after `user:`; Samba's clients' `-U`,
- * `--user` after `user%`; `rabbitmqctl add_user`, `change_password`, `authenticate_user` after the
- * user. Case-sensitive, and only after these tools' names: elsewhere these options are ports,
- * users or anything else. The value as an option's: quoted or bare; in a printed list of
- * arguments too (`['sqlcmd', …, '-P', '…']`: Python's `CalledProcessError`, JSON arrays).
- */
 /** A tool's option, after a space or as a list item's start (`'-P', …`, `"-p", …`: Python's and JSON's lists). */
 const toolOption = (name: string): string => String.raw`(?:[ \t]|(?<=[ \t,[(]["']))${name}`;
 /** From a printed list's item to the next: its closing quote, a comma and the next item's opening quote. */
@@ -546,6 +535,18 @@ const CURL_USER = String.raw`(?:${MARKER}|[^\s:"'@\\[\]])*:`;
 const SAMBA_USER = String.raw`[^\s%"']+%`;
 /** After an opening quote (and `pass:`, `user:`, `user%` inside it): a value read to the next quote, spaces included. */
 const AFTER_OPENING_QUOTE = String.raw`(?<=[ \t,[(=]\\*["'](?:pass:|${CURL_USER}|${SAMBA_USER})?)`;
+/**
+ * Command lines that give a password or key to a tool's own option, as a separate argument, up to
+ * the value: SQL Server's `sqlcmd`, `osql` and `bcp` (`-P`, glued too); MongoDB's shell and tools
+ * (`-p`); `login` of docker, podman, nerdctl, buildah, skopeo, oras, crane, `helm registry` and
+ * `az` (`-p`); `redis-cli -a`; the OpenLDAP clients' `-w`; `keytool`'s `-storepass`, `-keypass`
+ * (`-src…`, `-dest…`) and `-new`; `openssl`'s `-passin`, `-passout`, `-pass`, `-password` with
+ * `pass:`; curl's `-u`, `--user`, `-U`, `--proxy-user` after `user:`; Samba's clients' `-U`,
+ * `--user` after `user%`; `rabbitmqctl add_user`, `change_password`, `authenticate_user` after the
+ * user. Case-sensitive, and only after these tools' names: elsewhere these options are ports,
+ * users or anything else. The value as an option's: quoted or bare; in a printed list of
+ * arguments too (`['sqlcmd', …, '-P', '…']`: Python's `CalledProcessError`, JSON arrays).
+ */
 const TOOL_SECRET_OPTION = new RegExp(
   String.raw`${TOOL_NAMES}${COMMAND_START}(${[
     String.raw`${toolCommand("(?:sqlcmd|osql|bcp)")}${toolOption("-P")}(?:${NEXT_LIST_ITEM}|(?<!["']-P)[ \t]*|(?<=["']-P)(?!["']))`,
@@ -698,7 +699,6 @@ function restOfField(rest: string): string {
   return rest.replace(CONNECTION_STRING_FIELD, (...args: unknown[]) => connectionStringField(String(args[0]), captures(args)));
 }
 
-/** The capture groups of a replace() callback's arguments: after the match, up to the offset (a number). */
 /** How much of the text after a match a replacement is shown. */
 const AFTER_LENGTH = 64;
 
@@ -710,6 +710,7 @@ function textAfter(args: readonly unknown[], length: number): string {
   return typeof offset === "number" && typeof input === "string" ? input.slice(offset + length, offset + length + AFTER_LENGTH) : "";
 }
 
+/** The capture groups of a replace() callback's arguments: after the match, up to the offset (a number). */
 function captures(args: readonly unknown[]): (string | undefined)[] {
   const groups: (string | undefined)[] = [];
   for (let i = 1; i < args.length && typeof args[i] !== "number"; i++) {
