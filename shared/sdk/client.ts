@@ -162,14 +162,19 @@ export function carriedFiguresOf(metrics: AuditClientMetrics, workerExits: numbe
   };
 }
 
+/** `counts` by severity with `byIndex` (counts per index of SEVERITIES) added. */
+function plusBySeverity(counts: AuditClientMetrics["droppedBySeverity"], byIndex: readonly number[] | undefined): AuditClientMetrics["droppedBySeverity"] {
+  const sum = { ...counts };
+  byIndex?.forEach((count, index) => {
+    const severity = SEVERITIES[index];
+    if (count > 0 && severity !== undefined) sum[severity] = (sum[severity] ?? 0) + count;
+  });
+  return sum;
+}
+
 /** `metrics` with the figures carried over added (the queue and nextSeq are the live emitter's alone). */
 export function withCarriedFigures(metrics: AuditClientMetrics, carried: CarriedFigures | undefined): AuditClientMetrics {
   if (carried === undefined) return metrics;
-  const droppedBySeverity = { ...metrics.droppedBySeverity };
-  carried.droppedBySeverity.forEach((count, index) => {
-    const severity = SEVERITIES[index];
-    if (count > 0 && severity !== undefined) droppedBySeverity[severity] = (droppedBySeverity[severity] ?? 0) + count;
-  });
   const lastErrorType = metrics.lastErrorType ?? carried.lastErrorType;
   return {
     ...metrics,
@@ -178,7 +183,7 @@ export function withCarriedFigures(metrics: AuditClientMetrics, carried: Carried
     rejected: metrics.rejected + carried.rejected,
     sent: metrics.sent + carried.sent,
     dropped: metrics.dropped + carried.dropped,
-    droppedBySeverity,
+    droppedBySeverity: plusBySeverity(metrics.droppedBySeverity, carried.droppedBySeverity),
     sendFailures: metrics.sendFailures + carried.sendFailures,
     droppedUnstamped: metrics.droppedUnstamped + carried.droppedUnstamped,
     ...(lastErrorType !== undefined ? { lastErrorType } : {}),
@@ -580,16 +585,11 @@ export class Emitter implements AuditClient {
     // What was emitted is counted as accepted or rejected, and queued, before it is reported.
     this.sealPending();
     const external = this.externalLosses?.();
-    const droppedBySeverity = { ...this.droppedBySeverity };
-    external?.bySeverity.forEach((count, index) => {
-      const severity = SEVERITIES[index];
-      if (count > 0 && severity !== undefined) droppedBySeverity[severity] = (droppedBySeverity[severity] ?? 0) + count;
-    });
     return withCarriedFigures({
       ...this.counters,
       rejected: this.counters.rejected + (external?.rejected ?? 0),
       dropped: this.counters.dropped + (external?.dropped ?? 0),
-      droppedBySeverity,
+      droppedBySeverity: plusBySeverity(this.droppedBySeverity, external?.bySeverity),
       ...this.queueFigures(),
       unstamped: this.pending.length,
       unstampedBytes: this.pendingBytes,
