@@ -498,6 +498,51 @@ const DASH_P_PASSWORD = new RegExp(
   "g",
 );
 
+/** Words of code before an expression, not an authentication scheme (`Authorization = new …`, `authorization: await getToken()`). */
+const CODE_WORDS = ["new", "await", "typeof", "keyof", "readonly", "yield", "return", "this", "self", "void", "delete", "instanceof", "lambda", "async", "function", "const", "let", "var", "static", "public", "private", "protected", "not", "and", "or", "is", "as", "in", "of"].join("|");
+/**
+ * An HTTP `Authorization` or `Proxy-Authorization` header's credentials in a scheme other than
+ * Bearer and Basic, which have rules of their own: `Token …` and GitHub's `token …`, Azure
+ * Storage's `SharedKey account:signature`, Okta's `SSWS …`, `ApiKey …`, `Negotiate` and `NTLM`
+ * blobs; or a token with no scheme (`Authorization: <token>`). The name may end a word
+ * (`X-Authorization`, CGI's `HTTP_AUTHORIZATION`, `HTTP/1.1Authorization:` when a URL's parser
+ * dropped the line break between). The header as a line, a JSON, YAML or dictionary field
+ * (escaped quotes too), a query parameter (`authorization=…`), Ruby's `:authorization =>`, XML's
+ * `<Authorization>`, a pair of arguments (`Set("Authorization", "Token …")`), HAR's `"name":
+ * "Authorization", "value": …` or Java's `name=Authorization, value=…`, the value in a list
+ * (`["Token …"]`, Go's `map[Authorization:[Token …]]` and `[]string{…}`) or Python's bytes.
+ * Groups: the header's name and separator, the scheme with its spaces, the credentials (token68
+ * as RFC 9110 writes it, with `:` and `%` too; not a call, `new AuthenticationHeaderValue(…)`;
+ * never past the next header's name, so a run of names costs its length once).
+ * The replacement takes only what reads as a credential (credentialLike), so prose after the name
+ * stays (`Authorization: required`, `authorization: insufficient_scope notes:write`).
+ * Credentials as parameters (Digest's `response="…"`, AWS's `Signature=…`, OAuth 1.0's
+ * `oauth_signature="…"`) are not read: each signs one request.
+ */
+const AUTHORIZATION_HEADER = new RegExp(
+  String.raw`((?:<[\w-]{0,32}authorization>|authorization(?:\\*["']?[ \t]*(?:=>|[:=])|\\*["'][ \t]*,(?:[ \t]*\\*["']value\\*["'][ \t]*:)?|[ \t]*,[ \t]*value[ \t]*=))[ \t]*(?:(?:\[\]string\{|\[)[ \t]*)?(?:b?\\*["'][ \t]*)?)((?!(?:${CODE_WORDS}|bearer|basic)\b)[A-Za-z][\w.~+-]{0,39}[ \t]+)?((?:(?!authorization)[\w\-.~+/:%]){8,}=*)(?![\w\-.~+/:%=(])`,
+  "gi",
+);
+/** A scheme's name with no credentials after it, not a token: capitals and digits in dashed parts (`AWS4-HMAC-SHA256 Credential=…`). */
+const SCHEME_NAME = /^[A-Z0-9]+(?:-[A-Z0-9]+)+$/;
+/** What follows a token alone that shows it is a scheme: the marker of its credentials. */
+const MARKER_AFTER = new RegExp(String.raw`^[ \t]+\\*["']?${MARKER}`);
+/** A word in camel or Pascal case, as names are written (`AdministratorAccess`, `isExpired`): no credential. */
+const CAMEL_CASE_WORD = /^[a-z]*(?:[A-Z][a-z]+)+$/;
+/** A dotted chain of short identifiers, as code writes a property's path (`process.env.API_TOKEN2`). */
+const PROPERTY_PATH = /^[A-Za-z_$][\w$]{0,31}(?:\.[A-Za-z_$][\w$]{0,31})+$/;
+/**
+ * A credential, not a word of prose: 8 characters or more (padding aside) with letters and digits,
+ * or capitals after the first letter but not a word in camel case; or 16 digits or more; or 24
+ * lower-case letters or more.
+ */
+function credentialLike(value: string): boolean {
+  const text = value.replace(/=+$/, "");
+  if (text.length < 8) return false;
+  if (/[A-Za-z]/.test(text) && (hasDigit(text) || (/[a-z]/.test(text) && /[A-Z]/.test(text.slice(1)) && !CAMEL_CASE_WORD.test(text)))) return true;
+  return (text.length >= 16 && /^\d+$/.test(text)) || (text.length >= 24 && /^[a-z]+$/.test(text));
+}
+
 /** A tool's option, after a space or as a list item's start (`'-P', …`, `"-p", …`: Python's and JSON's lists). */
 const toolOption = (name: string): string => String.raw`(?:[ \t]|(?<=[ \t,[(]["']))${name}`;
 /** From a printed list's item to the next: its closing quote, a comma and the next item's opening quote. */
@@ -855,6 +900,18 @@ const SCANNERS: readonly Scanner[] = [
     pattern: new RegExp(String.raw`\b(Bearer)\s+(?:(?:${SECRET_NAME_AND_SEPARATOR}){1,16}(?!\\*["']?\[REDACTED:|Bearer\s)(?:${SECRET_VALUE})|[A-Za-z0-9\-._~+/]{8,}=*)`, "gi"),
     worthTrying: (text) => /bearer/i.test(text),
     replace: (_match, groups) => `${groups[0] ?? "Bearer"} ${marker("bearer_credential")}`,
+  },
+  {
+    kind: "api_token",
+    pattern: AUTHORIZATION_HEADER,
+    worthTrying: (text) => /authorization/i.test(text),
+    replace: (_match, groups, after) => {
+      const [prefix = "", scheme = "", credential = ""] = groups;
+      if (!credentialLike(credential)) return undefined;
+      // With no scheme, a token of 16 characters or more with digits: not a URL, a scheme's name or a property's path in code.
+      if (scheme === "" && (credential.length < 16 || !hasDigit(credential) || credential.includes("://") || SCHEME_NAME.test(credential) || PROPERTY_PATH.test(credential) || MARKER_AFTER.test(after))) return undefined;
+      return `${prefix}${scheme}${marker("api_token")}`;
+    },
   },
   {
     kind: "basic_credential",

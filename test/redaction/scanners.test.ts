@@ -32,6 +32,25 @@ const ROWS: Row[] = [
   { name: "not bearer: the word alone", text: "expected a bearer token", kinds: [] },
   { name: "basic credential", text: `Authorization: Basic ${basic}`, kinds: ["basic_credential"], gone: [basic] },
   { name: "not basic: 'Basic authentication failed'", text: "Basic authentication failed", kinds: [], equals: "Basic authentication failed" },
+  { name: "Authorization header, another scheme", text: "Authorization: Token FakeTok9x8y7z6w5v and authorization: token fakeghtoken0123456789abcdef", kinds: ["api_token"], gone: ["FakeTok9x8y7z6w5v", "fakeghtoken0123456789abcdef"], kept: ["Authorization: Token", "authorization: token"] },
+  { name: "Authorization header: Azure Storage's SharedKey, Okta's SSWS, a Negotiate blob, a proxy's", text: "Authorization: SharedKey fakeaccount:RkFLRXNpZ25hdHVyZTAxMjM0NQ==\r\nAuthorization: SSWS 00FakeOktaToken9x8y7z\r\nAuthorization: Negotiate YIIFakeNegotiateBlob0123\r\nProxy-Authorization: ApiKey FakeProxyKey42", kinds: ["api_token"], gone: ["fakeaccount:", "RkFLRXNpZ25hdHVyZTAxMjM0NQ", "00FakeOktaToken9x8y7z", "YIIFakeNegotiateBlob0123", "FakeProxyKey42"], kept: ["SharedKey", "SSWS", "Negotiate", "ApiKey"] },
+  { name: "Authorization header as a JSON field, in escaped quotes, a Python dict's, a curl option", text: `{"headers":{"Authorization":"Token FakeTok9x8y7z6w5v"}} {\\"Authorization\\":\\"Token FakeTok8x7y6z5w4v\\"} {'authorization': 'ApiKey FakeKey7x6y5z4w'} curl -H 'Authorization: token FakeTok6x5y4z3w2v' https://api.example.com`, kinds: ["api_token"], gone: ["FakeTok9x8y7z6w5v", "FakeTok8x7y6z5w4v", "FakeKey7x6y5z4w", "FakeTok6x5y4z3w2v"], kept: ["https://api.example.com"] },
+  { name: "Authorization header with no scheme, and as a query parameter", text: "Authorization: FakeTok9x8y7z6w5v4u (expired)\nGET /feed?authorization=FakeTok8x7y6z5w4v3u&page=2", kinds: ["api_token"], gone: ["FakeTok9x8y7z6w5v4u", "FakeTok8x7y6z5w4v3u"], kept: ["(expired)", "&page=2"] },
+  { name: "Authorization header after JSON's escaped line break or tab, or glued to the line before by a URL's parser", text: String.raw`{"request":"GET /api HTTP/1.1\r\nHost: x\r\nAuthorization: Token FakeTok9x8y7z6w5v\r\n","msg":"headers:\n\tAuthorization: SSWS FakeTok8x7y6z5w4v"} GET /a?q=PUT /f HTTP/1.1Authorization: SharedKey fakeacct:RkFLRXNpZzAxMjM0NQ==`, kinds: ["api_token"], gone: ["FakeTok9x8y7z6w5v", "FakeTok8x7y6z5w4v", "RkFLRXNpZzAxMjM0NQ"] },
+  { name: "Authorization header in Go's, HAR's, Java's, CGI's, Ruby's, XML's and Python's renderings", text: `map[Authorization:[Token FakeTok1x1y1z1w1v]] http.Header{"Authorization": []string{"Token FakeTok2x2y2z2w2v"}} {"name": "Authorization", "value": "Token FakeTok3x3y3z3w3v"} req.Header.Set("Authorization","Token FakeTok4x4y4z4w4v") Header(name=Authorization, value=Token FakeTok5x5y5z5w5v) 'HTTP_AUTHORIZATION': 'Token FakeTok6x6y6z6w6v' :authorization => "Token FakeTok7x7y7z7w7v" <Authorization>Token FakeTok8x8y8z8w8v</Authorization> {'Authorization': b'Token FakeTok9x9y9z9w9v'}`, kinds: ["api_token"], gone: ["1x1y1z1w1v", "2x2y2z2w2v", "3x3y3z3w3v", "4x4y4z4w4v", "5x5y5z5w5v", "6x6y6z6w6v", "7x7y7z7w7v", "8x8y8z8w8v", "9x9y9z9w9v"] },
+  { name: "Authorization header: a long Negotiate blob, digits alone, lower case alone, a token before more fields", text: `Authorization: Negotiate ${"YIIFake0123".repeat(160)}\nAuthorization: Token 12345678901234567890\nAuthorization: token fakeghtokenabcdefabcdefabcdef\nlevel=warn authorization=FakeTok9x8y7z6w5v4u status=401`, kinds: ["api_token"], gone: ["YIIFake0123", "12345678901234567890", "fakeghtoken", "FakeTok9x8y7z6w5v4u"], kept: ["status=401"] },
+  {
+    name: "not an Authorization header's credentials: code that computes them",
+    text: 'client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);\nheaders: { authorization: await getToken() },\nAuthorization: typeof AuthorizationHeader;\nauthorization = base64.b64encode(credentials)\nauthorization: process.env.API_TOKEN2,\n["Authorization", "Content-Type", "Accept"]',
+    kinds: [],
+    equals: 'client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);\nheaders: { authorization: await getToken() },\nAuthorization: typeof AuthorizationHeader;\nauthorization = base64.b64encode(credentials)\nauthorization: process.env.API_TOKEN2,\n["Authorization", "Content-Type", "Accept"]',
+  },
+  {
+    name: "not an Authorization header's credentials: prose after the name, a URL, a scheme before its parameters",
+    text: "Authorization: required\nauthorization: insufficient_scope notes:write\nThe Authorization: header is missing\nAuthorization: Token expired at noon\nAuthorization: https://login.example.com/v2/authorize\nAuthorization: Basic authentication failed\nAuthorization: AWS4-HMAC-SHA256 SignedHeaders=host\nAuthorization: Needs AdministratorAccess\nAuthorization: Bearer",
+    kinds: [],
+    equals: "Authorization: required\nauthorization: insufficient_scope notes:write\nThe Authorization: header is missing\nAuthorization: Token expired at noon\nAuthorization: https://login.example.com/v2/authorize\nAuthorization: Basic authentication failed\nAuthorization: AWS4-HMAC-SHA256 SignedHeaders=host\nAuthorization: Needs AdministratorAccess\nAuthorization: Bearer",
+  },
   { name: "Azure storage connection string", text: "DefaultEndpointsProtocol=https;AccountName=fake;AccountKey=RkFLRWZha2VGQUtFZmFrZQ==;EndpointSuffix=core.windows.net", kinds: ["connection_string"], gone: ["RkFLRWZha2VGQUtFZmFrZQ=="], kept: ["AccountName=fake"] },
   { name: "Service Bus SharedAccessKey", text: "Endpoint=sb://fake.servicebus.windows.net/;SharedAccessKeyName=x;SharedAccessKey=FAKEfakeFAKEfake=", kinds: ["connection_string"], gone: ["FAKEfakeFAKEfake="] },
   { name: "SQL Password=", text: "Server=db;User Id=app;Password=FakePass123!;", kinds: ["connection_string"], gone: ["FakePass123!"] },
@@ -422,6 +441,19 @@ describe("adversarial text stays linear", () => {
     const started = performance.now();
     const { text: out } = r.scanText(text, "p", 4096);
     expect(out.length).toBeLessThanOrEqual(4096);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  // Shapes whose cost grew with the square of their length: at the cut above, still under the bound.
+  const LONG = 100_000;
+  const LONG_CASES: [string, string][] = [
+    ["an Authorization header's name, then a run of spaces", `Authorization:${" ".repeat(LONG)}x`],
+    ["Authorization headers' names run together", "authorization:".repeat(LONG / 14)],
+    ["an Authorization header's blob that a call follows", `Authorization: Negotiate ${"YIIFake0123".repeat(LONG / 11)}(`],
+  ];
+  it.each(LONG_CASES)("at 100,000 characters: %s", (_name, text) => {
+    const started = performance.now();
+    r.scanText(text, "p", LONG);
     expect(performance.now() - started).toBeLessThan(500);
   });
 });
