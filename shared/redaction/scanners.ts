@@ -572,7 +572,7 @@ const LIST_ARGUMENTS = String.raw`["'](?:,[ \t]*(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s,
 const toolCommand = (names: string): string =>
   String.raw`(?:${names}(?:\.[Ee][Xx][Ee])?${names.includes("\\") ? "" : `|${names.toUpperCase()}\\.EXE`})(?:["']?(?=\s)${LINE_ARGUMENTS}|(?=["'],)${LIST_ARGUMENTS})`;
 /** How the names of the tools TOOL_SECRET_OPTION knows start. */
-const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl"];
+const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl", "convertto-securestring", "ConvertTo-SecureString"];
 /** Looked for before anything else, in lower case or capitals: where no tool's name starts, nothing else is tried. */
 const TOOL_NAMES = String.raw`(?=${[...TOOL_NAME_STARTS, ...TOOL_NAME_STARTS.map((name) => name.toUpperCase())].join("|")})`;
 /** The user before curl's password (an email's marker included), and before Samba's. */
@@ -580,6 +580,29 @@ const CURL_USER = String.raw`(?:${MARKER}|[^\s:"'@\\[\]])*:`;
 const SAMBA_USER = String.raw`[^\s%"']+%`;
 /** After an opening quote (and `pass:`, `user:`, `user%` inside it): a value read to the next quote, spaces included. */
 const AFTER_OPENING_QUOTE = String.raw`(?<=[ \t,[(=]\\*["'](?:pass:|${CURL_USER}|${SAMBA_USER})?)`;
+/** PowerShell's cmdlet that makes a SecureString of plain text, as scripts spell it. */
+const SECURE_STRING = String.raw`(?:ConvertTo-SecureString|convertto-securestring|CONVERTTO-SECURESTRING)`;
+/** Its switches that may come before the text (`-AsPlainText`, `-Force`, `-AsPlainText:$true`). */
+const SECURE_STRING_SWITCH = String.raw`-(?:[Aa]s[Pp]lain[Tt]ext|[Ff]orce)(?::\$(?:true|True|TRUE))?`;
+/**
+ * `-AsPlainText` further on in the same statement: without it the cmdlet takes an encrypted
+ * string, not a password, and its name is likely prose (`ConvertTo-SecureString cmdlet failed`).
+ */
+const AS_PLAIN_TEXT_AHEAD = String.raw`(?=[^\r\n|;]{0,256}?[ \t]-[Aa]s[Pp]lain[Tt]ext\b)`;
+/** A password piped into it as text (`"…" | ConvertTo-SecureString -AsPlainText -Force`): the quote, then the text. */
+const PIPED_SECURE_STRING = new RegExp(
+  String.raw`(?<=^|[\s(=;,]|"(?=\\))(\\*["'])((?:(?!\1)[^\r\n]){1,512})\1(?=[ \t]*\|[ \t]*${SECURE_STRING}${AS_PLAIN_TEXT_AHEAD})`,
+  "g",
+);
+/**
+ * A password given to .NET's `NetworkCredential` as text after the user, in C# or PowerShell
+ * (`new NetworkCredential("bob", "…")`, `New-Object System.Net.NetworkCredential -ArgumentList
+ * 'bob', '…'`): the call up to the password's quote, the user's quote, the quote, the password.
+ */
+const NETWORK_CREDENTIAL = new RegExp(
+  String.raw`(NetworkCredential(?:[ \t]*\(|[ \t]+-ArgumentList[ \t]+(?:@?\()?)[ \t]*(?:(\\*["'])(?:(?!\2)[^\r\n]){0,256}\2|[\w.$]{1,64})[ \t]*,[ \t]*)(\\*["'])((?:(?!\3)[^\r\n]){1,512})\3`,
+  "g",
+);
 /**
  * Command lines that give a password or key to a tool's own option, as a separate argument, up to
  * the value: SQL Server's `sqlcmd`, `osql` and `bcp` (`-P`, glued too); MongoDB's shell and tools
@@ -588,7 +611,8 @@ const AFTER_OPENING_QUOTE = String.raw`(?<=[ \t,[(=]\\*["'](?:pass:|${CURL_USER}
  * (`-src…`, `-dest…`) and `-new`; `openssl`'s `-passin`, `-passout`, `-pass`, `-password` with
  * `pass:`; curl's `-u`, `--user`, `-U`, `--proxy-user` after `user:`; Samba's clients' `-U`,
  * `--user` after `user%`; `rabbitmqctl add_user`, `change_password`, `authenticate_user` after the
- * user. Case-sensitive, and only after these tools' names: elsewhere these options are ports,
+ * user; PowerShell's `ConvertTo-SecureString` text, its first argument or `-String`'s, after its
+ * switches (`ConvertTo-SecureString "…" -AsPlainText -Force`, `-AsPlainText -Force -String '…'`). Case-sensitive, and only after these tools' names: elsewhere these options are ports,
  * users or anything else. The value as an option's: quoted or bare; in a printed list of
  * arguments too (`['sqlcmd', …, '-P', '…']`: Python's `CalledProcessError`, JSON arrays).
  */
@@ -605,6 +629,7 @@ const TOOL_SECRET_OPTION = new RegExp(
     String.raw`${toolCommand("curl")}${toolOption(String.raw`(?:(?:-u|--user|-U|--proxy-user)(?:${NEXT_LIST_ITEM}|(?:[ \t]+|=)(?:\\*["'])?)|-[uU](?=[^\s"'-]))`)}${CURL_USER}(?!\\*["'])`,
     String.raw`${toolCommand("(?:smbclient|rpcclient|smbcacls|smbget)")}${toolOption("(?:-U|--user)")}(?:${NEXT_LIST_ITEM}|[ \t]*(?:\\*["'])?|=(?:\\*["'])?)${SAMBA_USER}(?!\\*["'])`,
     String.raw`rabbitmqctl(?:\.bat)?${NEXT_ARGUMENT}(?:add_user|change_password|authenticate_user)${NEXT_ARGUMENT}(?:\\*["'])?[^\s"'\\,]+(?:\\*["'])?${NEXT_ARGUMENT}`,
+    String.raw`${SECURE_STRING}${AS_PLAIN_TEXT_AHEAD}(?:[ \t]+${SECURE_STRING_SWITCH})*[ \t]+(?:-[Ss]tring[ \t]+)?(?![(@])`,
   ].join("|")})(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE}|\\*["']\s*[+,;)\]]|\{[^}\s]*\})(${AFTER_OPENING_QUOTE}(?:[^"'\\\r\n]|\\[^"'\r\n]){1,512}(?=\\*["'])|(?<!["'])${OPTION_DOUBLE_QUOTED}|(?<!["'])${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${COMMAND_OPTION_BARE})`,
   "g",
 );
@@ -885,6 +910,24 @@ const SCANNERS: readonly Scanner[] = [
       const bare = unquoted(value);
       if (!cutAtLineBreak(value, after) && (OPTION_PLACEHOLDER.test(bare) || PASSWORD_WORD.test(bare))) return match;
       return `${prefix}${quotedMarker(value, toolSecretKind(prefix))}`;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: PIPED_SECURE_STRING,
+    worthTrying: (text) => /securestring/i.test(text),
+    replace: (match, groups) => {
+      const [quote = "", text = ""] = groups;
+      return OPTION_PLACEHOLDER.test(text) || PASSWORD_WORD.test(text) ? match : `${quote}${marker("api_token")}${quote}`;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: NETWORK_CREDENTIAL,
+    worthTrying: (text) => text.includes("NetworkCredential"),
+    replace: (match, groups) => {
+      const [prefix = "", , quote = "", text = ""] = groups;
+      return OPTION_PLACEHOLDER.test(text) || PASSWORD_WORD.test(text) ? match : `${prefix}${quote}${marker("api_token")}${quote}`;
     },
   },
   {
