@@ -500,29 +500,42 @@ const DASH_P_PASSWORD = new RegExp(
 
 /** Words of code before an expression, not an authentication scheme (`Authorization = new …`, `authorization: await getToken()`). */
 const CODE_WORDS = ["new", "await", "typeof", "keyof", "readonly", "yield", "return", "this", "self", "void", "delete", "instanceof", "lambda", "async", "function", "const", "let", "var", "static", "public", "private", "protected", "not", "and", "or", "is", "as", "in", "of"].join("|");
+/** Words of prose before a value, not an authentication scheme (`Authorization: denied user_1234`, `see https://…`). */
+const PROSE_WORDS = ["see", "failed", "denied", "missing", "invalid", "expired", "required", "rejected", "granted", "scheduled", "pending", "uses", "using", "via", "with", "for", "by", "from", "to", "the", "an?", "was", "user", "id", "header", "error", "status"].join("|");
+/**
+ * An `Authorization` header's name and what separates it from its value. As a line, a field or
+ * a parameter (`Authorization:`, `"authorization": "`, `authorization=`, Ruby's `=>`), after a
+ * tab, or a space before a quote (Apache's `RequestHeader set Authorization "…"`, nginx's
+ * `proxy_set_header Authorization "…"`); XML's `<Authorization>` (`<ns:Authorization>`); or a
+ * pair of name and value (`Set("Authorization", "…")`, HAR's `"name": "Authorization", "value":`
+ * over lines too, Java's `name=Authorization, value=` (`name: AUTHORIZATION, value:`), YAML's `name: Authorization` with `value:`
+ * on the next line). The name may follow a digit (`HTTP/1.1Authorization:` when a URL's parser
+ * dropped the line break between), JSON's escaped line break, `HTTP_` or `proxy_`, but ends no
+ * other word (`preauthorization`, `last_authorization`, `PaymentAuthorization`).
+ */
+const AUTHORIZATION_NAME = String.raw`(?:<(?:[\w-]{0,32}:)?(?:proxy-)?authorization>|(?:\b|(?<=\d|\\[nrt]|(?:http|proxy)_))authorization(?:\\*["']?[ \t]*(?:=>|[:=])|\t|[ \t](?=[ \t]*\\*["'])|\\*["'][ \t]*,(?:\s{0,64}\\*["']value\\*["'][ \t]*:)?|(?:[ \t]*,[ \t]*|[ \t]+)value[ \t]*[:=]|[ \t]*\r?\n[ \t]*value[ \t]*:))`;
+/** A pair of name and value: the value needs a scheme, so a list of headers' names is no credential (`["Authorization", "X-Amz-Date-2"]`). */
+const PAIR_SEPARATOR = /,|value/i;
 /**
  * An HTTP `Authorization` or `Proxy-Authorization` header's credentials in a scheme other than
  * Bearer and Basic, which have rules of their own: `Token …` and GitHub's `token …`, Azure
  * Storage's `SharedKey account:signature`, Okta's `SSWS …`, `ApiKey …`, `Negotiate` and `NTLM`
- * blobs; or a token with no scheme (`Authorization: <token>`). The name may end a word
- * (`X-Authorization`, CGI's `HTTP_AUTHORIZATION`, `HTTP/1.1Authorization:` when a URL's parser
- * dropped the line break between). The header as a line, a JSON, YAML or dictionary field
- * (escaped quotes too), a query parameter (`authorization=…`), Ruby's `:authorization =>`, XML's
- * `<Authorization>`, a pair of arguments (`Set("Authorization", "Token …")`), HAR's `"name":
- * "Authorization", "value": …` or Java's `name=Authorization, value=…`, the value in a list
- * (`["Token …"]`, Go's `map[Authorization:[Token …]]` and `[]string{…}`) or Python's bytes.
- * Groups: the header's name and separator, the scheme with its spaces, the credentials (token68
- * as RFC 9110 writes it, with `:` and `%` too; not a call, `new AuthenticationHeaderValue(…)`;
- * never past the next header's name, so a run of names costs its length once).
- * The replacement takes only what reads as a credential (credentialLike), so prose after the name
- * stays (`Authorization: required`, `authorization: insufficient_scope notes:write`).
+ * blobs; or a token with no scheme (`Authorization: <token>`). After AUTHORIZATION_NAME, the value
+ * in a list (`["Token …"]`, Go's `map[Authorization:[Token …]]` and `[]string{…}`) or Python's
+ * bytes too. Groups: the header's name and separator, the scheme with its spaces, the credentials
+ * (token68 as RFC 9110 writes it, with `:` and `%` too; not a call, `new
+ * AuthenticationHeaderValue(…)`; up to the next header's name, so a run of names costs its length
+ * once). The replacement takes only what reads as a credential (credentialLike), so prose after
+ * the name stays (`Authorization: required`, `authorization: insufficient_scope notes:write`).
  * Credentials as parameters (Digest's `response="…"`, AWS's `Signature=…`, OAuth 1.0's
  * `oauth_signature="…"`) are not read: each signs one request.
  */
 const AUTHORIZATION_HEADER = new RegExp(
-  String.raw`((?:<[\w-]{0,32}authorization>|authorization(?:\\*["']?[ \t]*(?:=>|[:=])|\\*["'][ \t]*,(?:[ \t]*\\*["']value\\*["'][ \t]*:)?|[ \t]*,[ \t]*value[ \t]*=))[ \t]*(?:(?:\[\]string\{|\[)[ \t]*)?(?:b?\\*["'][ \t]*)?)((?!(?:${CODE_WORDS}|bearer|basic)\b)[A-Za-z][\w.~+-]{0,39}[ \t]+)?((?:(?!authorization)[\w\-.~+/:%]){8,}=*)(?![\w\-.~+/:%=(])`,
+  String.raw`(${AUTHORIZATION_NAME}[ \t]*(?:(?:\[\]string\{|\[)[ \t]*)?(?:b?\\*["'][ \t]*)?)((?!(?:${CODE_WORDS}|${PROSE_WORDS}|bearer|basic)\b)[A-Za-z][\w.~+-]{0,39}[ \t]+)?((?:(?!authorization)[\w\-.~+/:%]){8,}=*)(?!(?!authorization)[\w\-.~+/:%=(])`,
   "gi",
 );
+/** A value that is no token: a URL, a date or time, a version, an IPv6 address (the IP scanner truncates it). */
+const NOT_A_TOKEN = /:\/\/|^\d{4}-\d{2}-\d{2}(?:[T ]|$)|^v?\d+(?:\.\d+){1,3}(?:[-+][\w.-]*)?$|^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%\w+)?$/i;
 /** A scheme's name with no credentials after it, not a token: capitals and digits in dashed parts (`AWS4-HMAC-SHA256 Credential=…`). */
 const SCHEME_NAME = /^[A-Z0-9]+(?:-[A-Z0-9]+)+$/;
 /** What follows a token alone that shows it is a scheme: the marker of its credentials. */
@@ -950,9 +963,9 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => /authorization/i.test(text),
     replace: (_match, groups, after) => {
       const [prefix = "", scheme = "", credential = ""] = groups;
-      if (!credentialLike(credential)) return undefined;
-      // With no scheme, a token of 16 characters or more with digits: not a URL, a scheme's name or a property's path in code.
-      if (scheme === "" && (credential.length < 16 || !hasDigit(credential) || credential.includes("://") || SCHEME_NAME.test(credential) || PROPERTY_PATH.test(credential) || MARKER_AFTER.test(after))) return undefined;
+      if (!credentialLike(credential) || NOT_A_TOKEN.test(credential)) return undefined;
+      // With no scheme, a token of 16 characters or more with digits, as a header's value: not a scheme's name or a property's path in code.
+      if (scheme === "" && (PAIR_SEPARATOR.test(prefix) || credential.length < 16 || !hasDigit(credential) || SCHEME_NAME.test(credential) || PROPERTY_PATH.test(credential) || MARKER_AFTER.test(after))) return undefined;
       return `${prefix}${scheme}${marker("api_token")}`;
     },
   },
