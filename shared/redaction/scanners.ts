@@ -556,6 +556,73 @@ function credentialLike(value: string): boolean {
   return (text.length >= 16 && /^\d+$/.test(text)) || (text.length >= 24 && /^[a-z]+$/.test(text));
 }
 
+/**
+ * API tokens of services, by the prefix or shape each service gives them (the prefixes as each
+ * service documents them; lengths a little looser, so a format's next version still matches):
+ * GitHub's `ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` and `github_pat_`; Slack's `xox…-`; Stripe's
+ * `sk_`/`rk_live_`/`test_` and webhook secrets `whsec_`; OpenAI's and Anthropic's `sk-…`; npm's
+ * `npm_`; GitLab's `glpat-` and its runner, deploy, trigger, CI-job, incoming-mail, agent, SCIM,
+ * feature-flag and OAuth-application tokens; Hugging Face's `hf_`; Shopify's `shpat_`, `shpca_`,
+ * `shppa_`, `shpss_`; Databricks' `dapi…`; DigitalOcean's `dop_v1_`, `doo_v1_`, `dor_v1_`;
+ * HashiCorp Vault's `hvs.`, `hvb.`, `hvr.`; PyPI's `pypi-AgEIcHlwaS5vcmc…`; Docker Hub's
+ * `dckr_pat_`; Postman's `PMAK-`; Linear's `lin_api_`; Notion's `ntn_` and `secret_…`;
+ * Grafana's `glsa_` and `glc_`; New Relic's `NRAK-`, `NRII-`, `NRJS-`; Twilio's API keys `SK…`;
+ * Atlassian's `ATATT3…`; SendGrid's `SG.….…`; Google's OAuth client secrets
+ * `GOCSPX-` and refresh tokens `1//0…`; Doppler's `dp.pt.`, `dp.st.`, `dp.ct.`, `dp.sa.`;
+ * Buildkite's `bkua_`; 1Password's service-account `ops_eyJ…`; age's `AGE-SECRET-KEY-1…`; and
+ * Microsoft Entra ID (Azure AD) client secrets (40 characters with `Q~` after the fourth). From
+ * a word's start, or glued to a one-letter option (`-pghp_…`).
+ */
+const SERVICE_TOKEN = new RegExp(
+  String.raw`(?:\b|(?<=(?:^|\s)-[A-Za-z]))(?:${[
+    String.raw`gh[pousr]_[A-Za-z0-9]{30,}`,
+    String.raw`github_pat_[A-Za-z0-9_]{20,}`,
+    String.raw`xox[abposr]-[A-Za-z0-9-]{10,}`,
+    String.raw`[sr]k_(?:live|test)_[A-Za-z0-9]{10,}`,
+    String.raw`whsec_[A-Za-z0-9+/]{24,}`,
+    String.raw`sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}`,
+    String.raw`npm_[A-Za-z0-9]{36}`,
+    String.raw`gl(?:pat|rt|dt|ptt|cbt|imt|agent|soat|ffct|oas)-[A-Za-z0-9_-]{20,}`,
+    String.raw`hf_[A-Za-z0-9]{30,}`,
+    String.raw`shp(?:at|ca|pa|ss)_[A-Fa-f0-9]{32}`,
+    String.raw`dapi[a-f0-9]{32}(?:-\d+)?`,
+    String.raw`do[opr]_v1_[a-f0-9]{64}`,
+    String.raw`hv[sbr]\.[A-Za-z0-9_-]{24,}`,
+    String.raw`pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}`,
+    String.raw`dckr_pat_[A-Za-z0-9_-]{24,}`,
+    String.raw`PMAK-[a-f0-9]{24}-[a-f0-9]{34}`,
+    String.raw`lin_api_[A-Za-z0-9]{40}`,
+    String.raw`ntn_[A-Za-z0-9]{40,}`,
+    String.raw`secret_[A-Za-z0-9]{43}`,
+    String.raw`glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}`,
+    String.raw`glc_[A-Za-z0-9+/]{32,}={0,2}`,
+    String.raw`NR(?:AK|II|JS)-[A-Za-z0-9]{27,}`,
+    String.raw`SK[0-9a-fA-F]{32}`,
+    String.raw`ATATT3[A-Za-z0-9_=-]{40,}`,
+    String.raw`SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`,
+    String.raw`GOCSPX-[A-Za-z0-9_-]{28}`,
+    String.raw`dp\.(?:pt|st|ct|sa)\.(?:[a-z0-9_-]{2,35}\.)?[A-Za-z0-9]{40,44}`,
+    String.raw`bkua_[A-Za-z0-9]{40}`,
+    String.raw`ops_eyJ[A-Za-z0-9+/]{100,}={0,3}`,
+    String.raw`AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}`,
+  ].join("|")})(?![A-Za-z0-9_-])|(?<![\w~.+/=-])(?:1\/\/0[A-Za-z0-9_-]{40,}|[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![\w~.+/=-])`,
+  "g",
+);
+/**
+ * A long value of a URL's `code` parameter: an Azure Functions key (`?code=…==`) or an OAuth
+ * authorization code, each a credential; short ones (`?code=404`) are left.
+ */
+const CODE_PARAMETER = /(?<=[?&](?:amp;)?code=)[A-Za-z0-9_~.%-]{40,}(?:=|%3D){0,2}(?![A-Za-z0-9_~.%=-])/g;
+/** Whether SERVICE_TOKEN is worth trying: one of its prefixes somewhere. */
+const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|k_live_|k_test_|whsec_|sk-|npm_|gl[a-z]{1,5}-|hf_|shp|dapi|_v1_|hv[sbr]\.|pypi-|dckr_|PMAK-|lin_api_|ntn_|secret_|gls?[ac]_|NR[AIJ]|SK[0-9a-fA-F]|ATATT3|SG\.|GOCSPX-|dp\.|bkua_|ops_|AGE-|1\/\/0|Q~/;
+/**
+ * The secret part of a webhook's URL, which is the credential: Slack's incoming webhooks
+ * (`https://hooks.slack.com/services/T…/B…/…`, workflows and triggers), Discord's
+ * (`discord.com/api/webhooks/<id>/…`) and a Telegram bot's token in its API's URL
+ * (`api.telegram.org/bot<id>:…/`). Groups: what stays before the secret.
+ */
+const WEBHOOK_URL_SECRET = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]{20,}|((?:discord(?:app)?\.com|discord\.gg)\/api\/webhooks\/\d{5,25}\/)[A-Za-z0-9_-]{30,}|(\/bot)\d{5,15}:[A-Za-z0-9_-]{30,}/gi;
+
 /** A tool's option, after a space or as a list item's start (`'-P', …`, `"-p", …`: Python's and JSON's lists). */
 const toolOption = (name: string): string => String.raw`(?:[ \t]|(?<=[ \t,[(]["']))${name}`;
 /** From a printed list's item to the next: its closing quote, a comma and the next item's opening quote. */
@@ -984,9 +1051,21 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "api_token",
-    pattern: /(?:\b|(?<=(?:^|\s)-[A-Za-z]))(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{20,}|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}|npm_[A-Za-z0-9]{36}|glpat-[A-Za-z0-9_-]{20,})/g,
-    worthTrying: (text) => /gh[pousr]_|github_pat_|xox|k_live_|k_test_|sk-|npm_|glpat-/.test(text),
+    pattern: SERVICE_TOKEN,
+    worthTrying: (text) => SERVICE_TOKEN_PREFIX.test(text),
     replace: () => marker("api_token"),
+  },
+  {
+    kind: "api_token",
+    pattern: CODE_PARAMETER,
+    worthTrying: (text) => text.includes("code="),
+    replace: (match) => (hasDigit(match) && /[A-Za-z]/.test(match) ? marker("api_token") : undefined),
+  },
+  {
+    kind: "api_token",
+    pattern: WEBHOOK_URL_SECRET,
+    worthTrying: (text) => /hooks\.slack\.com|webhooks\/|\/bot\d/i.test(text),
+    replace: (_match, groups) => `${groups.find((group) => group !== undefined) ?? ""}${marker("api_token")}`,
   },
   {
     kind: "api_token",
@@ -1016,7 +1095,7 @@ const SCANNERS: readonly Scanner[] = [
     // Key names that also name ordinary things (a table's primary_key, a host_key algorithm): the
     // value is taken only when it looks like key material, 20+ base64/hex characters, as Azure's
     // primary_key/secondary_key and search query_key values do.
-    pattern: /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:primary|secondary|query|function|host|ssh|deploy)[_-]?key["']?\s*[:=]\s*["']?)([A-Za-z0-9+/_-]{20,}={0,2})(?![A-Za-z0-9+/_=-])/gi,
+    pattern: /(?<![A-Za-z0-9])([A-Za-z0-9_-]{0,32}(?:primary|secondary|query|functions?|host|ssh|deploy)[_-]?key["']?\s*[:=]\s*["']?)([A-Za-z0-9+/_-]{20,}={0,2})(?![A-Za-z0-9+/_=-])/gi,
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key/i.test(text),
     replace: (_match, groups) => `${groups[0] ?? ""}${marker("api_token")}`,
   },

@@ -15,6 +15,35 @@ const slack = "xox" + "b-" + "000000000-FAKEFAKEFAKE";
 const npmToken = "npm" + "_" + "FAKEfake".repeat(4) + "0000";
 const gcp = "AIza" + "FAKEfakeFAKEfakeFAKEfakeFAKEfake123";
 const basic = Buffer.from("fakeuser:fakepass").toString("base64");
+/** A fake value of `length` characters from `alphabet`, for token formats built at run time. */
+const fill = (length: number, alphabet = "FAKEfake0123"): string => alphabet.repeat(Math.ceil(length / alphabet.length)).slice(0, length);
+const hex = (length: number): string => fill(length, "fa4e0123");
+// One token of each service format SERVICE_TOKEN knows beyond the first rows', prefix and body apart.
+const serviceTokens: [string, string][] = [
+  ["whsec_", fill(32)],
+  ["glrt-", fill(20)],
+  ["hf_", fill(34)],
+  ["shpat_", hex(32)],
+  ["dapi", `${hex(32)}-2`],
+  ["dop_v1_", hex(64)],
+  ["hvs.", fill(90)],
+  ["pypi-AgEIcHlwaS5vcmc", fill(60)],
+  ["dckr_pat_", fill(27)],
+  ["PMAK-", `${hex(24)}-${hex(34)}`],
+  ["lin_api_", fill(40)],
+  ["ntn_", fill(46)],
+  ["secret_", fill(43)],
+  ["glsa_", `${fill(32)}_${hex(8)}`],
+  ["NRAK-", fill(27, "FAKE0123")],
+  ["SK", hex(32)],
+  ["ATATT3", fill(120)],
+  ["SG.", `${fill(22)}.${fill(43)}`],
+  ["GOCSPX-", fill(28)],
+  ["1//0", fill(60)],
+  ["dp.pt.", fill(43)],
+  ["bkua_", fill(40)],
+  ["abc8Q~", fill(34)],
+];
 
 interface Row {
   name: string;
@@ -58,6 +87,9 @@ const ROWS: Row[] = [
     kinds: [],
     equals: "Authorization: required\nauthorization: insufficient_scope notes:write\nThe Authorization: header is missing\nAuthorization: Token expired at noon\nAuthorization: https://login.example.com/v2/authorize\nAuthorization: Basic authentication failed\nAuthorization: AWS4-HMAC-SHA256 SignedHeaders=host\nAuthorization: Needs AdministratorAccess\nAuthorization: Bearer",
   },
+  { name: "API tokens of services, by their prefixes", text: serviceTokens.map(([prefix, body], i) => `${i % 2 === 0 ? "token" : "key:"} ${prefix}${body}`).join("\n"), kinds: ["api_token"], gone: serviceTokens.map(([, body]) => body.slice(0, 20)) },
+  { name: "webhook URLs' secrets, an Azure Functions key, a functions key header", text: `POST https://hooks.slack.com/services/T0FAKE000/B0FAKE000/${fill(24)} failed\nhttps://discord.com/api/webhooks/123456789012345678/${fill(68)}\nhttps://api.telegram.org/bot123456789:${fill(35)}/sendMessage\nPOST https://fake-app.azurewebsites.net/api/run?code=${fill(54)}==&clientId=default\nx-functions-key: ${fill(54)}==`, kinds: ["api_token"], gone: [fill(24), fill(30)], kept: ["hooks.slack.com/services/", "discord.com/api/webhooks/123456789012345678/", "api.telegram.org/bot", "&clientId=default", "/sendMessage"] },
+  { name: "not a service's token: words and ids that share a prefix, a short code", text: "hf_model_name = 'bert'\nSKU-1234 dapiDataGetTopLongShortPositionRatio secret_key_base\n?code=404&state=ok ?code=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrst\nkey-d41d8cd98f00b204e9800998ecf8427e", kinds: [], equals: "hf_model_name = 'bert'\nSKU-1234 dapiDataGetTopLongShortPositionRatio secret_key_base\n?code=404&state=ok ?code=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrst\nkey-d41d8cd98f00b204e9800998ecf8427e" },
   { name: "Azure storage connection string", text: "DefaultEndpointsProtocol=https;AccountName=fake;AccountKey=RkFLRWZha2VGQUtFZmFrZQ==;EndpointSuffix=core.windows.net", kinds: ["connection_string"], gone: ["RkFLRWZha2VGQUtFZmFrZQ=="], kept: ["AccountName=fake"] },
   { name: "Service Bus SharedAccessKey", text: "Endpoint=sb://fake.servicebus.windows.net/;SharedAccessKeyName=x;SharedAccessKey=FAKEfakeFAKEfake=", kinds: ["connection_string"], gone: ["FAKEfakeFAKEfake="] },
   { name: "SQL Password=", text: "Server=db;User Id=app;Password=FakePass123!;", kinds: ["connection_string"], gone: ["FakePass123!"] },
