@@ -24,6 +24,15 @@ export function marker(kind: ScannerKind): string {
 
 const hasDigit = (text: string): boolean => /\d/.test(text);
 
+/** A word in a case-sensitive pattern that matches it in any case (`[Aa][Ss]…`), as PowerShell reads its names. */
+const anyCase = (word: string): string => word.replace(/[A-Za-z]/g, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
+
+/**
+ * A PowerShell call assigned to a secret's name (`$password = ConvertTo-SecureString "…" …`,
+ * `$pw = (Read-Host …)`): no value of the field; the rules for the call see the password.
+ */
+const POWERSHELL_CALL = String.raw`\(?(?:ConvertTo-SecureString|ConvertFrom-SecureString|Read-Host|Get-Credential|Get-Secret)\b`;
+
 /** How many times `needle` occurs in `text`, without overlaps. */
 function occurrences(text: string, needle: string): number {
   let count = 0;
@@ -323,7 +332,7 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE})((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE})((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -514,8 +523,11 @@ const PROSE_WORDS = ["see", "failed", "denied", "missing", "invalid", "expired",
  * other word (`preauthorization`, `last_authorization`, `PaymentAuthorization`).
  */
 const AUTHORIZATION_NAME = String.raw`(?:<(?:[\w-]{0,32}:)?(?:proxy-)?authorization>|(?:\b|(?<=\d|\\[nrt]|(?:http|proxy)_))authorization(?:\\*["']?[ \t]*(?:=>|[:=])|\t|[ \t](?=[ \t]*\\*["'])|\\*["'][ \t]*,(?:\s{0,64}\\*["']value\\*["'][ \t]*:)?|(?:[ \t]*,[ \t]*|[ \t]+)value[ \t]*[:=]|[ \t]*\r?\n[ \t]*value[ \t]*:))`;
-/** A pair of name and value: the value needs a scheme, so a list of headers' names is no credential (`["Authorization", "X-Amz-Date-2"]`). */
-const PAIR_SEPARATOR = /,|value/i;
+/**
+ * A pair of name and value without a `value` key (`Set("Authorization", "…")`): the value needs a
+ * scheme, so a list of headers' names is no credential (`["Authorization", "X-Amz-Date-2"]`).
+ */
+const PAIR_WITHOUT_VALUE_KEY = /^(?![^]*value)[^]*,/i;
 /**
  * An HTTP `Authorization` or `Proxy-Authorization` header's credentials in a scheme other than
  * Bearer and Basic, which have rules of their own: `Token …` and GitHub's `token …`, Azure
@@ -652,35 +664,45 @@ const LIST_ARGUMENTS = String.raw`["'](?:,[ \t]*(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s,
 const toolCommand = (names: string): string =>
   String.raw`(?:${names}(?:\.[Ee][Xx][Ee])?${names.includes("\\") ? "" : `|${names.toUpperCase()}\\.EXE`})(?:["']?(?=\s)${LINE_ARGUMENTS}|(?=["'],)${LIST_ARGUMENTS})`;
 /** How the names of the tools TOOL_SECRET_OPTION knows start. */
-const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl", "convertto-securestring", "ConvertTo-SecureString"];
-/** Looked for before anything else, in lower case or capitals: where no tool's name starts, nothing else is tried. */
-const TOOL_NAMES = String.raw`(?=${[...TOOL_NAME_STARTS, ...TOOL_NAME_STARTS.map((name) => name.toUpperCase())].join("|")})`;
+const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl", "convertto-securestring"];
+/** Looked for before anything else, in lower case or capitals (PowerShell's cmdlet in any case): where no tool's name starts, nothing else is tried. */
+const TOOL_NAMES = String.raw`(?=${[...TOOL_NAME_STARTS, ...TOOL_NAME_STARTS.map((name) => name.toUpperCase()), anyCase("ConvertTo-SecureString")].join("|")})`;
 /** The user before curl's password (an email's marker included), and before Samba's. */
 const CURL_USER = String.raw`(?:${MARKER}|[^\s:"'@\\[\]])*:`;
 const SAMBA_USER = String.raw`[^\s%"']+%`;
 /** After an opening quote (and `pass:`, `user:`, `user%` inside it): a value read to the next quote, spaces included. */
 const AFTER_OPENING_QUOTE = String.raw`(?<=[ \t,[(=]\\*["'](?:pass:|${CURL_USER}|${SAMBA_USER})?)`;
 /** PowerShell's cmdlet that makes a SecureString of plain text, as scripts spell it. */
-const SECURE_STRING = String.raw`(?:ConvertTo-SecureString|convertto-securestring|CONVERTTO-SECURESTRING)`;
+const SECURE_STRING = anyCase("ConvertTo-SecureString");
+/** Its `-AsPlainText` switch, as PowerShell takes it abbreviated too (`-AsPlain`, `-asp`). */
+const AS_PLAIN_TEXT = String.raw`-${anyCase("AsP")}[A-Za-z]{0,8}\b`;
+/** Its `-String` parameter, abbreviated too (`-Str`), with its value after a space or a colon (`-String:"…"`). */
+const STRING_PARAMETER = String.raw`-${anyCase("St")}[A-Za-z]{0,4}(?::[ \t]*|[ \t]+)`;
 /** Its switches that may come before the text (`-AsPlainText`, `-Force`, `-AsPlainText:$true`). */
-const SECURE_STRING_SWITCH = String.raw`-(?:[Aa]s[Pp]lain[Tt]ext|[Ff]orce)(?::\$(?:true|True|TRUE))?`;
+const SECURE_STRING_SWITCH = String.raw`(?:${AS_PLAIN_TEXT}|-${anyCase("Force")})(?::[ \t]?\$${anyCase("true")})?`;
 /**
- * `-AsPlainText` further on in the same statement: without it the cmdlet takes an encrypted
- * string, not a password, and its name is likely prose (`ConvertTo-SecureString cmdlet failed`).
+ * `-AsPlainText` further on in the same statement (quoted text and a backtick's line continuation
+ * included): without it the cmdlet takes an encrypted string, not a password, and its name is
+ * likely prose (`ConvertTo-SecureString cmdlet failed`).
  */
-const AS_PLAIN_TEXT_AHEAD = String.raw`(?=[^\r\n|;]{0,256}?[ \t]-[Aa]s[Pp]lain[Tt]ext\b)`;
-/** A password piped into it as text (`"…" | ConvertTo-SecureString -AsPlainText -Force`): the quote, then the text. */
+const AS_PLAIN_TEXT_AHEAD = String.raw`(?=(?:"[^"\r\n]{0,256}"|'[^'\r\n]{0,256}'|\`\r?\n|[^\r\n|;"']){0,256}?[ \t]${AS_PLAIN_TEXT})`;
+/**
+ * A password piped into it as text (`"…" | ConvertTo-SecureString -AsPlainText -Force`), the
+ * whole expression before the pipe (at a statement's start, after `=`, `(`, `;`, `,` or `{`;
+ * not a command's argument, `Get-Content "pw.txt" | …`); the pipe may end a line. The quote,
+ * then the text.
+ */
 const PIPED_SECURE_STRING = new RegExp(
-  String.raw`(?<=^|[\s(=;,]|"(?=\\))(\\*["'])((?:(?!\1)[^\r\n]){1,512})\1(?=[ \t]*\|[ \t]*${SECURE_STRING}${AS_PLAIN_TEXT_AHEAD})`,
+  String.raw`(?<=(?:^|[\r\n(=;,{]|\\[nrt]|"(?=\\))[ \t]*)(\\*["'])((?:(?!\1)[^\r\n]){1,512})\1(?=[ \t]*\|(?:[ \t]|\r?\n|\\[nr]){0,64}${SECURE_STRING}${AS_PLAIN_TEXT_AHEAD})`,
   "g",
 );
 /**
  * A password given to .NET's `NetworkCredential` as text after the user, in C# or PowerShell
- * (`new NetworkCredential("bob", "…")`, `New-Object System.Net.NetworkCredential -ArgumentList
- * 'bob', '…'`): the call up to the password's quote, the user's quote, the quote, the password.
+ * (`new NetworkCredential("bob", "…")`, `[System.Net.NetworkCredential]::new('bob', '…')`,
+ * `New-Object System.Net.NetworkCredential -ArgumentList 'bob', '…'`): the call up to the password's quote, the user's quote, the quote, the password.
  */
 const NETWORK_CREDENTIAL = new RegExp(
-  String.raw`(NetworkCredential(?:[ \t]*\(|[ \t]+-ArgumentList[ \t]+(?:@?\()?)[ \t]*(?:(\\*["'])(?:(?!\2)[^\r\n]){0,256}\2|[\w.$]{1,64})[ \t]*,[ \t]*)(\\*["'])((?:(?!\3)[^\r\n]){1,512})\3`,
+  String.raw`(NetworkCredential(?:\]::new)?(?:[ \t]*\(|[ \t]+(?:-Arg(?:s|umentList)[ \t]+)?(?:@?\()?(?=[ \t]*[@$]{0,2}\\*["']))\s{0,64}(?:[@$]{0,2}(\\*["'])(?:(?!\2)[^\r\n]){0,256}\2|[\w.$\[\]"'?!]{1,64}(?:\(\))?)\s{0,64},\s{0,64}[@$]{0,2})(\\*["'])((?:(?!\3)[^\r\n]){1,512})\3`,
   "g",
 );
 /**
@@ -709,7 +731,7 @@ const TOOL_SECRET_OPTION = new RegExp(
     String.raw`${toolCommand("curl")}${toolOption(String.raw`(?:(?:-u|--user|-U|--proxy-user)(?:${NEXT_LIST_ITEM}|(?:[ \t]+|=)(?:\\*["'])?)|-[uU](?=[^\s"'-]))`)}${CURL_USER}(?!\\*["'])`,
     String.raw`${toolCommand("(?:smbclient|rpcclient|smbcacls|smbget)")}${toolOption("(?:-U|--user)")}(?:${NEXT_LIST_ITEM}|[ \t]*(?:\\*["'])?|=(?:\\*["'])?)${SAMBA_USER}(?!\\*["'])`,
     String.raw`rabbitmqctl(?:\.bat)?${NEXT_ARGUMENT}(?:add_user|change_password|authenticate_user)${NEXT_ARGUMENT}(?:\\*["'])?[^\s"'\\,]+(?:\\*["'])?${NEXT_ARGUMENT}`,
-    String.raw`${SECURE_STRING}${AS_PLAIN_TEXT_AHEAD}(?:[ \t]+${SECURE_STRING_SWITCH})*[ \t]+(?:-[Ss]tring[ \t]+)?(?![(@])`,
+    String.raw`${SECURE_STRING}${AS_PLAIN_TEXT_AHEAD}(?:[ \t]+${SECURE_STRING_SWITCH})*[ \t]+(?:${STRING_PARAMETER})?(?:\$?\([ \t]*(?=\\*["']))?(?![(@])`,
   ].join("|")})(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE}|\\*["']\s*[+,;)\]]|\{[^}\s]*\})(${AFTER_OPENING_QUOTE}(?:[^"'\\\r\n]|\\[^"'\r\n]){1,512}(?=\\*["'])|(?<!["'])${OPTION_DOUBLE_QUOTED}|(?<!["'])${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${COMMAND_OPTION_BARE})`,
   "g",
 );
@@ -806,7 +828,7 @@ const UNCLOSED = String.raw`"(?![\s,:}\]])[^"\r\n]{1,256}(?=[\r\n]|$)|'(?![\s,:}
 /** A bracketed word (`Password=[hunter2]`) in a line too long to take to its end; not a marker. */
 const BRACKETED = String.raw`${NO_MARKER}\[[^[\]\s;"']{1,254}\](?=[\s,;"'})\]]|$)`;
 const CONNECTION_STRING_FIELD = new RegExp(
-  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!"${MARKER}"|'${MARKER}'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=]|${CLOSING_QUOTE})(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
+  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!${POWERSHELL_CALL}|"${MARKER}"|'${MARKER}'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=]|${CLOSING_QUOTE})(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
   "gi",
 );
 
@@ -1007,7 +1029,9 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => text.includes("NetworkCredential"),
     replace: (match, groups) => {
       const [prefix = "", , quote = "", text = ""] = groups;
-      return OPTION_PLACEHOLDER.test(text) || PASSWORD_WORD.test(text) ? match : `${prefix}${quote}${marker("api_token")}${quote}`;
+      // An interpolated string with an expression (`$"{cfg["pw"]}"`) is code, not the password.
+      const interpolated = prefix.endsWith("$") && text.includes("{");
+      return interpolated || OPTION_PLACEHOLDER.test(text) || PASSWORD_WORD.test(text) ? match : `${prefix}${quote}${marker("api_token")}${quote}`;
     },
   },
   {
@@ -1032,7 +1056,7 @@ const SCANNERS: readonly Scanner[] = [
       const [prefix = "", scheme = "", credential = ""] = groups;
       if (!credentialLike(credential) || NOT_A_TOKEN.test(credential)) return undefined;
       // With no scheme, a token of 16 characters or more with digits, as a header's value: not a scheme's name or a property's path in code.
-      if (scheme === "" && (PAIR_SEPARATOR.test(prefix) || credential.length < 16 || !hasDigit(credential) || SCHEME_NAME.test(credential) || PROPERTY_PATH.test(credential) || MARKER_AFTER.test(after))) return undefined;
+      if (scheme === "" && (PAIR_WITHOUT_VALUE_KEY.test(prefix) || credential.length < 16 || !hasDigit(credential) || SCHEME_NAME.test(credential) || PROPERTY_PATH.test(credential) || MARKER_AFTER.test(after))) return undefined;
       return `${prefix}${scheme}${marker("api_token")}`;
     },
   },
