@@ -635,6 +635,23 @@ const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|k_live_|k_test_|whsec_|
  */
 const WEBHOOK_URL_SECRET = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]{20,}|((?:discord(?:app)?\.com|discord\.gg)\/api\/webhooks\/\d{5,25}\/)[A-Za-z0-9_-]{30,}|(\/bot)\d{5,15}:[A-Za-z0-9_-]{30,}/gi;
 
+/**
+ * An HTTP `Cookie` or `Set-Cookie` header and its value, up to the line's or the string's end: a
+ * header line (after JSON's escaped line break too, or glued to the line before, `HTTP/1.1Cookie:`,
+ * as a URL's parser leaves it), a JSON or dictionary field (escaped quotes
+ * too, a list of values), curl's `--cookie`. Groups: the
+ * header's name and separator, the value (see cookieValues).
+ */
+const COOKIE_HEADER = /((?:\b|(?<=\d|\\[nrt]))(?:set-)?cookie\\*["']?[ \t]*:[ \t]*(?:\[[ \t]*)?\\*["']?[ \t]*|--cookie(?:=|[ \t]+)\\*["']?)([^\r\n"'\\]{1,4096})/gi;
+/** Cookie attributes, whose values are no secret (`Path=/`, `Expires=Wed, 21 Oct 2026 07:28:00 GMT`). */
+const COOKIE_ATTRIBUTE = /^(?:expires|max-age|domain|path|samesite|priority|partitioned|secure|httponly)$/i;
+/** A cookie's value long enough to be a session's or a token (16 characters or more) is the credential it is: each such value goes, names and short values stay (`theme=dark`). */
+function cookieValues(value: string): string {
+  return value.replace(/(^|;[ \t]*)([^=;\s]{1,256})=([^;]*)/g, (pair: string, before: string, name: string, cookie: string) =>
+    COOKIE_ATTRIBUTE.test(name) || cookie.trim().length < 16 || cookie.startsWith("[REDACTED:") ? pair : `${before}${name}=${marker("api_token")}`,
+  );
+}
+
 /** A tool's option, after a space or as a list item's start (`'-P', …`, `"-p", …`: Python's and JSON's lists). */
 const toolOption = (name: string): string => String.raw`(?:[ \t]|(?<=[ \t,[(]["']))${name}`;
 /** From a printed list's item to the next: its closing quote, a comma and the next item's opening quote. */
@@ -1078,6 +1095,16 @@ const SCANNERS: readonly Scanner[] = [
     pattern: SERVICE_TOKEN,
     worthTrying: (text) => SERVICE_TOKEN_PREFIX.test(text),
     replace: () => marker("api_token"),
+  },
+  {
+    kind: "api_token",
+    pattern: COOKIE_HEADER,
+    worthTrying: (text) => /cookie/i.test(text),
+    replace: (match, groups) => {
+      const [header = "", value = ""] = groups;
+      const redacted = cookieValues(value);
+      return redacted === value ? match : `${header}${redacted}`;
+    },
   },
   {
     kind: "api_token",
