@@ -480,14 +480,15 @@ const WINDOWS_PROMPT = String.raw`(?:^|[\r\n])(?:PS )?[A-Za-z]:\\[\w.()\\-]{0,25
  * Where a command's name starts: the start of a line or of a list item (after a space, `;|&(`, a
  * backtick, a quote, or JSON's escaped line break or tab: `"set -e\nmysql -p…"`), or after a path that starts there (`/usr/bin/`, `./`); after a Windows
  * path only at a line's start, after `;|&(`, a quote or a prompt, and before a name with `.exe`
- * (`C:\Tools\sqlcmd.exe`, `"C:\Program Files\…\SQLCMD.EXE"`; not after an argument, `/I
+ * (`C:\Tools\sqlcmd.exe`, `"C:\Program Files\…\SQLCMD.EXE"`, PowerShell's relative `.\sqlcmd.exe` and
+ * `..\bin\sqlcmd.exe` after a space too; not after an argument, `/I
  * C:\deps\mysql -permissive-`, nor a directory, `["C:\\data\\mysql","-pool"]`); or after a Windows prompt
  * at a line's start (`C:\>`, `PS C:\Users\bob> `): not a path's last
  * part inside an option (`-I/usr/include/mysql`) or a word (`-lmysqlclient`). Not an option's
  * value (`--name mysql`, `-o mysql`) or the argument of a command that names a host, a process or
  * a package (`grep mysql`, `nmap mysql`, `systemctl status mysql`).
  */
-const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|\\[nrt])(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
+const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|\\[nrt])(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|(?:^|[\s;|&(\`"'[,]|\\[nrt])\.{1,2}(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
 /**
  * What follows `-p` and is no password: a marker, an option, a port mapping or range
  * (`-p127.0.0.1:3306:3306`, `-p1-65535`), a compiler's or shell's flag (`-pthread`, `-pc`),
