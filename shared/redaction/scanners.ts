@@ -29,9 +29,9 @@ const anyCase = (word: string): string => word.replace(/[A-Za-z]/g, (c) => `[${c
 
 /**
  * A PowerShell call assigned to a secret's name (`$password = ConvertTo-SecureString "…" …`,
- * `$pw = (Read-Host …)`): no value of the field; the rules for the call see the password.
+ * `$pw = (Read-Host …)`, `$c.Credentials = New-Object …`): no value of the field; the rules for the call see the password.
  */
-const POWERSHELL_CALL = String.raw`\(?(?:ConvertTo-SecureString|ConvertFrom-SecureString|Read-Host|Get-Credential|Get-Secret)\b`;
+const POWERSHELL_CALL = String.raw`\(?(?:ConvertTo-SecureString|ConvertFrom-SecureString|Read-Host|Get-Credential|Get-Secret|New-Object)\b`;
 
 /** How many times `needle` occurs in `text`, without overlaps. */
 function occurrences(text: string, needle: string): number {
@@ -478,7 +478,8 @@ const MYSQL_CLIENT = String.raw`(?:mysql(?:dump|admin|import|check|show|pump|bin
 const WINDOWS_PROMPT = String.raw`(?:^|[\r\n])(?:PS )?[A-Za-z]:\\[\w.()\\-]{0,256}>[ \t]?`;
 /**
  * Where a command's name starts: the start of a line or of a list item (after a space, `;|&(`, a
- * backtick, a quote, or JSON's escaped line break or tab: `"set -e\nmysql -p…"`), or after a path that starts there (`/usr/bin/`, `./`); after a Windows
+ * backtick, a quote, or JSON's escaped line break or tab: `"set -e\nmysql -p…"`; PowerShell's
+ * `ConvertTo-SecureString` after `=` or `{` too: `$pw=ConvertTo-SecureString …`), or after a path that starts there (`/usr/bin/`, `./`); after a Windows
  * path only at a line's start, after `;|&(`, a quote or a prompt, and before a name with `.exe`
  * (`C:\Tools\sqlcmd.exe`, `"C:\Program Files\…\SQLCMD.EXE"`, PowerShell's relative `.\sqlcmd.exe` and
  * `..\bin\sqlcmd.exe` after a space too; not after an argument, `/I
@@ -488,7 +489,7 @@ const WINDOWS_PROMPT = String.raw`(?:^|[\r\n])(?:PS )?[A-Za-z]:\\[\w.()\\-]{0,25
  * value (`--name mysql`, `-o mysql`) or the argument of a command that names a host, a process or
  * a package (`grep mysql`, `nmap mysql`, `systemctl status mysql`).
  */
-const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|\\[nrt])(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|(?:^|[\s;|&(\`"'[,]|\\[nrt])\.{1,2}(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
+const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|\\[nrt]|[={](?=${anyCase("ConvertTo-SecureString")}))(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|(?:^|[\s;|&(\`"'[,]|\\[nrt])\.{1,2}(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
 /**
  * What follows `-p` and is no password: a marker, an option, a port mapping or range
  * (`-p127.0.0.1:3306:3306`, `-p1-65535`), a compiler's or shell's flag (`-pthread`, `-pc`),
@@ -571,70 +572,86 @@ function credentialLike(value: string): boolean {
 
 /**
  * API tokens of services, by the prefix or shape each service gives them (the prefixes as each
- * service documents them; lengths a little looser, so a format's next version still matches):
- * GitHub's `ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` and `github_pat_`; Slack's `xox…-`; Stripe's
- * `sk_`/`rk_live_`/`test_` and webhook secrets `whsec_`; OpenAI's and Anthropic's `sk-…`; npm's
- * `npm_`; GitLab's `glpat-` and its runner, deploy, trigger, CI-job, incoming-mail, agent, SCIM,
- * feature-flag and OAuth-application tokens; Hugging Face's `hf_`; Shopify's `shpat_`, `shpca_`,
+ * service documents them; lengths a little looser, so a format's next version still matches).
+ * The first ever known, as before, to any character (`ghp_…_backup` loses its suffix too):
+ * GitHub's `ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_` and `github_pat_`; Slack's `xox…-` and
+ * `xapp-`; Stripe's `sk_`/`rk_live_`/`test_`; OpenAI's and Anthropic's `sk-…`; npm's `npm_`;
+ * GitLab's `glpat-`.
+ */
+const KNOWN_TOKENS = [
+  String.raw`gh[pousr]_[A-Za-z0-9]{30,}`,
+  String.raw`github_pat_[A-Za-z0-9_]{20,}`,
+  String.raw`xox[abposre]-[A-Za-z0-9-]{10,}`,
+  String.raw`xapp-\d-[A-Za-z0-9-]{10,}`,
+  String.raw`[sr]k_(?:live|test)_[A-Za-z0-9]{10,}`,
+  String.raw`sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}`,
+  String.raw`npm_[A-Za-z0-9]{36}`,
+  String.raw`glpat-[A-Za-z0-9_-]{20,}`,
+];
+/**
+ * Then, whole (not the start of a longer identifier): Stripe's webhook secrets `whsec_`; GitLab's
+ * runner, deploy, trigger, CI-job, incoming-mail, agent, SCIM, feature-flag, OAuth-application
+ * and workspace tokens; Hugging Face's `hf_` and `api_org_`; Shopify's `shpat_`, `shpca_`,
  * `shppa_`, `shpss_`; Databricks' `dapi…`; DigitalOcean's `dop_v1_`, `doo_v1_`, `dor_v1_`;
- * HashiCorp Vault's `hvs.`, `hvb.`, `hvr.`; PyPI's `pypi-AgEIcHlwaS5vcmc…`; Docker Hub's
- * `dckr_pat_`; Postman's `PMAK-`; Linear's `lin_api_`; Notion's `ntn_` and `secret_…`;
- * Grafana's `glsa_` and `glc_`; New Relic's `NRAK-`, `NRII-`, `NRJS-`; Twilio's API keys `SK…`;
- * Atlassian's `ATATT3…`; SendGrid's `SG.….…`; Google's OAuth client secrets
- * `GOCSPX-` and refresh tokens `1//0…`; Doppler's `dp.pt.`, `dp.st.`, `dp.ct.`, `dp.sa.`;
- * Buildkite's `bkua_`; 1Password's service-account `ops_eyJ…`; age's `AGE-SECRET-KEY-1…`; and
- * Microsoft Entra ID (Azure AD) client secrets (40 characters with `Q~` after the fourth). From
- * a word's start, or glued to a one-letter option (`-pghp_…`).
+ * HashiCorp Vault's `hvs.`, `hvb.`, `hvr.`; PyPI's and TestPyPI's `pypi-AgE…`; Docker Hub's
+ * `dckr_pat_` and `dckr_oat_`; Postman's `PMAK-` and `PMAT-`; Linear's `lin_api_` and
+ * `lin_oauth_`; Notion's `ntn_` and `secret_…`; Grafana's `glsa_` and `glc_eyJ…`; New Relic's
+ * `NRAK-`, `NRII-`, `NRJS-`; Atlassian's `ATATT3…`; SendGrid's `SG.….…`; Google's OAuth client
+ * secrets `GOCSPX-`; Doppler's `dp.pt.`, `dp.st.`, `dp.ct.`, `dp.sa.`, `dp.scim.`, `dp.audit.`;
+ * Buildkite's `bkua_`; 1Password's service-account `ops_eyJ…`; age's `AGE-SECRET-KEY-1…`.
+ */
+const WHOLE_TOKENS = [
+  String.raw`whsec_[A-Za-z0-9+/]{24,}`,
+  String.raw`gl(?:rt|rtr|dt|ptt|cbt|imt|agent|soat|ffct|ft|oas|wt)-[A-Za-z0-9_-]{20,}`,
+  String.raw`hf_[A-Za-z0-9]{30,}`,
+  String.raw`api_org_[A-Za-z0-9]{30,}`,
+  String.raw`shp(?:at|ca|pa|ss)_[A-Fa-f0-9]{32}`,
+  String.raw`dapi[a-f0-9]{32}(?:-\d+)?`,
+  String.raw`do[opr]_v1_[a-f0-9]{64}`,
+  String.raw`hv[sbr]\.[A-Za-z0-9_-]{24,}`,
+  String.raw`pypi-AgE[A-Za-z0-9_-]{60,}`,
+  String.raw`dckr_[po]at_[A-Za-z0-9_-]{24,}`,
+  String.raw`PMA[KT]-[a-f0-9]{24}-[a-f0-9]{34}`,
+  String.raw`lin_(?:api|oauth)_[A-Za-z0-9]{40,}`,
+  String.raw`ntn_[A-Za-z0-9]{40,}`,
+  String.raw`secret_[A-Za-z0-9]{43}`,
+  String.raw`glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}`,
+  String.raw`glc_eyJ[A-Za-z0-9+/]{29,}={0,2}`,
+  String.raw`NR(?:AK|II|JS)-[A-Za-z0-9]{27,}`,
+  String.raw`ATATT3[A-Za-z0-9_=-]{40,}`,
+  String.raw`SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`,
+  String.raw`GOCSPX-[A-Za-z0-9_-]{28}`,
+  String.raw`dp\.(?:pt|st|ct|sa|scim|audit)\.(?:[a-z0-9_-]{2,35}\.)?[A-Za-z0-9]{40,44}`,
+  String.raw`bkua_[A-Za-z0-9]{40}`,
+  String.raw`ops_eyJ[A-Za-z0-9+/]{100,}={0,3}`,
+  String.raw`AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}`,
+];
+/**
+ * The tokens above from a word's start, after JSON's escaped line break or tab, or glued to a
+ * one-letter option (`-pghp_…`); and, after any character but a token's own, Google's refresh
+ * tokens `1//0…` and Microsoft Entra ID (Azure AD) client secrets (40 characters with `Q~` after
+ * the fourth), `=` before them too (`rt=1//0…`, `-p=…Q~…`).
  */
 const SERVICE_TOKEN = new RegExp(
-  String.raw`(?:\b|(?<=(?:^|\s)-[A-Za-z]))(?:${[
-    String.raw`gh[pousr]_[A-Za-z0-9]{30,}`,
-    String.raw`github_pat_[A-Za-z0-9_]{20,}`,
-    String.raw`xox[abposr]-[A-Za-z0-9-]{10,}`,
-    String.raw`[sr]k_(?:live|test)_[A-Za-z0-9]{10,}`,
-    String.raw`whsec_[A-Za-z0-9+/]{24,}`,
-    String.raw`sk-(?:proj-|ant-|svcacct-)?[A-Za-z0-9_-]{20,}`,
-    String.raw`npm_[A-Za-z0-9]{36}`,
-    String.raw`gl(?:pat|rt|dt|ptt|cbt|imt|agent|soat|ffct|oas)-[A-Za-z0-9_-]{20,}`,
-    String.raw`hf_[A-Za-z0-9]{30,}`,
-    String.raw`shp(?:at|ca|pa|ss)_[A-Fa-f0-9]{32}`,
-    String.raw`dapi[a-f0-9]{32}(?:-\d+)?`,
-    String.raw`do[opr]_v1_[a-f0-9]{64}`,
-    String.raw`hv[sbr]\.[A-Za-z0-9_-]{24,}`,
-    String.raw`pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}`,
-    String.raw`dckr_pat_[A-Za-z0-9_-]{24,}`,
-    String.raw`PMAK-[a-f0-9]{24}-[a-f0-9]{34}`,
-    String.raw`lin_api_[A-Za-z0-9]{40}`,
-    String.raw`ntn_[A-Za-z0-9]{40,}`,
-    String.raw`secret_[A-Za-z0-9]{43}`,
-    String.raw`glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}`,
-    String.raw`glc_[A-Za-z0-9+/]{32,}={0,2}`,
-    String.raw`NR(?:AK|II|JS)-[A-Za-z0-9]{27,}`,
-    String.raw`SK[0-9a-fA-F]{32}`,
-    String.raw`ATATT3[A-Za-z0-9_=-]{40,}`,
-    String.raw`SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`,
-    String.raw`GOCSPX-[A-Za-z0-9_-]{28}`,
-    String.raw`dp\.(?:pt|st|ct|sa)\.(?:[a-z0-9_-]{2,35}\.)?[A-Za-z0-9]{40,44}`,
-    String.raw`bkua_[A-Za-z0-9]{40}`,
-    String.raw`ops_eyJ[A-Za-z0-9+/]{100,}={0,3}`,
-    String.raw`AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}`,
-  ].join("|")})(?![A-Za-z0-9_-])|(?<![\w~.+/=-])(?:1\/\/0[A-Za-z0-9_-]{40,}|[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![\w~.+/=-])`,
+  String.raw`(?:\b|(?<=\\[nrt])|(?<=(?:^|\s)-[A-Za-z]))(?:${KNOWN_TOKENS.join("|")}|(?:${WHOLE_TOKENS.join("|")})(?![A-Za-z0-9_-]))|(?:(?<![\w~.+/-])|(?<=\\[nrt]))(?:1\/\/0[A-Za-z0-9_-]{40,}|[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![\w~.+/=-])`,
   "g",
 );
 /**
  * A long value of a URL's `code` parameter: an Azure Functions key (`?code=…==`) or an OAuth
- * authorization code, each a credential; short ones (`?code=404`) are left.
+ * authorization code (Google's `4/0A…`), each a credential; short ones (`?code=404`) and source
+ * code, as playgrounds put it in a URL (spaces and braces percent-encoded), are left.
  */
-const CODE_PARAMETER = /(?<=[?&](?:amp;)?code=)[A-Za-z0-9_~.%-]{40,}(?:=|%3D){0,2}(?![A-Za-z0-9_~.%=-])/g;
+const CODE_PARAMETER = /(?<=[?&](?:amp;)?code=)[A-Za-z0-9_~.%/+-]{40,}(?:=|%3D){0,2}(?![A-Za-z0-9_~.%/+=-])/g;
 /** Whether SERVICE_TOKEN is worth trying: one of its prefixes somewhere. */
-const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|k_live_|k_test_|whsec_|sk-|npm_|gl[a-z]{1,5}-|hf_|shp|dapi|_v1_|hv[sbr]\.|pypi-|dckr_|PMAK-|lin_api_|ntn_|secret_|gls?[ac]_|NR[AIJ]|SK[0-9a-fA-F]|ATATT3|SG\.|GOCSPX-|dp\.|bkua_|ops_|AGE-|1\/\/0|Q~/;
+const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|xapp-|k_live_|k_test_|whsec_|sk-|npm_|gl[a-z]{1,5}-|hf_|api_org_|shp|dapi|_v1_|hv[sbr]\.|pypi-|dckr_|PMA[KT]-|lin_|ntn_|secret_|gls?[ac]_|NR[AIJ]|ATATT3|SG\.|GOCSPX-|dp\.|bkua_|ops_|AGE-|1\/\/0|Q~/;
 /**
  * The secret part of a webhook's URL, which is the credential: Slack's incoming webhooks
  * (`https://hooks.slack.com/services/T…/B…/…`, workflows and triggers), Discord's
- * (`discord.com/api/webhooks/<id>/…`) and a Telegram bot's token in its API's URL
- * (`api.telegram.org/bot<id>:…/`). Groups: what stays before the secret.
+ * (`discord.com/api/webhooks/<id>/…`, `/api/v10/webhooks/…`), a Telegram bot's token in its API's
+ * URL (`api.telegram.org/bot<id>:…/`) and Microsoft Teams' incoming webhooks
+ * (`….webhook.office.com/webhookb2/…`). Groups: what stays before the secret.
  */
-const WEBHOOK_URL_SECRET = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]{20,}|((?:discord(?:app)?\.com|discord\.gg)\/api\/webhooks\/\d{5,25}\/)[A-Za-z0-9_-]{30,}|(\/bot)\d{5,15}:[A-Za-z0-9_-]{30,}/gi;
+const WEBHOOK_URL_SECRET = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]{20,}|((?:discord(?:app)?\.com|discord\.gg)\/api\/(?:v\d{1,2}\/)?webhooks\/\d{5,25}\/)[A-Za-z0-9_-]{30,}|(\/bot)\d{5,15}:[A-Za-z0-9_-]{30,}|(\.webhook\.office\.com\/webhookb2\/)[A-Za-z0-9@/_-]{40,}/gi;
 
 /**
  * An HTTP `Cookie` or `Set-Cookie` header and its value, up to the line's or the string's end: a
@@ -720,7 +737,7 @@ const PIPED_SECURE_STRING = new RegExp(
  * `New-Object System.Net.NetworkCredential -ArgumentList 'bob', '…'`): the call up to the password's quote, the user's quote, the quote, the password.
  */
 const NETWORK_CREDENTIAL = new RegExp(
-  String.raw`(NetworkCredential(?:\]::new)?(?:[ \t]*\(|[ \t]+(?:-Arg(?:s|umentList)[ \t]+)?(?:@?\()?(?=[ \t]*[@$]{0,2}\\*["']))\s{0,64}(?:[@$]{0,2}(\\*["'])(?:(?!\2)[^\r\n]){0,256}\2|[\w.$\[\]"'?!]{1,64}(?:\(\))?)\s{0,64},\s{0,64}[@$]{0,2})(\\*["'])((?:(?!\3)[^\r\n]){1,512})\3`,
+  String.raw`(NetworkCredential(?:\]::new)?(?:[ \t]*\(|[ \t]+-Arg(?:s|umentList)[ \t]+(?:@?\()?|[ \t]+(?=[@$]{0,2}\\*["']))\s{0,64}(?:[@$]{0,2}(\\*["'])(?:(?!\2)[^\r\n]){0,256}\2|[\w.$\[\]"'?!]{1,64}(?:\(\))?)\s{0,64},\s{0,64}[@$]{0,2})(\\*["'])((?:(?!\3)[^\r\n]){1,512})\3`,
   "g",
 );
 /**
@@ -1111,12 +1128,12 @@ const SCANNERS: readonly Scanner[] = [
     kind: "api_token",
     pattern: CODE_PARAMETER,
     worthTrying: (text) => text.includes("code="),
-    replace: (match) => (hasDigit(match) && /[A-Za-z]/.test(match) ? marker("api_token") : undefined),
+    replace: (match) => (hasDigit(match) && /[A-Za-z]/.test(match) && !/%(?:20|7B|7D|0A)/i.test(match) ? marker("api_token") : undefined),
   },
   {
     kind: "api_token",
     pattern: WEBHOOK_URL_SECRET,
-    worthTrying: (text) => /hooks\.slack\.com|webhooks\/|\/bot\d/i.test(text),
+    worthTrying: (text) => /hooks\.slack\.com|webhooks\/|\/bot\d|webhookb2/i.test(text),
     replace: (_match, groups) => `${groups.find((group) => group !== undefined) ?? ""}${marker("api_token")}`,
   },
   {

@@ -35,7 +35,13 @@ const serviceTokens: [string, string][] = [
   ["secret_", fill(43)],
   ["glsa_", `${fill(32)}_${hex(8)}`],
   ["NRAK-", fill(27, "FAKE0123")],
-  ["SK", hex(32)],
+  ["api_org_", fill(34)],
+  ["dckr_oat_", fill(27)],
+  ["PMAT-", `${hex(24)}-${hex(34)}`],
+  ["lin_oauth_", fill(64)],
+  ["glft-", fill(20)],
+  ["pypi-AgENdGVzdC5weXBp", fill(60)],
+  ["dp.scim.", fill(43)],
   ["ATATT3", fill(120)],
   ["SG.", `${fill(22)}.${fill(43)}`],
   ["GOCSPX-", fill(28)],
@@ -90,7 +96,14 @@ const ROWS: Row[] = [
   },
   { name: "API tokens of services, by their prefixes", text: serviceTokens.map(([prefix, body], i) => `${i % 2 === 0 ? "token" : "key:"} ${prefix}${body}`).join("\n"), kinds: ["api_token"], gone: serviceTokens.map(([, body]) => body.slice(0, 20)) },
   { name: "webhook URLs' secrets, an Azure Functions key, a functions key header", text: `POST https://hooks.slack.com/services/T0FAKE000/B0FAKE000/${fill(24)} failed\nhttps://discord.com/api/webhooks/123456789012345678/${fill(68)}\nhttps://api.telegram.org/bot123456789:${fill(35)}/sendMessage\nPOST https://fake-app.azurewebsites.net/api/run?code=${fill(54)}==&clientId=default\nx-functions-key: ${fill(54)}==`, kinds: ["api_token"], gone: [fill(24), fill(30)], kept: ["hooks.slack.com/services/", "discord.com/api/webhooks/123456789012345678/", "api.telegram.org/bot", "&clientId=default", "/sendMessage"] },
-  { name: "not a service's token: words and ids that share a prefix, a short code", text: "hf_model_name = 'bert'\nSKU-1234 dapiDataGetTopLongShortPositionRatio secret_key_base\n?code=404&state=ok ?code=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrst\nkey-d41d8cd98f00b204e9800998ecf8427e", kinds: [], equals: "hf_model_name = 'bert'\nSKU-1234 dapiDataGetTopLongShortPositionRatio secret_key_base\n?code=404&state=ok ?code=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrst\nkey-d41d8cd98f00b204e9800998ecf8427e" },
+  {
+    name: "service tokens after JSON's escaped line break or tab, or '=', with a suffix glued on; a Google OAuth code; Teams' and Discord's versioned webhooks",
+    text: `{"log":"line1\\n${"hf_"}${fill(34)}\\tSG.${fill(22)}.${fill(43)}"} rt=1//0${fill(60)} SP_CRED=abc8Q~${fill(34)} ${ghp}_backup ${stripe}-old\nGET /cb?code=4/0AX4Xf${fill(60)}&scope=email https://fake.webhook.office.com/webhookb2/${fill(48)} https://discord.com/api/v10/webhooks/123456789012345678/${fill(68)}`,
+    kinds: ["api_token"],
+    gone: [fill(34), fill(22), fill(60), ghp, stripe, fill(48), fill(68)],
+    kept: ["&scope=email", "webhook.office.com/webhookb2/", "/api/v10/webhooks/123456789012345678/"],
+  },
+  { name: "not a service's token: words and ids that share a prefix, a short code", text: "hf_model_name = 'bert'\nSKU-1234 dapiDataGetTopLongShortPositionRatio secret_key_base glc_getLocalConfigurationValueForCurrentUserSession\n?code=404&state=ok ?code=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrst\nhttps://play.example.test/?code=use%20std%3A%3Aio%3B%0Afn%20main()%20%7B%20println%21(1234)%3B%20%7D\nkey-d41d8cd98f00b204e9800998ecf8427e API key SID SK2f8e0000000000000000000000000a1b", kinds: [], equals: "hf_model_name = 'bert'\nSKU-1234 dapiDataGetTopLongShortPositionRatio secret_key_base glc_getLocalConfigurationValueForCurrentUserSession\n?code=404&state=ok ?code=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrst\nhttps://play.example.test/?code=use%20std%3A%3Aio%3B%0Afn%20main()%20%7B%20println%21(1234)%3B%20%7D\nkey-d41d8cd98f00b204e9800998ecf8427e API key SID SK2f8e0000000000000000000000000a1b" },
   {
     name: "cookies' values: a Cookie header, Set-Cookie's first pair, JSON fields and lists, after JSON's escaped line break, curl's --cookie",
     text: 'Cookie: session=FakeSess1x1y1z1w1v1u; theme=dark\nSet-Cookie: sid=FakeSess2x2y2z2w2v2u; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly\n{"headers":{"cookie":"JSESSIONID=FAKE3333333333333333333333333333; lang=en"},"set-cookie":["connect.sid=s%3AFakeSess4x4y4z4w4v4u; Path=/"],"raw":"GET / HTTP/1.1\\r\\nCookie: PHPSESSID=fakesess5x5y5z5w5v5u\\r\\n"}\ncurl --cookie \'sid=FakeSess6x6y6z6w6v6u\' https://api.example.test',
@@ -281,6 +294,12 @@ const ROWS: Row[] = [
     text: 'Get-Content "C:\\secrets\\pw.txt" | ConvertTo-SecureString -AsPlainText -Force\nRead-Host "Enter the password" | ConvertTo-SecureString -AsPlainText\n$password = Read-Host "Password" -AsSecureString\nvar c = new NetworkCredential(user, $"{cfg["pw"]}");',
     kinds: [],
     equals: 'Get-Content "C:\\secrets\\pw.txt" | ConvertTo-SecureString -AsPlainText -Force\nRead-Host "Enter the password" | ConvertTo-SecureString -AsPlainText\n$password = Read-Host "Password" -AsSecureString\nvar c = new NetworkCredential(user, $"{cfg["pw"]}");',
+  },
+  {
+    name: "a SecureString's password assigned with no space, NetworkCredential after a variable's user",
+    text: '$pw=ConvertTo-SecureString "FakePw631x" -AsPlainText -Force\n@{Password=ConvertTo-SecureString \'FakePw632x\' -AsPlainText -Force}\n$c = New-Object System.Net.NetworkCredential -ArgumentList $user, "FakePw633x"\n$wc.Credentials = New-Object System.Net.NetworkCredential($user, "FakePw634x")',
+    kinds: ["api_token"],
+    equals: '$pw=ConvertTo-SecureString "[REDACTED:api_token]" -AsPlainText -Force\n@{Password=ConvertTo-SecureString \'[REDACTED:api_token]\' -AsPlainText -Force}\n$c = New-Object System.Net.NetworkCredential -ArgumentList $user, "[REDACTED:api_token]"\n$wc.Credentials = New-Object System.Net.NetworkCredential($user, "[REDACTED:api_token]")',
   },
   {
     name: "no password made a SecureString: a variable, a file's content, an encrypted string, prose, a placeholder; NetworkCredential of variables",
@@ -522,6 +541,7 @@ describe("adversarial text stays linear", () => {
     ["an Authorization header's name, then a run of spaces", `Authorization:${" ".repeat(LONG)}x`],
     ["Authorization headers' names run together", "authorization:".repeat(LONG / 14)],
     ["an Authorization header's blob that a call follows", `Authorization: Negotiate ${"YIIFake0123".repeat(LONG / 11)}(`],
+    ["Slack's token prefixes run together before an underscore", `${"xoxb-".repeat(LONG / 5)}_`],
   ];
   it.each(LONG_CASES)("at 100,000 characters: %s", (_name, text) => {
     const started = performance.now();
