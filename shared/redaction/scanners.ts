@@ -482,14 +482,15 @@ const WINDOWS_PROMPT = String.raw`(?:^|[\r\n])(?:PS )?[A-Za-z]:\\[\w.()\\-]{0,25
  * `ConvertTo-SecureString` after `=` or `{` too: `$pw=ConvertTo-SecureString …`), or after a path that starts there (`/usr/bin/`, `./`); after a Windows
  * path only at a line's start, after `;|&(`, a quote or a prompt, and before a name with `.exe`
  * (`C:\Tools\sqlcmd.exe`, `"C:\Program Files\…\SQLCMD.EXE"`, PowerShell's relative `.\sqlcmd.exe` and
- * `..\bin\sqlcmd.exe` after a space too; not after an argument, `/I
+ * `& ..\bin\sqlcmd.exe`, spaces before these allowed; not a cmdlet's argument, `Start-Process
+ * .\sqlcmd.exe -PassThru`; not after an argument, `/I
  * C:\deps\mysql -permissive-`, nor a directory, `["C:\\data\\mysql","-pool"]`); or after a Windows prompt
  * at a line's start (`C:\>`, `PS C:\Users\bob> `): not a path's last
  * part inside an option (`-I/usr/include/mysql`) or a word (`-lmysqlclient`). Not an option's
  * value (`--name mysql`, `-o mysql`) or the argument of a command that names a host, a process or
  * a package (`grep mysql`, `nmap mysql`, `systemctl status mysql`).
  */
-const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|\\[nrt]|[={](?=${anyCase("ConvertTo-SecureString")}))(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|(?:^|[\s;|&(\`"'[,]|\\[nrt])\.{1,2}(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
+const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|\\[nrt]|[={](?=${anyCase("ConvertTo-SecureString")}))(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[ \t]*\.{1,2}(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
 /**
  * What follows `-p` and is no password: a marker, an option, a port mapping or range
  * (`-p127.0.0.1:3306:3306`, `-p1-65535`), a compiler's or shell's flag (`-pthread`, `-pc`),
@@ -642,6 +643,8 @@ const SERVICE_TOKEN = new RegExp(
  * code, as playgrounds put it in a URL (spaces and braces percent-encoded), are left.
  */
 const CODE_PARAMETER = /(?<=[?&](?:amp;)?code=)[A-Za-z0-9_~.%/+-]{40,}(?:=|%3D){0,2}(?![A-Za-z0-9_~.%/+=-])/g;
+/** A code with `/` or `+` that is a key or a code, not a path or words (`src/main/…`, `a+b+c`): base64 padding at its end, or Google's `4/…`. */
+const CODE_WITH_SLASH = /^\d\/|(?:=|%3D)$/i;
 /** Whether SERVICE_TOKEN is worth trying: one of its prefixes somewhere. */
 const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|xapp-|k_live_|k_test_|whsec_|sk-|npm_|gl[a-z]{1,5}-|hf_|api_org_|shp|dapi|_v1_|hv[sbr]\.|pypi-|dckr_|PMA[KT]-|lin_|ntn_|secret_|gls?[ac]_|NR[AIJ]|ATATT3|SG\.|GOCSPX-|dp\.|bkua_|ops_|AGE-|1\/\/0|Q~/;
 /**
@@ -653,20 +656,27 @@ const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|xapp-|k_live_|k_test_|w
  */
 const WEBHOOK_URL_SECRET = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]{20,}|((?:discord(?:app)?\.com|discord\.gg)\/api\/(?:v\d{1,2}\/)?webhooks\/\d{5,25}\/)[A-Za-z0-9_-]{30,}|(\/bot)\d{5,15}:[A-Za-z0-9_-]{30,}|(\.webhook\.office\.com\/webhookb2\/)[A-Za-z0-9@/_-]{40,}/gi;
 
+/** A cookie's `name=value`, the value quoted or bare, as RFC 6265 writes one (no space, `;`, quote or backslash in it), or already a marker. */
+const COOKIE_PAIR = String.raw`[^=;\s"'\\\]]{1,256}=(?:${MARKER}|"[^"\s;\\]*"|[^;\s"'\\\]]*)`;
 /**
- * An HTTP `Cookie` or `Set-Cookie` header and its value, up to the line's or the string's end: a
- * header line (after JSON's escaped line break too, or glued to the line before, `HTTP/1.1Cookie:`,
- * as a URL's parser leaves it), a JSON or dictionary field (escaped quotes
- * too, a list of values), curl's `--cookie`. Groups: the
- * header's name and separator, the value (see cookieValues).
+ * An HTTP `Cookie` or `Set-Cookie` header and its cookies: a header line (after JSON's escaped
+ * line break too, or glued to the line before, `HTTP/1.1Cookie:`, as a URL's parser leaves it),
+ * a JSON or dictionary field (escaped quotes too, a list of values), CGI's `HTTP_COOKIE`, a
+ * PowerShell hashtable's `"Cookie"="…"`, a pair of name and value (`Set("Cookie", "…")`, HAR's
+ * `"name": "Cookie", "value": …`), curl's `--cookie` and `-b`. Groups: the header's name and
+ * separator, its cookies, `;`-separated pairs up to anything else (a space, a quote, `]`: Go's
+ * `map[Cookie:[…] User-Agent:[…]]`; Set-Cookie's first pair, then its attributes).
  */
-const COOKIE_HEADER = /((?:\b|(?<=\d|\\[nrt]))(?:set-)?cookie\\*["']?[ \t]*:[ \t]*(?:\[[ \t]*)?\\*["']?[ \t]*|--cookie(?:=|[ \t]+)\\*["']?)([^\r\n"'\\]{1,4096})/gi;
+const COOKIE_HEADER = new RegExp(
+  String.raw`((?:(?:\b|(?<=\d|_|\\[nrt]))(?:set-)?cookie(?:\\*["']?[ \t]*[:=]|\\*["'][ \t]*,(?:\s{0,64}\\*["']value\\*["'][ \t]*:)?)[ \t]*(?:\[[ \t]*)?(?:\\*["'][ \t]*)?|--cookie(?:=|[ \t]+)\\*["']?|\bcurl\b[^\r\n|;&]{0,256}?[ \t]-b[ \t]+\\*["']?))(${COOKIE_PAIR}(?:;[ \t]*${COOKIE_PAIR}){0,255})`,
+  "gi",
+);
 /** Cookie attributes, whose values are no secret (`Path=/`, `Expires=Wed, 21 Oct 2026 07:28:00 GMT`). */
-const COOKIE_ATTRIBUTE = /^(?:expires|max-age|domain|path|samesite|priority|partitioned|secure|httponly)$/i;
+const COOKIE_ATTRIBUTE = /^(?:expires|max-age|domain|path|samesite|priority|partitioned|secure|httponly|comment)$/i;
 /** A cookie's value long enough to be a session's or a token (16 characters or more) is the credential it is: each such value goes, names and short values stay (`theme=dark`). */
-function cookieValues(value: string): string {
-  return value.replace(/(^|;[ \t]*)([^=;\s]{1,256})=([^;]*)/g, (pair: string, before: string, name: string, cookie: string) =>
-    COOKIE_ATTRIBUTE.test(name) || cookie.trim().length < 16 || cookie.startsWith("[REDACTED:") ? pair : `${before}${name}=${marker("api_token")}`,
+function cookieValues(cookies: string): string {
+  return cookies.replace(/(^|;[ \t]*)([^=;\s]{1,256})=("?)([^;]*?)\3(?=;|$)/g, (pair: string, before: string, name: string, quote: string, cookie: string) =>
+    COOKIE_ATTRIBUTE.test(name) || cookie.length < 16 || cookie.startsWith("[REDACTED:") ? pair : `${before}${name}=${quote}${marker("api_token")}${quote}`,
   );
 }
 
@@ -737,7 +747,7 @@ const PIPED_SECURE_STRING = new RegExp(
  * `New-Object System.Net.NetworkCredential -ArgumentList 'bob', '…'`): the call up to the password's quote, the user's quote, the quote, the password.
  */
 const NETWORK_CREDENTIAL = new RegExp(
-  String.raw`(NetworkCredential(?:\]::new)?(?:[ \t]*\(|[ \t]+-Arg(?:s|umentList)[ \t]+(?:@?\()?|[ \t]+(?=[@$]{0,2}\\*["']))\s{0,64}(?:[@$]{0,2}(\\*["'])(?:(?!\2)[^\r\n]){0,256}\2|[\w.$\[\]"'?!]{1,64}(?:\(\))?)\s{0,64},\s{0,64}[@$]{0,2})(\\*["'])((?:(?!\3)[^\r\n]){1,512})\3`,
+  String.raw`(NetworkCredential(?:\]::new)?(?:[ \t]*\(|[ \t]+-Arg(?:s|umentList)[ \t]+(?:@?\()?|[ \t]+(?=[@$]{0,2}\\*["']))\s{0,64}(?:[@$]{0,2}(\\*["'])(?:(?!\2)[^\r\n]){0,256}\2|[\w.$\[\]"'?!:]{1,64}(?:\(\))?)\s{0,64},\s{0,64}[@$]{0,2})(\\*["'])((?:(?!\3)[^\r\n]){1,512})\3`,
   "g",
 );
 /**
@@ -1117,7 +1127,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: COOKIE_HEADER,
-    worthTrying: (text) => /cookie/i.test(text),
+    worthTrying: (text) => /cookie|[ \t]-b[ \t]/i.test(text),
     replace: (match, groups) => {
       const [header = "", value = ""] = groups;
       const redacted = cookieValues(value);
@@ -1128,7 +1138,7 @@ const SCANNERS: readonly Scanner[] = [
     kind: "api_token",
     pattern: CODE_PARAMETER,
     worthTrying: (text) => text.includes("code="),
-    replace: (match) => (hasDigit(match) && /[A-Za-z]/.test(match) && !/%(?:20|7B|7D|0A)/i.test(match) ? marker("api_token") : undefined),
+    replace: (match) => (hasDigit(match) && /[A-Za-z]/.test(match) && !/%(?:20|7B|7D|0A)/i.test(match) && (!/[/+]/.test(match) || CODE_WITH_SLASH.test(match)) ? marker("api_token") : undefined),
   },
   {
     kind: "api_token",
@@ -1304,7 +1314,8 @@ function scanOnce(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64
       if (replacement === undefined || replacement === match) return match;
       const kind = replacement.includes(marker("connection_string")) ? "connection_string" : scanner.kind;
       // A replacement may hold more than one marker (a field found in the rest of a prose match).
-      counts.set(kind, (counts.get(kind) ?? 0) + Math.max(1, occurrences(replacement, marker(kind))));
+      // Markers the match held already are not new findings.
+      counts.set(kind, (counts.get(kind) ?? 0) + Math.max(1, occurrences(replacement, marker(kind)) - occurrences(match, marker(kind))));
       return replacement;
     });
   }

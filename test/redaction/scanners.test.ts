@@ -103,14 +103,21 @@ const ROWS: Row[] = [
     gone: [fill(34), fill(22), fill(60), ghp, stripe, fill(48), fill(68)],
     kept: ["&scope=email", "webhook.office.com/webhookb2/", "/api/v10/webhooks/123456789012345678/"],
   },
-  { name: "not a service's token: words and ids that share a prefix, a short code", text: "hf_model_name = 'bert'\nSKU-1234 dapiDataGetTopLongShortPositionRatio secret_key_base glc_getLocalConfigurationValueForCurrentUserSession\n?code=404&state=ok ?code=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrst\nhttps://play.example.test/?code=use%20std%3A%3Aio%3B%0Afn%20main()%20%7B%20println%21(1234)%3B%20%7D\nkey-d41d8cd98f00b204e9800998ecf8427e API key SID SK2f8e0000000000000000000000000a1b", kinds: [], equals: "hf_model_name = 'bert'\nSKU-1234 dapiDataGetTopLongShortPositionRatio secret_key_base glc_getLocalConfigurationValueForCurrentUserSession\n?code=404&state=ok ?code=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrst\nhttps://play.example.test/?code=use%20std%3A%3Aio%3B%0Afn%20main()%20%7B%20println%21(1234)%3B%20%7D\nkey-d41d8cd98f00b204e9800998ecf8427e API key SID SK2f8e0000000000000000000000000a1b" },
+  { name: "not a service's token: words and ids that share a prefix, a short code", text: "hf_model_name = 'bert'\nSKU-1234 dapiDataGetTopLongShortPositionRatio secret_key_base glc_getLocalConfigurationValueForCurrentUserSession\n?code=404&state=ok ?code=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrst\nhttps://play.example.test/?code=use%20std%3A%3Aio%3B%0Afn%20main()%20%7B%20println%21(1234)%3B%20%7D\nhttps://sg.example.test/search?code=src/main/java/com/example/UserService1.java\nkey-d41d8cd98f00b204e9800998ecf8427e API key SID SK2f8e0000000000000000000000000a1b", kinds: [], equals: "hf_model_name = 'bert'\nSKU-1234 dapiDataGetTopLongShortPositionRatio secret_key_base glc_getLocalConfigurationValueForCurrentUserSession\n?code=404&state=ok ?code=abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrst\nhttps://play.example.test/?code=use%20std%3A%3Aio%3B%0Afn%20main()%20%7B%20println%21(1234)%3B%20%7D\nhttps://sg.example.test/search?code=src/main/java/com/example/UserService1.java\nkey-d41d8cd98f00b204e9800998ecf8427e API key SID SK2f8e0000000000000000000000000a1b" },
   {
     name: "cookies' values: a Cookie header, Set-Cookie's first pair, JSON fields and lists, after JSON's escaped line break, curl's --cookie",
     text: 'Cookie: session=FakeSess1x1y1z1w1v1u; theme=dark\nSet-Cookie: sid=FakeSess2x2y2z2w2v2u; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly\n{"headers":{"cookie":"JSESSIONID=FAKE3333333333333333333333333333; lang=en"},"set-cookie":["connect.sid=s%3AFakeSess4x4y4z4w4v4u; Path=/"],"raw":"GET / HTTP/1.1\\r\\nCookie: PHPSESSID=fakesess5x5y5z5w5v5u\\r\\n"}\ncurl --cookie \'sid=FakeSess6x6y6z6w6v6u\' https://api.example.test',
     kinds: ["api_token"],
     equals: 'Cookie: session=[REDACTED:api_token]; theme=dark\nSet-Cookie: sid=[REDACTED:api_token]; Path=/; Expires=Wed, 21 Oct 2026 07:28:00 GMT; HttpOnly\n{"headers":{"cookie":"JSESSIONID=[REDACTED:api_token]; lang=en"},"set-cookie":["connect.sid=[REDACTED:api_token]; Path=/"],"raw":"GET / HTTP/1.1\\r\\nCookie: PHPSESSID=[REDACTED:api_token]\\r\\n"}\ncurl --cookie \'sid=[REDACTED:api_token]\' https://api.example.test',
   },
-  { name: "not a cookie's secret: short values, prose, code that sets one", text: 'cookie: theme=dark; lang=en\nThe cookie: header is missing\nSet-Cookie header missing HttpOnly\ndocument.cookie = "sid=" + token', kinds: [], equals: 'cookie: theme=dark; lang=en\nThe cookie: header is missing\nSet-Cookie header missing HttpOnly\ndocument.cookie = "sid=" + token' },
+  {
+    name: "cookies' values in HAR's name and value, a call's arguments, a PowerShell hashtable, CGI's HTTP_COOKIE, curl's -b, in quotes",
+    text: `{"name": "Cookie", "value": "theme=dark; session=FakeSess7x7y7z7w7v7u"}\nreq.Header.Set("Cookie", "sid=FakeSess8x8y8z8w8v8u")\nInvoke-WebRequest -Headers @{"Cookie"="session=FakeSess9x9y9z9w9v9u"}\n'HTTP_COOKIE': 'theme=dark; sessionid=FakeSess0x0y0z0w0v0u'\ncurl https://api.example.test -b 'theme=dark; session=FakeSessAxAyAzAwAvAu'\nSet-Cookie: sid="FakeSessBxByBzBwBvBu"; Path=/`,
+    kinds: ["api_token"],
+    gone: ["7x7y7z7w7v7u", "8x8y8z8w8v8u", "9x9y9z9w9v9u", "0x0y0z0w0v0u", "AxAyAzAwAvAu", "BxByBzBwBvBu"],
+    kept: ["theme=dark", 'sid="[REDACTED:api_token]"; Path=/'],
+  },
+  { name: "not a cookie's secret: short values, prose, code that sets one", text: 'cookie: theme=dark; lang=en\nThe cookie: header is missing\nSet-Cookie header missing HttpOnly\ndocument.cookie = "sid=" + token\nmap[Accept:[*/*] Cookie:[theme=dark] User-Agent:[curl/8.4.0] X-Trace:[FakeTrace0123456789]]\n["Cookie", "Content-Type"]', kinds: [], equals: 'cookie: theme=dark; lang=en\nThe cookie: header is missing\nSet-Cookie header missing HttpOnly\ndocument.cookie = "sid=" + token\nmap[Accept:[*/*] Cookie:[theme=dark] User-Agent:[curl/8.4.0] X-Trace:[FakeTrace0123456789]]\n["Cookie", "Content-Type"]' },
   { name: "Azure storage connection string", text: "DefaultEndpointsProtocol=https;AccountName=fake;AccountKey=RkFLRWZha2VGQUtFZmFrZQ==;EndpointSuffix=core.windows.net", kinds: ["connection_string"], gone: ["RkFLRWZha2VGQUtFZmFrZQ=="], kept: ["AccountName=fake"] },
   { name: "Service Bus SharedAccessKey", text: "Endpoint=sb://fake.servicebus.windows.net/;SharedAccessKeyName=x;SharedAccessKey=FAKEfakeFAKEfake=", kinds: ["connection_string"], gone: ["FAKEfakeFAKEfake="] },
   { name: "SQL Password=", text: "Server=db;User Id=app;Password=FakePass123!;", kinds: ["connection_string"], gone: ["FakePass123!"] },
@@ -297,9 +304,9 @@ const ROWS: Row[] = [
   },
   {
     name: "a SecureString's password assigned with no space, NetworkCredential after a variable's user",
-    text: '$pw=ConvertTo-SecureString "FakePw631x" -AsPlainText -Force\n@{Password=ConvertTo-SecureString \'FakePw632x\' -AsPlainText -Force}\n$c = New-Object System.Net.NetworkCredential -ArgumentList $user, "FakePw633x"\n$wc.Credentials = New-Object System.Net.NetworkCredential($user, "FakePw634x")',
+    text: '$pw=ConvertTo-SecureString "FakePw631x" -AsPlainText -Force\n@{Password=ConvertTo-SecureString \'FakePw632x\' -AsPlainText -Force}\n$c = New-Object System.Net.NetworkCredential -ArgumentList $user, "FakePw633x"\n$wc.Credentials = New-Object System.Net.NetworkCredential($user, "FakePw634x")\n[System.Net.NetworkCredential]::new($env:USERNAME, "FakePw635x")',
     kinds: ["api_token"],
-    equals: '$pw=ConvertTo-SecureString "[REDACTED:api_token]" -AsPlainText -Force\n@{Password=ConvertTo-SecureString \'[REDACTED:api_token]\' -AsPlainText -Force}\n$c = New-Object System.Net.NetworkCredential -ArgumentList $user, "[REDACTED:api_token]"\n$wc.Credentials = New-Object System.Net.NetworkCredential($user, "[REDACTED:api_token]")',
+    equals: '$pw=ConvertTo-SecureString "[REDACTED:api_token]" -AsPlainText -Force\n@{Password=ConvertTo-SecureString \'[REDACTED:api_token]\' -AsPlainText -Force}\n$c = New-Object System.Net.NetworkCredential -ArgumentList $user, "[REDACTED:api_token]"\n$wc.Credentials = New-Object System.Net.NetworkCredential($user, "[REDACTED:api_token]")\n[System.Net.NetworkCredential]::new($env:USERNAME, "[REDACTED:api_token]")',
   },
   {
     name: "no password made a SecureString: a variable, a file's content, an encrypted string, prose, a placeholder; NetworkCredential of variables",
@@ -307,7 +314,7 @@ const ROWS: Row[] = [
     kinds: [],
     equals: 'ConvertTo-SecureString $pw -AsPlainText -Force\nConvertTo-SecureString -String $env:SVC_PW -AsPlainText\n"$pw" | ConvertTo-SecureString -AsPlainText -Force\nConvertTo-SecureString (Get-Content pw.txt) -AsPlainText -Force\nConvertTo-SecureString "01000000d08c9ddf0115d1118c7a00c04fc297eb01000000"\nThe ConvertTo-SecureString cmdlet failed\nConvertTo-SecureString "<password>" -AsPlainText\nnew NetworkCredential(user, password)\nnew NetworkCredential("bob", "<password>")',
   },
-  { name: "a tool's name after a relative Windows path, as PowerShell runs one", text: 'PS C:\\tools> .\\sqlcmd.exe -S db -U sa -P FakePw701x\n& ..\\bin\\SQLCMD.EXE -S db -P FakePw702x\n{"cmd":".\\\\mysql.exe -uroot -pFakePw703x"}\ncopy .\\data\\mysql -pool', kinds: ["connection_string"], equals: 'PS C:\\tools> .\\sqlcmd.exe -S db -U sa -P [REDACTED:connection_string]\n& ..\\bin\\SQLCMD.EXE -S db -P [REDACTED:connection_string]\n{"cmd":".\\\\mysql.exe -uroot -p[REDACTED:connection_string]"}\ncopy .\\data\\mysql -pool' },
+  { name: "a tool's name after a relative Windows path, as PowerShell runs one", text: 'PS C:\\tools> .\\sqlcmd.exe -S db -U sa -P FakePw701x\n& ..\\bin\\SQLCMD.EXE -S db -P FakePw702x\n{"cmd":".\\\\mysql.exe -uroot -pFakePw703x"}\ncopy .\\data\\mysql -pool\nStart-Process .\\sqlcmd.exe -PassThru -Wait', kinds: ["connection_string"], equals: 'PS C:\\tools> .\\sqlcmd.exe -S db -U sa -P [REDACTED:connection_string]\n& ..\\bin\\SQLCMD.EXE -S db -P [REDACTED:connection_string]\n{"cmd":".\\\\mysql.exe -uroot -p[REDACTED:connection_string]"}\ncopy .\\data\\mysql -pool\nStart-Process .\\sqlcmd.exe -PassThru -Wait' },
   { name: "a tool's password option in a printed list of arguments: Python's CalledProcessError, a JSON array", text: "Command '['sqlcmd', '-S', 'db', '-U', 'sa', '-P', 'FakePw501x', '-Q', 'SELECT 1']' returned non-zero exit status 1.\n{\"args\":[\"mongosh\",\"-u\",\"admin\",\"-p\",\"FakePw503x\"]}\n['docker', 'login', '-u', 'ci', '-p', 'FakePw504x', 'registry.example.test']\n['curl', '-u', 'svc:FakePw506x', 'https://x']\n['rabbitmqctl', 'add_user', 'app', 'FakePw508x']\n['docker', 'run', '-p', '8080:80', 'nginx']", kinds: ["connection_string", "api_token"], equals: "Command '['sqlcmd', '-S', 'db', '-U', 'sa', '-P', '[REDACTED:connection_string]', '-Q', 'SELECT 1']' returned non-zero exit status 1.\n{\"args\":[\"mongosh\",\"-u\",\"admin\",\"-p\",\"[REDACTED:connection_string]\"]}\n['docker', 'login', '-u', 'ci', '-p', '[REDACTED:api_token]', 'registry.example.test']\n['curl', '-u', 'svc:[REDACTED:api_token]', 'https://x']\n['rabbitmqctl', 'add_user', 'app', '[REDACTED:api_token]']\n['docker', 'run', '-p', '8080:80', 'nginx']" },
   { name: "a command after JSON's escaped line break or tab is a command: MySQL's -p, a tool's option, a path before it", text: String.raw`{"script":"set -e\nmysql -uroot -pFakePw140 app","run":"cd /app\nsqlcmd -S db -P FakePw141","b":"x\ncurl -u bob:FakePw142 https://api.example.test","c":"a\n/usr/bin/mysql -pFakePw143","d":"x\nC:\\Tools\\sqlcmd.exe -P FakePw144","e":"echo\tredis-cli -a FakePw145"}`, kinds: ["connection_string", "api_token"], equals: String.raw`{"script":"set -e\nmysql -uroot -p[REDACTED:connection_string] app","run":"cd /app\nsqlcmd -S db -P [REDACTED:connection_string]","b":"x\ncurl -u bob:[REDACTED:api_token] https://api.example.test","c":"a\n/usr/bin/mysql -p[REDACTED:connection_string]","d":"x\nC:\\Tools\\sqlcmd.exe -P [REDACTED:connection_string]","e":"echo\tredis-cli -a [REDACTED:connection_string]"}` },
   { name: "a Windows path's \\r or \\n before a tool's option is no line break: after a drive, or before a further \\ or an extension", text: String.raw`sqlcmd.exe -S db -o C:\reports\out.txt -U sa -P FakePw146
@@ -431,6 +438,12 @@ describe("scanText", () => {
     expect(redactions).toEqual([{ path: "p", kind: "email", count: 3 }]);
   });
 
+  it("counts a marker once, though a later match holds it again", () => {
+    // The GitHub token is redacted first; the cookie rule's match then holds its marker.
+    const { redactions } = r.scanText(`Cookie: gh=${ghp}; session=FakeSess9x8y7z6w5v4u3t`, "p");
+    expect(redactions).toEqual([{ path: "p", kind: "api_token", count: 2 }]);
+  });
+
   it("truncates after scanning, never leaving half a secret", () => {
     const text = `${"x".repeat(90)} AKIAFAKEFAKEFAKEFAKE`;
     const { text: out, redactions } = r.scanText(text, "p", 100);
@@ -542,6 +555,7 @@ describe("adversarial text stays linear", () => {
     ["Authorization headers' names run together", "authorization:".repeat(LONG / 14)],
     ["an Authorization header's blob that a call follows", `Authorization: Negotiate ${"YIIFake0123".repeat(LONG / 11)}(`],
     ["Slack's token prefixes run together before an underscore", `${"xoxb-".repeat(LONG / 5)}_`],
+    ["a Cookie header's name, then a run of spaces", `Cookie:${" ".repeat(LONG)}x`],
   ];
   it.each(LONG_CASES)("at 100,000 characters: %s", (_name, text) => {
     const started = performance.now();
