@@ -476,21 +476,23 @@ function optionReplacement(match: string, groups: readonly (string | undefined)[
 const MYSQL_CLIENT = String.raw`(?:mysql(?:dump|admin|import|check|show|pump|binlog|slap|sh)?|mariadb(?:-?(?:dump|admin|import|check|show|binlog|slap))?)`;
 /** A Windows prompt at a line's start (`C:\>`, `PS C:\Users\bob> `; its path without spaces, so not `C:\x.bat 2>`). */
 const WINDOWS_PROMPT = String.raw`(?:^|[\r\n])(?:PS )?[A-Za-z]:\\[\w.()\\-]{0,256}>[ \t]?`;
+/** Commands whose argument is a path, not a command to run (`Start-Process .\sqlcmd.exe -PassThru`, `copy .\mysql.exe …`). */
+const PATH_COMMANDS = ["Start-Process", "Copy-Item", "Move-Item", "Remove-Item", "Rename-Item", "Get-Item", "Get-ChildItem", "Get-Content", "Set-Content", "Test-Path", "Set-Location", "Resolve-Path", "Split-Path", "Join-Path", "Unblock-File", "copy", "move", "del", "erase", "ren", "type", "cd", "dir", "ls", "cp", "mv", "rm", "cat", "start"].map(anyCase).join("|");
 /**
  * Where a command's name starts: the start of a line or of a list item (after a space, `;|&(`, a
  * backtick, a quote, or JSON's escaped line break or tab: `"set -e\nmysql -p…"`; PowerShell's
  * `ConvertTo-SecureString` after `=` or `{` too: `$pw=ConvertTo-SecureString …`), or after a path that starts there (`/usr/bin/`, `./`); after a Windows
  * path only at a line's start, after `;|&(`, a quote or a prompt, and before a name with `.exe`
  * (`C:\Tools\sqlcmd.exe`, `"C:\Program Files\…\SQLCMD.EXE"`, PowerShell's relative `.\sqlcmd.exe` and
- * `& ..\bin\sqlcmd.exe`, spaces before these allowed; not a cmdlet's argument, `Start-Process
- * .\sqlcmd.exe -PassThru`; not after an argument, `/I
+ * `& ..\bin\sqlcmd.exe`, `{ .\sqlcmd.exe`, `cmd /c .\mysql.exe`; not the path a command takes,
+ * `Start-Process .\sqlcmd.exe -PassThru`; not after an argument, `/I
  * C:\deps\mysql -permissive-`, nor a directory, `["C:\\data\\mysql","-pool"]`); or after a Windows prompt
  * at a line's start (`C:\>`, `PS C:\Users\bob> `): not a path's last
  * part inside an option (`-I/usr/include/mysql`) or a word (`-lmysqlclient`). Not an option's
  * value (`--name mysql`, `-o mysql`) or the argument of a command that names a host, a process or
  * a package (`grep mysql`, `nmap mysql`, `systemctl status mysql`).
  */
-const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|\\[nrt]|[={](?=${anyCase("ConvertTo-SecureString")}))(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[ \t]*\.{1,2}(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
+const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|\\[nrt]|[={](?=${anyCase("ConvertTo-SecureString")}))(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|(?:^|[\r\n;|&(\`"'[,{>]|\\[nrt]|${WINDOWS_PROMPT}|(?<!(?:^|[\s;|&({])(?:${PATH_COMMANDS})[ \t]*)[ \t])[ \t]*\.{1,2}(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
 /**
  * What follows `-p` and is no password: a marker, an option, a port mapping or range
  * (`-p127.0.0.1:3306:3306`, `-p1-65535`), a compiler's or shell's flag (`-pthread`, `-pc`),
@@ -656,8 +658,13 @@ const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|xapp-|k_live_|k_test_|w
  */
 const WEBHOOK_URL_SECRET = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]{20,}|((?:discord(?:app)?\.com|discord\.gg)\/api\/(?:v\d{1,2}\/)?webhooks\/\d{5,25}\/)[A-Za-z0-9_-]{30,}|(\/bot)\d{5,15}:[A-Za-z0-9_-]{30,}|(\.webhook\.office\.com\/webhookb2\/)[A-Za-z0-9@/_-]{40,}/gi;
 
-/** A cookie's `name=value`, the value quoted or bare, as RFC 6265 writes one (no space, `;`, quote or backslash in it), or already a marker. */
-const COOKIE_PAIR = String.raw`[^=;\s"'\\\]]{1,256}=(?:${MARKER}|"[^"\s;\\]*"|[^;\s"'\\\]]*)`;
+/**
+ * A cookie's `name=value`, the value quoted or bare, as RFC 6265 writes one (no space, `;`, `,`,
+ * quote or backslash in it); or an item already redacted whole, or a flag (Set-Cookie's `HttpOnly`).
+ */
+const COOKIE_PAIR = String.raw`(?:[^=;,\s"'\\\]]{1,256}=(?:${MARKER}|"[^"\s;,\\]*"|[^;,\s"'\\\]]*)|${MARKER}|[A-Za-z-]{1,32}(?=[ \t]*(?:[;,]|$)))`;
+/** Between cookies: `;`, spaces before it and empty pairs too (`a=1 ;; b=2`), or the comma that folds Set-Cookie lines into one. */
+const COOKIE_SEPARATOR = String.raw`[ \t]*[;,][ \t;,]*`;
 /**
  * An HTTP `Cookie` or `Set-Cookie` header and its cookies: a header line (after JSON's escaped
  * line break too, or glued to the line before, `HTTP/1.1Cookie:`, as a URL's parser leaves it),
@@ -668,14 +675,14 @@ const COOKIE_PAIR = String.raw`[^=;\s"'\\\]]{1,256}=(?:${MARKER}|"[^"\s;\\]*"|[^
  * `map[Cookie:[…] User-Agent:[…]]`; Set-Cookie's first pair, then its attributes).
  */
 const COOKIE_HEADER = new RegExp(
-  String.raw`((?:(?:\b|(?<=\d|_|\\[nrt]))(?:set-)?cookie(?:\\*["']?[ \t]*[:=]|\\*["'][ \t]*,(?:\s{0,64}\\*["']value\\*["'][ \t]*:)?)[ \t]*(?:\[[ \t]*)?(?:\\*["'][ \t]*)?|--cookie(?:=|[ \t]+)\\*["']?|\bcurl\b[^\r\n|;&]{0,256}?[ \t]-b[ \t]+\\*["']?))(${COOKIE_PAIR}(?:;[ \t]*${COOKIE_PAIR}){0,255})`,
+  String.raw`((?:(?:\b|(?<=\d|_|\\[nrt]))(?:set-)?cookie(?:\\*["']?[ \t]*[:=]|\\*["'][ \t]*,(?:\s{0,64}\\*["']value\\*["'][ \t]*:)?)[ \t]*(?:\[[ \t]*)?(?:\\*["'][ \t]*)?|--cookie(?:=|[ \t]+)\\*["']?|\bcurl\b[^\r\n|;&]{0,256}?[ \t]-b[ \t]+\\*["']?))((?:;[ \t]*)*${COOKIE_PAIR}(?:${COOKIE_SEPARATOR}${COOKIE_PAIR}){0,1023})`,
   "gi",
 );
 /** Cookie attributes, whose values are no secret (`Path=/`, `Expires=Wed, 21 Oct 2026 07:28:00 GMT`). */
 const COOKIE_ATTRIBUTE = /^(?:expires|max-age|domain|path|samesite|priority|partitioned|secure|httponly|comment)$/i;
 /** A cookie's value long enough to be a session's or a token (16 characters or more) is the credential it is: each such value goes, names and short values stay (`theme=dark`). */
 function cookieValues(cookies: string): string {
-  return cookies.replace(/(^|;[ \t]*)([^=;\s]{1,256})=("?)([^;]*?)\3(?=;|$)/g, (pair: string, before: string, name: string, quote: string, cookie: string) =>
+  return cookies.replace(/(^|[;,][ \t]*)([^=;,\s]{1,256})=("?)([^;,\s]*?)\3(?=[ \t]*[;,]|$)/g, (pair: string, before: string, name: string, quote: string, cookie: string) =>
     COOKIE_ATTRIBUTE.test(name) || cookie.length < 16 || cookie.startsWith("[REDACTED:") ? pair : `${before}${name}=${quote}${marker("api_token")}${quote}`,
   );
 }
