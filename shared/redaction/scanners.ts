@@ -26,6 +26,8 @@ const hasDigit = (text: string): boolean => /\d/.test(text);
 
 /** A word in a case-sensitive pattern that matches it in any case (`[Aa][Ss]…`), as PowerShell reads its names. */
 const anyCase = (word: string): string => word.replace(/[A-Za-z]/g, (c) => `[${c.toUpperCase()}${c.toLowerCase()}]`);
+/** PowerShell's cmdlet that makes a SecureString of plain text, in any case. */
+const SECURE_STRING = anyCase("ConvertTo-SecureString");
 
 /**
  * A PowerShell call assigned to a secret's name (`$password = ConvertTo-SecureString "…" …`,
@@ -492,7 +494,7 @@ const PATH_COMMANDS = ["Start-Process", "Copy-Item", "Move-Item", "Remove-Item",
  * value (`--name mysql`, `-o mysql`) or the argument of a command that names a host, a process or
  * a package (`grep mysql`, `nmap mysql`, `systemctl status mysql`).
  */
-const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|\\[nrt]|[={](?=${anyCase("ConvertTo-SecureString")}))(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|(?:^|[\r\n;|&(\`"'[,{>]|\\[nrt]|${WINDOWS_PROMPT}|(?<!(?:^|[\s;|&({])(?:${PATH_COMMANDS})[ \t]*)[ \t])[ \t]*\.{1,2}(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
+const COMMAND_START = String.raw`(?<=(?:^|[\s;|&(\`"'[,]|\\[nrt]|[={](?=${SECURE_STRING}))(?:(?:\.{1,2}|~)?/(?:[\w.-]+/){0,16})?|(?:^|[\r\n;|&(\`"'[,]|\\[nrt]|${WINDOWS_PROMPT})[A-Za-z]:(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|(?:^|[\r\n;|&(\`"'[,{>]|\\[nrt]|${WINDOWS_PROMPT}|(?<!(?:^|[\s;|&({])(?:${PATH_COMMANDS})[ \t]*)[ \t])[ \t]*\.{1,2}(?:\\{1,4}[\w.() -]{1,64}){0,16}\\{1,4}|${WINDOWS_PROMPT})(?:(?<!\\)|(?=[\w-]{1,32}\.[Ee][Xx][Ee]\b))(?<!(?:^|[\s;|&(])(?:-{1,2}[A-Za-z][\w-]*|grep|egrep|fgrep|rg|ag|nmap|nc|ncat|ping|telnet|dig|nslookup|host|pgrep|pkill|killall|systemctl|status|service|journalctl|apt|apt-get|yum|dnf|apk|brew|which|whereis|man|echo)[ \t]+)`;
 /**
  * What follows `-p` and is no password: a marker, an option, a port mapping or range
  * (`-p127.0.0.1:3306:3306`, `-p1-65535`), a compiler's or shell's flag (`-pthread`, `-pc`),
@@ -512,6 +514,8 @@ const DASH_P_PASSWORD = new RegExp(
   "g",
 );
 
+/** A quoted header's name, then a comma: a pair of name and value (`("Cookie", "…")`), HAR's `"value":` key too. */
+const QUOTED_NAME_THEN_VALUE = String.raw`\\*["'][ \t]*,(?:\s{0,64}\\*["']value\\*["'][ \t]*:)?`;
 /** Words of code before an expression, not an authentication scheme (`Authorization = new …`, `authorization: await getToken()`). */
 const CODE_WORDS = ["new", "await", "typeof", "keyof", "readonly", "yield", "return", "this", "self", "void", "delete", "instanceof", "lambda", "async", "function", "const", "let", "var", "static", "public", "private", "protected", "not", "and", "or", "is", "as", "in", "of"].join("|");
 /** Words of prose before a value, not an authentication scheme (`Authorization: denied user_1234`, `see https://…`). */
@@ -527,7 +531,7 @@ const PROSE_WORDS = ["see", "failed", "denied", "missing", "invalid", "expired",
  * dropped the line break between), JSON's escaped line break, `HTTP_` or `proxy_`, but ends no
  * other word (`preauthorization`, `last_authorization`, `PaymentAuthorization`).
  */
-const AUTHORIZATION_NAME = String.raw`(?:<(?:[\w-]{0,32}:)?(?:proxy-)?authorization>|(?:\b|(?<=\d|\\[nrt]|(?:http|proxy)_))authorization(?:\\*["']?[ \t]*(?:=>|[:=])|\t|[ \t](?=[ \t]*\\*["'])|\\*["'][ \t]*,(?:\s{0,64}\\*["']value\\*["'][ \t]*:)?|(?:[ \t]*,[ \t]*|[ \t]+)value[ \t]*[:=]|[ \t]*\r?\n[ \t]*value[ \t]*:))`;
+const AUTHORIZATION_NAME = String.raw`(?:<(?:[\w-]{0,32}:)?(?:proxy-)?authorization>|(?:\b|(?<=\d|\\[nrt]|(?:http|proxy)_))authorization(?:\\*["']?[ \t]*(?:=>|[:=])|\t|[ \t](?=[ \t]*\\*["'])|${QUOTED_NAME_THEN_VALUE}|(?:[ \t]*,[ \t]*|[ \t]+)value[ \t]*[:=]|[ \t]*\r?\n[ \t]*value[ \t]*:))`;
 /**
  * A pair of name and value without a `value` key (`Set("Authorization", "…")`): the value needs a
  * scheme, so a list of headers' names is no credential (`["Authorization", "X-Amz-Date-2"]`).
@@ -675,7 +679,7 @@ const COOKIE_SEPARATOR = String.raw`[ \t]*[;,][ \t;,]*`;
  * `map[Cookie:[…] User-Agent:[…]]`; Set-Cookie's first pair, then its attributes).
  */
 const COOKIE_HEADER = new RegExp(
-  String.raw`((?:(?:\b|(?<=\d|_|\\[nrt]))(?:set-)?cookie(?:\\*["']?[ \t]*[:=]|\\*["'][ \t]*,(?:\s{0,64}\\*["']value\\*["'][ \t]*:)?)[ \t]*(?:\[[ \t]*)?(?:\\*["'][ \t]*)?|--cookie(?:=|[ \t]+)\\*["']?|\bcurl\b[^\r\n|;&]{0,256}?[ \t]-b[ \t]+\\*["']?))((?:;[ \t]*)*${COOKIE_PAIR}(?:${COOKIE_SEPARATOR}${COOKIE_PAIR}){0,1023})`,
+  String.raw`((?:(?:\b|(?<=\d|_|\\[nrt]))(?:set-)?cookie(?:\\*["']?[ \t]*[:=]|${QUOTED_NAME_THEN_VALUE})[ \t]*(?:\[[ \t]*)?(?:\\*["'][ \t]*)?|--cookie(?:=|[ \t]+)\\*["']?|\bcurl\b[^\r\n|;&]{0,256}?[ \t]-b[ \t]+\\*["']?))((?:;[ \t]*)*${COOKIE_PAIR}(?:${COOKIE_SEPARATOR}${COOKIE_PAIR}){0,1023})`,
   "gi",
 );
 /** Cookie attributes, whose values are no secret (`Path=/`, `Expires=Wed, 21 Oct 2026 07:28:00 GMT`). */
@@ -718,14 +722,12 @@ const toolCommand = (names: string): string =>
 /** How the names of the tools TOOL_SECRET_OPTION knows start. */
 const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl", "convertto-securestring"];
 /** Looked for before anything else, in lower case or capitals (PowerShell's cmdlet in any case): where no tool's name starts, nothing else is tried. */
-const TOOL_NAMES = String.raw`(?=${[...TOOL_NAME_STARTS, ...TOOL_NAME_STARTS.map((name) => name.toUpperCase()), anyCase("ConvertTo-SecureString")].join("|")})`;
+const TOOL_NAMES = String.raw`(?=${[...TOOL_NAME_STARTS, ...TOOL_NAME_STARTS.map((name) => name.toUpperCase()), SECURE_STRING].join("|")})`;
 /** The user before curl's password (an email's marker included), and before Samba's. */
 const CURL_USER = String.raw`(?:${MARKER}|[^\s:"'@\\[\]])*:`;
 const SAMBA_USER = String.raw`[^\s%"']+%`;
 /** After an opening quote (and `pass:`, `user:`, `user%` inside it): a value read to the next quote, spaces included. */
 const AFTER_OPENING_QUOTE = String.raw`(?<=[ \t,[(=]\\*["'](?:pass:|${CURL_USER}|${SAMBA_USER})?)`;
-/** PowerShell's cmdlet that makes a SecureString of plain text, as scripts spell it. */
-const SECURE_STRING = anyCase("ConvertTo-SecureString");
 /** Its `-AsPlainText` switch, as PowerShell takes it abbreviated too (`-AsPlain`, `-asp`). */
 const AS_PLAIN_TEXT = String.raw`-${anyCase("AsP")}[A-Za-z]{0,8}\b`;
 /** Its `-String` parameter, abbreviated too (`-Str`), with its value after a space or a colon (`-String:"…"`). */
@@ -789,6 +791,8 @@ const TOOL_SECRET_OPTION = new RegExp(
 );
 /** A word documentation writes where the password goes (`-P password`, `-p your_password`): no password. */
 const PASSWORD_WORD = /^(?:(?:your|my|the|new|old|some)[_-]?)?(?:password|passwd|pass|pwd|passphrase|secret|token|api[_-]?key|key|pw)[\])]?$/i;
+/** A value that stands where a password goes without being one: a placeholder or a word for it. */
+const namesNoPassword = (text: string): boolean => OPTION_PLACEHOLDER.test(text) || PASSWORD_WORD.test(text);
 /** Whether TOOL_SECRET_OPTION is worth trying: a tool's name anywhere, in any case. */
 const TOOL_NAME_ANYWHERE = new RegExp(TOOL_NAME_STARTS.join("|"), "i");
 /** The kind TOOL_SECRET_OPTION marks a value with: a database's password, as DASH_P_PASSWORD, or a token. */
@@ -1062,7 +1066,7 @@ const SCANNERS: readonly Scanner[] = [
     replace: (match, groups, after) => {
       const [prefix = "", value = ""] = groups;
       const bare = unquoted(value);
-      if (!cutAtLineBreak(value, after) && (OPTION_PLACEHOLDER.test(bare) || PASSWORD_WORD.test(bare))) return match;
+      if (!cutAtLineBreak(value, after) && namesNoPassword(bare)) return match;
       return `${prefix}${quotedMarker(value, toolSecretKind(prefix))}`;
     },
   },
@@ -1072,7 +1076,7 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => /securestring/i.test(text),
     replace: (match, groups) => {
       const [quote = "", text = ""] = groups;
-      return OPTION_PLACEHOLDER.test(text) || PASSWORD_WORD.test(text) ? match : `${quote}${marker("api_token")}${quote}`;
+      return namesNoPassword(text) ? match : `${quote}${marker("api_token")}${quote}`;
     },
   },
   {
@@ -1083,7 +1087,7 @@ const SCANNERS: readonly Scanner[] = [
       const [prefix = "", , quote = "", text = ""] = groups;
       // An interpolated string with an expression (`$"{cfg["pw"]}"`) is code, not the password.
       const interpolated = prefix.endsWith("$") && text.includes("{");
-      return interpolated || OPTION_PLACEHOLDER.test(text) || PASSWORD_WORD.test(text) ? match : `${prefix}${quote}${marker("api_token")}${quote}`;
+      return interpolated || namesNoPassword(text) ? match : `${prefix}${quote}${marker("api_token")}${quote}`;
     },
   },
   {

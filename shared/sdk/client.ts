@@ -253,7 +253,7 @@ export function createAuditClient(input: AuditClientOptions): AuditClient {
   let client: ExitWatched | undefined;
   if (options.thread === "worker") {
     // The worker makes its own producer; this one only proved the connection options are accepted (it never connected).
-    // Should the worker die, the client carries on inline with a producer of its own.
+    // Should the worker die, a new worker carries on, or at last the inline emitter with a producer of its own.
     client = startThreadedClient(options, (carried) => new Emitter(options, createProducer(options), undefined, carried));
     if (client !== undefined) void producer.close().catch(() => undefined);
   }
