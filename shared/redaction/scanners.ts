@@ -172,11 +172,12 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
 }
 
 /**
- * A name that says its value is secret: token, secret, password, credential, or a secret kind of
+ * A name that says its value is secret: token, secret, password, passphrase, credential, or a secret kind of
  * key (`api_key`, `SECRET_KEY`, `AWS_SECRET_ACCESS_KEY`, `accessKey`, a property's `stripe.api.key`;
  * not `primary_key` or `cache-key`).
  */
-const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|password|passwd|pwd|credentials?)`;
+const SECRET_WORDS = String.raw`(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|password|passwd|passphrase|pwd|credentials?)`;
+const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}${SECRET_WORDS}`;
 /**
  * Quotes in JSON inside JSON. A quote after a run of n backslashes is escaped as many times as n
  * has trailing 1 bits: `\"` (1) ends a string one level down, `\\\"` (3) two levels down, `\\\\\"`
@@ -691,6 +692,64 @@ function cookieValues(cookies: string): string {
   );
 }
 
+/**
+ * XML and HTML. A name that says secret (SECRET_WORDS at its end), dotted, dashed or namespaced too
+ * (`db.password`, `javax.net.ssl.keyStorePassword`, `ns:ClientSecret`).
+ */
+const XML_SECRET_NAME = String.raw`[\w.:-]{0,96}${SECRET_WORDS}`;
+/** A closing tag's `</`, or `<\/` as some JSON encoders write it (at any depth of JSON inside JSON). */
+const CLOSING_TAG = String.raw`<\\{0,3}/`;
+/** An element's text: in CDATA, or up to the next tag. */
+const XML_TEXT = String.raw`<!\[CDATA\[(?:[^\]]|\](?!\]>)){1,4096}\]\]>|[^<]{1,4096}`;
+/** Between elements: spaces and line breaks, JSON's escaped ones too. */
+const XML_SPACE = String.raw`(?:\s|\\[nrt]){0,256}`;
+/**
+ * An element's text that is a secret: the element's name says so (`<password>…</password>`,
+ * Maven's `<server>`, `<ClientSecret>`, `<db:password>`), or the name element before it does
+ * (Hadoop's `<name>…password</name><value>…</value>`, a property list's
+ * `<key>Password</key><string>…</string>`). Groups: what comes before the text, the text; the
+ * closing tag, matching the opening one, must follow.
+ */
+const XML_SECRET_ELEMENT = new RegExp(
+  String.raw`(<(${XML_SECRET_NAME})(?:\s[^<>]{0,1024})?(?<!/)>)(${XML_TEXT})(?=${CLOSING_TAG}\2\s*>)|(<(name|key)>${XML_SPACE}${XML_SECRET_NAME}${XML_SPACE}${CLOSING_TAG}\5\s*>${XML_SPACE}<(value|string)>)(${XML_TEXT})(?=${CLOSING_TAG}\6\s*>)`,
+  "gi",
+);
+/** HTML's elements of text, whose `name` is an anchor's or a form's, not the name of their text (`<a name="reset-password">Reset password</a>`). */
+const HTML_TEXT_ELEMENTS = /^(?:a|abbr|b|button|code|dd|div|dt|em|form|h[1-6]|i|label|legend|li|option|p|pre|section|small|span|strong|td|th|title|u)$/i;
+/**
+ * A value whose element's `key`, `name` or `type` attribute says secret: in its `value` or
+ * `content` attribute (.NET's `<add key="ClientSecret" value="…"/>`, NuGet's
+ * `ClearTextPassword`, Spring's `<property name="password" value="…"/>`, `<meta
+ * name="csrf-token" content="…">`, `<input type="password" value="…">`), or as its text or its
+ * `<value>` child's (`<entry key="db.password">…</entry>`, .NET settings' `<setting
+ * name="ClientSecret"><value>…</value></setting>`, Android's `<string name="api_key">`; not the
+ * text of HTML_TEXT_ELEMENTS). Quotes may be escaped (XML in JSON). Groups: the element's name,
+ * what comes before the value, the name's quote, the value's quote, the value.
+ */
+const XML_NAMED_VALUE = new RegExp(
+  String.raw`(?=<([\w.:-]{1,64})\s)(<\1[^<>]{0,1024}?(?<=\s)(?:key|name|type)\s*=\s*(\\*["'])${XML_SECRET_NAME}\3(?:[^<>]{0,1024}?(?<=\s)(?:value|content)\s*=\s*(\\*["'])|[^<>]{0,1024}(?<!/)>(?:${XML_SPACE}<value>)?))((?<=["'])(?:(?!\4)[^<>\r\n]){1,1024}(?=\4)|(?<=>)(?:${XML_TEXT})(?=${CLOSING_TAG}(?:value|\1)\s*>))`,
+  "gi",
+);
+/** A path (Maven's `<privateKey>` names the key's file), a property (`${gpg.passphrase}`) or Ant's `@token@`: where a secret is, not one. */
+const XML_NOT_A_SECRET = /^(?:(?:~|\.{1,2})?\/[\w./-]*|[A-Za-z]:\\[\w.\\ -]*|\$\{[\w.:-]{1,128}\}|@[\w.-]+@)$/;
+/**
+ * The part of an element's text that is a secret: without CDATA's brackets and the spaces around;
+ * undefined for spaces or markers only, a placeholder or a word for one (`${gpg.passphrase}`,
+ * `<password>password</password>`), a path.
+ */
+function xmlSecret(text: string): string | undefined {
+  const cdata = /^<!\[CDATA\[/i.test(text) ? 9 : 0;
+  const inner = text.slice(cdata, cdata > 0 ? -3 : undefined);
+  let start = 0;
+  let end = inner.length;
+  const spaceAt = (at: number): number => (/\s/.test(inner[at] ?? "") ? 1 : inner[at] === "\\" && /[nrt]/.test(inner[at + 1] ?? "") ? 2 : 0);
+  while (start < end && spaceAt(start) > 0) start += spaceAt(start);
+  while (end > start && (/\s/.test(inner[end - 1] ?? "") || (inner[end - 2] === "\\" && /[nrt]/.test(inner[end - 1] ?? "")))) end -= /\s/.test(inner[end - 1] ?? "") ? 1 : 2;
+  const secret = inner.slice(start, end);
+  if (secret.replace(MARKERS, "").trim() === "" || namesNoPassword(secret) || XML_NOT_A_SECRET.test(secret)) return undefined;
+  return `${text.slice(0, cdata)}${inner.slice(0, start)}${marker("api_token")}${inner.slice(end)}${cdata > 0 ? "]]>" : ""}`;
+}
+
 /** A tool's option, after a space or as a list item's start (`'-P', …`, `"-p", …`: Python's and JSON's lists). */
 const toolOption = (name: string): string => String.raw`(?:[ \t]|(?<=[ \t,[(]["']))${name}`;
 /** From a printed list's item to the next: its closing quote, a comma and the next item's opening quote. */
@@ -1156,6 +1215,28 @@ const SCANNERS: readonly Scanner[] = [
     pattern: WEBHOOK_URL_SECRET,
     worthTrying: (text) => /hooks\.slack\.com|webhooks\/|\/bot\d|webhookb2/i.test(text),
     replace: (_match, groups) => `${groups.find((group) => group !== undefined) ?? ""}${marker("api_token")}`,
+  },
+  {
+    kind: "api_token",
+    pattern: XML_SECRET_ELEMENT,
+    worthTrying: (text) => text.includes("<") && /key|token|secret|pass|pwd|credential/i.test(text),
+    replace: (_match, groups) => {
+      const [elementBefore, , elementText, nameBefore, , , nameText] = groups;
+      const before = elementBefore ?? nameBefore ?? "";
+      const secret = xmlSecret(elementText ?? nameText ?? "");
+      return secret === undefined ? undefined : `${before}${secret}`;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: XML_NAMED_VALUE,
+    worthTrying: (text) => text.includes("<") && /key|token|secret|pass|pwd|credential/i.test(text),
+    replace: (_match, groups) => {
+      const [element = "", before = "", , , value = ""] = groups;
+      if (before.endsWith(">") && HTML_TEXT_ELEMENTS.test(element)) return undefined;
+      const secret = xmlSecret(value);
+      return secret === undefined ? undefined : `${before}${secret}`;
+    },
   },
   {
     kind: "api_token",
