@@ -701,52 +701,93 @@ const XML_SECRET_NAME = String.raw`[\w.:-]{0,96}${SECRET_WORDS}`;
 const CLOSING_TAG = String.raw`<\\{0,3}/`;
 /** An element's text: in CDATA, or up to the next tag. */
 const XML_TEXT = String.raw`<!\[CDATA\[(?:[^\]]|\](?!\]>)){1,4096}\]\]>|[^<]{1,4096}`;
-/** Between elements: spaces and line breaks, JSON's escaped ones too. */
-const XML_SPACE = String.raw`(?:\s|\\[nrt]){0,256}`;
+/** Between elements: spaces and line breaks, JSON's escaped ones too, at any depth of JSON inside JSON. */
+const XML_SPACE = String.raw`(?:\s|\\{1,7}[nrt]){0,256}`;
+/**
+ * An element that holds the value another names: `<value>`, a property list's `<string>`,
+ * web.xml's `<param-value>` and `<env-entry-value>`, attributes too (`<Value Profile="(Default)">`,
+ * `<value type="java.lang.String">`), XML-RPC's `<value><string>` too.
+ */
+const VALUE_ELEMENT = String.raw`<(?:value|string|param-value|env-entry-value)(?:\s[^<>]{0,256})?>(?:${XML_SPACE}<string>)?`;
+/** A value element's closing tag. */
+const VALUE_CLOSE = String.raw`${CLOSING_TAG}(?:value|string|param-value|env-entry-value)\s*>`;
 /**
  * An element's text that is a secret: the element's name says so (`<password>…</password>`,
- * Maven's `<server>`, `<ClientSecret>`, `<db:password>`), or the name element before it does
- * (Hadoop's `<name>…password</name><value>…</value>`, a property list's
- * `<key>Password</key><string>…</string>`). Groups: what comes before the text, the text; the
- * closing tag, matching the opening one, must follow.
+ * Maven's `<server>`, `<ClientSecret>`, `<db:password>`; its `<Value>` child's too, Windows'
+ * unattend.xml `<AdministratorPassword><Value>…`), or the name element before it does (Hadoop's
+ * `<name>…password</name><value>…</value>`, a `<description>` between too; a property list's
+ * `<key>Password</key><string>…</string>`; web.xml's `<param-name>` and `<env-entry-name>`).
+ * Groups: what comes before the text, the element's name, the text; then the same for a name
+ * element (its tag's name, not the text's). The closing tag must follow.
  */
 const XML_SECRET_ELEMENT = new RegExp(
-  String.raw`(<(${XML_SECRET_NAME})(?:\s[^<>]{0,1024})?(?<!/)>)(${XML_TEXT})(?=${CLOSING_TAG}\2\s*>)|(<(name|key)>${XML_SPACE}${XML_SECRET_NAME}${XML_SPACE}${CLOSING_TAG}\5\s*>${XML_SPACE}<(value|string)>)(${XML_TEXT})(?=${CLOSING_TAG}\6\s*>)`,
+  String.raw`(<(${XML_SECRET_NAME})(?:\s[^<>]{0,1024})?(?<!/)>(?:${XML_SPACE}${VALUE_ELEMENT})?)(${XML_TEXT})(?=${CLOSING_TAG}\2\s*>|${VALUE_CLOSE})|(<(name|key|param-name|env-entry-name)>${XML_SPACE}${XML_SECRET_NAME}${XML_SPACE}${CLOSING_TAG}\5\s*>${XML_SPACE}(?:<description>[^<]{0,1024}${CLOSING_TAG}description\s*>${XML_SPACE})?${VALUE_ELEMENT})(${XML_TEXT})(?=${VALUE_CLOSE})`,
   "gi",
 );
 /** HTML's elements of text, whose `name` is an anchor's or a form's, not the name of their text (`<a name="reset-password">Reset password</a>`). */
 const HTML_TEXT_ELEMENTS = /^(?:a|abbr|b|button|code|dd|div|dt|em|form|h[1-6]|i|label|legend|li|option|p|pre|section|small|span|strong|td|th|title|u)$/i;
 /**
- * A value whose element's `key`, `name` or `type` attribute says secret: in its `value` or
- * `content` attribute (.NET's `<add key="ClientSecret" value="…"/>`, NuGet's
- * `ClearTextPassword`, Spring's `<property name="password" value="…"/>`, `<meta
- * name="csrf-token" content="…">`, `<input type="password" value="…">`), or as its text or its
- * `<value>` child's (`<entry key="db.password">…</entry>`, .NET settings' `<setting
- * name="ClientSecret"><value>…</value></setting>`, Android's `<string name="api_key">`; not the
- * text of HTML_TEXT_ELEMENTS). Quotes may be escaped (XML in JSON). Groups: the element's name,
- * what comes before the value, the name's quote, the value's quote, the value.
+ * A value whose element's `key`, `name` or `type` attribute (namespaced too, Android's
+ * `android:name`) says secret: in its `value` or `content` attribute (.NET's `<add
+ * key="ClientSecret" value="…"/>`, NuGet's `ClearTextPassword`, Spring's `<property
+ * name="password" value="…"/>`, `<meta name="csrf-token" content="…">`, `<input type="password"
+ * value="…">`, `<meta-data android:name="…ApiKey" android:value="…"/>`), or, after `key` or `name`,
+ * as its text or its value element's (`<entry key="db.password">…</entry>`, Jetty's `<Set
+ * name="password">`, .NET settings' `<setting name="ClientSecret"><value>…</value></setting>`,
+ * Android's `<string name="api_key">`; xmlNamedText says which). Quotes may be escaped (XML in
+ * JSON). Groups: the element's name, what comes before the value, the attribute's name, the
+ * name's quote, the value's quote, the value.
  */
 const XML_NAMED_VALUE = new RegExp(
-  String.raw`(?=<([\w.:-]{1,64})\s)(<\1[^<>]{0,1024}?(?<=\s)(?:key|name|type)\s*=\s*(\\*["'])${XML_SECRET_NAME}\3(?:[^<>]{0,1024}?(?<=\s)(?:value|content)\s*=\s*(\\*["'])|[^<>]{0,1024}(?<!/)>(?:${XML_SPACE}<value>)?))((?<=["'])(?:(?!\4)[^<>\r\n]){1,1024}(?=\4)|(?<=>)(?:${XML_TEXT})(?=${CLOSING_TAG}(?:value|\1)\s*>))`,
+  String.raw`(?=<([\w.:-]{1,64})\s)(<\1[^<>]{0,1024}?(?<=\s)(?:[\w-]{1,32}:)?(key|name|type)\s*=\s*(\\*["'])${XML_SECRET_NAME}\4(?:[^<>]{0,1024}?(?<=\s)(?:[\w-]{1,32}:)?(?:value|content)\s*=\s*(\\*["'])|[^<>]{0,1024}(?<!/)>(?:${XML_SPACE}${VALUE_ELEMENT})?))((?<=["'])(?:(?!\5)[^<>\r\n]){1,1024}(?=\5)|(?<=>)(?:${XML_TEXT})(?=${CLOSING_TAG}\1\s*>|${VALUE_CLOSE}))`,
   "gi",
 );
-/** A path (Maven's `<privateKey>` names the key's file), a property (`${gpg.passphrase}`) or Ant's `@token@`: where a secret is, not one. */
-const XML_NOT_A_SECRET = /^(?:(?:~|\.{1,2})?\/[\w./-]*|[A-Za-z]:\\[\w.\\ -]*|\$\{[\w.:-]{1,128}\}|@[\w.-]+@)$/;
+/**
+ * Whether an element's text named by its attribute may be a secret: not HTML's text
+ * (HTML_TEXT_ELEMENTS), nor after `type` (`<Alert type="token">…`), nor a component's in JSX
+ * (`<Menu.Item key="token">Access token</Menu.Item>`, `<Tab key="secret">`: a dotted name, or a
+ * capitalised one after `key`).
+ */
+function xmlNamedText(element: string, attribute: string): boolean {
+  return !HTML_TEXT_ELEMENTS.test(element) && !/^type$/i.test(attribute) && !element.includes(".") && !(/^key$/i.test(attribute) && /^[A-Z]/.test(element));
+}
+/**
+ * No secret: a path (Maven's `<privateKey>` names the key's file, `${user.home}/.ssh/id_dsa`), a
+ * property (`${gpg.passphrase}`), Ant's `@token@`, a switch or a number (`<RequirePassword>true`,
+ * `<ValidateToken>1`).
+ */
+const XML_NOT_A_SECRET = /^(?:(?:\$\{[\w.]{1,64}\}|~|\.{1,2})?\/[\w./-]*|[A-Za-z]:\\[\w.\\ -]*|\$\{[\w.:-]{1,128}\}|@[\w.-]+@|true|false|yes|no|on|off|null|none|\d{1,5})$/i;
+/** Words of prose, two or more, no digits (`This password is too short`, `Forgot password?`): a message, as a resource file's text named after a secret is. */
+const PROSE_TEXT = /^[\p{L}\p{M}'’,;:()-]+(?:\s+[\p{L}\p{M}'’,;:()-]+)+[.?!…]?$/u;
+/** A leading run of spaces and JSON's escaped line breaks and tabs (at any depth: a run of backslashes before `n`, `r`, `t`). */
+const LEADING_XML_SPACE = /^(?:\s|\\+[nrt])*/;
+/** Where a text's trailing spaces and JSON's escaped line breaks and tabs start. */
+function trailingXmlSpace(text: string, from: number): number {
+  let end = text.length;
+  for (;;) {
+    if (end > from && /\s/.test(text[end - 1] ?? "")) {
+      end--;
+      continue;
+    }
+    if (end - 1 <= from || !/[nrt]/.test(text[end - 1] ?? "")) return end;
+    let run = 0;
+    while (end - 2 - run >= from && text[end - 2 - run] === "\\") run++;
+    if (run === 0) return end;
+    end -= run + 1;
+  }
+}
 /**
  * The part of an element's text that is a secret: without CDATA's brackets and the spaces around;
  * undefined for spaces or markers only, a placeholder or a word for one (`${gpg.passphrase}`,
- * `<password>password</password>`), a path.
+ * `<password>password</password>`), XML_NOT_A_SECRET, and prose where `proseIsNone`.
  */
-function xmlSecret(text: string): string | undefined {
+function xmlSecret(text: string, proseIsNone = false): string | undefined {
   const cdata = /^<!\[CDATA\[/i.test(text) ? 9 : 0;
   const inner = text.slice(cdata, cdata > 0 ? -3 : undefined);
-  let start = 0;
-  let end = inner.length;
-  const spaceAt = (at: number): number => (/\s/.test(inner[at] ?? "") ? 1 : inner[at] === "\\" && /[nrt]/.test(inner[at + 1] ?? "") ? 2 : 0);
-  while (start < end && spaceAt(start) > 0) start += spaceAt(start);
-  while (end > start && (/\s/.test(inner[end - 1] ?? "") || (inner[end - 2] === "\\" && /[nrt]/.test(inner[end - 1] ?? "")))) end -= /\s/.test(inner[end - 1] ?? "") ? 1 : 2;
+  const start = LEADING_XML_SPACE.exec(inner)?.[0].length ?? 0;
+  const end = trailingXmlSpace(inner, start);
   const secret = inner.slice(start, end);
-  if (secret.replace(MARKERS, "").trim() === "" || namesNoPassword(secret) || XML_NOT_A_SECRET.test(secret)) return undefined;
+  if (secret.replace(MARKERS, "").trim() === "" || namesNoPassword(secret) || XML_NOT_A_SECRET.test(secret) || (proseIsNone && PROSE_TEXT.test(secret))) return undefined;
   return `${text.slice(0, cdata)}${inner.slice(0, start)}${marker("api_token")}${inner.slice(end)}${cdata > 0 ? "]]>" : ""}`;
 }
 
@@ -1221,7 +1262,7 @@ const SCANNERS: readonly Scanner[] = [
     pattern: XML_SECRET_ELEMENT,
     worthTrying: (text) => text.includes("<") && /key|token|secret|pass|pwd|credential/i.test(text),
     replace: (_match, groups) => {
-      const [elementBefore, , elementText, nameBefore, , , nameText] = groups;
+      const [elementBefore, , elementText, nameBefore, , nameText] = groups;
       const before = elementBefore ?? nameBefore ?? "";
       const secret = xmlSecret(elementText ?? nameText ?? "");
       return secret === undefined ? undefined : `${before}${secret}`;
@@ -1232,9 +1273,10 @@ const SCANNERS: readonly Scanner[] = [
     pattern: XML_NAMED_VALUE,
     worthTrying: (text) => text.includes("<") && /key|token|secret|pass|pwd|credential/i.test(text),
     replace: (_match, groups) => {
-      const [element = "", before = "", , , value = ""] = groups;
-      if (before.endsWith(">") && HTML_TEXT_ELEMENTS.test(element)) return undefined;
-      const secret = xmlSecret(value);
+      const [element = "", before = "", attribute = "", , , value = ""] = groups;
+      const asText = before.endsWith(">");
+      if (asText && !xmlNamedText(element, attribute)) return undefined;
+      const secret = xmlSecret(value, asText);
       return secret === undefined ? undefined : `${before}${secret}`;
     },
   },
