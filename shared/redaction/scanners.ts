@@ -820,14 +820,18 @@ const LIST_ARGUMENTS = String.raw`["'](?:,[ \t]*(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s,
 const toolCommand = (names: string): string =>
   String.raw`(?:${names}(?:\.[Ee][Xx][Ee])?${names.includes("\\") ? "" : `|${names.toUpperCase()}\\.EXE`})(?:["']?(?=\s)${LINE_ARGUMENTS}|(?=["'],)${LIST_ARGUMENTS})`;
 /** How the names of the tools TOOL_SECRET_OPTION knows start. */
-const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl", "convertto-securestring"];
+const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl", "convertto-securestring", "zip", "unzip", "7z", "rar", "unrar", "rdesktop", "xfreerdp", "wfreerdp", "sdl-freerdp", "psexec", "PsExec", "paexec", "twine", "ssh-keygen", "lftp", "gh", "aws", "rclone", "npm", "yarn", "pnpm", "mc"];
 /** Looked for before anything else, in lower case or capitals (PowerShell's cmdlet in any case): where no tool's name starts, nothing else is tried. */
 const TOOL_NAMES = String.raw`(?=${[...TOOL_NAME_STARTS, ...TOOL_NAME_STARTS.map((name) => name.toUpperCase()), SECURE_STRING].join("|")})`;
 /** The user before curl's password (an email's marker included), and before Samba's. */
 const CURL_USER = String.raw`(?:${MARKER}|[^\s:"'@\\[\]])*:`;
 const SAMBA_USER = String.raw`[^\s%"']+%`;
+/** The user before lftp's password (`-u user,…`). */
+const LFTP_USER = String.raw`[^\s,"']+,`;
+/** An argument before the one that matters: quoted, or up to a space. */
+const ARGUMENT = String.raw`(?:"[^"\r\n]{0,256}"|'[^'\r\n]{0,256}'|[^\s"'|;&<>]{1,256})`;
 /** After an opening quote (and `pass:`, `user:`, `user%` inside it): a value read to the next quote, spaces included. */
-const AFTER_OPENING_QUOTE = String.raw`(?<=[ \t,[(=]\\*["'](?:pass:|${CURL_USER}|${SAMBA_USER})?)`;
+const AFTER_OPENING_QUOTE = String.raw`(?<=[ \t,[(=]\\*["'](?:pass:|${CURL_USER}|${SAMBA_USER}|${LFTP_USER})?)`;
 /** Its `-AsPlainText` switch, as PowerShell takes it abbreviated too (`-AsPlain`, `-asp`). */
 const AS_PLAIN_TEXT = String.raw`-${anyCase("AsP")}[A-Za-z]{0,8}\b`;
 /** Its `-String` parameter, abbreviated too (`-Str`), with its value after a space or a colon (`-String:"…"`). */
@@ -884,17 +888,46 @@ const TOOL_SECRET_OPTION = new RegExp(
     String.raw`${toolCommand("openssl")}${toolOption("-(?:pass(?:in|out)?|password)")}(?:${NEXT_LIST_ITEM}|[ \t]+(?:\\*["'])?)pass:(?!\\*["'])`,
     String.raw`${toolCommand("curl")}${toolOption(String.raw`(?:(?:-u|--user|-U|--proxy-user)(?:${NEXT_LIST_ITEM}|(?:[ \t]+|=)(?:\\*["'])?)|-[uU](?=[^\s"'-]))`)}${CURL_USER}(?!\\*["'])`,
     String.raw`${toolCommand("(?:smbclient|rpcclient|smbcacls|smbget)")}${toolOption("(?:-U|--user)")}(?:${NEXT_LIST_ITEM}|[ \t]*(?:\\*["'])?|=(?:\\*["'])?)${SAMBA_USER}(?!\\*["'])`,
+    String.raw`${toolCommand("(?:zip|unzip)")}${toolOption("-P")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("(?:7z|7za|7zr|rar|unrar)")}${toolOption("-p")}(?:(?<!["']-p)(?=[^\s-])|(?=[^\s"'-]))`,
+    String.raw`${toolCommand("openssl")}${toolOption("-k")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("(?:rdesktop|twine)")}${toolOption("-p")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("(?:xfreerdp3?|wfreerdp|sdl-freerdp3?)")}${toolOption("/p:")}`,
+    String.raw`${toolCommand("(?:[Pp]s[Ee]xec(?:64)?|paexec)")}${toolOption("-p")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("ssh-keygen")}${toolOption("-[NP]")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("lftp")}${toolOption("-u")}(?:${NEXT_LIST_ITEM}|[ \t]+(?:\\*["'])?)${LFTP_USER}(?!\\*["'])`,
+    String.raw`${toolCommand(String.raw`az${NEXT_ARGUMENT}keyvault${NEXT_ARGUMENT}secret${NEXT_ARGUMENT}set`)}${toolOption("--value")}(?:${NEXT_ARGUMENT}|=)`,
+    String.raw`${toolCommand(String.raw`gh${NEXT_ARGUMENT}secret${NEXT_ARGUMENT}set`)}${toolOption("(?:-b|--body)")}(?:${NEXT_ARGUMENT}|=)`,
+    String.raw`${toolCommand(String.raw`(?:aws${NEXT_ARGUMENT}configure${NEXT_ARGUMENT}set|rclone${NEXT_ARGUMENT}config${NEXT_ARGUMENT}(?:create|update)|(?:npm|yarn|pnpm)${NEXT_ARGUMENT}config${NEXT_ARGUMENT}set)`)}(?:[ \t]|(?<=["'],[ \t]*["']))(?:[^\s"'=]{0,128}[/:])?[A-Za-z0-9_-]{0,32}${anyCase(SECRET_WORDS)}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand(String.raw`mc${NEXT_ARGUMENT}(?:alias${NEXT_ARGUMENT}set|config${NEXT_ARGUMENT}host${NEXT_ARGUMENT}add)`)}(?:[ \t]|(?<=["'],[ \t]*["']))${ARGUMENT}${NEXT_ARGUMENT}https?:\/\/[^\s"']{1,256}${NEXT_ARGUMENT}${ARGUMENT}${NEXT_ARGUMENT}`,
     String.raw`rabbitmqctl(?:\.bat)?${NEXT_ARGUMENT}(?:add_user|change_password|authenticate_user)${NEXT_ARGUMENT}(?:\\*["'])?[^\s"'\\,]+(?:\\*["'])?${NEXT_ARGUMENT}`,
     String.raw`${SECURE_STRING}${AS_PLAIN_TEXT_AHEAD}(?:[ \t]+${SECURE_STRING_SWITCH})*[ \t]+(?:${STRING_PARAMETER})?(?:\$?\([ \t]*(?=\\*["']))?(?![(@])`,
   ].join("|")})(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE}|\\*["']\s*[+,;)\]]|\{[^}\s]*\})(${AFTER_OPENING_QUOTE}(?:[^"'\\\r\n]|\\[^"'\r\n]){1,512}(?=\\*["'])|(?<!["'])${OPTION_DOUBLE_QUOTED}|(?<!["'])${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${COMMAND_OPTION_BARE})`,
   "g",
 );
+/**
+ * What reads a password from its standard input: `sudo -S`, `chpasswd` (`user:password`),
+ * `passwd --stdin`, a registry's `login --password-stdin` (docker, podman, helm registry …),
+ * `gh auth login --with-token`.
+ */
+const STDIN_PASSWORD_READER = String.raw`(?:sudo(?:[ \t]+-[A-Za-z]+)*[ \t]+-[A-Za-z]*S\b|chpasswd\b|passwd\b[^\r\n|;&<]{0,128}--stdin\b|[\w.-]{1,32}(?:[ \t]+[\w.-]{1,32}){0,3}[ \t]+login\b[^\r\n|;&<]{0,256}--password-stdin\b|gh[ \t]+auth[ \t]+login\b[^\r\n|;&<]{0,128}--with-token\b)`;
+/**
+ * A password given to STDIN_PASSWORD_READER as text: echoed or printed into its pipe (`echo
+ * '…' | docker login -u bob --password-stdin`, `echo "bob:…" | chpasswd`), or as a here-string
+ * (`chpasswd <<< "bob:…"`, `gh auth login --with-token <<< …`). Groups: what comes before the
+ * text, the text (quoted or a word; not a variable).
+ */
+const PIPED_PASSWORD = new RegExp(
+  String.raw`(?=echo|printf|sudo|chpasswd|passwd|gh|[\w.-]{1,32}[ \t])${COMMAND_START}((?:echo|printf)(?:[ \t]+-[neE]{1,3})*[ \t]+(?=(?:"[^"\r\n]{1,512}"|'[^'\r\n]{1,512}'|[^\s"'|;&<>\`$]{1,512})[ \t]*\|[ \t]*${STDIN_PASSWORD_READER})|${STDIN_PASSWORD_READER}[^\r\n|;&<]{0,256}?<<<[ \t]*)("[^"\r\n]{1,512}"|'[^'\r\n]{1,512}'|[^\s"'|;&<>\`$]{1,512})`,
+  "g",
+);
+
 /** A word documentation writes where the password goes (`-P password`, `-p your_password`): no password. */
 const PASSWORD_WORD = /^(?:(?:your|my|the|new|old|some)[_-]?)?(?:password|passwd|pass|pwd|passphrase|secret|token|api[_-]?key|key|pw)[\])]?$/i;
 /** A value that stands where a password goes without being one: a placeholder or a word for it. */
 const namesNoPassword = (text: string): boolean => OPTION_PLACEHOLDER.test(text) || PASSWORD_WORD.test(text);
 /** Whether TOOL_SECRET_OPTION is worth trying: a tool's name anywhere, in any case. */
-const TOOL_NAME_ANYWHERE = new RegExp(TOOL_NAME_STARTS.join("|"), "i");
+const TOOL_NAME_ANYWHERE = new RegExp(`${TOOL_NAME_STARTS.filter((name) => name.length > 3).join("|")}|\\b(?:${TOOL_NAME_STARTS.filter((name) => name.length <= 3).join("|")})\\b`, "i");
 /** The kind TOOL_SECRET_OPTION marks a value with: a database's password, as DASH_P_PASSWORD, or a token. */
 function toolSecretKind(prefix: string): ScannerKind {
   return /^(?:sqlcmd|osql|bcp|mongo|redis)/i.test(prefix) ? "connection_string" : "api_token";
@@ -1168,6 +1201,21 @@ const SCANNERS: readonly Scanner[] = [
       const bare = unquoted(value);
       if (!cutAtLineBreak(value, after) && namesNoPassword(bare)) return match;
       return `${prefix}${quotedMarker(value, toolSecretKind(prefix))}`;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: PIPED_PASSWORD,
+    worthTrying: (text) => /\|[ \t]*\S|<<</.test(text) && /-S|chpasswd|--stdin|--password-stdin|--with-token/.test(text),
+    replace: (match, groups, after) => {
+      const [before = "", value = ""] = groups;
+      const text = unquoted(value);
+      // chpasswd reads `user:password`: the user stays.
+      const user = /chpasswd/.test(match) || /^[ \t]*\|[ \t]*chpasswd/.test(after) ? (/^[^:\s]{1,64}:/.exec(text)?.[0] ?? "") : "";
+      const secret = text.slice(user.length);
+      if (secret === "" || namesNoPassword(secret) || secret.startsWith("[REDACTED:")) return undefined;
+      const quote = openingQuoteOf(value);
+      return `${before}${quote}${user}${marker("api_token")}${quote}`;
     },
   },
   {
