@@ -359,7 +359,7 @@ const SECRET_FIELD_AHEAD = String.raw`\\*["']?${SECRET_NAME}\\*["']?\s*[:=]`;
  * `env:DB_PASSWORD`, `--token @token.txt`, `--private-key key.pem`, `--credentials /creds.json`),
  * quoted or not, and the whole value: `"None Shall Pass!"` and `true,Qz9!` are values.
  */
-const SECRET_WORD_ALONE = String.raw`(?:stdin|prompt|none|true|false|auto|null|env:\w+|@(?:[~.]?\/|[\w-]+\.)[\w./-]*|[\w./\\:~-]*\.(?:pem|key|json|txt|crt|cer|p12|pfx|jks|ya?ml|env|pub|der|conf|ini|properties))`;
+const SECRET_WORD_ALONE = String.raw`(?:stdin|prompt|none|true|false|auto|null|env:\w+|fileb?:\/\/[\w./\\:~-]+|@(?:[~.]?\/|[\w-]+\.)[\w./-]*|[\w./\\:~-]*\.(?:pem|key|json|txt|crt|cer|p12|pfx|jks|ya?ml|env|pub|der|conf|ini|properties))`;
 const NOT_A_SECRET_WORD = String.raw`(?:\\*["']${SECRET_WORD_ALONE}\\*["'](?=[\s,)\]]|$)|${SECRET_WORD_ALONE}(?=\s|$))`;
 /** The start of a file's path: `~/`, `./`, `../`, or a directory under the root (`/run/…`), not `/` alone (`/31?…`). */
 const PATH_START = String.raw`(?:~|\.{1,2})/|/[\w.-]+/`;
@@ -820,7 +820,7 @@ const LIST_ARGUMENTS = String.raw`["'](?:,[ \t]*(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s,
 const toolCommand = (names: string): string =>
   String.raw`(?:${names}(?:\.[Ee][Xx][Ee])?${names.includes("\\") ? "" : `|${names.toUpperCase()}\\.EXE`})(?:["']?(?=\s)${LINE_ARGUMENTS}|(?=["'],)${LIST_ARGUMENTS})`;
 /** How the names of the tools TOOL_SECRET_OPTION knows start. */
-const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl", "convertto-securestring", "zip", "unzip", "7z", "rar", "unrar", "rdesktop", "xfreerdp", "wfreerdp", "sdl-freerdp", "psexec", "PsExec", "paexec", "twine", "ssh-keygen", "lftp", "gh", "aws", "rclone", "npm", "yarn", "pnpm", "mc"];
+const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl", "convertto-securestring", "zip", "unzip", "7z", "7za", "7zr", "7zz", "rar", "unrar", "Rar", "UnRAR", "WinRAR", "rdesktop", "xfreerdp", "wfreerdp", "sdl-freerdp", "psexec", "PsExec", "paexec", "twine", "ssh-keygen", "lftp", "gh", "aws", "rclone", "npm", "yarn", "pnpm", "mc"];
 /** Looked for before anything else, in lower case or capitals (PowerShell's cmdlet in any case): where no tool's name starts, nothing else is tried. */
 const TOOL_NAMES = String.raw`(?=${[...TOOL_NAME_STARTS, ...TOOL_NAME_STARTS.map((name) => name.toUpperCase()), SECURE_STRING].join("|")})`;
 /** The user before curl's password (an email's marker included), and before Samba's. */
@@ -888,18 +888,19 @@ const TOOL_SECRET_OPTION = new RegExp(
     String.raw`${toolCommand("openssl")}${toolOption("-(?:pass(?:in|out)?|password)")}(?:${NEXT_LIST_ITEM}|[ \t]+(?:\\*["'])?)pass:(?!\\*["'])`,
     String.raw`${toolCommand("curl")}${toolOption(String.raw`(?:(?:-u|--user|-U|--proxy-user)(?:${NEXT_LIST_ITEM}|(?:[ \t]+|=)(?:\\*["'])?)|-[uU](?=[^\s"'-]))`)}${CURL_USER}(?!\\*["'])`,
     String.raw`${toolCommand("(?:smbclient|rpcclient|smbcacls|smbget)")}${toolOption("(?:-U|--user)")}(?:${NEXT_LIST_ITEM}|[ \t]*(?:\\*["'])?|=(?:\\*["'])?)${SAMBA_USER}(?!\\*["'])`,
-    String.raw`${toolCommand("(?:zip|unzip)")}${toolOption("-P")}${NEXT_ARGUMENT}`,
-    String.raw`${toolCommand("(?:7z|7za|7zr|rar|unrar)")}${toolOption("-p")}(?:(?<!["']-p)(?=[^\s-])|(?=[^\s"'-]))`,
+    String.raw`${toolCommand("(?:zip|unzip)")}${toolOption("-[A-Za-z]*P")}(?:${NEXT_ARGUMENT}|(?=[^\s"'-]))`,
+    String.raw`${toolCommand("(?:7z|7za|7zr|7zz|rar|unrar|Rar|UnRAR|WinRAR)")}${toolOption("-h?p")}(?:(?<!["']-h?p)(?=[^\s-])|(?=[^\s"'-]))`,
     String.raw`${toolCommand("openssl")}${toolOption("-k")}${NEXT_ARGUMENT}`,
-    String.raw`${toolCommand("(?:rdesktop|twine)")}${toolOption("-p")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("rdesktop")}${toolOption("-p")}(?:${NEXT_ARGUMENT}|(?=[^\s"'-]))`,
+    String.raw`${toolCommand("twine")}${toolOption("-p")}${NEXT_ARGUMENT}`,
     String.raw`${toolCommand("(?:xfreerdp3?|wfreerdp|sdl-freerdp3?)")}${toolOption("/p:")}`,
     String.raw`${toolCommand("(?:[Pp]s[Ee]xec(?:64)?|paexec)")}${toolOption("-p")}${NEXT_ARGUMENT}`,
-    String.raw`${toolCommand("ssh-keygen")}${toolOption("-[NP]")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("ssh-keygen")}${toolOption("-[NP]")}(?:${NEXT_ARGUMENT}|(?=[^\s"'-]))`,
     String.raw`${toolCommand("lftp")}${toolOption("-u")}(?:${NEXT_LIST_ITEM}|[ \t]+(?:\\*["'])?)${LFTP_USER}(?!\\*["'])`,
-    String.raw`${toolCommand(String.raw`az${NEXT_ARGUMENT}keyvault${NEXT_ARGUMENT}secret${NEXT_ARGUMENT}set`)}${toolOption("--value")}(?:${NEXT_ARGUMENT}|=)`,
-    String.raw`${toolCommand(String.raw`gh${NEXT_ARGUMENT}secret${NEXT_ARGUMENT}set`)}${toolOption("(?:-b|--body)")}(?:${NEXT_ARGUMENT}|=)`,
-    String.raw`${toolCommand(String.raw`(?:aws${NEXT_ARGUMENT}configure${NEXT_ARGUMENT}set|rclone${NEXT_ARGUMENT}config${NEXT_ARGUMENT}(?:create|update)|(?:npm|yarn|pnpm)${NEXT_ARGUMENT}config${NEXT_ARGUMENT}set)`)}(?:[ \t]|(?<=["'],[ \t]*["']))(?:[^\s"'=]{0,128}[/:])?[A-Za-z0-9_-]{0,32}${anyCase(SECRET_WORDS)}${NEXT_ARGUMENT}`,
-    String.raw`${toolCommand(String.raw`mc${NEXT_ARGUMENT}(?:alias${NEXT_ARGUMENT}set|config${NEXT_ARGUMENT}host${NEXT_ARGUMENT}add)`)}(?:[ \t]|(?<=["'],[ \t]*["']))${ARGUMENT}${NEXT_ARGUMENT}https?:\/\/[^\s"']{1,256}${NEXT_ARGUMENT}${ARGUMENT}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand(String.raw`az(?:\.exe|\.cmd)?${NEXT_ARGUMENT}keyvault${NEXT_ARGUMENT}secret${NEXT_ARGUMENT}set`)}${toolOption("--value")}(?:${NEXT_ARGUMENT}|=)`,
+    String.raw`${toolCommand(String.raw`gh(?:\.exe)?${NEXT_ARGUMENT}secret${NEXT_ARGUMENT}set`)}${toolOption("(?:-b|--body)")}(?:${NEXT_ARGUMENT}|=|(?<=-b)(?=[^\s-]))`,
+    String.raw`${toolCommand(String.raw`(?:aws(?:\.exe)?${NEXT_ARGUMENT}configure${NEXT_ARGUMENT}set|rclone(?:\.exe)?${NEXT_ARGUMENT}config${NEXT_ARGUMENT}(?:create|update)|(?:npm|yarn|pnpm)(?:\.cmd|\.exe)?${NEXT_ARGUMENT}(?:config${NEXT_ARGUMENT})?set)`)}(?:[ \t]|(?<=["'],[ \t]*["']))(?:\\*["'])?(?:[^\s"'=]{0,128}[/:.])?(?:[A-Za-z0-9_-]{0,32}${anyCase(SECRET_WORDS)}|pass|_auth)(?:\\*["'])?${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand(String.raw`mc(?:\.exe)?${NEXT_ARGUMENT}(?:alias${NEXT_ARGUMENT}set|config${NEXT_ARGUMENT}host${NEXT_ARGUMENT}add)`)}(?:[ \t]|(?<=["'],[ \t]*["']))(?!-)${ARGUMENT}${NEXT_ARGUMENT}https?:\/\/[^\s"']{1,256}${NEXT_ARGUMENT}(?!-)${ARGUMENT}${NEXT_ARGUMENT}`,
     String.raw`rabbitmqctl(?:\.bat)?${NEXT_ARGUMENT}(?:add_user|change_password|authenticate_user)${NEXT_ARGUMENT}(?:\\*["'])?[^\s"'\\,]+(?:\\*["'])?${NEXT_ARGUMENT}`,
     String.raw`${SECURE_STRING}${AS_PLAIN_TEXT_AHEAD}(?:[ \t]+${SECURE_STRING_SWITCH})*[ \t]+(?:${STRING_PARAMETER})?(?:\$?\([ \t]*(?=\\*["']))?(?![(@])`,
   ].join("|")})(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE}|\\*["']\s*[+,;)\]]|\{[^}\s]*\})(${AFTER_OPENING_QUOTE}(?:[^"'\\\r\n]|\\[^"'\r\n]){1,512}(?=\\*["'])|(?<!["'])${OPTION_DOUBLE_QUOTED}|(?<!["'])${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${COMMAND_OPTION_BARE})`,
@@ -910,18 +911,25 @@ const TOOL_SECRET_OPTION = new RegExp(
  * `passwd --stdin`, a registry's `login --password-stdin` (docker, podman, helm registry …),
  * `gh auth login --with-token`.
  */
-const STDIN_PASSWORD_READER = String.raw`(?:sudo(?:[ \t]+-[A-Za-z]+)*[ \t]+-[A-Za-z]*S\b|chpasswd\b|passwd\b[^\r\n|;&<]{0,128}--stdin\b|[\w.-]{1,32}(?:[ \t]+[\w.-]{1,32}){0,3}[ \t]+login\b[^\r\n|;&<]{0,256}--password-stdin\b|gh[ \t]+auth[ \t]+login\b[^\r\n|;&<]{0,128}--with-token\b)`;
+const STDIN_PASSWORD_READER = String.raw`(?:sudo\b(?:[^\r\n|;&<]|\\\r?\n){0,128}?[ \t](?:-[A-Za-z]*S[A-Za-z]*|--stdin)\b|(?:sudo[ \t]+)?(?:[\w.-]*\/)*(?:chpasswd\b|passwd\b(?:[^\r\n|;&<]|\\\r?\n){0,128}--stdin\b)|[\w./=:-]{1,64}(?:(?:[ \t]|\\\r?\n)+[\w./=:-]{1,64}){0,5}[ \t]+login\b(?:[^\r\n|;&<]|\\\r?\n){0,256}--password-stdin\b|gh[ \t]+auth[ \t]+login\b(?:[^\r\n|;&<]|\\\r?\n){0,128}--with-token\b)`;
+/** What PIPED_PASSWORD takes: text in quotes (escaped ones too, JSON's), or a word (not a variable, an option, a backslash's escape or a parenthesis). */
+const PIPED_TEXT = String.raw`(\\*["'])(?:(?!\2)[^\r\n]){1,512}\2|(?!-)[^\s"'|;&<>\`$\\()]{1,512}`;
+/** The pipe between: spaces and a line's continuation around it. */
+const PIPE = String.raw`[ \t]*(?:\\\r?\n[ \t]*)?\|[ \t]*(?:\\\r?\n[ \t]*)?`;
 /**
  * A password given to STDIN_PASSWORD_READER as text: echoed or printed into its pipe (`echo
  * '…' | docker login -u bob --password-stdin`, `echo "bob:…" | chpasswd`), or as a here-string
- * (`chpasswd <<< "bob:…"`, `gh auth login --with-token <<< …`). Groups: what comes before the
- * text, the text (quoted or a word; not a variable).
+ * (`chpasswd <<< "bob:…"`, `gh auth login --with-token <<< …`); printf's `%s` format too, a
+ * line's continuation around the pipe. Groups: what comes before the text, a quote (in the
+ * lookahead), the text (PIPED_TEXT), its quote.
  */
 const PIPED_PASSWORD = new RegExp(
-  String.raw`(?=echo|printf|sudo|chpasswd|passwd|gh|[\w.-]{1,32}[ \t])${COMMAND_START}((?:echo|printf)(?:[ \t]+-[neE]{1,3})*[ \t]+(?=(?:"[^"\r\n]{1,512}"|'[^'\r\n]{1,512}'|[^\s"'|;&<>\`$]{1,512})[ \t]*\|[ \t]*${STDIN_PASSWORD_READER})|${STDIN_PASSWORD_READER}[^\r\n|;&<]{0,256}?<<<[ \t]*)("[^"\r\n]{1,512}"|'[^'\r\n]{1,512}'|[^\s"'|;&<>\`$]{1,512})`,
+  String.raw`(?=echo|printf|sudo|chpasswd|passwd|gh|[\w./=:-]{1,64}[ \t])${COMMAND_START}((?:echo(?:[ \t]+-[neE]{1,3})*|printf(?:[ \t]+--)?(?:[ \t]+(?:'%s(?:\\n)?'|"%s(?:\\n)?"|%s(?:\\n)?))?)[ \t]+(?=(?:${PIPED_TEXT})\)?${PIPE}${STDIN_PASSWORD_READER})|${STDIN_PASSWORD_READER}(?:[^\r\n|;&<]|\\\r?\n){0,256}?<<<[ \t]*)(${PIPED_TEXT.replaceAll("\\2", "\\4")})`,
   "g",
 );
 
+/** A CI system's or a deployment tool's expression for a secret (`${{ secrets.X }}`, `$X`, Azure DevOps' `#{X}#`, Rundeck's `@option.password@`): no secret. */
+const CI_EXPRESSION = /^(?:\$|#\{[^}]*\}#?$|@[\w.]+@$)/;
 /** A word documentation writes where the password goes (`-P password`, `-p your_password`): no password. */
 const PASSWORD_WORD = /^(?:(?:your|my|the|new|old|some)[_-]?)?(?:password|passwd|pass|pwd|passphrase|secret|token|api[_-]?key|key|pw)[\])]?$/i;
 /** A value that stands where a password goes without being one: a placeholder or a word for it. */
@@ -1206,14 +1214,14 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: PIPED_PASSWORD,
-    worthTrying: (text) => /\|[ \t]*\S|<<</.test(text) && /-S|chpasswd|--stdin|--password-stdin|--with-token/.test(text),
+    worthTrying: (text) => /\||<<</.test(text) && /-[A-Za-z]*S|chpasswd|--stdin|--password-stdin|--with-token/.test(text),
     replace: (match, groups, after) => {
-      const [before = "", value = ""] = groups;
+      const [before = "", , value = ""] = groups;
       const text = unquoted(value);
-      // chpasswd reads `user:password`: the user stays.
-      const user = /chpasswd/.test(match) || /^[ \t]*\|[ \t]*chpasswd/.test(after) ? (/^[^:\s]{1,64}:/.exec(text)?.[0] ?? "") : "";
+      // chpasswd reads `user:password`: the user stays (an email's marker too).
+      const user = /chpasswd/.test(match) || /^[ \t\\\r\n]*\|[ \t\\\r\n]*(?:sudo[ \t]+)?(?:[\w.-]*\/)*chpasswd/.test(after) ? (/^(?:\[REDACTED:[a-z_]+\]|[^:\s[]){1,64}:/.exec(text)?.[0] ?? "") : "";
       const secret = text.slice(user.length);
-      if (secret === "" || namesNoPassword(secret) || secret.startsWith("[REDACTED:")) return undefined;
+      if (secret === "" || namesNoPassword(secret) || secret.startsWith("[REDACTED:") || CI_EXPRESSION.test(secret)) return undefined;
       const quote = openingQuoteOf(value);
       return `${before}${quote}${user}${marker("api_token")}${quote}`;
     },
