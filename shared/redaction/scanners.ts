@@ -937,6 +937,30 @@ const PIPED_PASSWORD = new RegExp(
   "g",
 );
 
+/** Spaces and line breaks, JSON's escaped ones too (a netrc file's lines in a JSON string). */
+const LINE_SPACE = String.raw`(?:\s|\\[nrt])+`;
+/** A positional password: in quotes, or a word that is no option (`/add`, `-x`) or prompt (`*`), up to JSON's escaped line break. */
+const POSITIONAL_VALUE = String.raw`"[^"\r\n]{1,256}"|(?![/*-])(?:[^\s"\\]|\\[^\s"nrt]){1,256}`;
+/** A UNC path (`\\server\share`), written with up to four backslashes a separator (JSON, JSON inside JSON). */
+const UNC_PATH = String.raw`\\{2,8}[^\s"'\\]{1,64}(?:\\{1,4}[^\s"'\\]{1,64}){0,16}`;
+/** One of htpasswd's options (`-b`, `-bc`, `-C 10`). */
+const HTPASSWD_OPTION = String.raw`(?:-[A-Za-z]*C[ \t]+\d{1,3}|-[A-Za-z]{1,8})`;
+/** Whether htpasswd's options, ahead, include a flag (`b`: the password is an argument; `n`: no file before the user). */
+const htpasswdFlag = (flag: string): string => String.raw`(?:[ \t]+${HTPASSWD_OPTION}){0,7}?[ \t]+-[A-Za-z]*${flag}`;
+/** An argument: quoted, or a word. */
+const POSITIONAL_ARGUMENT = String.raw`(?:"[^"\r\n]{1,256}"|[^\s"]{1,256})`;
+/**
+ * Passwords given by position, where no option names them: a netrc file's `password` after its
+ * `machine` (or `default`) and `login` (over lines too: `machine h\n  login bob\n  password …`;
+ * not prose's `machine learning-based password strength`);
+ * Windows' `net use` after the share (`net use Z: \\srv\share … /user:bob`) or after `/user:…`,
+ * `net user bob … /add` (the password last, or before an option); `htpasswd -b` after the file
+ * and the user (`-nb`: after the user). Groups: what comes before the password, the password.
+ */
+const POSITIONAL_PASSWORD = new RegExp(
+  String.raw`(\b(?:machine[ \t]+[^\s\\]{1,256}|default)(?:${LINE_SPACE}(?:login|account|port)[ \t]+[^\s\\]{1,256}){0,2}${LINE_SPACE}login[ \t]+[^\s\\]{1,256}(?:${LINE_SPACE}(?:account|port)[ \t]+[^\s\\]{1,256}){0,2}${LINE_SPACE}password[ \t]+|\b[Nn][Ee][Tt](?:\.[Ee][Xx][Ee])?[ \t]+(?:${anyCase("use")}(?:[ \t]+(?:[A-Za-z]:|\*))?[ \t]+${UNC_PATH}[ \t]+|${anyCase("use")}\b[^\r\n|;&]{0,256}?[ \t]\/${anyCase("user")}:[^\s"']{1,128}[ \t]+|${anyCase("user")}[ \t]+(?:"[^"\r\n]{1,64}"|[^\s"\/]{1,64})[ \t]+(?=(?:${POSITIONAL_VALUE})[ \t]*(?:\/|$|[\r\n"]|\\[nrt])))|\bhtpasswd(?:\.exe)?(?=${htpasswdFlag("b")})(?:(?=${htpasswdFlag("n")})(?:[ \t]+${HTPASSWD_OPTION}){1,8}|(?!${htpasswdFlag("n")})(?:[ \t]+${HTPASSWD_OPTION}){1,8}[ \t]+${POSITIONAL_ARGUMENT})[ \t]+${POSITIONAL_ARGUMENT}[ \t]+)(${POSITIONAL_VALUE})`,
+  "g",
+);
 /** A CI system's or a deployment tool's expression for a secret (`${{ secrets.X }}`, `$X`, Azure DevOps' `#{X}#`, Rundeck's `@option.password@`): no secret. */
 const CI_EXPRESSION = /^(?:\$|#\{[^}]*\}#?$|@[\w.]+@$)/;
 /** A word documentation writes where the password goes (`-P password`, `-p your_password`): no password. */
@@ -1218,6 +1242,18 @@ const SCANNERS: readonly Scanner[] = [
       const bare = unquoted(value);
       if (!cutAtLineBreak(value, after) && namesNoPassword(bare)) return match;
       return `${prefix}${quotedMarker(value, toolSecretKind(prefix))}`;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: POSITIONAL_PASSWORD,
+    worthTrying: (text) => /password|htpasswd|net(?:\.exe)?[ \t]+use/i.test(text) && /machine|default|net|htpasswd/i.test(text),
+    replace: (match, groups) => {
+      const [before = "", value = ""] = groups;
+      const text = unquoted(value);
+      // A template's expression (`{self.password}`) is none either.
+      if (namesNoPassword(text) || text.startsWith("[REDACTED:") || CI_EXPRESSION.test(text) || text.startsWith("{")) return undefined;
+      return `${before}${quotedMarker(value, "api_token")}`;
     },
   },
   {
