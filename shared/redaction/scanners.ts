@@ -937,28 +937,42 @@ const PIPED_PASSWORD = new RegExp(
   "g",
 );
 
-/** Spaces and line breaks, JSON's escaped ones too (a netrc file's lines in a JSON string). */
-const LINE_SPACE = String.raw`(?:\s|\\[nrt])+`;
-/** A positional password: in quotes, or a word that is no option (`/add`, `-x`) or prompt (`*`), up to JSON's escaped line break. */
-const POSITIONAL_VALUE = String.raw`"[^"\r\n]{1,256}"|(?![/*-])(?:[^\s"\\]|\\[^\s"nrt]){1,256}`;
-/** A UNC path (`\\server\share`), written with up to four backslashes a separator (JSON, JSON inside JSON). */
-const UNC_PATH = String.raw`\\{2,8}[^\s"'\\]{1,64}(?:\\{1,4}[^\s"'\\]{1,64}){0,16}`;
-/** One of htpasswd's options (`-b`, `-bc`, `-C 10`). */
-const HTPASSWD_OPTION = String.raw`(?:-[A-Za-z]*C[ \t]+\d{1,3}|-[A-Za-z]{1,8})`;
+/**
+ * Spaces and line breaks (JSON's escaped ones too, at any depth), and a netrc file's comments
+ * (`#` to the line's end).
+ */
+const LINE_SPACE = String.raw`(?:\s|\\{1,7}[nrt]|#[^\r\n\\]*(?=[\r\n]|\\{1,7}[nrt]))+`;
+/**
+ * A positional password: in quotes (escaped ones too: JSON), or a word that is no option (`/add`,
+ * `-x`), prompt (`*`), expression (`{…}`, `$…`, a backtick's command), shell syntax or string
+ * concatenation (`' + pw + '`), a redirection (`2>nul`) or a help text's bracket, up to JSON's
+ * escaped line break. Groups: its quote.
+ */
+const POSITIONAL_VALUE = String.raw`(\\*["'])(?![\s+])(?:(?!\3)[^\r\n]){1,256}\3|(?![/*\-{$\`&|<>()^+[]|\d*[<>])(?:[^\s"'\\\`<>|&;]|\\[^\s"'nrt\\\`]){1,256}`;
+/** After a positional password: the end, a line's (escaped too), an option (`/add`, `-B`), a shell's operator, a string's end, or a netrc file's next keyword. */
+const POSITIONAL_END = String.raw`(?=[ \t]*(?:$|[\r\n"'&|<>;)\/]|\\+[nrt"])|[ \t]+(?:-[A-Za-z-]|(?:machine|default|login|account|port|macdef)\b))`;
+/** A UNC path (`\\server\share`), written with up to four backslashes a separator (JSON, JSON inside JSON), or quoted. */
+const UNC_PATH = String.raw`(?:\\*"\\{2,8}[^"\\]{1,64}(?:\\{1,4}[^"\\]{1,64}){0,16}\\*"|\\{2,8}[^\s"'\\]{1,64}(?:\\{1,4}[^\s"'\\]{1,64}){0,16})`;
+/** `net` commands' switches between their arguments (`/persistent:no`, `/savecred`, `/add`, `/user:bob`). */
+const NET_SWITCHES = String.raw`(?:[ \t]+\/[A-Za-z]+(?::[^\s"]*)?)*`;
+/** One of htpasswd's options (`-b`, `-bc`, `-C 10`, `-bBC12`, `-r 5000`, `-2`, `--`). */
+const HTPASSWD_OPTION = String.raw`(?:-[A-Za-z0-9]*[Cr][ \t]*\d{1,6}|-[A-Za-z0-9]{1,8}|--)`;
 /** Whether htpasswd's options, ahead, include a flag (`b`: the password is an argument; `n`: no file before the user). */
-const htpasswdFlag = (flag: string): string => String.raw`(?:[ \t]+${HTPASSWD_OPTION}){0,7}?[ \t]+-[A-Za-z]*${flag}`;
-/** An argument: quoted, or a word. */
-const POSITIONAL_ARGUMENT = String.raw`(?:"[^"\r\n]{1,256}"|[^\s"]{1,256})`;
+const htpasswdFlag = (flag: string): string => String.raw`(?:[ \t]+${HTPASSWD_OPTION}){0,7}?[ \t]+-[A-Za-z0-9]*${flag}`;
+/** An argument: quoted (escaped quotes too), or a word that is no option. */
+const POSITIONAL_ARGUMENT = String.raw`(?:\\*"[^"\r\n]{1,256}?"|'[^'\r\n]{1,256}'|(?!-)[^\s"']{1,256})`;
 /**
  * Passwords given by position, where no option names them: a netrc file's `password` after its
- * `machine` (or `default`) and `login` (over lines too: `machine h\n  login bob\n  password …`;
- * not prose's `machine learning-based password strength`);
- * Windows' `net use` after the share (`net use Z: \\srv\share … /user:bob`) or after `/user:…`,
- * `net user bob … /add` (the password last, or before an option); `htpasswd -b` after the file
- * and the user (`-nb`: after the user). Groups: what comes before the password, the password.
+ * `machine` (or `default`, at a line's start) and `login` (over lines and comments too:
+ * `machine h\n  login bob\n  password …`; not prose's `machine learning-based password
+ * strength`); Windows' `net use` after the share (`net use Z: \\srv\share … /user:bob`) or after
+ * `/user:…` or `/u:…`, `net user bob … /add`, switches between; `htpasswd -b` after the file and
+ * the user (`-nb`: after the user). The password is last, or an option, a shell's operator or a
+ * line's end follows it (POSITIONAL_END). Groups: what comes before the password, the password,
+ * its quote.
  */
 const POSITIONAL_PASSWORD = new RegExp(
-  String.raw`(\b(?:machine[ \t]+[^\s\\]{1,256}|default)(?:${LINE_SPACE}(?:login|account|port)[ \t]+[^\s\\]{1,256}){0,2}${LINE_SPACE}login[ \t]+[^\s\\]{1,256}(?:${LINE_SPACE}(?:account|port)[ \t]+[^\s\\]{1,256}){0,2}${LINE_SPACE}password[ \t]+|\b[Nn][Ee][Tt](?:\.[Ee][Xx][Ee])?[ \t]+(?:${anyCase("use")}(?:[ \t]+(?:[A-Za-z]:|\*))?[ \t]+${UNC_PATH}[ \t]+|${anyCase("use")}\b[^\r\n|;&]{0,256}?[ \t]\/${anyCase("user")}:[^\s"']{1,128}[ \t]+|${anyCase("user")}[ \t]+(?:"[^"\r\n]{1,64}"|[^\s"\/]{1,64})[ \t]+(?=(?:${POSITIONAL_VALUE})[ \t]*(?:\/|$|[\r\n"]|\\[nrt])))|\bhtpasswd(?:\.exe)?(?=${htpasswdFlag("b")})(?:(?=${htpasswdFlag("n")})(?:[ \t]+${HTPASSWD_OPTION}){1,8}|(?!${htpasswdFlag("n")})(?:[ \t]+${HTPASSWD_OPTION}){1,8}[ \t]+${POSITIONAL_ARGUMENT})[ \t]+${POSITIONAL_ARGUMENT}[ \t]+)(${POSITIONAL_VALUE})`,
+  String.raw`(?=machine|default|[Nn][Ee][Tt]|htpasswd)((?<=(?:^|[\r\n"']|\\[nrt])[ \t]*)(?:machine[ \t]+[^\s\\]{1,256}|default)(?:${LINE_SPACE}(?:login|account|port)[ \t]+[^\s\\]{1,256}){0,2}${LINE_SPACE}login[ \t]+[^\s\\]{1,256}(?:${LINE_SPACE}(?:account|port)[ \t]+[^\s\\]{1,256}){0,2}${LINE_SPACE}password(?:[ \t]|\\t)+|${COMMAND_START}(?:[Nn][Ee][Tt](?:\.[Ee][Xx][Ee])?[ \t]+(?:${anyCase("use")}(?:[ \t]+(?:[A-Za-z]:|\*))?[ \t]+${UNC_PATH}${NET_SWITCHES}[ \t]+|${anyCase("use")}\b[^\r\n|;&]{0,256}?[ \t]\/(?:${anyCase("user")}|[Uu]):[^\s"']{1,128}${NET_SWITCHES}[ \t]+|${anyCase("user")}${NET_SWITCHES}[ \t]+(?:\\*"[^"\r\n]{1,64}?\\*"|[^\s"\/]{1,64})${NET_SWITCHES}[ \t]+)|htpasswd(?:\.exe)?(?=${htpasswdFlag("b")})(?:(?=${htpasswdFlag("n")})(?:[ \t]+${HTPASSWD_OPTION}){1,8}|(?!${htpasswdFlag("n")})(?:[ \t]+${HTPASSWD_OPTION}){1,8}[ \t]+${POSITIONAL_ARGUMENT})[ \t]+${POSITIONAL_ARGUMENT}[ \t]+))(${POSITIONAL_VALUE})${POSITIONAL_END}`,
   "g",
 );
 /** A CI system's or a deployment tool's expression for a secret (`${{ secrets.X }}`, `$X`, Azure DevOps' `#{X}#`, Rundeck's `@option.password@`): no secret. */
@@ -1251,8 +1265,8 @@ const SCANNERS: readonly Scanner[] = [
     replace: (match, groups) => {
       const [before = "", value = ""] = groups;
       const text = unquoted(value);
-      // A template's expression (`{self.password}`) is none either.
-      if (namesNoPassword(text) || text.startsWith("[REDACTED:") || CI_EXPRESSION.test(text) || text.startsWith("{")) return undefined;
+      // A template's expression (`{self.password}`) or a batch file's delayed variable (`!PASSWORD!`) is none either.
+      if (namesNoPassword(text) || text.startsWith("[REDACTED:") || CI_EXPRESSION.test(text) || text.startsWith("{") || /^!\w+!$/.test(text)) return undefined;
       return `${before}${quotedMarker(value, "api_token")}`;
     },
   },
