@@ -975,6 +975,53 @@ const POSITIONAL_PASSWORD = new RegExp(
   String.raw`(?=machine|default|[Nn][Ee][Tt]|htpasswd)((?<=(?:^|[\r\n"']|\\[nrt])[ \t]*)(?:machine[ \t]+[^\s\\]{1,256}|default)(?:${LINE_SPACE}(?:login|account|port)[ \t]+[^\s\\]{1,256}){0,2}${LINE_SPACE}login[ \t]+[^\s\\]{1,256}(?:${LINE_SPACE}(?:account|port)[ \t]+[^\s\\]{1,256}){0,2}${LINE_SPACE}password(?:[ \t]|\\t)+|${COMMAND_START}(?:[Nn][Ee][Tt](?:\.[Ee][Xx][Ee])?[ \t]+(?:${anyCase("use")}(?:[ \t]+(?:[A-Za-z]:|\*))?[ \t]+${UNC_PATH}${NET_SWITCHES}[ \t]+|${anyCase("use")}\b[^\r\n|;&]{0,256}?[ \t]\/(?:${anyCase("user")}|[Uu]):[^\s"']{1,128}${NET_SWITCHES}[ \t]+|${anyCase("user")}${NET_SWITCHES}[ \t]+(?:\\*"[^"\r\n]{1,64}?\\*"|[^\s"\/]{1,64})${NET_SWITCHES}[ \t]+)|htpasswd(?:\.exe)?(?=${htpasswdFlag("b")})(?:(?=${htpasswdFlag("n")})(?:[ \t]+${HTPASSWD_OPTION}){1,8}|(?!${htpasswdFlag("n")})(?:[ \t]+${HTPASSWD_OPTION}){1,8}[ \t]+${POSITIONAL_ARGUMENT})[ \t]+${POSITIONAL_ARGUMENT}[ \t]+))(${POSITIONAL_VALUE})${POSITIONAL_END}`,
   "g",
 );
+/** The start of a call, cut at or in its quoted argument (`os.getenv(`, `ENV.fetch('GITHUB_TOKEN`, `os.getenv(\"DB_PASSWORD` in JSON). */
+const CALL_START = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((\\*["'])?([^"'\s\\]*)$/;
+/** A whole call of one quoted argument (`getpass.getpass('Password: ')`): the argument's text. */
+const WHOLE_CALL = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(\\*["']([^"'\r\n\\]{0,64})\\*["']\)$/;
+/** A call's quoted argument, from inside it, to its closing quote and `,` or `)`: the argument's text. */
+const CALL_ARGUMENT_END = /^([^"'\r\n\\]{0,64})\\*["']\s*[,)]/;
+/** A whole secret's name. */
+const SECRET_NAME_WHOLE = new RegExp(String.raw`^[\w.:-]{0,96}${SECRET_WORDS}$`, "i");
+/**
+ * Whether a secret field's value (`password = os.getenv(`), with the text after it, is code's call
+ * whose quoted argument names what is read or prompts for it (`os.getenv("DB_PASSWORD")`,
+ * `headers.get("authorization")`, `getpass.getpass('Password: ')`): then there is no password there. Not a value that only looks
+ * like one (`FakePw123(`, `decrypt("…")`: its argument may be the secret).
+ */
+function codeCall(value: string, after: string): boolean {
+  const whole = WHOLE_CALL.exec(value)?.[1];
+  if (whole !== undefined) return callArgumentNamesSomething(whole);
+  const call = CALL_START.exec(value);
+  if (call === null) return false;
+  const [, quote, start = ""] = call;
+  const argument = quote === undefined ? /^\\*["']/.test(after) ? CALL_ARGUMENT_END.exec(after.replace(/^\\*["']/, ""))?.[1] : undefined : CALL_ARGUMENT_END.exec(after)?.[1];
+  if (argument === undefined) return false;
+  const text = quote === undefined ? argument : start + argument;
+  return callArgumentNamesSomething(text);
+}
+/** A call's argument that names what is read (`DB_PASSWORD`, a header's `authorization`) or prompts for it (`Password: `), not one that may be the secret (`FakeCipher99`). */
+function callArgumentNamesSomething(text: string): boolean {
+  return SECRET_NAME_WHOLE.test(text) || /^[a-z][a-z_.-]*$/.test(text) || /[\s:]/.test(text);
+}
+/** A secret's name in quotes (escaped ones too), dotted too (`db.password`, `Jwt:Secret`). */
+const QUOTED_SECRET_NAME = String.raw`\\*["'][\w.:-]{0,96}${SECRET_WORDS}\\*["']`;
+/**
+ * A literal default for a secret read from the environment or a configuration, as code and a
+ * traceback's source lines show it: a call's last argument after the secret's name
+ * (`os.getenv("DB_PASSWORD", "…")`, `os.environ.get(…)`, `config.get("client_secret", "…")`,
+ * `kwargs.pop("api_key", "…")`, `System.getProperty("db.password", "…")`, Ruby's `ENV.fetch`,
+ * Laravel's `env()` and `config()`, `getOrDefault`, `getOrElse`; `default=` or `fallback=` too), or
+ * what follows `||`, `??`, `?:`, `//` or `or` after reading it (`process.env.DB_PASSWORD || '…'`,
+ * `import.meta.env`, `Bun.env`, `process.env["API_KEY"] ?? "…"`, `ENV["…"]`, `settings["…"]`,
+ * `os.environ.get("…") or "…"`, `getenv("…") ?: …`, `Environment.GetEnvironmentVariable("…") ??
+ * "…"`, Perl's `$ENV{…} // '…'`). Groups: what comes before the default; its quote and text in
+ * plain quotes or backticks (escapes inside); or in escaped quotes (JSON).
+ */
+const SECRET_DEFAULT = new RegExp(
+  String.raw`((?:\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.[\w.:-]{0,96}${SECRET_WORDS}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?[\w.:-]{0,96}${SECRET_WORDS}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))(?:(["'\`])((?:\\[^\r\n]|(?!\2)[^\r\n"\\]){1,256})\2|(\\+")((?:(?!\4)(?:\\+[^\r\n\\]|[^\r\n"\\])){1,256})\4)`,
+  "gi",
+);
 /** A CI system's or a deployment tool's expression for a secret (`${{ secrets.X }}`, `$X`, Azure DevOps' `#{X}#`, Rundeck's `@option.password@`): no secret. */
 const CI_EXPRESSION = /^(?:\$|#\{[^}]*\}#?$|@[\w.]+@$)/;
 /** A word documentation writes where the password goes (`-P password`, `-p your_password`): no password. */
@@ -1084,7 +1131,7 @@ const OPENING_QUOTE_OR_BACKTICK = /^(?:\\*"|'|`)/;
 /** A placeholder a framework writes for a filtered value (`[FILTERED]`, Rails), then what ends a value. */
 const PLACEHOLDER = /^\[(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|OMITTED|SANITIZED)\](?=$|[\s&"',])/;
 
-function connectionStringField(_match: string, groups: readonly (string | undefined)[]): string {
+function connectionStringField(_match: string, groups: readonly (string | undefined)[], followed = ""): string {
   const [before = "", name = "", equals = "=", value = "", after] = groups;
   const placeholder = PLACEHOLDER.exec(value)?.[0];
   const afterPlaceholder = value.slice(placeholder?.length ?? 0);
@@ -1098,6 +1145,8 @@ function connectionStringField(_match: string, groups: readonly (string | undefi
   // (`Password= client_secret: …`, `Pwd= Password=\"…\"`) goes to the end of that value, and the
   // rest is scanned for further fields.
   const quoted = OPENING_QUOTE.test(value);
+  // Code's call, the value cut at its argument's quote (`password = os.getenv("DB_PASSWORD")`): no password; SECRET_DEFAULT sees a default.
+  if (!inConnectionString && codeCall(value, followed)) return `${before}${name}${equals}${value}`;
   if (!inConnectionString && !quoted) {
     // Names alone: the value lies past this match (`Pwd= Password=\"…\"` stops at the quote), left to the scanners that see it.
     if (SECRET_NAME_ONLY.test(value)) return `${before}${name}${equals}${value}`;
@@ -1233,6 +1282,21 @@ const SCANNERS: readonly Scanner[] = [
       if (!userinfo.replace(MARKERS, "").includes(":")) return undefined;
       const kind: ScannerKind = DATABASE_SCHEMES.has(scheme.toLowerCase()) ? "connection_string" : "url_password";
       return `${scheme}://${marker(kind)}@`;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: SECRET_DEFAULT,
+    worthTrying: (text) => /env|get|fetch|pop|config|\[/i.test(text) && /key|token|secret|pass|pwd|credential/i.test(text),
+    replace: (_match, groups, after) => {
+      const [before = "", plainQuote, plainText, escapedQuote, escapedText] = groups;
+      const quote = plainQuote ?? escapedQuote ?? "";
+      const text = plainText ?? escapedText ?? "";
+      // A call's default is its last argument (boto's `config.get('Credentials', 'gs_host', None)` names an option second).
+      if (/,\s*(?:(?:default|fallback)\s*=\s*)?$/i.test(before) && !/^\s*\)/.test(after)) return undefined;
+      // Six characters or more, as a secret field's value; not a keyword, a placeholder, an expression or a sentence.
+      if (text.length < 6 || /^(?:none|null|undefined|bearer|basic)$/i.test(text) || namesNoPassword(text) || text.startsWith("[REDACTED:") || text.includes("${") || /\S\s+\S+\s+\S/.test(text)) return undefined;
+      return `${before}${quote}${marker("api_token")}${quote}`;
     },
   },
   {
@@ -1404,8 +1468,9 @@ const SCANNERS: readonly Scanner[] = [
     // (`\"db_password\":\"…\"`: JSON inside JSON, as container logs write it).
     pattern: SECRET_FIELD,
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key|token|secret|pass|pwd|credential/i.test(text),
-    replace: (_match, groups) => {
+    replace: (_match, groups, after) => {
       const value = groups[1] ?? "";
+      if (codeCall(value, after)) return undefined;
       const quote = openingQuoteOf(value);
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
       const closing = /\\*["'`]$/.exec(value)?.[0];
