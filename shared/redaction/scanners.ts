@@ -752,6 +752,16 @@ const XML_NAMED_VALUE = new RegExp(
   "gi",
 );
 /**
+ * XML_NAMED_VALUE's attributes the other way round: the `value` or `content` attribute before the
+ * `key`, `name` or `type` attribute that says secret (`<add value="…" key="Password"/>`, `<input
+ * value="…" type="password">`). Groups: the element's name, what comes before the value, its
+ * quote, the value, the name's quote.
+ */
+const XML_VALUE_BEFORE_NAME = new RegExp(
+  String.raw`(?=<([\w.:-]{1,64})\s)(<\1[^<>]{0,1024}?(?<=\s)(?:[\w-]{1,32}:)?(?:value|content)\s*=\s*(\\*["']))((?:(?!\3)[^<>\r\n]){1,1024})(?=\3[^<>]{0,1024}?(?<=\s)(?:[\w-]{1,32}:)?(?:key|name|type)\s*=\s*(\\*["'])${XML_SECRET_NAME}\5)`,
+  "gi",
+);
+/**
  * Whether an element's text named by its attribute may be a secret: not HTML's text
  * (HTML_TEXT_ELEMENTS), nor after `type` (`<Alert type="token">…`), nor a component's in JSX
  * (`<Menu.Item key="token">Access token</Menu.Item>`, `<Tab key="secret">`: a dotted name, or a
@@ -1456,6 +1466,16 @@ const SCANNERS: readonly Scanner[] = [
       const asText = before.endsWith(">");
       if (asText && !xmlNamedText(element, attribute)) return undefined;
       const secret = xmlSecret(value, asText);
+      return secret === undefined ? undefined : `${before}${secret}`;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: XML_VALUE_BEFORE_NAME,
+    worthTrying: (text) => text.includes("<") && /key|token|secret|pass|pwd|credential/i.test(text),
+    replace: (_match, groups) => {
+      const [, before = "", , value = ""] = groups;
+      const secret = xmlSecret(value);
       return secret === undefined ? undefined : `${before}${secret}`;
     },
   },
