@@ -891,7 +891,12 @@ const NETWORK_CREDENTIAL = new RegExp(
  * `pass:`; curl's `-u`, `--user`, `-U`, `--proxy-user` after `user:`; Samba's clients' `-U`,
  * `--user` after `user%`; `rabbitmqctl add_user`, `change_password`, `authenticate_user` after the
  * user; PowerShell's `ConvertTo-SecureString` text, its first argument or `-String`'s, after its
- * switches (`ConvertTo-SecureString "…" -AsPlainText -Force`, `-AsPlainText -Force -String '…'`). Case-sensitive, and only after these tools' names: elsewhere these options are ports,
+ * switches (`ConvertTo-SecureString "…" -AsPlainText -Force`, `-AsPlainText -Force -String '…'`);
+ * archivers' (`zip`/`unzip -P`, 7-Zip's and RAR's `-p`/`-hp`, glued), `openssl -k`, `rdesktop -p`,
+ * `twine -p`, FreeRDP's `/p:`, PsExec's `-p`, `ssh-keygen -N`/`-P`, `lftp -u` after `user,`,
+ * `az keyvault secret set --value`, `gh secret set --body`/`-b`; a secret's name then its value
+ * after `aws configure set`, `rclone config create|update`, `npm|yarn|pnpm config set`; MinIO's
+ * secret key, `mc alias set`'s fourth argument. Case-sensitive, and only after these tools' names: elsewhere these options are ports,
  * users or anything else. The value as an option's: quoted or bare; in a printed list of
  * arguments too (`['sqlcmd', …, '-P', '…']`: Python's `CalledProcessError`, JSON arrays).
  */
