@@ -845,6 +845,8 @@ const TOOL_NAMES = String.raw`(?=${[...TOOL_NAME_STARTS, ...TOOL_NAME_STARTS.map
 /** The user before curl's password (an email's marker included), and before Samba's. */
 const CURL_USER = String.raw`(?:${MARKER}|[^\s:"'@\\[\]])*:`;
 const SAMBA_USER = String.raw`[^\s%"']+%`;
+/** The AWS CLI's global options before or after `configure` (`--profile dev`, `--no-cli-pager`), up to eight. */
+const AWS_GLOBAL_OPTIONS = String.raw`(?:[ \t]+--[\w-]{1,32}(?:[ \t]+(?!-)[^\s"']{1,128})?){0,8}`;
 /** The user before lftp's password (`-u user,…`). */
 const LFTP_USER = String.raw`[^\s,"']+,`;
 /** An argument before the one that matters: quoted, or up to a space. */
@@ -923,7 +925,7 @@ const TOOL_SECRET_OPTION = new RegExp(
     String.raw`${toolCommand("lftp")}${toolOption("-u")}(?:${NEXT_LIST_ITEM}|[ \t]+(?:\\*["'])?)${LFTP_USER}(?!\\*["'])`,
     String.raw`${toolCommand(String.raw`az(?:\.exe|\.cmd)?${NEXT_ARGUMENT}keyvault${NEXT_ARGUMENT}secret${NEXT_ARGUMENT}set`)}${toolOption("--value")}(?:${NEXT_ARGUMENT}|=)`,
     String.raw`${toolCommand(String.raw`gh(?:\.exe)?${NEXT_ARGUMENT}secret${NEXT_ARGUMENT}set`)}${toolOption("(?:-b|--body)")}(?:${NEXT_ARGUMENT}|=|(?<=-b)(?=[^\s-]))`,
-    String.raw`${toolCommand(String.raw`(?:aws(?:\.exe)?${NEXT_ARGUMENT}configure${NEXT_ARGUMENT}set|rclone(?:\.exe)?${NEXT_ARGUMENT}config${NEXT_ARGUMENT}(?:create|update)|(?:npm|yarn|pnpm)(?:\.cmd|\.exe)?${NEXT_ARGUMENT}(?:config${NEXT_ARGUMENT})?set)`)}(?:[ \t]|(?<=["'],[ \t]*["']))(?:\\*["'])?(?:[^\s"'=]{0,128}[/:.])?(?:[A-Za-z0-9_-]{0,32}${anyCase(SECRET_WORDS)}|pass|_auth)(?:\\*["'])?${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand(String.raw`(?:aws(?:\.exe)?${AWS_GLOBAL_OPTIONS}${NEXT_ARGUMENT}configure${AWS_GLOBAL_OPTIONS}${NEXT_ARGUMENT}set|rclone(?:\.exe)?${NEXT_ARGUMENT}config${NEXT_ARGUMENT}(?:create|update)|(?:npm|yarn|pnpm)(?:\.cmd|\.exe)?${NEXT_ARGUMENT}(?:config${NEXT_ARGUMENT})?set)`)}(?:[ \t]|(?<=["'],[ \t]*["']))(?:\\*["'])?(?:[^\s"'=]{0,128}[/:.])?(?:[A-Za-z0-9_-]{0,32}${anyCase(SECRET_WORDS)}|pass|_auth)(?:\\*["'])?${NEXT_ARGUMENT}`,
     String.raw`${toolCommand(String.raw`mc(?:\.exe)?${NEXT_ARGUMENT}(?:alias${NEXT_ARGUMENT}set|config${NEXT_ARGUMENT}host${NEXT_ARGUMENT}add)`)}(?:[ \t]|(?<=["'],[ \t]*["']))(?!-)${ARGUMENT}${NEXT_ARGUMENT}https?:\/\/[^\s"']{1,256}${NEXT_ARGUMENT}(?!-)${ARGUMENT}${NEXT_ARGUMENT}`,
     String.raw`rabbitmqctl(?:\.bat)?${NEXT_ARGUMENT}(?:add_user|change_password|authenticate_user)${NEXT_ARGUMENT}(?:\\*["'])?[^\s"'\\,]+(?:\\*["'])?${NEXT_ARGUMENT}`,
     String.raw`${SECURE_STRING}${AS_PLAIN_TEXT_AHEAD}(?:[ \t]+${SECURE_STRING_SWITCH})*[ \t]+(?:${STRING_PARAMETER})?(?:\$?\([ \t]*(?=\\*["']))?(?![(@])`,
