@@ -188,6 +188,14 @@ const PASS_OWNERS = String.raw`(?:db|database|mysql|mariadb|pg|postgres|postgres
 const SECRET_WORDS = String.raw`(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|password|passwd|passphrase|(?<=${PASS_OWNERS}[_.-]?|,)pass|pwd|credentials?)`;
 const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}${SECRET_WORDS}`;
 /**
+ * A name that says secret (SECRET_WORDS at its end), dotted, dashed or namespaced too, as XML's
+ * elements, properties and code's lookups write one (`db.password`,
+ * `javax.net.ssl.keyStorePassword`, `ns:ClientSecret`, `Jwt:Secret`).
+ */
+const DOTTED_SECRET_NAME = String.raw`[\w.:-]{0,96}${SECRET_WORDS}`;
+/** Whether a text mentions a secret's name at all: the cheap test before the rules that read one. */
+const mentionsSecret = (text: string): boolean => /key|token|secret|pass|pwd|credential/i.test(text);
+/**
  * Quotes in JSON inside JSON. A quote after a run of n backslashes is escaped as many times as n
  * has trailing 1 bits: `\"` (1) ends a string one level down, `\\\"` (3) two levels down, `\\\\\"`
  * (5: an escaped backslash, then `\"`) one level down again. A value opened by a quote of some
@@ -701,11 +709,6 @@ function cookieValues(cookies: string): string {
   );
 }
 
-/**
- * XML and HTML. A name that says secret (SECRET_WORDS at its end), dotted, dashed or namespaced too
- * (`db.password`, `javax.net.ssl.keyStorePassword`, `ns:ClientSecret`).
- */
-const XML_SECRET_NAME = String.raw`[\w.:-]{0,96}${SECRET_WORDS}`;
 /** A closing tag's `</`, or `<\/` as some JSON encoders write it (at any depth of JSON inside JSON). */
 const CLOSING_TAG = String.raw`<\\{0,3}/`;
 /** An element's text: in CDATA, or up to the next tag. */
@@ -730,7 +733,7 @@ const VALUE_CLOSE = String.raw`${CLOSING_TAG}(?:value|string|param-value|env-ent
  * element (its tag's name, not the text's). The closing tag must follow.
  */
 const XML_SECRET_ELEMENT = new RegExp(
-  String.raw`(<(${XML_SECRET_NAME})(?:\s[^<>]{0,1024})?(?<!/)>(?:${XML_SPACE}${VALUE_ELEMENT})?)(${XML_TEXT})(?=${CLOSING_TAG}\2\s*>|${VALUE_CLOSE})|(<(name|key|param-name|env-entry-name)>${XML_SPACE}${XML_SECRET_NAME}${XML_SPACE}${CLOSING_TAG}\5\s*>${XML_SPACE}(?:<description>[^<]{0,1024}${CLOSING_TAG}description\s*>${XML_SPACE})?${VALUE_ELEMENT})(${XML_TEXT})(?=${VALUE_CLOSE})`,
+  String.raw`(<(${DOTTED_SECRET_NAME})(?:\s[^<>]{0,1024})?(?<!/)>(?:${XML_SPACE}${VALUE_ELEMENT})?)(${XML_TEXT})(?=${CLOSING_TAG}\2\s*>|${VALUE_CLOSE})|(<(name|key|param-name|env-entry-name)>${XML_SPACE}${DOTTED_SECRET_NAME}${XML_SPACE}${CLOSING_TAG}\5\s*>${XML_SPACE}(?:<description>[^<]{0,1024}${CLOSING_TAG}description\s*>${XML_SPACE})?${VALUE_ELEMENT})(${XML_TEXT})(?=${VALUE_CLOSE})`,
   "gi",
 );
 /** HTML's elements of text, whose `name` is an anchor's or a form's, not the name of their text (`<a name="reset-password">Reset password</a>`). */
@@ -748,7 +751,7 @@ const HTML_TEXT_ELEMENTS = /^(?:a|abbr|b|button|code|dd|div|dt|em|form|h[1-6]|i|
  * name's quote, the value's quote, the value.
  */
 const XML_NAMED_VALUE = new RegExp(
-  String.raw`(?=<([\w.:-]{1,64})\s)(<\1[^<>]{0,1024}?(?<=\s)(?:[\w-]{1,32}:)?(key|name|type)\s*=\s*(\\*["'])${XML_SECRET_NAME}\4(?:[^<>]{0,1024}?(?<=\s)(?:[\w-]{1,32}:)?(?:value|content)\s*=\s*(\\*["'])|[^<>]{0,1024}(?<!/)>(?:${XML_SPACE}${VALUE_ELEMENT})?))((?<=["'])(?:(?!\5)[^<>\r\n]){1,1024}(?=\5)|(?<=>)(?:${XML_TEXT})(?=${CLOSING_TAG}\1\s*>|${VALUE_CLOSE}))`,
+  String.raw`(?=<([\w.:-]{1,64})\s)(<\1[^<>]{0,1024}?(?<=\s)(?:[\w-]{1,32}:)?(key|name|type)\s*=\s*(\\*["'])${DOTTED_SECRET_NAME}\4(?:[^<>]{0,1024}?(?<=\s)(?:[\w-]{1,32}:)?(?:value|content)\s*=\s*(\\*["'])|[^<>]{0,1024}(?<!/)>(?:${XML_SPACE}${VALUE_ELEMENT})?))((?<=["'])(?:(?!\5)[^<>\r\n]){1,1024}(?=\5)|(?<=>)(?:${XML_TEXT})(?=${CLOSING_TAG}\1\s*>|${VALUE_CLOSE}))`,
   "gi",
 );
 /**
@@ -758,7 +761,7 @@ const XML_NAMED_VALUE = new RegExp(
  * quote, the value, the name's quote.
  */
 const XML_VALUE_BEFORE_NAME = new RegExp(
-  String.raw`(?=<([\w.:-]{1,64})\s)(<\1[^<>]{0,1024}?(?<=\s)(?:[\w-]{1,32}:)?(?:value|content)\s*=\s*(\\*["']))((?:(?!\3)[^<>\r\n]){1,1024})(?=\3[^<>]{0,1024}?(?<=\s)(?:[\w-]{1,32}:)?(?:key|name|type)\s*=\s*(\\*["'])${XML_SECRET_NAME}\5)`,
+  String.raw`(?=<([\w.:-]{1,64})\s)(<\1[^<>]{0,1024}?(?<=\s)(?:[\w-]{1,32}:)?(?:value|content)\s*=\s*(\\*["']))((?:(?!\3)[^<>\r\n]){1,1024})(?=\3[^<>]{0,1024}?(?<=\s)(?:[\w-]{1,32}:)?(?:key|name|type)\s*=\s*(\\*["'])${DOTTED_SECRET_NAME}\5)`,
   "gi",
 );
 /**
@@ -796,18 +799,18 @@ function trailingXmlSpace(text: string, from: number): number {
   }
 }
 /**
- * The part of an element's text that is a secret: without CDATA's brackets and the spaces around;
- * undefined for spaces or markers only, a placeholder or a word for one (`${gpg.passphrase}`,
+ * What comes before an element's text, then its text with the part that is a secret redacted
+ * (without CDATA's brackets and the spaces around); undefined for spaces or markers only, a placeholder or a word for one (`${gpg.passphrase}`,
  * `<password>password</password>`), XML_NOT_A_SECRET, and prose where `proseIsNone`.
  */
-function xmlSecret(text: string, proseIsNone = false): string | undefined {
+function xmlReplacement(before: string, text: string, proseIsNone = false): string | undefined {
   const cdata = /^<!\[CDATA\[/i.test(text) ? 9 : 0;
   const inner = text.slice(cdata, cdata > 0 ? -3 : undefined);
   const start = LEADING_XML_SPACE.exec(inner)?.[0].length ?? 0;
   const end = trailingXmlSpace(inner, start);
   const secret = inner.slice(start, end);
   if (secret.replace(MARKERS, "").trim() === "" || namesNoPassword(secret) || XML_NOT_A_SECRET.test(secret) || (proseIsNone && PROSE_TEXT.test(secret))) return undefined;
-  return `${text.slice(0, cdata)}${inner.slice(0, start)}${marker("api_token")}${inner.slice(end)}${cdata > 0 ? "]]>" : ""}`;
+  return `${before}${text.slice(0, cdata)}${inner.slice(0, start)}${marker("api_token")}${inner.slice(end)}${cdata > 0 ? "]]>" : ""}`;
 }
 
 /** A tool's option, after a space or as a list item's start (`'-P', …`, `"-p", …`: Python's and JSON's lists). */
@@ -999,7 +1002,7 @@ const WHOLE_CALL = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(\\*["']([^"'\r\n\\
 /** A call's quoted argument, from inside it, to its closing quote and `,` or `)`: the argument's text. */
 const CALL_ARGUMENT_END = /^([^"'\r\n\\]{0,64})\\*["']\s*[,)]/;
 /** A whole secret's name. */
-const SECRET_NAME_WHOLE = new RegExp(String.raw`^[\w.:-]{0,96}${SECRET_WORDS}$`, "i");
+const SECRET_NAME_WHOLE = new RegExp(String.raw`^${DOTTED_SECRET_NAME}$`, "i");
 /**
  * Whether a secret field's value (`password = os.getenv(`), with the text after it, is code's call
  * whose quoted argument names what is read or prompts for it (`os.getenv("DB_PASSWORD")`,
@@ -1012,17 +1015,18 @@ function codeCall(value: string, after: string): boolean {
   const call = CALL_START.exec(value);
   if (call === null) return false;
   const [, quote, start = ""] = call;
-  const argument = quote === undefined ? /^\\*["']/.test(after) ? CALL_ARGUMENT_END.exec(after.replace(/^\\*["']/, ""))?.[1] : undefined : CALL_ARGUMENT_END.exec(after)?.[1];
-  if (argument === undefined) return false;
-  const text = quote === undefined ? argument : start + argument;
-  return callArgumentNamesSomething(text);
+  // Cut at the call's `(`, the argument's opening quote starts what follows; cut inside it, what follows ends it.
+  const opening = quote === undefined ? /^\\*["']/.exec(after)?.[0] : "";
+  if (opening === undefined) return false;
+  const argument = CALL_ARGUMENT_END.exec(after.slice(opening.length))?.[1];
+  return argument !== undefined && callArgumentNamesSomething(quote === undefined ? argument : start + argument);
 }
 /** A call's argument that names what is read (`DB_PASSWORD`, a header's `authorization`) or prompts for it (`Password: `), not one that may be the secret (`FakeCipher99`). */
 function callArgumentNamesSomething(text: string): boolean {
   return SECRET_NAME_WHOLE.test(text) || /^[a-z][a-z_.-]*$/.test(text) || /[\s:]/.test(text);
 }
 /** A secret's name in quotes (escaped ones too), dotted too (`db.password`, `Jwt:Secret`). */
-const QUOTED_SECRET_NAME = String.raw`\\*["'][\w.:-]{0,96}${SECRET_WORDS}\\*["']`;
+const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
 /**
  * A literal default for a secret read from the environment or a configuration, as code and a
  * traceback's source lines show it: a call's last argument after the secret's name
@@ -1036,11 +1040,13 @@ const QUOTED_SECRET_NAME = String.raw`\\*["'][\w.:-]{0,96}${SECRET_WORDS}\\*["']
  * plain quotes or backticks (escapes inside); or in escaped quotes (JSON).
  */
 const SECRET_DEFAULT = new RegExp(
-  String.raw`((?:\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.[\w.:-]{0,96}${SECRET_WORDS}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?[\w.:-]{0,96}${SECRET_WORDS}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))(?:(["'\`])((?:\\[^\r\n]|(?!\2)[^\r\n"\\]){1,256})\2|(\\+")((?:(?!\4)(?:\\+[^\r\n\\]|[^\r\n"\\])){1,256})\4)`,
+  String.raw`((?:\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.${DOTTED_SECRET_NAME}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?${DOTTED_SECRET_NAME}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))(?:(["'\`])((?:\\[^\r\n]|(?!\2)[^\r\n"\\]){1,256})\2|(\\+")((?:(?!\4)(?:\\+[^\r\n\\]|[^\r\n"\\])){1,256})\4)`,
   "gi",
 );
 /** A CI system's or a deployment tool's expression for a secret (`${{ secrets.X }}`, `$X`, Azure DevOps' `#{X}#`, Rundeck's `@option.password@`): no secret. */
 const CI_EXPRESSION = /^(?:\$|#\{[^}]*\}#?$|@[\w.]+@$)/;
+/** A positional or piped password that is none: a placeholder or a word for one, a marker already, a CI system's expression. */
+const standsForPassword = (text: string): boolean => namesNoPassword(text) || text.startsWith("[REDACTED:") || CI_EXPRESSION.test(text);
 /** A word documentation writes where the password goes (`-P password`, `-p your_password`): no password. */
 const PASSWORD_WORD = /^(?:(?:your|my|the|new|old|some)[_-]?)?(?:password|passwd|pass|pwd|passphrase|secret|token|api[_-]?key|key|pw)[\])]?$/i;
 /** A value that stands where a password goes without being one: a placeholder or a word for it. */
@@ -1304,7 +1310,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: SECRET_DEFAULT,
-    worthTrying: (text) => /env|get|fetch|pop|config|\[/i.test(text) && /key|token|secret|pass|pwd|credential/i.test(text),
+    worthTrying: (text) => /env|get|fetch|pop|config|\[/i.test(text) && mentionsSecret(text),
     replace: (_match, groups, after) => {
       const [before = "", plainQuote, plainText, escapedQuote, escapedText] = groups;
       const quote = plainQuote ?? escapedQuote ?? "";
@@ -1347,7 +1353,7 @@ const SCANNERS: readonly Scanner[] = [
       const [before = "", value = ""] = groups;
       const text = unquoted(value);
       // A template's expression (`{self.password}`) or a batch file's delayed variable (`!PASSWORD!`) is none either.
-      if (namesNoPassword(text) || text.startsWith("[REDACTED:") || CI_EXPRESSION.test(text) || text.startsWith("{") || /^!\w+!$/.test(text)) return undefined;
+      if (standsForPassword(text) || text.startsWith("{") || /^!\w+!$/.test(text)) return undefined;
       return `${before}${quotedMarker(value, "api_token")}`;
     },
   },
@@ -1361,7 +1367,7 @@ const SCANNERS: readonly Scanner[] = [
       // chpasswd reads `user:password`: the user stays (an email's marker too).
       const user = /chpasswd/.test(match) || /^[ \t\\\r\n]*\|[ \t\\\r\n]*(?:sudo[ \t]+)?(?:[\w.-]*\/)*chpasswd/.test(after) ? (/^(?:\[REDACTED:[a-z_]+\]|[^:\s[]){1,64}:/.exec(text)?.[0] ?? "") : "";
       const secret = text.slice(user.length);
-      if (secret === "" || namesNoPassword(secret) || secret.startsWith("[REDACTED:") || CI_EXPRESSION.test(secret)) return undefined;
+      if (secret === "" || standsForPassword(secret)) return undefined;
       const quote = openingQuoteOf(value);
       return `${before}${quote}${user}${marker("api_token")}${quote}`;
     },
@@ -1456,34 +1462,30 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: XML_SECRET_ELEMENT,
-    worthTrying: (text) => text.includes("<") && /key|token|secret|pass|pwd|credential/i.test(text),
+    worthTrying: (text) => text.includes("<") && mentionsSecret(text),
     replace: (_match, groups) => {
       const [elementBefore, , elementText, nameBefore, , nameText] = groups;
-      const before = elementBefore ?? nameBefore ?? "";
-      const secret = xmlSecret(elementText ?? nameText ?? "");
-      return secret === undefined ? undefined : `${before}${secret}`;
+      return xmlReplacement(elementBefore ?? nameBefore ?? "", elementText ?? nameText ?? "");
     },
   },
   {
     kind: "api_token",
     pattern: XML_NAMED_VALUE,
-    worthTrying: (text) => text.includes("<") && /key|token|secret|pass|pwd|credential/i.test(text),
+    worthTrying: (text) => text.includes("<") && mentionsSecret(text),
     replace: (_match, groups) => {
       const [element = "", before = "", attribute = "", , , value = ""] = groups;
       const asText = before.endsWith(">");
       if (asText && !xmlNamedText(element, attribute)) return undefined;
-      const secret = xmlSecret(value, asText);
-      return secret === undefined ? undefined : `${before}${secret}`;
+      return xmlReplacement(before, value, asText);
     },
   },
   {
     kind: "api_token",
     pattern: XML_VALUE_BEFORE_NAME,
-    worthTrying: (text) => text.includes("<") && /key|token|secret|pass|pwd|credential/i.test(text),
+    worthTrying: (text) => text.includes("<") && mentionsSecret(text),
     replace: (_match, groups) => {
       const [, before = "", , value = ""] = groups;
-      const secret = xmlSecret(value);
-      return secret === undefined ? undefined : `${before}${secret}`;
+      return xmlReplacement(before, value);
     },
   },
   {
@@ -1494,7 +1496,7 @@ const SCANNERS: readonly Scanner[] = [
     // left (error text like "password: too short" is not a secret). Escaped quotes count as quotes
     // (`\"db_password\":\"…\"`: JSON inside JSON, as container logs write it).
     pattern: SECRET_FIELD,
-    worthTrying: (text) => (text.includes("=") || text.includes(":")) && /key|token|secret|pass|pwd|credential/i.test(text),
+    worthTrying: (text) => (text.includes("=") || text.includes(":")) && mentionsSecret(text),
     replace: (_match, groups, after) => {
       const value = groups[1] ?? "";
       if (codeCall(value, after)) return undefined;
@@ -1522,7 +1524,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: SECRET_OPTION,
-    worthTrying: (text) => text.includes("-") && /key|token|secret|pass|pwd|credential/i.test(text),
+    worthTrying: (text) => text.includes("-") && mentionsSecret(text),
     replace: optionReplacement,
   },
   {
