@@ -669,6 +669,39 @@ const SERVICE_TOKEN = new RegExp(
 const CODE_PARAMETER = /(?<=[?&](?:amp;)?code=)[A-Za-z0-9_~.%/+-]{40,}(?:=|%3D){0,2}(?![A-Za-z0-9_~.%/+=-])/g;
 /** A code with `/` or `+` that is a key or a code, not a path or words (`src/main/…`, `a+b+c`): base64 padding at its end, or Google's `4/…`. */
 const CODE_WITH_SLASH = /^\d\/|(?:=|%3D)$/i;
+/** What a URL's or a form's parameter value holds: up to the next parameter, fragment, space, quote or bracket. */
+const PARAMETER_VALUE = String.raw`[^\s&#;?"'<>\\\`()[\]{}|,]`;
+/**
+ * A URL's or a form's parameter whose name is no secret's elsewhere but whose value is a credential
+ * in a URL: a session's id (Java's `;jsessionid=…`, PHP's `PHPSESSID`, ASP's `ASPSESSIONID…`,
+ * `session_id`, Socket.IO's `sid`), a password's short names (`pass`, `pw`: after a word's start
+ * too, `pw=…` in a command, `pass=…&remember=1` as a form's body), a key (`?key=…`), an auth value
+ * (Firebase's `?auth=…`) and OpenWeather's API key `appid`. Groups: what stays before the value,
+ * the parameter's name (in a query, or at a word's start), the value.
+ */
+const URL_SECRET_PARAMETER = new RegExp(
+  String.raw`((?:(?<=[?&;])(jsessionid|phpsessid|aspsessionid[a-z]{0,8}|sess(?:ion)?[_-]?id|sid|session|pass|pw|key|auth|appid)|(?<![\w.$@/\\%-])(pass|pw))=)(${PARAMETER_VALUE}{1,512})(?!${PARAMETER_VALUE})`,
+  "gi",
+);
+/** A parameter's value that stands for no password: a switch or a small number, punctuation after it (a test's `pass=6:`). */
+const NO_PASSWORD_VALUE = /^(?:true|false|null|none|yes|no|on|off|\d{1,4})[.,:]?$/i;
+
+/** Whether a URL_SECRET_PARAMETER's value is the credential its name says it may be. */
+function urlParameterIsSecret(name: string, value: string): boolean {
+  switch (name.toLowerCase()) {
+    case "pass":
+    case "pw":
+      return !OPTION_PLACEHOLDER.test(value) && !NO_PASSWORD_VALUE.test(value);
+    case "key":
+    case "auth":
+    case "appid":
+      // Not an object's key or path (`?key=uploads/2024/report-v2.pdf`), a file's name, a short id.
+      return value.length >= 20 && !value.includes(".") && (!/[/+]/.test(value) || CODE_WITH_SLASH.test(value)) && credentialLike(value);
+    default:
+      // A session's id: ASP's are capitals alone.
+      return credentialLike(value) || /^[A-Za-z0-9]{20,}$/.test(value);
+  }
+}
 /** Whether SERVICE_TOKEN is worth trying: one of its prefixes somewhere. */
 const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|xapp-|k_live_|k_test_|whsec_|sk-|npm_|gl[a-z]{1,5}-|hf_|api_org_|shp|dapi|_v1_|hv[sbr]\.|pypi-|dckr_|PMA[KT]-|lin_|ntn_|secret_|gls?[ac]_|NR[AIJ]|ATATT3|SG\.|GOCSPX-|dp\.|bkua_|ops_|AGE-|1\/\/0|Q~/;
 /**
@@ -1426,10 +1459,17 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "cloud_access_key",
-    // AWS access key ids, GCP API keys, and the signature of an Azure SAS.
-    pattern: /\b(?:(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b|AIza[0-9A-Za-z_-]{35}|(sig=)[A-Za-z0-9%+/=_-]{10,})/g,
-    worthTrying: (text) => text.includes("AKIA") || text.includes("ASIA") || text.includes("AIza") || text.includes("sig=") || /\bA[GIRNBC][A-Z]A[A-Z0-9]{16}/.test(text),
-    replace: (_match, groups) => `${groups[0] ?? ""}${marker("cloud_access_key")}`,
+    // AWS access key ids, GCP API keys, the signature of an Azure SAS, and a signed URL's signature
+    // (S3's `X-Amz-Signature` and older `Signature`, Google Cloud Storage's `X-Goog-Signature`,
+    // CloudFront's `Signature`), which grants what the URL names until it expires.
+    pattern: /\b(?:(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b|AIza[0-9A-Za-z_-]{35}|(sig=)[A-Za-z0-9%+/=_-]{10,}|((?<=[?&;])(?:[Xx]-(?:[Aa]mz|[Gg]oog)-)?[Ss]ignature=)([A-Za-z0-9%+/=_~-]{16,}))/g,
+    worthTrying: (text) => text.includes("AKIA") || text.includes("ASIA") || text.includes("AIza") || text.includes("sig=") || text.includes("ignature=") || /\bA[GIRNBC][A-Z]A[A-Z0-9]{16}/.test(text),
+    replace: (_match, groups) => {
+      const [sas, signed, signature] = groups;
+      // A signature has digits; a word does not (`?signature=required`).
+      if (signed !== undefined) return hasDigit(signature ?? "") ? `${signed}${marker("cloud_access_key")}` : undefined;
+      return `${sas ?? ""}${marker("cloud_access_key")}`;
+    },
   },
   {
     kind: "api_token",
@@ -1452,6 +1492,15 @@ const SCANNERS: readonly Scanner[] = [
     pattern: CODE_PARAMETER,
     worthTrying: (text) => text.includes("code="),
     replace: (match) => (hasDigit(match) && /[A-Za-z]/.test(match) && !/%(?:20|7B|7D|0A)/i.test(match) && (!/[/+]/.test(match) || CODE_WITH_SLASH.test(match)) ? marker("api_token") : undefined),
+  },
+  {
+    kind: "api_token",
+    pattern: URL_SECRET_PARAMETER,
+    worthTrying: (text) => /(?:sess|sid|pass|pw|key|auth|appid)[\w-]*=/i.test(text),
+    replace: (_match, groups) => {
+      const [before = "", queryName, wordName, value = ""] = groups;
+      return urlParameterIsSecret(queryName ?? wordName ?? "", value) ? `${before}${marker("api_token")}` : undefined;
+    },
   },
   {
     kind: "api_token",
