@@ -702,6 +702,52 @@ function urlParameterIsSecret(name: string, value: string): boolean {
       return credentialLike(value) || /^[A-Za-z0-9]{20,}$/.test(value);
   }
 }
+/**
+ * A password named in prose and given after it, as error messages and logs write one: quoted,
+ * right after the word or after a verb (`login failed with password 'FakePw'`, `Password changed
+ * to "…"`, `set the password to \"…\"` in JSON), or bare after a verb (`The password for bob is
+ * …`, `new password was …`), or bare right after the word when it reads as a credential (`new
+ * password FakePw9x2 set`). Groups: what stays before the value, the quote (escapes and all), the
+ * quoted value, the bare value.
+ */
+const PROSE_PASSWORD = new RegExp(
+  String.raw`(\b(?:(?:password|passwd|passphrase)(?:[ \t]+for[ \t]+(?:(?:the|user|account)[ \t]+){0,2}(?:${MARKER}|[\w.@'%-]{1,64}))?(?:[ \t]+(?:(?:(?:has|have)[ \t]+been[ \t]+|was[ \t]+|is[ \t]+)?(?:set|changed|reset|updated)[ \t]+to|is|was|to)[ \t]+|[ \t]*=[ \t]*|[ \t]+)|identified[ \t]+(?:with[ \t]+['"\w-]{1,64}[ \t]+)?by(?:[ \t]+password)?[ \t]+))(?:(\\*["'\`])((?:(?!\2)[^\r\n"]){1,256}?)\2(?=[\s,;.!?)\]}&"'\\]|$)|([^\s"'\`]{4,256}))`,
+  "gi",
+);
+/** What PROSE_PASSWORD's prefix ends with when a verb gives the value (`is`, `was`, `set to`, `changed to`, `=`, SQL's `IDENTIFIED BY`). */
+const PROSE_VERB = /(?:\b(?:is|was|(?:set|changed|reset|updated)[ \t]+to|by(?:[ \t]+password)?)[ \t]+|=[ \t]*)$/i;
+/** … when `to` alone gives it (`password to "…"`, but not `convert the password to UCS2`). */
+const PROSE_TO = /\bto[ \t]+$/i;
+/** … when a user is named before the value (`password for bob is …`): then only a verb gives it (`password for user 'bob'` names the user). */
+const PROSE_FOR = /[ \t]for[ \t]/i;
+/** A value after `=` is the secret fields' to read (code too: `config.password = parts.join(":")`), but after a user's name (SQL's `SET PASSWORD FOR 'app'@'%' = '…'`) only in quotes. */
+const AFTER_EQUALS = /=[ \t]*$/;
+/** Punctuation that ends a sentence after a bare value, kept. */
+const SENTENCE_END = /[.,;:!?)\]}]+$/;
+const PATH_AT_START = new RegExp(`^(?:${PATH_START})`);
+/** A hash's name, as prose says how a password is kept (`password is sha256 hashed`). */
+const HASH_NAME = /^(?:md5|sha-?\d+|bcrypt|scrypt|argon2\w*|pbkdf2\w*)$/i;
+
+function prosePasswordReplacement(before: string, quote: string | undefined, quoted: string | undefined, bare: string | undefined): string | undefined {
+  const verb = PROSE_VERB.test(before);
+  if (PROSE_FOR.test(before) ? !verb : AFTER_EQUALS.test(before)) return undefined;
+  if (quoted !== undefined) {
+    // Not a shadow file's `x` or `!`, a placeholder, the word, a sentence, a path, or spaces around words (a help text's `" ] @ ] "`).
+    if (quoted.length < 3 || /^\s|\s$/.test(quoted) || OPTION_PLACEHOLDER.test(quoted) || PASSWORD_WORD.test(quoted) || PROSE_TEXT.test(quoted) || PATH_AT_START.test(quoted) || quoted.includes("[REDACTED:")) return undefined;
+    return `${before}${quote ?? ""}${marker("api_token")}${quote ?? ""}`;
+  }
+  if (AFTER_EQUALS.test(before)) return undefined;
+  const end = SENTENCE_END.exec(bare ?? "")?.[0] ?? "";
+  const value = (bare ?? "").slice(0, (bare ?? "").length - end.length);
+  // A bare value starts as a word does and holds no `=` or call (`password nextgroup=…`, `password (Richard …)`, `Password <${…}>`,
+  // `password is getPassword()`) and is no property's path;
+  // not after a tab (a table's columns) or `to` alone.
+  if (!/^[A-Za-z0-9]/.test(value) || /[=(]/.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || /\t$/.test(before) || (PROSE_TO.test(before) && !verb) || value.length < 4 || OPTION_PLACEHOLDER.test(value) || PASSWORD_WORD.test(value) || value.includes("[REDACTED:") || NOT_A_TOKEN.test(value)) return undefined;
+  // After a verb, a credential's shape or a short word with digits (`is hunter2`); right after the word, a credential's shape with digits (`new password FakePw9x2 set`, not `Password GENerator`).
+  const taken = verb ? credentialLike(value) || (value.length >= 6 && hasDigit(value) && /\D/.test(value)) : credentialLike(value) && hasDigit(value);
+  return taken ? `${before}${marker("api_token")}${end}` : undefined;
+}
+
 /** Whether SERVICE_TOKEN is worth trying: one of its prefixes somewhere. */
 const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|xapp-|k_live_|k_test_|whsec_|sk-|npm_|gl[a-z]{1,5}-|hf_|api_org_|shp|dapi|_v1_|hv[sbr]\.|pypi-|dckr_|PMA[KT]-|lin_|ntn_|secret_|gls?[ac]_|NR[AIJ]|ATATT3|SG\.|GOCSPX-|dp\.|bkua_|ops_|AGE-|1\/\/0|Q~/;
 /**
@@ -1500,6 +1546,15 @@ const SCANNERS: readonly Scanner[] = [
     replace: (_match, groups) => {
       const [before = "", queryName, wordName, value = ""] = groups;
       return urlParameterIsSecret(queryName ?? wordName ?? "", value) ? `${before}${marker("api_token")}` : undefined;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: PROSE_PASSWORD,
+    worthTrying: (text) => /pass(?:wor)?d|passphrase|identified/i.test(text),
+    replace: (_match, groups) => {
+      const [before = "", quote, quoted, bare] = groups;
+      return prosePasswordReplacement(before, quote, quoted, bare);
     },
   },
   {
