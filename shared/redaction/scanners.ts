@@ -748,6 +748,13 @@ function prosePasswordReplacement(before: string, quote: string | undefined, quo
   return taken ? `${before}${marker("api_token")}${end}` : undefined;
 }
 
+/** An AWS access key's id, of a long-term key or a temporary one: the ids a secret access key goes with. */
+const AWS_KEY_ID = String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}\b`;
+/** Between an access key's id and its secret: a few quotes, commas, colons or spaces, a label too (`  Secret access key: `, JSON's `","s":"`). */
+const AWS_KEY_PAIR_SEPARATOR = String.raw`[^A-Za-z0-9/+\r\n]{1,8}(?:[A-Za-z][\w .-]{0,39}\\*["']?[ \t]*[:=][^A-Za-z0-9/+\r\n]{0,8})?`;
+/** An AWS secret access key: 40 base64 characters, both cases and a digit or `/` or `+` (no word, no path's `//` or ends). */
+const AWS_SECRET_KEY = /^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9/+])(?!\/|.*\/$|.*\/\/)[A-Za-z0-9/+]{40}$/;
+
 /** Whether SERVICE_TOKEN is worth trying: one of its prefixes somewhere. */
 const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|xapp-|k_live_|k_test_|whsec_|sk-|npm_|gl[a-z]{1,5}-|hf_|api_org_|shp|dapi|_v1_|hv[sbr]\.|pypi-|dckr_|PMA[KT]-|lin_|ntn_|secret_|gls?[ac]_|NR[AIJ]|ATATT3|SG\.|GOCSPX-|dp\.|bkua_|ops_|AGE-|1\/\/0|Q~/;
 /**
@@ -1505,13 +1512,19 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "cloud_access_key",
-    // AWS access key ids, GCP API keys, the signature of an Azure SAS, and a signed URL's signature
-    // (S3's `X-Amz-Signature` and older `Signature`, Google Cloud Storage's `X-Goog-Signature`,
-    // CloudFront's `Signature`), which grants what the URL names until it expires.
-    pattern: /\b(?:(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b|AIza[0-9A-Za-z_-]{35}|(sig=)[A-Za-z0-9%+/=_-]{10,}|((?<=[?&;])(?:[Xx]-(?:[Aa]mz|[Gg]oog)-)?[Ss]ignature=)([A-Za-z0-9%+/=_~-]{16,}))/g,
+    // AWS access key ids, and the secret access key written right after its id (a CSV of new
+    // keys, `Credentials('AKIA…', '…')`, `Secret access key: …`); GCP API keys; the signature of
+    // an Azure SAS; and a signed URL's signature (S3's `X-Amz-Signature` and older `Signature`,
+    // Google Cloud Storage's `X-Goog-Signature`, CloudFront's `Signature`), which grants what the
+    // URL names until it expires.
+    pattern: new RegExp(
+      String.raw`\b(?:(${AWS_KEY_ID})(${AWS_KEY_PAIR_SEPARATOR})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])|(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b|AIza[0-9A-Za-z_-]{35}|(sig=)[A-Za-z0-9%+/=_-]{10,}|((?<=[?&;])(?:[Xx]-(?:[Aa]mz|[Gg]oog)-)?[Ss]ignature=)([A-Za-z0-9%+/=_~-]{16,}))`,
+      "g",
+    ),
     worthTrying: (text) => text.includes("AKIA") || text.includes("ASIA") || text.includes("AIza") || text.includes("sig=") || text.includes("ignature=") || /\bA[GIRNBC][A-Z]A[A-Z0-9]{16}/.test(text),
     replace: (_match, groups) => {
-      const [sas, signed, signature] = groups;
+      const [keyId, separator, secret, sas, signed, signature] = groups;
+      if (keyId !== undefined) return `${marker("cloud_access_key")}${separator ?? ""}${AWS_SECRET_KEY.test(secret ?? "") ? marker("cloud_access_key") : (secret ?? "")}`;
       // A signature has digits; a word does not (`?signature=required`).
       if (signed !== undefined) return hasDigit(signature ?? "") ? `${signed}${marker("cloud_access_key")}` : undefined;
       return `${sas ?? ""}${marker("cloud_access_key")}`;

@@ -18,6 +18,8 @@ const basic = Buffer.from("fakeuser:fakepass").toString("base64");
 /** A fake value of `length` characters from `alphabet`, for token formats built at run time. */
 const fill = (length: number, alphabet = "FAKEfake0123"): string => alphabet.repeat(Math.ceil(length / alphabet.length)).slice(0, length);
 const hex = (length: number): string => fill(length, "fa4e0123");
+/** A fake AWS secret access key's shape: 40 base64 characters, both cases, a digit, `/` and `+`. */
+const awsSecret = (n: number): string => `FakeSecretFakeSecret/FakeSecret+FakeSe${String(n).padStart(2, "0")}`;
 // One token of each service format SERVICE_TOKEN knows beyond the first rows', prefix and body apart.
 const serviceTokens: [string, string][] = [
   ["whsec_", fill(32)],
@@ -143,6 +145,8 @@ const ROWS: Row[] = [
   { name: "not a private key: public key block", text: "-----BEGIN " + "PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", kinds: [] },
   { name: "AWS access key id", text: "aws AKIAFAKEFAKEFAKEFAKE used", kinds: ["cloud_access_key"], gone: ["AKIAFAKEFAKEFAKEFAKE"] },
   { name: "AWS temporary key id", text: "ASIAFAKEFAKEFAKEFAKE", kinds: ["cloud_access_key"], gone: ["ASIAFAKEFAKEFAKEFAKE"] },
+  { name: "AWS secret access keys right after their ids: a CSV of new keys, code, a console's labels, JSON, JSON inside JSON", text: `bob,,AKIAFAKEFAKEFAKE0001,${awsSecret(1)},https://fake.signin.aws.amazon.com/console\nnew AWS.Credentials('AKIAFAKEFAKEFAKE0002', '${awsSecret(2)}')\nAKIAFAKEFAKEFAKE0003:${awsSecret(3)}\nAccess key ID: ASIAFAKEFAKEFAKE0004  Secret access key: ${awsSecret(4)}\n{"k":"AKIAFAKEFAKEFAKE0005","s":"${awsSecret(5)}"} ${JSON.stringify(JSON.stringify({ id: "AKIAFAKEFAKEFAKE0006", secret: awsSecret(6) }))}`, kinds: ["cloud_access_key"], gone: [1, 2, 3, 4, 5, 6].map(awsSecret), kept: ["bob,,", ",https://fake.signin.aws.amazon.com/console", "new AWS.Credentials('", "Secret access key: ", '","s":"'] },
+  { name: "not an AWS secret access key after an id: a path, a word, a longer run, a key id alone", text: "AKIAFAKEFAKEFAKE0001 usr/share/doc/fake/fake/fake/fakefake1 x\nASIAFAKEFAKEFAKE0002 abcdefghijabcdefghijabcdefghijabcdefghij\nAKIAFAKEFAKEFAKE0003 FakeFakeFakeFakeFakeFakeFakeFakeFakeFake12\nAIDAFAKEFAKEFAKE0004 FakeSecretFakeSecret/FakeSecret+FakeSec1", kinds: ["cloud_access_key"], gone: ["AKIAFAKEFAKEFAKE0001", "ASIAFAKEFAKEFAKE0002", "AIDAFAKEFAKEFAKE0004"], kept: ["usr/share/doc/fake/fake/fake/fakefake1", "abcdefghijabcdefghijabcdefghijabcdefghij", "FakeFakeFakeFakeFakeFakeFakeFakeFakeFake12", "FakeSecretFakeSecret/FakeSecret+FakeSec1"] },
   { name: "not AWS: AKIA prefix too short", text: "AKIAFAKE is short", kinds: [] },
   { name: "GCP API key", text: `key ${gcp}`, kinds: ["cloud_access_key"], gone: [gcp] },
   { name: "Azure SAS signature", text: "https://fake.blob.core.windows.net/c/b?sv=2024-01-01&sp=r&sig=FAKEfake%2BFAKEfake%3D", kinds: ["cloud_access_key"], gone: ["FAKEfake%2BFAKEfake%3D"], kept: ["sv=2024-01-01"] },
