@@ -674,34 +674,58 @@ const PARAMETER_VALUE = String.raw`[^\s&#;?"'<>\\\`()[\]{}|,]`;
 /**
  * A URL's or a form's parameter whose name is no secret's elsewhere but whose value is a credential
  * in a URL: a session's id (Java's `;jsessionid=…`, PHP's `PHPSESSID`, ASP's `ASPSESSIONID…`,
- * `session_id`, Socket.IO's `sid`), a password's short names (`pass`, `pw`: after a word's start
- * too, `pw=…` in a command, `pass=…&remember=1` as a form's body), a key (`?key=…`), an auth value
- * (Firebase's `?auth=…`) and OpenWeather's API key `appid`. Groups: what stays before the value,
- * the parameter's name (in a query, or at a word's start), the value.
+ * `session_id`, Socket.IO's `sid`), a password's short names (`pass`, `pw`: at a word's start or
+ * after JSON's escaped line break too, `pw=…` in a command, `pass=…&remember=1` as a form's body,
+ * `PASS="…"`), a key (`?key=…`), an auth value (Firebase's `?auth=…`) and OpenWeather's API key
+ * `appid`. A bare value is read up to 512 characters, no further: a longer one keeps its rest, so
+ * a chain of names (`pw=pw=…`) is no value for any of them. Groups: what stays before the value,
+ * the parameter's name (in a query, or at a word's start), the quote, the quoted value, the bare
+ * value.
  */
 const URL_SECRET_PARAMETER = new RegExp(
-  String.raw`((?:(?<=[?&;])(jsessionid|phpsessid|aspsessionid[a-z]{0,8}|sess(?:ion)?[_-]?id|sid|session|pass|pw|key|auth|appid)|(?<![\w.$@/\\%-])(pass|pw))=)(${PARAMETER_VALUE}{1,512})(?!${PARAMETER_VALUE})`,
+  String.raw`((?:(?<=[?&;])(jsessionid|phpsessid|aspsessionid[a-z]{0,8}|sess(?:ion)?[_-]?id|sid|session|pass|pw|key|auth|appid)|(?:(?<![\w.$@/\\%-])|(?<=\\[nrt]))(pass|pw))=)(?:(\\*["'])((?:(?!\4)[^\r\n"]){1,256}?)\4(?=[\s,;)\]}&"'\\]|$)|(${PARAMETER_VALUE}{1,512}))`,
   "gi",
 );
+/** Whether URL_SECRET_PARAMETER is worth trying: one of its names and `=` (a linear test: no run of word characters before the `=`). */
+const URL_SECRET_PARAMETER_NAME = /(?:sessionid[a-z]{0,8}|sess(?:ion)?[_-]?id|sid|session|pass|pw|key|auth|appid)=/i;
 /** A parameter's value that stands for no password: a switch or a small number, punctuation after it (a test's `pass=6:`). */
 const NO_PASSWORD_VALUE = /^(?:true|false|null|none|yes|no|on|off|\d{1,4})[.,:]?$/i;
+/** A test's or a check's result, not a password (`pass=passed`, a tally's `pass=20399`). */
+const PASS_RESULT = /^(?:pass(?:ed|es)?|fail(?:ed|s)?|ok|success|skip(?:ped)?|pending|error|todo|n\/a|-+|\d+(?:\.\d+)?)$/i;
+/** Two words of lower-case letters among a value's dashed or underscored parts: a name (`tenant-42-feature-flags-v7`), not a key. */
+const WORDY_ID = /(?:^|[-_])[a-z]{4,}(?=[-_]|$)[^]*[-_][a-z]{4,}(?=[-_]|$)/;
+
+/**
+ * Whether a `pass` or `pw` parameter's value is a password: not a placeholder, a variable, a
+ * format's expression, the word for it, a result or a switch; at a word's start (a command's
+ * `pw=…`, a form's body), only with a credential's shape or six characters with a digit, as
+ * code's `pw=pw` and `var pw=fw;` are none.
+ */
+function passwordParameter(value: string, atWordStart: boolean): boolean {
+  if (value.length < 3 || /^[$%]|^\s|\s$/.test(value) || OPTION_PLACEHOLDER.test(value) || NO_PASSWORD_VALUE.test(value) || PASSWORD_WORD.test(value) || PASS_RESULT.test(value) || PROPERTY_PATH.test(value) || PROSE_TEXT.test(value)) return false;
+  return !atWordStart || credentialLike(value) || (value.length >= 6 && hasDigit(value) && /\D/.test(value));
+}
 
 /** Whether a URL_SECRET_PARAMETER's value is the credential its name says it may be. */
-function urlParameterIsSecret(name: string, value: string): boolean {
-  switch (name.toLowerCase()) {
+function urlParameterIsSecret(name: string, value: string, atWordStart: boolean): boolean {
+  switch (name) {
     case "pass":
     case "pw":
-      return !OPTION_PLACEHOLDER.test(value) && !NO_PASSWORD_VALUE.test(value);
+      return passwordParameter(value, atWordStart);
     case "key":
     case "auth":
     case "appid":
-      // Not an object's key or path (`?key=uploads/2024/report-v2.pdf`), a file's name, a short id.
-      return value.length >= 20 && !value.includes(".") && (!/[/+]/.test(value) || CODE_WITH_SLASH.test(value)) && credentialLike(value);
+      // Not an object's key or path (`?key=uploads/2024/report-v2.pdf`, `%2F` too), a file's name, a short id, a name of words.
+      return value.length >= 20 && !value.includes(".") && !/%2F/i.test(value) && (!/[/+]/.test(value) || CODE_WITH_SLASH.test(value)) && !WORDY_ID.test(value) && credentialLike(value);
+    case "session":
+      // A conference's session or a date as often as an id: only a long one.
+      return value.length >= 20 && !WORDY_ID.test(value) && !NOT_A_TOKEN.test(value) && credentialLike(value);
     default:
-      // A session's id: ASP's are capitals alone.
-      return credentialLike(value) || /^[A-Za-z0-9]{20,}$/.test(value);
+      // A session's id (ASP's are capitals alone); not a Windows account's SID or an encoded placeholder (`%5Bredacted%5D`).
+      return !/^S-1-\d|^%5B/i.test(value) && !WORDY_ID.test(value) && (credentialLike(value) || /^[A-Za-z0-9]{20,}$/.test(value));
   }
 }
+
 /**
  * A password named in prose and given after it, as error messages and logs write one: quoted,
  * right after the word or after a verb (`login failed with password 'FakePw'`, `Password changed
@@ -754,6 +778,28 @@ const AWS_KEY_ID = String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}\b`;
 const AWS_KEY_PAIR_SEPARATOR = String.raw`[^A-Za-z0-9/+\r\n]{1,8}(?:[A-Za-z][\w .-]{0,39}\\*["']?[ \t]*[:=][^A-Za-z0-9/+\r\n]{0,8})?`;
 /** An AWS secret access key: 40 base64 characters, both cases and a digit or `/` or `+` (no word, no path's `//` or ends). */
 const AWS_SECRET_KEY = /^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9/+])(?!\/|.*\/$|.*\/\/)[A-Za-z0-9/+]{40}$/;
+
+/**
+ * A password under a key of its short names, `pass` or `pw`, in an object or a mapping: quoted
+ * (`auth: { user: 'bob', pass: '…' }` as nodemailer's transports take one, JSON's `"pass": "…"`,
+ * PHP's `'pass' => '…'`, Go's `Pass: "…"`, escaped quotes in JSON too) or, as YAML writes it at a
+ * line's start, bare (`  pass: …`). Groups: what stays before the value, the quote (escapes and
+ * all), the quoted value, the bare value.
+ */
+const PASS_KEY = new RegExp(
+  String.raw`((?<![\w.$@/\\%-])(\\*["'\`]?)(?:pass|pw)\2[ \t]*(?::|=>)[ \t]*)(\\*["'\`])((?:(?!\3)[^\r\n"]){1,256}?)\3(?=[\s,;)\]}&"'\\]|$)|((?:^|(?<=[\r\n]))[ \t]*(?:-[ \t]+)?(?:pass|pw):[ \t]+)([^\s"'\`#,{}[\]()?;]{1,256})(?=[ \t]*(?:[\r\n#]|$))`,
+  "gi",
+);
+
+function passKeyReplacement(before: string, quote: string | undefined, quoted: string | undefined, bare: string | undefined): string | undefined {
+  const value = quoted ?? bare ?? "";
+  // Capitals are a test log's result (`PASS: "Run size-3e"`), not a key.
+  if (/\b(?:PASS|PW)\b/.test(before) || value.length < 3 || /^\s|\s$/.test(value) || NO_PASSWORD_VALUE.test(value) || OPTION_PLACEHOLDER.test(value) || PASSWORD_WORD.test(value) || PASS_RESULT.test(value) || PROSE_TEXT.test(value) || value.includes("[REDACTED:")) return undefined;
+  // A bare value is YAML's, under a key in lower case (a test log's `PASS: test12` is a result); a
+  // word of letters there is a type or a name (`pass: boolean`), not a password.
+  if (bare !== undefined && (!/(?:pass|pw):[ \t]*$/.test(before) || !(credentialLike(value) || (value.length >= 6 && hasDigit(value) && /\D/.test(value))))) return undefined;
+  return `${before}${quote ?? ""}${marker("api_token")}${quote ?? ""}`;
+}
 
 /** Whether SERVICE_TOKEN is worth trying: one of its prefixes somewhere. */
 const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|xapp-|k_live_|k_test_|whsec_|sk-|npm_|gl[a-z]{1,5}-|hf_|api_org_|shp|dapi|_v1_|hv[sbr]\.|pypi-|dckr_|PMA[KT]-|lin_|ntn_|secret_|gls?[ac]_|NR[AIJ]|ATATT3|SG\.|GOCSPX-|dp\.|bkua_|ops_|AGE-|1\/\/0|Q~/;
@@ -1518,15 +1564,15 @@ const SCANNERS: readonly Scanner[] = [
     // Google Cloud Storage's `X-Goog-Signature`, CloudFront's `Signature`), which grants what the
     // URL names until it expires.
     pattern: new RegExp(
-      String.raw`\b(?:(${AWS_KEY_ID})(${AWS_KEY_PAIR_SEPARATOR})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])|(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b|AIza[0-9A-Za-z_-]{35}|(sig=)[A-Za-z0-9%+/=_-]{10,}|((?<=[?&;])(?:[Xx]-(?:[Aa]mz|[Gg]oog)-)?[Ss]ignature=)([A-Za-z0-9%+/=_~-]{16,}))`,
+      String.raw`\b(?:(${AWS_KEY_ID})(${AWS_KEY_PAIR_SEPARATOR})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])|(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b|AIza[0-9A-Za-z_-]{35}|(sig=)[A-Za-z0-9%+/=_-]{10,}|((?<=[?&;])(?:[Xx]-(?:[Aa][Mm][Zz]|[Gg][Oo][Oo][Gg])-)?[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]=)([A-Za-z0-9%+/=_~-]{16,}))`,
       "g",
     ),
-    worthTrying: (text) => text.includes("AKIA") || text.includes("ASIA") || text.includes("AIza") || text.includes("sig=") || text.includes("ignature=") || /\bA[GIRNBC][A-Z]A[A-Z0-9]{16}/.test(text),
+    worthTrying: (text) => text.includes("AKIA") || text.includes("ASIA") || text.includes("AIza") || text.includes("sig=") || /ignature=/i.test(text) || /\bA[GIRNBC][A-Z]A[A-Z0-9]{16}/.test(text),
     replace: (_match, groups) => {
       const [keyId, separator, secret, sas, signed, signature] = groups;
       if (keyId !== undefined) return `${marker("cloud_access_key")}${separator ?? ""}${AWS_SECRET_KEY.test(secret ?? "") ? marker("cloud_access_key") : (secret ?? "")}`;
-      // A signature has digits; a word does not (`?signature=required`).
-      if (signed !== undefined) return hasDigit(signature ?? "") ? `${signed}${marker("cloud_access_key")}` : undefined;
+      // A signature has digits; a word does not (`?signature=required`, `required-but-missing-2024`).
+      if (signed !== undefined) return hasDigit(signature ?? "") && !WORDY_ID.test(signature ?? "") ? `${signed}${marker("cloud_access_key")}` : undefined;
       return `${sas ?? ""}${marker("cloud_access_key")}`;
     },
   },
@@ -1551,24 +1597,6 @@ const SCANNERS: readonly Scanner[] = [
     pattern: CODE_PARAMETER,
     worthTrying: (text) => text.includes("code="),
     replace: (match) => (hasDigit(match) && /[A-Za-z]/.test(match) && !/%(?:20|7B|7D|0A)/i.test(match) && (!/[/+]/.test(match) || CODE_WITH_SLASH.test(match)) ? marker("api_token") : undefined),
-  },
-  {
-    kind: "api_token",
-    pattern: URL_SECRET_PARAMETER,
-    worthTrying: (text) => /(?:sess|sid|pass|pw|key|auth|appid)[\w-]*=/i.test(text),
-    replace: (_match, groups) => {
-      const [before = "", queryName, wordName, value = ""] = groups;
-      return urlParameterIsSecret(queryName ?? wordName ?? "", value) ? `${before}${marker("api_token")}` : undefined;
-    },
-  },
-  {
-    kind: "api_token",
-    pattern: PROSE_PASSWORD,
-    worthTrying: (text) => /pass(?:wor)?d|passphrase|identified/i.test(text),
-    replace: (_match, groups) => {
-      const [before = "", quote, quoted, bare] = groups;
-      return prosePasswordReplacement(before, quote, quoted, bare);
-    },
   },
   {
     kind: "api_token",
@@ -1643,6 +1671,37 @@ const SCANNERS: readonly Scanner[] = [
     pattern: SECRET_OPTION,
     worthTrying: (text) => text.includes("-") && mentionsSecret(text),
     replace: optionReplacement,
+  },
+  {
+    kind: "api_token",
+    pattern: URL_SECRET_PARAMETER,
+    worthTrying: (text) => URL_SECRET_PARAMETER_NAME.test(text),
+    replace: (_match, groups, after) => {
+      const [before = "", queryName, wordName, quote, quoted, value] = groups;
+      const name = (queryName ?? wordName ?? "").toLowerCase();
+      if (quoted !== undefined) return passwordParameter(quoted, wordName !== undefined) ? `${before}${quote ?? ""}${marker("api_token")}${quote ?? ""}` : undefined;
+      // Code, not a value: a call, a template's or a format's expression (`pw=getpwnam(user)`, `pass=${…}`, `pw=%(pw)s`).
+      if (/^[({[]/.test(after)) return undefined;
+      return urlParameterIsSecret(name, value ?? "", wordName !== undefined) ? `${before}${marker("api_token")}` : undefined;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: PASS_KEY,
+    worthTrying: (text) => /p(?:as)?s|pw/i.test(text),
+    replace: (_match, groups) => {
+      const [keyBefore, , quote, quoted, yamlBefore, bare] = groups;
+      return passKeyReplacement(keyBefore ?? yamlBefore ?? "", quote, quoted, bare);
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: PROSE_PASSWORD,
+    worthTrying: (text) => /pass(?:wor)?d|passphrase|identified/i.test(text),
+    replace: (_match, groups) => {
+      const [before = "", quote, quoted, bare] = groups;
+      return prosePasswordReplacement(before, quote, quoted, bare);
+    },
   },
   {
     kind: "email",
