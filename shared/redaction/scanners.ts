@@ -1567,7 +1567,7 @@ const SCANNERS: readonly Scanner[] = [
       String.raw`\b(?:(${AWS_KEY_ID})(${AWS_KEY_PAIR_SEPARATOR})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])|(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b|AIza[0-9A-Za-z_-]{35}|(sig=)[A-Za-z0-9%+/=_-]{10,}|((?<=[?&;])(?:[Xx]-(?:[Aa][Mm][Zz]|[Gg][Oo][Oo][Gg])-)?[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]=)([A-Za-z0-9%+/=_~-]{16,}))`,
       "g",
     ),
-    worthTrying: (text) => text.includes("AKIA") || text.includes("ASIA") || text.includes("AIza") || text.includes("sig=") || /ignature=/i.test(text) || /\bA[GIRNBC][A-Z]A[A-Z0-9]{16}/.test(text),
+    worthTrying: (text) => text.includes("AKIA") || text.includes("ASIA") || text.includes("AIza") || text.includes("sig=") || text.includes("IGNATURE=") || text.includes("ignature=") || /\bA[GIRNBC][A-Z]A[A-Z0-9]{16}/.test(text),
     replace: (_match, groups) => {
       const [keyId, separator, secret, sas, signed, signature] = groups;
       if (keyId !== undefined) return `${marker("cloud_access_key")}${separator ?? ""}${AWS_SECRET_KEY.test(secret ?? "") ? marker("cloud_access_key") : (secret ?? "")}`;
@@ -1675,7 +1675,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: URL_SECRET_PARAMETER,
-    worthTrying: (text) => URL_SECRET_PARAMETER_NAME.test(text),
+    worthTrying: (text) => text.includes("=") && URL_SECRET_PARAMETER_NAME.test(text),
     replace: (_match, groups, after) => {
       const [before = "", queryName, wordName, quote, quoted, value] = groups;
       const name = (queryName ?? wordName ?? "").toLowerCase();
@@ -1688,7 +1688,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: PASS_KEY,
-    worthTrying: (text) => /p(?:as)?s|pw/i.test(text),
+    worthTrying: (text) => /pass|pw/i.test(text),
     replace: (_match, groups) => {
       const [keyBefore, , quote, quoted, yamlBefore, bare] = groups;
       return passKeyReplacement(keyBefore ?? yamlBefore ?? "", quote, quoted, bare);
