@@ -731,11 +731,13 @@ function urlParameterIsSecret(name: string, value: string, atWordStart: boolean)
  * right after the word or after a verb (`login failed with password 'FakePw'`, `Password changed
  * to "…"`, `set the password to \"…\"` in JSON), or bare after a verb (`The password for bob is
  * …`, `new password was …`), or bare right after the word when it reads as a credential (`new
- * password FakePw9x2 set`). Groups: what stays before the value, the quote (escapes and all), the
- * quoted value, the bare value.
+ * password FakePw9x2 set`); and SQL's `IDENTIFIED BY` after a user, a role, `TO` or `FOR` and a
+ * name (`ALTER USER scott IDENTIFIED BY …`; not prose's `the header identified by name`). A bare
+ * value stops at a backslash, so JSON's escapes after it stay. Groups: what stays before the
+ * value, the quote (escapes and all), the quoted value, the bare value.
  */
 const PROSE_PASSWORD = new RegExp(
-  String.raw`(\b(?:(?:password|passwd|passphrase)(?:[ \t]+for[ \t]+(?:(?:the|user|account)[ \t]+){0,2}(?:${MARKER}|[\w.@'%-]{1,64}))?(?:[ \t]+(?:(?:(?:has|have)[ \t]+been[ \t]+|was[ \t]+|is[ \t]+)?(?:set|changed|reset|updated)[ \t]+to|is|was|to)[ \t]+|[ \t]*=[ \t]*|[ \t]+)|identified[ \t]+(?:with[ \t]+['"\w-]{1,64}[ \t]+)?by(?:[ \t]+password)?[ \t]+))(?:(\\*["'\`])((?:(?!\2)[^\r\n"]){1,256}?)\2(?=[\s,;.!?)\]}&"'\\]|$)|([^\s"'\`]{4,256}))`,
+  String.raw`(\b(?:(?:password|passwd|passphrase)(?:[ \t]+for[ \t]+(?:(?:the|user|account)[ \t]+){0,2}(?:${MARKER}|\\*["'\`][^"'\`\r\n\\]{1,64}\\*["'\`]|[\w.@'%-]{1,64}))?(?:[ \t]+(?:(?:(?:has|have)[ \t]+been[ \t]+|was[ \t]+|is[ \t]+)?(?:set|changed|reset|updated)[ \t]+to|is|was|to)[ \t]+|[ \t]*=[ \t]*|[ \t]+)|(?<=\b(?:user|role|to|for)[ \t]+[^\s;]{1,128}[ \t]+)identified[ \t]+(?:with[ \t]+['"\w-]{1,64}[ \t]+)?by(?:[ \t]+password)?[ \t]+))(?:(\\*["'\`])((?:(?!\2)[^\r\n"]){1,256}?)\2(?!\w)|([^\s"'\`\\;,(]{4,256}))`,
   "gi",
 );
 /** What PROSE_PASSWORD's prefix ends with when a verb gives the value (`is`, `was`, `set to`, `changed to`, `=`, SQL's `IDENTIFIED BY`). */
@@ -747,29 +749,57 @@ const PROSE_FOR = /[ \t]for[ \t]/i;
 /** A value after `=` is the secret fields' to read (code too: `config.password = parts.join(":")`), but after a user's name (SQL's `SET PASSWORD FOR 'app'@'%' = '…'`) only in quotes. */
 const AFTER_EQUALS = /=[ \t]*$/;
 /** Punctuation that ends a sentence after a bare value, kept. */
-const SENTENCE_END = /[.,;:!?)\]}]+$/;
+const SENTENCE_END = /[.:!?)\]}]+$/;
 const PATH_AT_START = new RegExp(`^(?:${PATH_START})`);
-/** A hash's name, as prose says how a password is kept (`password is sha256 hashed`). */
-const HASH_NAME = /^(?:md5|sha-?\d+|bcrypt|scrypt|argon2\w*|pbkdf2\w*)$/i;
+/** How prose says a password is kept or encoded: a hash's, a cipher's or an encoding's name (`password is sha256 hashed`, `is utf8mb4`, `is AES-256 encrypted`). */
+const HASH_NAME = /^(?:md5|sha\d?-?\d+|hmac[\w-]*|bcrypt|scrypt|argon2\w*|pbkdf2[\w-]*|aes-?\d*|rsa-?\d*|ed25519|x509\w*|utf-?\d+\w*|ucs-?\d|base\d+|iso-?\d+(?:-\d+)*|latin-?\d|ascii|hex|\w*_password)$/i;
+/** A word with a suffix of a word in lower case, as prose qualifies a password (`base64-encoded`, `64-bit`, `2FA-protected`, `URL-encoded`). */
+const QUALIFIER = /-(?:[a-z]{2,}|[A-Z]{2,})$/;
+/**
+ * What names or points to a password rather than being one: an environment variable's name
+ * (`DB_PASSWORD2`), a reference or path with `:`, `/` or `[` (`env:DB_PASS1`, `kv2/data/app1`,
+ * `sys.argv[2]`), and, right after the word with no verb, an address, a hash or an id
+ * (`password 0x7ffd5e8c4a10`, a hash's hex, a UUID).
+ */
+const NAMES_A_PASSWORD = /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$|[:/[#]/;
+const ID_OR_HASH = /^(?:0x[0-9a-f]+|[0-9a-f]{32,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+/** A word after a bare value that shows the value qualified the password (`is AES-256 encrypted`, `is 12 characters long`). */
+const QUALIFIED_BY = /^[ \t]+(?:encoded|encrypted|hashed|salted|bits?|characters?|chars?|digits?|long|minimum|maximum|min|max|compatible|format(?:ted)?|only|protected|based|collated|strength|length)\b/i;
+/** A placeholder in a template, a format or a CI system, in quotes (`'{0}'`, `"%1$s"`, `'%(password)s'`, `'<%= pw %>'`, `':password'`, `'@PASSWORD@'`, `'__PASSWORD__'`, `'${{ secrets.PW }}'`), or a mask (`'•••••'`, `'***REMOVED***'`). */
+const QUOTED_PLACEHOLDER = /^(?:\{.*\}|%\d*\$?[sdv]|%\(\w+\)[sd]|%\{\w+\}|<%.*%>|:\w+|@@?\w+(?:@@?)?|__\w+__|\[\[.*\]\]|\$\{\{.*\}\}|[^\p{L}\p{N}]+|.*\b(?:REMOVED|REDACTED|MASKED|FILTERED|HIDDEN)\b.*)$/u;
+/** What a document or a help text says a password is, in quotes, not a password (`If password is \`None\``, `password is 'required'`). */
+const DOC_WORD = /^(?:required|optional|missing|default|empty|blank|unset|invalid|incorrect|wrong|expired|correct|valid|set|nil|undefined|keychain|prompt|stdin|auto)$/i;
 
-function prosePasswordReplacement(before: string, quote: string | undefined, quoted: string | undefined, bare: string | undefined): string | undefined {
+function prosePasswordReplacement(before: string, quote: string | undefined, quoted: string | undefined, bare: string | undefined, after: string): string | undefined {
   const verb = PROSE_VERB.test(before);
   if (PROSE_FOR.test(before) ? !verb : AFTER_EQUALS.test(before)) return undefined;
   if (quoted !== undefined) {
     // Not a shadow file's `x` or `!`, a placeholder, the word, a sentence, a path, or spaces around words (a help text's `" ] @ ] "`).
-    if (quoted.length < 3 || /^\s|\s$/.test(quoted) || OPTION_PLACEHOLDER.test(quoted) || PASSWORD_WORD.test(quoted) || PROSE_TEXT.test(quoted) || PATH_AT_START.test(quoted) || quoted.includes("[REDACTED:")) return undefined;
+    if (quoted.length < 3 || /^\s|\s$/.test(quoted) || OPTION_PLACEHOLDER.test(quoted) || QUOTED_PLACEHOLDER.test(quoted) || NO_PASSWORD_VALUE.test(quoted) || DOC_WORD.test(quoted) || PASSWORD_WORD.test(quoted) || PROSE_TEXT.test(quoted) || PATH_AT_START.test(quoted) || quoted.includes("[REDACTED:")) return undefined;
     return `${before}${quote ?? ""}${marker("api_token")}${quote ?? ""}`;
   }
   if (AFTER_EQUALS.test(before)) return undefined;
   const end = SENTENCE_END.exec(bare ?? "")?.[0] ?? "";
   const value = (bare ?? "").slice(0, (bare ?? "").length - end.length);
-  // A bare value starts as a word does and holds no `=` or call (`password nextgroup=…`, `password (Richard …)`, `Password <${…}>`,
-  // `password is getPassword()`) and is no property's path;
-  // not after a tab (a table's columns) or `to` alone.
-  if (!/^[A-Za-z0-9]/.test(value) || /[=(]/.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || /\t$/.test(before) || (PROSE_TO.test(before) && !verb) || value.length < 4 || OPTION_PLACEHOLDER.test(value) || PASSWORD_WORD.test(value) || value.includes("[REDACTED:") || NOT_A_TOKEN.test(value)) return undefined;
+  if (!proseBareValue(value, before, end === "" ? after : "")) return undefined;
   // After a verb, a credential's shape or a short word with digits (`is hunter2`); right after the word, a credential's shape with digits (`new password FakePw9x2 set`, not `Password GENerator`).
   const taken = verb ? credentialLike(value) || (value.length >= 6 && hasDigit(value) && /\D/.test(value)) : credentialLike(value) && hasDigit(value);
   return taken ? `${before}${marker("api_token")}${end}` : undefined;
+}
+
+/**
+ * Whether a bare value after PROSE_PASSWORD's prefix may be a password: it starts as a word does,
+ * holds no `=` (`password nextgroup=…`) and is no call (`password is getPassword()`), property's
+ * path, placeholder, version, name or reference (`DB_PASSWORD2`, `env:…`), or word that says how
+ * a password is kept (`is sha256 hashed`, `is base64-encoded`, `is AES-256 encrypted`); not after
+ * a tab (a table's columns), `to` alone or `passwd` with no verb (the command: `sudo passwd
+ * jenkins2`), nor an address, a hash or an id with no verb.
+ */
+function proseBareValue(value: string, before: string, after: string): boolean {
+  if (value.length < 4 || !/^[A-Za-z0-9]/.test(value) || value.includes("=") || after.startsWith("(") || /\t$/.test(before)) return false;
+  const verb = PROSE_VERB.test(before);
+  if (!verb && (PROSE_TO.test(before) || /passwd[ \t]+$/i.test(before) || ID_OR_HASH.test(value))) return false;
+  return !(NAMES_A_PASSWORD.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || QUALIFIER.test(value) || QUALIFIED_BY.test(after) || OPTION_PLACEHOLDER.test(value) || PASSWORD_WORD.test(value) || value.includes("[REDACTED:") || NOT_A_TOKEN.test(value));
 }
 
 /** An AWS access key's id, of a long-term key or a temporary one: the ids a secret access key goes with. */
@@ -1697,10 +1727,10 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: PROSE_PASSWORD,
-    worthTrying: (text) => /pass(?:wor)?d|passphrase|identified/i.test(text),
-    replace: (_match, groups) => {
+    worthTrying: (text) => /passw(?:or)?d|passphrase|identified/i.test(text),
+    replace: (_match, groups, after) => {
       const [before = "", quote, quoted, bare] = groups;
-      return prosePasswordReplacement(before, quote, quoted, bare);
+      return prosePasswordReplacement(before, quote, quoted, bare, after);
     },
   },
   {
