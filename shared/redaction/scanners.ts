@@ -683,7 +683,7 @@ const PARAMETER_VALUE = String.raw`[^\s&#;?"'<>\\\`()[\]{}|,]`;
  * value.
  */
 const URL_SECRET_PARAMETER = new RegExp(
-  String.raw`((?:(?<=[?&;])(jsessionid|phpsessid|aspsessionid[a-z]{0,8}|sess(?:ion)?[_-]?id|sid|session|pass|pw|key|auth|appid)|(?:(?<![\w.$@/\\%-])|(?<=\\[nrt]))(pass|pw))=)(?:(\\*["'])((?:(?!\4)[^\r\n"]){1,256}?)\4(?=[\s,;)\]}&"'\\]|$)|(${PARAMETER_VALUE}{1,512}))`,
+  String.raw`((?:(?<=[?&;])(jsessionid|phpsessid|aspsessionid[a-z]{0,8}|sess(?:ion)?[_-]?id|sid|session|pass|pw|key|auth|appid)|(?:(?<![\w.$@/\\%-])|(?<=\\[nrt]))(pass|pw))=)(?:(\\*["'])((?:(?!\4)[^\r\n"]){1,256}?)\4(?!\w)|(${PARAMETER_VALUE}{1,512}))`,
   "gi",
 );
 /** Whether URL_SECRET_PARAMETER is worth trying: one of its names and `=` (a linear test: no run of word characters before the `=`). */
@@ -691,9 +691,13 @@ const URL_SECRET_PARAMETER_NAME = /(?:sessionid[a-z]{0,8}|sess(?:ion)?[_-]?id|si
 /** A parameter's value that stands for no password: a switch or a small number, punctuation after it (a test's `pass=6:`). */
 const NO_PASSWORD_VALUE = /^(?:true|false|null|none|yes|no|on|off|\d{1,4})[.,:]?$/i;
 /** A test's or a check's result, not a password (`pass=passed`, a tally's `pass=20399`). */
-const PASS_RESULT = /^(?:pass(?:ed|es)?|fail(?:ed|s)?|ok|success|skip(?:ped)?|pending|error|todo|n\/a|-+|\d+(?:\.\d+)?)$/i;
-/** Two words of lower-case letters among a value's dashed or underscored parts: a name (`tenant-42-feature-flags-v7`), not a key. */
-const WORDY_ID = /(?:^|[-_])[a-z]{4,}(?=[-_]|$)[^]*[-_][a-z]{4,}(?=[-_]|$)/;
+const PASS_RESULT = /^(?:pass(?:ed|es)?|fail(?:ed|s)?|ok|success|skip(?:ped)?|pending|error|todo|n\/a|-+)$/i;
+/** A tally or a ratio (`pass=20399`, `pass=1.0`, `98.57%`): at a word's start or under a key a result, in a URL's query a PIN as often. */
+const TALLY = /^\d+(?:[./]\d+)?%?$/;
+/** Two words of five lower-case letters or more among a value's dashed or underscored parts: a name (`tenant-42-feature-flags-v7`), not a key. */
+const WORDY_ID = /(?:^|[-_])[a-z]{5,}(?=[-_]|$)[^]*[-_][a-z]{5,}(?=[-_]|$)/;
+/** A name of words (WORDY_ID) with no long run of letters and digits in it, as a random id has (`abcd_efgh_1234567890abcdef`). */
+const wordyName = (value: string): boolean => WORDY_ID.test(value) && !/[A-Za-z0-9]{12,}/.test(value);
 
 /**
  * Whether a `pass` or `pw` parameter's value is a password: not a placeholder, a variable, a
@@ -703,7 +707,7 @@ const WORDY_ID = /(?:^|[-_])[a-z]{4,}(?=[-_]|$)[^]*[-_][a-z]{4,}(?=[-_]|$)/;
  */
 function passwordParameter(value: string, atWordStart: boolean): boolean {
   if (value.length < 3 || /^[$%]|^\s|\s$/.test(value) || OPTION_PLACEHOLDER.test(value) || NO_PASSWORD_VALUE.test(value) || PASSWORD_WORD.test(value) || PASS_RESULT.test(value) || PROPERTY_PATH.test(value) || PROSE_TEXT.test(value)) return false;
-  return !atWordStart || credentialLike(value) || (value.length >= 6 && hasDigit(value) && /\D/.test(value));
+  return !atWordStart || (!TALLY.test(value) && (credentialLike(value) || (value.length >= 6 && hasDigit(value) && /\D/.test(value))));
 }
 
 /** Whether a URL_SECRET_PARAMETER's value is the credential its name says it may be. */
@@ -716,13 +720,13 @@ function urlParameterIsSecret(name: string, value: string, atWordStart: boolean)
     case "auth":
     case "appid":
       // Not an object's key or path (`?key=uploads/2024/report-v2.pdf`, `%2F` too), a file's name, a short id, a name of words.
-      return value.length >= 20 && !value.includes(".") && !/%2F/i.test(value) && (!/[/+]/.test(value) || CODE_WITH_SLASH.test(value)) && !WORDY_ID.test(value) && credentialLike(value);
+      return value.length >= 20 && !value.includes(".") && !/%2F/i.test(value) && (!/[/+]/.test(value) || CODE_WITH_SLASH.test(value)) && !wordyName(value) && credentialLike(value);
     case "session":
-      // A conference's session or a date as often as an id: only a long one.
-      return value.length >= 20 && !WORDY_ID.test(value) && !NOT_A_TOKEN.test(value) && credentialLike(value);
+      // A conference's session or a date as often as an id: twelve characters or more, not words with a year (`MorningKeynote2024`).
+      return value.length >= 12 && !wordyName(value) && !NOT_A_TOKEN.test(value) && !/^(?:[A-Z][a-z]+){2,}\d*$/.test(value) && credentialLike(value);
     default:
       // A session's id (ASP's are capitals alone); not a Windows account's SID or an encoded placeholder (`%5Bredacted%5D`).
-      return !/^S-1-\d|^%5B/i.test(value) && !WORDY_ID.test(value) && (credentialLike(value) || /^[A-Za-z0-9]{20,}$/.test(value));
+      return !/^S-1-\d|^%5B/i.test(value) && !wordyName(value) && (credentialLike(value) || /^[A-Za-z0-9]{20,}$/.test(value));
   }
 }
 
@@ -737,7 +741,7 @@ function urlParameterIsSecret(name: string, value: string, atWordStart: boolean)
  * value, the quote (escapes and all), the quoted value, the bare value.
  */
 const PROSE_PASSWORD = new RegExp(
-  String.raw`(\b(?:(?:password|passwd|passphrase)(?:[ \t]+for[ \t]+(?:(?:the|user|account)[ \t]+){0,2}(?:${MARKER}|\\*["'\`][^"'\`\r\n\\]{1,64}\\*["'\`]|[\w.@'%-]{1,64}))?(?:[ \t]+(?:(?:(?:has|have)[ \t]+been[ \t]+|was[ \t]+|is[ \t]+)?(?:set|changed|reset|updated)[ \t]+to|is|was|to)[ \t]+|[ \t]*=[ \t]*|[ \t]+)|(?<=\b(?:user|role|to|for)[ \t]+[^\s;]{1,128}[ \t]+)identified[ \t]+(?:with[ \t]+['"\w-]{1,64}[ \t]+)?by(?:[ \t]+password)?[ \t]+))(?:(\\*["'\`])((?:(?!\2)[^\r\n"]){1,256}?)\2(?!\w)|([^\s"'\`\\;,(]{4,256}))`,
+  String.raw`(\b(?:(?:password|passwd|passphrase)(?:[ \t]+for[ \t]+(?:(?:the|user|account)[ \t]+){0,2}(?:${MARKER}|\\*["'\`][^"'\`\r\n\\]{1,64}\\*["'\`]|[\w.@'%-]{1,64}))?(?:[ \t]+(?:(?:(?:has|have)[ \t]+been[ \t]+|was[ \t]+|is[ \t]+)?(?:set|changed|reset|updated)[ \t]+to|is|was|to)[ \t]+|[ \t]*=[ \t]*|[ \t]+)|(?=identified)(?<=\b(?:user|role|to|for)[ \t]{1,16}[^\s;]{1,128}[ \t]{1,16})identified[ \t]+(?:with[ \t]+['"\w-]{1,64}[ \t]+)?by(?:[ \t]+password)?[ \t]+))(?:(\\*["'\`])((?:(?!\2)[^\r\n"]){1,256}?)\2(?!\w)|([^\s"'\`\\;,(]{4,256}))`,
   "gi",
 );
 /** What PROSE_PASSWORD's prefix ends with when a verb gives the value (`is`, `was`, `set to`, `changed to`, `=`, SQL's `IDENTIFIED BY`). */
@@ -761,12 +765,12 @@ const QUALIFIER = /-(?:[a-z]{2,}|[A-Z]{2,})$/;
  * `sys.argv[2]`), and, right after the word with no verb, an address, a hash or an id
  * (`password 0x7ffd5e8c4a10`, a hash's hex, a UUID).
  */
-const NAMES_A_PASSWORD = /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$|[:/[#]/;
+const NAMES_A_PASSWORD = /^[A-Z][A-Z0-9]*_[A-Z0-9_]+$|[:/[]/;
 const ID_OR_HASH = /^(?:0x[0-9a-f]+|[0-9a-f]{32,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 /** A word after a bare value that shows the value qualified the password (`is AES-256 encrypted`, `is 12 characters long`). */
 const QUALIFIED_BY = /^[ \t]+(?:encoded|encrypted|hashed|salted|bits?|characters?|chars?|digits?|long|minimum|maximum|min|max|compatible|format(?:ted)?|only|protected|based|collated|strength|length)\b/i;
 /** A placeholder in a template, a format or a CI system, in quotes (`'{0}'`, `"%1$s"`, `'%(password)s'`, `'<%= pw %>'`, `':password'`, `'@PASSWORD@'`, `'__PASSWORD__'`, `'${{ secrets.PW }}'`), or a mask (`'•••••'`, `'***REMOVED***'`). */
-const QUOTED_PLACEHOLDER = /^(?:\{.*\}|%\d*\$?[sdv]|%\(\w+\)[sd]|%\{\w+\}|<%.*%>|:\w+|@@?\w+(?:@@?)?|__\w+__|\[\[.*\]\]|\$\{\{.*\}\}|[^\p{L}\p{N}]+|.*\b(?:REMOVED|REDACTED|MASKED|FILTERED|HIDDEN)\b.*)$/u;
+const QUOTED_PLACEHOLDER = /^(?:\{.*\}|#\{.*\}#?|%\d*\$?[sdv]|%\(\w+\)[sd]|%\{\w+\}|<%.*%>|:\w+|@@?\w+(?:@@?)?|__\w+__|\[\[.*\]\]|\$\{\{.*\}\}|[^\p{L}\p{N}]+|.*\b(?:REMOVED|REDACTED|MASKED|FILTERED|HIDDEN)\b.*)$/u;
 /** What a document or a help text says a password is, in quotes, not a password (`If password is \`None\``, `password is 'required'`). */
 const DOC_WORD = /^(?:required|optional|missing|default|empty|blank|unset|invalid|incorrect|wrong|expired|correct|valid|set|nil|undefined|keychain|prompt|stdin|auto)$/i;
 
@@ -796,7 +800,7 @@ function prosePasswordReplacement(before: string, quote: string | undefined, quo
  * jenkins2`), nor an address, a hash or an id with no verb.
  */
 function proseBareValue(value: string, before: string, after: string): boolean {
-  if (value.length < 4 || !/^[A-Za-z0-9]/.test(value) || value.includes("=") || after.startsWith("(") || /\t$/.test(before)) return false;
+  if (value.length < 4 || !/^[A-Za-z0-9]/.test(value) || /[=#]/.test(value) || after.startsWith("(") || /\t$/.test(before)) return false;
   const verb = PROSE_VERB.test(before);
   if (!verb && (PROSE_TO.test(before) || /passwd[ \t]+$/i.test(before) || ID_OR_HASH.test(value))) return false;
   return !(NAMES_A_PASSWORD.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || QUALIFIER.test(value) || QUALIFIED_BY.test(after) || OPTION_PLACEHOLDER.test(value) || PASSWORD_WORD.test(value) || value.includes("[REDACTED:") || NOT_A_TOKEN.test(value));
@@ -804,30 +808,45 @@ function proseBareValue(value: string, before: string, after: string): boolean {
 
 /** An AWS access key's id, of a long-term key or a temporary one: the ids a secret access key goes with. */
 const AWS_KEY_ID = String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}\b`;
-/** Between an access key's id and its secret: a few quotes, commas, colons or spaces, a label too (`  Secret access key: `, JSON's `","s":"`). */
-const AWS_KEY_PAIR_SEPARATOR = String.raw`[^A-Za-z0-9/+\r\n]{1,8}(?:[A-Za-z][\w .-]{0,39}\\*["']?[ \t]*[:=][^A-Za-z0-9/+\r\n]{0,8})?`;
-/** An AWS secret access key: 40 base64 characters, both cases and a digit or `/` or `+` (no word, no path's `//` or ends). */
-const AWS_SECRET_KEY = /^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9/+])(?!\/|.*\/$|.*\/\/)[A-Za-z0-9/+]{40}$/;
+/** Between an access key's id and its secret: a few quotes, commas, colons, spaces or line breaks, a label too (`  Secret access key: `, JSON's `","s":"` at any depth, the next line's `s:`). */
+const AWS_KEY_PAIR_SEPARATOR = String.raw`(?:[^A-Za-z0-9/+\\]|\\[^A-Za-z0-9/+]|\\[nrt]){1,16}(?:[A-Za-z][\w .-]{0,39}\\*["']?[ \t]*[:=][^A-Za-z0-9/+\r\n]{0,16})?`;
+/** An AWS secret access key: 40 base64 characters, both cases and a digit or `/` or `+`; not a path of words (`usr/share/doc/…`). */
+const AWS_SECRET_KEY = /^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9/+])(?!.*(?:^|\/)[a-z]{3,}\/[a-z]{3,}\/[a-z]{3,})[A-Za-z0-9/+]{40}$/;
 
 /**
  * A password under a key of its short names, `pass` or `pw`, in an object or a mapping: quoted
  * (`auth: { user: 'bob', pass: '…' }` as nodemailer's transports take one, JSON's `"pass": "…"`,
- * PHP's `'pass' => '…'`, Go's `Pass: "…"`, escaped quotes in JSON too) or, as YAML writes it at a
- * line's start, bare (`  pass: …`). Groups: what stays before the value, the quote (escapes and
- * all), the quoted value, the bare value.
+ * PHP's `'pass' => '…'`, Go's `Pass: "…"`, escaped quotes in JSON too; a key unquoted only where a
+ * key starts, at a line's start or after `{`, `,` or `(`, so a test's `should pass: "abc123"` is
+ * none) or bare, as YAML writes it
+ * at a line's start (after JSON's escaped line break too: YAML in a JSON string) or in a flow
+ * mapping (`  pass: …`, `{user: bob, pass: …}`). Groups: what stays before the value, the key's
+ * quote, the value's quote (escapes and all), the quoted value; YAML's prefix and bare value; a
+ * flow mapping's prefix and bare value.
  */
 const PASS_KEY = new RegExp(
-  String.raw`((?<![\w.$@/\\%-])(\\*["'\`]?)(?:pass|pw)\2[ \t]*(?::|=>)[ \t]*)(\\*["'\`])((?:(?!\3)[^\r\n"]){1,256}?)\3(?=[\s,;)\]}&"'\\]|$)|((?:^|(?<=[\r\n]))[ \t]*(?:-[ \t]+)?(?:pass|pw):[ \t]+)([^\s"'\`#,{}[\]()?;]{1,256})(?=[ \t]*(?:[\r\n#]|$))`,
+  String.raw`((?:(?<![\w.$@/\\%-])(\\*["'\`])|(?=p)(?<=(?:^|[\r\n{,(]|\\n)[ \t]{0,64}))(?:pass|pw)\2[ \t]*(?::|=>)[ \t]*)(\\*["'\`])((?:(?!\3)[^\r\n"]){1,256}?)\3(?!\w)|((?:^|(?<=[\r\n])|(?<=\\n))[ \t]*(?:-[ \t]+)?(?:pass|pw):[ \t]+)([^\s"'\`\\]{1,256})(?=[ \t]*(?:[\r\n#]|\\[nrt]|$))|((?=p)(?<=[{,][ \t]{0,64})(?:pass|pw):[ \t]*)([^\s"'\`\\,{}[\]]{1,256})(?=[ \t]*[,}])`,
   "gi",
 );
 
 function passKeyReplacement(before: string, quote: string | undefined, quoted: string | undefined, bare: string | undefined): string | undefined {
   const value = quoted ?? bare ?? "";
   // Capitals are a test log's result (`PASS: "Run size-3e"`), not a key.
-  if (/\b(?:PASS|PW)\b/.test(before) || value.length < 3 || /^\s|\s$/.test(value) || NO_PASSWORD_VALUE.test(value) || OPTION_PLACEHOLDER.test(value) || PASSWORD_WORD.test(value) || PASS_RESULT.test(value) || PROSE_TEXT.test(value) || value.includes("[REDACTED:")) return undefined;
-  // A bare value is YAML's, under a key in lower case (a test log's `PASS: test12` is a result); a
-  // word of letters there is a type or a name (`pass: boolean`), not a password.
-  if (bare !== undefined && (!/(?:pass|pw):[ \t]*$/.test(before) || !(credentialLike(value) || (value.length >= 6 && hasDigit(value) && /\D/.test(value))))) return undefined;
+  // Not words with spaces (`"score >= 60"`): a passphrase under a `pass` key is left.
+  if (/\b(?:PASS|PW)\b/.test(before) || value.length < 3 || /^[$%]|\s/.test(value) || value.includes("[REDACTED:")) return undefined;
+  // Digits alone in quotes may be a PIN (`"pass": "12345678"`); bare, or with a point or `%`, a tally (`'pass': 90`, `'98.57%'`).
+  const pin = bare === undefined && /^\d{5,}$/.test(value);
+  if (NO_PASSWORD_VALUE.test(value) || OPTION_PLACEHOLDER.test(value) || QUOTED_PLACEHOLDER.test(value) || PASSWORD_WORD.test(value) || PASS_RESULT.test(value) || (TALLY.test(value) && !pin) || PROSE_TEXT.test(value)) return undefined;
+  // Not a reference, a rule, a path or a property (`op://vault/…`, `ENC[…]`, `required|min:6`, `process.env.SMTP_PASS`), a hash's name or a version.
+  if (NAMES_A_PASSWORD.test(value) || value.includes("|") || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || NOT_A_TOKEN.test(value)) return undefined;
+  // `pass` also names a compiler's, a filter's or a renderer's pass (`'bandpass'`, `'sroa'`, `collision-filter`): a password needs a
+  // credential's shape, six characters with a digit and no space (not `"score >= 60"`), or in quotes a symbol (`'p@ss!'`);
+  // not a type's name (`Uint8Array`), a colour (`"#00ff00"`), a pass's number (`"pass-1"`) or code's `boolean;`.
+  if (/^(?:[A-Z][a-z]+)+\d+(?:[A-Z][a-z]+)+$|^#[0-9a-f]{3,8}$|^pass[-_]?\d+$|[;,]$/i.test(value)) return undefined;
+  const symbol = quoted !== undefined && /^\S+$/.test(value) && /[^\p{L}\p{N}_.-]/u.test(value);
+  if (!(pin || symbol || credentialLike(value) || (value.length >= 6 && hasDigit(value) && /\D/.test(value) && !/\s/.test(value)))) return undefined;
+  // A bare value is YAML's, under a key in lower case (a test log's `PASS: test12` is a result).
+  if (bare !== undefined && !/(?:pass|pw):[ \t]*$/.test(before)) return undefined;
   return `${before}${quote ?? ""}${marker("api_token")}${quote ?? ""}`;
 }
 
@@ -1594,7 +1613,7 @@ const SCANNERS: readonly Scanner[] = [
     // Google Cloud Storage's `X-Goog-Signature`, CloudFront's `Signature`), which grants what the
     // URL names until it expires.
     pattern: new RegExp(
-      String.raw`\b(?:(${AWS_KEY_ID})(${AWS_KEY_PAIR_SEPARATOR})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])|(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b|AIza[0-9A-Za-z_-]{35}|(sig=)[A-Za-z0-9%+/=_-]{10,}|((?<=[?&;])(?:[Xx]-(?:[Aa][Mm][Zz]|[Gg][Oo][Oo][Gg])-)?[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]=)([A-Za-z0-9%+/=_~-]{16,}))`,
+      String.raw`(?:\b|(?<=\\[nrt]))(?:(${AWS_KEY_ID})(${AWS_KEY_PAIR_SEPARATOR})([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])|(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b|AIza[0-9A-Za-z_-]{35}|(sig=)[A-Za-z0-9%+/=_-]{10,}|((?<=[?&;])(?:[Xx]-(?:[Aa][Mm][Zz]|[Gg][Oo][Oo][Gg])-)?[Ss][Ii][Gg][Nn][Aa][Tt][Uu][Rr][Ee]=)([A-Za-z0-9%+/=_~-]{16,}))`,
       "g",
     ),
     worthTrying: (text) => text.includes("AKIA") || text.includes("ASIA") || text.includes("AIza") || text.includes("sig=") || text.includes("IGNATURE=") || text.includes("ignature=") || /\bA[GIRNBC][A-Z]A[A-Z0-9]{16}/.test(text),
@@ -1602,7 +1621,7 @@ const SCANNERS: readonly Scanner[] = [
       const [keyId, separator, secret, sas, signed, signature] = groups;
       if (keyId !== undefined) return `${marker("cloud_access_key")}${separator ?? ""}${AWS_SECRET_KEY.test(secret ?? "") ? marker("cloud_access_key") : (secret ?? "")}`;
       // A signature has digits; a word does not (`?signature=required`, `required-but-missing-2024`).
-      if (signed !== undefined) return hasDigit(signature ?? "") && !WORDY_ID.test(signature ?? "") ? `${signed}${marker("cloud_access_key")}` : undefined;
+      if (signed !== undefined) return hasDigit(signature ?? "") && !wordyName(signature ?? "") ? `${signed}${marker("cloud_access_key")}` : undefined;
       return `${sas ?? ""}${marker("cloud_access_key")}`;
     },
   },
@@ -1711,7 +1730,7 @@ const SCANNERS: readonly Scanner[] = [
       const name = (queryName ?? wordName ?? "").toLowerCase();
       if (quoted !== undefined) return passwordParameter(quoted, wordName !== undefined) ? `${before}${quote ?? ""}${marker("api_token")}${quote ?? ""}` : undefined;
       // Code, not a value: a call, a template's or a format's expression (`pw=getpwnam(user)`, `pass=${…}`, `pw=%(pw)s`).
-      if (/^[({[]/.test(after)) return undefined;
+      if (wordName !== undefined && /^[({[]/.test(after)) return undefined;
       return urlParameterIsSecret(name, value ?? "", wordName !== undefined) ? `${before}${marker("api_token")}` : undefined;
     },
   },
@@ -1720,8 +1739,8 @@ const SCANNERS: readonly Scanner[] = [
     pattern: PASS_KEY,
     worthTrying: (text) => /pass|pw/i.test(text),
     replace: (_match, groups) => {
-      const [keyBefore, , quote, quoted, yamlBefore, bare] = groups;
-      return passKeyReplacement(keyBefore ?? yamlBefore ?? "", quote, quoted, bare);
+      const [keyBefore, , quote, quoted, yamlBefore, yamlBare, flowBefore, flowBare] = groups;
+      return passKeyReplacement(keyBefore ?? yamlBefore ?? flowBefore ?? "", quote, quoted, yamlBare ?? flowBare);
     },
   },
   {
