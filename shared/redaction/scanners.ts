@@ -7,7 +7,7 @@ import { canonicalJsonStrings } from "./json-strings.js";
 import type { ScannerKind } from "./policy.js";
 
 /** `after`: the text right after the match (up to AFTER_LENGTH characters). */
-type Replace = (match: string, groups: readonly (string | undefined)[], after: string) => string | undefined;
+type Replace = (match: string, groups: readonly (string | undefined)[], after: string, before: () => string) => string | undefined;
 
 interface Scanner {
   readonly kind: ScannerKind;
@@ -699,6 +699,9 @@ const WORDY_ID = /(?:^|[-_])[a-z]{5,}(?=[-_]|$)[^]*[-_][a-z]{5,}(?=[-_]|$)/;
 /** A name of words (WORDY_ID) with no long run of letters and digits in it, as a random id has (`abcd_efgh_1234567890abcdef`). */
 const wordyName = (value: string): boolean => WORDY_ID.test(value) && !/[A-Za-z0-9]{12,}/.test(value);
 
+/** A password's shape where a name says one may follow: a credential's (see credentialLike), or six characters or more with a digit and something else (`hunter2x`, `Fake-Pw-2026`). */
+const passwordShaped = (value: string): boolean => credentialLike(value) || (value.length >= 6 && hasDigit(value) && /\D/.test(value));
+
 /**
  * Whether a `pass` or `pw` parameter's value is a password: not a placeholder, a variable, a
  * format's expression, the word for it, a result or a switch; at a word's start (a command's
@@ -707,7 +710,7 @@ const wordyName = (value: string): boolean => WORDY_ID.test(value) && !/[A-Za-z0
  */
 function passwordParameter(value: string, atWordStart: boolean): boolean {
   if (value.length < 3 || /^[$%]|^\s|\s$/.test(value) || OPTION_PLACEHOLDER.test(value) || NO_PASSWORD_VALUE.test(value) || PASSWORD_WORD.test(value) || PASS_RESULT.test(value) || PROPERTY_PATH.test(value) || PROSE_TEXT.test(value)) return false;
-  return !atWordStart || (!TALLY.test(value) && (credentialLike(value) || (value.length >= 6 && hasDigit(value) && /\D/.test(value))));
+  return !atWordStart || (!TALLY.test(value) && passwordShaped(value));
 }
 
 /** Whether a URL_SECRET_PARAMETER's value is the credential its name says it may be. */
@@ -741,7 +744,7 @@ function urlParameterIsSecret(name: string, value: string, atWordStart: boolean)
  * value, the quote (escapes and all), the quoted value, the bare value.
  */
 const PROSE_PASSWORD = new RegExp(
-  String.raw`(\b(?:(?:password|passwd|passphrase)(?:[ \t]+for[ \t]+(?:(?:the|user|account)[ \t]+){0,2}(?:${MARKER}|\\*["'\`][^"'\`\r\n\\]{1,64}\\*["'\`]|[\w.@'%-]{1,64}))?(?:[ \t]+(?:(?:(?:has|have)[ \t]+been[ \t]+|was[ \t]+|is[ \t]+)?(?:set|changed|reset|updated)[ \t]+to|is|was|to)[ \t]+|[ \t]*=[ \t]*|[ \t]+)|(?=identified)(?<=\b(?:user|role|to|for)[ \t]{1,16}[^\s;]{1,128}[ \t]{1,16})identified[ \t]+(?:with[ \t]+['"\w-]{1,64}[ \t]+)?by(?:[ \t]+password)?[ \t]+))(?:(\\*["'\`])((?:(?!\2)[^\r\n"]){1,256}?)\2(?!\w)|([^\s"'\`\\;,(]{4,256}))`,
+  String.raw`(\b(?:(?:password|passwd|passphrase)(?:[ \t]+for[ \t]+(?:(?:the|user|account)[ \t]+){0,2}(?:${MARKER}|\\*["'\`][^"'\`\r\n\\]{1,64}\\*["'\`]|[\w.@'%-]{1,64}))?(?:[ \t]+(?:(?:(?:has|have)[ \t]+been[ \t]+|was[ \t]+|is[ \t]+)?(?:set|changed|reset|updated)[ \t]+to|is|was|to)[ \t]+|[ \t]*=[ \t]*|[ \t]+)|(?=identified)(?<=\b(?:user|role|to|for)[ \t]{1,64}[^\s;]{1,128}[ \t]{1,64})identified[ \t]+(?:with[ \t]+['"\w-]{1,64}[ \t]+)?by(?:[ \t]+password)?[ \t]+))(?:(\\*["'\`])((?:(?!\2)[^\r\n"]){1,256}?)\2(?!\w)|([^\s"'\`\\;,(]{4,256}))`,
   "gi",
 );
 /** What PROSE_PASSWORD's prefix ends with when a verb gives the value (`is`, `was`, `set to`, `changed to`, `=`, SQL's `IDENTIFIED BY`). */
@@ -787,7 +790,7 @@ function prosePasswordReplacement(before: string, quote: string | undefined, quo
   const value = (bare ?? "").slice(0, (bare ?? "").length - end.length);
   if (!proseBareValue(value, before, end === "" ? after : "")) return undefined;
   // After a verb, a credential's shape or a short word with digits (`is hunter2`); right after the word, a credential's shape with digits (`new password FakePw9x2 set`, not `Password GENerator`).
-  const taken = verb ? credentialLike(value) || (value.length >= 6 && hasDigit(value) && /\D/.test(value)) : credentialLike(value) && hasDigit(value);
+  const taken = verb ? passwordShaped(value) : credentialLike(value) && hasDigit(value);
   return taken ? `${before}${marker("api_token")}${end}` : undefined;
 }
 
@@ -816,35 +819,41 @@ const AWS_SECRET_KEY = /^(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9/+])(?!.*(?:^|\/)[a-z]{3
 /**
  * A password under a key of its short names, `pass` or `pw`, in an object or a mapping: quoted
  * (`auth: { user: 'bob', pass: '…' }` as nodemailer's transports take one, JSON's `"pass": "…"`,
- * PHP's `'pass' => '…'`, Go's `Pass: "…"`, escaped quotes in JSON too; a key unquoted only where a
- * key starts, at a line's start or after `{`, `,` or `(`, so a test's `should pass: "abc123"` is
- * none) or bare, as YAML writes it
+ * PHP's `'pass' => '…'`, Go's `Pass: "…"`, Ruby's `:pass => '…'`, escaped quotes in JSON too; a
+ * key unquoted only where a key starts, at a line's start or after `{`, `,`, `(`, `;`, `[`, `:` or
+ * a quote, `'bob' pass: '…'`, so a test's `should pass: "abc123"` is none) or bare, as YAML writes it
  * at a line's start (after JSON's escaped line break too: YAML in a JSON string) or in a flow
  * mapping (`  pass: …`, `{user: bob, pass: …}`). Groups: what stays before the value, the key's
  * quote, the value's quote (escapes and all), the quoted value; YAML's prefix and bare value; a
  * flow mapping's prefix and bare value.
  */
 const PASS_KEY = new RegExp(
-  String.raw`((?:(?<![\w.$@/\\%-])(\\*["'\`])|(?=p)(?<=(?:^|[\r\n{,(]|\\n)[ \t]{0,64}))(?:pass|pw)\2[ \t]*(?::|=>)[ \t]*)(\\*["'\`])((?:(?!\3)[^\r\n"]){1,256}?)\3(?!\w)|((?:^|(?<=[\r\n])|(?<=\\n))[ \t]*(?:-[ \t]+)?(?:pass|pw):[ \t]+)([^\s"'\`\\]{1,256})(?=[ \t]*(?:[\r\n#]|\\[nrt]|$))|((?=p)(?<=[{,][ \t]{0,64})(?:pass|pw):[ \t]*)([^\s"'\`\\,{}[\]]{1,256})(?=[ \t]*[,}])`,
+  String.raw`((?:(?<![\w.$@/\\%-])(\\*["'\`])|(?=p)(?<=(?:^|[\r\n{,(;[:"'\`]|\\n)[ \t]{0,64}))(?:pass|pw)\2[ \t]*(?::|=>)[ \t]*)(\\*["'\`])((?:(?!\3)[^\r\n"]){1,256}?)\3(?!\w)|((?:^|(?<=[\r\n])|(?<=\\n))[ \t]*(?:-[ \t]+)?(?:pass|pw):[ \t]+)([^\s"'\`\\]{1,256})(?=[ \t]*(?:[\r\n#]|\\[nrt]|$))|((?=p)(?<=[{,][ \t]{0,64})(?:pass|pw):[ \t]*)([^\s"'\`\\,{}[\]]{1,256})(?=[ \t]*[,}])`,
   "gi",
 );
 
-function passKeyReplacement(before: string, quote: string | undefined, quoted: string | undefined, bare: string | undefined): string | undefined {
+/** A reference to a password kept elsewhere, or a validation rule, not a password (`op://vault/…`, `ENC[…]`, `env:SMTP_PASS`, `/run/secrets/pw`, `required|min:6`). */
+const PASS_REFERENCE = /^[a-z][\w+.-]*:\/\/|^ENC\[|^(?:env|vault|file|secret|secrets|ref|arn|op|keyring|ssm|awssm|sm):|^\.{0,2}\/|^[\w-]+(?:\|[\w:,-]+)+$/i;
+/** A user's key in the same object or mapping before a `pass` key: then the value is a password whatever its shape. */
+const USER_KEY_BEFORE = /\b(?:user(?:name)?|login|account)\\*["'`]?[ \t]*(?::|=>)[ \t]*\\*["'`]?[^\r\n{}]{0,128}$/i;
+
+function passKeyReplacement(before: string, quote: string | undefined, quoted: string | undefined, bare: string | undefined, textBefore: () => string): string | undefined {
   const value = quoted ?? bare ?? "";
-  // Capitals are a test log's result (`PASS: "Run size-3e"`), not a key.
   // Not words with spaces (`"score >= 60"`): a passphrase under a `pass` key is left.
-  if (/\b(?:PASS|PW)\b/.test(before) || value.length < 3 || /^[$%]|\s/.test(value) || value.includes("[REDACTED:")) return undefined;
+  if (/\b(?:PASS|PW)\b/.test(before) || value.length < 3 || /\s/.test(value) || value.includes("[REDACTED:")) return undefined;
   // Digits alone in quotes may be a PIN (`"pass": "12345678"`); bare, or with a point or `%`, a tally (`'pass': 90`, `'98.57%'`).
+  // A template's expression anywhere in it is code (`` `picking:${mode}` ``).
   const pin = bare === undefined && /^\d{5,}$/.test(value);
-  if (NO_PASSWORD_VALUE.test(value) || OPTION_PLACEHOLDER.test(value) || QUOTED_PLACEHOLDER.test(value) || PASSWORD_WORD.test(value) || PASS_RESULT.test(value) || (TALLY.test(value) && !pin) || PROSE_TEXT.test(value)) return undefined;
-  // Not a reference, a rule, a path or a property (`op://vault/…`, `ENC[…]`, `required|min:6`, `process.env.SMTP_PASS`), a hash's name or a version.
-  if (NAMES_A_PASSWORD.test(value) || value.includes("|") || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || NOT_A_TOKEN.test(value)) return undefined;
+  if (NO_PASSWORD_VALUE.test(value) || OPTION_PLACEHOLDER.test(value) || QUOTED_PLACEHOLDER.test(value) || /\$\{|\{\{/.test(value) || PASSWORD_WORD.test(value) || PASS_RESULT.test(value) || (TALLY.test(value) && !pin) || PROSE_TEXT.test(value)) return undefined;
+  // Not a reference, a validation rule, a path or a property (`op://vault/…`, `ENC[…]`, `env:…`, `required|min:6`, `process.env.SMTP_PASS`), a hash's name or a version.
+  if (PASS_REFERENCE.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || NOT_A_TOKEN.test(value)) return undefined;
+  // Not a typed array's name (`Uint8Array`), a colour (`"#00ff00"`), a pass's number (`"pass-1"`), or code's `boolean;` bare.
+  if (/^(?:Uint|Int|Float|BigUint|BigInt)\d+(?:Clamped)?Array$/.test(value) || /^#[0-9a-f]{3,8}$|^pass[-_]?\d{1,2}$/i.test(value) || (bare !== undefined && /[;,]$/.test(value))) return undefined;
   // `pass` also names a compiler's, a filter's or a renderer's pass (`'bandpass'`, `'sroa'`, `collision-filter`): a password needs a
-  // credential's shape, six characters with a digit and no space (not `"score >= 60"`), or in quotes a symbol (`'p@ss!'`);
-  // not a type's name (`Uint8Array`), a colour (`"#00ff00"`), a pass's number (`"pass-1"`) or code's `boolean;`.
-  if (/^(?:[A-Z][a-z]+)+\d+(?:[A-Z][a-z]+)+$|^#[0-9a-f]{3,8}$|^pass[-_]?\d+$|[;,]$/i.test(value)) return undefined;
-  const symbol = quoted !== undefined && /^\S+$/.test(value) && /[^\p{L}\p{N}_.-]/u.test(value);
-  if (!(pin || symbol || credentialLike(value) || (value.length >= 6 && hasDigit(value) && /\D/.test(value) && !/\s/.test(value)))) return undefined;
+  // credential's shape, six characters with a digit, in quotes a symbol (`'p@ss!'`), or a user's key before it in the same object
+  // (`{ user: 'bob', pass: 'letmein' }`).
+  const symbol = quoted !== undefined && /[^\p{L}\p{N}_.-]/u.test(value);
+  if (!(pin || symbol || passwordShaped(value) || USER_KEY_BEFORE.test(textBefore()))) return undefined;
   // A bare value is YAML's, under a key in lower case (a test log's `PASS: test12` is a result).
   if (bare !== undefined && !/(?:pass|pw):[ \t]*$/.test(before)) return undefined;
   return `${before}${quote ?? ""}${marker("api_token")}${quote ?? ""}`;
@@ -1379,6 +1388,17 @@ function textAfter(args: readonly unknown[], length: number): string {
   return typeof offset === "number" && typeof input === "string" ? input.slice(offset + length, offset + length + AFTER_LENGTH) : "";
 }
 
+/** How much of the text before a match a replacement may ask for. */
+const BEFORE_LENGTH = 256;
+
+/** The text before a match, from String.prototype.replace's callback arguments, up to BEFORE_LENGTH characters. */
+function textBefore(args: readonly unknown[]): string {
+  const at = args.findIndex((arg) => typeof arg === "number");
+  const offset = args[at];
+  const input = args[at + 1];
+  return typeof offset === "number" && typeof input === "string" ? input.slice(Math.max(0, offset - BEFORE_LENGTH), offset) : "";
+}
+
 /** The capture groups of a replace() callback's arguments: after the match, up to the offset (a number). */
 function captures(args: readonly unknown[]): (string | undefined)[] {
   const groups: (string | undefined)[] = [];
@@ -1738,9 +1758,9 @@ const SCANNERS: readonly Scanner[] = [
     kind: "api_token",
     pattern: PASS_KEY,
     worthTrying: (text) => /pass|pw/i.test(text),
-    replace: (_match, groups) => {
+    replace: (_match, groups, _after, textBefore) => {
       const [keyBefore, , quote, quoted, yamlBefore, yamlBare, flowBefore, flowBare] = groups;
-      return passKeyReplacement(keyBefore ?? yamlBefore ?? flowBefore ?? "", quote, quoted, yamlBare ?? flowBare);
+      return passKeyReplacement(keyBefore ?? yamlBefore ?? flowBefore ?? "", quote, quoted, yamlBare ?? flowBare, textBefore);
     },
   },
   {
@@ -1878,7 +1898,7 @@ function scanOnce(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64
     scanner.pattern.lastIndex = 0;
     out = out.replace(scanner.pattern, (...args: unknown[]) => {
       const match = String(args[0]);
-      const replacement = scanner.replace(match, captures(args), textAfter(args, match.length));
+      const replacement = scanner.replace(match, captures(args), textAfter(args, match.length), () => textBefore(args));
       if (replacement === undefined || replacement === match) return match;
       const kind = replacement.includes(marker("connection_string")) ? "connection_string" : scanner.kind;
       // A replacement may hold more than one marker (a field found in the rest of a prose match).
