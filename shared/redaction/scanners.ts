@@ -738,13 +738,14 @@ function urlParameterIsSecret(name: string, value: string, atWordStart: boolean)
  * right after the word or after a verb (`login failed with password 'FakePw'`, `Password changed
  * to "…"`, `set the password to \"…\"` in JSON), or bare after a verb (`The password for bob is
  * …`, `new password was …`), or bare right after the word when it reads as a credential (`new
- * password FakePw9x2 set`); and SQL's `IDENTIFIED BY` after a user, a role, `TO` or `FOR` and a
- * name (`ALTER USER scott IDENTIFIED BY …`; not prose's `the header identified by name`). A bare
+ * password FakePw9x2 set`); and SQL's `IDENTIFIED BY` after a user, a role or `TO` and a name, or
+ * `FOR` and a quoted account (`ALTER USER scott IDENTIFIED BY …`, `failed for 'app'@'%' IDENTIFIED
+ * BY …`; not prose's `the header identified by name`, `for part identified by \`name\``). A bare
  * value stops at a backslash, so JSON's escapes after it stay. Groups: what stays before the
  * value, the quote (escapes and all), the quoted value, the bare value.
  */
 const PROSE_PASSWORD = new RegExp(
-  String.raw`(\b(?:(?:password|passwd|passphrase)(?:[ \t]+for[ \t]+(?:(?:the|user|account)[ \t]+){0,2}(?:${MARKER}|\\*["'\`][^"'\`\r\n\\]{1,64}\\*["'\`]|[\w.@'%-]{1,64}))?(?:[ \t]+(?:(?:(?:has|have)[ \t]+been[ \t]+|was[ \t]+|is[ \t]+)?(?:set|changed|reset|updated)[ \t]+to|is|was|to)[ \t]+|[ \t]*=[ \t]*|[ \t]+)|(?=identified)(?<=\b(?:user|role|to|for)[ \t]{1,64}[^\s;]{1,128}[ \t]{1,64})identified[ \t]+(?:with[ \t]+['"\w-]{1,64}[ \t]+)?by(?:[ \t]+password)?[ \t]+))(?:(\\*["'\`])((?:(?!\2)[^\r\n"]){1,256}?)\2(?!\w)|([^\s"'\`\\;,(]{4,256}))`,
+  String.raw`(\b(?:(?:password|passwd|passphrase)(?:[ \t]+for[ \t]+(?:(?:the|user|account)[ \t]+){0,2}(?:${MARKER}|\\*["'\`][^"'\`\r\n\\]{1,64}\\*["'\`]|[\w.@'%-]{1,64}))?(?:[ \t]+(?:(?:(?:has|have)[ \t]+been[ \t]+|was[ \t]+|is[ \t]+)?(?:set|changed|reset|updated)[ \t]+to|is|was|to)[ \t]+|[ \t]*=[ \t]*|[ \t]+)|(?=identified)(?<=\b(?:(?:user|role|to)[ \t]{1,64}[^\s;]{1,128}|for[ \t]{1,64}[^\s;]{0,64}['"@][^\s;]{0,64})[ \t]{1,64})identified[ \t]+(?:with[ \t]+['"\w-]{1,64}[ \t]+)?by(?:[ \t]+password)?[ \t]+))(?:(\\*["'\`])((?:(?!\2)[^\r\n"]){1,256}?)\2(?!\w)|([^\s"'\`\\;,(]{4,256}))`,
   "gi",
 );
 /** What PROSE_PASSWORD's prefix ends with when a verb gives the value (`is`, `was`, `set to`, `changed to`, `=`, SQL's `IDENTIFIED BY`). */
@@ -1748,7 +1749,8 @@ const SCANNERS: readonly Scanner[] = [
     replace: (_match, groups, after) => {
       const [before = "", queryName, wordName, quote, quoted, value] = groups;
       const name = (queryName ?? wordName ?? "").toLowerCase();
-      if (quoted !== undefined) return passwordParameter(quoted, wordName !== undefined) ? `${before}${quote ?? ""}${marker("api_token")}${quote ?? ""}` : undefined;
+      // Only a password is quoted after its name (`PASS="…"`); a quote after `?session_id=` closes code's string.
+      if (quoted !== undefined) return (name === "pass" || name === "pw") && passwordParameter(quoted, wordName !== undefined) ? `${before}${quote ?? ""}${marker("api_token")}${quote ?? ""}` : undefined;
       // Code, not a value: a call, a template's or a format's expression (`pw=getpwnam(user)`, `pass=${…}`, `pw=%(pw)s`).
       if (wordName !== undefined && /^[({[]/.test(after)) return undefined;
       return urlParameterIsSecret(name, value ?? "", wordName !== undefined) ? `${before}${marker("api_token")}` : undefined;
