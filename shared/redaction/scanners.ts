@@ -709,7 +709,7 @@ const passwordShaped = (value: string): boolean => credentialLike(value) || (val
  * code's `pw=pw` and `var pw=fw;` are none.
  */
 function passwordParameter(value: string, atWordStart: boolean): boolean {
-  if (value.length < 3 || /^[$%]|^\s|\s$/.test(value) || OPTION_PLACEHOLDER.test(value) || NO_PASSWORD_VALUE.test(value) || PASSWORD_WORD.test(value) || PASS_RESULT.test(value) || PROPERTY_PATH.test(value) || PROSE_TEXT.test(value)) return false;
+  if (value.length < 3 || /^[$%]|^\s|\s$/.test(value) || namesNoPassword(value) || NO_PASSWORD_VALUE.test(value) || PASS_RESULT.test(value) || PROPERTY_PATH.test(value) || PROSE_TEXT.test(value)) return false;
   return !atWordStart || (!TALLY.test(value) && passwordShaped(value));
 }
 
@@ -783,31 +783,30 @@ function prosePasswordReplacement(before: string, quote: string | undefined, quo
   if (PROSE_FOR.test(before) ? !verb : AFTER_EQUALS.test(before)) return undefined;
   if (quoted !== undefined) {
     // Not a shadow file's `x` or `!`, a placeholder, the word, a sentence, a path, or spaces around words (a help text's `" ] @ ] "`).
-    if (quoted.length < 3 || /^\s|\s$/.test(quoted) || OPTION_PLACEHOLDER.test(quoted) || QUOTED_PLACEHOLDER.test(quoted) || NO_PASSWORD_VALUE.test(quoted) || DOC_WORD.test(quoted) || PASSWORD_WORD.test(quoted) || PROSE_TEXT.test(quoted) || PATH_AT_START.test(quoted) || quoted.includes("[REDACTED:")) return undefined;
+    if (quoted.length < 3 || /^\s|\s$/.test(quoted) || namesNoPassword(quoted) || QUOTED_PLACEHOLDER.test(quoted) || NO_PASSWORD_VALUE.test(quoted) || DOC_WORD.test(quoted) || PROSE_TEXT.test(quoted) || PATH_AT_START.test(quoted) || quoted.includes("[REDACTED:")) return undefined;
     return `${before}${quote ?? ""}${marker("api_token")}${quote ?? ""}`;
   }
-  if (AFTER_EQUALS.test(before)) return undefined;
-  const end = SENTENCE_END.exec(bare ?? "")?.[0] ?? "";
-  const value = (bare ?? "").slice(0, (bare ?? "").length - end.length);
-  if (!proseBareValue(value, before, end === "" ? after : "")) return undefined;
+  if (AFTER_EQUALS.test(before) || bare === undefined) return undefined;
+  const end = SENTENCE_END.exec(bare)?.[0] ?? "";
+  const value = bare.slice(0, bare.length - end.length);
+  if (!proseBareValue(value, before, verb, end === "" ? after : "")) return undefined;
   // After a verb, a credential's shape or a short word with digits (`is hunter2`); right after the word, a credential's shape with digits (`new password FakePw9x2 set`, not `Password GENerator`).
   const taken = verb ? passwordShaped(value) : credentialLike(value) && hasDigit(value);
   return taken ? `${before}${marker("api_token")}${end}` : undefined;
 }
 
 /**
- * Whether a bare value after PROSE_PASSWORD's prefix may be a password: it starts as a word does,
- * holds no `=` (`password nextgroup=…`) and is no call (`password is getPassword()`), property's
- * path, placeholder, version, name or reference (`DB_PASSWORD2`, `env:…`), or word that says how
- * a password is kept (`is sha256 hashed`, `is base64-encoded`, `is AES-256 encrypted`); not after
+ * Whether a bare value after PROSE_PASSWORD's prefix (`verb`: whether the prefix ends in one) may
+ * be a password: it starts as a word does, holds no `=` (`password nextgroup=…`) and is no call
+ * (`password is getPassword()`), property's path, placeholder, version, name or reference
+ * (`DB_PASSWORD2`, `env:…`), or word that says how a password is kept (`is sha256 hashed`, `is base64-encoded`, `is AES-256 encrypted`); not after
  * a tab (a table's columns), `to` alone or `passwd` with no verb (the command: `sudo passwd
  * jenkins2`), nor an address, a hash or an id with no verb.
  */
-function proseBareValue(value: string, before: string, after: string): boolean {
+function proseBareValue(value: string, before: string, verb: boolean, after: string): boolean {
   if (value.length < 4 || !/^[A-Za-z0-9]/.test(value) || /[=#]/.test(value) || after.startsWith("(") || /\t$/.test(before)) return false;
-  const verb = PROSE_VERB.test(before);
   if (!verb && (PROSE_TO.test(before) || /passwd[ \t]+$/i.test(before) || ID_OR_HASH.test(value))) return false;
-  return !(NAMES_A_PASSWORD.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || QUALIFIER.test(value) || QUALIFIED_BY.test(after) || OPTION_PLACEHOLDER.test(value) || PASSWORD_WORD.test(value) || value.includes("[REDACTED:") || NOT_A_TOKEN.test(value));
+  return !(NAMES_A_PASSWORD.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || QUALIFIER.test(value) || QUALIFIED_BY.test(after) || namesNoPassword(value) || value.includes("[REDACTED:") || NOT_A_TOKEN.test(value));
 }
 
 /** An AWS access key's id, of a long-term key or a temporary one: the ids a secret access key goes with. */
@@ -845,7 +844,7 @@ function passKeyReplacement(before: string, quote: string | undefined, quoted: s
   // Digits alone in quotes may be a PIN (`"pass": "12345678"`); bare, or with a point or `%`, a tally (`'pass': 90`, `'98.57%'`).
   // A template's expression anywhere in it is code (`` `picking:${mode}` ``).
   const pin = bare === undefined && /^\d{5,}$/.test(value);
-  if (NO_PASSWORD_VALUE.test(value) || OPTION_PLACEHOLDER.test(value) || QUOTED_PLACEHOLDER.test(value) || /\$\{|\{\{/.test(value) || PASSWORD_WORD.test(value) || PASS_RESULT.test(value) || (TALLY.test(value) && !pin) || PROSE_TEXT.test(value)) return undefined;
+  if (NO_PASSWORD_VALUE.test(value) || namesNoPassword(value) || QUOTED_PLACEHOLDER.test(value) || /\$\{|\{\{/.test(value) || PASS_RESULT.test(value) || (TALLY.test(value) && !pin) || PROSE_TEXT.test(value)) return undefined;
   // Not a reference, a validation rule, a path or a property (`op://vault/…`, `ENC[…]`, `env:…`, `required|min:6`, `process.env.SMTP_PASS`), a hash's name or a version.
   if (PASS_REFERENCE.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || NOT_A_TOKEN.test(value)) return undefined;
   // Not a typed array's name (`Uint8Array`), a colour (`"#00ff00"`), a pass's number (`"pass-1"`), or code's `boolean;` bare.
@@ -1381,23 +1380,27 @@ function restOfField(rest: string): string {
 /** How much of the text after a match a replacement is shown. */
 const AFTER_LENGTH = 64;
 
-/** The text after a match, from String.prototype.replace's callback arguments (…, offset, string). */
-function textAfter(args: readonly unknown[], length: number): string {
+/** Where a match is, from String.prototype.replace's callback arguments (…, offset, string): its offset and the whole input. */
+function matchPlace(args: readonly unknown[]): { offset: number; input: string } | undefined {
   const at = args.findIndex((arg) => typeof arg === "number");
   const offset = args[at];
   const input = args[at + 1];
-  return typeof offset === "number" && typeof input === "string" ? input.slice(offset + length, offset + length + AFTER_LENGTH) : "";
+  return typeof offset === "number" && typeof input === "string" ? { offset, input } : undefined;
+}
+
+/** The text after a match, up to AFTER_LENGTH characters. */
+function textAfter(args: readonly unknown[], length: number): string {
+  const place = matchPlace(args);
+  return place === undefined ? "" : place.input.slice(place.offset + length, place.offset + length + AFTER_LENGTH);
 }
 
 /** How much of the text before a match a replacement may ask for. */
 const BEFORE_LENGTH = 256;
 
-/** The text before a match, from String.prototype.replace's callback arguments, up to BEFORE_LENGTH characters. */
+/** The text before a match, up to BEFORE_LENGTH characters. */
 function textBefore(args: readonly unknown[]): string {
-  const at = args.findIndex((arg) => typeof arg === "number");
-  const offset = args[at];
-  const input = args[at + 1];
-  return typeof offset === "number" && typeof input === "string" ? input.slice(Math.max(0, offset - BEFORE_LENGTH), offset) : "";
+  const place = matchPlace(args);
+  return place === undefined ? "" : place.input.slice(Math.max(0, place.offset - BEFORE_LENGTH), place.offset);
 }
 
 /** The capture groups of a replace() callback's arguments: after the match, up to the offset (a number). */
