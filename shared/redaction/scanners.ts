@@ -1034,10 +1034,16 @@ const toolCommand = (names: string): string =>
 /** How the names of the tools TOOL_SECRET_OPTION knows start. */
 const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl", "convertto-securestring", "zip", "unzip", "7z", "7za", "7zr", "7zz", "rar", "unrar", "Rar", "UnRAR", "WinRAR", "rdesktop", "xfreerdp", "wfreerdp", "sdl-freerdp", "psexec", "PsExec", "paexec", "twine", "ssh-keygen", "lftp", "gh", "aws", "rclone", "npm", "yarn", "pnpm", "mc"];
 /** Looked for before anything else, in lower case or capitals (PowerShell's cmdlet in any case): where no tool's name starts, nothing else is tried. */
+/** HTTP clients' names (HTTPie's `http` and `https`, xh, hey, ApacheBench's `ab`) as HTTP_CLIENT_AUTH looks for them: before a space or as a list's item, as URLs hold `http` everywhere. */
+const HTTP_CLIENT_NAMES = ["https?", "xhs?", "hey", "ab"];
+const HTTP_CLIENT_NAME = String.raw`(?:${HTTP_CLIENT_NAMES.join("|")})(?:\.exe)?(?:[ \t]|["'],)`;
 const TOOL_NAMES = String.raw`(?=${[...TOOL_NAME_STARTS, ...TOOL_NAME_STARTS.map((name) => name.toUpperCase()), SECURE_STRING].join("|")})`;
 /** The user before curl's password (an email's marker included), and before Samba's. */
 const CURL_USER = String.raw`(?:${MARKER}|[^\s:"'@\\[\]])*:`;
 const SAMBA_USER = String.raw`[^\s%"']+%`;
+/** HTTPie's `-A bearer` (`--auth-type=bearer`) before or after `--auth` on its command line: then `--auth` takes a token, not `user:password`. */
+const AUTH_TYPE_BEARER = String.raw`[ \t](?:-A|--auth-type)(?:[ \t]+|=)\\*["']?bearer\b`;
+const BEARER_AUTH_TYPE = String.raw`(?:(?<=${AUTH_TYPE_BEARER}(?:[^\r\n|;&<>]|\\\r?\n){0,512}?)|(?=(?:[^\r\n|;&<>]|\\\r?\n){0,512}?${AUTH_TYPE_BEARER}))`;
 /** The AWS CLI's global options before or after `configure` (`--profile dev`, `--no-cli-pager`), up to eight. */
 const AWS_GLOBAL_OPTIONS = String.raw`(?:[ \t]+--[\w-]{1,32}(?:[ \t]+(?!-)[^\s"']{1,128})?){0,8}`;
 /** The user before lftp's password (`-u user,…`). */
@@ -1077,6 +1083,73 @@ const NETWORK_CREDENTIAL = new RegExp(
   String.raw`(NetworkCredential(?:\]::new)?(?:[ \t]*\(|[ \t]+-Arg(?:s|umentList)[ \t]+(?:@?\()?|[ \t]+(?=[@$]{0,2}\\*["']))\s{0,64}(?:[@$]{0,2}(\\*["'])(?:(?!\2)[^\r\n]){0,256}\2|[\w.$\[\]"'?!:]{1,64}(?:\(\))?)\s{0,64},\s{0,64}[@$]{0,2})(\\*["'])((?:(?!\3)[^\r\n]){1,512})\3`,
   "g",
 );
+/**
+ * A character of a password in quotes in code: no double quote, escaped or not (inside JSON, a
+ * quote of another depth may end the string the code is in), and a run of backslashes only with
+ * the character it escapes, so the closing quote's own backslashes stay whole.
+ */
+const QUOTED_PASSWORD_CHARACTER = String.raw`(?:[^"\\\r\n]|\\+[^"\\\r\n])`;
+/** Space between a call's arguments, JSON's escaped line breaks and tabs too (at any depth). */
+const CALL_SPACE = String.raw`(?:\s|\\{1,8}[nrt]){0,64}`;
+/** An argument of a call before its password: a string in quotes (escaped ones too, JSON's), or a name or expression (`user`, `self.user`, `cfg["user"]`, `None`, `getUser()`); with its comma. */
+const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:[bu]?\\*"[^"\\\r\n]{0,256}\\*"|[bu]?\\*'[^'\\\r\n]{0,256}\\*'|[\w.$]{1,64}(?:\[[^\]\r\n]{0,64}\]|\(\))?)${CALL_SPACE},`;
+/**
+ * Calls that take a user and then a password, by the password's place among their arguments: 2nd
+ * in HTTP clients' basic and digest authentication (Python requests' `HTTPBasicAuth` and `auth=(…,
+ * …)` tuples, aiohttp's and httpx's `BasicAuth`, Go's `SetBasicAuth` and `url.UserPassword`, Java's
+ * `setBasicAuth`, `PasswordAuthentication` and `UsernamePasswordCredentials`, Spring's
+ * `basicAuthentication`, Laravel's `withBasicAuth`, reqwest's and Faraday's `basic_auth`,
+ * superagent's `.auth`) and in `login` (ftplib, smtplib, imaplib, test clients); 3rd in JDBC's
+ * `getConnection`, ftplib's `FTP`, the Python MySQL drivers' `connect`, Azure's
+ * `UsernamePasswordCredential`; 4th in urllib's `add_password`.
+ */
+const CREDENTIAL_CALLS: readonly (readonly [names: string, position: number])[] = [
+  [String.raw`(?<![\w$])(?:(?:HTTP(?:Basic|Digest|Proxy)Auth|(?:Basic|Digest)Auth(?:entication)?|[Ss]et_?[Bb]asic_?[Aa]uth|with(?:Basic|Digest)Auth|basic_?[Aa]uth(?:entication)?|UsernamePasswordCredentials|PasswordAuthentication|UserPassword|login|(?<=\.)auth)[ \t]*\(|auth\\*["']?[ \t]*[:=][ \t]*[([])`, 2],
+  [String.raw`(?<![\w$])(?:getConnection|FTP(?:_TLS)?|(?:pymysql|MySQLdb|mysql\.connector|mariadb|pymssql)\.connect|UsernamePasswordCredential)[ \t]*\(`, 3],
+  [String.raw`(?<![\w$])add_password[ \t]*\(`, 4],
+];
+/**
+ * A password written as a string in a call that CREDENTIAL_CALLS names, at its place (reqwest's
+ * `Some("…")` too), up to its closing quote before the next argument, the call's end, a method on
+ * it (`"…".toCharArray()`), a space, JSON's end of string or the text's end (an error message cut
+ * short).
+ * Groups: the call up to the password's quote, the quote, the password.
+ */
+const CREDENTIAL_CALL = new RegExp(
+  String.raw`((?:${CREDENTIAL_CALLS.map(([names, position]) => `${names}(?:${CALL_ARGUMENT}){${position - 1}}`).join("|")})${CALL_SPACE}(?:Some\()?[@$]?[bu]?)(\\*["'\`])((?:(?!\2)${QUOTED_PASSWORD_CHARACTER}){1,512})\2(?=[\s,)\]}.;+:]|\\+["nrt]|$)`,
+  "g",
+);
+/**
+ * A `user:password` string where basic authentication is built from one: PHP's
+ * `CURLOPT_USERPWD`, a base64 encoder's argument (`btoa`, Python's `b64encode`, Java's
+ * `encodeToString`, .NET's `GetBytes`, Go's `EncodeToString([]byte(…))`, Ruby's
+ * `strict_encode64`, Node's `Buffer.from`), Node's `auth` option and npm's `_auth`. Groups: what
+ * comes before, the quote, the user with its colon, the password.
+ */
+const USER_PASSWORD_STRING = new RegExp(
+  String.raw`((?:CURLOPT_(?:PROXY)?USERPWD[ \t]*,[ \t]*|(?<![\w$.-])_?auth\\*["']?[ \t]*[:=][ \t]*|(?<![\w$])(?:btoa|(?:standard_|urlsafe_)?b64encode|encodebytes|[Ee]ncodeToString|(?:strict_|urlsafe_)?encode64|ToBase64String|GetBytes|Buffer\.from)\([ \t]*(?:\[\]byte\(|(?:System\.Text\.)?Encoding\.\w+\.GetBytes\()?b?))(\\*["'\`])((?:${MARKER}|[^:"'\`\s\\]){1,128}:)((?:(?!\2)${QUOTED_PASSWORD_CHARACTER}){1,256})\2`,
+  "g",
+);
+/** CREDENTIAL_CALL's list under an `auth` key. */
+const AUTH_LIST = /auth\\*["']?[ \t]*[:=][ \t]*\[/;
+/** Where USER_PASSWORD_STRING's name alone says basic authentication (PHP's option, `btoa`, a base64 encoder, npm's `_auth`): any password there; elsewhere one with a password's shape. */
+const BASIC_AUTH_BUILDER = /CURLOPT|btoa|64|_auth/;
+/**
+ * Whether a password CREDENTIAL_CALL or USER_PASSWORD_STRING found is none: a placeholder or the
+ * word for one, a marker, an interpolated string (`$"{pw}"`, `${pass}`, `#{pass}`), a format's
+ * expression, a mask, words of prose or text with spaces at an end.
+ */
+function callPasswordIsNone(prefix: string, text: string): boolean {
+  return namesNoPassword(text) || QUOTED_PLACEHOLDER.test(text) || PROSE_TEXT.test(text) || /^\s|\s$/.test(text) || text.includes("[REDACTED:") || /\$\{|#\{/.test(text) || (prefix.endsWith("$") && text.includes("{"));
+}
+/** A base64 `user:password` under an `auth` key (Docker's `config.json`, npm's `_auth=`): quoted, or bare after `=`. Groups: the key, the quote, the value. */
+const ENCODED_AUTH = /((?<![\w$.-])_?auth\\*["']?[ \t]*[:=][ \t]*)(\\*["']|(?<==[ \t]*))([A-Za-z0-9+/]{8,}={0,2})(?=\2)(?![A-Za-z0-9+/=])/g;
+/**
+ * The value of a tool's option that TOOL_SECRET_OPTION or HTTP_CLIENT_AUTH found: after an
+ * opening quote (and a user in it) to the closing one, quoted, or bare; not a placeholder, a
+ * variable, code's concatenation or a template's `{…}`.
+ */
+const TOOL_OPTION_VALUE = String.raw`(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE}|\\*["']\s*[+,;)\]]|\{[^}\s]*\})(${AFTER_OPENING_QUOTE}(?:[^"'\\\r\n]|\\[^"'\r\n]){1,512}(?=\\*["'])|(?<!["'])${OPTION_DOUBLE_QUOTED}|(?<!["'])${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${COMMAND_OPTION_BARE})`;
 /**
  * Command lines that give a password or key to a tool's own option, as a separate argument, up to
  * the value: SQL Server's `sqlcmd`, `osql` and `bcp` (`-P`, glued too); MongoDB's shell and tools
@@ -1122,9 +1195,25 @@ const TOOL_SECRET_OPTION = new RegExp(
     String.raw`${toolCommand(String.raw`mc(?:\.exe)?${NEXT_ARGUMENT}(?:alias${NEXT_ARGUMENT}set|config${NEXT_ARGUMENT}host${NEXT_ARGUMENT}add)`)}(?:[ \t]|(?<=["'],[ \t]*["']))(?!-)${ARGUMENT}${NEXT_ARGUMENT}https?:\/\/[^\s"']{1,256}${NEXT_ARGUMENT}(?!-)${ARGUMENT}${NEXT_ARGUMENT}`,
     String.raw`rabbitmqctl(?:\.bat)?${NEXT_ARGUMENT}(?:add_user|change_password|authenticate_user)${NEXT_ARGUMENT}(?:\\*["'])?[^\s"'\\,]+(?:\\*["'])?${NEXT_ARGUMENT}`,
     String.raw`${SECURE_STRING}${AS_PLAIN_TEXT_AHEAD}(?:[ \t]+${SECURE_STRING_SWITCH})*[ \t]+(?:${STRING_PARAMETER})?(?:\$?\([ \t]*(?=\\*["']))?(?![(@])`,
-  ].join("|")})(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE}|\\*["']\s*[+,;)\]]|\{[^}\s]*\})(${AFTER_OPENING_QUOTE}(?:[^"'\\\r\n]|\\[^"'\r\n]){1,512}(?=\\*["'])|(?<!["'])${OPTION_DOUBLE_QUOTED}|(?<!["'])${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${COMMAND_OPTION_BARE})`,
+  ].join("|")})${TOOL_OPTION_VALUE}`,
   "g",
 );
+/**
+ * HTTP clients' credentials on their command lines: the password after `user:` in HTTPie's (`http`,
+ * `https`), xh's and hey's `-a`/`--auth`, and ApacheBench's `-A`/`-P`; HTTPie's and xh's token in
+ * `--auth` with `-A bearer`, xh's `--bearer`. The command, the option and a user; then the value
+ * (TOOL_OPTION_VALUE).
+ */
+const HTTP_CLIENT_AUTH = new RegExp(
+  String.raw`(?=${HTTP_CLIENT_NAME})${COMMAND_START}(${[
+    String.raw`${toolCommand("(?:https?|xhs?|hey)")}(?:${toolOption(String.raw`(?:(?:-a|--auth)(?:${NEXT_LIST_ITEM}|(?:[ \t]+|=)(?:\\*["'])?)|-a(?=[^\s"'-]))`)}${CURL_USER}(?!\\*["'])|${toolOption("(?:-a|--auth)")}(?:${NEXT_ARGUMENT}|=)${BEARER_AUTH_TYPE})`,
+    String.raw`${toolCommand("xhs?")}${toolOption("--bearer")}(?:${NEXT_ARGUMENT}|=)`,
+    String.raw`${toolCommand("ab")}${toolOption("-[AP]")}(?:${NEXT_LIST_ITEM}|[ \t]+(?:\\*["'])?)${CURL_USER}(?!\\*["'])`,
+  ].join("|")})${TOOL_OPTION_VALUE}`,
+  "g",
+);
+/** Whether HTTP_CLIENT_AUTH is worth trying: a client's name as a command, and an option it may be. */
+const HTTP_CLIENT_ANYWHERE = new RegExp(String.raw`\b${HTTP_CLIENT_NAME}`, "i");
 /**
  * What reads a password from its standard input: `sudo -S`, `chpasswd` (`user:password`),
  * `passwd --stdin`, a registry's `login --password-stdin` (docker, podman, helm registry …),
@@ -1552,6 +1641,16 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "api_token",
+    pattern: HTTP_CLIENT_AUTH,
+    worthTrying: (text) => /-(?:a|A|P|-auth|-bearer)\b/.test(text) && HTTP_CLIENT_ANYWHERE.test(text),
+    replace: (match, groups, after) => {
+      const [prefix = "", value = ""] = groups;
+      if (!cutAtLineBreak(value, after) && namesNoPassword(unquoted(value))) return match;
+      return `${prefix}${quotedMarker(value, "api_token")}`;
+    },
+  },
+  {
+    kind: "api_token",
     pattern: POSITIONAL_PASSWORD,
     worthTrying: (text) => /password|htpasswd|net(?:\.exe)?[ \t]+use/i.test(text) && /machine|default|net|htpasswd/i.test(text),
     replace: (match, groups) => {
@@ -1595,6 +1694,37 @@ const SCANNERS: readonly Scanner[] = [
       // An interpolated string with an expression (`$"{cfg["pw"]}"`) is code, not the password.
       const interpolated = prefix.endsWith("$") && text.includes("{");
       return interpolated || namesNoPassword(text) ? match : `${prefix}${quote}${marker("api_token")}${quote}`;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: CREDENTIAL_CALL,
+    worthTrying: (text) => /,[\s\\nrt]*(?:[bu@$]?\\*["'`]|Some\()/.test(text) && /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password/.test(text),
+    replace: (match, groups) => {
+      const [prefix = "", quote = "", text = ""] = groups;
+      // A list under `auth` may be of schemes or strategies (`auth: ['jwt', 'session']`): there a password's shape too.
+      if (callPasswordIsNone(prefix, text) || (AUTH_LIST.test(prefix) && !passwordShaped(text))) return match;
+      return `${prefix}${quote}${marker("api_token")}${quote}`;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: USER_PASSWORD_STRING,
+    worthTrying: (text) => text.includes(":") && (text.includes("auth") || text.includes("64") || text.includes("USERPWD") || text.includes("btoa") || text.includes("Buffer")),
+    replace: (match, groups) => {
+      const [prefix = "", quote = "", user = "", text = ""] = groups;
+      if (callPasswordIsNone(prefix, text) || (!BASIC_AUTH_BUILDER.test(prefix) && !passwordShaped(text))) return match;
+      return `${prefix}${quote}${user}${marker("api_token")}${quote}`;
+    },
+  },
+  {
+    kind: "basic_credential",
+    pattern: ENCODED_AUTH,
+    worthTrying: (text) => text.includes("auth"),
+    replace: (match, groups) => {
+      const [prefix = "", quote = "", encoded = ""] = groups;
+      // Docker's and npm's are padded: a word of eight letters (`"auth": "required"`) is none.
+      return encoded.length % 4 === 0 && isBasicCredential(encoded) ? `${prefix}${quote}${marker("basic_credential")}` : match;
     },
   },
   {
