@@ -662,11 +662,18 @@ const SERVICE_TOKEN = new RegExp(
   "g",
 );
 /**
- * A long value of a URL's `code` parameter: an Azure Functions key (`?code=…==`) or an OAuth
- * authorization code (Google's `4/0A…`), each a credential; short ones (`?code=404`) and source
- * code, as playgrounds put it in a URL (spaces and braces percent-encoded), are left.
+ * A URL's `code` parameter with letters and digits: an Azure Functions key (`?code=…==`) or an
+ * OAuth authorization code (Google's `4/0A…`), each a credential, from 40 characters; from 8 in a
+ * query that also carries `state` (an OAuth authorization response, `/callback?code=…&state=…`:
+ * GitHub's codes are 20 characters). Short ones elsewhere (`?code=404`, `?code=SUMMER2024`) and
+ * source code, as playgrounds put it in a URL (spaces and braces percent-encoded), are left.
  */
-const CODE_PARAMETER = /(?<=[?&](?:amp;)?code=)[A-Za-z0-9_~.%/+-]{40,}(?:=|%3D){0,2}(?![A-Za-z0-9_~.%/+=-])/g;
+const CODE_PARAMETER = /(?<=[?&](?:amp;)?code=)[A-Za-z0-9_~.%/+-]{8,}(?:=|%3D){0,2}(?![A-Za-z0-9_~.%/+=-])/g;
+/** Whether the query around a match (the text before it back to a space or a quote, and after it up to one or `#`) carries OAuth's `state`. */
+function inOAuthResponse(before: string, after: string): boolean {
+  const query = before.slice(before.search(/[^\s"'<>`]*$/)) + after.slice(0, after.search(/[\s"'<>`#]|$/));
+  return /[?&](?:amp;)?(?:session_)?state=[^&#\s]/.test(query);
+}
 /** A code with `/` or `+` that is a key or a code, not a path or words (`src/main/…`, `a+b+c`): base64 padding at its end, or Google's `4/…`. */
 const CODE_WITH_SLASH = /^\d\/|(?:=|%3D)$/i;
 /** What a URL's or a form's parameter value holds: up to the next parameter, fragment, space, quote or bracket. */
@@ -809,6 +816,63 @@ function proseBareValue(value: string, before: string, verb: boolean, after: str
   return !(NAMES_A_PASSWORD.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || QUALIFIER.test(value) || QUALIFIED_BY.test(after) || namesNoPassword(value) || value.includes("[REDACTED:") || NOT_A_TOKEN.test(value));
 }
 
+/** Where a line starts: the text's start, a line break, or JSON's escaped one. */
+const LINE_START = String.raw`(?:^|[\r\n]|\\[nr])`;
+/** Where a line ends: a line break (JSON's escaped one too), a quote (a debug log's `'…\r\n'`) or the text's end. */
+const LINE_END = String.raw`(?=\\[rn]|[\r\n'"]|$)`;
+/**
+ * Redis's passwords: `requirepass` and `masterauth` at a configuration line's start (not a
+ * comment's example, `# requirepass foobared`) or set with `CONFIG SET` (as MONITOR prints it too,
+ * `"CONFIG" "SET" "requirepass" "…"`); `AUTH` as MONITOR prints it (`"AUTH" "…"`, `"AUTH"
+ * "default" "…"`), after redis-cli's prompt (`127.0.0.1:6379> AUTH …`, a user before it too) or
+ * as its command's arguments (`redis-cli -h host AUTH …`); an
+ * ACL user's `>password` (`user app on >… ~* +@all`, `ACL SETUSER app on >…`). Groups: what stays
+ * before the value, the value (quoted or a word; in MONITOR's quotes only quoted).
+ */
+const REDIS_PASSWORD = new RegExp(
+  String.raw`((?:${LINE_START}[ \t]*|\bCONFIG[ \t]+SET[ \t]+)(?:requirepass|masterauth)[ \t]+|(?:"CONFIG"[ \t]+"SET"[ \t]+"(?:requirepass|masterauth)"[ \t]+|"AUTH"[ \t]+(?:"(?:[^"\\\r\n]|\\[^\r\n]){1,128}"[ \t]+)?)(?=")|(?:[\w.:-]{1,64}:\d{1,5}(?:\[\d{1,2}\])?>[ \t]*|\bredis-cli(?:[ \t]+[^\s|;&]{1,256}){0,16}?[ \t]+)AUTH[ \t]+(?:[^\s"]{1,64}[ \t]+)?|(?:${LINE_START}[ \t]*user|\bACL[ \t]+SETUSER)[ \t]+[^\s>]{1,64}(?:[ \t]+[^\s>]{1,64}){0,16}?[ \t]+>)("(?:[^"\\\r\n]|\\[^\r\n]){1,256}"|[^\s"\\]{1,256})`,
+  "gi",
+);
+/**
+ * A line of PostgreSQL's password file (`.pgpass`, `hostname:port:database:username:password`; a
+ * field may be `*`): the four fields, then the password (`\:` and `\\` escaped in it), to the
+ * line's end or a double quote (a JSON string's end). Groups: the line's start and fields, the host, the database, the user, the password.
+ */
+const PGPASS_LINE = new RegExp(
+  String.raw`(${LINE_START}((?:[^\s:#\\]|\\:){1,253}|\*):(?:\d{1,5}|\*):([^\s:\\]{1,64}|\*):([^\s:\\]{1,64}|\*):)((?:[^\s:\\"]|\\[:\\]){1,256})(?=\\[rn]|[\r\n"]|$)`,
+  "g",
+);
+/** A .pgpass field that names something: a letter in it, or `*`; a host as an IPv4 address too (so times and IPv6 addresses are none). */
+const PGPASS_NAME = /[A-Za-z]|^\*$/;
+const PGPASS_HOST = /[A-Za-z]|^\*$|^\d{1,3}(?:\.\d{1,3}){3}$/;
+/**
+ * IMAP's `LOGIN` as a client's debug log prints it (`a001 LOGIN bob …`, Python's imaplib `> b'ABCD1
+ * LOGIN bob "…"'`): a tag with a digit, the command in capitals, the user; then the password,
+ * quoted (JSON's escaped quotes too) or a word. Groups: what stays, the quote's backslashes, the
+ * password in quotes, the bare password.
+ */
+const IMAP_LOGIN = /((?<![\w-])[A-Za-z]{0,8}\d{1,8}[ \t]+LOGIN[ \t]+(?:\\*"[^"\\\r\n]{1,256}\\*"|[^\s"(){%*\\]{1,256})[ \t]+)(?:(\\*)"([^"\\\r\n]{1,256})\2"|([^\s"(){%*\\']{1,256}))/g;
+/**
+ * POP3's and FTP's `PASS` command at a line's start or after a client's debug prefix (Python's
+ * `*cmd* 'PASS …'` and `send: '…'`, a session's `C: `, ftp's `---> `): one space, then a word to the
+ * line's end. Not a test runner's `PASS  src/…` (two spaces) or `PASS: …`. Groups: what stays, the password.
+ */
+const PASS_COMMAND = new RegExp(
+  String.raw`((?:${LINE_START}|\*(?:cmd|put)\*[ \t]+b?'|send:[ \t]*b?'|\bC:[ \t]*|-{2,3}>[ \t]*)PASS[ \t])(?![ \t])([^\s'"\\]{1,256})${LINE_END}`,
+  "g",
+);
+/** PASS_COMMAND's prefixes that say a protocol's dialogue is printed: there any word is the password, at a line's start only one with a password's shape. */
+const PROTOCOL_DEBUG = /cmd|put|send|C:|->/;
+/**
+ * SMTP's `AUTH PLAIN` with its initial response (base64 of `authzid\0user\0password`), and the
+ * answer to `AUTH LOGIN`'s password challenge (`334 UGFzc3dvcmQ6`, "Password:" in base64) on a
+ * later line or a debug log's next `send:` (Python's smtplib prints both). Groups: what stays, the
+ * base64 credential.
+ */
+const SMTP_AUTH = new RegExp(
+  String.raw`(\bAUTH[ \t]+PLAIN[ \t]+|UGFzc3dvcmQ6(?:[^]{0,256}?(?:send:[ \t]*b?'|\bC:[ \t]*|(?:\\r|\r)?(?:\\n|\n))))([A-Za-z0-9+/]{4,}={0,2})${LINE_END}`,
+  "g",
+);
 /** An AWS access key's id, of a long-term key or a temporary one: the ids a secret access key goes with. */
 const AWS_KEY_ID = String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}\b`;
 /** Between an access key's id and its secret: a few quotes, commas, colons, spaces or line breaks, a label too (`  Secret access key: `, JSON's `","s":"` at any depth, the next line's `s:`). */
@@ -1799,7 +1863,63 @@ const SCANNERS: readonly Scanner[] = [
     kind: "api_token",
     pattern: CODE_PARAMETER,
     worthTrying: (text) => text.includes("code="),
-    replace: (match) => (hasDigit(match) && /[A-Za-z]/.test(match) && !/%(?:20|7B|7D|0A)/i.test(match) && (!/[/+]/.test(match) || CODE_WITH_SLASH.test(match)) ? marker("api_token") : undefined),
+    replace: (match, _groups, after, before) => {
+      if (!hasDigit(match) || !/[A-Za-z]/.test(match) || /%(?:20|7B|7D|0A)/i.test(match) || (/[/+]/.test(match) && !CODE_WITH_SLASH.test(match))) return undefined;
+      return match.length >= 40 || inOAuthResponse(before(), after) ? marker("api_token") : undefined;
+    },
+  },
+  {
+    kind: "connection_string",
+    pattern: REDIS_PASSWORD,
+    worthTrying: (text) => /requirepass|masterauth|AUTH|>/i.test(text),
+    replace: (match, groups) => {
+      const [prefix = "", value = ""] = groups;
+      const text = unquoted(value);
+      return text === "" || namesNoPassword(text) || CI_EXPRESSION.test(text) ? match : `${prefix}${quotedMarker(value, "connection_string")}`;
+    },
+  },
+  {
+    kind: "connection_string",
+    pattern: PGPASS_LINE,
+    worthTrying: (text) => /:(?:\d{1,5}|\*):/.test(text),
+    replace: (match, groups) => {
+      const [prefix = "", host = "", database = "", user = "", password = ""] = groups;
+      if (!PGPASS_HOST.test(host) || !PGPASS_NAME.test(database) || !PGPASS_NAME.test(user) || namesNoPassword(password)) return match;
+      return `${prefix}${marker("connection_string")}`;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: IMAP_LOGIN,
+    worthTrying: (text) => text.includes("LOGIN"),
+    replace: (match, groups) => {
+      const [prefix = "", backslashes = "", quoted, bare] = groups;
+      const text = quoted ?? bare ?? "";
+      if (namesNoPassword(text) || text.startsWith("[REDACTED:")) return match;
+      return quoted !== undefined ? `${prefix}${backslashes}"${marker("api_token")}${backslashes}"` : `${prefix}${marker("api_token")}`;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: PASS_COMMAND,
+    worthTrying: (text) => text.includes("PASS "),
+    replace: (match, groups) => {
+      const [prefix = "", password = ""] = groups;
+      if (namesNoPassword(password) || password.startsWith("[REDACTED:") || /^\*+$/.test(password) || (!PROTOCOL_DEBUG.test(prefix) && !passwordShaped(password))) return match;
+      return `${prefix}${marker("api_token")}`;
+    },
+  },
+  {
+    kind: "basic_credential",
+    pattern: SMTP_AUTH,
+    worthTrying: (text) => text.includes("AUTH PLAIN") || text.includes("UGFzc3dvcmQ6"),
+    replace: (match, groups) => {
+      const [prefix = "", encoded = ""] = groups;
+      const decoded = Buffer.from(encoded, "base64").toString("utf8");
+      // PLAIN's response holds its NUL separators; LOGIN's answer is the password alone, printable.
+      const credential = prefix.startsWith("UGFz") ? decoded.length > 0 && !BASIC_UNPRINTABLE.test(decoded) : decoded.includes("\0") && !decoded.includes("\ufffd");
+      return credential ? `${prefix}${marker("basic_credential")}` : match;
+    },
   },
   {
     kind: "api_token",
