@@ -1097,17 +1097,16 @@ const toolCommand = (names: string): string =>
   String.raw`(?:${names}(?:\.[Ee][Xx][Ee])?${names.includes("\\") ? "" : `|${names.toUpperCase()}\\.EXE`})(?:["']?(?=\s)${LINE_ARGUMENTS}|(?=["'],)${LIST_ARGUMENTS})`;
 /** How the names of the tools TOOL_SECRET_OPTION knows start. */
 const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl", "convertto-securestring", "zip", "unzip", "7z", "7za", "7zr", "7zz", "rar", "unrar", "Rar", "UnRAR", "WinRAR", "rdesktop", "xfreerdp", "wfreerdp", "sdl-freerdp", "psexec", "PsExec", "paexec", "twine", "ssh-keygen", "lftp", "gh", "aws", "rclone", "npm", "yarn", "pnpm", "mc"];
-/** Looked for before anything else, in lower case or capitals (PowerShell's cmdlet in any case): where no tool's name starts, nothing else is tried. */
 /** HTTP clients' names (HTTPie's `http` and `https`, xh, hey, ApacheBench's `ab`) as HTTP_CLIENT_AUTH looks for them: before a space or as a list's item, as URLs hold `http` everywhere. */
 const HTTP_CLIENT_NAMES = ["https?", "xhs?", "hey", "ab"];
 const HTTP_CLIENT_NAME = String.raw`(?:${HTTP_CLIENT_NAMES.join("|")})(?:\.exe)?(?:[ \t]|["'],)`;
+/** Looked for before anything else, in lower case or capitals (PowerShell's cmdlet in any case): where no tool's name starts, nothing else is tried. */
 const TOOL_NAMES = String.raw`(?=${[...TOOL_NAME_STARTS, ...TOOL_NAME_STARTS.map((name) => name.toUpperCase()), SECURE_STRING].join("|")})`;
 /** The user before curl's password (an email's marker included), and before Samba's. */
 const CURL_USER = String.raw`(?:${MARKER}|[^\s:"'@\\[\]])*:`;
 const SAMBA_USER = String.raw`[^\s%"']+%`;
-/** HTTPie's `-A bearer` (`--auth-type=bearer`) before or after `--auth` on its command line: then `--auth` takes a token, not `user:password`. */
-const AUTH_TYPE_BEARER = String.raw`[ \t](?:-A|--auth-type)(?:[ \t]+|=)\\*["']?bearer\b`;
-const BEARER_AUTH_TYPE = String.raw`(?:(?<=${AUTH_TYPE_BEARER}(?:[^\r\n|;&<>]|\\\r?\n){0,512}?)|(?=(?:[^\r\n|;&<>]|\\\r?\n){0,512}?${AUTH_TYPE_BEARER}))`;
+/** HTTPie's and xh's `-A bearer` (`--auth-type=bearer`, glued, or as a list's items) anywhere on the command line: then `--auth` takes a token, not `user:password`. */
+const AUTH_TYPE_BEARER = /(?:^|[\s"',])(?:-A|--auth-type)(?:[ \t]*|=|["'],[ \t]*["'])\\*["']?bearer\b/;
 /** The AWS CLI's global options before or after `configure` (`--profile dev`, `--no-cli-pager`), up to eight. */
 const AWS_GLOBAL_OPTIONS = String.raw`(?:[ \t]+--[\w-]{1,32}(?:[ \t]+(?!-)[^\s"']{1,128})?){0,8}`;
 /** The user before lftp's password (`-u user,…`). */
@@ -1155,8 +1154,10 @@ const NETWORK_CREDENTIAL = new RegExp(
 const QUOTED_PASSWORD_CHARACTER = String.raw`(?:[^"\\\r\n]|\\+[^"\\\r\n])`;
 /** Space between a call's arguments, JSON's escaped line breaks and tabs too (at any depth). */
 const CALL_SPACE = String.raw`(?:\s|\\{1,8}[nrt]){0,64}`;
+/** A string literal's prefix: Python's bytes, raw and Unicode strings (`b'…'`, `r'…'`, `rb'…'`, `u'…'`). */
+const STRING_PREFIX = "(?:[rR][bB]?|[bB][rR]?|[uU])?";
 /** An argument of a call before its password: a string in quotes (escaped ones too, JSON's), or a name or expression (`user`, `self.user`, `cfg["user"]`, `None`, `getUser()`); with its comma. */
-const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:[bu]?\\*"[^"\\\r\n]{0,256}\\*"|[bu]?\\*'[^'\\\r\n]{0,256}\\*'|[\w.$]{1,64}(?:\[[^\]\r\n]{0,64}\]|\(\))?)${CALL_SPACE},`;
+const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:${STRING_PREFIX}\\*"[^"\\\r\n]{0,256}\\*"|${STRING_PREFIX}\\*'[^'\\\r\n]{0,256}\\*'|[\w.$]{1,64}(?:\[[^\]\r\n]{0,64}\]|\(\))?)${CALL_SPACE},`;
 /**
  * Calls that take a user and then a password, by the password's place among their arguments: 2nd
  * in HTTP clients' basic and digest authentication (Python requests' `HTTPBasicAuth` and `auth=(…,
@@ -1164,12 +1165,13 @@ const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:[bu]?\\*"[^"\\\r\n]{0,256}\\*"|
  * `setBasicAuth`, `PasswordAuthentication` and `UsernamePasswordCredentials`, Spring's
  * `basicAuthentication`, Laravel's `withBasicAuth`, reqwest's and Faraday's `basic_auth`,
  * superagent's `.auth`) and in `login` (ftplib, smtplib, imaplib, test clients); 3rd in JDBC's
- * `getConnection`, ftplib's `FTP`, the Python MySQL drivers' `connect`, Azure's
- * `UsernamePasswordCredential`; 4th in urllib's `add_password`.
+ * `getConnection`, ftplib's `FTP`, the Python MySQL drivers' `connect`; 4th in urllib's
+ * `add_password`. (Azure's `UsernamePasswordCredential` takes the password 2nd, 3rd or 4th by
+ * language, so it is not read.)
  */
 const CREDENTIAL_CALLS: readonly (readonly [names: string, position: number])[] = [
-  [String.raw`(?<![\w$])(?:(?:HTTP(?:Basic|Digest|Proxy)Auth|(?:Basic|Digest)Auth(?:entication)?|[Ss]et_?[Bb]asic_?[Aa]uth|with(?:Basic|Digest)Auth|basic_?[Aa]uth(?:entication)?|UsernamePasswordCredentials|PasswordAuthentication|UserPassword|login|(?<=\.)auth)[ \t]*\(|auth\\*["']?[ \t]*[:=][ \t]*[([])`, 2],
-  [String.raw`(?<![\w$])(?:getConnection|FTP(?:_TLS)?|(?:pymysql|MySQLdb|mysql\.connector|mariadb|pymssql)\.connect|UsernamePasswordCredential)[ \t]*\(`, 3],
+  [String.raw`(?<![\w$])(?:(?:HTTP(?:Basic|Digest|Proxy)Auth|(?:Basic|Digest)Auth(?:entication)?|[Ss]et_?[Bb]asic_?[Aa]uth|with(?:Basic|Digest)Auth|basic_?[Aa]uth(?:entication)?|UsernamePasswordCredentials|PasswordAuthentication|UserPassword|login|(?<=\.)auth)[ \t]*\(|auth\\*["']?[ \t]*(?:=>|[:=])[ \t]*[([])`, 2],
+  [String.raw`(?<![\w$])(?:getConnection|FTP(?:_TLS)?|(?:pymysql|MySQLdb|mysql\.connector|mariadb|pymssql)\.connect)[ \t]*\(`, 3],
   [String.raw`(?<![\w$])add_password[ \t]*\(`, 4],
 ];
 /**
@@ -1180,7 +1182,7 @@ const CREDENTIAL_CALLS: readonly (readonly [names: string, position: number])[] 
  * Groups: the call up to the password's quote, the quote, the password.
  */
 const CREDENTIAL_CALL = new RegExp(
-  String.raw`((?:${CREDENTIAL_CALLS.map(([names, position]) => `${names}(?:${CALL_ARGUMENT}){${position - 1}}`).join("|")})${CALL_SPACE}(?:Some\()?[@$]?[bu]?)(\\*["'\`])((?:(?!\2)${QUOTED_PASSWORD_CHARACTER}){1,512})\2(?=[\s,)\]}.;+:]|\\+["nrt]|$)`,
+  String.raw`((?:${CREDENTIAL_CALLS.map(([names, position]) => `${names}(?:${CALL_ARGUMENT}){${position - 1}}`).join("|")})${CALL_SPACE}(?:Some\()?[@$]?${STRING_PREFIX})(\\*["'\`])((?:(?!\2)${QUOTED_PASSWORD_CHARACTER}){1,512})\2(?=[\s,)\]}.;+:]|\\+["nrt]|$)`,
   "g",
 );
 /**
@@ -1191,13 +1193,23 @@ const CREDENTIAL_CALL = new RegExp(
  * comes before, the quote, the user with its colon, the password.
  */
 const USER_PASSWORD_STRING = new RegExp(
-  String.raw`((?:CURLOPT_(?:PROXY)?USERPWD[ \t]*,[ \t]*|(?<![\w$.-])_?auth\\*["']?[ \t]*[:=][ \t]*|(?<![\w$])(?:btoa|(?:standard_|urlsafe_)?b64encode|encodebytes|[Ee]ncodeToString|(?:strict_|urlsafe_)?encode64|ToBase64String|GetBytes|Buffer\.from)\([ \t]*(?:\[\]byte\(|(?:System\.Text\.)?Encoding\.\w+\.GetBytes\()?b?))(\\*["'\`])((?:${MARKER}|[^:"'\`\s\\]){1,128}:)((?:(?!\2)${QUOTED_PASSWORD_CHARACTER}){1,256})\2`,
+  String.raw`((?:CURLOPT_(?:PROXY)?USERPWD[ \t]*(?:,|=>)[ \t]*|(?<![\w$.-])_?auth\\*["']?[ \t]*[:=][ \t]*|(?<![\w$])(?:btoa|(?:standard_|urlsafe_)?b64encode|encodebytes|[Ee]ncodeToString|(?:strict_|urlsafe_)?encode64|ToBase64String|GetBytes|Buffer\.from)\([ \t]*(?:\[\]byte\(|(?:System\.Text\.)?Encoding\.\w+\.GetBytes\()?${STRING_PREFIX}))(\\*["'\`])((?:${MARKER}|(?!\[REDACTED:)[^:"'\`\s\\]){1,128}:)((?:(?!\2)${QUOTED_PASSWORD_CHARACTER}){1,256})\2`,
   "g",
 );
 /** CREDENTIAL_CALL's list under an `auth` key. */
-const AUTH_LIST = /auth\\*["']?[ \t]*[:=][ \t]*\[/;
-/** Where USER_PASSWORD_STRING's name alone says basic authentication (PHP's option, `btoa`, a base64 encoder, npm's `_auth`): any password there; elsewhere one with a password's shape. */
-const BASIC_AUTH_BUILDER = /CURLOPT|btoa|64|_auth/;
+const AUTH_LIST = /auth\\*["']?[ \t]*(?:=>|[:=])[ \t]*\[/;
+/** Where USER_PASSWORD_STRING's name alone says basic authentication (PHP's option, npm's `_auth`): any password there; elsewhere (a base64 encoder takes cursors and `key:value` too) one with a password's shape. */
+const BASIC_AUTH_BUILDER = /CURLOPT|_auth/;
+/** What comes before a colon in a string that is no `user:password`: a data URL's scheme, a hash's or an encoding's name (HASH_NAME), a cursor, a scope, a key's or a type's name. */
+const NOT_A_USER = /^(?:data|scopes?|cursor|arrayconnection|key|type|kind|id|version|urn|tag|ref|env|file|https?|mailto|tel)$/i;
+/**
+ * The calls CREDENTIAL_CALL reads whose names say less: `login`, `.auth`, a bare `BasicAuth` or
+ * `DigestAuth`. And what no such call's password is: a document's word, a hash's or an encoding's
+ * name, an authentication scheme's or a strategy's, a capitalised word (a label, `"Submit"`), a
+ * CSS selector (`'#password'`).
+ */
+const GENERIC_CREDENTIAL_CALL = /^(?:login|auth|(?:Basic|Digest)Auth(?:entication)?)[ \t]*\(/;
+const CALL_WORD = /^(?:required|optional|missing|default|empty|invalid|none|null|anonymous|basic|bearer|digest|ntlm|negotiate|kerberos|jwt|session|cookie|oauth2?|oidc|saml|ldap|hmac|api[_-]?key|token|ascii|utf-?8|latin-?1)$/;
 /**
  * Whether a password CREDENTIAL_CALL or USER_PASSWORD_STRING found is none: a placeholder or the
  * word for one, a marker, an interpolated string (`$"{pw}"`, `${pass}`, `#{pass}`), a format's
@@ -1210,10 +1222,11 @@ function callPasswordIsNone(prefix: string, text: string): boolean {
 const ENCODED_AUTH = /((?<![\w$.-])_?auth\\*["']?[ \t]*[:=][ \t]*)(\\*["']|(?<==[ \t]*))([A-Za-z0-9+/]{8,}={0,2})(?=\2)(?![A-Za-z0-9+/=])/g;
 /**
  * The value of a tool's option that TOOL_SECRET_OPTION or HTTP_CLIENT_AUTH found: after an
- * opening quote (and a user in it) to the closing one, quoted, or bare; not a placeholder, a
- * variable, code's concatenation or a template's `{…}`.
+ * opening quote (and a user in it) to the closing one (all of its backslashes, so a quote of JSON
+ * inside JSON stays whole), quoted, or bare; not a placeholder, a variable, code's concatenation
+ * or a template's `{…}`.
  */
-const TOOL_OPTION_VALUE = String.raw`(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE}|\\*["']\s*[+,;)\]]|\{[^}\s]*\})(${AFTER_OPENING_QUOTE}(?:[^"'\\\r\n]|\\[^"'\r\n]){1,512}(?=\\*["'])|(?<!["'])${OPTION_DOUBLE_QUOTED}|(?<!["'])${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${COMMAND_OPTION_BARE})`;
+const TOOL_OPTION_VALUE = String.raw`(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VALUE}|\\*["']\s*[+,;)\]]|\{[^}\s]*\})(${AFTER_OPENING_QUOTE}(?:[^"'\\\r\n]|\\[^"'\r\n]){1,512}(?<!\\)(?=\\*["'])|(?<!["'])${OPTION_DOUBLE_QUOTED}|(?<!["'])${OPTION_APOSTROPHES}|${ESCAPED_QUOTED_VALUE}|\\'(?:[^'\\\r\n]|\\[^'\r\n]){1,512}\\'|${COMMAND_OPTION_BARE})`;
 /**
  * Command lines that give a password or key to a tool's own option, as a separate argument, up to
  * the value: SQL Server's `sqlcmd`, `osql` and `bcp` (`-P`, glued too); MongoDB's shell and tools
@@ -1264,13 +1277,14 @@ const TOOL_SECRET_OPTION = new RegExp(
 );
 /**
  * HTTP clients' credentials on their command lines: the password after `user:` in HTTPie's (`http`,
- * `https`), xh's and hey's `-a`/`--auth`, and ApacheBench's `-A`/`-P`; HTTPie's and xh's token in
- * `--auth` with `-A bearer`, xh's `--bearer`. The command, the option and a user; then the value
- * (TOOL_OPTION_VALUE).
+ * `https`), xh's and hey's `-a`/`--auth`, and ApacheBench's `-A`/`-P`; HTTPie's and xh's `--auth`
+ * without a user (a token with `-A bearer` on the line, which the replacement checks; a user that
+ * prompts for the password otherwise), xh's `--bearer`. The command, the option and a user; then
+ * the value (TOOL_OPTION_VALUE).
  */
 const HTTP_CLIENT_AUTH = new RegExp(
   String.raw`(?=${HTTP_CLIENT_NAME})${COMMAND_START}(${[
-    String.raw`${toolCommand("(?:https?|xhs?|hey)")}(?:${toolOption(String.raw`(?:(?:-a|--auth)(?:${NEXT_LIST_ITEM}|(?:[ \t]+|=)(?:\\*["'])?)|-a(?=[^\s"'-]))`)}${CURL_USER}(?!\\*["'])|${toolOption("(?:-a|--auth)")}(?:${NEXT_ARGUMENT}|=)${BEARER_AUTH_TYPE})`,
+    String.raw`${toolCommand("(?:https?|xhs?|hey)")}(?:${toolOption(String.raw`(?:(?:-a|--auth)(?:${NEXT_LIST_ITEM}|(?:[ \t]+|=)(?:\\*["'])?)|-a(?=[^\s"'-]))`)}${CURL_USER}(?!\\*["'])|${toolOption("(?:-a|--auth)")}(?:${NEXT_ARGUMENT}|=))`,
     String.raw`${toolCommand("xhs?")}${toolOption("--bearer")}(?:${NEXT_ARGUMENT}|=)`,
     String.raw`${toolCommand("ab")}${toolOption("-[AP]")}(?:${NEXT_LIST_ITEM}|[ \t]+(?:\\*["'])?)${CURL_USER}(?!\\*["'])`,
   ].join("|")})${TOOL_OPTION_VALUE}`,
@@ -1556,6 +1570,11 @@ function textBefore(args: readonly unknown[]): string {
   return place === undefined ? "" : place.input.slice(Math.max(0, place.offset - BEFORE_LENGTH), place.offset);
 }
 
+/** The part of `before` on the match's line, and of `after` (JSON's escaped line breaks end a line too). */
+const LINE_BREAK = /[\r\n]|\\[nr]/;
+const lineBefore = (before: string): string => before.split(LINE_BREAK).at(-1) ?? "";
+const lineAfter = (after: string): string => after.split(LINE_BREAK, 1)[0] ?? "";
+
 /** The capture groups of a replace() callback's arguments: after the match, up to the offset (a number). */
 function captures(args: readonly unknown[]): (string | undefined)[] {
   const groups: (string | undefined)[] = [];
@@ -1706,10 +1725,12 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: HTTP_CLIENT_AUTH,
-    worthTrying: (text) => /-(?:a|A|P|-auth|-bearer)\b/.test(text) && HTTP_CLIENT_ANYWHERE.test(text),
-    replace: (match, groups, after) => {
+    worthTrying: (text) => /-(?:a|A|P|-auth|-bearer)/.test(text) && HTTP_CLIENT_ANYWHERE.test(text),
+    replace: (match, groups, after, before) => {
       const [prefix = "", value = ""] = groups;
       if (!cutAtLineBreak(value, after) && namesNoPassword(unquoted(value))) return match;
+      // `--auth` with no user before the value: a token only where the command line says bearer.
+      if (/(?:-a|--auth)(?:[ \t]+|=|["'],[ \t]*["'])$/.test(prefix) && !AUTH_TYPE_BEARER.test(`${lineBefore(before())}${prefix}${value}${lineAfter(after)}`)) return match;
       return `${prefix}${quotedMarker(value, "api_token")}`;
     },
   },
@@ -1763,11 +1784,12 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: CREDENTIAL_CALL,
-    worthTrying: (text) => /,[\s\\nrt]*(?:[bu@$]?\\*["'`]|Some\()/.test(text) && /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password/.test(text),
+    worthTrying: (text) => /,[\s\\nrt]*(?:[rRbBuU@$]{0,2}\\*["'`]|Some\()/.test(text) && /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password/.test(text),
     replace: (match, groups) => {
       const [prefix = "", quote = "", text = ""] = groups;
-      // A list under `auth` may be of schemes or strategies (`auth: ['jwt', 'session']`): there a password's shape too.
-      if (callPasswordIsNone(prefix, text) || (AUTH_LIST.test(prefix) && !passwordShaped(text))) return match;
+      // A list under `auth` may be of schemes or strategies (`auth: ['jwt', 'session']`), and `login`, `.auth` and a bare `BasicAuth` name other things too
+      // (`page.login("Login", "Submit")`, `server.auth('session', 'required')`, `BasicAuth('realm', 'Restricted')`): there a password's shape or a symbol too.
+      if (callPasswordIsNone(prefix, text) || CALL_WORD.test(text.toLowerCase()) || /^[A-Z][a-z]+$|^[#.][\w-]+$/.test(text) || ((AUTH_LIST.test(prefix) || GENERIC_CREDENTIAL_CALL.test(prefix)) && !passwordShaped(text) && !/[^\w\s]/.test(text))) return match;
       return `${prefix}${quote}${marker("api_token")}${quote}`;
     },
   },
@@ -1777,7 +1799,7 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => text.includes(":") && (text.includes("auth") || text.includes("64") || text.includes("USERPWD") || text.includes("btoa") || text.includes("Buffer")),
     replace: (match, groups) => {
       const [prefix = "", quote = "", user = "", text = ""] = groups;
-      if (callPasswordIsNone(prefix, text) || (!BASIC_AUTH_BUILDER.test(prefix) && !passwordShaped(text))) return match;
+      if (callPasswordIsNone(prefix, text) || NOT_A_USER.test(user.slice(0, -1)) || HASH_NAME.test(user.slice(0, -1)) || /;base64,/.test(text) || (!BASIC_AUTH_BUILDER.test(prefix) && !passwordShaped(text))) return match;
       return `${prefix}${quote}${user}${marker("api_token")}${quote}`;
     },
   },
