@@ -184,8 +184,8 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
  * build's (`first_pass`, `render_pass`, `compile_pass`, `-debug-pass`, `test_pass`), nor `bypass`,
  * `user_pass` (code's pair of user and password, as often as not) or nginx's `proxy_pass`.
  */
-const PASS_OWNERS = String.raw`(?:db|database|mysql|mariadb|pg|postgres|postgresql|psql|redis|mongo|mongodb|smtp|mail|imap|pop3|ftp|sftp|ssh|sudo|become|root|admin|login|ldap|bind|sasl|rabbitmq|amqp|mq|vnc|rdp|wifi|wpa|api|app|auth|basic|http|git|svn|registry|docker|vault|keystore|truststore|store|key|cert|ssl|tls|smb|cifs|nas|jdbc|oracle|mssql|sql|elastic|kibana|grafana|influx|router|service|account|client|server|master|secret|private|system|my|new|old|web)`;
-const SECRET_WORDS = String.raw`(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|password|passwd|passphrase|(?<=${PASS_OWNERS}[_.-]?|,)pass|pwd|credentials?)`;
+const PASS_OWNERS = String.raw`(?:db|database|mysql|mariadb|pg|postgres|postgresql|psql|redis|mongo|mongodb|smtp|mail|imap|pop3|ftp|sftp|ssh|sudo|become|root|admin|login|ldap|bind|sasl|rabbitmq|amqp|mq|vnc|rdp|wifi|wpa|api|app|auth|basic|http|git|svn|registry|docker|vault|keystore|truststore|store|key|cert|ssl|tls|smb|cifs|nas|jdbc|oracle|mssql|sql|elastic|kibana|grafana|influx|router|service|account|client|server|master|secret|private|system|my|new|old|web|require)`;
+const SECRET_WORDS = String.raw`(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|password|passwd|passphrase|(?<=${PASS_OWNERS}[_.-]?|,)pass|pwd|credentials?|masterauth)`;
 const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}${SECRET_WORDS}`;
 /**
  * A name that says secret (SECRET_WORDS at its end), dotted, dashed or namespaced too, as XML's
@@ -194,7 +194,7 @@ const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}${SECRET_WORDS}`;
  */
 const DOTTED_SECRET_NAME = String.raw`[\w.:-]{0,96}${SECRET_WORDS}`;
 /** Whether a text mentions a secret's name at all: the cheap test before the rules that read one. */
-const mentionsSecret = (text: string): boolean => /key|token|secret|pass|pwd|credential/i.test(text);
+const mentionsSecret = (text: string): boolean => /key|token|secret|pass|pwd|credential|masterauth/i.test(text);
 /**
  * Quotes in JSON inside JSON. A quote after a run of n backslashes is escaped as many times as n
  * has trailing 1 bits: `\"` (1) ends a string one level down, `\\\"` (3) two levels down, `\\\\\"`
@@ -662,18 +662,17 @@ const SERVICE_TOKEN = new RegExp(
   "g",
 );
 /**
- * A URL's `code` parameter with letters and digits: an Azure Functions key (`?code=…==`) or an
- * OAuth authorization code (Google's `4/0A…`), each a credential, from 40 characters; from 8 in a
- * query that also carries `state` (an OAuth authorization response, `/callback?code=…&state=…`:
- * GitHub's codes are 20 characters). Short ones elsewhere (`?code=404`, `?code=SUMMER2024`) and
- * source code, as playgrounds put it in a URL (spaces and braces percent-encoded), are left.
+ * A URL's `code` parameter (after `?`, `&` or a fragment's `#`): from 40 characters with letters
+ * and digits, an Azure Functions key (`?code=…==`) or an OAuth authorization code (Google's
+ * `4/0A…`), each a credential; from 8 with a credential's shape in a query or fragment that also
+ * carries OAuth's `state` (an authorization response, `/callback?code=…&state=…`: GitHub's codes
+ * are 20 characters), up to eight parameters before or after it. Short ones elsewhere
+ * (`?code=404`, `?code=SUMMER2024`) and source code, as playgrounds put it in a URL (spaces and
+ * braces percent-encoded), are left. Groups: a `state` before the code, one after it.
  */
-const CODE_PARAMETER = /(?<=[?&](?:amp;)?code=)[A-Za-z0-9_~.%/+-]{8,}(?:=|%3D){0,2}(?![A-Za-z0-9_~.%/+=-])/g;
-/** Whether the query around a match (the text before it back to a space or a quote, and after it up to one or `#`) carries OAuth's `state`. */
-function inOAuthResponse(before: string, after: string): boolean {
-  const query = before.slice(before.search(/[^\s"'<>`]*$/)) + after.slice(0, after.search(/[\s"'<>`#]|$/));
-  return /[?&](?:amp;)?(?:session_)?state=[^&#\s]/.test(query);
-}
+const CODE_PARAMETER = /(?<=(?:[?&#](?:amp;)?(?:session_)?state=([^\s&#"'<>]{1,512})(?:&(?:amp;)?[^\s#"'<>&]{0,512}){0,8})?[?&#](?:amp;)?code=)[A-Za-z0-9_~.%/+-]{8,}(?:=|%3D){0,2}(?![A-Za-z0-9_~.%/+=-])(?=(?:(?:&(?:amp;)?[^\s#"'<>&]{0,512}){0,8}?&(?:amp;)?(?:session_)?state=([^\s&#"'<>]{1,512}))?)/g;
+/** A `state` that is no OAuth client's: a US state's code (`NY`), a word (`active`, `shipped`). */
+const NOT_OAUTH_STATE = /^(?:[A-Z]{2}|[A-Za-z]+)$/;
 /** A code with `/` or `+` that is a key or a code, not a path or words (`src/main/…`, `a+b+c`): base64 padding at its end, or Google's `4/…`. */
 const CODE_WITH_SLASH = /^\d\/|(?:=|%3D)$/i;
 /** What a URL's or a form's parameter value holds: up to the next parameter, fragment, space, quote or bracket. */
@@ -816,61 +815,94 @@ function proseBareValue(value: string, before: string, verb: boolean, after: str
   return !(NAMES_A_PASSWORD.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || QUALIFIER.test(value) || QUALIFIED_BY.test(after) || namesNoPassword(value) || value.includes("[REDACTED:") || NOT_A_TOKEN.test(value));
 }
 
-/** Where a line starts: the text's start, a line break, or JSON's escaped one. */
-const LINE_START = String.raw`(?:^|[\r\n]|\\[nr])`;
-/** Where a line ends: a line break (JSON's escaped one too), a quote (a debug log's `'…\r\n'`) or the text's end. */
-const LINE_END = String.raw`(?=\\[rn]|[\r\n'"]|$)`;
+/** Where a line starts: the text's start, a line break (JSON's escaped one at any depth), or a string's opening quote (escaped too: `{"log":"PASS …"}`). */
+const LINE_START = String.raw`(?:^|[\r\n]|(?<!\\)\\{1,8}[nr]|(?<!\\)\\{0,8}["'])`;
+/** Where a line ends: a line break (JSON's escaped one at any depth), a quote (escaped too; a debug log's `'…\r\n'`) or the text's end. */
+const LINE_END = String.raw`(?=\\{1,8}[rn"]|[\r\n'"]|$)`;
 /**
- * Redis's passwords: `requirepass` and `masterauth` at a configuration line's start (not a
- * comment's example, `# requirepass foobared`) or set with `CONFIG SET` (as MONITOR prints it too,
- * `"CONFIG" "SET" "requirepass" "…"`); `AUTH` as MONITOR prints it (`"AUTH" "…"`, `"AUTH"
- * "default" "…"`), after redis-cli's prompt (`127.0.0.1:6379> AUTH …`, a user before it too) or
- * as its command's arguments (`redis-cli -h host AUTH …`); an
- * ACL user's `>password` (`user app on >… ~* +@all`, `ACL SETUSER app on >…`). Groups: what stays
- * before the value, the value (quoted or a word; in MONITOR's quotes only quoted).
+ * A password in quotes as a command's argument, for the rules below: in plain quotes (escapes
+ * inside) or in escaped ones (JSON's, no escapes inside). Groups: the quote's backslashes (""
+ * for plain quotes), the password.
+ */
+const quotedArgument = (plain: string, escaped: string): string => String.raw`(\\*)"(?:(?<=(?:^|[^\\])")(${plain})|(?<=\\")(${escaped}))\N"`;
+/**
+ * Redis's passwords: `requirepass` and `masterauth` at a configuration line's start (indented
+ * too; not a comment's example, `# requirepass foobared`) or set with `CONFIG SET`; `AUTH` as
+ * MONITOR prints it after its time and client (`… [0 10.0.0.1:52100] "AUTH" "…"`, `"AUTH" "default"
+ * "…"`, `"CONFIG" "SET" "requirepass" "…"`), after redis-cli's prompt (`127.0.0.1:6379> AUTH …`, a
+ * user before it too) or as its command's arguments (`redis-cli -h host AUTH …`); `HELLO 3 AUTH
+ * user …`. The value ends the line (but for HELLO's `SETNAME`), so prose (`run AUTH followed by
+ * your password`) is none. Groups: what stays before the value, the quote's backslashes, the
+ * quoted value (two groups), the bare value.
  */
 const REDIS_PASSWORD = new RegExp(
-  String.raw`((?:${LINE_START}[ \t]*|\bCONFIG[ \t]+SET[ \t]+)(?:requirepass|masterauth)[ \t]+|(?:"CONFIG"[ \t]+"SET"[ \t]+"(?:requirepass|masterauth)"[ \t]+|"AUTH"[ \t]+(?:"(?:[^"\\\r\n]|\\[^\r\n]){1,128}"[ \t]+)?)(?=")|(?:[\w.:-]{1,64}:\d{1,5}(?:\[\d{1,2}\])?>[ \t]*|\bredis-cli(?:[ \t]+[^\s|;&]{1,256}){0,16}?[ \t]+)AUTH[ \t]+(?:[^\s"]{1,64}[ \t]+)?|(?:${LINE_START}[ \t]*user|\bACL[ \t]+SETUSER)[ \t]+[^\s>]{1,64}(?:[ \t]+[^\s>]{1,64}){0,16}?[ \t]+>)("(?:[^"\\\r\n]|\\[^\r\n]){1,256}"|[^\s"\\]{1,256})`,
+  String.raw`((?:${LINE_START}[ \t]*|\bCONFIG[ \t]+SET[ \t]+)(?:requirepass|masterauth)[ \t]+|\d\.\d{1,9}[ \t]+\[\d{1,2}[ \t]+[^\]\r\n]{1,128}\][ \t]+(?:(\\*)"CONFIG\2"[ \t]+\2"SET\2"[ \t]+\2"(?:requirepass|masterauth)\2"[ \t]+|(\\*)"AUTH\3"[ \t]+(?:\3"[^"\\\r\n]{1,128}\3"[ \t]+)?)|(?:[\w.:-]{1,64}:\d{1,5}(?:\[\d{1,2}\])?>[ \t]*|\bredis-cli(?:[ \t]+[^\s|;&]{1,256}){0,16}?[ \t]+)AUTH[ \t]+(?:[^\s"]{1,64}[ \t]+)?|\bHELLO[ \t]+[23][ \t]+AUTH[ \t]+[^\s"]{1,64}[ \t]+)(?:${quotedArgument(String.raw`(?:[^"\\\r\n]|\\[^\r\n]){1,256}`, String.raw`[^"\\\r\n]{1,256}`).replace("\\N", "\\4")}|([^\s"'\\]{1,256}))(?=[ \t]*(?:\\{1,8}[rn"]|[\r\n'"]|$)|[ \t]+SETNAME\b)`,
   "gi",
 );
 /**
+ * A Redis ACL user's rules (`user app on >… ~* +@all` in an ACL file, `ACL SETUSER app on >…`):
+ * the user, then rules only (`on`, `off`, key, channel and command patterns, `nopass`, `reset…`,
+ * `all…`, passwords to add, `>…`, or remove, `<…`, and their hashes, `#…`), so a shell's
+ * redirection (`user list >users.txt`) is none. Each `>…` in them is a password (no quote or
+ * backslash in it, so a JSON string's end stays). Groups: the user, the rules.
+ */
+const REDIS_ACL = new RegExp(
+  String.raw`((?:${LINE_START}[ \t]*user|\bACL[ \t]+SETUSER)[ \t]+[^\s>]{1,64})((?:[ \t]+(?:on|off|nopass|skip-sanitize-payload|sanitize-payload|(?:all|no|reset)[a-z]{0,12}|[~%&+\-<>#!][^\s"\\]{0,256}|\((?:[^)\r\n"\\]){0,256}\))){1,64})(?=[ \t]*(?:\\{1,8}[rn"]|[\r\n'"]|$))`,
+  "gi",
+);
+/** An ACL rule that is no password: a switch, a pattern, a command's or a category's. */
+const ACL_RULE = /(?:^|[ \t])(?:on|off|nopass|[~%&+-][^\s]*|(?:all|no|reset)[a-z]*)(?=[ \t]|$)/i;
+/** A `>password` among an ACL user's rules (not one already a marker). */
+const ACL_PASSWORD = /(?<=[ \t])>(?!\[REDACTED:)[^\s"\\]{1,256}/g;
+/** PostgreSQL's ports, as a `.pgpass` line names them: 54xx, PgBouncer's 6432, CockroachDB's 26257, managed services' 25060. */
+const PG_PORT = String.raw`54\d\d|6432|26257|25060`;
+/**
  * A line of PostgreSQL's password file (`.pgpass`, `hostname:port:database:username:password`; a
- * field may be `*`): the four fields, then the password (`\:` and `\\` escaped in it), to the
- * line's end or a double quote (a JSON string's end). Groups: the line's start and fields, the host, the database, the user, the password.
+ * field may be `*`, the port one of PostgreSQL's): indented, or echoed in quotes (`echo
+ * 'db:5432:app:app:…' > ~/.pgpass`); the four fields, then the password (`\:` and `\\` escaped in
+ * it; not ending in one, so a JSON string's escapes after it stay whole), to the line's end or a
+ * quote. Groups: the line's start and fields, the host, the database,
+ * the user, the password.
  */
 const PGPASS_LINE = new RegExp(
-  String.raw`(${LINE_START}((?:[^\s:#\\]|\\:){1,253}|\*):(?:\d{1,5}|\*):([^\s:\\]{1,64}|\*):([^\s:\\]{1,64}|\*):)((?:[^\s:\\"]|\\[:\\]){1,256})(?=\\[rn]|[\r\n"]|$)`,
+  String.raw`(${LINE_START}[ \t]*((?:[^\s:#\\"']|\\:){1,253}|\*):(?:${PG_PORT}|\*):((?:[^\s:\\]|\\:){1,64}|\*):((?:[^\s:\\]|\\:){1,64}|\*):)((?:[^\s:\\"']|\\[:\\]){1,256})(?<!\\)${LINE_END}`,
   "g",
 );
 /** A .pgpass field that names something: a letter in it, or `*`; a host as an IPv4 address too (so times and IPv6 addresses are none). */
 const PGPASS_NAME = /[A-Za-z]|^\*$/;
 const PGPASS_HOST = /[A-Za-z]|^\*$|^\d{1,3}(?:\.\d{1,3}){3}$/;
 /**
- * IMAP's `LOGIN` as a client's debug log prints it (`a001 LOGIN bob …`, Python's imaplib `> b'ABCD1
- * LOGIN bob "…"'`): a tag with a digit, the command in capitals, the user; then the password,
- * quoted (JSON's escaped quotes too) or a word. Groups: what stays, the quote's backslashes, the
- * password in quotes, the bare password.
+ * IMAP's `LOGIN` as a client's debug log or a session prints it (`a001 LOGIN bob …`, Python's
+ * imaplib `> b'ABCD1 LOGIN bob "…"'`, curl's `> A002 LOGIN …`): at a line's start or after a
+ * debug prefix, a tag with a digit, the command in capitals, the user; then the password, quoted
+ * (escapes inside; JSON's escaped quotes too) or a word, to the line's end. Groups: what stays,
+ * the quote's backslashes, the quoted password (two groups), the bare password.
  */
-const IMAP_LOGIN = /((?<![\w-])[A-Za-z]{0,8}\d{1,8}[ \t]+LOGIN[ \t]+(?:\\*"[^"\\\r\n]{1,256}\\*"|[^\s"(){%*\\]{1,256})[ \t]+)(?:(\\*)"([^"\\\r\n]{1,256})\2"|([^\s"(){%*\\']{1,256}))/g;
-/**
- * POP3's and FTP's `PASS` command at a line's start or after a client's debug prefix (Python's
- * `*cmd* 'PASS …'` and `send: '…'`, a session's `C: `, ftp's `---> `): one space, then a word to the
- * line's end. Not a test runner's `PASS  src/…` (two spaces) or `PASS: …`. Groups: what stays, the password.
- */
-const PASS_COMMAND = new RegExp(
-  String.raw`((?:${LINE_START}|\*(?:cmd|put)\*[ \t]+b?'|send:[ \t]*b?'|\bC:[ \t]*|-{2,3}>[ \t]*)PASS[ \t])(?![ \t])([^\s'"\\]{1,256})${LINE_END}`,
+const IMAP_LOGIN = new RegExp(
+  String.raw`((?:${LINE_START}|[>b]'?[ \t]{0,2}|\bC:[ \t]*|>[ \t])[ \t]*[A-Za-z]{0,8}\d{1,8}[ \t]+LOGIN[ \t]+(?:\\*"[^"\\\r\n]{1,256}\\*"|[^\s"(){%*\\]{1,256})[ \t]+)(?:${quotedArgument(String.raw`(?:[^"\\\r\n]|\\[^\r\n]){1,256}`, String.raw`[^"\\\r\n]{1,256}`).replace("\\N", "\\2")}|([^\s"(){%*\\']{1,256}))${LINE_END}`,
   "g",
 );
-/** PASS_COMMAND's prefixes that say a protocol's dialogue is printed: there any word is the password, at a line's start only one with a password's shape. */
-const PROTOCOL_DEBUG = /cmd|put|send|C:|->/;
+/**
+ * POP3's and FTP's `PASS` command at a line's start or after a client's debug prefix (Python's
+ * `*cmd* 'PASS …'`, `*put* 'PASS …'` and `send: '…'`, a session's `C: `, curl's `> `, ftp's
+ * `---> `): one space, then a word to the line's end. Not a test runner's `PASS  src/…` (two
+ * spaces) or `PASS: …`. Groups: what stays, the password.
+ */
+const PASS_COMMAND = new RegExp(
+  String.raw`((?:${LINE_START}(?:>[ \t])?|\*(?:cmd|put)\*[ \t]+b?'|send:[ \t]*b?'|\bC:[ \t]*|-{2,3}>[ \t]*)PASS[ \t])(?![ \t])([^\s'"\\]{1,256})${LINE_END}`,
+  "g",
+);
+/** PASS_COMMAND's prefixes that say a protocol's dialogue is printed: there any word is the password; at a line's start only one with a password's shape that is no path, version or test's name (`PASS tests/x.sh`, `PASS v1.2.3`, `PASS test_case_01`). */
+const PROTOCOL_DEBUG = /cmd|put|send|C:|>/;
+const NOT_A_PASS_ARGUMENT = /[/.]|::|^test/i;
 /**
  * SMTP's `AUTH PLAIN` with its initial response (base64 of `authzid\0user\0password`), and the
  * answer to `AUTH LOGIN`'s password challenge (`334 UGFzc3dvcmQ6`, "Password:" in base64) on a
- * later line or a debug log's next `send:` (Python's smtplib prints both). Groups: what stays, the
- * base64 credential.
+ * later line (curl's `> ` before it too) or a debug log's next `send:` (Python's smtplib prints
+ * both). Groups: what stays, the base64 credential.
  */
 const SMTP_AUTH = new RegExp(
-  String.raw`(\bAUTH[ \t]+PLAIN[ \t]+|UGFzc3dvcmQ6(?:[^]{0,256}?(?:send:[ \t]*b?'|\bC:[ \t]*|(?:\\r|\r)?(?:\\n|\n))))([A-Za-z0-9+/]{4,}={0,2})${LINE_END}`,
+  String.raw`(\bAUTH[ \t]+PLAIN[ \t]+|UGFzc3dvcmQ6(?:[^]{0,256}?(?:send:[ \t]*b?'|\bC:[ \t]*|(?:\\{1,8}r|\r)?(?:\\{1,8}n|\n)(?:>[ \t])?)))([A-Za-z0-9+/]{4,}={0,2})${LINE_END}`,
   "g",
 );
 /** An AWS access key's id, of a long-term key or a temporary one: the ids a secret access key goes with. */
@@ -1885,19 +1917,34 @@ const SCANNERS: readonly Scanner[] = [
     kind: "api_token",
     pattern: CODE_PARAMETER,
     worthTrying: (text) => text.includes("code="),
-    replace: (match, _groups, after, before) => {
-      if (!hasDigit(match) || !/[A-Za-z]/.test(match) || /%(?:20|7B|7D|0A)/i.test(match) || (/[/+]/.test(match) && !CODE_WITH_SLASH.test(match))) return undefined;
-      return match.length >= 40 || inOAuthResponse(before(), after) ? marker("api_token") : undefined;
+    replace: (match, groups) => {
+      if (/%(?:20|7B|7D|0A)/i.test(match) || (/[/+]/.test(match) && !CODE_WITH_SLASH.test(match))) return undefined;
+      if (match.length >= 40) return hasDigit(match) && /[A-Za-z]/.test(match) ? marker("api_token") : undefined;
+      const state = groups[0] ?? groups[1];
+      return state !== undefined && !NOT_OAUTH_STATE.test(state) && credentialLike(match) ? marker("api_token") : undefined;
     },
   },
   {
     kind: "connection_string",
     pattern: REDIS_PASSWORD,
-    worthTrying: (text) => /requirepass|masterauth|AUTH|>/i.test(text),
+    worthTrying: (text) => /requirepass|masterauth|AUTH/i.test(text),
     replace: (match, groups) => {
-      const [prefix = "", value = ""] = groups;
-      const text = unquoted(value);
-      return text === "" || namesNoPassword(text) || CI_EXPRESSION.test(text) ? match : `${prefix}${quotedMarker(value, "connection_string")}`;
+      const [prefix = "", , , backslashes = "", plain, escaped, bare] = groups;
+      const text = plain ?? escaped ?? bare ?? "";
+      if (namesNoPassword(text) || CI_EXPRESSION.test(text) || text.startsWith("[REDACTED:")) return match;
+      return bare !== undefined ? `${prefix}${marker("connection_string")}` : `${prefix}${backslashes}"${marker("connection_string")}${backslashes}"`;
+    },
+  },
+  {
+    kind: "connection_string",
+    pattern: REDIS_ACL,
+    worthTrying: (text) => text.includes(">") && /user/i.test(text),
+    replace: (match, groups) => {
+      const [user = "", rules = ""] = groups;
+      // An ACL file's line has a rule besides its passwords (`on`, a pattern): `user list >users.txt` is a shell's.
+      if (!/^\s*ACL/i.test(user) && !ACL_RULE.test(rules)) return match;
+      const redacted = rules.replace(ACL_PASSWORD, (password) => (namesNoPassword(password.slice(1)) || CI_EXPRESSION.test(password.slice(1)) ? password : `>${marker("connection_string")}`));
+      return redacted === rules ? match : `${user}${redacted}`;
     },
   },
   {
@@ -1906,7 +1953,8 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => /:(?:\d{1,5}|\*):/.test(text),
     replace: (match, groups) => {
       const [prefix = "", host = "", database = "", user = "", password = ""] = groups;
-      if (!PGPASS_HOST.test(host) || !PGPASS_NAME.test(database) || !PGPASS_NAME.test(user) || namesNoPassword(password)) return match;
+      // A password's shape or a symbol: a config's word (`trust`, `md5`) is none.
+      if (!PGPASS_HOST.test(host) || !PGPASS_NAME.test(database) || !PGPASS_NAME.test(user) || namesNoPassword(password) || (!passwordShaped(password) && !/[^\w\\]/.test(password))) return match;
       return `${prefix}${marker("connection_string")}`;
     },
   },
@@ -1915,10 +1963,10 @@ const SCANNERS: readonly Scanner[] = [
     pattern: IMAP_LOGIN,
     worthTrying: (text) => text.includes("LOGIN"),
     replace: (match, groups) => {
-      const [prefix = "", backslashes = "", quoted, bare] = groups;
-      const text = quoted ?? bare ?? "";
+      const [prefix = "", backslashes = "", plain, escaped, bare] = groups;
+      const text = plain ?? escaped ?? bare ?? "";
       if (namesNoPassword(text) || text.startsWith("[REDACTED:")) return match;
-      return quoted !== undefined ? `${prefix}${backslashes}"${marker("api_token")}${backslashes}"` : `${prefix}${marker("api_token")}`;
+      return bare === undefined ? `${prefix}${backslashes}"${marker("api_token")}${backslashes}"` : `${prefix}${marker("api_token")}`;
     },
   },
   {
@@ -1927,7 +1975,7 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => text.includes("PASS "),
     replace: (match, groups) => {
       const [prefix = "", password = ""] = groups;
-      if (namesNoPassword(password) || password.startsWith("[REDACTED:") || /^\*+$/.test(password) || (!PROTOCOL_DEBUG.test(prefix) && !passwordShaped(password))) return match;
+      if (namesNoPassword(password) || password.startsWith("[REDACTED:") || /^\*+$/.test(password) || (!PROTOCOL_DEBUG.test(prefix) && (!passwordShaped(password) || NOT_A_PASS_ARGUMENT.test(password)))) return match;
       return `${prefix}${marker("api_token")}`;
     },
   },
