@@ -184,8 +184,8 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
  * build's (`first_pass`, `render_pass`, `compile_pass`, `-debug-pass`, `test_pass`), nor `bypass`,
  * `user_pass` (code's pair of user and password, as often as not) or nginx's `proxy_pass`.
  */
-const PASS_OWNERS = String.raw`(?:db|database|mysql|mariadb|pg|postgres|postgresql|psql|redis|mongo|mongodb|smtp|mail|imap|pop3|ftp|sftp|ssh|sudo|become|root|admin|login|ldap|bind|sasl|rabbitmq|amqp|mq|vnc|rdp|wifi|wpa|api|app|auth|basic|http|git|svn|registry|docker|vault|keystore|truststore|store|key|cert|ssl|tls|smb|cifs|nas|jdbc|oracle|mssql|sql|elastic|kibana|grafana|influx|router|service|account|client|server|master|secret|private|system|my|new|old|web|require)`;
-const SECRET_WORDS = String.raw`(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|password|passwd|passphrase|(?<=${PASS_OWNERS}[_.-]?|,)pass|pwd|credentials?|masterauth)`;
+const PASS_OWNERS = String.raw`(?:db|database|mysql|mariadb|pg|postgres|postgresql|psql|redis|mongo|mongodb|smtp|mail|imap|pop3|ftp|sftp|ssh|sudo|become|root|admin|login|ldap|bind|sasl|rabbitmq|amqp|mq|vnc|rdp|wifi|wpa|api|app|auth|basic|http|git|svn|registry|docker|vault|keystore|truststore|store|key|cert|ssl|tls|smb|cifs|nas|jdbc|oracle|mssql|sql|elastic|kibana|grafana|influx|router|service|account|client|server|master|secret|private|system|my|new|old|web)`;
+const SECRET_WORDS = String.raw`(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|password|passwd|passphrase|(?<=${PASS_OWNERS}[_.-]?|,)pass|pwd|credentials?|requirepass|masterauth)`;
 const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}${SECRET_WORDS}`;
 /**
  * A name that says secret (SECRET_WORDS at its end), dotted, dashed or namespaced too, as XML's
@@ -670,7 +670,7 @@ const SERVICE_TOKEN = new RegExp(
  * (`?code=404`, `?code=SUMMER2024`) and source code, as playgrounds put it in a URL (spaces and
  * braces percent-encoded), are left. Groups: a `state` before the code, one after it.
  */
-const CODE_PARAMETER = /(?<=(?:[?&#](?:amp;)?(?:session_)?state=([^\s&#"'<>]{1,512})(?:&(?:amp;)?[^\s#"'<>&]{0,512}){0,8})?[?&#](?:amp;)?code=)[A-Za-z0-9_~.%/+-]{8,}(?:=|%3D){0,2}(?![A-Za-z0-9_~.%/+=-])(?=(?:(?:&(?:amp;)?[^\s#"'<>&]{0,512}){0,8}?&(?:amp;)?(?:session_)?state=([^\s&#"'<>]{1,512}))?)/g;
+const CODE_PARAMETER = /(?<=(?:[?&#](?:amp;)?(?:session_)?state=([^\s&#"'<>\\]{1,512})(?:&(?:amp;)?[^\s#"'<>&]{0,512}){0,8})?[?&#](?:amp;)?code=)[A-Za-z0-9_~.%/+-]{8,}(?:=|%3D){0,2}(?![A-Za-z0-9_~.%/+=-])(?=(?:(?:&(?:amp;)?[^\s#"'<>&]{0,512}){0,8}?&(?:amp;)?(?:session_)?state=([^\s&#"'<>\\]{1,512}))?)/g;
 /** A `state` that is no OAuth client's: a US state's code (`NY`), a word (`active`, `shipped`). */
 const NOT_OAUTH_STATE = /^(?:[A-Z]{2}|[A-Za-z]+)$/;
 /** A code with `/` or `+` that is a key or a code, not a path or words (`src/main/…`, `a+b+c`): base64 padding at its end, or Google's `4/…`. */
@@ -815,8 +815,8 @@ function proseBareValue(value: string, before: string, verb: boolean, after: str
   return !(NAMES_A_PASSWORD.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || QUALIFIER.test(value) || QUALIFIED_BY.test(after) || namesNoPassword(value) || value.includes("[REDACTED:") || NOT_A_TOKEN.test(value));
 }
 
-/** Where a line starts: the text's start, a line break (JSON's escaped one at any depth), or a string's opening quote (escaped too: `{"log":"PASS …"}`). */
-const LINE_START = String.raw`(?:^|[\r\n]|(?<!\\)\\{1,8}[nr]|(?<!\\)\\{0,8}["'])`;
+/** Where a line starts: the text's start, a line break (JSON's escaped one at any depth), or the opening quote of a JSON value (escaped too: `{"log":"PASS …"}`) or of what `echo` prints; not any quote (`print("PASS abc123")` is code). */
+const LINE_START = String.raw`(?:^|[\r\n]|(?<!\\)\\{1,8}[nr]|(?<=(?:[:[,]|\becho)[ \t]{0,8})(?<!\\)\\{0,8}["'])`;
 /** Where a line ends: a line break (JSON's escaped one at any depth), a quote (escaped too; a debug log's `'…\r\n'`) or the text's end. */
 const LINE_END = String.raw`(?=\\{1,8}[rn"]|[\r\n'"]|$)`;
 /**
@@ -841,13 +841,13 @@ const REDIS_PASSWORD = new RegExp(
 );
 /**
  * A Redis ACL user's rules (`user app on >… ~* +@all` in an ACL file, `ACL SETUSER app on >…`):
- * the user, then rules only (`on`, `off`, key, channel and command patterns, `nopass`, `reset…`,
- * `all…`, passwords to add, `>…`, or remove, `<…`, and their hashes, `#…`), so a shell's
+ * the user, then rules only (`on`, `off`, key, channel and command patterns, `no…` (`nopass`,
+ * `nocommands`), `reset…`, `all…`, each read one way only, passwords to add, `>…`, or remove, `<…`, and their hashes, `#…`), so a shell's
  * redirection (`user list >users.txt`) is none. Each `>…` in them is a password (no quote or
  * backslash in it, so a JSON string's end stays). Groups: the user, the rules.
  */
 const REDIS_ACL = new RegExp(
-  String.raw`((?:${LINE_START}[ \t]*user|\bACL[ \t]+SETUSER)[ \t]+[^\s>]{1,64})((?:[ \t]+(?:on|off|nopass|skip-sanitize-payload|sanitize-payload|(?:all|no|reset)[a-z]{0,12}|[~%&+\-<>#!][^\s"\\]{0,256}|\((?:[^)\r\n"\\]){0,256}\))){1,64})(?=[ \t]*(?:\\{1,8}[rn"]|[\r\n'"]|$))`,
+  String.raw`((?:${LINE_START}[ \t]*user|\bACL[ \t]+SETUSER)[ \t]+[\w.@:-]{1,64})((?:[ \t]+(?:on|off|skip-sanitize-payload|sanitize-payload|(?:all|no|reset)[a-z]{0,12}|[~%&+\-<>#!][^\s"\\]{0,256}|\((?:[^)\r\n"\\]){0,256}\))){1,64})(?=[ \t]*(?:\\{1,8}[rn"]|[\r\n'"]|$))`,
   "gi",
 );
 /** An ACL rule that is no password: a switch, a pattern, a command's or a category's. */
@@ -879,7 +879,7 @@ const PGPASS_HOST = /[A-Za-z]|^\*$|^\d{1,3}(?:\.\d{1,3}){3}$/;
  * the quote's backslashes, the quoted password (two groups), the bare password.
  */
 const IMAP_LOGIN = new RegExp(
-  String.raw`((?:${LINE_START}|[>b]'?[ \t]{0,2}|\bC:[ \t]*|>[ \t])[ \t]*[A-Za-z]{0,8}\d{1,8}[ \t]+LOGIN[ \t]+(?:\\*"[^"\\\r\n]{1,256}\\*"|[^\s"(){%*\\]{1,256})[ \t]+)(?:${quotedArgument(String.raw`(?:[^"\\\r\n]|\\[^\r\n]){1,256}`, String.raw`[^"\\\r\n]{1,256}`).replace("\\N", "\\2")}|([^\s"(){%*\\']{1,256}))${LINE_END}`,
+  String.raw`((?:${LINE_START}|(?<!\w)b'|>[ \t]{0,2}|(?:\b|(?<=\\[nrt]))C:[ \t]*|>[ \t])[ \t]*[A-Za-z]{0,8}\d{1,8}[ \t]+LOGIN[ \t]+(?:\\*"[^"\\\r\n]{1,256}\\*"|[^\s"(){%*\\]{1,256})[ \t]+)(?:${quotedArgument(String.raw`(?:[^"\\\r\n]|\\[^\r\n]){1,256}`, String.raw`[^"\\\r\n]{1,256}`).replace("\\N", "\\2")}|([^\s"(){%*\\']{1,256}))${LINE_END}`,
   "g",
 );
 /**
@@ -889,7 +889,7 @@ const IMAP_LOGIN = new RegExp(
  * spaces) or `PASS: …`. Groups: what stays, the password.
  */
 const PASS_COMMAND = new RegExp(
-  String.raw`((?:${LINE_START}(?:>[ \t])?|\*(?:cmd|put)\*[ \t]+b?'|send:[ \t]*b?'|\bC:[ \t]*|-{2,3}>[ \t]*)PASS[ \t])(?![ \t])([^\s'"\\]{1,256})${LINE_END}`,
+  String.raw`((?:${LINE_START}(?:>[ \t])?|\*(?:cmd|put)\*[ \t]+b?'|send:[ \t]*b?'|(?:\b|(?<=\\[nrt]))C:[ \t]*|-{2,3}>[ \t]*)PASS[ \t])(?![ \t])([^\s'"\\]{1,256})${LINE_END}`,
   "g",
 );
 /** PASS_COMMAND's prefixes that say a protocol's dialogue is printed: there any word is the password; at a line's start only one with a password's shape that is no path, version or test's name (`PASS tests/x.sh`, `PASS v1.2.3`, `PASS test_case_01`). */
@@ -902,9 +902,23 @@ const NOT_A_PASS_ARGUMENT = /[/.]|::|^test/i;
  * both). Groups: what stays, the base64 credential.
  */
 const SMTP_AUTH = new RegExp(
-  String.raw`(\bAUTH[ \t]+PLAIN[ \t]+|UGFzc3dvcmQ6(?:[^]{0,256}?(?:send:[ \t]*b?'|\bC:[ \t]*|(?:\\{1,8}r|\r)?(?:\\{1,8}n|\n)(?:>[ \t])?)))([A-Za-z0-9+/]{4,}={0,2})${LINE_END}`,
+  String.raw`(\bAUTH[ \t]+PLAIN[ \t]+|UGFzc3dvcmQ6(?:[^]{0,256}?(?:send:[ \t]*b?'|(?:\b|(?<=\\[nrt]))C:[ \t]*|(?:\\{1,8}r|\r)?(?:\\{1,8}n|\n)(?:>[ \t])?)))([A-Za-z0-9+/]{4,}={0,2})${LINE_END}`,
   "g",
 );
+/**
+ * An Oracle logon's password, `user/password[@connect]`, as its tools take one: `sqlplus`,
+ * `impdp`, `expdp`, `sqlldr`, `rman`, `dgmgrl` (options before it, quoted too, `userid=`;
+ * RMAN's `target`, `auxiliary` and `catalog`, each), `exp` and `imp` with `userid=`, and SQL*Plus's `CONNECT` at a line's
+ * start (`SQL> conn scott/…`, or `CONNECT scott/…@orcl` before a database). Not `sqlplus / as
+ * sysdba` (no user), `sqlplus /nolog` or prose (`Connect press/release events`).
+ * Groups: what stays before the password, the password.
+ */
+const ORACLE_LOGON = new RegExp(
+  String.raw`((?:(?:^|[\s;|&("'\`]|\\[nrt])(?:(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)(?:\.exe)?(?:[ \t]+-[A-Za-z]+){0,4}[ \t]+(?:(?:userid|target|auxiliary|catalog)(?:=|[ \t]+))?|(?:target|auxiliary|catalog)(?<=\brman(?:\.exe)?[ \t][^\r\n|;&]{0,512})(?:=|[ \t]+)|(?:exp|imp)(?:\.exe)?[ \t]+(?:[^\s=]{1,64}=[^\s]{1,256}[ \t]+){0,8}userid=)|${LINE_START}[ \t]*(?:SQL>[ \t]*)?conn(?:ect)?[ \t]+)\\*["']?[A-Za-z][\w$#]{0,127}\/)([^\s@/"'\\]{1,256})(?=@|[\s"'\\]|$)`,
+  "gi",
+);
+/** A bare `--pass` option's value (`app --pass …`, `--pass=…`): with a password's shape only, as x264's and ffmpeg's `--pass 2` are numbers. Groups: the option and its space or `=`, the quote, the quoted value, the bare value. */
+const PASS_OPTION = /((?<![\w-])--pass(?:[ \t]+|=))(?:(\\*["'])((?:(?!\2)[^\r\n"'\\]){1,256})\2|([^\s"'\\]{1,256})(?=[\s"'\\]|$))/g;
 /** An AWS access key's id, of a long-term key or a temporary one: the ids a secret access key goes with. */
 const AWS_KEY_ID = String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}\b`;
 /** Between an access key's id and its secret: a few quotes, commas, colons, spaces or line breaks, a label too (`  Secret access key: `, JSON's `","s":"` at any depth, the next line's `s:`). */
@@ -961,10 +975,12 @@ const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|xapp-|k_live_|k_test_|w
  * The secret part of a webhook's URL, which is the credential: Slack's incoming webhooks
  * (`https://hooks.slack.com/services/T…/B…/…`, workflows and triggers), Discord's
  * (`discord.com/api/webhooks/<id>/…`, `/api/v10/webhooks/…`), a Telegram bot's token in its API's
- * URL (`api.telegram.org/bot<id>:…/`) and Microsoft Teams' incoming webhooks
- * (`….webhook.office.com/webhookb2/…`). Groups: what stays before the secret.
+ * URL (`api.telegram.org/bot<id>:…/`), Microsoft Teams' incoming webhooks
+ * (`….webhook.office.com/webhookb2/…`, and Office 365's older `outlook.office.com/webhook/…`),
+ * Zapier's catch hooks (`hooks.zapier.com/hooks/catch/<id>/…`) and Mattermost's incoming webhooks
+ * (`/hooks/` and 26 letters and digits). Groups: what stays before the secret.
  */
-const WEBHOOK_URL_SECRET = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]{20,}|((?:discord(?:app)?\.com|discord\.gg)\/api\/(?:v\d{1,2}\/)?webhooks\/\d{5,25}\/)[A-Za-z0-9_-]{30,}|(\/bot)\d{5,15}:[A-Za-z0-9_-]{30,}|(\.webhook\.office\.com\/webhookb2\/)[A-Za-z0-9@/_-]{40,}/gi;
+const WEBHOOK_URL_SECRET = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]{20,}|((?:discord(?:app)?\.com|discord\.gg)\/api\/(?:v\d{1,2}\/)?webhooks\/\d{5,25}\/)[A-Za-z0-9_-]{30,}|(\/bot)\d{5,15}:[A-Za-z0-9_-]{30,}|(\.webhook\.office\.com\/webhookb2\/|outlook\.office(?:365)?\.com\/webhook\/)[A-Za-z0-9@/_-]{40,}|(hooks\.zapier\.com\/hooks\/catch\/\d{1,12}\/)[A-Za-z0-9]{4,32}|(\/hooks\/)(?=[a-z]{0,25}\d)[a-z0-9]{26}(?![A-Za-z0-9])/gi;
 
 /**
  * A cookie's `name=value`, the value quoted or bare, as RFC 6265 writes one (no space, `;`, `,`,
@@ -1128,7 +1144,7 @@ const LIST_ARGUMENTS = String.raw`["'](?:,[ \t]*(?:"[^"\r\n]*"|'[^'\r\n]*'|[^\s,
 const toolCommand = (names: string): string =>
   String.raw`(?:${names}(?:\.[Ee][Xx][Ee])?${names.includes("\\") ? "" : `|${names.toUpperCase()}\\.EXE`})(?:["']?(?=\s)${LINE_ARGUMENTS}|(?=["'],)${LIST_ARGUMENTS})`;
 /** How the names of the tools TOOL_SECRET_OPTION knows start. */
-const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl", "convertto-securestring", "zip", "unzip", "7z", "7za", "7zr", "7zz", "rar", "unrar", "Rar", "UnRAR", "WinRAR", "rdesktop", "xfreerdp", "wfreerdp", "sdl-freerdp", "psexec", "PsExec", "paexec", "twine", "ssh-keygen", "lftp", "gh", "aws", "rclone", "npm", "yarn", "pnpm", "mc"];
+const TOOL_NAME_STARTS = ["sqlcmd", "osql", "bcp", "mongo", "docker", "podman", "nerdctl", "buildah", "skopeo", "oras", "crane", "helm", "az", "redis-cli", "ldap", "keytool", "openssl", "curl", "smbclient", "rpcclient", "smbcacls", "smbget", "rabbitmqctl", "convertto-securestring", "zip", "unzip", "7z", "7za", "7zr", "7zz", "rar", "unrar", "Rar", "UnRAR", "WinRAR", "rdesktop", "xfreerdp", "wfreerdp", "sdl-freerdp", "psexec", "PsExec", "paexec", "twine", "ssh-keygen", "lftp", "gh", "aws", "rclone", "npm", "yarn", "pnpm", "mc", "cqlsh", "rabbitmqadmin", "isql", "winrs"];
 /** HTTP clients' names (HTTPie's `http` and `https`, xh, hey, ApacheBench's `ab`) as HTTP_CLIENT_AUTH looks for them: before a space or as a list's item, as URLs hold `http` everywhere. */
 const HTTP_CLIENT_NAMES = ["https?", "xhs?", "hey", "ab"];
 const HTTP_CLIENT_NAME = String.raw`(?:${HTTP_CLIENT_NAMES.join("|")})(?:\.exe)?(?:[ \t]|["'],)`;
@@ -1214,7 +1230,7 @@ const CREDENTIAL_CALLS: readonly (readonly [names: string, position: number])[] 
  * Groups: the call up to the password's quote, the quote, the password.
  */
 const CREDENTIAL_CALL = new RegExp(
-  String.raw`((?:${CREDENTIAL_CALLS.map(([names, position]) => `${names}(?:${CALL_ARGUMENT}){${position - 1}}`).join("|")})${CALL_SPACE}(?:Some\()?[@$]?${STRING_PREFIX})(\\*["'\`])((?:(?!\2)${QUOTED_PASSWORD_CHARACTER}){1,512})\2(?=[\s,)\]}.;+:]|\\+["nrt]|$)`,
+  String.raw`((?:${CREDENTIAL_CALLS.map(([names, position]) => `${names}(?:${CALL_ARGUMENT}){${position - 1}}`).join("|")})${CALL_SPACE}(?:Some\()?[@$]?${STRING_PREFIX})(\\*["'\`])((?:(?!\2)${QUOTED_PASSWORD_CHARACTER}){1,512})\2(?=[\s,)\]}.;+:"]|\\{1,8}["nrt]|$)`,
   "g",
 );
 /**
@@ -1270,7 +1286,7 @@ const TOOL_OPTION_VALUE = String.raw`(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VA
  * user; PowerShell's `ConvertTo-SecureString` text, its first argument or `-String`'s, after its
  * switches (`ConvertTo-SecureString "…" -AsPlainText -Force`, `-AsPlainText -Force -String '…'`);
  * archivers' (`zip`/`unzip -P`, 7-Zip's and RAR's `-p`/`-hp`, glued), `openssl -k`, `rdesktop -p`,
- * `twine -p`, FreeRDP's `/p:`, PsExec's `-p`, `ssh-keygen -N`/`-P`, `lftp -u` after `user,`,
+ * `twine -p`, FreeRDP's `/p:`, Cassandra's `cqlsh -p`, `rabbitmqadmin -p`, Sybase's `isql -P`, `winrs -p:`, PsExec's `-p`, `ssh-keygen -N`/`-P`, `lftp -u` after `user,`,
  * `az keyvault secret set --value`, `gh secret set --body`/`-b`; a secret's name then its value
  * after `aws configure set`, `rclone config create|update`, `npm|yarn|pnpm config set`; MinIO's
  * secret key, `mc alias set`'s fourth argument. Case-sensitive, and only after these tools' names: elsewhere these options are ports,
@@ -1279,7 +1295,7 @@ const TOOL_OPTION_VALUE = String.raw`(?!${NOT_AN_OPTION_VALUE}|${NOT_A_DASH_P_VA
  */
 const TOOL_SECRET_OPTION = new RegExp(
   String.raw`${TOOL_NAMES}${COMMAND_START}(${[
-    String.raw`${toolCommand("(?:sqlcmd|osql|bcp)")}${toolOption("-P")}(?:${NEXT_LIST_ITEM}|(?<!["']-P)[ \t]*|(?<=["']-P)(?!["']))`,
+    String.raw`${toolCommand("(?:sqlcmd|osql|bcp|isql)")}${toolOption("-P")}(?:${NEXT_LIST_ITEM}|(?<!["']-P)[ \t]*|(?<=["']-P)(?!["']))`,
     String.raw`${toolCommand("(?:mongo|mongosh|mongodump|mongorestore|mongoexport|mongoimport|mongostat|mongotop|mongofiles)")}${toolOption("-p")}${NEXT_ARGUMENT}`,
     String.raw`${toolCommand(String.raw`(?:docker|podman|nerdctl|buildah|skopeo|oras|helm${NEXT_ARGUMENT}registry|crane${NEXT_ARGUMENT}auth|az(?:${NEXT_ARGUMENT}acr)?)(?:\.exe|\.cmd)?${NEXT_ARGUMENT}login`)}${toolOption("-p")}${NEXT_ARGUMENT}`,
     String.raw`${toolCommand("redis-cli")}${toolOption("(?:-a|--pass)")}${NEXT_ARGUMENT}`,
@@ -1293,8 +1309,8 @@ const TOOL_SECRET_OPTION = new RegExp(
     String.raw`${toolCommand("(?:7z|7za|7zr|7zz|rar|unrar|Rar|UnRAR|WinRAR)")}${toolOption("-h?p")}(?:(?<!["']-h?p)(?=[^\s-])|(?=[^\s"'-]))`,
     String.raw`${toolCommand("openssl")}${toolOption("-k")}${NEXT_ARGUMENT}`,
     String.raw`${toolCommand("rdesktop")}${toolOption("-p")}(?:${NEXT_ARGUMENT}|(?=[^\s"'-]))`,
-    String.raw`${toolCommand("twine")}${toolOption("-p")}${NEXT_ARGUMENT}`,
-    String.raw`${toolCommand("(?:xfreerdp3?|wfreerdp|sdl-freerdp3?)")}${toolOption("/p:")}`,
+    String.raw`${toolCommand("(?:twine|cqlsh|rabbitmqadmin)")}${toolOption("-p")}${NEXT_ARGUMENT}`,
+    String.raw`${toolCommand("(?:xfreerdp3?|wfreerdp|sdl-freerdp3?|winrs)")}${toolOption("(?:/p:|-p:|-password:)")}`,
     String.raw`${toolCommand("(?:[Pp]s[Ee]xec(?:64)?|paexec)")}${toolOption("-p")}${NEXT_ARGUMENT}`,
     String.raw`${toolCommand("ssh-keygen")}${toolOption("-[NP]")}(?:${NEXT_ARGUMENT}|(?=[^\s"'-]))`,
     String.raw`${toolCommand("lftp")}${toolOption("-u")}(?:${NEXT_LIST_ITEM}|[ \t]+(?:\\*["'])?)${LFTP_USER}(?!\\*["'])`,
@@ -1444,7 +1460,7 @@ const namesNoPassword = (text: string): boolean => OPTION_PLACEHOLDER.test(text)
 const TOOL_NAME_ANYWHERE = new RegExp(`${TOOL_NAME_STARTS.filter((name) => name.length > 3).join("|")}|\\b(?:${TOOL_NAME_STARTS.filter((name) => name.length <= 3).join("|")})\\b`, "i");
 /** The kind TOOL_SECRET_OPTION marks a value with: a database's password, as DASH_P_PASSWORD, or a token. */
 function toolSecretKind(prefix: string): ScannerKind {
-  return /^(?:sqlcmd|osql|bcp|mongo|redis)/i.test(prefix) ? "connection_string" : "api_token";
+  return /^(?:sqlcmd|osql|bcp|isql|mongo|redis)/i.test(prefix) ? "connection_string" : "api_token";
 }
 
 /** A value's opening quote: `"`, `'`, `` ` `` or an escaped `"` at any depth; "" for none. */
@@ -1992,9 +2008,30 @@ const SCANNERS: readonly Scanner[] = [
     },
   },
   {
+    kind: "connection_string",
+    pattern: ORACLE_LOGON,
+    worthTrying: (text) => text.includes("/") && /sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|userid=|conn/i.test(text),
+    replace: (match, groups, after) => {
+      const [prefix = "", password = ""] = groups;
+      // CONNECT without SQL*Plus's prompt only before `@` and a database: `Connect press/release events` is prose.
+      const prose = /conn(?:ect)?[ \t]+\S*$/i.test(prefix) && !/SQL>/i.test(prefix) && !after.startsWith("@");
+      return prose || namesNoPassword(password) || CI_EXPRESSION.test(password) || password.startsWith("[REDACTED:") ? match : `${prefix}${marker("connection_string")}`;
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: PASS_OPTION,
+    worthTrying: (text) => text.includes("--pass"),
+    replace: (match, groups) => {
+      const [option = "", quote = "", quoted, bare] = groups;
+      const value = quoted ?? bare ?? "";
+      return namesNoPassword(value) || value.includes("[REDACTED:") || !passwordShaped(value) || TALLY.test(value) ? match : `${option}${quote}${marker("api_token")}${quote}`;
+    },
+  },
+  {
     kind: "api_token",
     pattern: WEBHOOK_URL_SECRET,
-    worthTrying: (text) => /hooks\.slack\.com|webhooks\/|\/bot\d|webhookb2/i.test(text),
+    worthTrying: (text) => /hooks\.slack\.com|webhooks?\/|\/bot\d|webhookb2|\/hooks\//i.test(text),
     replace: (_match, groups) => `${groups.find((group) => group !== undefined) ?? ""}${marker("api_token")}`,
   },
   {
