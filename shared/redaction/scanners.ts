@@ -184,7 +184,7 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
  * build's (`first_pass`, `render_pass`, `compile_pass`, `-debug-pass`, `test_pass`), nor `bypass`,
  * `user_pass` (code's pair of user and password, as often as not) or nginx's `proxy_pass`.
  */
-const PASS_OWNERS = String.raw`(?:db|database|mysql|mariadb|pg|postgres|postgresql|psql|redis|mongo|mongodb|smtp|mail|imap|pop3|ftp|sftp|ssh|sudo|become|root|admin|login|ldap|bind|sasl|rabbitmq|amqp|mq|vnc|rdp|wifi|wpa|api|app|auth|basic|http|git|svn|registry|docker|vault|keystore|truststore|store|key|cert|ssl|tls|smb|cifs|nas|jdbc|oracle|mssql|sql|elastic|kibana|grafana|influx|router|service|account|client|server|master|secret|private|system|my|new|old|web)`;
+const PASS_OWNERS = String.raw`(?:db|database|mysql|mariadb|pg|postgres|postgresql|psql|redis|mongo|mongodb|smtp|mail|imap|pop3|ftp|sftp|ssh|sudo|become|root|admin|login|ldap|bind|sasl|rabbitmq|amqp|mq|vnc|rdp|wifi|wpa|api|app|auth|basic|http|git|svn|registry|docker|vault|keystore|truststore|store|key|cert|ssl|tls|smb|cifs|nas|jdbc|oracle|mssql|sql|elastic|kibana|grafana|influx|router|service|account|client|server|master|secret|private|system|my|new|old|web|require)`;
 const SECRET_WORDS = String.raw`(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|password|passwd|passphrase|(?<=${PASS_OWNERS}[_.-]?|,)pass|pwd|credentials?|requirepass|masterauth)`;
 const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}${SECRET_WORDS}`;
 /**
@@ -372,11 +372,11 @@ const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can
 /** A secret field's name, quoted or escaped, and its `:` or `=`: a field, not a value (`--token "password": …`). */
 const SECRET_FIELD_AHEAD = String.raw`\\*["']?${SECRET_NAME}\\*["']?\s*[:=]`;
 /**
- * A keyword or a file's name where an option's value goes (`--password stdin`, `--token none`,
+ * A keyword or a file's name where an option's value goes (`--password stdin`, `--token none`, a switch's `--require-pass yes`,
  * `env:DB_PASSWORD`, `--token @token.txt`, `--private-key key.pem`, `--credentials /creds.json`),
  * quoted or not, and the whole value: `"None Shall Pass!"` and `true,Qz9!` are values.
  */
-const SECRET_WORD_ALONE = String.raw`(?:stdin|prompt|none|true|false|auto|null|env:\w+|fileb?:\/\/[\w./\\:~-]+|@(?:[~.]?\/|[\w-]+\.)[\w./-]*|[\w./\\:~-]*\.(?:pem|key|json|txt|crt|cer|p12|pfx|jks|ya?ml|env|pub|der|conf|ini|properties))`;
+const SECRET_WORD_ALONE = String.raw`(?:stdin|prompt|none|true|false|yes|no|auto|null|env:\w+|fileb?:\/\/[\w./\\:~-]+|@(?:[~.]?\/|[\w-]+\.)[\w./-]*|[\w./\\:~-]*\.(?:pem|key|json|txt|crt|cer|p12|pfx|jks|ya?ml|env|pub|der|conf|ini|properties))`;
 const NOT_A_SECRET_WORD = String.raw`(?:\\*["']${SECRET_WORD_ALONE}\\*["'](?=[\s,)\]]|$)|${SECRET_WORD_ALONE}(?=\s|$))`;
 /** The start of a file's path: `~/`, `./`, `../`, or a directory under the root (`/run/…`), not `/` alone (`/31?…`). */
 const PATH_START = String.raw`(?:~|\.{1,2})/|/[\w.-]+/`;
@@ -815,8 +815,28 @@ function proseBareValue(value: string, before: string, verb: boolean, after: str
   return !(NAMES_A_PASSWORD.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || QUALIFIER.test(value) || QUALIFIED_BY.test(after) || namesNoPassword(value) || value.includes("[REDACTED:") || NOT_A_TOKEN.test(value));
 }
 
-/** Where a line starts: the text's start, a line break (JSON's escaped one at any depth), or the opening quote of a JSON value (escaped too: `{"log":"PASS …"}`) or of what `echo` prints; not any quote (`print("PASS abc123")` is code). */
-const LINE_START = String.raw`(?:^|[\r\n]|(?<!\\)\\{1,8}[nr]|(?<=(?:[:[,]|\becho)[ \t]{0,8})(?<!\\)\\{0,8}["'])`;
+/**
+ * Whether a text holds any word the rules for protocols and database tools below look for (Redis's,
+ * .pgpass's, Oracle's): one test for the text, remembered while the rules before a replacement see
+ * the same string.
+ */
+let lastProtocolText: string | undefined;
+let lastProtocolWords = false;
+function protocolWords(text: string): boolean {
+  if (text !== lastProtocolText) {
+    lastProtocolText = text;
+    lastProtocolWords = /requirepass|masterauth|auth|user|:(?:54\d\d|6432|26257|25060|\*):|sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|conn/i.test(text);
+  }
+  return lastProtocolWords;
+}
+/**
+ * Where a line starts: the text's start, a line break (JSON's escaped one at any depth), or an
+ * opening quote: a JSON value's (escaped too: `{"log":"PASS …"}`), an assignment's, a YAML list
+ * item's, what `echo` or `printf` prints or a `send…(` call sends, or one whose string holds an escaped line break, as a
+ * protocol's line is sent (`sock.send("PASS …\r\n")`); not any quote (`print("PASS abc123")`,
+ * `out == "PASS a1b2c3"` are code).
+ */
+const LINE_START = String.raw`(?:^|[\r\n]|(?<!\\)\\{1,8}[nr]|(?<=(?:[:[,]|(?<![=!<>])=|\b(?:echo|printf)|\bsend\w{0,8}\(|(?:^|[\r\n])[ \t]{0,8}-)[ \t]{0,8})(?<!\\)\\{0,8}["']|(?<!\\)\\{0,8}["'](?=[^"'\r\n]{1,512}?\\{1,8}[rn]))`;
 /** Where a line ends: a line break (JSON's escaped one at any depth), a quote (escaped too; a debug log's `'…\r\n'`) or the text's end. */
 const LINE_END = String.raw`(?=\\{1,8}[rn"]|[\r\n'"]|$)`;
 /**
@@ -847,7 +867,7 @@ const REDIS_PASSWORD = new RegExp(
  * backslash in it, so a JSON string's end stays). Groups: the user, the rules.
  */
 const REDIS_ACL = new RegExp(
-  String.raw`((?:${LINE_START}[ \t]*user|\bACL[ \t]+SETUSER)[ \t]+[\w.@:-]{1,64})((?:[ \t]+(?:on|off|skip-sanitize-payload|sanitize-payload|(?:all|no|reset)[a-z]{0,12}|[~%&+\-<>#!][^\s"\\]{0,256}|\((?:[^)\r\n"\\]){0,256}\))){1,64})(?=[ \t]*(?:\\{1,8}[rn"]|[\r\n'"]|$))`,
+  String.raw`((?:${LINE_START}[ \t]*user|\bACL[ \t]+SETUSER)[ \t]+[^\s>"'$]{1,64})((?:[ \t]+(?:on|off|skip-sanitize-payload|sanitize-payload|(?:all|no|reset)[a-z]{0,12}|[~%&+\-<>#!][^\s"\\]{0,256}|\((?:[^)\r\n"\\]){0,256}\))){1,64})(?=[ \t]*(?:\\{1,8}[rn"]|[\r\n'"]|$))`,
   "gi",
 );
 /** An ACL rule that is no password: a switch, a pattern, a command's or a category's. */
@@ -907,18 +927,21 @@ const SMTP_AUTH = new RegExp(
 );
 /**
  * An Oracle logon's password, `user/password[@connect]`, as its tools take one: `sqlplus`,
- * `impdp`, `expdp`, `sqlldr`, `rman`, `dgmgrl` (options before it, quoted too, `userid=`;
- * RMAN's `target`, `auxiliary` and `catalog`, each), `exp` and `imp` with `userid=`, and SQL*Plus's `CONNECT` at a line's
- * start (`SQL> conn scott/…`, or `CONNECT scott/…@orcl` before a database). Not `sqlplus / as
+ * `impdp`, `expdp`, `sqlldr`, `rman`, `dgmgrl`, by a path too (`$ORACLE_HOME/bin/sqlplus`;
+ * flags before it, quoted too, `userid=`; RMAN's `target`, `auxiliary` and `catalog`, each), `exp`,
+ * `imp`, `impdp`, `expdp` and `sqlldr` with `userid=` after other parameters, and `CONNECT` at a line's
+ * start (after SQL*Plus's, RMAN's or DGMGRL's prompt, `RMAN> connect target sys/…`, or before
+ * a database, `CONNECT scott/…@orcl`). Without `@`, only a password with a password's shape or a
+ * symbol; the value stops at a shell's punctuation (`|tee`, `;`, `)`). Not `sqlplus / as
  * sysdba` (no user), `sqlplus /nolog` or prose (`Connect press/release events`).
  * Groups: what stays before the password, the password.
  */
 const ORACLE_LOGON = new RegExp(
-  String.raw`((?:(?:^|[\s;|&("'\`]|\\[nrt])(?:(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)(?:\.exe)?(?:[ \t]+-[A-Za-z]+){0,4}[ \t]+(?:(?:userid|target|auxiliary|catalog)(?:=|[ \t]+))?|(?:target|auxiliary|catalog)(?<=\brman(?:\.exe)?[ \t][^\r\n|;&]{0,512})(?:=|[ \t]+)|(?:exp|imp)(?:\.exe)?[ \t]+(?:[^\s=]{1,64}=[^\s]{1,256}[ \t]+){0,8}userid=)|${LINE_START}[ \t]*(?:SQL>[ \t]*)?conn(?:ect)?[ \t]+)\\*["']?[A-Za-z][\w$#]{0,127}\/)([^\s@/"'\\]{1,256})(?=@|[\s"'\\]|$)`,
+  String.raw`((?:(?:^|[\s;|&("'\`/\\]|\\[nrt])(?:(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)(?:\.exe)?(?:[ \t]+-[A-Za-z]+){0,4}[ \t]+(?:(?:userid|target|auxiliary|catalog)(?:=|[ \t]+))?|(?:target|auxiliary|catalog)(?<=\brman(?:\.exe)?[ \t][^\r\n|;&]{0,512})(?:=|[ \t]+)|(?:exp|imp|impdp|expdp|sqlldr)(?:\.exe)?[ \t]+(?:(?!userid=)[^\s=]{1,64}=[^\s"';,|&]{1,256}[ \t]+){0,8}?userid=)|${LINE_START}[ \t]*(?:(?:SQL|RMAN|DGMGRL)>[ \t]*)?conn(?:ect)?[ \t]+(?:(?:target|auxiliary|catalog)[ \t]+)?)\\*["']?[A-Za-z][\w$#]{0,127}\/)([^\s@/"'\\;|&<>()\`]{1,256})(?=@|[\s"'\\;|&<>()\`]|$)`,
   "gi",
 );
-/** A bare `--pass` option's value (`app --pass …`, `--pass=…`): with a password's shape only, as x264's and ffmpeg's `--pass 2` are numbers. Groups: the option and its space or `=`, the quote, the quoted value, the bare value. */
-const PASS_OPTION = /((?<![\w-])--pass(?:[ \t]+|=))(?:(\\*["'])((?:(?!\2)[^\r\n"'\\]){1,256})\2|([^\s"'\\]{1,256})(?=[\s"'\\]|$))/g;
+/** A bare `--pass` option's value (`app --pass …`, `--pass=…`, a printed list's `'--pass', '…'`): with a password's shape only and no version, date or test's name, as x264's and ffmpeg's `--pass 2` are numbers. Groups: the option and its space or `=`, the quote, the quoted value, the bare value. */
+const PASS_OPTION = /((?<![\w-])--pass(?:[ \t]+|=|["'],[ \t]*))(?:(\\*["'])((?:(?!\2)[^\r\n"'\\]){1,256})\2|([^\s"'\\;|&<>()`]{1,256})(?=[\s"'\\;|&<>()`]|$))/g;
 /** An AWS access key's id, of a long-term key or a temporary one: the ids a secret access key goes with. */
 const AWS_KEY_ID = String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}\b`;
 /** Between an access key's id and its secret: a few quotes, commas, colons, spaces or line breaks, a label too (`  Secret access key: `, JSON's `","s":"` at any depth, the next line's `s:`). */
@@ -978,9 +1001,9 @@ const SERVICE_TOKEN_PREFIX = /gh[pousr]_|github_pat_|xox|xapp-|k_live_|k_test_|w
  * URL (`api.telegram.org/bot<id>:…/`), Microsoft Teams' incoming webhooks
  * (`….webhook.office.com/webhookb2/…`, and Office 365's older `outlook.office.com/webhook/…`),
  * Zapier's catch hooks (`hooks.zapier.com/hooks/catch/<id>/…`) and Mattermost's incoming webhooks
- * (`/hooks/` and 26 letters and digits). Groups: what stays before the secret.
+ * (`/hooks/` and 26 letters and digits, a digit and a letter past `f` among them: not a hex id). Groups: what stays before the secret.
  */
-const WEBHOOK_URL_SECRET = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]{20,}|((?:discord(?:app)?\.com|discord\.gg)\/api\/(?:v\d{1,2}\/)?webhooks\/\d{5,25}\/)[A-Za-z0-9_-]{30,}|(\/bot)\d{5,15}:[A-Za-z0-9_-]{30,}|(\.webhook\.office\.com\/webhookb2\/|outlook\.office(?:365)?\.com\/webhook\/)[A-Za-z0-9@/_-]{40,}|(hooks\.zapier\.com\/hooks\/catch\/\d{1,12}\/)[A-Za-z0-9]{4,32}|(\/hooks\/)(?=[a-z]{0,25}\d)[a-z0-9]{26}(?![A-Za-z0-9])/gi;
+const WEBHOOK_URL_SECRET = /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[A-Za-z0-9_/-]{20,}|((?:discord(?:app)?\.com|discord\.gg)\/api\/(?:v\d{1,2}\/)?webhooks\/\d{5,25}\/)[A-Za-z0-9_-]{30,}|(\/bot)\d{5,15}:[A-Za-z0-9_-]{30,}|(\.webhook\.office\.com\/webhookb2\/|outlook\.office(?:365)?\.com\/webhook\/)[A-Za-z0-9@/_-]{40,}|(hooks\.zapier\.com\/hooks\/catch\/\d{1,12}\/)[A-Za-z0-9]{4,32}|(\/hooks\/)(?=[a-z]{0,25}\d)(?=[0-9a-f]{0,25}[g-z])[a-z0-9]{26}(?![A-Za-z0-9])/gi;
 
 /**
  * A cookie's `name=value`, the value quoted or bare, as RFC 6265 writes one (no space, `;`, `,`,
@@ -1943,7 +1966,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "connection_string",
     pattern: REDIS_PASSWORD,
-    worthTrying: (text) => /requirepass|masterauth|AUTH/i.test(text),
+    worthTrying: (text) => protocolWords(text) && /requirepass|masterauth|AUTH/i.test(text),
     replace: (match, groups) => {
       const [prefix = "", , , backslashes = "", plain, escaped, bare] = groups;
       const text = plain ?? escaped ?? bare ?? "";
@@ -1954,7 +1977,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "connection_string",
     pattern: REDIS_ACL,
-    worthTrying: (text) => text.includes(">") && /user/i.test(text),
+    worthTrying: (text) => protocolWords(text) && text.includes(">") && /user/i.test(text),
     replace: (match, groups) => {
       const [user = "", rules = ""] = groups;
       // An ACL file's line has a rule besides its passwords (`on`, a pattern): `user list >users.txt` is a shell's.
@@ -1966,7 +1989,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "connection_string",
     pattern: PGPASS_LINE,
-    worthTrying: (text) => /:(?:\d{1,5}|\*):/.test(text),
+    worthTrying: (text) => protocolWords(text) && /:(?:\d{1,5}|\*):/.test(text),
     replace: (match, groups) => {
       const [prefix = "", host = "", database = "", user = "", password = ""] = groups;
       // A password's shape or a symbol: a config's word (`trust`, `md5`) is none.
@@ -2010,12 +2033,14 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "connection_string",
     pattern: ORACLE_LOGON,
-    worthTrying: (text) => text.includes("/") && /sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|userid=|conn/i.test(text),
+    worthTrying: (text) => protocolWords(text) && text.includes("/") && /sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|userid=|conn/i.test(text),
     replace: (match, groups, after) => {
       const [prefix = "", password = ""] = groups;
       // CONNECT without SQL*Plus's prompt only before `@` and a database: `Connect press/release events` is prose.
-      const prose = /conn(?:ect)?[ \t]+\S*$/i.test(prefix) && !/SQL>/i.test(prefix) && !after.startsWith("@");
-      return prose || namesNoPassword(password) || CI_EXPRESSION.test(password) || password.startsWith("[REDACTED:") ? match : `${prefix}${marker("connection_string")}`;
+      const prose = /conn(?:ect)?[ \t]+(?:(?:target|auxiliary|catalog)[ \t]+)?\S*$/i.test(prefix) && !/[A-Z]>/i.test(prefix) && !after.startsWith("@");
+      // Without `@` and a database, a password's shape or a symbol (`sqlplus help/usage pages`, `rman target/catalog` are prose).
+      const shapeless = !after.startsWith("@") && !passwordShaped(password) && !/[^\w]/.test(password);
+      return prose || shapeless || namesNoPassword(password) || CI_EXPRESSION.test(password) || password.startsWith("[REDACTED:") ? match : `${prefix}${marker("connection_string")}`;
     },
   },
   {
@@ -2025,7 +2050,7 @@ const SCANNERS: readonly Scanner[] = [
     replace: (match, groups) => {
       const [option = "", quote = "", quoted, bare] = groups;
       const value = quoted ?? bare ?? "";
-      return namesNoPassword(value) || value.includes("[REDACTED:") || !passwordShaped(value) || TALLY.test(value) ? match : `${option}${quote}${marker("api_token")}${quote}`;
+      return namesNoPassword(value) || value.includes("[REDACTED:") || !passwordShaped(value) || TALLY.test(value) || NOT_A_TOKEN.test(value) || /^test/i.test(value) ? match : `${option}${quote}${marker("api_token")}${quote}`;
     },
   },
   {
