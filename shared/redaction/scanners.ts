@@ -927,7 +927,8 @@ const SMTP_AUTH = new RegExp(
 );
 /**
  * An Oracle logon's password, `user/password[@connect]`, as its tools take one: `sqlplus`,
- * `impdp`, `expdp`, `sqlldr`, `rman`, `dgmgrl`, by a path too (`$ORACLE_HOME/bin/sqlplus`;
+ * `impdp`, `expdp`, `sqlldr`, `rman`, `dgmgrl`, by a path too (`$ORACLE_HOME/bin/sqlplus`), or
+ * as a printed list's items (`['sqlplus', '-S', 'scott/…@orcl']`, as Python's `CalledProcessError` prints one;
  * flags before it, quoted too, `userid=`; RMAN's `target`, `auxiliary` and `catalog`, each), `exp`,
  * `imp`, `impdp`, `expdp` and `sqlldr` with `userid=` after other parameters, and `CONNECT` at a line's
  * start (after SQL*Plus's, RMAN's or DGMGRL's prompt, `RMAN> connect target sys/…`, or before
@@ -938,7 +939,7 @@ const SMTP_AUTH = new RegExp(
  * Groups: what stays before the password, the password.
  */
 const ORACLE_LOGON = new RegExp(
-  String.raw`((?:(?:^|[\s;|&("'\`/\\]|\\[nrt])(?:(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)(?:\.exe)?(?:[ \t]+-[A-Za-z]+){0,4}[ \t]+(?:(?:userid|target|auxiliary|catalog)(?:=|[ \t]+))?|(?:target|auxiliary|catalog)(?<=\brman(?:\.exe)?[ \t][^\r\n|;&]{0,512})(?:=|[ \t]+)|(?:exp|imp|impdp|expdp|sqlldr)(?:\.exe)?[ \t]+(?:(?!userid=)[^\s=]{1,64}=[^\s"';,|&]{1,256}[ \t]+){0,8}?userid=)|${LINE_START}[ \t]*(?:(?:SQL|RMAN|DGMGRL)>[ \t]*)?conn(?:ect)?[ \t]+(?:(?:target|auxiliary|catalog)[ \t]+)?)\\*["']?[A-Za-z][\w$#]{0,127}\/)([^\s@/"'\\]{1,256})(?=@|[\s"'\\]|$)`,
+  String.raw`((?:(?:^|[\s;|&("'\`/\\[,]|\\[nrt])(?:(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)(?:\.exe)?(?:[ \t]+-[A-Za-z]+){0,4}[ \t]+(?:(?:userid|target|auxiliary|catalog)(?:=|[ \t]+))?|(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)(?:\.exe)?\\*["'](?:,[ \t]*\\*["'](?:-[A-Za-z]+|target|auxiliary|catalog)\\*["']){0,4},[ \t]*(?=\\*["'])|(?:target|auxiliary|catalog)(?<=\brman(?:\.exe)?[ \t][^\r\n|;&]{0,512})(?:=|[ \t]+)|(?:exp|imp|impdp|expdp|sqlldr)(?:\.exe)?[ \t]+(?:(?!userid=)[^\s=]{1,64}=[^\s"';,|&]{1,256}[ \t]+){0,8}?userid=)|${LINE_START}[ \t]*(?:(?:SQL|RMAN|DGMGRL)>[ \t]*)?conn(?:ect)?[ \t]+(?:(?:target|auxiliary|catalog)[ \t]+)?)\\*["']?[A-Za-z][\w$#]{0,127}\/)([^\s@/"'\\]{1,256})(?=@|[\s"'\\]|$)`,
   "gi",
 );
 /** What follows an Oracle logon on its command line: `@` and a database, the line's or the string's end, `as sysdba`, a script (`@x.sql`), an option, a parameter (`file=…`), a shell's operator. */
