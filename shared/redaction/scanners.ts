@@ -932,9 +932,9 @@ const SMTP_AUTH = new RegExp(
  * flags before it, quoted too, `userid=`; RMAN's `target`, `auxiliary` and `catalog`, each), `exp`,
  * `imp`, `impdp`, `expdp` and `sqlldr` with `userid=` after other parameters, and `CONNECT` at a line's
  * start (after SQL*Plus's, RMAN's or DGMGRL's prompt, `RMAN> connect target sys/…`, or before
- * a database, `CONNECT scott/…@orcl`). The logon ends the command or comes before `@`, `as
- * sysdba`, a script, an option, a parameter, a pipe or a quote (so prose, `sqlplus help/usage
- * pages`, is none). Not `sqlplus / as
+ * a database, `CONNECT scott/…@orcl`). Without `@`, a password's shape, a symbol or `as sysdba`
+ * after it (oracleLogon), so prose (`sqlplus help/usage`) is none; unquoted, a shell's operator
+ * ends the password. Not `sqlplus / as
  * sysdba` (no user), `sqlplus /nolog` or prose (`Connect press/release events`).
  * Groups: what stays before the password, the password.
  */
@@ -942,10 +942,19 @@ const ORACLE_LOGON = new RegExp(
   String.raw`((?:(?:^|[\s;|&("'\`/\\[,]|\\[nrt])(?:(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)(?:\.exe)?(?:[ \t]+-[A-Za-z]+){0,4}[ \t]+(?:(?:userid|target|auxiliary|catalog)(?:=|[ \t]+))?|(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)(?:\.exe)?\\*["'](?:,[ \t]*\\*["'](?:-[A-Za-z]+|target|auxiliary|catalog)\\*["']){0,4},[ \t]*(?=\\*["'])|(?:target|auxiliary|catalog)(?<=\brman(?:\.exe)?[ \t][^\r\n|;&]{0,512})(?:=|[ \t]+)|(?:exp|imp|impdp|expdp|sqlldr)(?:\.exe)?[ \t]+(?:(?!userid=)[^\s=]{1,64}=[^\s"';,|&]{1,256}[ \t]+){0,8}?userid=)|${LINE_START}[ \t]*(?:(?:SQL|RMAN|DGMGRL)>[ \t]*)?conn(?:ect)?[ \t]+(?:(?:target|auxiliary|catalog)[ \t]+)?)\\*["']?[A-Za-z][\w$#]{0,127}\/)([^\s@/"'\\]{1,256})(?=@|[\s"'\\]|$)`,
   "gi",
 );
-/** What follows an Oracle logon on its command line: `@` and a database, the line's or the string's end, `as sysdba`, a script (`@x.sql`), an option, a parameter (`file=…`), a shell's operator. */
-const ORACLE_LOGON_END = /^(?:@|[ \t]*(?:$|[\r\n"'|;&<>)]|\\[nrt"])|[ \t]+(?:as[ \t]+sys\w+|@|-|\w+=))/i;
+/**
+ * Whether an Oracle logon's password is one: before `@` and a database any value; otherwise one
+ * with a password's shape or a symbol but no file's extension (`scripts/run.sql`), or a plain word
+ * before `as sysdba` (`sys/manager as sysdba`). A plain word alone (`scott/tiger`) reads as prose
+ * as often (`sqlplus help/usage`, `rman backup/restore`) and is left.
+ */
+function oracleLogon(value: string, following: string): boolean {
+  if (following.startsWith("@")) return true;
+  if (/\.\w{1,5}$/.test(value)) return false;
+  return passwordShaped(value) || /[^\w]/.test(value) || /^[ \t]+as[ \t]+sys\w+/i.test(following);
+}
 /** A bare `--pass` option's value (`app --pass …`, `--pass=…`, a printed list's `'--pass', '…'`): with a password's shape only and no version or date, as x264's and ffmpeg's `--pass 2` are numbers. Groups: the option and its space or `=`, the quote, the quoted value, the bare value. */
-const PASS_OPTION = /((?<![\w-])--pass(?:[ \t]+|=|["'],[ \t]*))(?:(\\*["'])((?:(?!\2)[^\r\n"'\\]){1,256})\2|([^\s"'\\]{1,256})(?=[\s"'\\]|$))/g;
+const PASS_OPTION = /((?<![\w-])--pass(?:[ \t]+|=|["'],[ \t]*))(?:(\\*["'])((?:(?!\2)[^\r\n"'\\]){1,256})\2|([^\s"'\\|;&<>]{1,256})(?=[\s"'\\|;&<>]|$))/g;
 /** An AWS access key's id, of a long-term key or a temporary one: the ids a secret access key goes with. */
 const AWS_KEY_ID = String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}\b`;
 /** Between an access key's id and its secret: a few quotes, commas, colons, spaces or line breaks, a label too (`  Secret access key: `, JSON's `","s":"` at any depth, the next line's `s:`). */
@@ -2042,13 +2051,13 @@ const SCANNERS: readonly Scanner[] = [
       const [prefix = "", password = ""] = groups;
       // Unquoted, a shell's operator ends the command and the password (`scott/…|tee log`); quoted, it is part of it.
       const quoted = /["'][A-Za-z][\w$#]{0,127}\/$/.test(prefix);
-      const cut = quoted ? -1 : password.search(/[|;&<>]/);
+      const cut = quoted ? -1 : password.search(/[|;&<>)]/);
       const value = cut < 0 ? password : password.slice(0, cut);
       const following = `${cut < 0 ? "" : password.slice(cut)}${after}`;
       // CONNECT without SQL*Plus's prompt only before `@` and a database: `Connect press/release events` is prose.
       const prose = /conn(?:ect)?[ \t]+(?:(?:target|auxiliary|catalog)[ \t]+)?\S*$/i.test(prefix) && !/[A-Z]>/i.test(prefix) && !following.startsWith("@");
-      // RMAN's keyword is no user (`rman target/catalog`), and a word after the logon is prose (`sqlplus help/usage pages`): a logon ends the command, or comes before `@`, `as sysdba`, a script, an option or a parameter.
-      const notLogon = /(?:^|[\s"'=])(?:target|auxiliary|catalog)\/$/i.test(prefix) || !ORACLE_LOGON_END.test(following);
+      // RMAN's keyword is no user (`rman target/catalog`).
+      const notLogon = /(?:^|[\s"'=])(?:target|auxiliary|catalog)\/$/i.test(prefix) || !oracleLogon(value, following);
       if (value === "" || prose || notLogon || namesNoPassword(value) || CI_EXPRESSION.test(value) || value.startsWith("[REDACTED:")) return match;
       return `${prefix}${marker("connection_string")}${following.slice(0, following.length - after.length)}`;
     },
