@@ -954,7 +954,7 @@ function oracleLogon(value: string, following: string): boolean {
   return passwordShaped(value) || /[^\w]/.test(value) || /^[ \t]+as[ \t]+sys\w+/i.test(following);
 }
 /** A bare `--pass` option's value (`app --pass …`, `--pass=…`, a printed list's `'--pass', '…'`): with a password's shape only and no version or date, as x264's and ffmpeg's `--pass 2` are numbers. Groups: the option and its space or `=`, the quote, the quoted value, the bare value. */
-const PASS_OPTION = /((?<![\w-])--pass(?:[ \t]+|=|["'],[ \t]*))(?:(\\*["'])((?:(?!\2)[^\r\n"'\\]){1,256})\2|([^\s"'\\|;&<>]{1,256})(?=[\s"'\\|;&<>]|$))/g;
+const PASS_OPTION = /((?<![\w-])--pass(?:[ \t]+|=|["'],[ \t]*))(?:(\\*["'])((?:(?!\2)[^\r\n"'\\]){1,256})\2|((?:[^\s"'\\|;&<>)`]|\)(?=[^\s"'\\|;&<>)`])){1,256})(?=[\s"'\\|;&<>)`]|$))/g;
 /** An AWS access key's id, of a long-term key or a temporary one: the ids a secret access key goes with. */
 const AWS_KEY_ID = String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}\b`;
 /** Between an access key's id and its secret: a few quotes, commas, colons, spaces or line breaks, a label too (`  Secret access key: `, JSON's `","s":"` at any depth, the next line's `s:`). */
@@ -2049,9 +2049,9 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => protocolWords(text) && text.includes("/") && /sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|userid=|conn/i.test(text),
     replace: (match, groups, after) => {
       const [prefix = "", password = ""] = groups;
-      // Unquoted, a shell's operator ends the command and the password (`scott/…|tee log`); quoted, it is part of it.
+      // Unquoted, a shell's operator, a backtick or a subshell's closing parenthesis ends the command and the password (`scott/…|tee log`, `` `sqlplus -s scott/…` ``); quoted, it is part of it.
       const quoted = /["'][A-Za-z][\w$#]{0,127}\/$/.test(prefix);
-      const cut = quoted ? -1 : password.search(/[|;&<>)]/);
+      const cut = quoted ? -1 : password.search(/[|;&<>`]|\)(?=[|;&<>`)]|$)/);
       const value = cut < 0 ? password : password.slice(0, cut);
       const following = `${cut < 0 ? "" : password.slice(cut)}${after}`;
       // CONNECT without SQL*Plus's prompt only before `@` and a database: `Connect press/release events` is prose.
