@@ -825,7 +825,7 @@ let lastProtocolWords = false;
 function protocolWords(text: string): boolean {
   if (text !== lastProtocolText) {
     lastProtocolText = text;
-    lastProtocolWords = /requirepass|masterauth|auth|user|:(?:54\d\d|6432|26257|25060|\*):|sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|conn/i.test(text);
+    lastProtocolWords = PROTOCOL_WORDS.test(text);
   }
   return lastProtocolWords;
 }
@@ -888,6 +888,8 @@ const PGPASS_LINE = new RegExp(
   String.raw`(${LINE_START}[ \t]*((?:[^\s:#\\"']|\\:){1,253}|\*):(?:${PG_PORT}|\*):((?:[^\s:\\]|\\:){1,64}|\*):((?:[^\s:\\]|\\:){1,64}|\*):)((?:[^\s:\\"']|\\[:\\]){1,256})(?<!\\)${LINE_END}`,
   "g",
 );
+/** The words protocolWords looks for: the trigger words of the rules it gates, the ports of PGPASS_LINE. */
+const PROTOCOL_WORDS = new RegExp(String.raw`requirepass|masterauth|auth|user|:(?:${PG_PORT}|\*):|sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|conn`, "i");
 /** A .pgpass field that names something: a letter in it, or `*`; a host as an IPv4 address too (so times and IPv6 addresses are none). */
 const PGPASS_NAME = /[A-Za-z]|^\*$/;
 const PGPASS_HOST = /[A-Za-z]|^\*$|^\d{1,3}(?:\.\d{1,3}){3}$/;
@@ -1983,7 +1985,7 @@ const SCANNERS: readonly Scanner[] = [
     replace: (match, groups) => {
       const [prefix = "", , , backslashes = "", plain, escaped, bare] = groups;
       const text = plain ?? escaped ?? bare ?? "";
-      if (namesNoPassword(text) || CI_EXPRESSION.test(text) || text.startsWith("[REDACTED:")) return match;
+      if (standsForPassword(text)) return match;
       return bare !== undefined ? `${prefix}${marker("connection_string")}` : `${prefix}${backslashes}"${marker("connection_string")}${backslashes}"`;
     },
   },
@@ -1995,7 +1997,7 @@ const SCANNERS: readonly Scanner[] = [
       const [user = "", rules = ""] = groups;
       // An ACL file's line has a rule besides its passwords (`on`, a pattern): `user list >users.txt` is a shell's.
       if (!/^\s*ACL/i.test(user) && !ACL_RULE.test(rules)) return match;
-      const redacted = rules.replace(ACL_PASSWORD, (password) => (namesNoPassword(password.slice(1)) || CI_EXPRESSION.test(password.slice(1)) ? password : `>${marker("connection_string")}`));
+      const redacted = rules.replace(ACL_PASSWORD, (password) => (standsForPassword(password.slice(1)) ? password : `>${marker("connection_string")}`));
       return redacted === rules ? match : `${user}${redacted}`;
     },
   },
@@ -2058,7 +2060,7 @@ const SCANNERS: readonly Scanner[] = [
       const prose = /conn(?:ect)?[ \t]+(?:(?:target|auxiliary|catalog)[ \t]+)?\S*$/i.test(prefix) && !/[A-Z]>/i.test(prefix) && !following.startsWith("@");
       // RMAN's keyword is no user (`rman target/catalog`).
       const notLogon = /(?:^|[\s"'=])(?:target|auxiliary|catalog)\/$/i.test(prefix) || !oracleLogon(value, following);
-      if (value === "" || prose || notLogon || namesNoPassword(value) || CI_EXPRESSION.test(value) || value.startsWith("[REDACTED:")) return match;
+      if (value === "" || prose || notLogon || standsForPassword(value)) return match;
       return `${prefix}${marker("connection_string")}${following.slice(0, following.length - after.length)}`;
     },
   },
