@@ -980,8 +980,10 @@ const PASS_KEY = new RegExp(
   "gi",
 );
 
-/** A reference to a password kept elsewhere, or a validation rule, not a password (`op://vault/…`, `ENC[…]`, `env:SMTP_PASS`, `/run/secrets/pw`, `required|min:6`). */
-const PASS_REFERENCE = /^[a-z][\w+.-]*:\/\/|^ENC\[|^(?:env|vault|file|secret|secrets|ref|arn|op|keyring|ssm|awssm|sm):|^\.{0,2}\/|^[\w-]+(?:\|[\w:,-]+)+$/i;
+/** Validation rules for a field (Laravel's `required|string|min:8`). */
+const VALIDATION_RULES = /^[\w-]+(?:\|[\w:,-]+)+$/;
+/** A reference to a password kept elsewhere, not a password (`op://vault/…`, `ENC[…]`, `env:SMTP_PASS`, `/run/secrets/pw`). */
+const PASS_REFERENCE = /^[a-z][\w+.-]*:\/\/|^ENC\[|^(?:env|vault|file|secret|secrets|ref|arn|op|keyring|ssm|awssm|sm):|^\.{0,2}\//i;
 /** A user's key in the same object or mapping before a `pass` key: then the value is a password whatever its shape. */
 const USER_KEY_BEFORE = /\b(?:user(?:name)?|login|account)\\*["'`]?[ \t]*(?::|=>)[ \t]*\\*["'`]?[^\r\n{}]{0,128}$/i;
 
@@ -994,7 +996,7 @@ function passKeyReplacement(before: string, quote: string | undefined, quoted: s
   const pin = bare === undefined && /^\d{5,}$/.test(value);
   if (NO_PASSWORD_VALUE.test(value) || namesNoPassword(value) || QUOTED_PLACEHOLDER.test(value) || /\$\{|\{\{/.test(value) || PASS_RESULT.test(value) || (TALLY.test(value) && !pin) || PROSE_TEXT.test(value)) return undefined;
   // Not a reference, a validation rule, a path or a property (`op://vault/…`, `ENC[…]`, `env:…`, `required|min:6`, `process.env.SMTP_PASS`), a hash's name or a version.
-  if (PASS_REFERENCE.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || NOT_A_TOKEN.test(value)) return undefined;
+  if (PASS_REFERENCE.test(value) || VALIDATION_RULES.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || NOT_A_TOKEN.test(value)) return undefined;
   // Not a typed array's name (`Uint8Array`), a colour (`"#00ff00"`), a pass's number (`"pass-1"`), or code's `boolean;` bare.
   if (/^(?:Uint|Int|Float|BigUint|BigInt)\d+(?:Clamped)?Array$/.test(value) || /^#[0-9a-f]{3,8}$|^pass[-_]?\d{1,2}$/i.test(value) || (bare !== undefined && /[;,]$/.test(value))) return undefined;
   // `pass` also names a compiler's, a filter's or a renderer's pass (`'bandpass'`, `'sroa'`, `collision-filter`): a password needs a
@@ -1471,6 +1473,11 @@ function callArgumentNamesSomething(text: string): boolean {
 /** A secret's name in quotes (escaped ones too), dotted too (`db.password`, `Jwt:Secret`). */
 const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
 /**
+ * A literal in code: in plain quotes or backticks (escapes inside), or in escaped quotes (JSON's).
+ * Groups, after the one group before it: its quote and text, or its escaped quote and text.
+ */
+const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\[^\r\n]|(?!\2)[^\r\n"\\]){1,256})\2|(\\+")((?:(?!\4)(?:\\+[^\r\n\\]|[^\r\n"\\])){1,256})\4)`;
+/**
  * A literal default for a secret read from the environment or a configuration, as code and a
  * traceback's source lines show it: a call's last argument after the secret's name
  * (`os.getenv("DB_PASSWORD", "…")`, `os.environ.get(…)`, `config.get("client_secret", "…")`,
@@ -1483,9 +1490,54 @@ const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
  * plain quotes or backticks (escapes inside); or in escaped quotes (JSON).
  */
 const SECRET_DEFAULT = new RegExp(
-  String.raw`((?:\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.${DOTTED_SECRET_NAME}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?${DOTTED_SECRET_NAME}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))(?:(["'\`])((?:\\[^\r\n]|(?!\2)[^\r\n"\\]){1,256})\2|(\\+")((?:(?!\4)(?:\\+[^\r\n\\]|[^\r\n"\\])){1,256})\4)`,
+  String.raw`((?:\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.${DOTTED_SECRET_NAME}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?${DOTTED_SECRET_NAME}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))${SECRET_LITERAL}`,
   "gi",
 );
+/**
+ * A literal assigned to a secret's name in code and in what languages print of their maps, as
+ * tracebacks' source lines and debug dumps show them: by a subscript (`os.environ["DB_PASSWORD"] =
+ * "…"`, `$cfg['Servers'][$i]['password'] = '…'`, `ENV['API_KEY'] ||= '…'`, Lua's `{["password"] =
+ * "…"}`), under an arrow (PHP's
+ * and Perl's `'password' => '…'`, Perl's `password => '…'`, Ruby's `:password => "…"` and
+ * `{"password"=>"…"}`, Elixir's `%{"password" => "…"}`, PHP's var_dump, `["password"]=>` then
+ * `string(8) "…"` on the next line), or to a setter (`setPassword("…")`, Django's
+ * `set_password('…')`, a builder's `.password("…")`, `withClientSecret`, GitHub Actions'
+ * `core.setSecret('…')`). A variable or a call there is no literal, and is left (`'password' =>
+ * $password`, `env('DB_PASSWORD')`). The match starts at the `]`, `=>` or `(`, the name read behind
+ * it, so the pattern is tried only there. Groups: as SECRET_DEFAULT's.
+ */
+const SECRET_ASSIGNMENT = new RegExp(
+  String.raw`((?:\](?<=\[\s*${QUOTED_SECRET_NAME}\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-]):?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|\s*)|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)(?:password|passwd|passphrase|secret|api_?key|access_?key|secret_?key|client_?secret|api_?token|auth_?token|access_?token)\()\s*))${SECRET_LITERAL}`,
+  "gi",
+);
+/** Whether SECRET_ASSIGNMENT is worth trying: an arrow, a subscript's assignment, or a call of a setter's name. */
+const ASSIGNMENT_SHAPE = /=>|\]\s*(?:\|\||\?\?)?=|(?:password|passwd|passphrase|secret|key|token)\(/i;
+/**
+ * print_r's line for a secret's name (`[password] => …`, `[db_password:protected] => …`): the
+ * value bare, to the line's end; not one holding ` => ` or starting with `[` (keys of one line's
+ * dump, which a value is not). Groups: what stays before the value, the value.
+ */
+const PRINT_R_SECRET = new RegExp(String.raw`(\[${SECRET_NAME}(?::(?:protected|private)|:[\w\\]{1,64}:private)?\][ \t]*=>[ \t]*)([^\s"\\[](?:[^\s"\\=]|=(?!>)|[ \t](?![ \t]*(?:[\r\n]|\\{1,8}[nr]|\\*"|$))){0,255})(?=[ \t]*(?:[\r\n]|\\{1,8}[nr]|\\*"|$))`, "gi");
+/** print_r's value that is no password: a nested array or object, which its next lines show. */
+const PRINT_R_NESTED = /^(?:Array|[\w\\]+ Object)$/;
+/**
+ * SECRET_DEFAULT's and SECRET_ASSIGNMENT's literal, groups as theirs: six characters or more, as a
+ * secret field's value, in its quotes; not a keyword, a placeholder, an expression, a sentence, a
+ * validation rule (Laravel's `'password' => 'required|min:8'`), a URL, a version, a secret's name
+ * or a prompt.
+ */
+function secretLiteralReplacement(groups: readonly (string | undefined)[]): string | undefined {
+  const [before = "", plainQuote, plainText, escapedQuote, escapedText] = groups;
+  const quote = plainQuote ?? escapedQuote ?? "";
+  const text = plainText ?? escapedText ?? "";
+  if (text.length < 6 || /^(?:none|null|undefined|bearer|basic)$/i.test(text) || namesNoPassword(text) || text.includes("[REDACTED:") || text.includes("${") || /\S\s+\S+\s+\S/.test(text) || VALIDATION_RULES.test(text)) return undefined;
+  // Nor a URL, a date or a version (Perl's module tables, `'CPAN::HTTP::Credentials'=> '1.9600'`), or a name of
+  // lower-case words for a secret (an enum's `ContentEncoding["XToken"] = "x-token"`).
+  if (NOT_A_TOKEN.test(text) || (/^[a-z]+(?:[-_.][a-z]+)*$/.test(text) && SECRET_NAME_WHOLE.test(text))) return undefined;
+  // Nor a prompt (`read.password('Current password: ')`) or words naming a secret (`"deleted password"`).
+  if (/:\s*$/.test(text) || (/\s/.test(text) && mentionsSecret(text))) return undefined;
+  return `${before}${quote}${marker("api_token")}${quote}`;
+}
 /** A CI system's or a deployment tool's expression for a secret (`${{ secrets.X }}`, `$X`, Azure DevOps' `#{X}#`, Rundeck's `@option.password@`): no secret. */
 const CI_EXPRESSION = /^(?:\$|#\{[^}]*\}#?$|@[\w.]+@$)/;
 /** A positional or piped password that is none: a placeholder or a word for one, a marker already, a CI system's expression. */
@@ -1585,7 +1637,7 @@ const UNCLOSED = String.raw`"(?![\s,:}\]])[^"\r\n]{1,256}(?=[\r\n]|$)|'(?![\s,:}
 /** A bracketed word (`Password=[hunter2]`) in a line too long to take to its end; not a marker. */
 const BRACKETED = String.raw`${NO_MARKER}\[[^[\]\s;"']{1,254}\](?=[\s,;"'})\]]|$)`;
 const CONNECTION_STRING_FIELD = new RegExp(
-  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=\s*)(?!${POWERSHELL_CALL}|"${MARKER}"|'${MARKER}'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=]|${CLOSING_QUOTE})(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
+  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=(?!>)\s*)(?!${POWERSHELL_CALL}|"${MARKER}"|'${MARKER}'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=]|${CLOSING_QUOTE})(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
   "gi",
 );
 
@@ -1775,14 +1827,9 @@ const SCANNERS: readonly Scanner[] = [
     pattern: SECRET_DEFAULT,
     worthTrying: (text) => /env|get|fetch|pop|config|\[/i.test(text) && mentionsSecret(text),
     replace: (_match, groups, after) => {
-      const [before = "", plainQuote, plainText, escapedQuote, escapedText] = groups;
-      const quote = plainQuote ?? escapedQuote ?? "";
-      const text = plainText ?? escapedText ?? "";
       // A call's default is its last argument (boto's `config.get('Credentials', 'gs_host', None)` names an option second).
-      if (/,\s*(?:(?:default|fallback)\s*=\s*)?$/i.test(before) && !/^\s*\)/.test(after)) return undefined;
-      // Six characters or more, as a secret field's value; not a keyword, a placeholder, an expression or a sentence.
-      if (text.length < 6 || /^(?:none|null|undefined|bearer|basic)$/i.test(text) || namesNoPassword(text) || text.startsWith("[REDACTED:") || text.includes("${") || /\S\s+\S+\s+\S/.test(text)) return undefined;
-      return `${before}${quote}${marker("api_token")}${quote}`;
+      if (/,\s*(?:(?:default|fallback)\s*=\s*)?$/i.test(groups[0] ?? "") && !/^\s*\)/.test(after)) return undefined;
+      return secretLiteralReplacement(groups);
     },
   },
   {
@@ -2107,6 +2154,22 @@ const SCANNERS: readonly Scanner[] = [
     replace: (_match, groups) => {
       const [, before = "", , value = ""] = groups;
       return xmlReplacement(before, value);
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: SECRET_ASSIGNMENT,
+    worthTrying: (text) => mentionsSecret(text) && ASSIGNMENT_SHAPE.test(text),
+    // A setter's only argument: keyring's `set_password('service', 'user', …)` names a service first.
+    replace: (_match, groups, after) => (/\(\s*$/.test(groups[0] ?? "") && /^\s*,/.test(after) ? undefined : secretLiteralReplacement(groups)),
+  },
+  {
+    kind: "api_token",
+    pattern: PRINT_R_SECRET,
+    worthTrying: (text) => text.includes("] =>") && mentionsSecret(text),
+    replace: (match, groups) => {
+      const [before = "", value = ""] = groups;
+      return PRINT_R_NESTED.test(value) || standsForPassword(value) ? match : `${before}${marker("api_token")}`;
     },
   },
   {
