@@ -889,7 +889,7 @@ const PGPASS_LINE = new RegExp(
   "g",
 );
 /** The words protocolWords looks for: the trigger words of the rules it gates, the ports of PGPASS_LINE. */
-const PROTOCOL_WORDS = new RegExp(String.raw`requirepass|masterauth|auth|user|:(?:${PG_PORT}|\*):|sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|conn`, "i");
+const PROTOCOL_WORDS = new RegExp(String.raw`requirepass|masterauth|auth|user|:(?:${PG_PORT}|\*):|sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|conn|\b(?:exp|imp)(?:\.exe)?[ \t]`, "i");
 /** A .pgpass field that names something: a letter in it, or `*`; a host as an IPv4 address too (so times and IPv6 addresses are none). */
 const PGPASS_NAME = /[A-Za-z]|^\*$/;
 const PGPASS_HOST = /[A-Za-z]|^\*$|^\d{1,3}(?:\.\d{1,3}){3}$/;
@@ -927,36 +927,57 @@ const SMTP_AUTH = new RegExp(
   String.raw`(\bAUTH[ \t]+PLAIN[ \t]+|UGFzc3dvcmQ6(?:[^]{0,256}?(?:send:[ \t]*b?'|(?:\b|(?<=\\[nrt]))C:[ \t]*|(?:\\{1,8}r|\r)?(?:\\{1,8}n|\n)(?:>[ \t])?)))([A-Za-z0-9+/]{4,}={0,2})${LINE_END}`,
   "g",
 );
+/** Oracle's tools that take a logon. */
+const ORACLE_TOOL = "(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)";
+/** Before a logon, what only a command has: `userid=`, a tool's prompt, RMAN's keywords, a flag (`sqlplus -s`, a list's `'-S'`). */
+const ORACLE_COMMAND_BEFORE = /userid=|(?:SQL|RMAN|DGMGRL)>|(?:^|[\s"'=,])(?:target|auxiliary|catalog)(?:=|[ \t]+["']{0,2}[A-Za-z][\w$#]{0,127}\/$)|(?:^|[\s,"'])-[A-Za-z]+\\*["']?(?:,[ \t]*|[ \t]+)/i;
+/** After a logon, what only a command has: `as sysdba`, a parameter (`directory=DP`), an input (`< run.sql`) or `&&` (not `;`: `impdp tables/schemas; both work`). */
+const ORACLE_COMMAND_AFTER = /^(?:[ \t]*(?:<|&&)|[ \t]+(?:as[ \t]+sys\w+|[A-Za-z_]\w*=))/i;
+/** exp or imp right before a logon (not after `userid=`). */
+const EXP_IMP_LOGON = /(?:^|[\s;|&("'`/\\[,]|\\[nrt])(?:exp|imp)(?:\.exe)?[ \t]+[A-Za-z][\w$#]{0,127}\/$/i;
+/** A quote before a logon's user (`'scott/…'`, `'userid="sys/…`): a command's argument, not prose. */
+const ORACLE_QUOTED_USER = /["'](?:(?:userid|target|auxiliary|catalog)=)?\\*["']?[A-Za-z][\w$#]{0,127}\/$/i;
 /**
  * An Oracle logon's password, `user/password[@connect]`, as its tools take one: `sqlplus`,
  * `impdp`, `expdp`, `sqlldr`, `rman`, `dgmgrl`, by a path too (`$ORACLE_HOME/bin/sqlplus`), or
- * as a printed list's items (`['sqlplus', '-S', 'scott/…@orcl']`, as Python's `CalledProcessError` prints one;
- * flags before it, quoted too, `userid=`; RMAN's `target`, `auxiliary` and `catalog`, each), `exp`,
- * `imp`, `impdp`, `expdp` and `sqlldr` with `userid=` after other parameters, and `CONNECT` at a line's
- * start (after SQL*Plus's, RMAN's or DGMGRL's prompt, `RMAN> connect target sys/…`, or before
- * a database, `CONNECT scott/…@orcl`). Without `@`, a password's shape, a symbol or `as sysdba`
- * after it (oracleLogon), so prose (`sqlplus help/usage`) is none; unquoted, a shell's operator
- * ends the password. Not `sqlplus / as
- * sysdba` (no user), `sqlplus /nolog` or prose (`Connect press/release events`).
+ * as a printed list's items (`['sqlplus', '-S', 'scott/…@orcl']`, as Python's `CalledProcessError` prints one,
+ * parameters and numbers as items too; Java's `[sqlplus, -S, …]`, Go's `["sqlplus" "-S" "…"]`;
+ * flags before it, quoted too, a quoted path, `userid=`, nested quotes; RMAN's `target`, `auxiliary`
+ * and `catalog`, each), `exp` and `imp` (oracleLogon's caller asks `@` or a parameter after them),
+ * `exp`, `imp`, `impdp`, `expdp` and `sqlldr` with `userid=` after other parameters, and `CONNECT`
+ * at a line's start (after SQL*Plus's, RMAN's or DGMGRL's prompt, `RMAN> connect target sys/…`, or
+ * before a database, `CONNECT scott/…@orcl`). Which values are passwords: oracleLogon. Unquoted, a
+ * shell's operator ends the password. Not `sqlplus / as sysdba` (no user), `sqlplus /nolog` or prose
+ * (`Connect press/release events`).
  * Groups: what stays before the password, the password.
  */
 const ORACLE_LOGON = new RegExp(
-  String.raw`((?:(?:^|[\s;|&("'\`/\\[,]|\\[nrt])(?:(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)(?:\.exe)?(?:[ \t]+-[A-Za-z]+){0,4}[ \t]+(?:(?:userid|target|auxiliary|catalog)(?:=|[ \t]+))?|(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)(?:\.exe)?\\*["'](?:,[ \t]*\\*["'](?:-[A-Za-z]+|target|auxiliary|catalog)\\*["']){0,4},[ \t]*(?=\\*["'])|(?:target|auxiliary|catalog)(?<=\brman(?:\.exe)?[ \t][^\r\n|;&]{0,512})(?:=|[ \t]+)|(?:exp|imp|impdp|expdp|sqlldr)(?:\.exe)?[ \t]+(?:(?!userid=)[^\s=]{1,64}=[^\s"';,|&]{1,256}[ \t]+){0,8}?userid=)|${LINE_START}[ \t]*(?:(?:SQL|RMAN|DGMGRL)>[ \t]*)?conn(?:ect)?[ \t]+(?:(?:target|auxiliary|catalog)[ \t]+)?)\\*["']?[A-Za-z][\w$#]{0,127}\/)([^\s@/"'\\]{1,256})(?=@|[\s"'\\]|$)`,
+  String.raw`((?:(?:^|[\s;|&("'\`/\\[,]|\\[nrt])(?:${ORACLE_TOOL}(?:\.exe)?(?:\\*["'](?=[ \t]))?(?:[ \t]+-[A-Za-z]+){0,4}[ \t]+(?:(?:userid|target|auxiliary|catalog)(?:=|[ \t]+))?|(?:exp|imp)(?:\.exe)?[ \t]+|${ORACLE_TOOL}(?:\.exe)?\\*["']\)?(?:(?:,[ \t]*|[ \t]+)b?\\*["'](?:-[A-Za-z]+|target|auxiliary|catalog|\d{1,3}|(?!userid=)[A-Za-z_]\w{0,31}=[^"'\\\r\n]{0,128})\\*["']){0,4}(?:,[ \t]*|[ \t]+)b?(?=\\*["'])|${ORACLE_TOOL}(?:\.exe)?(?:,[ \t]*(?:-[A-Za-z]+|target|auxiliary|catalog|\d{1,3})){0,4},[ \t]*|(?:target|auxiliary|catalog)(?<=\brman(?:\.exe)?[ \t][^\r\n|;&]{0,512})(?:=|[ \t]+)|(?:exp|imp|impdp|expdp|sqlldr)(?:\.exe)?[ \t]+(?:(?!userid=)[^\s=]{1,64}=[^\s"';,|&]{1,256}[ \t]+){0,8}?userid=)|${LINE_START}[ \t]*(?:(?:SQL|RMAN|DGMGRL)>[ \t]*)?conn(?:ect)?[ \t]+(?:(?:target|auxiliary|catalog)[ \t]+)?)(?:\\*["'])?(?:(?:userid|target|auxiliary|catalog)=)?(?:\\*["'])?[A-Za-z][\w$#]{0,127}\/)([^\s@/"'\\]{1,256})(?=@|[\s"'\\]|$)`,
   "gi",
 );
 /**
- * Whether an Oracle logon's password is one: before `@` and a database any value; otherwise one
- * with a password's shape or a symbol but no file's extension (`scripts/run.sql`), or a plain word
- * before `as sysdba` (`sys/manager as sysdba`). A plain word alone (`scott/tiger`) reads as prose
- * as often (`sqlplus help/usage`, `rman backup/restore`) and is left.
+ * Whether an Oracle logon's password is one: before `@` and a database any value; not a file
+ * (`scripts/run.sql`); any other value where only a command can be (ORACLE_COMMAND_BEFORE,
+ * ORACLE_COMMAND_AFTER, a quoted user: `sqlplus -s system/1234`, `SQL> conn system/oracle`,
+ * `expdp system/oracle directory=DP`); otherwise, as `sqlplus help/usage` and `rman
+ * backup/restore` are prose as often, one with a password's shape, four digits or more, or a
+ * symbol (not a hyphen between letters, `server-side`), not ending a sentence or a clause (`.`,
+ * `,`, `:`, `;`), and no word of prose after it.
  */
-function oracleLogon(value: string, following: string): boolean {
-  if (following.startsWith("@")) return true;
-  if (/\.\w{1,5}$/.test(value)) return false;
-  return passwordShaped(value) || /[^\w]/.test(value) || /^[ \t]+as[ \t]+sys\w+/i.test(following);
+function oracleLogon(value: string, following: string, prefix: string, quoted: boolean): boolean {
+  if (/^\\*["']?@/.test(following)) return true;
+  if (/\.[a-z]{2,4}$/.test(value)) return false;
+  // Quoted, the quote closes after it (`'help/usage pages'` is a sentence in quotes).
+  if ((quoted && /^\\*["']/.test(following)) || ORACLE_COMMAND_BEFORE.test(prefix) || ORACLE_COMMAND_AFTER.test(following)) return true;
+  // Prose goes on after it (`rman level0/level1 backups`); its punctuation is no symbol (`RMAN backup/recovery,`).
+  if (/^[ \t]+[a-z]{2,}(?![\w=])/.test(following)) return false;
+  // A sentence's punctuation after it: prose (`Open sqlplus docs/chapter-12.`); `!` and `?` end passwords too.
+  if (/[.,:;]$/.test(value)) return false;
+  const word = value.replace(/[!?)\]]+$/, "");
+  return passwordShaped(word) || /^\d{4,}$/.test(word) || /[^\w-]|(?<![A-Za-z0-9])-|-(?![A-Za-z0-9])/.test(word);
 }
 /** A bare `--pass` option's value (`app --pass …`, `--pass=…`, a printed list's `'--pass', '…'`): with a password's shape only and no version or date, as x264's and ffmpeg's `--pass 2` are numbers. Groups: the option and its space or `=`, the quote, the quoted value, the bare value. */
-const PASS_OPTION = /((?<![\w-])--pass(?:[ \t]+|=|["'],[ \t]*))(?:(\\*["'])((?:(?!\2)[^\r\n"'\\]){1,256})\2|((?:[^\s"'\\|;&<>)`]|\)(?=[^\s"'\\|;&<>)`])){1,256})(?=[\s"'\\|;&<>)`]|$))/g;
+const PASS_OPTION = /((?<![\w-])--pass(?:[ \t]+|\\{1,8}t|=|,[ \t]*|\\*["'],[ \t]*|\\*["'][ \t]+(?=\\*["'])))(?:(\\*["'])((?:(?!\2)[^\r\n"'\\]){1,256})\2|((?:[^\s"'\\|;&<>)`]|\)(?=[^\s"'\\|;&<>)`])){1,256})(?=[\s"'\\|;&<>)`]|$))/g;
 /** An AWS access key's id, of a long-term key or a temporary one: the ids a secret access key goes with. */
 const AWS_KEY_ID = String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}\b`;
 /** Between an access key's id and its secret: a few quotes, commas, colons, spaces or line breaks, a label too (`  Secret access key: `, JSON's `","s":"` at any depth, the next line's `s:`). */
@@ -2095,18 +2116,21 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "connection_string",
     pattern: ORACLE_LOGON,
-    worthTrying: (text) => protocolWords(text) && text.includes("/") && /sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|userid=|conn/i.test(text),
+    worthTrying: (text) => protocolWords(text) && text.includes("/") && /sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|userid=|conn|\b(?:exp|imp)(?:\.exe)?[ \t]/i.test(text),
     replace: (match, groups, after) => {
       const [prefix = "", password = ""] = groups;
       // Unquoted, a shell's operator, a backtick or a subshell's closing parenthesis ends the command and the password (`scott/…|tee log`, `` `sqlplus -s scott/…` ``); quoted, it is part of it.
-      const quoted = /["'][A-Za-z][\w$#]{0,127}\/$/.test(prefix);
-      const cut = quoted ? -1 : password.search(/[|;&<>`]|\)(?=[|;&<>`)]|$)/);
+      const quoted = ORACLE_QUOTED_USER.test(prefix);
+      // sqlldr's parameters follow a comma (`USERID=scott/…,CONTROL=x.ctl`); before `@` an operator is the password's (`scott/Fake&Pw1@orcl`).
+      const cut = quoted || after.startsWith("@") ? password.search(/,(?=\w+=)/) : password.search(/[|;&<>`]|\)(?=[|;&<>`)]|$)|,(?=\w+=)/);
       const value = cut < 0 ? password : password.slice(0, cut);
       const following = `${cut < 0 ? "" : password.slice(cut)}${after}`;
       // CONNECT without SQL*Plus's prompt only before `@` and a database: `Connect press/release events` is prose.
       const prose = /conn(?:ect)?[ \t]+(?:(?:target|auxiliary|catalog)[ \t]+)?\S*$/i.test(prefix) && !/[A-Z]>/i.test(prefix) && !following.startsWith("@");
       // RMAN's keyword is no user (`rman target/catalog`).
-      const notLogon = /(?:^|[\s"'=])(?:target|auxiliary|catalog)\/$/i.test(prefix) || !oracleLogon(value, following);
+      // exp's and imp's names are words too (`the exp a/b ratio`): a logon after them only before `@` or a parameter (`exp scott/… file=x.dmp`).
+      const word = EXP_IMP_LOGON.test(prefix) && !/^\\*["']?@/.test(following) && !ORACLE_COMMAND_AFTER.test(following);
+      const notLogon = word || /(?:^|[\s"'=])(?:target|auxiliary|catalog)\/$/i.test(prefix) || !oracleLogon(value, following, prefix, quoted);
       if (value === "" || prose || notLogon || standsForPassword(value)) return match;
       return `${prefix}${marker("connection_string")}${following.slice(0, following.length - after.length)}`;
     },
