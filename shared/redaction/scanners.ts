@@ -185,7 +185,7 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
  * `user_pass` (code's pair of user and password, as often as not) or nginx's `proxy_pass`.
  */
 const PASS_OWNERS = String.raw`(?:db|database|mysql|mariadb|pg|postgres|postgresql|psql|redis|mongo|mongodb|smtp|mail|imap|pop3|ftp|sftp|ssh|sudo|become|root|admin|login|ldap|bind|sasl|rabbitmq|amqp|mq|vnc|rdp|wifi|wpa|api|app|auth|basic|http|git|svn|registry|docker|vault|keystore|truststore|store|key|cert|ssl|tls|smb|cifs|nas|jdbc|oracle|mssql|sql|elastic|kibana|grafana|influx|router|service|account|client|server|master|secret|private|system|my|new|old|web|require)`;
-const SECRET_WORDS = String.raw`(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|password|passwd|passphrase|(?<=${PASS_OWNERS}[_.-]?|,)pass|pwd|credentials?|requirepass|masterauth)`;
+const SECRET_WORDS = String.raw`(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|secret_key_base|password|passwd|passphrase|(?<=${PASS_OWNERS}[_.-]?|,)pass|pwd|credentials?|requirepass|masterauth)`;
 const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}${SECRET_WORDS}`;
 /**
  * A name that says secret (SECRET_WORDS at its end), dotted, dashed or namespaced too, as XML's
@@ -352,7 +352,7 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE})((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -381,14 +381,14 @@ const NOT_A_SECRET_WORD = String.raw`(?:\\*["']${SECRET_WORD_ALONE}\\*["'](?=[\s
 /** The start of a file's path: `~/`, `./`, `../`, or a directory under the root (`/run/…`), not `/` alone (`/31?…`). */
 const PATH_START = String.raw`(?:~|\.{1,2})/|/[\w.-]+/`;
 /**
- * What follows a secret option's name but is no value of it: another option; a word of prose; a
- * marker; a secret field (`--token "password": …`); shell syntax, a command substitution or a
+ * What follows a secret option's name but is no value of it: another option; Perl's `=>`
+ * (`-password => '…'`, a hash's key); a word of prose; a marker; a secret field (`--token "password": …`); shell syntax, a command substitution or a
  * template's expression (`< token.txt`, `$(cat …)`, `` `cat …` ``, `${{ secrets.X }}`,
  * `{{ .Values.token }}`); a file's path (`/run/secrets/token`, `./key`, `~/.pw`) or a parenthetical
  * (`--access-token (or -t)`); docker's secret spec (`--secret id=…,env=…`); NOT_A_SECRET_WORD; a
  * quote that closes a string in code (`"deploy --token " + token`).
  */
-const NOT_AN_OPTION_VALUE = String.raw`-|${OPTION_PROSE}|\\*["'\`]?${MARKER}|${SECRET_FIELD_AHEAD}|[<>|&;\`]|\/(?=\s|$)|\([a-z][a-z.]*[ ,)]|\\*["']?(?:\$[({]|${PATH_START})|\{\{|(?:''|"")(?=\s|$)|(?:id|src|source|type|env|target)=|${NOT_A_SECRET_WORD}|\\*["'](?:\s+[+.]\s|\)(?=[\s;,.]|$))`;
+const NOT_AN_OPTION_VALUE = String.raw`-|=>|${OPTION_PROSE}|\\*["'\`]?${MARKER}|${SECRET_FIELD_AHEAD}|[<>|&;\`]|\/(?=\s|$)|\([a-z][a-z.]*[ ,)]|\\*["']?(?:\$[({]|${PATH_START})|\{\{|(?:''|"")(?=\s|$)|(?:id|src|source|type|env|target)=|${NOT_A_SECRET_WORD}|\\*["'](?:\s+[+.]\s|\)(?=[\s;,.]|$))`;
 /** Spaces between a secret option and its value: one (help texts align theirs with more), or a line continuation. */
 const OPTION_SPACE = String.raw`[ \t]|[ \t]?\\\r?\n[ \t]*`;
 /**
@@ -931,8 +931,8 @@ const SMTP_AUTH = new RegExp(
 const ORACLE_TOOL = "(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)";
 /** Before a logon, what only a command has: `userid=`, a tool's prompt, RMAN's keywords, a flag (`sqlplus -s`, a list's `'-S'`). */
 const ORACLE_COMMAND_BEFORE = /userid=|(?:SQL|RMAN|DGMGRL)>|(?:^|[\s"'=,])(?:target|auxiliary|catalog)(?:=|[ \t]+["']{0,2}[A-Za-z][\w$#]{0,127}\/$)|(?:^|[\s,"'])-[A-Za-z]+\\*["']?(?:,[ \t]*|[ \t]+)/i;
-/** After a logon, what only a command has: `as sysdba`, a parameter (`directory=DP`), an input (`< run.sql`) or `&&` (not `;`: `impdp tables/schemas; both work`). */
-const ORACLE_COMMAND_AFTER = /^(?:[ \t]*(?:<|&&)|[ \t]+(?:as[ \t]+sys\w+|[A-Za-z_]\w*=))/i;
+/** After a logon, what only a command has: `as sysdba`, a parameter (`directory=DP`), a script (` @run.sql`), an input (`< run.sql`) or `&&` (not `;`: `impdp tables/schemas; both work`). */
+const ORACLE_COMMAND_AFTER = /^(?:[ \t]*(?:<|&&)|[ \t]+(?:as[ \t]+sys\w+|[A-Za-z_]\w*=|@[\w$./\\-]))/i;
 /** exp or imp right before a logon (not after `userid=`). */
 const EXP_IMP_LOGON = /(?:^|[\s;|&("'`/\\[,]|\\[nrt])(?:exp|imp)(?:\.exe)?[ \t]+[A-Za-z][\w$#]{0,127}\/$/i;
 /** A quote before a logon's user (`'scott/…'`, `'userid="sys/…`): a command's argument, not prose. */
@@ -962,22 +962,23 @@ const ORACLE_LOGON = new RegExp(
  * `expdp system/oracle directory=DP`); otherwise, as `sqlplus help/usage` and `rman
  * backup/restore` are prose as often, one with a password's shape, four digits or more, or a
  * symbol (not a hyphen between letters, `server-side`), not ending a sentence or a clause (`.`,
- * `,`, `:`, `;`), and no word of prose after it.
+ * `,`, `:`, `;`, left out of the password), and no word of prose after it; or capitals, small
+ * letters and a digit, whatever follows.
  */
 function oracleLogon(value: string, following: string, prefix: string, quoted: boolean): boolean {
   if (/^\\*["']?@/.test(following)) return true;
   if (/\.[a-z]{2,4}$/.test(value)) return false;
   // Quoted, the quote closes after it (`'help/usage pages'` is a sentence in quotes).
   if ((quoted && /^\\*["']/.test(following)) || ORACLE_COMMAND_BEFORE.test(prefix) || ORACLE_COMMAND_AFTER.test(following)) return true;
-  // Prose goes on after it (`rman level0/level1 backups`); its punctuation is no symbol (`RMAN backup/recovery,`).
-  if (/^[ \t]+[a-z]{2,}(?![\w=])/.test(following)) return false;
-  // A sentence's punctuation after it: prose (`Open sqlplus docs/chapter-12.`); `!` and `?` end passwords too.
-  if (/[.,:;]$/.test(value)) return false;
+  // Capitals, small letters and a digit: a password whatever follows (`Running sqlplus scott/… with script x.sql`).
+  if (/[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value)) return true;
+  // Prose goes on after it (`rman level0/level1 backups`), or its sentence or clause ends (`RMAN backup/recovery, …`, `docs/chapter-12.`).
+  if (/^(?:[ \t]+[a-z]{2,}(?![\w=])|[.,:;])/.test(following)) return false;
   const word = value.replace(/[!?)\]]+$/, "");
   return passwordShaped(word) || /^\d{4,}$/.test(word) || /[^\w-]|(?<![A-Za-z0-9])-|-(?![A-Za-z0-9])/.test(word);
 }
 /** A bare `--pass` option's value (`app --pass …`, `--pass=…`, a printed list's `'--pass', '…'`): with a password's shape only and no version or date, as x264's and ffmpeg's `--pass 2` are numbers. Groups: the option and its space or `=`, the quote, the quoted value, the bare value. */
-const PASS_OPTION = /((?<![\w-])--pass(?:[ \t]+|\\{1,8}t|=|,[ \t]*|\\*["'],[ \t]*|\\*["'][ \t]+(?=\\*["'])))(?:(\\*["'])((?:(?!\2)[^\r\n"'\\]){1,256})\2|((?:[^\s"'\\|;&<>)`]|\)(?=[^\s"'\\|;&<>)`])){1,256})(?=[\s"'\\|;&<>)`]|$))/g;
+const PASS_OPTION = /((?<![\w-])--pass(?:[ \t]+|\\{1,8}t|=|,[ \t]*|\\*["'],[ \t]*|\\*["'][ \t]+(?=\\*["'])))(?:(\\*["'])((?:(?!\2)[^\r\n"'\\]){1,256})\2|((?:[^\s"'\\|;&<>)\]`]|[)\]](?=[^\s"'\\|;&<>)\]`])){1,256})(?=[\s"'\\|;&<>)\]`]|$))/g;
 /** An AWS access key's id, of a long-term key or a temporary one: the ids a secret access key goes with. */
 const AWS_KEY_ID = String.raw`(?:AKIA|ASIA)[A-Z0-9]{16}\b`;
 /** Between an access key's id and its secret: a few quotes, commas, colons, spaces or line breaks, a label too (`  Secret access key: `, JSON's `","s":"` at any depth, the next line's `s:`). */
@@ -1001,8 +1002,8 @@ const PASS_KEY = new RegExp(
   "gi",
 );
 
-/** Validation rules for a field (Laravel's `required|string|min:8`). */
-const VALIDATION_RULES = /^[\w-]+(?:\|[\w:,-]+)+$/;
+/** Validation rules for a field (Laravel's `required|string|min:8`, `same:password_confirmation`), or one rule or cast alone (`'hashed'`, `'encrypted:array'`). */
+const VALIDATION_RULES = /^(?:[\w-]+(?:\|[\w:,-]+)+|(?:required|confirmed|nullable|sometimes|string|hashed|encrypted|datetime|present|filled|email|numeric|integer|boolean|array|bail|current_password)(?::[\w,]+)?|(?:same|different|min|max|size|regex|required_\w+|exists|unique|in|not_in|prohibited\w*):.+)$/;
 /** A reference to a password kept elsewhere, not a password (`op://vault/…`, `ENC[…]`, `env:SMTP_PASS`, `/run/secrets/pw`). */
 const PASS_REFERENCE = /^[a-z][\w+.-]*:\/\/|^ENC\[|^(?:env|vault|file|secret|secrets|ref|arn|op|keyring|ssm|awssm|sm):|^\.{0,2}\//i;
 /** A user's key in the same object or mapping before a `pass` key: then the value is a password whatever its shape. */
@@ -1274,13 +1275,14 @@ const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:${STRING_PREFIX}\\*"[^"\\\r\n]{
  * `setBasicAuth`, `PasswordAuthentication` and `UsernamePasswordCredentials`, Spring's
  * `basicAuthentication`, Laravel's `withBasicAuth`, reqwest's and Faraday's `basic_auth`,
  * superagent's `.auth`) and in `login` (ftplib, smtplib, imaplib, test clients); 3rd in JDBC's
- * `getConnection`, ftplib's `FTP`, the Python MySQL drivers' `connect`; 4th in urllib's
+ * `getConnection`, ftplib's `FTP`, the Python MySQL drivers' `connect`, PHP's `PDO` and `mysqli`
+ * (`new PDO(…)`, a trace's `PDO->__construct(…)`), Python keyring's `set_password`; 4th in urllib's
  * `add_password`. (Azure's `UsernamePasswordCredential` takes the password 2nd, 3rd or 4th by
  * language, so it is not read.)
  */
 const CREDENTIAL_CALLS: readonly (readonly [names: string, position: number])[] = [
   [String.raw`(?<![\w$])(?:(?:HTTP(?:Basic|Digest|Proxy)Auth|(?:Basic|Digest)Auth(?:entication)?|[Ss]et_?[Bb]asic_?[Aa]uth|with(?:Basic|Digest)Auth|basic_?[Aa]uth(?:entication)?|UsernamePasswordCredentials|PasswordAuthentication|UserPassword|login|(?<=\.)auth)[ \t]*\(|auth\\*["']?[ \t]*(?:=>|[:=])[ \t]*[([])`, 2],
-  [String.raw`(?<![\w$])(?:getConnection|FTP(?:_TLS)?|(?:pymysql|MySQLdb|mysql\.connector|mariadb|pymssql)\.connect)[ \t]*\(`, 3],
+  [String.raw`(?<![\w$])(?:getConnection|FTP(?:_TLS)?|(?:pymysql|MySQLdb|mysql\.connector|mariadb|pymssql)\.connect|(?:PDO|mysqli)(?:->__construct)?|mysqli_connect|keyring\.set_password)[ \t]*\(`, 3],
   [String.raw`(?<![\w$])add_password[ \t]*\(`, 4],
 ];
 /**
@@ -1494,10 +1496,12 @@ function callArgumentNamesSomething(text: string): boolean {
 /** A secret's name in quotes (escaped ones too), dotted too (`db.password`, `Jwt:Secret`). */
 const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
 /**
- * A literal in code: in plain quotes or backticks (escapes inside), or in escaped quotes (JSON's).
+ * A literal in code: in plain quotes or backticks (escapes inside, but no `\"` in apostrophes or
+ * backticks, which ends the JSON string the text is in), or in escaped quotes (JSON's, one to three
+ * levels down; no quote of any level inside, so it never runs past the string it is in).
  * Groups, after the one group before it: its quote and text, or its escaped quote and text.
  */
-const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\[^\r\n]|(?!\2)[^\r\n"\\]){1,256})\2|(\\+")((?:(?!\4)(?:\\+[^\r\n\\]|[^\r\n"\\])){1,256})\4)`;
+const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|(?!\2)[^\r\n"\\]){1,256})\2|((?<!\\)(?:\\|\\{3}|\\{7})")((?:\\+[^\r\n"\\]|[^\r\n"\\]){1,256})\4)`;
 /**
  * A literal default for a secret read from the environment or a configuration, as code and a
  * traceback's source lines show it: a call's last argument after the secret's name
@@ -1518,34 +1522,45 @@ const SECRET_DEFAULT = new RegExp(
  * A literal assigned to a secret's name in code and in what languages print of their maps, as
  * tracebacks' source lines and debug dumps show them: by a subscript (`os.environ["DB_PASSWORD"] =
  * "…"`, `$cfg['Servers'][$i]['password'] = '…'`, `ENV['API_KEY'] ||= '…'`, Lua's `{["password"] =
- * "…"}`), under an arrow (PHP's
- * and Perl's `'password' => '…'`, Perl's `password => '…'`, Ruby's `:password => "…"` and
- * `{"password"=>"…"}`, Elixir's `%{"password" => "…"}`, PHP's var_dump, `["password"]=>` then
- * `string(8) "…"` on the next line), or to a setter (`setPassword("…")`, Django's
- * `set_password('…')`, a builder's `.password("…")`, `withClientSecret`, GitHub Actions'
- * `core.setSecret('…')`). A variable or a call there is no literal, and is left (`'password' =>
- * $password`, `env('DB_PASSWORD')`). The match starts at the `]`, `=>` or `(`, the name read behind
- * it, so the pattern is tried only there. Groups: as SECRET_DEFAULT's.
+ * "…"}`, Ruby's `params[:password] = "…"`, Perl's `$ENV{DB_PASSWORD} = '…'` and `$self->{password}`),
+ * as a pair's value (`os.Setenv("API_KEY", "…")`, `setProperty`, `put`, `localStorage.setItem`,
+ * `SetEnvironmentVariable`, `setHeader`, Scala's `"password" -> "…"`, Kotlin's `"password" to "…"`),
+ * under an arrow (PHP's and Perl's `'password' => '…'`, Perl's `password => '…'` and `-password =>
+ * '…'`, Ruby's `:password => "…"` and `{"password"=>"…"}`, Elixir's `%{"password" => "…"}`, PHP's
+ * var_dump, `["password"]=>` (a property's too, `["password":protected]=>`) then `string(8) "…"` on
+ * the next line), or to a setter (`setPassword("…")`, Django's `set_password('…')`, a builder's
+ * `.password("…")`, `withClientSecret`, `setToken`, GitHub Actions' `core.setSecret('…')`; Python's
+ * `u"…"`, `b"…"`, `r"…"` too). A variable or a call there is no literal, and is left (`'password' =>
+ * $password`, `env('DB_PASSWORD')`). The match starts at the `]`, `}`, `=>`, `->`, `to`, `,` or `(`,
+ * the name read behind it, so the pattern is tried only there. Groups: as SECRET_DEFAULT's.
  */
 const SECRET_ASSIGNMENT = new RegExp(
-  String.raw`((?:\](?<=\[\s*${QUOTED_SECRET_NAME}\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-]):?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|\s*)|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)(?:password|passwd|passphrase|secret|api_?key|access_?key|secret_?key|client_?secret|api_?token|auth_?token|access_?token)\()\s*))${SECRET_LITERAL}`,
+  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b(?:setenv|Setenv|putenv|setProperty|put|setItem|SetEnvironmentVariable|setHeader)\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)(?:password|passwd|passphrase|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)\()\s*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
   "gi",
 );
-/** Whether SECRET_ASSIGNMENT is worth trying: an arrow, a subscript's assignment, or a call of a setter's name. */
-const ASSIGNMENT_SHAPE = /=>|\]\s*(?:\|\||\?\?)?=|(?:password|passwd|passphrase|secret|key|token)\(/i;
+/** Whether SECRET_ASSIGNMENT is worth trying: an arrow, a subscript's assignment, or a call of a setter's name or of one taking a name and a value. */
+const ASSIGNMENT_SHAPE = /=>|[\]}]\s*(?:\|\||\?\?|\/\/)?=|->|\sto\s|(?:password|passwd|passphrase|secret|key|token|credentials?|setenv|setProperty|put|setItem|SetEnvironmentVariable|setHeader)\(/i;
 /**
  * print_r's line for a secret's name (`[password] => …`, `[db_password:protected] => …`): the
  * value bare, to the line's end; not one holding ` => ` or starting with `[` (keys of one line's
  * dump, which a value is not). Groups: what stays before the value, the value.
  */
-const PRINT_R_SECRET = new RegExp(String.raw`(\[${SECRET_NAME}(?::(?:protected|private)|:[\w\\]{1,64}:private)?\][ \t]*=>[ \t]*)([^\s"\\[](?:[^\s"\\=]|=(?!>)|[ \t](?![ \t]*(?:[\r\n]|\\{1,8}[nr]|\\*"|$))){0,255})(?=[ \t]*(?:[\r\n]|\\{1,8}[nr]|\\*"|$))`, "gi");
+const PRINT_R_SECRET = new RegExp(String.raw`(\[${SECRET_NAME}(?::(?:protected|private)|:[\w\\]{1,64}:private)?\][ \t]*=>[ \t]*)([^\s"\\[](?:[^\s"\\=]|=(?!>)|[ \t]{1,64}(?=[^\s"\\])){0,255})(?=[ \t]*(?:[\r\n]|\\{1,8}[nr]|\\*"|$))`, "gi");
 /** print_r's value that is no password: a nested array or object, which its next lines show. */
 const PRINT_R_NESTED = /^(?:Array|[\w\\]+ Object)$/;
+/** Literals that name or label something rather than hold a secret (see secretLiteralReplacement). */
+const LITERAL_NAMES_SOMETHING = [
+  /^\p{Lu}\p{Ll}+$/u,
+  /^\p{L}+(?:[ -]\p{L}+)+$/u,
+  /^[Xx*#•]+(?:[-_ ][Xx*#•]+)*$/,
+  /^\\?[A-Z]\w*(?:(?:\\{1,2}|::)\w+)+(?:\(\))?$|^[A-Z]\w*@\w+$|^[A-Z]\w*(?:-\w+)*-v?\d+(?:\.\d+)+$/,
+  /^[\w.-]*(?:\/[\w.-]+){2,}$/,
+];
 /**
  * SECRET_DEFAULT's and SECRET_ASSIGNMENT's literal, groups as theirs: six characters or more, as a
  * secret field's value, in its quotes; not a keyword, a placeholder, an expression, a sentence, a
- * validation rule (Laravel's `'password' => 'required|min:8'`), a URL, a version, a secret's name
- * or a prompt.
+ * validation rule (Laravel's `'password' => 'required|min:8'`), a URL, a version, a secret's name,
+ * a prompt, or a name or label of code or a translation.
  */
 function secretLiteralReplacement(groups: readonly (string | undefined)[]): string | undefined {
   const [before = "", plainQuote, plainText, escapedQuote, escapedText] = groups;
@@ -1554,9 +1569,15 @@ function secretLiteralReplacement(groups: readonly (string | undefined)[]): stri
   if (text.length < 6 || /^(?:none|null|undefined|bearer|basic)$/i.test(text) || namesNoPassword(text) || text.includes("[REDACTED:") || text.includes("${") || /\S\s+\S+\s+\S/.test(text) || VALIDATION_RULES.test(text)) return undefined;
   // Nor a URL, a date or a version (Perl's module tables, `'CPAN::HTTP::Credentials'=> '1.9600'`), or a name of
   // lower-case words for a secret (an enum's `ContentEncoding["XToken"] = "x-token"`).
-  if (NOT_A_TOKEN.test(text) || (/^[a-z]+(?:[-_.][a-z]+)*$/.test(text) && SECRET_NAME_WHOLE.test(text))) return undefined;
+  if (NOT_A_TOKEN.test(text) || (/^[a-z]+(?:[-_.][a-z]+)*$/.test(text) && (SECRET_NAME_WHOLE.test(text) || (/[-_.]/.test(text) && mentionsSecret(text))))) return undefined;
   // Nor a prompt (`read.password('Current password: ')`) or words naming a secret (`"deleted password"`).
   if (/:\s*$/.test(text) || (/\s/.test(text) && mentionsSecret(text))) return undefined;
+  // Nor what code and translations put there: a reference, a placeholder, a hash's name, a mask, a
+  // secret's name in camel case (`'clientSecret'`; not any, `"TestEarlyTestEverything"` is a
+  // password), a capitalised word (`'Passwort'`), words of letters (`'form-control'`, `'Geheimer
+  // Schlüssel'`), a class, a module, a property's path or a file's; Spring's `{noop}password`.
+  if (PASS_REFERENCE.test(text) || QUOTED_PLACEHOLDER.test(text) || HASH_NAME.test(text) || PROPERTY_PATH.test(text) || (CAMEL_CASE_WORD.test(text) && SECRET_NAME_WHOLE.test(text))) return undefined;
+  if (LITERAL_NAMES_SOMETHING.some((pattern) => pattern.test(text)) || namesNoPassword(text.replace(/^\{\w+\}/, ""))) return undefined;
   return `${before}${quote}${marker("api_token")}${quote}`;
 }
 /** A CI system's or a deployment tool's expression for a secret (`${{ secrets.X }}`, `$X`, Azure DevOps' `#{X}#`, Rundeck's `@option.password@`): no secret. */
@@ -1938,7 +1959,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: CREDENTIAL_CALL,
-    worthTrying: (text) => /,[\s\\nrt]*(?:[rRbBuU@$]{0,2}\\*["'`]|Some\()/.test(text) && /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password/.test(text),
+    worthTrying: (text) => /,[\s\\nrt]*(?:[rRbBuU@$]{0,2}\\*["'`]|Some\()/.test(text) && /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password|PDO|mysqli|set_password/.test(text),
     replace: (match, groups) => {
       const [prefix = "", quote = "", text = ""] = groups;
       // A list under `auth` may be of schemes or strategies (`auth: ['jwt', 'session']`), and `login`, `.auth` and a bare `BasicAuth` name other things too
@@ -2122,7 +2143,13 @@ const SCANNERS: readonly Scanner[] = [
       // Unquoted, a shell's operator, a backtick or a subshell's closing parenthesis ends the command and the password (`scott/…|tee log`, `` `sqlplus -s scott/…` ``); quoted, it is part of it.
       const quoted = ORACLE_QUOTED_USER.test(prefix);
       // sqlldr's parameters follow a comma (`USERID=scott/…,CONTROL=x.ctl`); before `@` an operator is the password's (`scott/Fake&Pw1@orcl`).
-      const cut = quoted || after.startsWith("@") ? password.search(/,(?=\w+=)/) : password.search(/[|;&<>`]|\)(?=[|;&<>`)]|$)|,(?=\w+=)/);
+      // Unquoted, a list's `,` or `]` ends it too (Java's `[sqlplus, -S, scott/…]`), and so does the punctuation ending a sentence or a clause.
+      let cut = quoted || after.startsWith("@") ? password.search(/,(?=\w+=)/) : password.search(/[|;&<>`]|\)(?=[|;&<>`)]|$)|,(?=\w+=|[ \t]|$)|\](?=[\s,:;)]|$)/);
+      if (!quoted && !after.startsWith("@")) {
+        const kept = cut < 0 ? password : password.slice(0, cut);
+        const trailing = /[.,:;]+$/.exec(kept)?.[0];
+        if (trailing !== undefined && trailing.length < kept.length && (cut >= 0 || /^(?:\s|$)/.test(after))) cut = kept.length - trailing.length;
+      }
       const value = cut < 0 ? password : password.slice(0, cut);
       const following = `${cut < 0 ? "" : password.slice(cut)}${after}`;
       // CONNECT without SQL*Plus's prompt only before `@` and a database: `Connect press/release events` is prose.
@@ -2193,7 +2220,8 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => text.includes("] =>") && mentionsSecret(text),
     replace: (match, groups) => {
       const [before = "", value = ""] = groups;
-      return PRINT_R_NESTED.test(value) || standsForPassword(value) ? match : `${before}${marker("api_token")}`;
+      // As a secret field's value: six characters or more, no switch (`[has_token] => 1`); `$` is a hash's (`$2y$10$…`), not a variable's.
+      return PRINT_R_NESTED.test(value) || value.length < 6 || NO_PASSWORD_VALUE.test(value) || namesNoPassword(value) || value.includes("[REDACTED:") ? match : `${before}${marker("api_token")}`;
     },
   },
   {
