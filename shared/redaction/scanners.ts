@@ -970,8 +970,9 @@ function oracleLogon(value: string, following: string, prefix: string, quoted: b
   if (/\.[a-z]{2,4}$/.test(value)) return false;
   // Quoted, the quote closes after it (`'help/usage pages'` is a sentence in quotes).
   if ((quoted && /^\\*["']/.test(following)) || ORACLE_COMMAND_BEFORE.test(prefix) || ORACLE_COMMAND_AFTER.test(following)) return true;
-  // Capitals, small letters and a digit: a password whatever follows (`Running sqlplus scott/… with script x.sql`).
-  if (/[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value)) return true;
+  // Capitals, small letters and a digit after a user without one: a password whatever follows
+  // (`Running sqlplus scott/… with script x.sql`; `rman Level0/Level1 backups` is prose).
+  if (/[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value) && !/\d[^/]*\/$/.test(prefix)) return true;
   // Prose goes on after it (`rman level0/level1 backups`), or its sentence or clause ends (`RMAN backup/recovery, …`, `docs/chapter-12.`).
   if (/^(?:[ \t]+[a-z]{2,}(?![\w=])|[.,:;])/.test(following)) return false;
   const word = value.replace(/[!?)\]]+$/, "");
@@ -1002,8 +1003,8 @@ const PASS_KEY = new RegExp(
   "gi",
 );
 
-/** Validation rules for a field (Laravel's `required|string|min:8`, `same:password_confirmation`), or one rule or cast alone (`'hashed'`, `'encrypted:array'`). */
-const VALIDATION_RULES = /^(?:[\w-]+(?:\|[\w:,-]+)+|(?:required|confirmed|nullable|sometimes|string|hashed|encrypted|datetime|present|filled|email|numeric|integer|boolean|array|bail|current_password)(?::[\w,]+)?|(?:same|different|min|max|size|regex|required_\w+|exists|unique|in|not_in|prohibited\w*):.+)$/;
+/** Validation rules for a field (Laravel's `required|string|min:8`), or one rule or cast alone (`'hashed'`, `'encrypted:array'`, `'same:password_confirmation'`, `'min:8'`, `'in:a,b'`). */
+const VALIDATION_RULES = /^(?:[\w-]+(?:\|[\w:,-]+)+|(?:required|confirmed|nullable|sometimes|string|hashed|encrypted|datetime|present|filled|email|numeric|integer|boolean|array|bail|current_password)(?::[\w,]+)?|(?:same|different|required_\w+|exists|unique|prohibited\w*):[\w.,]+|(?:min|max|size):\d+|(?:in|not_in):\w+(?:,\w+)+|regex:\/.*\/)$/;
 /** A reference to a password kept elsewhere, not a password (`op://vault/…`, `ENC[…]`, `env:SMTP_PASS`, `/run/secrets/pw`). */
 const PASS_REFERENCE = /^[a-z][\w+.-]*:\/\/|^ENC\[|^(?:env|vault|file|secret|secrets|ref|arn|op|keyring|ssm|awssm|sm):|^\.{0,2}\//i;
 /** A user's key in the same object or mapping before a `pass` key: then the value is a password whatever its shape. */
@@ -1266,8 +1267,8 @@ const QUOTED_PASSWORD_CHARACTER = String.raw`(?:[^"\\\r\n]|\\+[^"\\\r\n])`;
 const CALL_SPACE = String.raw`(?:\s|\\{1,8}[nrt]){0,64}`;
 /** A string literal's prefix: Python's bytes, raw and Unicode strings (`b'…'`, `r'…'`, `rb'…'`, `u'…'`). */
 const STRING_PREFIX = "(?:[rR][bB]?|[bB][rR]?|[uU])?";
-/** An argument of a call before its password: a string in quotes (escaped ones too, JSON's), or a name or expression (`user`, `self.user`, `cfg["user"]`, `None`, `getUser()`); with its comma. */
-const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:${STRING_PREFIX}\\*"[^"\\\r\n]{0,256}\\*"|${STRING_PREFIX}\\*'[^'\\\r\n]{0,256}\\*'|[\w.$]{1,64}(?:\[[^\]\r\n]{0,64}\]|\(\))?)${CALL_SPACE},`;
+/** An argument of a call before its password: a string in quotes (escaped ones too, JSON's, closing at its own level), or a name or expression (`user`, `self.user`, `cfg["user"]`, `None`, `getUser()`); with its comma. */
+const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:${STRING_PREFIX}(?:${["", String.raw`\\`, String.raw`\\{3}`, String.raw`\\{7}`].map((run) => String.raw`(?<!\\)${run}"[^"\\\r\n]{0,256}${run}"`).join("|")})|${STRING_PREFIX}\\*'[^'\\\r\n]{0,256}\\*'|[\w.$]{1,64}(?:\[[^\]\r\n]{0,64}\]|\(\))?)${CALL_SPACE},`;
 /**
  * Calls that take a user and then a password, by the password's place among their arguments: 2nd
  * in HTTP clients' basic and digest authentication (Python requests' `HTTPBasicAuth` and `auth=(…,
@@ -1496,12 +1497,13 @@ function callArgumentNamesSomething(text: string): boolean {
 /** A secret's name in quotes (escaped ones too), dotted too (`db.password`, `Jwt:Secret`). */
 const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
 /**
- * A literal in code: in plain quotes or backticks (escapes inside, but no `\"` in apostrophes or
- * backticks, which ends the JSON string the text is in), or in escaped quotes (JSON's, one to three
- * levels down; no quote of any level inside, so it never runs past the string it is in).
- * Groups, after the one group before it: its quote and text, or its escaped quote and text.
+ * A literal in code: in plain quotes or backticks (escapes inside; in apostrophes or backticks an
+ * escaped `"` too, but not one before `,:}]` or a space, which ends the JSON string the text is in),
+ * or in escaped quotes one to three levels down (JSON's; deeper quotes inside, none of its own level
+ * or above, so it never runs past the string it is in). Groups, after the one group before it: its
+ * quote and text, then for each level of escaped quotes its quote and text.
  */
-const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|(?!\2)[^\r\n"\\]){1,256})\2|((?<!\\)(?:\\|\\{3}|\\{7})")((?:\\+[^\r\n"\\]|[^\r\n"\\]){1,256})\4)`;
+const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|\\+"(?![\s,:}\]])|(?!\2)[^\r\n"\\]){1,256})\2|${ESCAPE_DEPTHS.map((depth) => String.raw`((?<!\\)\\{${2 ** depth - 1}}")((?:[^\r\n"\\]|\\+[^\r\n"\\]|${deeperQuote(depth)}){1,256})${quoteOfDepth(depth)}`).join("|")})`;
 /**
  * A literal default for a secret read from the environment or a configuration, as code and a
  * traceback's source lines show it: a call's last argument after the secret's name
@@ -1524,7 +1526,8 @@ const SECRET_DEFAULT = new RegExp(
  * "…"`, `$cfg['Servers'][$i]['password'] = '…'`, `ENV['API_KEY'] ||= '…'`, Lua's `{["password"] =
  * "…"}`, Ruby's `params[:password] = "…"`, Perl's `$ENV{DB_PASSWORD} = '…'` and `$self->{password}`),
  * as a pair's value (`os.Setenv("API_KEY", "…")`, `setProperty`, `put`, `localStorage.setItem`,
- * `SetEnvironmentVariable`, `setHeader`, Scala's `"password" -> "…"`, Kotlin's `"password" to "…"`),
+ * `SetEnvironmentVariable`, `setHeader`, Scala's `Map("password" -> "…")`, Kotlin's `mapOf("password" to "…")`,
+ * after `(` or `,` only: `cannot convert "token" to "BigInteger"` is prose),
  * under an arrow (PHP's and Perl's `'password' => '…'`, Perl's `password => '…'` and `-password =>
  * '…'`, Ruby's `:password => "…"` and `{"password"=>"…"}`, Elixir's `%{"password" => "…"}`, PHP's
  * var_dump, `["password"]=>` (a property's too, `["password":protected]=>`) then `string(8) "…"` on
@@ -1535,7 +1538,7 @@ const SECRET_DEFAULT = new RegExp(
  * the name read behind it, so the pattern is tried only there. Groups: as SECRET_DEFAULT's.
  */
 const SECRET_ASSIGNMENT = new RegExp(
-  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b(?:setenv|Setenv|putenv|setProperty|put|setItem|SetEnvironmentVariable|setHeader)\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)(?:password|passwd|passphrase|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)\()\s*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
+  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=[(,][ \t]*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b(?:setenv|Setenv|putenv|setProperty|put|setItem|SetEnvironmentVariable|setHeader)\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)(?:password|passwd|passphrase|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)\()\s*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
   "gi",
 );
 /** Whether SECRET_ASSIGNMENT is worth trying: an arrow, a subscript's assignment, or a call of a setter's name or of one taking a name and a value. */
@@ -1548,13 +1551,20 @@ const ASSIGNMENT_SHAPE = /=>|[\]}]\s*(?:\|\||\?\?|\/\/)?=|->|\sto\s|(?:password|
 const PRINT_R_SECRET = new RegExp(String.raw`(\[${SECRET_NAME}(?::(?:protected|private)|:[\w\\]{1,64}:private)?\][ \t]*=>[ \t]*)([^\s"\\[](?:[^\s"\\=]|=(?!>)|[ \t]{1,64}(?=[^\s"\\])){0,255})(?=[ \t]*(?:[\r\n]|\\{1,8}[nr]|\\*"|$))`, "gi");
 /** print_r's value that is no password: a nested array or object, which its next lines show. */
 const PRINT_R_NESTED = /^(?:Array|[\w\\]+ Object)$/;
-/** Literals that name or label something rather than hold a secret (see secretLiteralReplacement). */
+/** A secret's file by its path, directories in lower case and the file's name in one case (`/run/secrets/db_password`; a key starting with `/` is none: `/yu1/pqIy…`). */
+const SECRET_FILE = /^(?:\.{0,2}|~)\/(?:[a-z0-9_.-]+\/)+(?:[a-z0-9_.-]+|[A-Z0-9_.-]+)$/;
+/** A framework's word for a value it filtered out of a log (Rails's `[FILTERED]`). */
+const FRAMEWORK_FILTER = /^\[?(?:FILTERED|REDACTED|REMOVED|MASKED|HIDDEN)\]?$/;
+/** Literals that name or label something rather than hold a secret, when they hold no digit (see secretLiteralReplacement). */
 const LITERAL_NAMES_SOMETHING = [
-  /^\p{Lu}\p{Ll}+$/u,
-  /^\p{L}+(?:[ -]\p{L}+)+$/u,
+  // A mask.
   /^[Xx*#•]+(?:[-_ ][Xx*#•]+)*$/,
-  /^\\?[A-Z]\w*(?:(?:\\{1,2}|::)\w+)+(?:\(\))?$|^[A-Z]\w*@\w+$|^[A-Z]\w*(?:-\w+)*-v?\d+(?:\.\d+)+$/,
-  /^[\w.-]*(?:\/[\w.-]+){2,}$/,
+  // A class or a module by its namespace, a static member, a controller's action: capitalised words of letters.
+  /^\\?[A-Z][A-Za-z]*(?:(?:\\{1,2}|::)[A-Z][A-Za-z]*)+(?:::[a-z]\w*(?:\(\))?)?$|^[A-Z][A-Za-z]*Controller@[a-z]\w*$/,
+  // A file, by a path or its extension (`'cpan/CPAN/lib/…/Credentials.pm'`, `"service-account.json"`).
+  /^[\w.-]*(?:\/[\w.-]+)*\.(?:pm|pl|py|rb|php|js|ts|json|ya?ml|pem|key|crt|cer|der|p12|pfx|jks|txt|env|conf|ini|properties|xml)$/,
+  // A property's path of three names or more (`"jupyter.extensions.jupyterWidgetRegistry"`).
+  /^[a-z_$][A-Za-z_$]*(?:\.[a-z_$][A-Za-z_$]*){2,}$/,
 ];
 /**
  * SECRET_DEFAULT's and SECRET_ASSIGNMENT's literal, groups as theirs: six characters or more, as a
@@ -1563,21 +1573,24 @@ const LITERAL_NAMES_SOMETHING = [
  * a prompt, or a name or label of code or a translation.
  */
 function secretLiteralReplacement(groups: readonly (string | undefined)[]): string | undefined {
-  const [before = "", plainQuote, plainText, escapedQuote, escapedText] = groups;
-  const quote = plainQuote ?? escapedQuote ?? "";
-  const text = plainText ?? escapedText ?? "";
+  const before = groups[0] ?? "";
+  // The quote and the text of whichever of the literal's forms matched (SECRET_LITERAL's pairs of groups).
+  const pair = [1, 3, 5, 7].find((index) => groups[index] !== undefined) ?? 1;
+  const quote = groups[pair] ?? "";
+  const text = groups[pair + 1] ?? "";
   if (text.length < 6 || /^(?:none|null|undefined|bearer|basic)$/i.test(text) || namesNoPassword(text) || text.includes("[REDACTED:") || text.includes("${") || /\S\s+\S+\s+\S/.test(text) || VALIDATION_RULES.test(text)) return undefined;
   // Nor a URL, a date or a version (Perl's module tables, `'CPAN::HTTP::Credentials'=> '1.9600'`), or a name of
   // lower-case words for a secret (an enum's `ContentEncoding["XToken"] = "x-token"`).
   if (NOT_A_TOKEN.test(text) || (/^[a-z]+(?:[-_.][a-z]+)*$/.test(text) && (SECRET_NAME_WHOLE.test(text) || (/[-_.]/.test(text) && mentionsSecret(text))))) return undefined;
   // Nor a prompt (`read.password('Current password: ')`) or words naming a secret (`"deleted password"`).
   if (/:\s*$/.test(text) || (/\s/.test(text) && mentionsSecret(text))) return undefined;
-  // Nor what code and translations put there: a reference, a placeholder, a hash's name, a mask, a
-  // secret's name in camel case (`'clientSecret'`; not any, `"TestEarlyTestEverything"` is a
-  // password), a capitalised word (`'Passwort'`), words of letters (`'form-control'`, `'Geheimer
-  // Schlüssel'`), a class, a module, a property's path or a file's; Spring's `{noop}password`.
-  if (PASS_REFERENCE.test(text) || QUOTED_PLACEHOLDER.test(text) || HASH_NAME.test(text) || PROPERTY_PATH.test(text) || (CAMEL_CASE_WORD.test(text) && SECRET_NAME_WHOLE.test(text))) return undefined;
-  if (LITERAL_NAMES_SOMETHING.some((pattern) => pattern.test(text)) || namesNoPassword(text.replace(/^\{\w+\}/, ""))) return undefined;
+  // Nor what code puts there, none with a digit (`P@ssw0rd`, `Admin@123`, a key with slashes are
+  // passwords): a reference, a framework's filter (`[FILTERED]`), a hash's name, a mask, a secret's
+  // name in lower camel case (`'clientSecret'`; not `"MySecretToken"`), a class, a module, a file, a
+  // long property's path; Spring's `{noop}password`. A capitalised word or words of letters may be a
+  // translation or a CSS class (`'Passwort'`, `'form-control'`) and are taken: as often a password.
+  if ((PASS_REFERENCE.test(text) && !/^\.{0,2}\//.test(text)) || SECRET_FILE.test(text) || FRAMEWORK_FILTER.test(text) || HASH_NAME.test(text) || namesNoPassword(text.replace(/^\{\w+\}/, ""))) return undefined;
+  if (!/\d/.test(text) && ((/^[a-z]/.test(text) && CAMEL_CASE_WORD.test(text) && SECRET_NAME_WHOLE.test(text)) || LITERAL_NAMES_SOMETHING.some((pattern) => pattern.test(text)))) return undefined;
   return `${before}${quote}${marker("api_token")}${quote}`;
 }
 /** A CI system's or a deployment tool's expression for a secret (`${{ secrets.X }}`, `$X`, Azure DevOps' `#{X}#`, Rundeck's `@option.password@`): no secret. */
