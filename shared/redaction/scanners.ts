@@ -927,6 +927,8 @@ const SMTP_AUTH = new RegExp(
   String.raw`(\bAUTH[ \t]+PLAIN[ \t]+|UGFzc3dvcmQ6(?:[^]{0,256}?(?:send:[ \t]*b?'|(?:\b|(?<=\\[nrt]))C:[ \t]*|(?:\\{1,8}r|\r)?(?:\\{1,8}n|\n)(?:>[ \t])?)))([A-Za-z0-9+/]{4,}={0,2})${LINE_END}`,
   "g",
 );
+/** A word's shape: its runs of capitals, small letters and digits (`Level0` and `Level1` are both `Aa9`). */
+const wordShape = (word: string): string => word.replace(/[A-Z]+/g, "A").replace(/[a-z]+/g, "a").replace(/\d+/g, "9");
 /** Oracle's tools that take a logon. */
 const ORACLE_TOOL = "(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)";
 /** Before a logon, what only a command has: `userid=`, a tool's prompt, RMAN's keywords, a flag (`sqlplus -s`, a list's `'-S'`). */
@@ -970,9 +972,9 @@ function oracleLogon(value: string, following: string, prefix: string, quoted: b
   if (/\.[a-z]{2,4}$/.test(value)) return false;
   // Quoted, the quote closes after it (`'help/usage pages'` is a sentence in quotes).
   if ((quoted && /^\\*["']/.test(following)) || ORACLE_COMMAND_BEFORE.test(prefix) || ORACLE_COMMAND_AFTER.test(following)) return true;
-  // Capitals, small letters and a digit after a user without one: a password whatever follows
+  // Capitals, small letters and a digit, not of the user's shape: a password whatever follows
   // (`Running sqlplus scott/… with script x.sql`; `rman Level0/Level1 backups` is prose).
-  if (/[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value) && !/\d[^/]*\/$/.test(prefix)) return true;
+  if (/[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value) && wordShape(value) !== wordShape(/([^\s/"'=]*)\/$/.exec(prefix)?.[1] ?? "")) return true;
   // Prose goes on after it (`rman level0/level1 backups`), or its sentence or clause ends (`RMAN backup/recovery, …`, `docs/chapter-12.`).
   if (/^(?:[ \t]+[a-z]{2,}(?![\w=])|[.,:;])/.test(following)) return false;
   const word = value.replace(/[!?)\]]+$/, "");
@@ -1268,7 +1270,7 @@ const CALL_SPACE = String.raw`(?:\s|\\{1,8}[nrt]){0,64}`;
 /** A string literal's prefix: Python's bytes, raw and Unicode strings (`b'…'`, `r'…'`, `rb'…'`, `u'…'`). */
 const STRING_PREFIX = "(?:[rR][bB]?|[bB][rR]?|[uU])?";
 /** An argument of a call before its password: a string in quotes (escaped ones too, JSON's, closing at its own level), or a name or expression (`user`, `self.user`, `cfg["user"]`, `None`, `getUser()`); with its comma. */
-const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:${STRING_PREFIX}(?:${["", String.raw`\\`, String.raw`\\{3}`, String.raw`\\{7}`].map((run) => String.raw`(?<!\\)${run}"[^"\\\r\n]{0,256}${run}"`).join("|")})|${STRING_PREFIX}\\*'[^'\\\r\n]{0,256}\\*'|[\w.$]{1,64}(?:\[[^\]\r\n]{0,64}\]|\(\))?)${CALL_SPACE},`;
+const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:${STRING_PREFIX}(?:${["", String.raw`\\`, String.raw`\\{3}`, String.raw`\\{7}`, String.raw`\\{15}`, String.raw`\\{31}`].map((run) => String.raw`(?<!\\)${run}"[^"\\\r\n]{0,256}${run}"`).join("|")})|${STRING_PREFIX}\\*'[^'\\\r\n]{0,256}\\*'|[\w.$]{1,64}(?:\[[^\]\r\n]{0,64}\]|\(\))?)${CALL_SPACE},`;
 /**
  * Calls that take a user and then a password, by the password's place among their arguments: 2nd
  * in HTTP clients' basic and digest authentication (Python requests' `HTTPBasicAuth` and `auth=(…,
@@ -1282,9 +1284,9 @@ const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:${STRING_PREFIX}(?:${["", Strin
  * language, so it is not read.)
  */
 const CREDENTIAL_CALLS: readonly (readonly [names: string, position: number])[] = [
-  [String.raw`(?<![\w$])(?:(?:HTTP(?:Basic|Digest|Proxy)Auth|(?:Basic|Digest)Auth(?:entication)?|[Ss]et_?[Bb]asic_?[Aa]uth|with(?:Basic|Digest)Auth|basic_?[Aa]uth(?:entication)?|UsernamePasswordCredentials|PasswordAuthentication|UserPassword|login|(?<=\.)auth)[ \t]*\(|auth\\*["']?[ \t]*(?:=>|[:=])[ \t]*[([])`, 2],
-  [String.raw`(?<![\w$])(?:getConnection|FTP(?:_TLS)?|(?:pymysql|MySQLdb|mysql\.connector|mariadb|pymssql)\.connect|(?:PDO|mysqli)(?:->__construct)?|mysqli_connect|keyring\.set_password)[ \t]*\(`, 3],
-  [String.raw`(?<![\w$])add_password[ \t]*\(`, 4],
+  [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:(?:HTTP(?:Basic|Digest|Proxy)Auth|(?:Basic|Digest)Auth(?:entication)?|[Ss]et_?[Bb]asic_?[Aa]uth|with(?:Basic|Digest)Auth|basic_?[Aa]uth(?:entication)?|UsernamePasswordCredentials|PasswordAuthentication|UserPassword|login|(?<=\.)auth)[ \t]*\(|auth\\*["']?[ \t]*(?:=>|[:=])[ \t]*[([])`, 2],
+  [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:getConnection|FTP(?:_TLS)?|(?:pymysql|MySQLdb|mysql\.connector|mariadb|pymssql)\.connect|(?:PDO|mysqli)(?:->__construct)?|mysqli_connect|keyring\.set_password)[ \t]*\(`, 3],
+  [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))add_password[ \t]*\(`, 4],
 ];
 /**
  * A password written as a string in a call that CREDENTIAL_CALLS names, at its place (reqwest's
@@ -1498,12 +1500,13 @@ function callArgumentNamesSomething(text: string): boolean {
 const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
 /**
  * A literal in code: in plain quotes or backticks (escapes inside; in apostrophes or backticks an
- * escaped `"` too, but not one before `,:}]` or a space, which ends the JSON string the text is in),
+ * escaped `"` too, its run of backslashes whole, but not one before `,:}]`, a space or JSON's escaped
+ * line break, which ends the JSON string the text is in),
  * or in escaped quotes one to three levels down (JSON's; deeper quotes inside, none of its own level
  * or above, so it never runs past the string it is in). Groups, after the one group before it: its
  * quote and text, then for each level of escaped quotes its quote and text.
  */
-const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|\\+"(?![\s,:}\]])|(?!\2)[^\r\n"\\]){1,256})\2|${ESCAPE_DEPTHS.map((depth) => String.raw`((?<!\\)\\{${2 ** depth - 1}}")((?:[^\r\n"\\]|\\+[^\r\n"\\]|${deeperQuote(depth)}){1,256})${quoteOfDepth(depth)}`).join("|")})`;
+const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|(?<!\\)\\+(?!\2)"(?![\s,:}\]]|\\+[nrt])|(?!\2)[^\r\n"\\]){1,256})\2|${ESCAPE_DEPTHS.map((depth) => String.raw`((?<!\\)\\{${2 ** depth - 1}}")((?:[^\r\n"\\]|\\+[^\r\n"\\]|${deeperQuote(depth)}){1,256})${quoteOfDepth(depth)}`).join("|")})`;
 /**
  * A literal default for a secret read from the environment or a configuration, as code and a
  * traceback's source lines show it: a call's last argument after the secret's name
@@ -1527,7 +1530,7 @@ const SECRET_DEFAULT = new RegExp(
  * "…"}`, Ruby's `params[:password] = "…"`, Perl's `$ENV{DB_PASSWORD} = '…'` and `$self->{password}`),
  * as a pair's value (`os.Setenv("API_KEY", "…")`, `setProperty`, `put`, `localStorage.setItem`,
  * `SetEnvironmentVariable`, `setHeader`, Scala's `Map("password" -> "…")`, Kotlin's `mapOf("password" to "…")`,
- * after `(` or `,` only: `cannot convert "token" to "BigInteger"` is prose),
+ * after `(`, `,`, `=` or a line's start, over lines too: `cannot convert "token" to "BigInteger"` is prose),
  * under an arrow (PHP's and Perl's `'password' => '…'`, Perl's `password => '…'` and `-password =>
  * '…'`, Ruby's `:password => "…"` and `{"password"=>"…"}`, Elixir's `%{"password" => "…"}`, PHP's
  * var_dump, `["password"]=>` (a property's too, `["password":protected]=>`) then `string(8) "…"` on
@@ -1538,7 +1541,7 @@ const SECRET_DEFAULT = new RegExp(
  * the name read behind it, so the pattern is tried only there. Groups: as SECRET_DEFAULT's.
  */
 const SECRET_ASSIGNMENT = new RegExp(
-  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=[(,][ \t]*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b(?:setenv|Setenv|putenv|setProperty|put|setItem|SetEnvironmentVariable|setHeader)\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)(?:password|passwd|passphrase|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)\()\s*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
+  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b(?:setenv|Setenv|putenv|setProperty|put|setItem|SetEnvironmentVariable|setHeader)\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)(?:password|passwd|passphrase|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)\()\s*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
   "gi",
 );
 /** Whether SECRET_ASSIGNMENT is worth trying: an arrow, a subscript's assignment, or a call of a setter's name or of one taking a name and a value. */
