@@ -1500,13 +1500,14 @@ function callArgumentNamesSomething(text: string): boolean {
 const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
 /**
  * A literal in code: in plain quotes or backticks (escapes inside; in apostrophes or backticks an
- * escaped `"` too, its run of backslashes whole, but not one before `,:}]`, a space or JSON's escaped
- * line break, which ends the JSON string the text is in),
+ * escaped `"` too, its run of backslashes whole, but not one before `,:}]`, a space, or JSON's
+ * escaped line breaks and tabs and then `}` or `]` (indented JSON), which ends the JSON string the
+ * text is in),
  * or in escaped quotes one to three levels down (JSON's; deeper quotes inside, none of its own level
  * or above, so it never runs past the string it is in). Groups, after the one group before it: its
  * quote and text, then for each level of escaped quotes its quote and text.
  */
-const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|(?<!\\)\\+(?!\2)"(?![\s,:}\]]|\\+[nrt])|(?!\2)[^\r\n"\\]){1,256})\2|${ESCAPE_DEPTHS.map((depth) => String.raw`((?<!\\)\\{${2 ** depth - 1}}")((?:[^\r\n"\\]|\\+[^\r\n"\\]|${deeperQuote(depth)}){1,256})${quoteOfDepth(depth)}`).join("|")})`;
+const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|(?<!\\)\\+(?!\2)"(?![\s,:}\]]|(?:\\+[nrt])+[ \t]*[}\]])|(?!\2)[^\r\n"\\]){1,256})\2|${ESCAPE_DEPTHS.map((depth) => String.raw`((?<!\\)\\{${2 ** depth - 1}}")((?:[^\r\n"\\]|\\+[^\r\n"\\]|${deeperQuote(depth)}){1,256})${quoteOfDepth(depth)}`).join("|")})`;
 /**
  * A literal default for a secret read from the environment or a configuration, as code and a
  * traceback's source lines show it: a call's last argument after the secret's name
@@ -1530,7 +1531,7 @@ const SECRET_DEFAULT = new RegExp(
  * "…"}`, Ruby's `params[:password] = "…"`, Perl's `$ENV{DB_PASSWORD} = '…'` and `$self->{password}`),
  * as a pair's value (`os.Setenv("API_KEY", "…")`, `setProperty`, `put`, `localStorage.setItem`,
  * `SetEnvironmentVariable`, `setHeader`, Scala's `Map("password" -> "…")`, Kotlin's `mapOf("password" to "…")`,
- * after `(`, `,`, `=` or a line's start, over lines too: `cannot convert "token" to "BigInteger"` is prose),
+ * after `(`, `,`, `=` or the text's start, over lines too: `cannot convert "token" to "BigInteger"` is prose),
  * under an arrow (PHP's and Perl's `'password' => '…'`, Perl's `password => '…'` and `-password =>
  * '…'`, Ruby's `:password => "…"` and `{"password"=>"…"}`, Elixir's `%{"password" => "…"}`, PHP's
  * var_dump, `["password"]=>` (a property's too, `["password":protected]=>`) then `string(8) "…"` on
