@@ -888,8 +888,14 @@ const PGPASS_LINE = new RegExp(
   String.raw`(${LINE_START}[ \t]*((?:[^\s:#\\"']|\\:){1,253}|\*):(?:${PG_PORT}|\*):((?:[^\s:\\]|\\:){1,64}|\*):((?:[^\s:\\]|\\:){1,64}|\*):)((?:[^\s:\\"']|\\[:\\]){1,256})(?<!\\)${LINE_END}`,
   "g",
 );
+/** Oracle's tools that take a logon. */
+const ORACLE_TOOL = "(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)";
+/** exp's and imp's names as a command's: words too (`the exp a/b ratio`). */
+const EXP_IMP_COMMAND = String.raw`\b(?:exp|imp)(?:\.exe)?[ \t]`;
+/** Whether ORACLE_LOGON is worth trying: a tool's name, `userid=`, `conn`, exp's or imp's. */
+const ORACLE_WORDS = new RegExp(String.raw`${ORACLE_TOOL}|userid=|conn|${EXP_IMP_COMMAND}`, "i");
 /** The words protocolWords looks for: the trigger words of the rules it gates, the ports of PGPASS_LINE. */
-const PROTOCOL_WORDS = new RegExp(String.raw`requirepass|masterauth|auth|user|:(?:${PG_PORT}|\*):|sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|conn|\b(?:exp|imp)(?:\.exe)?[ \t]`, "i");
+const PROTOCOL_WORDS = new RegExp(String.raw`requirepass|masterauth|auth|user|:(?:${PG_PORT}|\*):|${ORACLE_TOOL}|conn|${EXP_IMP_COMMAND}`, "i");
 /** A .pgpass field that names something: a letter in it, or `*`; a host as an IPv4 address too (so times and IPv6 addresses are none). */
 const PGPASS_NAME = /[A-Za-z]|^\*$/;
 const PGPASS_HOST = /[A-Za-z]|^\*$|^\d{1,3}(?:\.\d{1,3}){3}$/;
@@ -929,16 +935,24 @@ const SMTP_AUTH = new RegExp(
 );
 /** A word's shape: its runs of capitals, small letters and digits (`Level0` and `Level1` are both `Aa9`). */
 const wordShape = (word: string): string => word.replace(/[A-Z]+/g, "A").replace(/[a-z]+/g, "a").replace(/\d+/g, "9");
-/** Oracle's tools that take a logon. */
-const ORACLE_TOOL = "(?:sqlplus|impdp|expdp|sqlldr|rman|dgmgrl)";
+/** Where an Oracle command starts: the text's or a line's start, a shell's separator, a quote, a path's `/`, a list's `[` or `,`. */
+const ORACLE_COMMAND_START = String.raw`(?:^|[\s;|&("'\`/\\[,]|\\[nrt])`;
+/** RMAN's keywords before a logon. */
+const RMAN_KEYWORD = "(?:target|auxiliary|catalog)";
+/** A logon's user and its slash. */
+const ORACLE_USER = String.raw`[A-Za-z][\w$#]{0,127}\/`;
 /** Before a logon, what only a command has: `userid=`, a tool's prompt, RMAN's keywords, a flag (`sqlplus -s`, a list's `'-S'`). */
-const ORACLE_COMMAND_BEFORE = /userid=|(?:SQL|RMAN|DGMGRL)>|(?:^|[\s"'=,])(?:target|auxiliary|catalog)(?:=|[ \t]+["']{0,2}[A-Za-z][\w$#]{0,127}\/$)|(?:^|[\s,"'])-[A-Za-z]+\\*["']?(?:,[ \t]*|[ \t]+)/i;
+const ORACLE_COMMAND_BEFORE = new RegExp(String.raw`userid=|(?:SQL|RMAN|DGMGRL)>|(?:^|[\s"'=,])${RMAN_KEYWORD}(?:=|[ \t]+["']{0,2}${ORACLE_USER}$)|(?:^|[\s,"'])-[A-Za-z]+\\*["']?(?:,[ \t]*|[ \t]+)`, "i");
 /** After a logon, what only a command has: `as sysdba`, a parameter (`directory=DP`), a script (` @run.sql`), an input (`< run.sql`) or `&&` (not `;`: `impdp tables/schemas; both work`). */
 const ORACLE_COMMAND_AFTER = /^(?:[ \t]*(?:<|&&)|[ \t]+(?:as[ \t]+sys\w+|[A-Za-z_]\w*=|@[\w$./\\-]))/i;
 /** exp or imp right before a logon (not after `userid=`). */
-const EXP_IMP_LOGON = /(?:^|[\s;|&("'`/\\[,]|\\[nrt])(?:exp|imp)(?:\.exe)?[ \t]+[A-Za-z][\w$#]{0,127}\/$/i;
+const EXP_IMP_LOGON = new RegExp(String.raw`${ORACLE_COMMAND_START}(?:exp|imp)(?:\.exe)?[ \t]+${ORACLE_USER}$`, "i");
+/** `CONNECT` and RMAN's keyword right before a logon's user. */
+const CONNECT_BEFORE = new RegExp(String.raw`conn(?:ect)?[ \t]+(?:${RMAN_KEYWORD}[ \t]+)?\S*$`, "i");
+/** RMAN's keyword where a user goes (`rman target/catalog`). */
+const RMAN_KEYWORD_AS_USER = new RegExp(String.raw`(?:^|[\s"'=])${RMAN_KEYWORD}\/$`, "i");
 /** A quote before a logon's user (`'scott/…'`, `'userid="sys/…`): a command's argument, not prose. */
-const ORACLE_QUOTED_USER = /["'](?:(?:userid|target|auxiliary|catalog)=)?\\*["']?[A-Za-z][\w$#]{0,127}\/$/i;
+const ORACLE_QUOTED_USER = new RegExp(String.raw`["'](?:(?:userid|${RMAN_KEYWORD})=)?\\*["']?${ORACLE_USER}$`, "i");
 /**
  * An Oracle logon's password, `user/password[@connect]`, as its tools take one: `sqlplus`,
  * `impdp`, `expdp`, `sqlldr`, `rman`, `dgmgrl`, by a path too (`$ORACLE_HOME/bin/sqlplus`), or
@@ -954,7 +968,7 @@ const ORACLE_QUOTED_USER = /["'](?:(?:userid|target|auxiliary|catalog)=)?\\*["']
  * Groups: what stays before the password, the password.
  */
 const ORACLE_LOGON = new RegExp(
-  String.raw`((?:(?:^|[\s;|&("'\`/\\[,]|\\[nrt])(?:${ORACLE_TOOL}(?:\.exe)?(?:\\*["'](?=[ \t]))?(?:[ \t]+-[A-Za-z]+){0,4}[ \t]+(?:(?:userid|target|auxiliary|catalog)(?:=|[ \t]+))?|(?:exp|imp)(?:\.exe)?[ \t]+|${ORACLE_TOOL}(?:\.exe)?\\*["']\)?(?:(?:,[ \t]*|[ \t]+)b?\\*["'](?:-[A-Za-z]+|target|auxiliary|catalog|\d{1,3}|(?!userid=)[A-Za-z_]\w{0,31}=[^"'\\\r\n]{0,128})\\*["']){0,4}(?:,[ \t]*|[ \t]+)b?(?=\\*["'])|${ORACLE_TOOL}(?:\.exe)?(?:,[ \t]*(?:-[A-Za-z]+|target|auxiliary|catalog|\d{1,3})){0,4},[ \t]*|(?:target|auxiliary|catalog)(?<=\brman(?:\.exe)?[ \t][^\r\n|;&]{0,512})(?:=|[ \t]+)|(?:exp|imp|impdp|expdp|sqlldr)(?:\.exe)?[ \t]+(?:(?!userid=)[^\s=]{1,64}=[^\s"';,|&]{1,256}[ \t]+){0,8}?userid=)|${LINE_START}[ \t]*(?:(?:SQL|RMAN|DGMGRL)>[ \t]*)?conn(?:ect)?[ \t]+(?:(?:target|auxiliary|catalog)[ \t]+)?)(?:\\*["'])?(?:(?:userid|target|auxiliary|catalog)=)?(?:\\*["'])?[A-Za-z][\w$#]{0,127}\/)([^\s@/"'\\]{1,256})(?=@|[\s"'\\]|$)`,
+  String.raw`((?:${ORACLE_COMMAND_START}(?:${ORACLE_TOOL}(?:\.exe)?(?:\\*["'](?=[ \t]))?(?:[ \t]+-[A-Za-z]+){0,4}[ \t]+(?:(?:userid|${RMAN_KEYWORD})(?:=|[ \t]+))?|(?:exp|imp)(?:\.exe)?[ \t]+|${ORACLE_TOOL}(?:\.exe)?\\*["']\)?(?:(?:,[ \t]*|[ \t]+)b?\\*["'](?:-[A-Za-z]+|${RMAN_KEYWORD}|\d{1,3}|(?!userid=)[A-Za-z_]\w{0,31}=[^"'\\\r\n]{0,128})\\*["']){0,4}(?:,[ \t]*|[ \t]+)b?(?=\\*["'])|${ORACLE_TOOL}(?:\.exe)?(?:,[ \t]*(?:-[A-Za-z]+|${RMAN_KEYWORD}|\d{1,3})){0,4},[ \t]*|${RMAN_KEYWORD}(?<=\brman(?:\.exe)?[ \t][^\r\n|;&]{0,512})(?:=|[ \t]+)|(?:exp|imp|impdp|expdp|sqlldr)(?:\.exe)?[ \t]+(?:(?!userid=)[^\s=]{1,64}=[^\s"';,|&]{1,256}[ \t]+){0,8}?userid=)|${LINE_START}[ \t]*(?:(?:SQL|RMAN|DGMGRL)>[ \t]*)?conn(?:ect)?[ \t]+(?:${RMAN_KEYWORD}[ \t]+)?)(?:\\*["'])?(?:(?:userid|${RMAN_KEYWORD})=)?(?:\\*["'])?${ORACLE_USER})([^\s@/"'\\]{1,256})(?=@|[\s"'\\]|$)`,
   "gi",
 );
 /**
@@ -1007,8 +1021,10 @@ const PASS_KEY = new RegExp(
 
 /** Validation rules for a field (Laravel's `required|string|min:8`), or one rule or cast alone (`'hashed'`, `'encrypted:array'`, `'same:password_confirmation'`, `'min:8'`, `'in:a,b'`). */
 const VALIDATION_RULES = /^(?:[\w-]+(?:\|[\w:,-]+)+|(?:required|confirmed|nullable|sometimes|string|hashed|encrypted|datetime|present|filled|email|numeric|integer|boolean|array|bail|current_password)(?::[\w,]+)?|(?:same|different|required_\w+|exists|unique|prohibited\w*):[\w.,]+|(?:min|max|size):\d+|(?:in|not_in):\w+(?:,\w+)+|regex:\/.*\/)$/;
-/** A reference to a password kept elsewhere, not a password (`op://vault/…`, `ENC[…]`, `env:SMTP_PASS`, `/run/secrets/pw`). */
-const PASS_REFERENCE = /^[a-z][\w+.-]*:\/\/|^ENC\[|^(?:env|vault|file|secret|secrets|ref|arn|op|keyring|ssm|awssm|sm):|^\.{0,2}\//i;
+/** A reference to a secret kept in a store, not the secret (`op://vault/…`, `ENC[…]`, `env:SMTP_PASS`). */
+const STORE_REFERENCE = /^[a-z][\w+.-]*:\/\/|^ENC\[|^(?:env|vault|file|secret|secrets|ref|arn|op|keyring|ssm|awssm|sm):/i;
+/** A reference to a password kept elsewhere, not a password: in a store, or a file by any path (`/run/secrets/pw`). */
+const PASS_REFERENCE = new RegExp(String.raw`${STORE_REFERENCE.source}|^\.{0,2}\/`, "i");
 /** A user's key in the same object or mapping before a `pass` key: then the value is a password whatever its shape. */
 const USER_KEY_BEFORE = /\b(?:user(?:name)?|login|account)\\*["'`]?[ \t]*(?::|=>)[ \t]*\\*["'`]?[^\r\n{}]{0,128}$/i;
 
@@ -1582,18 +1598,20 @@ function secretLiteralReplacement(groups: readonly (string | undefined)[]): stri
   const pair = [1, 3, 5, 7].find((index) => groups[index] !== undefined) ?? 1;
   const quote = groups[pair] ?? "";
   const text = groups[pair + 1] ?? "";
-  if (text.length < 6 || /^(?:none|null|undefined|bearer|basic)$/i.test(text) || namesNoPassword(text) || text.includes("[REDACTED:") || text.includes("${") || /\S\s+\S+\s+\S/.test(text) || VALIDATION_RULES.test(text)) return undefined;
+  // A placeholder or the word for a password, after Spring's encoding prefix too (`{noop}password`).
+  if (text.length < 6 || /^(?:none|null|undefined|bearer|basic)$/i.test(text) || namesNoPassword(text.replace(/^\{\w+\}/, "")) || text.includes("[REDACTED:") || text.includes("${") || /\S\s+\S+\s+\S/.test(text) || VALIDATION_RULES.test(text)) return undefined;
   // Nor a URL, a date or a version (Perl's module tables, `'CPAN::HTTP::Credentials'=> '1.9600'`), or a name of
   // lower-case words for a secret (an enum's `ContentEncoding["XToken"] = "x-token"`).
   if (NOT_A_TOKEN.test(text) || (/^[a-z]+(?:[-_.][a-z]+)*$/.test(text) && (SECRET_NAME_WHOLE.test(text) || (/[-_.]/.test(text) && mentionsSecret(text))))) return undefined;
   // Nor a prompt (`read.password('Current password: ')`) or words naming a secret (`"deleted password"`).
   if (/:\s*$/.test(text) || (/\s/.test(text) && mentionsSecret(text))) return undefined;
-  // Nor what code puts there, none with a digit (`P@ssw0rd`, `Admin@123`, a key with slashes are
-  // passwords): a reference, a framework's filter (`[FILTERED]`), a hash's name, a mask, a secret's
-  // name in lower camel case (`'clientSecret'`; not `"MySecretToken"`), a class, a module, a file, a
-  // long property's path; Spring's `{noop}password`. A capitalised word or words of letters may be a
-  // translation or a CSS class (`'Passwort'`, `'form-control'`) and are taken: as often a password.
-  if ((PASS_REFERENCE.test(text) && !/^\.{0,2}\//.test(text)) || SECRET_FILE.test(text) || FRAMEWORK_FILTER.test(text) || HASH_NAME.test(text) || namesNoPassword(text.replace(/^\{\w+\}/, ""))) return undefined;
+  // Nor what code puts there: a reference to a store or a secret's file (a key may start with `/`,
+  // so not any path), a framework's filter (`[FILTERED]`), a hash's name; and with no digit (`P@ssw0rd`, `Admin@123`, a key with slashes are
+  // passwords), a mask, a secret's name in lower camel case (`'clientSecret'`; not
+  // `"MySecretToken"`), a class, a module, a file, a long property's path. A capitalised word or
+  // words of letters may be a translation or a CSS class (`'Passwort'`, `'form-control'`) and are
+  // taken: as often a password.
+  if (STORE_REFERENCE.test(text) || SECRET_FILE.test(text) || FRAMEWORK_FILTER.test(text) || HASH_NAME.test(text)) return undefined;
   if (!/\d/.test(text) && ((/^[a-z]/.test(text) && CAMEL_CASE_WORD.test(text) && SECRET_NAME_WHOLE.test(text)) || LITERAL_NAMES_SOMETHING.some((pattern) => pattern.test(text)))) return undefined;
   return `${before}${quote}${marker("api_token")}${quote}`;
 }
@@ -2154,7 +2172,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "connection_string",
     pattern: ORACLE_LOGON,
-    worthTrying: (text) => protocolWords(text) && text.includes("/") && /sqlplus|impdp|expdp|sqlldr|rman|dgmgrl|userid=|conn|\b(?:exp|imp)(?:\.exe)?[ \t]/i.test(text),
+    worthTrying: (text) => protocolWords(text) && text.includes("/") && ORACLE_WORDS.test(text),
     replace: (match, groups, after) => {
       const [prefix = "", password = ""] = groups;
       // Unquoted, a shell's operator, a backtick or a subshell's closing parenthesis ends the command and the password (`scott/…|tee log`, `` `sqlplus -s scott/…` ``); quoted, it is part of it.
@@ -2170,11 +2188,11 @@ const SCANNERS: readonly Scanner[] = [
       const value = cut < 0 ? password : password.slice(0, cut);
       const following = `${cut < 0 ? "" : password.slice(cut)}${after}`;
       // CONNECT without SQL*Plus's prompt only before `@` and a database: `Connect press/release events` is prose.
-      const prose = /conn(?:ect)?[ \t]+(?:(?:target|auxiliary|catalog)[ \t]+)?\S*$/i.test(prefix) && !/[A-Z]>/i.test(prefix) && !following.startsWith("@");
+      const prose = CONNECT_BEFORE.test(prefix) && !/[A-Z]>/i.test(prefix) && !following.startsWith("@");
       // RMAN's keyword is no user (`rman target/catalog`).
       // exp's and imp's names are words too (`the exp a/b ratio`): a logon after them only before `@` or a parameter (`exp scott/… file=x.dmp`).
       const word = EXP_IMP_LOGON.test(prefix) && !/^\\*["']?@/.test(following) && !ORACLE_COMMAND_AFTER.test(following);
-      const notLogon = word || /(?:^|[\s"'=])(?:target|auxiliary|catalog)\/$/i.test(prefix) || !oracleLogon(value, following, prefix, quoted);
+      const notLogon = word || RMAN_KEYWORD_AS_USER.test(prefix) || !oracleLogon(value, following, prefix, quoted);
       if (value === "" || prose || notLogon || standsForPassword(value)) return match;
       return `${prefix}${marker("connection_string")}${following.slice(0, following.length - after.length)}`;
     },
