@@ -1540,6 +1540,10 @@ const SECRET_DEFAULT = new RegExp(
   String.raw`((?:\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.${DOTTED_SECRET_NAME}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?${DOTTED_SECRET_NAME}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))${SECRET_LITERAL}`,
   "gi",
 );
+/** The calls that take a name and its value (`os.Setenv("API_KEY", "…")`), read by SECRET_ASSIGNMENT and its gate ASSIGNMENT_SHAPE. */
+const PAIR_SETTER = "(?:setenv|putenv|setProperty|put|setItem|SetEnvironmentVariable|setHeader)";
+/** A secret's name at the end of a setter's or a builder's (`setPassword`, `.clientSecret`, `withApiToken`), read as PAIR_SETTER is. */
+const SETTER_SECRET = "(?:password|passwd|passphrase|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)";
 /**
  * A literal assigned to a secret's name in code and in what languages print of their maps, as
  * tracebacks' source lines and debug dumps show them: by a subscript (`os.environ["DB_PASSWORD"] =
@@ -1558,11 +1562,11 @@ const SECRET_DEFAULT = new RegExp(
  * the name read behind it, so the pattern is tried only there. Groups: as SECRET_DEFAULT's.
  */
 const SECRET_ASSIGNMENT = new RegExp(
-  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b(?:setenv|Setenv|putenv|setProperty|put|setItem|SetEnvironmentVariable|setHeader)\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)(?:password|passwd|passphrase|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)\()\s*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
+  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b${PAIR_SETTER}\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)${SETTER_SECRET}\()\s*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
   "gi",
 );
 /** Whether SECRET_ASSIGNMENT is worth trying: an arrow, a subscript's assignment, or a call of a setter's name or of one taking a name and a value. */
-const ASSIGNMENT_SHAPE = /=>|[\]}]\s*(?:\|\||\?\?|\/\/)?=|->|\sto\s|(?:password|passwd|passphrase|secret|key|token|credentials?|setenv|setProperty|put|setItem|SetEnvironmentVariable|setHeader)\(/i;
+const ASSIGNMENT_SHAPE = new RegExp(String.raw`=>|[\]}]\s*(?:\|\||\?\?|\/\/)?=|->|\sto\s|(?:${SETTER_SECRET}|${PAIR_SETTER})\(`, "i");
 /**
  * print_r's line for a secret's name (`[password] => …`, `[db_password:protected] => …`): the
  * value bare, to the line's end; not one holding ` => ` or starting with `[` (keys of one line's
