@@ -812,7 +812,7 @@ function prosePasswordReplacement(before: string, quote: string | undefined, quo
 function proseBareValue(value: string, before: string, verb: boolean, after: string): boolean {
   if (value.length < 4 || !/^[A-Za-z0-9]/.test(value) || /[=#]/.test(value) || after.startsWith("(") || /\t$/.test(before)) return false;
   if (!verb && (PROSE_TO.test(before) || /passwd[ \t]+$/i.test(before) || ID_OR_HASH.test(value))) return false;
-  return !(NAMES_A_PASSWORD.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || QUALIFIER.test(value) || QUALIFIED_BY.test(after) || namesNoPassword(value) || value.includes("[REDACTED:") || NOT_A_TOKEN.test(value));
+  return !(NAMES_A_PASSWORD.test(value) || PROPERTY_PATH.test(value) || HASH_NAME.test(value) || QUALIFIER.test(value) || QUALIFIED_BY.test(after) || placeholderOrMarked(value) || NOT_A_TOKEN.test(value));
 }
 
 /**
@@ -842,9 +842,10 @@ const LINE_END = String.raw`(?=\\{1,8}[rn"]|[\r\n'"]|$)`;
 /**
  * A password in quotes as a command's argument, for the rules below: in plain quotes (escapes
  * inside) or in escaped ones (JSON's, no escapes inside). Groups: the quote's backslashes (""
- * for plain quotes), the password.
+ * for plain quotes), the password (two groups). `group` is the first one's number in the pattern
+ * it is put in, for the closing quote's backreference.
  */
-const quotedArgument = (plain: string, escaped: string): string => String.raw`(\\*)"(?:(?<=(?:^|[^\\])")(${plain})|(?<=\\")(${escaped}))\N"`;
+const quotedArgument = (group: number): string => String.raw`(\\*)"(?:(?<=(?:^|[^\\])")((?:[^"\\\r\n]|\\[^\r\n]){1,256})|(?<=\\")([^"\\\r\n]{1,256}))${"\\" + String(group)}"`;
 /**
  * Redis's passwords: `requirepass` and `masterauth` at a configuration line's start (indented
  * too; not a comment's example, `# requirepass foobared`) or set with `CONFIG SET`; `AUTH` as
@@ -856,7 +857,7 @@ const quotedArgument = (plain: string, escaped: string): string => String.raw`(\
  * quoted value (two groups), the bare value.
  */
 const REDIS_PASSWORD = new RegExp(
-  String.raw`((?:${LINE_START}[ \t]*|\bCONFIG[ \t]+SET[ \t]+)(?:requirepass|masterauth)[ \t]+|\d\.\d{1,9}[ \t]+\[\d{1,2}[ \t]+[^\]\r\n]{1,128}\][ \t]+(?:(\\*)"CONFIG\2"[ \t]+\2"SET\2"[ \t]+\2"(?:requirepass|masterauth)\2"[ \t]+|(\\*)"AUTH\3"[ \t]+(?:\3"[^"\\\r\n]{1,128}\3"[ \t]+)?)|(?:[\w.:-]{1,64}:\d{1,5}(?:\[\d{1,2}\])?>[ \t]*|\bredis-cli(?:[ \t]+[^\s|;&]{1,256}){0,16}?[ \t]+)AUTH[ \t]+(?:[^\s"]{1,64}[ \t]+)?|\bHELLO[ \t]+[23][ \t]+AUTH[ \t]+[^\s"]{1,64}[ \t]+)(?:${quotedArgument(String.raw`(?:[^"\\\r\n]|\\[^\r\n]){1,256}`, String.raw`[^"\\\r\n]{1,256}`).replace("\\N", "\\4")}|([^\s"'\\]{1,256}))(?=[ \t]*(?:\\{1,8}[rn"]|[\r\n'"]|$)|[ \t]+SETNAME\b)`,
+  String.raw`((?:${LINE_START}[ \t]*|\bCONFIG[ \t]+SET[ \t]+)(?:requirepass|masterauth)[ \t]+|\d\.\d{1,9}[ \t]+\[\d{1,2}[ \t]+[^\]\r\n]{1,128}\][ \t]+(?:(\\*)"CONFIG\2"[ \t]+\2"SET\2"[ \t]+\2"(?:requirepass|masterauth)\2"[ \t]+|(\\*)"AUTH\3"[ \t]+(?:\3"[^"\\\r\n]{1,128}\3"[ \t]+)?)|(?:[\w.:-]{1,64}:\d{1,5}(?:\[\d{1,2}\])?>[ \t]*|\bredis-cli(?:[ \t]+[^\s|;&]{1,256}){0,16}?[ \t]+)AUTH[ \t]+(?:[^\s"]{1,64}[ \t]+)?|\bHELLO[ \t]+[23][ \t]+AUTH[ \t]+[^\s"]{1,64}[ \t]+)(?:${quotedArgument(4)}|([^\s"'\\]{1,256}))(?=[ \t]*(?:\\{1,8}[rn"]|[\r\n'"]|$)|[ \t]+SETNAME\b)`,
   "gi",
 );
 /**
@@ -907,7 +908,7 @@ const PGPASS_HOST = /[A-Za-z]|^\*$|^\d{1,3}(?:\.\d{1,3}){3}$/;
  * the quote's backslashes, the quoted password (two groups), the bare password.
  */
 const IMAP_LOGIN = new RegExp(
-  String.raw`((?:${LINE_START}|(?<!\w)b'|>[ \t]{0,2}|(?:\b|(?<=\\[nrt]))C:[ \t]*|>[ \t])[ \t]*[A-Za-z]{0,8}\d{1,8}[ \t]+LOGIN[ \t]+(?:\\*"[^"\\\r\n]{1,256}\\*"|[^\s"(){%*\\]{1,256})[ \t]+)(?:${quotedArgument(String.raw`(?:[^"\\\r\n]|\\[^\r\n]){1,256}`, String.raw`[^"\\\r\n]{1,256}`).replace("\\N", "\\2")}|([^\s"(){%*\\']{1,256}))${LINE_END}`,
+  String.raw`((?:${LINE_START}|(?<!\w)b'|>[ \t]{0,2}|(?:\b|(?<=\\[nrt]))C:[ \t]*|>[ \t])[ \t]*[A-Za-z]{0,8}\d{1,8}[ \t]+LOGIN[ \t]+(?:\\*"[^"\\\r\n]{1,256}\\*"|[^\s"(){%*\\]{1,256})[ \t]+)(?:${quotedArgument(2)}|([^\s"(){%*\\']{1,256}))${LINE_END}`,
   "g",
 );
 /**
@@ -953,6 +954,24 @@ const CONNECT_BEFORE = new RegExp(String.raw`conn(?:ect)?[ \t]+(?:${RMAN_KEYWORD
 const RMAN_KEYWORD_AS_USER = new RegExp(String.raw`(?:^|[\s"'=])${RMAN_KEYWORD}\/$`, "i");
 /** A quote before a logon's user (`'scott/…'`, `'userid="sys/…`): a command's argument, not prose. */
 const ORACLE_QUOTED_USER = new RegExp(String.raw`["'](?:(?:userid|${RMAN_KEYWORD})=)?\\*["']?${ORACLE_USER}$`, "i");
+/** The shapes of an Oracle command before a logon's user, each after ORACLE_COMMAND_START (see ORACLE_LOGON). */
+const ORACLE_COMMANDS = [
+  // A tool, then flags, then `userid=` or RMAN's keyword (`sqlplus -s`, `rman target`, `impdp userid=`); a quoted path's closing quote after its name too (`"C:\oracle\bin\sqlplus.exe" -s`).
+  String.raw`${ORACLE_TOOL}(?:\.exe)?(?:\\*["'](?=[ \t]))?(?:[ \t]+-[A-Za-z]+){0,4}[ \t]+(?:(?:userid|${RMAN_KEYWORD})(?:=|[ \t]+))?`,
+  // `exp` or `imp` right before it.
+  String.raw`(?:exp|imp)(?:\.exe)?[ \t]+`,
+  // A printed list of quoted items, Python's or Go's (`['sqlplus', '-S', …`, `["sqlplus" "-S" …`): flags, RMAN's keywords,
+  // numbers and parameters as items before the logon's, whose quote follows.
+  String.raw`${ORACLE_TOOL}(?:\.exe)?\\*["']\)?(?:(?:,[ \t]*|[ \t]+)b?\\*["'](?:-[A-Za-z]+|${RMAN_KEYWORD}|\d{1,3}|(?!userid=)[A-Za-z_]\w{0,31}=[^"'\\\r\n]{0,128})\\*["']){0,4}(?:,[ \t]*|[ \t]+)b?(?=\\*["'])`,
+  // Java's printed list (`[sqlplus, -S, …]`).
+  String.raw`${ORACLE_TOOL}(?:\.exe)?(?:,[ \t]*(?:-[A-Za-z]+|${RMAN_KEYWORD}|\d{1,3})){0,4},[ \t]*`,
+  // RMAN's keyword later on rman's line (`rman nocatalog target …`).
+  String.raw`${RMAN_KEYWORD}(?<=\brman(?:\.exe)?[ \t][^\r\n|;&]{0,512})(?:=|[ \t]+)`,
+  // `userid=` after other parameters of a tool that takes it.
+  String.raw`(?:exp|imp|impdp|expdp|sqlldr)(?:\.exe)?[ \t]+(?:(?!userid=)[^\s=]{1,64}=[^\s"';,|&]{1,256}[ \t]+){0,8}?userid=`,
+];
+/** `CONNECT` at a line's start, after a tool's prompt too, with RMAN's keyword (see ORACLE_LOGON). */
+const CONNECT_LINE = String.raw`${LINE_START}[ \t]*(?:(?:SQL|RMAN|DGMGRL)>[ \t]*)?conn(?:ect)?[ \t]+(?:${RMAN_KEYWORD}[ \t]+)?`;
 /**
  * An Oracle logon's password, `user/password[@connect]`, as its tools take one: `sqlplus`,
  * `impdp`, `expdp`, `sqlldr`, `rman`, `dgmgrl`, by a path too (`$ORACLE_HOME/bin/sqlplus`), or
@@ -968,7 +987,7 @@ const ORACLE_QUOTED_USER = new RegExp(String.raw`["'](?:(?:userid|${RMAN_KEYWORD
  * Groups: what stays before the password, the password.
  */
 const ORACLE_LOGON = new RegExp(
-  String.raw`((?:${ORACLE_COMMAND_START}(?:${ORACLE_TOOL}(?:\.exe)?(?:\\*["'](?=[ \t]))?(?:[ \t]+-[A-Za-z]+){0,4}[ \t]+(?:(?:userid|${RMAN_KEYWORD})(?:=|[ \t]+))?|(?:exp|imp)(?:\.exe)?[ \t]+|${ORACLE_TOOL}(?:\.exe)?\\*["']\)?(?:(?:,[ \t]*|[ \t]+)b?\\*["'](?:-[A-Za-z]+|${RMAN_KEYWORD}|\d{1,3}|(?!userid=)[A-Za-z_]\w{0,31}=[^"'\\\r\n]{0,128})\\*["']){0,4}(?:,[ \t]*|[ \t]+)b?(?=\\*["'])|${ORACLE_TOOL}(?:\.exe)?(?:,[ \t]*(?:-[A-Za-z]+|${RMAN_KEYWORD}|\d{1,3})){0,4},[ \t]*|${RMAN_KEYWORD}(?<=\brman(?:\.exe)?[ \t][^\r\n|;&]{0,512})(?:=|[ \t]+)|(?:exp|imp|impdp|expdp|sqlldr)(?:\.exe)?[ \t]+(?:(?!userid=)[^\s=]{1,64}=[^\s"';,|&]{1,256}[ \t]+){0,8}?userid=)|${LINE_START}[ \t]*(?:(?:SQL|RMAN|DGMGRL)>[ \t]*)?conn(?:ect)?[ \t]+(?:${RMAN_KEYWORD}[ \t]+)?)(?:\\*["'])?(?:(?:userid|${RMAN_KEYWORD})=)?(?:\\*["'])?${ORACLE_USER})([^\s@/"'\\]{1,256})(?=@|[\s"'\\]|$)`,
+  String.raw`((?:${ORACLE_COMMAND_START}(?:${ORACLE_COMMANDS.join("|")})|${CONNECT_LINE})(?:\\*["'])?(?:(?:userid|${RMAN_KEYWORD})=)?(?:\\*["'])?${ORACLE_USER})([^\s@/"'\\]{1,256})(?=@|[\s"'\\]|$)`,
   "gi",
 );
 /**
@@ -1346,7 +1365,7 @@ const CALL_WORD = /^(?:required|optional|missing|default|empty|invalid|none|null
  * expression, a mask, words of prose or text with spaces at an end.
  */
 function callPasswordIsNone(prefix: string, text: string): boolean {
-  return namesNoPassword(text) || QUOTED_PLACEHOLDER.test(text) || PROSE_TEXT.test(text) || /^\s|\s$/.test(text) || text.includes("[REDACTED:") || /\$\{|#\{/.test(text) || (prefix.endsWith("$") && text.includes("{"));
+  return placeholderOrMarked(text) || QUOTED_PLACEHOLDER.test(text) || PROSE_TEXT.test(text) || /^\s|\s$/.test(text) || /\$\{|#\{/.test(text) || (prefix.endsWith("$") && text.includes("{"));
 }
 /** A base64 `user:password` under an `auth` key (Docker's `config.json`, npm's `_auth=`): quoted, or bare after `=`. Groups: the key, the quote, the value. */
 const ENCODED_AUTH = /((?<![\w$.-])_?auth\\*["']?[ \t]*[:=][ \t]*)(\\*["']|(?<==[ \t]*))([A-Za-z0-9+/]{8,}={0,2})(?=\2)(?![A-Za-z0-9+/=])/g;
@@ -1627,6 +1646,8 @@ const standsForPassword = (text: string): boolean => namesNoPassword(text) || te
 const PASSWORD_WORD = /^(?:(?:your|my|the|new|old|some)[_-]?)?(?:password|passwd|pass|pwd|passphrase|secret|token|api[_-]?key|key|pw)[\])]?$/i;
 /** A value that stands where a password goes without being one: a placeholder or a word for it. */
 const namesNoPassword = (text: string): boolean => OPTION_PLACEHOLDER.test(text) || PASSWORD_WORD.test(text);
+/** A placeholder or a word for a password, or a value that holds a marker already (an earlier rule took part of it). */
+const placeholderOrMarked = (text: string): boolean => namesNoPassword(text) || text.includes("[REDACTED:");
 /** Whether TOOL_SECRET_OPTION is worth trying: a tool's name anywhere, in any case. */
 const TOOL_NAME_ANYWHERE = new RegExp(`${TOOL_NAME_STARTS.filter((name) => name.length > 3).join("|")}|\\b(?:${TOOL_NAME_STARTS.filter((name) => name.length <= 3).join("|")})\\b`, "i");
 /** The kind TOOL_SECRET_OPTION marks a value with: a database's password, as DASH_P_PASSWORD, or a token. */
@@ -2208,7 +2229,7 @@ const SCANNERS: readonly Scanner[] = [
     replace: (match, groups) => {
       const [option = "", quote = "", quoted, bare] = groups;
       const value = quoted ?? bare ?? "";
-      return namesNoPassword(value) || value.includes("[REDACTED:") || !passwordShaped(value) || TALLY.test(value) || NOT_A_TOKEN.test(value) ? match : `${option}${quote}${marker("api_token")}${quote}`;
+      return placeholderOrMarked(value) || !passwordShaped(value) || TALLY.test(value) || NOT_A_TOKEN.test(value) ? match : `${option}${quote}${marker("api_token")}${quote}`;
     },
   },
   {
@@ -2260,7 +2281,7 @@ const SCANNERS: readonly Scanner[] = [
     replace: (match, groups) => {
       const [before = "", value = ""] = groups;
       // As a secret field's value: six characters or more, no switch (`[has_token] => 1`); `$` is a hash's (`$2y$10$…`), not a variable's.
-      return PRINT_R_NESTED.test(value) || value.length < 6 || NO_PASSWORD_VALUE.test(value) || namesNoPassword(value) || value.includes("[REDACTED:") ? match : `${before}${marker("api_token")}`;
+      return PRINT_R_NESTED.test(value) || value.length < 6 || NO_PASSWORD_VALUE.test(value) || placeholderOrMarked(value) ? match : `${before}${marker("api_token")}`;
     },
   },
   {
