@@ -327,6 +327,19 @@ const OPTION_IN_APOSTROPHES = String.raw`(?:[^'"\r\n]|"(?![,:}\]])|'\\'')`;
  * expressions alone (`\`${prefix}_${id}\``).
  */
 const IN_BACKTICKS = String.raw`(?<!\w=)\`(?!${MARKER}\`)(?!(?:\$\{[^}\r\n]*\}|[^A-Za-z0-9\`\r\n])*\`)${BACKTICKED}{6,512}\`(?=${QUOTE_END})`;
+/**
+ * A string literal's prefix in code, before its quote: C#'s verbatim and interpolated strings and
+ * Objective-C's (`@"…"`, `$"…"`, `$@"…"`), Python's (`r"…"`, `b'…'`, `u"…"`, `f"…"`, `rb"…"`), C++'s
+ * (`L"…"`, `u8"…"`). A secret field's value starts after it, so the literal is read as one.
+ */
+const LITERAL_PREFIX_WORD = String.raw`(?:@\$?|\$@?|[rR][bBfF]?|[bBfF][rR]?|[uU]8?|L)`;
+const LITERAL_PREFIX = String.raw`${LITERAL_PREFIX_WORD}(?=\\*["'])`;
+/** The literal's prefix a match's part before the value ends in, if any. */
+const LITERAL_PREFIX_END = new RegExp(`${LITERAL_PREFIX_WORD}$`);
+/** A quoted literal of interpolations and punctuation alone (`"{user}:{password}"`). */
+const INTERPOLATIONS = /^(\\*["'])(?:[^\w{}"'\\\r\n]|\{[^{}"'\r\n]{1,128}\})*\{[^{}"'\r\n]{1,128}\}(?:[^\w{}"'\\\r\n]|\{[^{}"'\r\n]{1,128}\})*\1$/;
+/** Whether a literal after `prefix` is an interpolated string of expressions alone (`f"{user}:{password}"`, `$"{a}{b}"`): code, no secret. */
+const interpolationOnly = (prefix: string, value: string): boolean => /[fF$]/.test(prefix) && INTERPOLATIONS.test(value);
 /** A secret field's name, quoted or not (or its quote never closed), its `:` or `=`, and spaces on its line. */
 const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*["'])?${SECRET_NAME}(?:\\*["'])?\s*[:=][ \t]*`;
 /**
@@ -352,7 +365,7 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*[:=]\s*)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*[:=]\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -1559,8 +1572,12 @@ const SECRET_DEFAULT = new RegExp(
   String.raw`((?:\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.${DOTTED_SECRET_NAME}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?${DOTTED_SECRET_NAME}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))${SECRET_LITERAL}`,
   "gi",
 );
-/** The calls that take a name and its value (`os.Setenv("API_KEY", "…")`), read by SECRET_ASSIGNMENT and its gate ASSIGNMENT_SHAPE. */
-const PAIR_SETTER = "(?:setenv|putenv|setProperty|put|setItem|SetEnvironmentVariable|setHeader)";
+/**
+ * The calls that take a name and its value (`os.Setenv("API_KEY", "…")`, Elixir's `System.put_env`,
+ * Rust's `env::set_var`, `Deno.env.set`, a map's or a form's `set`, `append`, `Add`, `insert`,
+ * Ruby's `ENV.store`), read by SECRET_ASSIGNMENT and its gate ASSIGNMENT_SHAPE.
+ */
+const PAIR_SETTER = "(?:setenv|putenv|put_env|set_var|setProperty|put|set|setItem|SetEnvironmentVariable|setHeader|append|add|insert|store)";
 /** A secret's name at the end of a setter's or a builder's (`setPassword`, `.clientSecret`, `withApiToken`), read as PAIR_SETTER is. */
 const SETTER_SECRET = "(?:password|passwd|passphrase|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)";
 /**
@@ -1585,7 +1602,7 @@ const SECRET_ASSIGNMENT = new RegExp(
   "gi",
 );
 /** Whether SECRET_ASSIGNMENT is worth trying: an arrow, a subscript's assignment, or a call of a setter's name or of one taking a name and a value. */
-const ASSIGNMENT_SHAPE = new RegExp(String.raw`=>|[\]}]\s*(?:\|\||\?\?|\/\/)?=|->|\sto\s|(?:${SETTER_SECRET}|${PAIR_SETTER})\(`, "i");
+const ASSIGNMENT_SHAPE = new RegExp(String.raw`=>|[\]}]\s*(?:\|\||\?\?|\/\/)?=|->|\sto\b|(?:${SETTER_SECRET}|${PAIR_SETTER})\(`, "i");
 /**
  * print_r's line for a secret's name (`[password] => …`, `[db_password:protected] => …`): the
  * value bare, to the line's end; not one holding ` => ` or starting with `[` (keys of one line's
@@ -1739,7 +1756,7 @@ const UNCLOSED = String.raw`"(?![\s,:}\]])[^"\r\n]{1,256}(?=[\r\n]|$)|'(?![\s,:}
 /** A bracketed word (`Password=[hunter2]`) in a line too long to take to its end; not a marker. */
 const BRACKETED = String.raw`${NO_MARKER}\[[^[\]\s;"']{1,254}\](?=[\s,;"'})\]]|$)`;
 const CONNECTION_STRING_FIELD = new RegExp(
-  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=(?!>)\s*)(?!${POWERSHELL_CALL}|"${MARKER}"|'${MARKER}'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=]|${CLOSING_QUOTE})(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
+  String.raw`(;(?<=\w\s*=[^;\r\n]{0,256};)[ \t]*)?\b(${FIELD_NAMES})(\s*=(?!>)\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|"${MARKER}"|'${MARKER}'|\\*"${SECRET_NAME}\\*"\s*[:=]|'${SECRET_NAME}'\s*[:=]|${CLOSING_QUOTE})(${QUOTED}|${ESCAPED_QUOTED}|${TO_SEMICOLON}|${WITH_QUOTED_END}|${TO_LINE_END}|${UNCLOSED}|${BRACKETED}|(?:\\+["'](?![,:}\]]))?(?:(?!${NEXT_FIELD})(?:[^;\s"'[\]\\]|\\+[^;\s"'\\]))+)`,
   "gi",
 );
 
@@ -1751,8 +1768,12 @@ const OPENING_QUOTE_OR_BACKTICK = /^(?:\\*"|'|`)/;
 /** A placeholder a framework writes for a filtered value (`[FILTERED]`, Rails), then what ends a value. */
 const PLACEHOLDER = /^\[(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|OMITTED|SANITIZED)\](?=$|[\s&"',])/;
 
-function connectionStringField(_match: string, groups: readonly (string | undefined)[], followed = ""): string {
+function connectionStringField(match: string, groups: readonly (string | undefined)[], followed = ""): string {
   const [before = "", name = "", equals = "=", value = "", after] = groups;
+  // A literal's prefix (`Password = @"…"`, `b"…"`) goes with the literal it starts, so the marker never follows it.
+  const prefix = LITERAL_PREFIX_END.exec(equals)?.[0] ?? "";
+  if (interpolationOnly(prefix, value)) return match;
+  const separator = equals.slice(0, equals.length - prefix.length);
   const placeholder = PLACEHOLDER.exec(value)?.[0];
   const afterPlaceholder = value.slice(placeholder?.length ?? 0);
   // Nothing to redact, the rest of the match scanned for further fields; but words after it in a
@@ -1771,12 +1792,12 @@ function connectionStringField(_match: string, groups: readonly (string | undefi
     // Names alone: the value lies past this match (`Pwd= Password=\"…\"` stops at the quote), left to the scanners that see it.
     if (SECRET_NAME_ONLY.test(value)) return `${before}${name}${equals}${value}`;
     const field = SECRET_FIELD_FIRST.exec(value)?.[0];
-    if (field !== undefined) return `${before}${name}${equals}${marker("connection_string")}${restOfField(value.slice(field.length))}`;
+    if (field !== undefined) return `${before}${name}${separator}${marker("connection_string")}${restOfField(value.slice(field.length))}`;
   }
   const spaced = /\s/.test(value) && !quoted;
-  if (!spaced || inConnectionString) return `${before}${name}${equals}${marker("connection_string")}`;
+  if (!spaced || inConnectionString) return `${before}${name}${separator}${marker("connection_string")}`;
   const firstWord = /^\S+/.exec(value)?.[0] ?? value;
-  return `${before}${name}${equals}${marker("connection_string")}${restOfField(value.slice(firstWord.length))}`;
+  return `${before}${name}${separator}${marker("connection_string")}${restOfField(value.slice(firstWord.length))}`;
 }
 
 /** The rest of a match not redacted: this match took it, so this pattern would not see a field in it otherwise. */
@@ -2019,7 +2040,9 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: CREDENTIAL_CALL,
-    worthTrying: (text) => /,[\s\\nrt]*(?:[rRbBuU@$]{0,2}\\*["'`]|Some\()/.test(text) && /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password|PDO|mysqli|set_password/.test(text),
+    // The call's words first; then a comma before a quoted argument, its space read as CALL_SPACE
+    // reads it (a backslash only in an escaped line break or tab, so a run of them costs one pass).
+    worthTrying: (text) => /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password|PDO|mysqli|set_password/.test(text) && /,(?:\s|\\{1,8}[nrt])*(?:[@$]?[rRbBuU]{0,2}\\*["'`]|Some\()/.test(text),
     replace: (match, groups) => {
       const [prefix = "", quote = "", text = ""] = groups;
       // A list under `auth` may be of schemes or strategies (`auth: ['jwt', 'session']`), and `login`, `.auth` and a bare `BasicAuth` name other things too
@@ -2295,7 +2318,7 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && mentionsSecret(text),
     replace: (_match, groups, after) => {
       const value = groups[1] ?? "";
-      if (codeCall(value, after)) return undefined;
+      if (codeCall(value, after) || interpolationOnly(LITERAL_PREFIX_END.exec(groups[0] ?? "")?.[0] ?? "", value)) return undefined;
       const quote = openingQuoteOf(value);
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
       const closing = /\\*["'`]$/.exec(value)?.[0];
