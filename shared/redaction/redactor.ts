@@ -30,7 +30,11 @@ const MAX_PATH = 256;
 const MAX_ENTRIES = 64;
 /** Longer strings are summarized by length only: hashing megabytes on the hot path is not worth it. */
 const MAX_HASHED_LENGTH = 64 * 1024;
-/** Scanning stops this far past the length kept, so a secret straddling the cut is still seen whole. */
+/**
+ * Scanning stops this far past the length kept, so a secret straddling the cut is still seen whole.
+ * The window's own end may cut a secret in two, which no scanner knows in part: the scanned text's
+ * last SCAN_MARGIN characters never travel (see scanInto).
+ */
 const SCAN_MARGIN = 8 * 1024;
 /** Memo bounds: entries per memo, and the longest value whose hash is memoized. */
 const MEMO_ENTRIES = 4096;
@@ -108,6 +112,15 @@ class Entries {
     if (this.overflow > 0) all.push({ path: "(more)", kind: "truncated", count: this.overflow });
     return all;
   }
+}
+
+/**
+ * How much of a raw text a caller may keep before `scanText(text, path, maxLength)` without hiding
+ * a cut from it: one character past the scan's window, so a text cut there is still known to be
+ * cut, and what its end became is dropped (see scanInto).
+ */
+export function rawTextLimit(maxLength: number): number {
+  return maxLength + SCAN_MARGIN + 1;
 }
 
 function wellFormed(text: string): string {
@@ -262,7 +275,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   function scanInto(text: string, path: string, maxLength: number, entries: Entries): string {
     // A remembered clean text within the cap: the full path below would return it as is, with no entries.
     if (text.length <= maxLength && cleanTexts.has(text)) return text;
-    let input = wellFormed(text.length > maxLength + SCAN_MARGIN ? cut(text, maxLength + SCAN_MARGIN) : text);
+    const windowed = text.length > maxLength + SCAN_MARGIN;
+    let input = wellFormed(windowed ? cut(text, maxLength + SCAN_MARGIN) : text);
     const result = scanPercentAware(input);
     for (const [kind, count] of result.counts) entries.add(path, kind, count);
     if (result.counts.size === 0 && result.text === text && text.length <= CLEAN_MAX_TEXT) {
@@ -270,7 +284,13 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
       cleanTexts.set(text, Buffer.byteLength(text));
     }
     input = result.text;
-    if (input.length > maxLength || text.length > maxLength + SCAN_MARGIN) {
+    if (windowed) {
+      // Redactions shorten the text (a long token becomes a short marker), which can bring the
+      // window's end, and a secret cut in two there, within the length kept. Such a part is left
+      // as it was, so it is among the scanned text's last SCAN_MARGIN characters, which are dropped.
+      input = cut(input, Math.max(0, Math.min(maxLength, input.length - SCAN_MARGIN)));
+      entries.add(path, "truncated");
+    } else if (input.length > maxLength) {
       input = cut(input, maxLength);
       entries.add(path, "truncated");
     }

@@ -14,6 +14,7 @@ import { canonicalJson, sha256Hex } from "../chain.js";
 import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
+import { rawTextLimit } from "../redaction/redactor.js";
 import { truncateIp } from "../redaction/scanners.js";
 import { emitWithArguments, handOverTogether, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
@@ -156,6 +157,9 @@ function round(ms: number): number {
 
 /** Strings longer than this are measured without their JSON escapes (see resultSize). */
 const EXACT_STRING_CHARS = 64 * 1024;
+/** The longest client name and version that travel (session.started's data.clientInfo). */
+const CLIENT_NAME_CHARS = 128;
+const CLIENT_VERSION_CHARS = 64;
 /** Values walked before resultSize gives up walking and serializes instead. */
 const MAX_RESULT_VALUES = 100_000;
 /** Anything but printable ASCII other than `"` and `\`: a string without it is its own length in JSON, plus quotes. */
@@ -315,7 +319,9 @@ class SessionTracker {
     if (message.method === "initialize") {
       const info = params.clientInfo;
       // Kept raw here, scanned when session.started is recorded (off the request's path).
-      if (isRecord(info) && typeof info.name === "string") this.clientInfo = { name: info.name.slice(0, 1024), ...(typeof info.version === "string" ? { version: info.version.slice(0, 1024) } : {}) };
+      // Kept raw until session.started scans them; cut no shorter than that scan's window, so a
+      // secret cut here is dropped there (a shorter cut would pass its first part as clean text).
+      if (isRecord(info) && typeof info.name === "string") this.clientInfo = { name: info.name.slice(0, rawTextLimit(CLIENT_NAME_CHARS)), ...(typeof info.version === "string" ? { version: info.version.slice(0, rawTextLimit(CLIENT_VERSION_CHARS)) } : {}) };
     }
     // Most requests carry the token the previous one did (or none, on a server that does not ask
     // for one): nothing new to record, so nothing is deferred for them.
@@ -475,7 +481,7 @@ class SessionTracker {
   private requestedName(request: Pending, kind: "tool" | "prompt", path: string, redactions: RedactionEntry[]): string {
     const raw = request.params.name;
     if (typeof raw !== "string" || this.instrumentation.knownName(kind, raw)) return safeName(raw);
-    const scanned = this.instrumentation.redactor.scanText(raw.slice(0, 1024), path, 128);
+    const scanned = this.instrumentation.redactor.scanText(raw.slice(0, rawTextLimit(128)), path, 128);
     redactions.push(...scanned.redactions);
     return safeName(scanned.text);
   }
@@ -515,11 +521,11 @@ class SessionTracker {
     let clientInfo: { name: string; version?: string } | undefined;
     if (this.clientInfo !== undefined) {
       const redactor = this.instrumentation.redactor;
-      const name = redactor.scanText(this.clientInfo.name, "data.clientInfo.name", 128);
+      const name = redactor.scanText(this.clientInfo.name, "data.clientInfo.name", CLIENT_NAME_CHARS);
       redactions.push(...name.redactions);
       clientInfo = { name: name.text };
       if (this.clientInfo.version !== undefined) {
-        const version = redactor.scanText(this.clientInfo.version, "data.clientInfo.version", 64);
+        const version = redactor.scanText(this.clientInfo.version, "data.clientInfo.version", CLIENT_VERSION_CHARS);
         redactions.push(...version.redactions);
         clientInfo.version = version.text;
       }
@@ -566,7 +572,7 @@ class SessionTracker {
       const text = content
         .map((part: unknown) => (isRecord(part) && typeof part.text === "string" ? part.text : ""))
         .join(" ")
-        .slice(0, 8192);
+        .slice(0, rawTextLimit(1024));
       const scanned = i.redactor.scanText(text, "data.error.message", 1024);
       redactions.push(...scanned.redactions);
       this.noteAuthzError(request, scanned.text);

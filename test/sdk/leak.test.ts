@@ -7,6 +7,7 @@ import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import { parseAuditEvent } from "../../schemas/parse.js";
 import { createAuditClient, type AuditClientError } from "../../shared/sdk/index.js";
 import { LEAK_CORPUS, leakPlacements } from "../fixtures/leak-corpus.js";
+import { fakeJwt } from "../redaction/helpers.js";
 import { readAll, startEmulator } from "./helpers.js";
 import { connectClient, endSession, startMcpHarness } from "./mcp-harness.js";
 import { testRedactor } from "./redactor.js";
@@ -94,5 +95,59 @@ describe("leak corpus through an instrumented server", () => {
     const needles = new Set<string>([token, userId, sessionId, ...placements.flatMap((p) => p.needles)]);
     const leaked = [...needles].filter((needle) => needle.length > 0 && forms(needle).some((form) => everything.includes(form)));
     expect(leaked.map((needle) => `${needle.slice(0, 8)}…`)).toEqual([]);
+  }, 90_000);
+
+  it("no part of a secret that a long text's cut splits reaches Event Hubs: client names, tool names, error messages", async () => {
+    // JWTs shrink to short markers, so a token cut in two far past the length kept would otherwise
+    // come within it. Tokens are placed across each place these texts are cut: 1,024 and 8,192
+    // characters (where earlier versions cut them before scanning) and the scan windows' ends.
+    const jwtOf = (note: number) => fakeJwt({ sub: "fake-user", note: "f".repeat(note) });
+    const jwts = (length: number): string => {
+      const parts: string[] = [];
+      let left = length;
+      while (left > 2500) {
+        parts.push(jwtOf(900));
+        left -= parts[parts.length - 1]!.length + 1;
+      }
+      let note = 0;
+      while (jwtOf(note + 1).length <= left) note++;
+      const last = jwtOf(note);
+      return [...parts, last].join(" ") + " ".repeat(left - last.length);
+    };
+    const token = (n: number) => `ghp_Fake${String(n).padStart(5, "0")}${"x1Y2z3".repeat(5)}`;
+    const across = (position: number, offset: number) => `${jwts(position - offset - 1)} ${token(position + offset)} ${"tail ".repeat(3000)}`;
+    const cuts = (positions: number[]) => positions.flatMap((position) => [12, 24].map((offset) => across(position, offset)));
+    const errors: AuditClientError[] = [];
+    const audit = createAuditClient({
+      server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId: "leak-cut-1" },
+      connectionString: emulator.connectionString,
+      healthIntervalMs: 0,
+      onError: (e) => errors.push(e),
+    });
+    const harness = await startMcpHarness({ audit: { client: audit, redactor: testRedactor(), authRequired: false } });
+    for (const name of cuts([1024, 128 + 8 * 1024 + 1])) await endSession(await connectClient(harness.url, undefined, { name, version: "1.0.0" }));
+    const connection = await connectClient(harness.url);
+    for (const name of cuts([1024, 128 + 8 * 1024 + 1])) await connection.client.callTool({ name, arguments: {} }).catch(() => undefined);
+    for (const message of cuts([8 * 1024, 1024 + 8 * 1024, 1024 + 8 * 1024 + 1])) expect((await connection.client.callTool({ name: "fail", arguments: { message } })).isError).toBe(true);
+    await endSession(connection);
+    await harness.close();
+    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
+    expect(errors).toEqual([]);
+    const metrics = audit.metrics();
+    expect(metrics).toMatchObject({ rejected: 0, dropped: 0 });
+    // This test's events only: the emulator still holds the test's before.
+    const own = (events: { body: unknown }[]) => events.map((event) => (Buffer.isBuffer(event.body) ? event.body.toString("utf8") : "")).filter((body) => (JSON.parse(body) as { server?: { instanceId?: string } }).server?.instanceId === "leak-cut-1");
+    const bodies = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000, { raw: true }));
+    expect(bodies).toHaveLength(metrics.sent);
+    const types = bodies.map((body) => (JSON.parse(body) as { type: string }).type);
+    expect(types.filter((t) => t === "session.started")).toHaveLength(5);
+    expect(types.filter((t) => t === "tool.called")).toHaveLength(10);
+    const everything = bodies.join("\n");
+    // The JWTs were there to find (the texts after their cut may be empty: their ends are dropped).
+    expect(everything).toContain('"kind":"jwt","path":"data.clientInfo.name"');
+    expect(everything).toContain('"kind":"jwt","path":"data.toolName"');
+    expect(everything).toContain('"kind":"jwt","path":"data.error.message"');
+    expect(everything).not.toContain("ghp_Fake");
+    expect(everything).not.toMatch(/eyJ[\w-]{8}/);
   }, 90_000);
 });
