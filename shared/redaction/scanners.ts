@@ -336,10 +336,14 @@ const LITERAL_PREFIX_WORD = String.raw`(?:@\$?|\$@?|[rR][bBfF]?|[bBfF][rR]?|[uU]
 const LITERAL_PREFIX = String.raw`${LITERAL_PREFIX_WORD}(?=\\*["'])`;
 /** The literal's prefix a match's part before the value ends in, if any. */
 const LITERAL_PREFIX_END = new RegExp(`${LITERAL_PREFIX_WORD}$`);
-/** A quoted literal of interpolations and punctuation alone (`"{user}:{password}"`). */
-const INTERPOLATIONS = /^(\\*["'])(?:[^\w{}"'\\\r\n]|\{[^{}"'\r\n]{1,128}\})*\{[^{}"'\r\n]{1,128}\}(?:[^\w{}"'\\\r\n]|\{[^{}"'\r\n]{1,128}\})*\1$/;
-/** Whether a literal after `prefix` is an interpolated string of expressions alone (`f"{user}:{password}"`, `$"{a}{b}"`): code, no secret. */
-const interpolationOnly = (prefix: string, value: string): boolean => /[fF$]/.test(prefix) && INTERPOLATIONS.test(value);
+/** A quoted literal of interpolations and punctuation alone (`"{user}:{password}"`), one at least; each part read one way, so a long one costs one pass. */
+const INTERPOLATIONS = /^(\\*["'])(?=[^\r\n]*\{)(?:[^\w{}"'\\\r\n]|\{[^{}"'\r\n]{1,128}\})*\1$/;
+/**
+ * Whether a literal after `prefix` is an interpolated string of expressions alone: Python's
+ * f-string in either quote (`f"{user}:{password}"`), C#'s `$"{a}{b}"` in double quotes only (a
+ * shell's `$'…'` is no interpolation). Code, no secret.
+ */
+const interpolationOnly = (prefix: string, value: string): boolean => (/[fF]/.test(prefix) || (prefix.includes("$") && /^\\*"/.test(value))) && INTERPOLATIONS.test(value);
 /** A secret field's name, quoted or not (or its quote never closed), its `:` or `=`, and spaces on its line. */
 const SECRET_NAME_AND_SEPARATOR = String.raw`(?:\\*["'])?${SECRET_NAME}(?:\\*["'])?\s*[:=][ \t]*`;
 /**
