@@ -151,6 +151,15 @@ function safeName(name: unknown): string {
   return safe;
 }
 
+/**
+ * The name a call's arguments find their allow-list by: the name as it came (a name that only
+ * cleans up to a listed one, `deploy#x` for `deploy_x`, has none), never sent anywhere.
+ */
+function allowListName(name: unknown): string {
+  // No policy names a tool or a prompt past 128 characters: a longer name is not handed on.
+  return typeof name === "string" && name.length <= 128 ? name : "";
+}
+
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }
@@ -440,7 +449,7 @@ class SessionTracker {
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }, redactions), {
           type: "tool.called",
           data: { toolName: name, durationMs, resultSize: resultSize(sized), ...outcome.data },
-        }, redactions, { kind: "tool", name: safeName(request.params.name), args: request.params.arguments ?? {} });
+        }, redactions, { kind: "tool", name: allowListName(request.params.name), args: request.params.arguments ?? {} });
         return;
       }
       case "prompts/get": {
@@ -450,7 +459,7 @@ class SessionTracker {
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, outcome.mcp, redactions), {
           type: "prompt.fetched",
           data: { promptName: name, durationMs, resultSize: resultSize(sized), ...outcome.data },
-        }, redactions, { kind: "prompt", name: safeName(request.params.name), args: request.params.arguments ?? {} });
+        }, redactions, { kind: "prompt", name: allowListName(request.params.name), args: request.params.arguments ?? {} });
         return;
       }
       case "resources/read": {
@@ -459,7 +468,7 @@ class SessionTracker {
         const outcome = outcomeOf(redactions);
         const contents = result !== undefined && Array.isArray(result.contents) ? result.contents : [];
         const first: unknown = contents[0];
-        const mimeType = isRecord(first) && typeof first.mimeType === "string" ? first.mimeType.slice(0, 128) : undefined;
+        const mimeType = isRecord(first) && typeof first.mimeType === "string" ? i.cleanIdentity(first.mimeType, 128) : undefined;
         i.emit(this.envelope(request, request.id, outcome.failed, outcome.mcp, redactions), {
           type: "resource.read",
           data: { uri: scanned.text.slice(0, 2048), ...(mimeType !== undefined ? { mimeType } : {}), durationMs, resultSize: resultSize(sized), ...outcome.data },
@@ -1087,16 +1096,51 @@ class Instrumentation implements McpAudit {
     return cached;
   }
 
+  private readonly identityCache = new Map<string, string | null>();
+
+  /**
+   * A short text that names something rather than being free text (a token's audience, issuer,
+   * scopes and client id, a credential's audience, a MIME type) as it travels: cut to `max`, and
+   * only when the scanners find nothing in it. A URL with a password or a key in its query, an
+   * email as a client id, is no identity, and is left out rather than sent in part. Remembered,
+   * as the same few values come with every call.
+   */
+  cleanIdentity(text: string, max: number): string | undefined {
+    const key = text.length <= 1024 ? text : undefined;
+    const known = key !== undefined ? this.identityCache.get(key) : undefined;
+    if (known !== undefined) return known ?? undefined;
+    const scanned = this.redactor.scanText(text.slice(0, rawTextLimit(max)), "identity", max);
+    const clean = scanned.redactions.every((entry) => entry.kind === "truncated") ? scanned.text : null;
+    if (key !== undefined) {
+      if (this.identityCache.size >= 1024) this.identityCache.clear();
+      this.identityCache.set(key, clean);
+    }
+    return clean ?? undefined;
+  }
+
+  /** A token's or a check's scopes as they travel: well formed (SCOPE), clean (see cleanIdentity), 64 at most. */
+  cleanScopes(scopes: unknown): string[] {
+    if (!Array.isArray(scopes)) return [];
+    const clean: string[] = [];
+    for (const scope of scopes) {
+      if (clean.length >= 64) break;
+      if (typeof scope === "string" && SCOPE.test(scope) && this.cleanIdentity(scope, 256) === scope) clean.push(scope);
+    }
+    return clean;
+  }
+
   authFacts(authInfo: AuthInfo) {
     const extra = isRecord(authInfo.extra) ? authInfo.extra : {};
-    const scopes = Array.isArray(authInfo.scopes) ? authInfo.scopes.filter((s): s is string => typeof s === "string" && SCOPE.test(s)).slice(0, 64) : [];
+    const scopes = this.cleanScopes(authInfo.scopes);
     const expiresAt = typeof authInfo.expiresAt === "number" && Number.isFinite(authInfo.expiresAt) ? new Date(authInfo.expiresAt * 1000) : undefined;
     const issuedAt = typeof extra.iat === "number" && Number.isFinite(extra.iat) ? new Date(extra.iat * 1000) : undefined;
-    const audience = authInfo.resource instanceof URL ? [authInfo.resource.href.slice(0, 512)] : typeof extra.aud === "string" ? [extra.aud.slice(0, 512)] : undefined;
+    const audienceText = authInfo.resource instanceof URL ? authInfo.resource.href : typeof extra.aud === "string" ? extra.aud : undefined;
+    const audience = audienceText !== undefined ? this.cleanIdentity(audienceText, 512) : undefined;
+    const issuer = typeof extra.iss === "string" ? this.cleanIdentity(extra.iss, 512) : undefined;
     return {
       tokenFingerprint: this.fingerprint(authInfo.token),
-      ...(typeof extra.iss === "string" ? { issuer: extra.iss.slice(0, 512) } : {}),
-      ...(audience !== undefined ? { audience } : {}),
+      ...(issuer !== undefined ? { issuer } : {}),
+      ...(audience !== undefined ? { audience: [audience] } : {}),
       scopes,
       ...(expiresAt !== undefined && !Number.isNaN(expiresAt.getTime()) ? { expiresAt: expiresAt.toISOString() } : {}),
       ...(issuedAt !== undefined && !Number.isNaN(issuedAt.getTime()) ? { issuedAt: issuedAt.toISOString() } : {}),
@@ -1107,7 +1151,7 @@ class Instrumentation implements McpAudit {
     const extra = isRecord(authInfo.extra) ? authInfo.extra : {};
     const user = [extra.sub, extra.oid, extra.userId].find((v): v is string => typeof v === "string" && v.length > 0);
     const tenant = typeof extra.tid === "string" && /^[A-Za-z0-9.-]{1,64}$/.test(extra.tid) ? extra.tid : undefined;
-    const client = typeof authInfo.clientId === "string" && /^[\x21-\x7e]{1,256}$/.test(authInfo.clientId) ? authInfo.clientId : undefined;
+    const client = typeof authInfo.clientId === "string" && /^[\x21-\x7e]{1,256}$/.test(authInfo.clientId) ? this.cleanIdentity(authInfo.clientId, 256) : undefined;
     return {
       ...(user !== undefined ? { userPseudonym: this.cachedPseudonym(this.userCache, "user", user) } : {}),
       ...(tenant !== undefined ? { tenantId: tenant } : {}),
@@ -1165,7 +1209,7 @@ class Instrumentation implements McpAudit {
       }
       const envelope = this.contextEnvelope(context);
       const held = input.heldScopes ?? context?.authInfo?.scopes ?? [];
-      const valid = (scopes: unknown[]) => scopes.filter((s): s is string => typeof s === "string" && SCOPE.test(s)).slice(0, 64);
+      const valid = (scopes: unknown[]) => this.cleanScopes(scopes);
       const operation = this.redactor.scanText(String(input.operation), "data.operation", 128);
       this.emit({ ...envelope, outcome: "failure" }, {
         type: "authz.denied",
@@ -1184,13 +1228,14 @@ class Instrumentation implements McpAudit {
       const url = input.url instanceof URL ? input.url : new URL(input.url);
       const envelope = this.contextEnvelope(context);
       const statusCode = typeof input.statusCode === "number" && Number.isInteger(input.statusCode) && input.statusCode >= 100 && input.statusCode <= 599 ? input.statusCode : undefined;
+      const credentialAudience = typeof input.credentialAudience === "string" ? this.cleanIdentity(input.credentialAudience, 512) : undefined;
       this.emit({ ...envelope, ...(statusCode !== undefined && statusCode >= 400 ? { outcome: "failure" } : {}) }, {
         type: "downstream.called",
         data: {
           // Host only: paths and queries can carry identifiers and keys.
           targetHost: url.host.slice(0, 256) || "unknown",
           ...(typeof input.credential === "string" && input.credential.length > 0 ? { credentialFingerprint: this.fingerprint(input.credential) } : {}),
-          ...(typeof input.credentialAudience === "string" ? { credentialAudience: input.credentialAudience.slice(0, 512) } : {}),
+          ...(credentialAudience !== undefined ? { credentialAudience } : {}),
           ...(statusCode !== undefined ? { statusCode } : {}),
           durationMs: Number.isFinite(input.durationMs) && input.durationMs >= 0 ? round(input.durationMs) : 0,
         },

@@ -150,4 +150,55 @@ describe("leak corpus through an instrumented server", () => {
     expect(everything).not.toContain("ghp_Fake");
     expect(everything).not.toMatch(/eyJ[\w-]{8}/);
   }, 90_000);
+
+  it("identity texts travel only when clean: a token's audience, issuer, scopes and client id, a MIME type, a credential's audience; allow-lists by the name as it came", async () => {
+    const secret = "FakePw77x1";
+    const token = "ghp_FakeIdentity0000x1Y2z3x1Y2z3x1Y2z3x1Y2";
+    const email = "someone.identity@example.test";
+    const errors: AuditClientError[] = [];
+    const instanceId = "leak-identity-1";
+    const audit = createAuditClient({ server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    const harness = await startMcpHarness({
+      audit: { client: audit, redactor: testRedactor({ tools: { echo_x: { allow: ["text"] } } }), authRequired: true },
+      authInfo: {
+        token: "fake-bearer-token-for-identity-0001",
+        clientId: `${email}/${token}`,
+        scopes: ["files:read", `pat:${token}`, `user:${email}`],
+        resource: new URL(`https://alice:${secret}@mcp.example.test/mcp?api_key=${token}`),
+        extra: { sub: "fake-user-identity", iss: `https://issuer.example.test/${email}?client_secret=${secret}` },
+      },
+    });
+    const connection = await connectClient(harness.url);
+    const { client } = connection;
+    await client.callTool({ name: "echo", arguments: { text: "hello" } });
+    await client.readResource({ uri: `typed://${encodeURIComponent(`text/plain; name="${email}"; x=${token}`)}` });
+    await client.readResource({ uri: "typed://text%2Fmarkdown" });
+    await client.callTool({ name: "downstream", arguments: { url: "https://api.example.test/v1", audience: `api://downstream?sig=${secret}&user=${email}` } });
+    await client.callTool({ name: "downstream", arguments: { url: "https://api.example.test/v1", audience: "api://downstream" } });
+    await client.callTool({ name: "forbidden", arguments: {} });
+    // Not a tool of the server, but cleaned up it is the name of one with an allow-list.
+    await client.callTool({ name: "echo#x", arguments: { text: "allowlist-borrowed-value" } }).catch(() => undefined);
+    await endSession(connection);
+    await harness.close();
+    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
+    expect(errors).toEqual([]);
+    const metrics = audit.metrics();
+    const own = (events: { body: unknown }[]) => events.map((event) => (Buffer.isBuffer(event.body) ? event.body.toString("utf8") : "")).filter((body) => (JSON.parse(body) as { server?: { instanceId?: string } }).server?.instanceId === instanceId);
+    const bodies = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000, { raw: true }));
+    expect(bodies).toHaveLength(metrics.sent);
+    const everything = bodies.join("\n");
+    for (const needle of [secret, token.slice(0, 12), email, "allowlist-borrowed-value"]) expect(everything).not.toContain(needle);
+    const events = bodies.map((body) => JSON.parse(body) as Record<string, Record<string, unknown>> & { type: string });
+    // What is clean still travels.
+    const called = events.find((event) => event.type === "tool.called");
+    expect(called?.auth).toMatchObject({ scopes: ["files:read"] });
+    expect(called?.auth).not.toHaveProperty("audience");
+    expect(called?.auth).not.toHaveProperty("issuer");
+    expect(called?.actor).not.toHaveProperty("oauthClientId");
+    const reads = events.filter((event) => event.type === "resource.read");
+    expect(reads.map((event) => event.data?.mimeType)).toEqual([undefined, "text/markdown"]);
+    const downstream = events.filter((event) => event.type === "downstream.called");
+    expect(downstream.map((event) => event.data?.credentialAudience)).toEqual([undefined, "api://downstream"]);
+    expect(events.find((event) => event.type === "authz.denied")?.data).toMatchObject({ heldScopes: ["files:read"] });
+  }, 90_000);
 });

@@ -32,12 +32,16 @@ function buildServer(helpers: () => McpAudit | undefined): McpServer {
     helpers()?.authzDenied(extra, { requiredScopes: ["files:write"], operation: "tools/call:forbidden" });
     return { isError: true, content: [{ type: "text", text: "insufficient_scope: files:write required" }] };
   });
-  server.registerTool("downstream", { description: "Calls a downstream API with the caller's token.", inputSchema: { url: z.string() } }, async ({ url }, extra) => {
-    helpers()?.downstreamCalled(extra, { url, credential: extra.authInfo?.token, statusCode: 200, durationMs: 1.5 });
+  server.registerTool("downstream", { description: "Calls a downstream API with the caller's token.", inputSchema: { url: z.string(), audience: z.string().optional() } }, async ({ url, audience }, extra) => {
+    helpers()?.downstreamCalled(extra, { url, credential: extra.authInfo?.token, ...(audience !== undefined ? { credentialAudience: audience } : {}), statusCode: 200, durationMs: 1.5 });
     return { content: [{ type: "text", text: "called" }] };
   });
   server.registerResource("doc", new ResourceTemplate("doc://{name}", { list: undefined }), { description: "A document." }, async (uri) => ({
     contents: [{ uri: uri.href, mimeType: "text/plain", text: `content of ${uri.pathname.length} chars` }],
+  }));
+  // A resource whose MIME type is the URI's last part, as a server that takes types from files' metadata returns them.
+  server.registerResource("typed", new ResourceTemplate("typed://{type}", { list: undefined }), { description: "A typed document." }, async (uri, { type }) => ({
+    contents: [{ uri: uri.href, mimeType: decodeURIComponent(String(type)), text: "typed" }],
   }));
   server.registerPrompt("summarize", { description: "Summarize a topic.", argsSchema: { topic: z.string() } }, ({ topic }) => ({
     messages: [{ role: "user", content: { type: "text", text: `Summarize (${topic.length} chars)` } }],
