@@ -23,3 +23,21 @@ export function fakePem(label = "PRIVATE KEY"): string {
   const body = Buffer.from("fake key body, not a key ".repeat(6)).toString("base64");
   return ["-----BEGIN " + label + "-----", body.slice(0, 64), body.slice(64), "-----END " + label + "-----"].join("\n");
 }
+
+/**
+ * `length` characters (to within 3) of JWTs and spaces: text the scanners shorten a great deal
+ * (each JWT becomes a 14-character marker), for tests of what a cut after the scan keeps.
+ */
+export function jwtsFilling(length: number): string {
+  const jwtOf = (note: number) => fakeJwt({ sub: "fake-user", note: "f".repeat(note) });
+  const parts: string[] = [];
+  let left = length;
+  while (left > 2500) {
+    parts.push(jwtOf(900));
+    left -= parts[parts.length - 1]!.length + 1;
+  }
+  let note = 0;
+  while (jwtOf(note + 1).length <= left) note++;
+  const last = jwtOf(note);
+  return [...parts, last].join(" ") + " ".repeat(left - last.length);
+}

@@ -4,7 +4,7 @@ import { leakPlacements } from "../fixtures/leak-corpus.js";
 import { TruncatedIpSchema } from "../../schemas/primitives.js";
 import { RedactionEntrySchema, type RedactionKind } from "../../schemas/redaction.js";
 import { truncateIp } from "../../shared/redaction/index.js";
-import { fakeJwt, fakePem, redactor } from "./helpers.js";
+import { fakeJwt, fakePem, jwtsFilling, redactor } from "./helpers.js";
 
 const r = redactor();
 // Built at run time so no token-shaped literal is committed.
@@ -559,23 +559,9 @@ describe("scanText", () => {
     // Tokens that shrink to short markers, then a GitHub-style token across each place a long
     // text is cut: the scan window's end (the length kept plus 8 KiB) and nearby.
     const token = (n: number) => `ghp_Fake${String(n).padStart(4, "0")}${"x1Y2z3".repeat(5)}2`;
-    const jwtOf = (note: number) => fakeJwt({ sub: "fake-user", note: "f".repeat(note) });
-    // JWTs, each to become a 14-character marker, filling `length` characters to within 3.
-    const jwts = (length: number) => {
-      const parts: string[] = [];
-      let left = length;
-      while (left > 2500) {
-        parts.push(jwtOf(900));
-        left -= parts[parts.length - 1]!.length + 1;
-      }
-      let note = 0;
-      while (jwtOf(note + 1).length <= left) note++;
-      const last = jwtOf(note);
-      return [...parts, last].join(" ") + " ".repeat(left - last.length);
-    };
     for (const [max, across] of [[1024, 1024 + 8 * 1024], [128, 128 + 8 * 1024], [1024, 1024 + 8 * 1024 + 1]] as const) {
       for (const offset of [4, 20, 36]) {
-        const head = jwts(across - offset - 1);
+        const head = jwtsFilling(across - offset - 1);
         const text = `${head} ${token(offset)} ${"tail ".repeat(2000)}`;
         const { text: out, redactions } = r.scanText(text, "p", max);
         expect(out.length).toBeLessThanOrEqual(max);

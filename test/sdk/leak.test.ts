@@ -7,7 +7,7 @@ import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import { parseAuditEvent } from "../../schemas/parse.js";
 import { createAuditClient, type AuditClientError } from "../../shared/sdk/index.js";
 import { LEAK_CORPUS, leakPlacements } from "../fixtures/leak-corpus.js";
-import { fakeJwt } from "../redaction/helpers.js";
+import { jwtsFilling } from "../redaction/helpers.js";
 import { readAll, startEmulator } from "./helpers.js";
 import { connectClient, endSession, startMcpHarness } from "./mcp-harness.js";
 import { testRedactor } from "./redactor.js";
@@ -101,21 +101,8 @@ describe("leak corpus through an instrumented server", () => {
     // JWTs shrink to short markers, so a token cut in two far past the length kept would otherwise
     // come within it. Tokens are placed across each place these texts are cut: 1,024 and 8,192
     // characters (where earlier versions cut them before scanning) and the scan windows' ends.
-    const jwtOf = (note: number) => fakeJwt({ sub: "fake-user", note: "f".repeat(note) });
-    const jwts = (length: number): string => {
-      const parts: string[] = [];
-      let left = length;
-      while (left > 2500) {
-        parts.push(jwtOf(900));
-        left -= parts[parts.length - 1]!.length + 1;
-      }
-      let note = 0;
-      while (jwtOf(note + 1).length <= left) note++;
-      const last = jwtOf(note);
-      return [...parts, last].join(" ") + " ".repeat(left - last.length);
-    };
     const token = (n: number) => `ghp_Fake${String(n).padStart(5, "0")}${"x1Y2z3".repeat(5)}`;
-    const across = (position: number, offset: number) => `${jwts(position - offset - 1)} ${token(position + offset)} ${"tail ".repeat(3000)}`;
+    const across = (position: number, offset: number) => `${jwtsFilling(position - offset - 1)} ${token(position + offset)} ${"tail ".repeat(3000)}`;
     const cuts = (positions: number[]) => positions.flatMap((position) => [12, 24].map((offset) => across(position, offset)));
     const errors: AuditClientError[] = [];
     const audit = createAuditClient({
