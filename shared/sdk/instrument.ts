@@ -15,7 +15,7 @@ import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import { rawTextLimit } from "../redaction/redactor.js";
-import { truncateIp } from "../redaction/scanners.js";
+import { isCardNumberDigits, truncateIp } from "../redaction/scanners.js";
 import { emitWithArguments, handOverTogether, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import { addShutdownHook } from "./exit.js";
@@ -158,6 +158,14 @@ function safeName(name: unknown): string {
 function allowListName(name: unknown): string {
   // No policy names a tool or a prompt past 128 characters: a longer name is not handed on.
   return typeof name === "string" && name.length <= 128 ? name : "";
+}
+
+/**
+ * A number chosen by the other side that travels as it is (a JSON-RPC id, an error's code): an
+ * integer, and not one with a payment card's digits, which the scanners would take out of text.
+ */
+function plainInteger(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isSafeInteger(value) && !isCardNumberDigits(String(Math.abs(value))) ? value : undefined;
 }
 
 function round(ms: number): number {
@@ -568,7 +576,7 @@ class SessionTracker {
     if (rpcError !== undefined) {
       const scanned = i.redactor.scanText(typeof rpcError.message === "string" ? rpcError.message : "", "data.error.message", 1024);
       redactions.push(...scanned.redactions);
-      const code = typeof rpcError.code === "number" && Number.isInteger(rpcError.code) ? rpcError.code : undefined;
+      const code = plainInteger(rpcError.code);
       this.noteAuthzError(request, scanned.text);
       return {
         failed: true,
@@ -687,7 +695,7 @@ class SessionTracker {
       ...base,
       ...(trace !== undefined ? { trace } : {}),
       outcome: failed ? "failure" : "success",
-      mcp: { ...base.mcp, "mcp.method.name": request.method, ...(typeof id === "number" && Number.isInteger(id) ? { "jsonrpc.request.id": id } : {}), ...mcp },
+      mcp: { ...base.mcp, "mcp.method.name": request.method, ...(plainInteger(id) !== undefined ? { "jsonrpc.request.id": id } : {}), ...mcp },
       ...(request.authInfo !== undefined && typeof request.authInfo.token === "string" ? { auth: this.instrumentation.authFacts(request.authInfo) } : {}),
     };
   }

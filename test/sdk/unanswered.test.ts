@@ -136,6 +136,22 @@ describe("requests without a response", () => {
     ]);
   });
 
+  it("records a client's request id as it is, but not one with a payment card's digits (review 80)", async () => {
+    const instanceId = "unanswered-card-id";
+    const audit = auditClient(instanceId);
+    const { transport, answered } = await serveRaw(audit, () => 1);
+    await transport.send({ jsonrpc: "2.0", id: 4111111111111111, method: "tools/call", params: { name: "slow", arguments: { n: 1 } } });
+    await answered(2);
+    await transport.send({ jsonrpc: "2.0", id: 4111111111111112, method: "tools/call", params: { name: "slow", arguments: { n: 2 } } });
+    await answered(3);
+    await transport.close();
+    expect((await audit.close({ deadlineMs: 10_000 })).drained).toBe(true);
+    const called = (events: Record<string, unknown>[]) => events.filter((body) => body.type === "tool.called");
+    const calls = called(bodiesOf(await readAll(emulator.connectionString, (events) => called(bodiesOf(events, instanceId)).length >= 2, 30_000), instanceId));
+    expect(calls.map((body) => (body.mcp as Record<string, unknown>)["jsonrpc.request.id"])).toEqual([undefined, 4111111111111112]);
+    expect(JSON.stringify(calls)).not.toContain("4111111111111111");
+  });
+
   it("records both calls as duplicate_id when a client reuses an id still in flight: their answers cannot be told apart", async () => {
     const audit = auditClient("unanswered-duplicate");
     const { transport, answered } = await serveRaw(audit, (n) => (n === 1 ? 40 : 5));
