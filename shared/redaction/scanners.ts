@@ -2077,8 +2077,9 @@ const SCANNERS: readonly Scanner[] = [
   },
   {
     kind: "jwt",
-    // From a word's start, or glued to a one-letter option (`-peyJ…`).
-    pattern: /(?:\b|(?<=(?:^|\s)-[A-Za-z]))eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}/g,
+    // From a word's start, or glued to a one-letter option (`-peyJ…`). Also one the text's end cuts
+    // off before its signature (a long token in a text cut to a length): its claims are there.
+    pattern: /(?:\b|(?<=(?:^|\s)-[A-Za-z]))eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}|$)/g,
     worthTrying: (text) => text.includes("eyJ"),
     replace: () => marker("jwt"),
   },

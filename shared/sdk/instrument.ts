@@ -1109,16 +1109,18 @@ class Instrumentation implements McpAudit {
   /**
    * A short text that names something rather than being free text (a token's audience, issuer,
    * scopes and client id, a credential's audience, a MIME type) as it travels: cut to `max`, and
-   * only when the scanners find nothing in it. A URL with a password or a key in its query, an
-   * email as a client id, is no identity, and is left out rather than sent in part. Remembered,
-   * as the same few values come with every call.
+   * only when the scanners find nothing in it but an IP address (truncated, as everywhere). A URL
+   * with a password or a key in its query, an email as a client id, is no identity, and is left
+   * out rather than sent in part. Remembered, as the same few values come with every call.
    */
   cleanIdentity(text: string, max: number): string | undefined {
-    const key = text.length <= 1024 ? text : undefined;
+    const key = text.length <= 1024 ? `${max}\u0000${text}` : undefined;
     const known = key !== undefined ? this.identityCache.get(key) : undefined;
     if (known !== undefined) return known ?? undefined;
     const scanned = this.redactor.scanText(text.slice(0, rawTextLimit(max)), "identity", max);
-    const clean = scanned.redactions.every((entry) => entry.kind === "truncated") ? scanned.text : null;
+    // An IP address is truncated, not a reason to leave the value out: a local or an on-premises
+    // server's audience (`http://192.168.1.20:3000/mcp`) still travels, as its /24.
+    const clean = scanned.redactions.every((entry) => entry.kind === "truncated" || entry.kind === "ip_address") ? scanned.text : null;
     if (key !== undefined) {
       if (this.identityCache.size >= 1024) this.identityCache.clear();
       this.identityCache.set(key, clean);
@@ -1126,11 +1128,12 @@ class Instrumentation implements McpAudit {
     return clean ?? undefined;
   }
 
-  /** A token's or a check's scopes as they travel: well formed (SCOPE), clean (see cleanIdentity), 64 at most. */
+  /** A token's or a check's scopes as they travel: well formed (SCOPE), clean (see cleanIdentity, and not changed by it), 64 at most of the first 256. */
   cleanScopes(scopes: unknown): string[] {
     if (!Array.isArray(scopes)) return [];
     const clean: string[] = [];
-    for (const scope of scopes) {
+    // 256 looked at, at most: what a token verifier hands over is checked on every request.
+    for (const scope of scopes.slice(0, 256)) {
       if (clean.length >= 64) break;
       if (typeof scope === "string" && SCOPE.test(scope) && this.cleanIdentity(scope, 256) === scope) clean.push(scope);
     }

@@ -573,6 +573,18 @@ describe("scanText", () => {
     }
   });
 
+  it("never leaves the start of a JWT longer than the scan window (review 82): one the text's end cuts before its signature is still one", () => {
+    const big = fakeJwt({ sub: "fake-user", upn: "alice.example", roles: Array.from({ length: 1500 }, (_, n) => `role-${n}`) });
+    expect(big.length).toBeGreaterThan(20_000);
+    for (const max of [128, 1024]) {
+      const { text: out } = r.scanText(`upstream refused ${big}`, "p", max);
+      expect(out).not.toContain("eyJ");
+      expect(out.length).toBeLessThanOrEqual(max);
+    }
+    const jwt = fakeJwt();
+    expect(r.scanText(`token ${jwt.slice(0, jwt.lastIndexOf(".") - 5)}`, "p").text).toBe("token [REDACTED:jwt]");
+  });
+
   it("does not split a surrogate pair when truncating, and replaces lone surrogates", () => {
     const { text } = r.scanText(`${"a".repeat(15)}😀tail`, "p", 16);
     expect(text).toBe("a".repeat(15));

@@ -8,7 +8,7 @@ import { parseAuditEvent } from "../../schemas/parse.js";
 import { createAuditClient, type AuditClientError } from "../../shared/sdk/index.js";
 import { LEAK_CORPUS, leakPlacements } from "../fixtures/leak-corpus.js";
 import { jwtsFilling } from "../redaction/helpers.js";
-import { readAll, startEmulator } from "./helpers.js";
+import { bodiesOf, readAll, startEmulator } from "./helpers.js";
 import { connectClient, endSession, startMcpHarness } from "./mcp-harness.js";
 import { testRedactor } from "./redactor.js";
 
@@ -187,5 +187,31 @@ describe("leak corpus through an instrumented server", () => {
     const downstream = events.filter((event) => event.type === "downstream.called");
     expect(downstream.map((event) => event.data?.credentialAudience)).toEqual([undefined, "api://downstream"]);
     expect(events.find((event) => event.type === "authz.denied")?.data).toMatchObject({ heldScopes: ["files:read"] });
+  }, 90_000);
+
+  it("identity texts with an IP address travel with it truncated, and one text is cut to each field's own length (review 82)", async () => {
+    const errors: AuditClientError[] = [];
+    const instanceId = "leak-identity-2";
+    const long = `vnd.example.${"a".repeat(180)}`;
+    const audit = createAuditClient({ server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    const harness = await startMcpHarness({
+      audit: { client: audit, redactor: testRedactor(), authRequired: true },
+      authInfo: { token: "fake-bearer-token-for-identity-0002", clientId: "my-app", scopes: ["files:read", long], resource: new URL("http://192.168.1.20:3000/mcp"), extra: { sub: "fake-user-identity", iss: "http://10.0.0.5/realms/example" } },
+    });
+    const connection = await connectClient(harness.url);
+    // The same text as a scope (256 characters at most) and as a MIME type (128).
+    await connection.client.readResource({ uri: `typed://${encodeURIComponent(long)}` });
+    await endSession(connection);
+    await harness.close();
+    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
+    expect(errors).toEqual([]);
+    const metrics = audit.metrics();
+    expect(metrics).toMatchObject({ rejected: 0, dropped: 0 });
+    const own = (events: { body: unknown }[]) => bodiesOf(events as never, instanceId);
+    const events = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000)) as (Record<string, Record<string, unknown>> & { type: string })[];
+    const read = events.find((event) => event.type === "resource.read");
+    expect(read?.auth).toMatchObject({ audience: ["http://192.168.1.0/24:3000/mcp"], issuer: "http://10.0.0.0/24/realms/example", scopes: ["files:read", long] });
+    expect(read?.data?.mimeType).toBe(long.slice(0, 128));
+    expect(read?.actor).toMatchObject({ oauthClientId: "my-app" });
   }, 90_000);
 });
