@@ -103,9 +103,52 @@ function withSummary(event: InvocationEventInput, summary: ValueSummary | Canoni
 /**
  * Emits a tool.called or prompt.fetched event whose `data.arguments` is the redactor's summary of
  * `source.args`. The worker emitter summarizes on its thread when the redactor comes from
- * compileRedactor; otherwise the summary is made here. Never throws.
+ * compileRedactor; otherwise the summary is made here. The event's own texts (a tool's name, an
+ * error's message, …) are given as the caller built them: with a redactor that has `redactEvent`
+ * (compileRedactor's), they are scanned first, as the event would otherwise go out as it is under
+ * the redactor's policy version. Never throws.
  */
 export function emitWithArguments(audit: AuditClient, summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): void {
+  emitSummarized(audit, summarizer, withOwnTextsRedacted(summarizer, event), source);
+}
+
+/** What redacts a whole event (shared/redaction's `Redactor`). */
+interface WholeEventRedactor {
+  redactEvent<T>(event: T): { event: T; redactions: RedactionEntry[] };
+}
+
+/** What a tool's or a prompt's name may not hold (the events' name schema); the instrumentation writes `_` instead. */
+export const NAME_CHARS_NOT_ALLOWED = /[^\p{L}\p{N}_.\-/:@ ]/gu;
+
+/** A name, scanned: a marker's brackets made `_` (`lookup [REDACTED:email]` travels as `lookup _REDACTED:email_`). */
+const asName = (value: unknown): unknown => (typeof value === "string" ? value.replace(NAME_CHARS_NOT_ALLOWED, "_") : value);
+
+/** The event with its texts scanned by the summarizer's redactEvent, its redactions added; as it is when there is none. */
+function withOwnTextsRedacted(summarizer: ArgumentSummarizer, event: InvocationEventInput): InvocationEventInput {
+  const redactEvent = (summarizer as Partial<WholeEventRedactor>).redactEvent;
+  const own: unknown = event.redaction?.applied;
+  // One whose redaction facts are no list goes on as it is, to be counted and reported as invalid.
+  if (typeof redactEvent !== "function" || (event.redaction !== undefined && !Array.isArray(own))) return event;
+  try {
+    const { event: redacted, redactions } = redactEvent.call(summarizer, { ...event, redaction: undefined }) as { event: InvocationEventInput; redactions: RedactionEntry[] };
+    const data = redacted.data as Record<string, unknown>;
+    const mcp = redacted.mcp as Record<string, unknown> | undefined;
+    return {
+      ...redacted,
+      data: { ...data, ...("toolName" in data ? { toolName: asName(data.toolName) } : {}), ...("promptName" in data ? { promptName: asName(data.promptName) } : {}) },
+      ...(mcp !== undefined && "gen_ai.tool.name" in mcp ? { mcp: { ...mcp, "gen_ai.tool.name": asName(mcp["gen_ai.tool.name"]) } } : {}),
+      redaction: { policyVersion: event.redaction?.policyVersion ?? summarizer.policyVersion, applied: [...((own as RedactionEntry[] | undefined) ?? []), ...redactions].slice(0, 256) },
+    } as InvocationEventInput;
+  } catch {
+    return event;
+  }
+}
+
+/**
+ * emitWithArguments for an event whose texts were scanned as it was built (the instrumentation's):
+ * only the arguments are summarized.
+ */
+export function emitSummarized(audit: AuditClient, summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): void {
   let summarized: AuditEventInput;
   try {
     const offload = (audit as Partial<ArgumentOffload>)[OFFLOAD_ARGUMENTS];

@@ -16,7 +16,7 @@ import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import { rawTextLimit } from "../redaction/redactor.js";
 import { isCardNumberDigits, truncateIp } from "../redaction/scanners.js";
-import { emitWithArguments, handOverTogether, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
+import { emitSummarized, handOverTogether, NAME_CHARS_NOT_ALLOWED, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import { addShutdownHook } from "./exit.js";
 import { addPreFlushHook } from "./hooks.js";
@@ -115,7 +115,6 @@ const UNANSWERED_MESSAGES: Record<Unanswered, string> = {
   duplicate_id: "outcome unknown: the client sent two requests with this id at once, so their responses cannot be told apart",
 };
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]{1,256}$/;
-const TOOL_NAME_CHARS = /[^\p{L}\p{N}_.\-/:@ ]/gu;
 const AUTHZ_ERROR = /insufficient[_ ]scope|forbidden|not authori[sz]ed/i;
 
 function lowLevelServer(server: InstrumentableServer): ConnectableServer {
@@ -141,7 +140,7 @@ function safeName(name: unknown): string {
   if (typeof name !== "string") return "_";
   let safe = safeNames.get(name);
   if (safe === undefined) {
-    const text = name.replace(TOOL_NAME_CHARS, "_").slice(0, 128);
+    const text = name.replace(NAME_CHARS_NOT_ALLOWED, "_").slice(0, 128);
     safe = text.length > 0 ? text : "_";
     if (name.length <= 256) {
       if (safeNames.size >= 1024) safeNames.clear();
@@ -1086,7 +1085,7 @@ class Instrumentation implements McpAudit {
   emitInvocation(envelope: EnvelopeParts, event: { type: "tool.called" | "prompt.fetched"; data: Record<string, unknown> }, redactions: RedactionEntry[], source: ArgumentSource): void {
     // The same boundary cast as emit(); the summary's redactions go first, as when it was made here.
     const input = { ...envelope, ...event, redaction: { policyVersion: this.redactor.policyVersion, applied: redactions.slice(0, 256) } } as InvocationEventInput;
-    emitWithArguments(this.audit, this.redactor, input, source);
+    emitSummarized(this.audit, this.redactor, input, source);
   }
 
   fingerprint(token: string): string {
@@ -1243,8 +1242,8 @@ class Instrumentation implements McpAudit {
       this.emit({ ...envelope, ...(statusCode !== undefined && statusCode >= 400 ? { outcome: "failure" } : {}) }, {
         type: "downstream.called",
         data: {
-          // Host only: paths and queries can carry identifiers and keys.
-          targetHost: url.host.slice(0, 256) || "unknown",
+          // Host only: paths and queries can carry identifiers and keys. Scanned as the other identity texts are: a token as a subdomain is left out, an IP address truncated.
+          targetHost: (url.host !== "" ? this.cleanIdentity(url.host, 256) : undefined) ?? "unknown",
           ...(typeof input.credential === "string" && input.credential.length > 0 ? { credentialFingerprint: this.fingerprint(input.credential) } : {}),
           ...(credentialAudience !== undefined ? { credentialAudience } : {}),
           ...(statusCode !== undefined ? { statusCode } : {}),

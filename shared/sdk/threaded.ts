@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { SEVERITIES } from "../../schemas/primitives.js";
 import { redactorRecipeOf } from "../redaction/redactor.js";
-import { emitWithArguments, HAND_OVER_TOGETHER, handOverTogether, OFFLOAD_ARGUMENTS, withArgumentSummary, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
+import { emitSummarized, HAND_OVER_TOGETHER, handOverTogether, OFFLOAD_ARGUMENTS, withArgumentSummary, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
 import { carriedFiguresOf, severityIndexOf, withCarriedFigures, type AuditClientMetrics, type AuditEventInput, type CarriedFigures, type Emitter, type FlushResult } from "./client.js";
 import { runPreFlushHooks } from "./hooks.js";
 import { CLOSE_ON_EXIT, EMITTED_COUNT, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
@@ -362,7 +362,7 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
 
   [OFFLOAD_ARGUMENTS](summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): boolean {
     if (this.carried !== undefined) {
-      emitWithArguments(this.carried, summarizer, event, source);
+      emitSummarized(this.carried, summarizer, event, source);
       return true;
     }
     let argumentBytes: number;

@@ -7,7 +7,7 @@ import { getPriority, setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { createKeyring } from "../redaction/keyring.js";
 import { compileRedactor, type Redactor } from "../redaction/redactor.js";
-import { emitWithArguments, withoutArgumentSummary } from "./arguments.js";
+import { emitSummarized, withoutArgumentSummary } from "./arguments.js";
 import { Emitter, type AuditEventInput, type ExternalLosses } from "./client.js";
 import type { AuditClientError, ResolvedAuditClientOptions } from "./options.js";
 import { createProducer, errorType } from "./producer.js";
@@ -134,7 +134,7 @@ function handle(message: ToWorker): void {
         return;
       }
       // Never throws; an event the summary cannot be put in is emitted as it is, to be rejected and counted.
-      emitWithArguments(emitter, redactor, message.event, message.source);
+      emitSummarized(emitter, redactor, message.event, message.source);
       return;
     }
     case "redactor": {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventHubsEmulator } from "../../dev/eventhubs-emulator/index.js";
 import { parseAuditEvent } from "../../schemas/parse.js";
-import { createAuditClient, type AuditClientError } from "../../shared/sdk/index.js";
+import { createAuditClient, emitWithArguments, type AuditClientError } from "../../shared/sdk/index.js";
 import { LEAK_CORPUS, leakPlacements } from "../fixtures/leak-corpus.js";
 import { jwtsFilling } from "../redaction/helpers.js";
 import { bodiesOf, readAll, startEmulator } from "./helpers.js";
@@ -162,6 +162,9 @@ describe("leak corpus through an instrumented server", () => {
     await client.readResource({ uri: "typed://text%2Fmarkdown" });
     await client.callTool({ name: "downstream", arguments: { url: "https://api.example.test/v1", audience: `api://downstream?sig=${secret}&user=${email}` } });
     await client.callTool({ name: "downstream", arguments: { url: "https://api.example.test/v1", audience: "api://downstream" } });
+    // A token as a subdomain, and an IP address, as the downstream host (review 83).
+    await client.callTool({ name: "downstream", arguments: { url: `https://${token.toLowerCase()}.example.test/v1` } });
+    await client.callTool({ name: "downstream", arguments: { url: "https://10.1.2.3:8443/v1" } });
     await client.callTool({ name: "forbidden", arguments: {} });
     // Not a tool of the server, but cleaned up it is the name of one with an allow-list.
     await client.callTool({ name: "echo#x", arguments: { text: "allowlist-borrowed-value" } }).catch(() => undefined);
@@ -174,7 +177,7 @@ describe("leak corpus through an instrumented server", () => {
     const bodies = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000, { raw: true }));
     expect(bodies).toHaveLength(metrics.sent);
     const everything = bodies.join("\n");
-    for (const needle of [secret, token.slice(0, 12), email, "allowlist-borrowed-value"]) expect(everything).not.toContain(needle);
+    for (const needle of [secret, token.slice(0, 12), token.slice(0, 12).toLowerCase(), email, "allowlist-borrowed-value"]) expect(everything).not.toContain(needle);
     const events = bodies.map((body) => JSON.parse(body) as Record<string, Record<string, unknown>> & { type: string });
     // What is clean still travels.
     const called = events.find((event) => event.type === "tool.called");
@@ -185,7 +188,8 @@ describe("leak corpus through an instrumented server", () => {
     const reads = events.filter((event) => event.type === "resource.read");
     expect(reads.map((event) => event.data?.mimeType)).toEqual([undefined, "text/markdown"]);
     const downstream = events.filter((event) => event.type === "downstream.called");
-    expect(downstream.map((event) => event.data?.credentialAudience)).toEqual([undefined, "api://downstream"]);
+    expect(downstream.map((event) => event.data?.credentialAudience)).toEqual([undefined, "api://downstream", undefined, undefined]);
+    expect(downstream.map((event) => event.data?.targetHost)).toEqual(["api.example.test", "api.example.test", "unknown", "10.1.2.0/24:8443"]);
     expect(events.find((event) => event.type === "authz.denied")?.data).toMatchObject({ heldScopes: ["files:read"] });
   }, 90_000);
 
@@ -213,5 +217,28 @@ describe("leak corpus through an instrumented server", () => {
     expect(read?.auth).toMatchObject({ audience: ["http://192.168.1.0/24:3000/mcp"], issuer: "http://10.0.0.0/24/realms/example", scopes: ["files:read", long] });
     expect(read?.data?.mimeType).toBe(long.slice(0, 128));
     expect(read?.actor).toMatchObject({ oauthClientId: "my-app" });
+  }, 90_000);
+
+  it.each(["worker", "inline"] as const)("emitWithArguments scans the texts of an event its caller built, not only its arguments (review 83; %s emitter)", async (thread) => {
+    const instanceId = `leak-direct-${thread}`;
+    const errors: AuditClientError[] = [];
+    const audit = createAuditClient({ server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, thread, onError: (e) => errors.push(e) });
+    emitWithArguments(audit, testRedactor(), {
+      type: "tool.called",
+      outcome: "failure",
+      mcp: { "mcp.method.name": "tools/call", "gen_ai.tool.name": "lookup someone.direct@example.test" },
+      data: { toolName: "lookup someone.direct@example.test", durationMs: 1, resultSize: 10, isError: true, error: { type: "tool_error", message: "login failed with password 'FakeDirect77x' for card 4111 1111 1111 1111" } },
+    }, { kind: "tool", name: "lookup", args: { note: "ghp_FakeDirect0000x1Y2z3x1Y2z3x1Y2z3x1Y2" } });
+    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
+    expect(errors).toEqual([]);
+    const metrics = audit.metrics();
+    expect(metrics).toMatchObject({ rejected: 0, dropped: 0 });
+    const own = (events: { body: unknown }[]) => bodiesOf(events as never, instanceId);
+    const events = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000));
+    const called = events.find((event) => event.type === "tool.called");
+    expect(called).toBeDefined();
+    const bytes = JSON.stringify(events);
+    for (const needle of ["someone.direct@example.test", "FakeDirect77x", "4111 1111 1111 1111", "ghp_FakeDirect"]) expect(bytes).not.toContain(needle);
+    expect((called?.redaction as { applied: { kind: string; path: string }[] }).applied).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "email", path: "data.toolName" }), expect.objectContaining({ path: "data.error.message" })]));
   }, 90_000);
 });
