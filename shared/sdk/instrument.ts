@@ -15,7 +15,7 @@ import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import { rawTextLimit } from "../redaction/redactor.js";
-import { isCardNumberDigits, truncateIp } from "../redaction/scanners.js";
+import { isCardNumberDigits, marker, truncateIp } from "../redaction/scanners.js";
 import { emitSummarized, handOverTogether, NAME_CHARS_NOT_ALLOWED, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import { addShutdownHook } from "./exit.js";
@@ -470,7 +470,7 @@ class SessionTracker {
         return;
       }
       case "resources/read": {
-        const scanned = i.redactor.scanText(typeof request.params.uri === "string" ? request.params.uri : "", "data.uri", 2048);
+        const scanned = i.scanInSession(this.transport.sessionId, typeof request.params.uri === "string" ? request.params.uri : "", "data.uri", 2048);
         const redactions = [...scanned.redactions];
         const outcome = outcomeOf(redactions);
         const contents = result !== undefined && Array.isArray(result.contents) ? result.contents : [];
@@ -497,7 +497,7 @@ class SessionTracker {
   private requestedName(request: Pending, kind: "tool" | "prompt", path: string, redactions: RedactionEntry[]): string {
     const raw = request.params.name;
     if (typeof raw !== "string" || this.instrumentation.knownName(kind, raw)) return safeName(raw);
-    const scanned = this.instrumentation.redactor.scanText(raw.slice(0, rawTextLimit(128)), path, 128);
+    const scanned = this.instrumentation.scanInSession(this.transport.sessionId, raw.slice(0, rawTextLimit(128)), path, 128);
     redactions.push(...scanned.redactions);
     return safeName(scanned.text);
   }
@@ -573,7 +573,7 @@ class SessionTracker {
   ): { failed: boolean; mcp: Record<string, string>; data: { isError: boolean; error?: { type: string; code?: number; message: string } } } {
     const i = this.instrumentation;
     if (rpcError !== undefined) {
-      const scanned = i.redactor.scanText(typeof rpcError.message === "string" ? rpcError.message : "", "data.error.message", 1024);
+      const scanned = i.scanInSession(this.transport.sessionId, typeof rpcError.message === "string" ? rpcError.message : "", "data.error.message", 1024);
       redactions.push(...scanned.redactions);
       const code = plainInteger(rpcError.code);
       this.noteAuthzError(request, scanned.text);
@@ -589,7 +589,7 @@ class SessionTracker {
         .map((part: unknown) => (isRecord(part) && typeof part.text === "string" ? part.text : ""))
         .join(" ")
         .slice(0, rawTextLimit(1024));
-      const scanned = i.redactor.scanText(text, "data.error.message", 1024);
+      const scanned = i.scanInSession(this.transport.sessionId, text, "data.error.message", 1024);
       redactions.push(...scanned.redactions);
       this.noteAuthzError(request, scanned.text);
       return { failed: true, mcp: { "error.type": "tool_error" }, data: { isError: true, error: { type: "tool_error", message: scanned.text.slice(0, 1024) } } };
@@ -669,6 +669,11 @@ class SessionTracker {
     });
   }
 
+  /** A text of this session's requests, scanned (see Instrumentation.scanInSession). */
+  scanText(text: string, path: string, maxLength: number): { text: string; redactions: RedactionEntry[] } {
+    return this.instrumentation.scanInSession(this.transport.sessionId, text, path, maxLength);
+  }
+
   /** The last tracestate scanned in this session and what the scan decided: clients send the same one again and again. */
   lastTracestate: { state: string; clean: boolean; redactions: RedactionEntry[] } | undefined;
 
@@ -689,7 +694,7 @@ class SessionTracker {
   /** A request's envelope; what the scanners remove from its trace context is added to `redactions`. */
   private envelope(request: Pending, id: string | number | undefined, failed: boolean, mcp: Record<string, string | number>, redactions: RedactionEntry[]): EnvelopeParts {
     const base = this.baseEnvelope(request.authInfo, request.requestInfo);
-    const trace = traceContext(request.params._meta, request.requestInfo, this.instrumentation.redactor, this, redactions);
+    const trace = traceContext(request.params._meta, request.requestInfo, this, redactions);
     return {
       ...base,
       ...(trace !== undefined ? { trace } : {}),
@@ -718,7 +723,7 @@ function validTraceparent(value: unknown): value is string {
  * A tracestate is free text the client chose, so it is scanned like any other: if a scanner finds
  * anything it is left out, and what was found is recorded in `redactions`.
  */
-function traceContext(meta: unknown, requestInfo: RequestInfo | undefined, redactor: AuditRedactor, tracker: SessionTracker, redactions: RedactionEntry[]): { traceparent: string; tracestate?: string } | undefined {
+function traceContext(meta: unknown, requestInfo: RequestInfo | undefined, tracker: SessionTracker, redactions: RedactionEntry[]): { traceparent: string; tracestate?: string } | undefined {
   let carrier: Record<string, unknown> | undefined = isRecord(meta) && validTraceparent(meta.traceparent) ? meta : undefined;
   if (carrier === undefined && requestInfo !== undefined && validTraceparent(requestInfo.headers.traceparent)) carrier = requestInfo.headers;
   if (carrier === undefined) return undefined;
@@ -727,7 +732,7 @@ function traceContext(meta: unknown, requestInfo: RequestInfo | undefined, redac
   if (typeof state !== "string" || !TRACESTATE.test(state)) return { traceparent };
   let verdict = tracker.lastTracestate;
   if (verdict === undefined || verdict.state !== state) {
-    const scanned = redactor.scanText(state, "trace.tracestate", 512);
+    const scanned = tracker.scanText(state, "trace.tracestate", 512);
     verdict = { state, clean: scanned.redactions.length === 0 && scanned.text === state, redactions: scanned.redactions };
     tracker.lastTracestate = verdict;
   }
@@ -1103,6 +1108,22 @@ class Instrumentation implements McpAudit {
     return cached;
   }
 
+  /**
+   * scanText for a text of a session's request (a message, a URI, a name, an operation): the
+   * session's own id, which no scanner knows (a UUID), is taken out first, so a server's message
+   * or a client's text that quotes it does not carry what the events only ever show as a pseudonym.
+   */
+  scanInSession(sessionId: string | undefined, text: string, path: string, maxLength: number): { text: string; redactions: RedactionEntry[] } {
+    let own: RedactionEntry[] = [];
+    if (typeof sessionId === "string" && sessionId.length >= 8 && text.includes(sessionId)) {
+      const parts = text.split(sessionId);
+      text = parts.join(marker("api_token"));
+      own = [{ path, kind: "api_token", count: parts.length - 1 }];
+    }
+    const scanned = this.redactor.scanText(text, path, maxLength);
+    return own.length === 0 ? scanned : { text: scanned.text, redactions: [...own, ...scanned.redactions] };
+  }
+
   private readonly identityCache = new Map<string, string | null>();
 
   /**
@@ -1197,7 +1218,7 @@ class Instrumentation implements McpAudit {
 
   private recordAuthFailed(input: { reason: AuthFailureReason; detail?: string; token?: string; sessionId?: string }): void {
     try {
-      const scanned = input.detail !== undefined ? this.redactor.scanText(input.detail, "data.detail", 512) : undefined;
+      const scanned = input.detail !== undefined ? this.scanInSession(input.sessionId, input.detail, "data.detail", 512) : undefined;
       const envelope = this.contextEnvelope({ sessionId: input.sessionId });
       // The refused token is fingerprinted, never sent, so probing with one token shows up across servers.
       const auth = typeof input.token === "string" && input.token.length > 0 ? { auth: { tokenFingerprint: this.fingerprint(input.token) } } : {};
@@ -1220,7 +1241,7 @@ class Instrumentation implements McpAudit {
       const envelope = this.contextEnvelope(context);
       const held = input.heldScopes ?? context?.authInfo?.scopes ?? [];
       const valid = (scopes: unknown[]) => this.cleanScopes(scopes);
-      const operation = this.redactor.scanText(String(input.operation), "data.operation", 128);
+      const operation = this.scanInSession(context?.sessionId, String(input.operation), "data.operation", 128);
       this.emit({ ...envelope, outcome: "failure" }, {
         type: "authz.denied",
         data: { requiredScopes: valid(input.requiredScopes), heldScopes: valid(held), operation: operation.text.slice(0, 128) },

@@ -241,4 +241,32 @@ describe("leak corpus through an instrumented server", () => {
     for (const needle of ["someone.direct@example.test", "FakeDirect77x", "4111 1111 1111 1111", "ghp_FakeDirect"]) expect(bytes).not.toContain(needle);
     expect((called?.redaction as { applied: { kind: string; path: string }[] }).applied).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "email", path: "data.toolName" }), expect.objectContaining({ path: "data.error.message" })]));
   }, 90_000);
+
+  it("a session's own id does not travel in the texts of its requests: an error message, a URI, an unknown tool's name, a tracestate (review 83)", async () => {
+    const instanceId = "leak-session-id";
+    const errors: AuditClientError[] = [];
+    const audit = createAuditClient({ server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    const harness = await startMcpHarness({ audit: { client: audit, redactor: testRedactor(), authRequired: false } });
+    const connection = await connectClient(harness.url);
+    const { client } = connection;
+    const sessionId = connection.transport.sessionId ?? "";
+    expect(sessionId.length).toBeGreaterThan(16);
+    expect((await client.callTool({ name: "fail", arguments: { message: `session ${sessionId} is not allowed here` } })).isError).toBe(true);
+    await client.readResource({ uri: `doc://${sessionId}` });
+    await client.callTool({ name: `tool-${sessionId}`, arguments: {} }).catch(() => undefined);
+    await client.callTool({ name: "echo", arguments: {}, _meta: { traceparent: TRACEPARENT, tracestate: `vendor=${sessionId}` } });
+    await endSession(connection);
+    await harness.close();
+    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
+    expect(errors).toEqual([]);
+    const metrics = audit.metrics();
+    expect(metrics).toMatchObject({ rejected: 0, dropped: 0 });
+    const own = (events: { body: unknown }[]) => events.map((event) => (Buffer.isBuffer(event.body) ? event.body.toString("utf8") : "")).filter((body) => (JSON.parse(body) as { server?: { instanceId?: string } }).server?.instanceId === instanceId);
+    const bodies = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000, { raw: true }));
+    expect(bodies).toHaveLength(metrics.sent);
+    expect(bodies.join("\n")).not.toContain(sessionId);
+    const called = bodies.map((body) => JSON.parse(body) as { type: string; data: Record<string, unknown>; redaction: { applied: { kind: string; path: string }[] } }).filter((event) => event.type === "tool.called");
+    expect(called[0]?.data.error).toMatchObject({ message: "session [REDACTED:api_token] is not allowed here" });
+    expect(called[0]?.redaction.applied).toContainEqual({ path: "data.error.message", kind: "api_token", count: 1 });
+  }, 90_000);
 });
