@@ -4,6 +4,7 @@ import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import type { CanonicalText } from "../chain.js";
 import { argumentSummaryTextOf } from "../redaction/redactor.js";
+import { isCardNumberDigits } from "../redaction/scanners.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 
 type RedactionEntry = z.infer<typeof RedactionEntrySchema>;
@@ -117,6 +118,28 @@ interface WholeEventRedactor {
   redactEvent<T>(event: T): { event: T; redactions: RedactionEntry[] };
 }
 
+/**
+ * A number chosen by the other side that travels as it is (a JSON-RPC id, an error's code): an
+ * integer, and not one with a payment card's digits, which the scanners would take out of text.
+ */
+export function plainInteger(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isSafeInteger(value) && !isCardNumberDigits(String(Math.abs(value))) ? value : undefined;
+}
+
+/** `record` without `key`. */
+function withoutKey(record: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _dropped, ...rest } = record;
+  return rest;
+}
+
+/** An event's fields whose schema leaves no room for free text: a pseudonym, a W3C traceparent. */
+const FIXED_FORMAT_FIELDS = [
+  ["actor", "userPseudonym"],
+  ["auth", "tokenFingerprint"],
+  ["mcp", "mcp.session.id"],
+  ["trace", "traceparent"],
+] as const;
+
 /** What a tool's or a prompt's name may not hold (the events' name schema); the instrumentation writes `_` instead. */
 export const NAME_CHARS_NOT_ALLOWED = /[^\p{L}\p{N}_.\-/:@ ]/gu;
 
@@ -131,12 +154,30 @@ function withOwnTextsRedacted(summarizer: ArgumentSummarizer, event: InvocationE
   if (typeof redactEvent !== "function" || (event.redaction !== undefined && !Array.isArray(own))) return event;
   try {
     const { event: redacted, redactions } = redactEvent.call(summarizer, { ...event, redaction: undefined }) as { event: InvocationEventInput; redactions: RedactionEntry[] };
-    const data = redacted.data as Record<string, unknown>;
-    const mcp = redacted.mcp as Record<string, unknown> | undefined;
+    const given = event as unknown as Record<string, Record<string, unknown> | undefined>;
+    const out = { ...redacted } as unknown as Record<string, Record<string, unknown> | undefined>;
+    const data = { ...out.data };
+    if (typeof data.toolName === "string") data.toolName = asName(data.toolName);
+    if (typeof data.promptName === "string") data.promptName = asName(data.promptName);
+    // Numbers are not scanned: one with a payment card's digits is left out, as the instrumentation leaves it.
+    const error = data.error;
+    if (typeof error === "object" && error !== null && "code" in error && plainInteger((error as Record<string, unknown>).code) === undefined) data.error = withoutKey(error as Record<string, unknown>, "code");
+    out.data = data;
+    if (out.mcp !== undefined) {
+      const mcp = { ...out.mcp };
+      if (typeof mcp["gen_ai.tool.name"] === "string") mcp["gen_ai.tool.name"] = asName(mcp["gen_ai.tool.name"]);
+      if (typeof mcp["jsonrpc.request.id"] === "number" && plainInteger(mcp["jsonrpc.request.id"]) === undefined) delete mcp["jsonrpc.request.id"];
+      out.mcp = mcp;
+    }
+    // Fields whose schema leaves no room for free text (pseudonyms, a traceparent) go as they came:
+    // a policy's short maxStringLength would otherwise cut them, and the event would be rejected.
+    for (const [part, field] of FIXED_FORMAT_FIELDS) {
+      const value = given[part]?.[field];
+      const target = out[part];
+      if (value !== undefined && target !== undefined) out[part] = { ...target, [field]: value };
+    }
     return {
-      ...redacted,
-      data: { ...data, ...("toolName" in data ? { toolName: asName(data.toolName) } : {}), ...("promptName" in data ? { promptName: asName(data.promptName) } : {}) },
-      ...(mcp !== undefined && "gen_ai.tool.name" in mcp ? { mcp: { ...mcp, "gen_ai.tool.name": asName(mcp["gen_ai.tool.name"]) } } : {}),
+      ...(out as unknown as InvocationEventInput),
       redaction: { policyVersion: event.redaction?.policyVersion ?? summarizer.policyVersion, applied: [...((own as RedactionEntry[] | undefined) ?? []), ...redactions].slice(0, 256) },
     } as InvocationEventInput;
   } catch {

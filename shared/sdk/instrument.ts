@@ -15,8 +15,8 @@ import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import { rawTextLimit } from "../redaction/redactor.js";
-import { isCardNumberDigits, marker, truncateIp } from "../redaction/scanners.js";
-import { emitSummarized, handOverTogether, NAME_CHARS_NOT_ALLOWED, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
+import { marker, truncateIp } from "../redaction/scanners.js";
+import { emitSummarized, handOverTogether, NAME_CHARS_NOT_ALLOWED, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import { addShutdownHook } from "./exit.js";
 import { addPreFlushHook } from "./hooks.js";
@@ -157,14 +157,6 @@ function safeName(name: unknown): string {
 function allowListName(name: unknown): string {
   // No policy names a tool or a prompt past 128 characters: a longer name is not handed on.
   return typeof name === "string" && name.length <= 128 ? name : "";
-}
-
-/**
- * A number chosen by the other side that travels as it is (a JSON-RPC id, an error's code): an
- * integer, and not one with a payment card's digits, which the scanners would take out of text.
- */
-function plainInteger(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isSafeInteger(value) && !isCardNumberDigits(String(Math.abs(value))) ? value : undefined;
 }
 
 function round(ms: number): number {
@@ -1114,14 +1106,42 @@ class Instrumentation implements McpAudit {
    * or a client's text that quotes it does not carry what the events only ever show as a pseudonym.
    */
   scanInSession(sessionId: string | undefined, text: string, path: string, maxLength: number): { text: string; redactions: RedactionEntry[] } {
-    let own: RedactionEntry[] = [];
-    if (typeof sessionId === "string" && sessionId.length >= 8 && text.includes(sessionId)) {
-      const parts = text.split(sessionId);
-      text = parts.join(marker("api_token"));
-      own = [{ path, kind: "api_token", count: parts.length - 1 }];
+    let count = 0;
+    if (typeof sessionId === "string" && sessionId.length >= 8) {
+      const pattern = this.sessionIdPattern(sessionId);
+      const replace = (from: string): string => from.replace(pattern, () => (count++, marker("api_token")));
+      text = replace(text);
+      // Percent-encoded too (a URI's path or query), each layer decoded in turn as the scanners do:
+      // what travels then is the decoded text, with the id taken out.
+      for (let layer = 0; layer < 4 && text.includes("%"); layer++) {
+        let decoded: string;
+        try {
+          decoded = decodeURIComponent(text);
+        } catch {
+          break;
+        }
+        if (decoded === text) break;
+        pattern.lastIndex = 0;
+        if (pattern.test(decoded)) text = replace(decoded);
+        pattern.lastIndex = 0;
+      }
     }
     const scanned = this.redactor.scanText(text, path, maxLength);
-    return own.length === 0 ? scanned : { text: scanned.text, redactions: [...own, ...scanned.redactions] };
+    return count === 0 ? scanned : { text: scanned.text, redactions: [{ path, kind: "api_token", count }, ...scanned.redactions] };
+  }
+
+  private sessionIdPatterns = new Map<string, RegExp>();
+
+  /** The session id in any case (a UUID's hex digits are), as a pattern; remembered per id. */
+  private sessionIdPattern(sessionId: string): RegExp {
+    let pattern = this.sessionIdPatterns.get(sessionId);
+    if (pattern === undefined) {
+      if (this.sessionIdPatterns.size >= 256) this.sessionIdPatterns.clear();
+      pattern = new RegExp(sessionId.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"), "gi");
+      this.sessionIdPatterns.set(sessionId, pattern);
+    }
+    pattern.lastIndex = 0;
+    return pattern;
   }
 
   private readonly identityCache = new Map<string, string | null>();

@@ -223,6 +223,16 @@ describe("leak corpus through an instrumented server", () => {
     const instanceId = `leak-direct-${thread}`;
     const errors: AuditClientError[] = [];
     const audit = createAuditClient({ server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, thread, onError: (e) => errors.push(e) });
+    // Fixed-format fields go as they came, even under a short maxStringLength; a card-shaped id is left out (review 84).
+    const pseudonym = `prod:${"A".repeat(43)}`;
+    emitWithArguments(audit, testRedactor({ maxStringLength: 32 }), {
+      type: "tool.called",
+      mcp: { "mcp.method.name": "tools/call", "mcp.session.id": pseudonym, "jsonrpc.request.id": 4111111111111111 },
+      actor: { userPseudonym: pseudonym },
+      auth: { tokenFingerprint: pseudonym, scopes: [] },
+      trace: { traceparent: TRACEPARENT },
+      data: { toolName: "lookup", durationMs: 1, resultSize: 10, isError: false },
+    }, { kind: "tool", name: "lookup", args: {} });
     emitWithArguments(audit, testRedactor(), {
       type: "tool.called",
       outcome: "failure",
@@ -235,10 +245,13 @@ describe("leak corpus through an instrumented server", () => {
     expect(metrics).toMatchObject({ rejected: 0, dropped: 0 });
     const own = (events: { body: unknown }[]) => bodiesOf(events as never, instanceId);
     const events = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000));
-    const called = events.find((event) => event.type === "tool.called");
-    expect(called).toBeDefined();
+    const calls = events.filter((event) => event.type === "tool.called");
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toMatchObject({ mcp: { "mcp.session.id": pseudonym }, actor: { userPseudonym: pseudonym }, auth: { tokenFingerprint: pseudonym }, trace: { traceparent: TRACEPARENT } });
+    expect(calls[0]?.mcp).not.toHaveProperty("jsonrpc.request.id");
+    const called = calls[1];
     const bytes = JSON.stringify(events);
-    for (const needle of ["someone.direct@example.test", "FakeDirect77x", "4111 1111 1111 1111", "ghp_FakeDirect"]) expect(bytes).not.toContain(needle);
+    for (const needle of ["someone.direct@example.test", "FakeDirect77x", "4111 1111 1111 1111", "4111111111111111", "ghp_FakeDirect"]) expect(bytes).not.toContain(needle);
     expect((called?.redaction as { applied: { kind: string; path: string }[] }).applied).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "email", path: "data.toolName" }), expect.objectContaining({ path: "data.error.message" })]));
   }, 90_000);
 
@@ -253,6 +266,10 @@ describe("leak corpus through an instrumented server", () => {
     expect(sessionId.length).toBeGreaterThan(16);
     expect((await client.callTool({ name: "fail", arguments: { message: `session ${sessionId} is not allowed here` } })).isError).toBe(true);
     await client.readResource({ uri: `doc://${sessionId}` });
+    // In capitals (a UUID's hex digits are any case), and percent-encoded whole in a URI (review 84).
+    expect((await client.callTool({ name: "fail", arguments: { message: `SESSION ${sessionId.toUpperCase()}` } })).isError).toBe(true);
+    const encoded = [...sessionId].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join("");
+    await client.readResource({ uri: `doc://x?s=${encoded}` });
     await client.callTool({ name: `tool-${sessionId}`, arguments: {} }).catch(() => undefined);
     await client.callTool({ name: "echo", arguments: {}, _meta: { traceparent: TRACEPARENT, tracestate: `vendor=${sessionId}` } });
     await endSession(connection);
@@ -264,7 +281,10 @@ describe("leak corpus through an instrumented server", () => {
     const own = (events: { body: unknown }[]) => events.map((event) => (Buffer.isBuffer(event.body) ? event.body.toString("utf8") : "")).filter((body) => (JSON.parse(body) as { server?: { instanceId?: string } }).server?.instanceId === instanceId);
     const bodies = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000, { raw: true }));
     expect(bodies).toHaveLength(metrics.sent);
-    expect(bodies.join("\n")).not.toContain(sessionId);
+    const all = bodies.join("\n");
+    expect(all).not.toContain(sessionId);
+    expect(all).not.toContain(sessionId.toUpperCase());
+    expect(all).not.toContain(encoded.slice(0, 24));
     const called = bodies.map((body) => JSON.parse(body) as { type: string; data: Record<string, unknown>; redaction: { applied: { kind: string; path: string }[] } }).filter((event) => event.type === "tool.called");
     expect(called[0]?.data.error).toMatchObject({ message: "session [REDACTED:api_token] is not allowed here" });
     expect(called[0]?.redaction.applied).toContainEqual({ path: "data.error.message", kind: "api_token", count: 1 });
