@@ -8,7 +8,7 @@ import { parseAuditEvent } from "../../schemas/parse.js";
 import { createAuditClient, emitWithArguments, type AuditClientError } from "../../shared/sdk/index.js";
 import { LEAK_CORPUS, leakPlacements } from "../fixtures/leak-corpus.js";
 import { jwtsFilling } from "../redaction/helpers.js";
-import { bodiesOf, readAll, startEmulator } from "./helpers.js";
+import { readAll, startEmulator } from "./helpers.js";
 import { connectClient, endSession, startMcpHarness } from "./mcp-harness.js";
 import { testRedactor } from "./redactor.js";
 
@@ -29,6 +29,26 @@ const TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 function forms(needle: string): string[] {
   const escaped = JSON.stringify(needle).slice(1, -1);
   return escaped === needle ? [needle] : [needle, escaped];
+}
+
+/** An audit client of this file's server under `instanceId`, what it reports collected in `errors`. */
+function leakClient(instanceId: string, errors: AuditClientError[], thread?: "worker" | "inline") {
+  return createAuditClient({ server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, ...(thread !== undefined ? { thread } : {}), onError: (e) => errors.push(e) });
+}
+
+/**
+ * Closes `audit`, expecting everything delivered and nothing reported, dropped or rejected, then
+ * reads back the bodies it sent, raw: this instance's only, as the emulator holds earlier tests' too.
+ */
+async function closeAndReadRaw(audit: ReturnType<typeof leakClient>, errors: AuditClientError[], instanceId: string): Promise<string[]> {
+  expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
+  expect(errors).toEqual([]);
+  const metrics = audit.metrics();
+  expect(metrics).toMatchObject({ rejected: 0, dropped: 0 });
+  const own = (events: { body: unknown }[]) => events.map((event) => (Buffer.isBuffer(event.body) ? event.body.toString("utf8") : "")).filter((body) => (JSON.parse(body) as { server?: { instanceId?: string } }).server?.instanceId === instanceId);
+  const bodies = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000, { raw: true }));
+  expect(bodies).toHaveLength(metrics.sent);
+  return bodies;
 }
 
 describe("leak corpus through an instrumented server", () => {
@@ -105,12 +125,7 @@ describe("leak corpus through an instrumented server", () => {
     const across = (position: number, offset: number) => `${jwtsFilling(position - offset - 1)} ${token(position + offset)} ${"tail ".repeat(3000)}`;
     const cuts = (positions: number[]) => positions.flatMap((position) => [12, 24].map((offset) => across(position, offset)));
     const errors: AuditClientError[] = [];
-    const audit = createAuditClient({
-      server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId: "leak-cut-1" },
-      connectionString: emulator.connectionString,
-      healthIntervalMs: 0,
-      onError: (e) => errors.push(e),
-    });
+    const audit = leakClient("leak-cut-1", errors);
     const harness = await startMcpHarness({ audit: { client: audit, redactor: testRedactor(), authRequired: false } });
     for (const name of cuts([1024, 128 + 8 * 1024 + 1])) await endSession(await connectClient(harness.url, undefined, { name, version: "1.0.0" }));
     const connection = await connectClient(harness.url);
@@ -118,14 +133,7 @@ describe("leak corpus through an instrumented server", () => {
     for (const message of cuts([8 * 1024, 1024 + 8 * 1024, 1024 + 8 * 1024 + 1])) expect((await connection.client.callTool({ name: "fail", arguments: { message } })).isError).toBe(true);
     await endSession(connection);
     await harness.close();
-    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
-    expect(errors).toEqual([]);
-    const metrics = audit.metrics();
-    expect(metrics).toMatchObject({ rejected: 0, dropped: 0 });
-    // This test's events only: the emulator still holds the test's before.
-    const own = (events: { body: unknown }[]) => events.map((event) => (Buffer.isBuffer(event.body) ? event.body.toString("utf8") : "")).filter((body) => (JSON.parse(body) as { server?: { instanceId?: string } }).server?.instanceId === "leak-cut-1");
-    const bodies = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000, { raw: true }));
-    expect(bodies).toHaveLength(metrics.sent);
+    const bodies = await closeAndReadRaw(audit, errors, "leak-cut-1");
     const types = bodies.map((body) => (JSON.parse(body) as { type: string }).type);
     expect(types.filter((t) => t === "session.started")).toHaveLength(5);
     expect(types.filter((t) => t === "tool.called")).toHaveLength(10);
@@ -144,7 +152,7 @@ describe("leak corpus through an instrumented server", () => {
     const email = "someone.identity@example.test";
     const errors: AuditClientError[] = [];
     const instanceId = "leak-identity-1";
-    const audit = createAuditClient({ server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    const audit = leakClient(instanceId, errors);
     const harness = await startMcpHarness({
       audit: { client: audit, redactor: testRedactor({ tools: { echo_x: { allow: ["text"] } } }), authRequired: true },
       authInfo: {
@@ -170,12 +178,7 @@ describe("leak corpus through an instrumented server", () => {
     await client.callTool({ name: "echo#x", arguments: { text: "allowlist-borrowed-value" } }).catch(() => undefined);
     await endSession(connection);
     await harness.close();
-    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
-    expect(errors).toEqual([]);
-    const metrics = audit.metrics();
-    const own = (events: { body: unknown }[]) => events.map((event) => (Buffer.isBuffer(event.body) ? event.body.toString("utf8") : "")).filter((body) => (JSON.parse(body) as { server?: { instanceId?: string } }).server?.instanceId === instanceId);
-    const bodies = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000, { raw: true }));
-    expect(bodies).toHaveLength(metrics.sent);
+    const bodies = await closeAndReadRaw(audit, errors, instanceId);
     const everything = bodies.join("\n");
     for (const needle of [secret, token.slice(0, 12), token.slice(0, 12).toLowerCase(), email, "allowlist-borrowed-value"]) expect(everything).not.toContain(needle);
     const events = bodies.map((body) => JSON.parse(body) as Record<string, Record<string, unknown>> & { type: string });
@@ -197,7 +200,7 @@ describe("leak corpus through an instrumented server", () => {
     const errors: AuditClientError[] = [];
     const instanceId = "leak-identity-2";
     const long = `vnd.example.${"a".repeat(180)}`;
-    const audit = createAuditClient({ server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    const audit = leakClient(instanceId, errors);
     const harness = await startMcpHarness({
       audit: { client: audit, redactor: testRedactor(), authRequired: true },
       authInfo: { token: "fake-bearer-token-for-identity-0002", clientId: "my-app", scopes: ["files:read", long], resource: new URL("http://192.168.1.20:3000/mcp"), extra: { sub: "fake-user-identity", iss: "http://10.0.0.5/realms/example" } },
@@ -207,12 +210,7 @@ describe("leak corpus through an instrumented server", () => {
     await connection.client.readResource({ uri: `typed://${encodeURIComponent(long)}` });
     await endSession(connection);
     await harness.close();
-    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
-    expect(errors).toEqual([]);
-    const metrics = audit.metrics();
-    expect(metrics).toMatchObject({ rejected: 0, dropped: 0 });
-    const own = (events: { body: unknown }[]) => bodiesOf(events as never, instanceId);
-    const events = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000)) as (Record<string, Record<string, unknown>> & { type: string })[];
+    const events = (await closeAndReadRaw(audit, errors, instanceId)).map((body) => JSON.parse(body) as Record<string, Record<string, unknown>> & { type: string });
     const read = events.find((event) => event.type === "resource.read");
     expect(read?.auth).toMatchObject({ audience: ["http://192.168.1.0/24:3000/mcp"], issuer: "http://10.0.0.0/24/realms/example", scopes: ["files:read", long] });
     expect(read?.data?.mimeType).toBe(long.slice(0, 128));
@@ -222,7 +220,7 @@ describe("leak corpus through an instrumented server", () => {
   it.each(["worker", "inline"] as const)("emitWithArguments scans the texts of an event its caller built, not only its arguments (review 83; %s emitter)", async (thread) => {
     const instanceId = `leak-direct-${thread}`;
     const errors: AuditClientError[] = [];
-    const audit = createAuditClient({ server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, thread, onError: (e) => errors.push(e) });
+    const audit = leakClient(instanceId, errors, thread);
     // Fixed-format fields go as they came, even under a short maxStringLength; a card-shaped id is left out (review 84).
     const pseudonym = `prod:${"A".repeat(43)}`;
     emitWithArguments(audit, testRedactor({ maxStringLength: 32 }), {
@@ -239,12 +237,7 @@ describe("leak corpus through an instrumented server", () => {
       mcp: { "mcp.method.name": "tools/call", "gen_ai.tool.name": "lookup someone.direct@example.test" },
       data: { toolName: "lookup someone.direct@example.test", durationMs: 1, resultSize: 10, isError: true, error: { type: "tool_error", message: "login failed with password 'FakeDirect77x' for card 4111 1111 1111 1111" } },
     }, { kind: "tool", name: "lookup", args: { note: "ghp_FakeDirect0000x1Y2z3x1Y2z3x1Y2z3x1Y2" } });
-    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
-    expect(errors).toEqual([]);
-    const metrics = audit.metrics();
-    expect(metrics).toMatchObject({ rejected: 0, dropped: 0 });
-    const own = (events: { body: unknown }[]) => bodiesOf(events as never, instanceId);
-    const events = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000));
+    const events = (await closeAndReadRaw(audit, errors, instanceId)).map((body) => JSON.parse(body) as Record<string, unknown>);
     const calls = events.filter((event) => event.type === "tool.called");
     expect(calls).toHaveLength(2);
     expect(calls[0]).toMatchObject({ mcp: { "mcp.session.id": pseudonym }, actor: { userPseudonym: pseudonym }, auth: { tokenFingerprint: pseudonym }, trace: { traceparent: TRACEPARENT } });
@@ -258,7 +251,7 @@ describe("leak corpus through an instrumented server", () => {
   it("a session's own id does not travel in the texts of its requests: an error message, a URI, an unknown tool's name, a tracestate (review 83)", async () => {
     const instanceId = "leak-session-id";
     const errors: AuditClientError[] = [];
-    const audit = createAuditClient({ server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    const audit = leakClient(instanceId, errors);
     const harness = await startMcpHarness({ audit: { client: audit, redactor: testRedactor(), authRequired: false } });
     const connection = await connectClient(harness.url);
     const { client } = connection;
@@ -274,13 +267,7 @@ describe("leak corpus through an instrumented server", () => {
     await client.callTool({ name: "echo", arguments: {}, _meta: { traceparent: TRACEPARENT, tracestate: `vendor=${sessionId}` } });
     await endSession(connection);
     await harness.close();
-    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
-    expect(errors).toEqual([]);
-    const metrics = audit.metrics();
-    expect(metrics).toMatchObject({ rejected: 0, dropped: 0 });
-    const own = (events: { body: unknown }[]) => events.map((event) => (Buffer.isBuffer(event.body) ? event.body.toString("utf8") : "")).filter((body) => (JSON.parse(body) as { server?: { instanceId?: string } }).server?.instanceId === instanceId);
-    const bodies = own(await readAll(emulator.connectionString, (events) => own(events).length >= metrics.sent, 30_000, { raw: true }));
-    expect(bodies).toHaveLength(metrics.sent);
+    const bodies = await closeAndReadRaw(audit, errors, instanceId);
     const all = bodies.join("\n");
     expect(all).not.toContain(sessionId);
     expect(all).not.toContain(sessionId.toUpperCase());
