@@ -7,6 +7,8 @@ import { AuditEventSchema, type AuditEvent, type AuditEventType } from "../../sc
 import { formatPath } from "../../schemas/parse.js";
 import { SCHEMA_VERSION, SEVERITIES, type Severity } from "../../schemas/primitives.js";
 import type { RedactionFacts } from "../../schemas/redaction.js";
+import type { ScannerKind } from "../redaction/policy.js";
+import { scan } from "../redaction/scanners.js";
 import { SEALS_SUMMARY_TEXT } from "./arguments.js";
 import { CLOSE_ON_EXIT, EMITTED_COUNT, flushBeforeExit, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
 import { runPreFlushHooks } from "./hooks.js";
@@ -199,6 +201,19 @@ const PENDING_HASH = "0".repeat(64);
  * estimate of each argument summary plus the envelope's share.
  */
 const MAX_PENDING_EVENTS = 256;
+
+/**
+ * A path segment as onError reports it: an index, or a key shaped as a name in which the scanners
+ * find nothing; any other key is the caller's data (`fields.someone@example.test`) and shows as `*`.
+ */
+function reportedSegment(segment: PropertyKey): PropertyKey {
+  if (typeof segment === "number") return segment;
+  const text = String(segment);
+  return /^[\w.-]{1,64}$/.test(text) && scan(text, NO_SCANNER_OFF).counts.size === 0 ? text : "*";
+}
+
+const NO_SCANNER_OFF: ReadonlySet<ScannerKind> = new Set();
+
 const MAX_PENDING_BYTES = 1024 * 1024;
 const PENDING_OVERHEAD_BYTES = 2048;
 
@@ -351,7 +366,7 @@ export class Emitter implements AuditClient {
       this.report({
         kind: "invalid_event",
         ...(knownType !== undefined ? { eventType: knownType } : {}),
-        issues: parsed.error.issues.slice(0, 10).map((issue) => `${formatPath(issue.path).slice(0, 128) || "(event)"}: ${issue.code}`),
+        issues: parsed.error.issues.slice(0, 10).map((issue) => `${formatPath(issue.path.map(reportedSegment)).slice(0, 128) || "(event)"}: ${issue.code}`),
       });
       return;
     }

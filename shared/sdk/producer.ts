@@ -1,15 +1,30 @@
 // The Event Hubs producer as the emitter uses it, and how its errors are classified.
 import { EventHubProducerClient, parseEventHubConnectionString, type EventHubClientOptions } from "@azure/event-hubs";
+import type { ScannerKind } from "../redaction/policy.js";
+import { scan } from "../redaction/scanners.js";
 import type { ResolvedAuditClientOptions } from "./options.js";
 
+/**
+ * An error's type as sdk.health and onError report it: its `code`, else its `name`, else `Error`;
+ * only one shaped as an identifier (`ECONNREFUSED`, `ServiceUnavailable`, `invalid_client`) in which
+ * the scanners find nothing, since an error made elsewhere (a TokenCredential's) may put any text there.
+ */
 export function errorType(err: unknown): string {
   if (typeof err === "object" && err !== null) {
-    const code = "code" in err && typeof err.code === "string" ? err.code : undefined;
-    const name = "name" in err && typeof err.name === "string" ? err.name : undefined;
-    return (code ?? name ?? "Error").slice(0, 128);
+    const code = "code" in err && typeof err.code === "string" && isIdentifier(err.code) ? err.code : undefined;
+    const name = "name" in err && typeof err.name === "string" && isIdentifier(err.name) ? err.name : undefined;
+    return code ?? name ?? "Error";
   }
   return "Error";
 }
+
+const IDENTIFIER = /^[A-Za-z][\w.:-]{0,63}$/;
+
+function isIdentifier(text: string): boolean {
+  return IDENTIFIER.test(text) && scan(text, NO_SCANNER_OFF).counts.size === 0;
+}
+
+const NO_SCANNER_OFF: ReadonlySet<ScannerKind> = new Set();
 
 export function isRetryable(err: unknown): boolean {
   // The Event Hubs client marks its errors; anything unmarked (socket errors, timeouts) is treated as transient.

@@ -2,6 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { estimateSessionId, toolDefinitionHash } from "../../shared/sdk/index.js";
 import { proxiedAddress, resultSize } from "../../shared/sdk/instrument.js";
+import { createAuditClient, type AuditClientError } from "../../shared/sdk/index.js";
+import { errorType } from "../../shared/sdk/producer.js";
+import { UNREACHABLE } from "./helpers.js";
 import { uuidv7 } from "../../shared/sdk/uuid.js";
 import { EventIdSchema } from "../../schemas/primitives.js";
 
@@ -147,3 +150,36 @@ describe("proxiedAddress", () => {
     expect(proxiedAddress(value, hops, rfc7239)).toBe(expected);
   });
 });
+
+describe("errorType", () => {
+  it("reports an error's code or name only when it is an identifier with nothing a scanner finds in it (review 83)", () => {
+    expect(errorType({ code: "ECONNREFUSED" })).toBe("ECONNREFUSED");
+    expect(errorType(Object.assign(new Error("refused"), { name: "AbortError" }))).toBe("AbortError");
+    // A credential's error may put any text in its code: the name is reported instead, or Error.
+    expect(errorType({ code: "invalid_client ghp_FAKE0fake1FAKE2fake3FAKE4fake5FAKE6f someone@example.test", name: "AuthenticationError" })).toBe("AuthenticationError");
+    expect(errorType({ code: "ghp_FAKE0fake1FAKE2fake3FAKE4fake5FAKE6f" })).toBe("Error");
+    expect(errorType({ name: "someone@example.test" })).toBe("Error");
+    expect(errorType({ code: "x".repeat(100) })).toBe("Error");
+    expect(errorType("boom")).toBe("Error");
+  });
+});
+
+describe("onError's paths", () => {
+  it.each(["inline", "worker"] as const)("show a key that is the caller's data as * (review 83; %s emitter)", async (thread) => {
+    const errors: AuditClientError[] = [];
+    const audit = createAuditClient({ server: { id: "u", name: "U", version: "1", environment: "test", instanceId: `paths-${thread}` }, connectionString: UNREACHABLE, healthIntervalMs: 0, thread, onError: (e) => errors.push(e) });
+    const key = `someone@example.test ${"x".repeat(200)}`;
+    audit.emit({
+      type: "tool.called",
+      mcp: { "mcp.method.name": "tools/call" },
+      data: { toolName: "lookup", durationMs: 1, resultSize: 1, isError: false, arguments: { type: "object", keys: 1, fields: { [key]: { type: "number" } } } },
+    } as never);
+    expect(audit.metrics()).toMatchObject({ rejected: 1 });
+    await audit.close({ deadlineMs: 0 });
+    const issues = errors.flatMap((e) => (e.kind === "invalid_event" ? (e.issues ?? []) : []));
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues.join("\n")).toContain("data.arguments.fields.*");
+    expect(issues.join("\n")).not.toContain("someone@example.test");
+  });
+});
+
