@@ -334,8 +334,9 @@ const IN_BACKTICKS = String.raw`(?<!\w=)\`(?!${MARKER}\`)(?!(?:\$\{[^}\r\n]*\}|[
  */
 const LITERAL_PREFIX_WORD = String.raw`(?:@\$?|\$@?|[rR][bBfF]?|[bBfF][rR]?|[uU]8?|L)`;
 const LITERAL_PREFIX = String.raw`${LITERAL_PREFIX_WORD}(?=\\*["'])`;
-/** The literal's prefix a match's part before the value ends in, if any. */
 const LITERAL_PREFIX_END = new RegExp(`${LITERAL_PREFIX_WORD}$`);
+/** The literal's prefix that a match's part before the value ends in, or "". */
+const literalPrefixOf = (before: string): string => LITERAL_PREFIX_END.exec(before)?.[0] ?? "";
 /** A quoted literal of interpolations and punctuation alone (`"{user}:{password}"`), one at least; each part read one way, so a long one costs one pass. */
 const INTERPOLATIONS = /^(\\*["'])(?=[^\r\n]*\{)(?:[^\w{}"'\\\r\n]|\{[^{}"'\r\n]{1,128}\})*\1$/;
 /**
@@ -1352,6 +1353,13 @@ const CREDENTIAL_CALL = new RegExp(
   "g",
 );
 /**
+ * Whether CREDENTIAL_CALL is worth trying: a comma, then a quoted argument as CALL_ARGUMENT and the
+ * password's own start read one (space as CALL_SPACE, with no bound here; `[@$]`, STRING_PREFIX, a
+ * quote) or `Some(`. A backslash is space only in an escaped line break or tab, so a run of them
+ * costs one pass.
+ */
+const CREDENTIAL_CALL_COMMA = new RegExp(String.raw`,(?:\s|\\{1,8}[nrt])*(?:[@$]?${STRING_PREFIX}\\*["'\`]|Some\()`);
+/**
  * A `user:password` string where basic authentication is built from one: PHP's
  * `CURLOPT_USERPWD`, a base64 encoder's argument (`btoa`, Python's `b64encode`, Java's
  * `encodeToString`, .NET's `GetBytes`, Go's `EncodeToString([]byte(…))`, Ruby's
@@ -1775,7 +1783,7 @@ const PLACEHOLDER = /^\[(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|OMITTED|SANIT
 function connectionStringField(match: string, groups: readonly (string | undefined)[], followed = ""): string {
   const [before = "", name = "", equals = "=", value = "", after] = groups;
   // A literal's prefix (`Password = @"…"`, `b"…"`) goes with the literal it starts, so the marker never follows it.
-  const prefix = LITERAL_PREFIX_END.exec(equals)?.[0] ?? "";
+  const prefix = literalPrefixOf(equals);
   if (interpolationOnly(prefix, value)) return match;
   const separator = equals.slice(0, equals.length - prefix.length);
   const placeholder = PLACEHOLDER.exec(value)?.[0];
@@ -2044,9 +2052,8 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: CREDENTIAL_CALL,
-    // The call's words first; then a comma before a quoted argument, its space read as CALL_SPACE
-    // reads it (a backslash only in an escaped line break or tab, so a run of them costs one pass).
-    worthTrying: (text) => /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password|PDO|mysqli|set_password/.test(text) && /,(?:\s|\\{1,8}[nrt])*(?:[@$]?[rRbBuU]{0,2}\\*["'`]|Some\()/.test(text),
+    // The call's words first, then CREDENTIAL_CALL_COMMA.
+    worthTrying: (text) => /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password|PDO|mysqli|set_password/.test(text) && CREDENTIAL_CALL_COMMA.test(text),
     replace: (match, groups) => {
       const [prefix = "", quote = "", text = ""] = groups;
       // A list under `auth` may be of schemes or strategies (`auth: ['jwt', 'session']`), and `login`, `.auth` and a bare `BasicAuth` name other things too
@@ -2323,7 +2330,7 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => (text.includes("=") || text.includes(":")) && mentionsSecret(text),
     replace: (_match, groups, after) => {
       const value = groups[1] ?? "";
-      if (codeCall(value, after) || interpolationOnly(LITERAL_PREFIX_END.exec(groups[0] ?? "")?.[0] ?? "", value)) return undefined;
+      if (codeCall(value, after) || interpolationOnly(literalPrefixOf(groups[0] ?? ""), value)) return undefined;
       const quote = openingQuoteOf(value);
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
       const closing = /\\*["'`]$/.exec(value)?.[0];
@@ -2469,6 +2476,13 @@ const MAX_PASSES = 16;
 const JSON_STRING_LEVELS = 4;
 /** Times a text is rewritten and scanned again after a redaction left a literal rewritable (see scan). */
 const REWRITE_ROUNDS = 4;
+
+const NONE_DISABLED: ReadonlySet<ScannerKind> = new Set();
+
+/** Whether every scanner finds nothing in `text`: for short texts the SDK passes on only when clean (an error's code, a key in a path). */
+export function scansClean(text: string): boolean {
+  return scan(text, NONE_DISABLED).counts.size === 0;
+}
 
 /**
  * Applies every enabled scanner in order, to a fixpoint, to the text with its JSON string literals
