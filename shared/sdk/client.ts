@@ -7,8 +7,7 @@ import { AuditEventSchema, type AuditEvent, type AuditEventType } from "../../sc
 import { formatPath } from "../../schemas/parse.js";
 import { SCHEMA_VERSION, SEVERITIES, type Severity } from "../../schemas/primitives.js";
 import type { RedactionFacts } from "../../schemas/redaction.js";
-import type { ScannerKind } from "../redaction/policy.js";
-import { scan } from "../redaction/scanners.js";
+import { scansClean } from "../redaction/scanners.js";
 import { SEALS_SUMMARY_TEXT } from "./arguments.js";
 import { CLOSE_ON_EXIT, EMITTED_COUNT, flushBeforeExit, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
 import { runPreFlushHooks } from "./hooks.js";
@@ -209,10 +208,8 @@ const MAX_PENDING_EVENTS = 256;
 function reportedSegment(segment: PropertyKey): PropertyKey {
   if (typeof segment === "number") return segment;
   const text = String(segment);
-  return /^[\w.-]{1,64}$/.test(text) && scan(text, NO_SCANNER_OFF).counts.size === 0 ? text : "*";
+  return /^[\w.-]{1,64}$/.test(text) && scansClean(text) ? text : "*";
 }
-
-const NO_SCANNER_OFF: ReadonlySet<ScannerKind> = new Set();
 
 const MAX_PENDING_BYTES = 1024 * 1024;
 const PENDING_OVERHEAD_BYTES = 2048;

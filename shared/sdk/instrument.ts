@@ -326,9 +326,9 @@ class SessionTracker {
     this.requestCount++;
     if (message.method === "initialize") {
       const info = params.clientInfo;
-      // Kept raw here, scanned when session.started is recorded (off the request's path).
-      // Kept raw until session.started scans them; cut no shorter than that scan's window, so a
-      // secret cut here is dropped there (a shorter cut would pass its first part as clean text).
+      // Kept raw here, scanned when session.started is recorded (off the request's path); cut no
+      // shorter than that scan's window, so a secret cut here is dropped there (a shorter cut would
+      // pass its first part as clean text).
       if (isRecord(info) && typeof info.name === "string") this.clientInfo = { name: info.name.slice(0, rawTextLimit(CLIENT_NAME_CHARS)), ...(typeof info.version === "string" ? { version: info.version.slice(0, rawTextLimit(CLIENT_VERSION_CHARS)) } : {}) };
     }
     // Most requests carry the token the previous one did (or none, on a server that does not ask
@@ -1121,9 +1121,9 @@ class Instrumentation implements McpAudit {
           break;
         }
         if (decoded === text) break;
-        pattern.lastIndex = 0;
-        if (pattern.test(decoded)) text = replace(decoded);
-        pattern.lastIndex = 0;
+        const found = count;
+        const replaced = replace(decoded);
+        if (count > found) text = replaced;
       }
     }
     const scanned = this.redactor.scanText(text, path, maxLength);
@@ -1140,7 +1140,7 @@ class Instrumentation implements McpAudit {
       pattern = new RegExp(sessionId.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"), "gi");
       this.sessionIdPatterns.set(sessionId, pattern);
     }
-    pattern.lastIndex = 0;
+    // Used only with replace, which reads a global pattern from its start.
     return pattern;
   }
 
@@ -1260,11 +1260,10 @@ class Instrumentation implements McpAudit {
       }
       const envelope = this.contextEnvelope(context);
       const held = input.heldScopes ?? context?.authInfo?.scopes ?? [];
-      const valid = (scopes: unknown[]) => this.cleanScopes(scopes);
       const operation = this.scanInSession(context?.sessionId, String(input.operation), "data.operation", 128);
       this.emit({ ...envelope, outcome: "failure" }, {
         type: "authz.denied",
-        data: { requiredScopes: valid(input.requiredScopes), heldScopes: valid(held), operation: operation.text.slice(0, 128) },
+        data: { requiredScopes: this.cleanScopes(input.requiredScopes), heldScopes: this.cleanScopes(held), operation: operation.text.slice(0, 128) },
       }, operation.redactions);
     } catch {
       // helpers never throw into the server

@@ -1,7 +1,6 @@
 // The Event Hubs producer as the emitter uses it, and how its errors are classified.
 import { EventHubProducerClient, parseEventHubConnectionString, type EventHubClientOptions } from "@azure/event-hubs";
-import type { ScannerKind } from "../redaction/policy.js";
-import { scan } from "../redaction/scanners.js";
+import { scansClean } from "../redaction/scanners.js";
 import type { ResolvedAuditClientOptions } from "./options.js";
 
 /**
@@ -21,10 +20,8 @@ export function errorType(err: unknown): string {
 const IDENTIFIER = /^[A-Za-z][\w.:-]{0,63}$/;
 
 function isIdentifier(text: string): boolean {
-  return IDENTIFIER.test(text) && scan(text, NO_SCANNER_OFF).counts.size === 0;
+  return IDENTIFIER.test(text) && scansClean(text);
 }
-
-const NO_SCANNER_OFF: ReadonlySet<ScannerKind> = new Set();
 
 export function isRetryable(err: unknown): boolean {
   // The Event Hubs client marks its errors; anything unmarked (socket errors, timeouts) is treated as transient.
