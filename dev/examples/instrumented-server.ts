@@ -136,13 +136,15 @@ async function main(): Promise<void> {
     if (connectionString === undefined) throw new Error("set MCP_AUDIT_CONNECTION_STRING (npm run emulator:eventhubs prints one), or MCP_AUDIT_DISABLED=1");
     const thread = process.env.MCP_AUDIT_THREAD === "inline" ? "inline" : "worker";
     const nice = process.env.MCP_AUDIT_WORKER_NICE;
+    const redactor = compileRedactor(policyFromEnv(), await loadKeyring(new EnvSecretProvider(), { secretName: "mcp-audit-pseudonym-key", keyId: "dev" }));
     const client = createAuditClient({
       server: { id: "notes", name: "Notes", version: "1.0.0", environment: "dev" },
       connectionString,
       thread,
+      // Events this server emits itself are scanned too; the instrumentation's are scanned as they are built.
+      redactor,
       ...(nice !== undefined ? { workerNice: Number(nice) } : {}),
     });
-    const redactor = compileRedactor(policyFromEnv(), await loadKeyring(new EnvSecretProvider(), { secretName: "mcp-audit-pseudonym-key", keyId: "dev" }));
     audit = { client, redactor, ...clientAddressFromEnv() };
   }
   const server = await startExampleServer({ port, ...(audit !== undefined ? { audit } : {}) });

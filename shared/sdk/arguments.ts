@@ -6,6 +6,7 @@ import type { CanonicalText } from "../chain.js";
 import { argumentSummaryTextOf } from "../redaction/redactor.js";
 import { isCardNumberDigits } from "../redaction/scanners.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
+import type { EventRedactor } from "./options.js";
 
 type RedactionEntry = z.infer<typeof RedactionEntrySchema>;
 
@@ -110,12 +111,13 @@ function withSummary(event: InvocationEventInput, summary: ValueSummary | Canoni
  * the redactor's policy version. Never throws.
  */
 export function emitWithArguments(audit: AuditClient, summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): void {
-  emitSummarized(audit, summarizer, withOwnTextsRedacted(summarizer, event), source);
-}
-
-/** What redacts a whole event (shared/redaction's `Redactor`). */
-interface WholeEventRedactor {
-  redactEvent<T>(event: T): { event: T; redactions: RedactionEntry[] };
+  let scanned = event;
+  try {
+    if (typeof (summarizer as Partial<EventRedactor>).redactEvent === "function") scanned = withOwnTextsRedacted(summarizer as ArgumentSummarizer & EventRedactor, event);
+  } catch {
+    // One that cannot be read (a getter that throws) goes on as it is: reading it fails again where it is validated, and it is rejected.
+  }
+  emitSummarized(audit, summarizer, scanned, source);
 }
 
 /**
@@ -146,43 +148,51 @@ export const NAME_CHARS_NOT_ALLOWED = /[^\p{L}\p{N}_.\-/:@ ]/gu;
 /** A name, scanned: a marker's brackets made `_` (`lookup [REDACTED:email]` travels as `lookup _REDACTED:email_`). */
 const asName = (value: unknown): unknown => (typeof value === "string" ? value.replace(NAME_CHARS_NOT_ALLOWED, "_") : value);
 
-/** The event with its texts scanned by the summarizer's redactEvent, its redactions added; as it is when there is none. */
-function withOwnTextsRedacted(summarizer: ArgumentSummarizer, event: InvocationEventInput): InvocationEventInput {
-  const redactEvent = (summarizer as Partial<WholeEventRedactor>).redactEvent;
+/**
+ * The event with its texts scanned by `redactor.redactEvent`, its redactions added after those it
+ * carries; names stay names, and pseudonyms and the traceparent go as given. One whose redaction
+ * facts are no list is returned as it is, to be counted and reported as invalid. Throws what
+ * reading the event throws (a getter's error).
+ */
+export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEventInput>(redactor: EventRedactor, event: E): E {
   const own: unknown = event.redaction?.applied;
-  // One whose redaction facts are no list goes on as it is, to be counted and reported as invalid.
-  if (typeof redactEvent !== "function" || (event.redaction !== undefined && !Array.isArray(own))) return event;
-  try {
-    const { event: redacted, redactions } = redactEvent.call(summarizer, { ...event, redaction: undefined }) as { event: InvocationEventInput; redactions: RedactionEntry[] };
-    const given = event as unknown as Record<string, Record<string, unknown> | undefined>;
-    const out = { ...redacted } as unknown as Record<string, Record<string, unknown> | undefined>;
-    const data = { ...out.data };
-    if (typeof data.toolName === "string") data.toolName = asName(data.toolName);
-    if (typeof data.promptName === "string") data.promptName = asName(data.promptName);
-    // Numbers are not scanned: one with a payment card's digits is left out, as the instrumentation leaves it.
-    const error = data.error;
-    if (typeof error === "object" && error !== null && "code" in error && plainInteger((error as Record<string, unknown>).code) === undefined) data.error = withoutKey(error as Record<string, unknown>, "code");
-    out.data = data;
-    if (out.mcp !== undefined) {
-      const mcp = { ...out.mcp };
-      if (typeof mcp["gen_ai.tool.name"] === "string") mcp["gen_ai.tool.name"] = asName(mcp["gen_ai.tool.name"]);
-      if (typeof mcp["jsonrpc.request.id"] === "number" && plainInteger(mcp["jsonrpc.request.id"]) === undefined) delete mcp["jsonrpc.request.id"];
-      out.mcp = mcp;
-    }
-    // Fields whose schema leaves no room for free text (pseudonyms, a traceparent) go as they came:
-    // a policy's short maxStringLength would otherwise cut them, and the event would be rejected.
-    for (const [part, field] of FIXED_FORMAT_FIELDS) {
-      const value = given[part]?.[field];
-      const target = out[part];
-      if (value !== undefined && target !== undefined) out[part] = { ...target, [field]: value };
-    }
-    return {
-      ...(out as unknown as InvocationEventInput),
-      redaction: { policyVersion: event.redaction?.policyVersion ?? summarizer.policyVersion, applied: [...((own as RedactionEntry[] | undefined) ?? []), ...redactions].slice(0, 256) },
-    } as InvocationEventInput;
-  } catch {
-    return event;
+  if (event.redaction !== undefined && !Array.isArray(own)) return event;
+  const { event: redacted, redactions } = redactor.redactEvent({ ...event, redaction: undefined });
+  const given = event as unknown as Record<string, Record<string, unknown> | undefined>;
+  const out = { ...redacted } as unknown as Record<string, Record<string, unknown> | undefined>;
+  const data = { ...out.data };
+  if (typeof data.toolName === "string") data.toolName = asName(data.toolName);
+  if (typeof data.promptName === "string") data.promptName = asName(data.promptName);
+  // Numbers are not scanned: one with a payment card's digits is left out, as the instrumentation leaves it.
+  const error = data.error;
+  if (typeof error === "object" && error !== null && "code" in error && plainInteger((error as Record<string, unknown>).code) === undefined) data.error = withoutKey(error as Record<string, unknown>, "code");
+  if (out.data !== undefined) out.data = data;
+  if (out.mcp !== undefined) {
+    const mcp = { ...out.mcp };
+    if (typeof mcp["gen_ai.tool.name"] === "string") mcp["gen_ai.tool.name"] = asName(mcp["gen_ai.tool.name"]);
+    if (typeof mcp["jsonrpc.request.id"] === "number" && plainInteger(mcp["jsonrpc.request.id"]) === undefined) delete mcp["jsonrpc.request.id"];
+    out.mcp = mcp;
   }
+  // Fields whose schema leaves no room for free text (pseudonyms, a traceparent) go as they came:
+  // a policy's short maxStringLength would otherwise cut them, and the event would be rejected.
+  for (const [part, field] of FIXED_FORMAT_FIELDS) {
+    const value = given[part]?.[field];
+    const target = out[part];
+    if (value !== undefined && target !== undefined) out[part] = { ...target, [field]: value };
+  }
+  return {
+    ...(out as unknown as E),
+    redaction: { policyVersion: event.redaction?.policyVersion ?? redactor.policyVersion, applied: [...((own as RedactionEntry[] | undefined) ?? []), ...redactions].slice(0, 256) },
+  };
+}
+
+/**
+ * What an audit client with a `redactor` sends for `event`: scanned when it carries no redaction
+ * facts (one a server author built), as it is when it does (the instrumentation's, or one scanned
+ * already). Throws what reading the event throws.
+ */
+export function scannedByClient(redactor: EventRedactor | undefined, event: AuditEventInput): AuditEventInput {
+  return redactor === undefined || event.redaction !== undefined ? event : withOwnTextsRedacted(redactor, event);
 }
 
 /**

@@ -8,7 +8,7 @@ import { formatPath } from "../../schemas/parse.js";
 import { SCHEMA_VERSION, SEVERITIES, type Severity } from "../../schemas/primitives.js";
 import type { RedactionFacts } from "../../schemas/redaction.js";
 import { scansClean } from "../redaction/scanners.js";
-import { SEALS_SUMMARY_TEXT } from "./arguments.js";
+import { scannedByClient, SEALS_SUMMARY_TEXT } from "./arguments.js";
 import { CLOSE_ON_EXIT, EMITTED_COUNT, flushBeforeExit, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
 import { runPreFlushHooks } from "./hooks.js";
 import { callErrorHook, resolveAuditClientOptions, type AuditClientError, type AuditClientOptions, type ResolvedAuditClientOptions } from "./options.js";
@@ -330,7 +330,7 @@ export class Emitter implements AuditClient {
         this.counters.rejected++;
         return;
       }
-      this.accept(event);
+      this.accept(scannedByClient(this.options.redactor, event));
     } catch (err) {
       this.counters.rejected++;
       this.report({ kind: "internal", errorType: errorType(err) });
@@ -628,6 +628,8 @@ export class Emitter implements AuditClient {
           sendFailures: metrics.sendFailures,
           ...(metrics.lastErrorType !== undefined ? { lastErrorType: metrics.lastErrorType } : {}),
         },
+        // Figures and an identifier-shaped error type only: nothing for a redactor to scan.
+        redaction: this.defaultRedaction,
       });
     } catch (err) {
       this.report({ kind: "internal", errorType: errorType(err) });

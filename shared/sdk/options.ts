@@ -5,7 +5,10 @@ import type { TokenCredential } from "@azure/core-auth";
 import { z } from "zod";
 import { ServerSchema } from "../../schemas/envelope.js";
 import { formatPath } from "../../schemas/parse.js";
+import type { RedactionEntrySchema } from "../../schemas/redaction.js";
 import { uuidv7 } from "./uuid.js";
+
+type RedactionEntry = z.infer<typeof RedactionEntrySchema>;
 
 /** Reported to `onError`. Never carries event values, only where and what kind. */
 export interface AuditClientError {
@@ -33,6 +36,15 @@ const isCredential = (value: unknown): value is TokenCredential =>
   typeof value === "object" && value !== null && "getToken" in value && typeof value.getToken === "function";
 
 const isFunction = (value: unknown): value is (error: AuditClientError) => void => typeof value === "function";
+
+/** What redacts a whole event: compileRedactor's redactor (shared/redaction's `Redactor`), or anything with its `redactEvent` and `policyVersion`. */
+export interface EventRedactor {
+  readonly policyVersion: string;
+  redactEvent<T>(event: T): { event: T; redactions: RedactionEntry[] };
+}
+
+const isEventRedactor = (value: unknown): value is EventRedactor =>
+  typeof value === "object" && value !== null && "redactEvent" in value && typeof value.redactEvent === "function" && "policyVersion" in value && typeof value.policyVersion === "string";
 
 const positiveInt = (max: number) => z.number().int().positive().max(max);
 
@@ -91,8 +103,14 @@ export const AuditClientOptionsSchema = z
     maxEventBytes: z.number().int().min(4096).max(1_000_000).default(256 * 1024),
     /** Period of `sdk.health` events; 0 turns the periodic ones off (one is still sent on close). */
     healthIntervalMs: z.number().int().min(0).max(86_400_000).default(60_000),
-    /** Policy version stamped on events emitted without redaction facts. */
-    policyVersion: z.string().min(1).max(64).default("unredacted"),
+    /**
+     * Scans what emit() is given without redaction facts (an event a server author builds) with
+     * its `redactEvent` before it goes anywhere, and stamps the redactor's policy version and what
+     * it found. Without one such events go as they are given.
+     */
+    redactor: z.custom<EventRedactor>(isEventRedactor, { message: "must be a redactor from compileRedactor (redactEvent and policyVersion)" }).optional(),
+    /** Policy version stamped on events emitted without redaction facts: the redactor's when there is one, else `unredacted`. */
+    policyVersion: z.string().min(1).max(64).optional(),
     /** Default deadline of flush() and close(). */
     closeDeadlineMs: positiveInt(600_000).default(5_000),
     onError: z.custom<(error: AuditClientError) => void>(isFunction, { message: "must be a function" }).optional(),
@@ -105,13 +123,16 @@ export const AuditClientOptionsSchema = z
     } else if (byIdentity && (options.fullyQualifiedNamespace === undefined || options.credential === undefined)) {
       ctx.addIssue({ code: "custom", path: [options.credential === undefined ? "credential" : "fullyQualifiedNamespace"], message: "fullyQualifiedNamespace and credential go together" });
     }
+    if (options.redactor !== undefined && options.policyVersion !== undefined && options.policyVersion !== options.redactor.policyVersion) {
+      ctx.addIssue({ code: "custom", path: ["policyVersion"], message: "differs from the redactor's policyVersion: leave it out, and the redactor's is stamped" });
+    }
     if (options.retry.maxDelayMs < options.retry.initialDelayMs) {
       ctx.addIssue({ code: "custom", path: ["retry", "maxDelayMs"], message: "must be at least retry.initialDelayMs" });
     }
   });
 
 export type AuditClientOptions = z.input<typeof AuditClientOptionsSchema>;
-export type ResolvedAuditClientOptions = z.output<typeof AuditClientOptionsSchema> & { server: { instanceId: string } };
+export type ResolvedAuditClientOptions = z.output<typeof AuditClientOptionsSchema> & { server: { instanceId: string }; policyVersion: string };
 
 export class AuditClientOptionsError extends Error {
   override name = "AuditClientOptionsError";
@@ -130,5 +151,9 @@ export function resolveAuditClientOptions(input: unknown): ResolvedAuditClientOp
     throw new AuditClientOptionsError(`mcp-audit: invalid audit client options: ${lines.join("; ")}`);
   }
   const options = result.data;
-  return { ...options, server: { ...options.server, instanceId: options.server.instanceId ?? defaultInstanceId() } };
+  return {
+    ...options,
+    server: { ...options.server, instanceId: options.server.instanceId ?? defaultInstanceId() },
+    policyVersion: options.policyVersion ?? options.redactor?.policyVersion ?? "unredacted",
+  };
 }

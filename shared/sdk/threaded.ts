@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { SEVERITIES } from "../../schemas/primitives.js";
 import { redactorRecipeOf } from "../redaction/redactor.js";
-import { emitSummarized, HAND_OVER_TOGETHER, handOverTogether, OFFLOAD_ARGUMENTS, withArgumentSummary, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
+import { emitSummarized, HAND_OVER_TOGETHER, scannedByClient, handOverTogether, OFFLOAD_ARGUMENTS, withArgumentSummary, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
 import { carriedFiguresOf, severityIndexOf, withCarriedFigures, type AuditClientMetrics, type AuditEventInput, type CarriedFigures, type Emitter, type FlushResult } from "./client.js";
 import { runPreFlushHooks } from "./hooks.js";
 import { CLOSE_ON_EXIT, EMITTED_COUNT, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
@@ -21,7 +21,7 @@ import { withOldSpaceFloor } from "./worker-heap.js";
 import { PublishedFigures, publishedFiguresBuffer, type WorkerFigures } from "./published.js";
 
 /** Options as the worker gets them: everything but the functions, which stay on this thread. */
-export type WorkerOptions = Omit<ResolvedAuditClientOptions, "credential" | "onError"> & { hasCredential: boolean; hasOnError: boolean };
+export type WorkerOptions = Omit<ResolvedAuditClientOptions, "credential" | "onError" | "redactor"> & { hasCredential: boolean; hasOnError: boolean };
 
 /** Int32 slots of the shared counters. */
 export const SLOT = {
@@ -239,7 +239,8 @@ export function startThreadedClient(options: ResolvedAuditClientOptions, startIn
   const counters = countersBuffer();
   const figures = publishedFiguresBuffer();
   const channel = new MessageChannel();
-  const { credential, onError, ...rest } = options;
+  // The redactor stays here: emit() scans on the calling thread, before the hand-over.
+  const { credential, onError, redactor: _scansHere, ...rest } = options;
   const data: WorkerData = {
     options: { ...rest, hasCredential: credential !== undefined, hasOnError: onError !== undefined },
     counters,
@@ -341,11 +342,19 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
     }
     this.emitted++;
     let own = event;
+    try {
+      own = scannedByClient(this.options.redactor, event);
+    } catch (err) {
+      // An event that cannot be read cannot be scanned: it is not handed over unscanned.
+      this.reject(1);
+      this.report({ kind: "internal", errorType: errorType(err) });
+      return;
+    }
     let bytes: number;
     try {
       // A summary the redactor wrote as text is vouched for by identity, which a clone does not
       // keep: it travels as the object it spells (only when the arguments were summarized here).
-      own = withSummaryObject(event);
+      own = withSummaryObject(own);
       bytes = estimateCloneBytes(own, this.maxHandOverBytes);
     } catch {
       // A getter that throws: cloning would throw too, and handing it over rejects it, as before.

@@ -37,6 +37,8 @@ describe("options", () => {
     ["retry max below initial", { server: SERVER, connectionString: "x", retry: { initialDelayMs: 500, maxDelayMs: 100 } }, /option 'retry.maxDelayMs'/],
     ["unknown option", { server: SERVER, connectionString: "x", batchSize: 3 }, /unrecognized|batchSize/i],
     ["onError not a function", { server: SERVER, connectionString: "x", onError: 3 }, /option 'onError'/],
+    ["redactor without redactEvent", { server: SERVER, connectionString: "x", redactor: { policyVersion: "v1" } }, /option 'redactor': must be a redactor from compileRedactor/],
+    ["policyVersion other than the redactor's", { server: SERVER, connectionString: "x", redactor: { policyVersion: "v1", redactEvent: (event: unknown) => ({ event, redactions: [] }) }, policyVersion: "v2" }, /option 'policyVersion': differs from the redactor's/],
   ];
   it.each(cases)("rejects %s with the option's name", (_name, options, pattern) => {
     expect(() => createAuditClient(options as never)).toThrow(AuditClientOptionsError);

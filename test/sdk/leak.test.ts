@@ -32,8 +32,15 @@ function forms(needle: string): string[] {
 }
 
 /** An audit client of this file's server under `instanceId`, what it reports collected in `errors`. */
-function leakClient(instanceId: string, errors: AuditClientError[], thread?: "worker" | "inline") {
-  return createAuditClient({ server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId }, connectionString: emulator.connectionString, healthIntervalMs: 0, ...(thread !== undefined ? { thread } : {}), onError: (e) => errors.push(e) });
+function leakClient(instanceId: string, errors: AuditClientError[], thread?: "worker" | "inline", redactor?: ReturnType<typeof testRedactor>) {
+  return createAuditClient({
+    server: { id: "leak", name: "Leak", version: "1.0.0", environment: "test", instanceId },
+    connectionString: emulator.connectionString,
+    healthIntervalMs: 0,
+    ...(thread !== undefined ? { thread } : {}),
+    ...(redactor !== undefined ? { redactor } : {}),
+    onError: (e) => errors.push(e),
+  });
 }
 
 /**
@@ -246,6 +253,71 @@ describe("leak corpus through an instrumented server", () => {
     const bytes = JSON.stringify(events);
     for (const needle of ["someone.direct@example.test", "FakeDirect77x", "4111 1111 1111 1111", "4111111111111111", "ghp_FakeDirect"]) expect(bytes).not.toContain(needle);
     expect((called?.redaction as { applied: { kind: string; path: string }[] }).applied).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "email", path: "data.toolName" }), expect.objectContaining({ path: "data.error.message" })]));
+  }, 90_000);
+
+  it.each(["worker", "inline"] as const)("an audit client with a redactor scans what emit() is given without redaction facts, and only that (%s emitter)", async (thread) => {
+    const instanceId = `leak-emit-${thread}`;
+    const errors: AuditClientError[] = [];
+    const redactor = testRedactor();
+    const audit = leakClient(instanceId, errors, thread, redactor);
+    const pseudonym = `prod:${"B".repeat(43)}`;
+    audit.emit({
+      type: "resource.read",
+      outcome: "failure",
+      actor: { userPseudonym: pseudonym },
+      trace: { traceparent: TRACEPARENT },
+      data: {
+        uri: "https://files.example.test/export?user=someone.emit@example.test&key=ghp_FakeEmit00000x1Y2z3x1Y2z3x1Y2z3x1Y2z",
+        durationMs: 2,
+        resultSize: 0,
+        isError: true,
+        error: { type: "tool_error", code: 4111111111111111, message: "read failed with password 'FakeEmit77x' for card 4111 1111 1111 1111" },
+      },
+    });
+    audit.emit({ type: "oauth.client.registered", data: { clientId: "client-1", clientName: "agent of someone.emit@example.test", redirectHosts: ["app.example.test"], proxyStaticClientId: false } });
+    // Facts given: the event is taken as scanned already and goes as it is.
+    audit.emit({ type: "oauth.client.registered", data: { clientId: "client-2", clientName: "kept as given", redirectHosts: [], proxyStaticClientId: false }, redaction: { policyVersion: "author-v1", applied: [] } });
+    const events = (await closeAndReadRaw(audit, errors, instanceId)).map((body) => JSON.parse(body) as Record<string, Record<string, unknown>> & { type: string });
+    const bytes = JSON.stringify(events);
+    for (const needle of ["someone.emit@example.test", "FakeEmit77x", "ghp_FakeEmit", "4111 1111 1111 1111", "4111111111111111"]) expect(bytes).not.toContain(needle);
+    const read = events.find((event) => event.type === "resource.read");
+    expect(read).toMatchObject({ actor: { userPseudonym: pseudonym }, trace: { traceparent: TRACEPARENT }, redaction: { policyVersion: redactor.policyVersion } });
+    expect(read?.data?.error).not.toHaveProperty("code");
+    expect(read?.redaction?.applied).toEqual(expect.arrayContaining([expect.objectContaining({ path: "data.uri", kind: "email" }), expect.objectContaining({ path: "data.error.message" })]));
+    const registered = events.filter((event) => event.type === "oauth.client.registered");
+    expect(registered.map((event) => event.redaction?.policyVersion)).toEqual([redactor.policyVersion, "author-v1"]);
+    expect(registered[1]?.data?.clientName).toBe("kept as given");
+    expect(String(registered[0]?.data?.clientName)).toContain("[REDACTED:email]");
+  }, 90_000);
+
+  it.each(["worker", "inline"] as const)("with a redactor, a value read once by the scan: an event that cannot be read is rejected, a field that cannot be read is left out (%s emitter)", async (thread) => {
+    const instanceId = `leak-unreadable-${thread}`;
+    const errors: AuditClientError[] = [];
+    const audit = leakClient(instanceId, errors, thread, testRedactor());
+    // Getters that throw the first time and then hand over a personal datum.
+    const onceThrowing = () => {
+      let reads = 0;
+      return () => {
+        if (reads++ === 0) throw new TypeError("not yet");
+        return "someone.unreadable@example.test";
+      };
+    };
+    const event = { type: "oauth.client.registered" } as Record<string, unknown>;
+    const data = { clientId: "client-3", clientName: "", redirectHosts: [], proxyStaticClientId: false };
+    Object.defineProperty(event, "data", { enumerable: true, get: ((name) => () => ({ ...data, clientName: name() }))(onceThrowing()) });
+    audit.emit(event as never);
+    const field = { ...data } as Record<string, unknown>;
+    Object.defineProperty(field, "clientName", { enumerable: true, get: onceThrowing() });
+    audit.emit({ type: "oauth.client.registered", data: field } as never);
+    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
+    expect(audit.metrics()).toMatchObject({ emitted: 3, rejected: 1, sent: 2 });
+    expect(errors).toEqual([{ kind: "internal", errorType: "TypeError" }]);
+    const own = (events: { body: unknown }[]) => events.map((event) => (Buffer.isBuffer(event.body) ? event.body.toString("utf8") : "")).filter((body) => body.includes(instanceId));
+    const bodies = own(await readAll(emulator.connectionString, (events) => own(events).length >= 2, 30_000, { raw: true }));
+    expect(bodies.join("")).not.toContain("someone.unreadable");
+    const registered = bodies.map((body) => JSON.parse(body) as { type: string; data: Record<string, unknown> }).filter((body) => body.type === "oauth.client.registered");
+    expect(registered).toHaveLength(1);
+    expect(registered[0]?.data).not.toHaveProperty("clientName");
   }, 90_000);
 
   it("a session's own id does not travel in the texts of its requests: an error message, a URI, an unknown tool's name, a tracestate (review 83)", async () => {
