@@ -92,13 +92,29 @@ export function withoutArgumentSummary(event: InvocationEventInput, policyVersio
   return withSummary(event, UNSUMMARIZED, [], policyVersion);
 }
 
-/** The event with `summary` as its arguments: the summary's redactions first, then the event's own (at most 256 in all). */
+/** How many redaction entries an event may carry (the schema's bound). */
+const MAX_APPLIED = 256;
+
+/**
+ * `entries` within the schema's bound: past it, the last place holds one `(more)` entry counting
+ * what did not fit, as the redactor's own lists do, so the record says it is incomplete.
+ */
+export function withinEntryLimit(entries: RedactionEntry[]): RedactionEntry[] {
+  if (entries.length <= MAX_APPLIED) return entries;
+  const kept = entries.slice(0, MAX_APPLIED - 1);
+  let more = 0;
+  for (let i = MAX_APPLIED - 1; i < entries.length; i++) more += entries[i]?.count ?? 1;
+  kept.push({ path: "(more)", kind: "truncated", count: more });
+  return kept;
+}
+
+/** The event with `summary` as its arguments: the summary's redactions first, then the event's own (at most 256 in all, see withinEntryLimit). */
 function withSummary(event: InvocationEventInput, summary: ValueSummary | CanonicalText, redactions: RedactionEntry[], policyVersion: string): AuditEventInput {
   const own = event.redaction?.applied ?? [];
   return {
     ...event,
     data: { ...event.data, arguments: summary },
-    redaction: { policyVersion: event.redaction?.policyVersion ?? policyVersion, applied: [...redactions, ...own].slice(0, 256) },
+    redaction: { policyVersion: event.redaction?.policyVersion ?? policyVersion, applied: withinEntryLimit([...redactions, ...own]) },
   } as AuditEventInput;
 }
 
@@ -182,7 +198,7 @@ export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEvent
   }
   return {
     ...(out as unknown as E),
-    redaction: { policyVersion: event.redaction?.policyVersion ?? redactor.policyVersion, applied: [...((own as RedactionEntry[] | undefined) ?? []), ...redactions].slice(0, 256) },
+    redaction: { policyVersion: event.redaction?.policyVersion ?? redactor.policyVersion, applied: withinEntryLimit([...((own as RedactionEntry[] | undefined) ?? []), ...redactions]) },
   };
 }
 

@@ -16,7 +16,7 @@ import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import { rawTextLimit } from "../redaction/redactor.js";
 import { marker, truncateIp } from "../redaction/scanners.js";
-import { emitSummarized, handOverTogether, NAME_CHARS_NOT_ALLOWED, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
+import { emitSummarized, handOverTogether, withinEntryLimit, NAME_CHARS_NOT_ALLOWED, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import { addShutdownHook } from "./exit.js";
 import { addPreFlushHook } from "./hooks.js";
@@ -1075,13 +1075,13 @@ class Instrumentation implements McpAudit {
   emit(envelope: EnvelopeParts, event: { type: string; data: unknown }, redactions: RedactionEntry[]): void {
     // One cast at the boundary: the parts are assembled from checked pieces, and the emitter
     // validates the whole against AuditEventSchema, reporting (never throwing) if it is off.
-    this.audit.emit({ ...envelope, ...event, redaction: { policyVersion: this.redactor.policyVersion, applied: redactions.slice(0, 256) } } as AuditEventInput);
+    this.audit.emit({ ...envelope, ...event, redaction: { policyVersion: this.redactor.policyVersion, applied: withinEntryLimit(redactions) } } as AuditEventInput);
   }
 
   /** A tool.called or prompt.fetched event: the argument summary is made where the emitter does its work (see emitWithArguments). */
   emitInvocation(envelope: EnvelopeParts, event: { type: "tool.called" | "prompt.fetched"; data: Record<string, unknown> }, redactions: RedactionEntry[], source: ArgumentSource): void {
     // The same boundary cast as emit(); the summary's redactions go first, as when it was made here.
-    const input = { ...envelope, ...event, redaction: { policyVersion: this.redactor.policyVersion, applied: redactions.slice(0, 256) } } as InvocationEventInput;
+    const input = { ...envelope, ...event, redaction: { policyVersion: this.redactor.policyVersion, applied: withinEntryLimit(redactions) } } as InvocationEventInput;
     emitSummarized(this.audit, this.redactor, input, source);
   }
 

@@ -7,6 +7,8 @@ import { errorType } from "../../shared/sdk/producer.js";
 import { UNREACHABLE } from "./helpers.js";
 import { uuidv7 } from "../../shared/sdk/uuid.js";
 import { EventIdSchema } from "../../schemas/primitives.js";
+import { withinEntryLimit, withOwnTextsRedacted } from "../../shared/sdk/arguments.js";
+import { testRedactor } from "./redactor.js";
 
 describe("estimateSessionId", () => {
   const cases: [string, string | undefined, string, (bits: number) => boolean][] = [
@@ -183,3 +185,25 @@ describe("onError's paths", () => {
   });
 });
 
+
+describe("redaction entries past the schema's 256", () => {
+  it("the last place counts what did not fit, the scan's own entries included (review 84)", () => {
+    const own = Array.from({ length: 256 }, (_, i) => ({ path: `data.f${i}`, kind: "email" as const, count: 2 }));
+    const event = {
+      type: "resource.read" as const,
+      data: { uri: "mailto:someone.units@example.test", durationMs: 1, resultSize: 0, isError: false },
+      redaction: { policyVersion: "p1", applied: own },
+    };
+    const scanned = withOwnTextsRedacted(testRedactor(), event);
+    expect(JSON.stringify(scanned)).not.toContain("someone.units");
+    expect(scanned.redaction.applied).toHaveLength(256);
+    expect(scanned.redaction.applied.slice(0, 255)).toEqual(own.slice(0, 255));
+    // The 256th given entry (2) and the scan's email in data.uri (1).
+    expect(scanned.redaction.applied[255]).toEqual({ path: "(more)", kind: "truncated", count: 3 });
+  });
+
+  it("a list within the bound is kept as it is", () => {
+    const own = [{ path: "data.uri", kind: "email" as const, count: 1 }];
+    expect(withinEntryLimit(own)).toBe(own);
+  });
+});
