@@ -18,7 +18,11 @@ export interface Redactor {
   summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown): { summary: ValueSummary; redactions: RedactionEntry[] };
   scanText(text: string, path: string, maxLength?: number): { text: string; redactions: RedactionEntry[] };
   truncateIp(address: string): string | undefined;
-  redactEvent<T>(event: T): { event: T; redactions: RedactionEntry[] };
+  /**
+   * Every string scanned, cut at `policy.maxStringLength`, or at `options.minStringLength` when
+   * that is longer (an event's short fixed-format fields, for a policy with a short cap).
+   */
+  redactEvent<T>(event: T, options?: { minStringLength?: number }): { event: T; redactions: RedactionEntry[] };
 }
 
 /** ValueSummary caps fixed by the schema, whatever the policy says. */
@@ -489,8 +493,10 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     return { text: out, redactions: entries.list() };
   }
 
-  function redactEvent<T>(event: T): { event: T; redactions: RedactionEntry[] } {
+  function redactEvent<T>(event: T, options?: { minStringLength?: number }): { event: T; redactions: RedactionEntry[] } {
     const entries = new Entries();
+    const floor = options?.minStringLength;
+    const stringMax = typeof floor === "number" && Number.isInteger(floor) && floor > policy.maxStringLength ? Math.min(floor, SCHEMA_MAX_VALUE) : policy.maxStringLength;
     let budget = policy.maxEventBytes;
     // The objects being walked, outermost first: a stack, since entering and leaving nest. Searching
     // a few entries costs less than hashing every object into a Set.
@@ -509,7 +515,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
             budget -= value.length + 4;
             return value;
           }
-          const max = Math.max(0, Math.min(policy.maxStringLength, budget));
+          const max = Math.max(0, Math.min(stringMax, budget));
           // A remembered clean text within the cap: scanInto would return it as is, with no entry.
           const clean = value.length <= max ? cleanTexts.get(value) : undefined;
           if (clean !== undefined) {

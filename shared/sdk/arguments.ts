@@ -122,19 +122,43 @@ function withSummary(event: InvocationEventInput, summary: ValueSummary | Canoni
  * Emits a tool.called or prompt.fetched event whose `data.arguments` is the redactor's summary of
  * `source.args`. The worker emitter summarizes on its thread when the redactor comes from
  * compileRedactor; otherwise the summary is made here. The event's own texts (a tool's name, an
- * error's message, …) are given as the caller built them: with a redactor that has `redactEvent`
- * (compileRedactor's), they are scanned first, as the event would otherwise go out as it is under
- * the redactor's policy version. Never throws.
+ * error's message, …) are given as the caller built them: they are scanned first, with the
+ * summarizer's `redactEvent` (compileRedactor's redactor has one) or else the client's `redactor`,
+ * as the event would otherwise go out as it is under the summarizer's policy version. Never throws.
  */
 export function emitWithArguments(audit: AuditClient, summarizer: ArgumentSummarizer, event: InvocationEventInput, source: ArgumentSource): void {
+  const redactor = typeof (summarizer as Partial<EventRedactor>).redactEvent === "function" ? (summarizer as ArgumentSummarizer & EventRedactor) : (audit as Partial<ScansEvents>)[EVENT_REDACTOR];
   let scanned = event;
   try {
-    if (typeof (summarizer as Partial<EventRedactor>).redactEvent === "function") scanned = withOwnTextsRedacted(summarizer as ArgumentSummarizer & EventRedactor, event);
+    if (redactor !== undefined) scanned = withOwnTextsRedacted(redactor, event);
   } catch {
-    // One that cannot be read (a getter that throws) goes on as it is: reading it fails again where it is validated, and it is rejected.
+    // One that cannot be read (a getter that throws) is not sent unscanned: a getter may answer the second time.
+    audit.emit(UNREADABLE_EVENT);
+    return;
   }
   emitSummarized(audit, summarizer, scanned, source);
 }
+
+/**
+ * Clients that scan what emit() is given without redaction facts implement this (the client's
+ * `redactor` option); emitWithArguments scans with it when its summarizer cannot.
+ */
+export const EVENT_REDACTOR = Symbol("mcp-audit.eventRedactor");
+
+export interface ScansEvents {
+  readonly [EVENT_REDACTOR]: EventRedactor | undefined;
+}
+
+/**
+ * Stands for an event that could not be read: reading its type throws, so every emitter rejects
+ * it and reports the error's class, as it does an event of the caller's whose getter throws.
+ */
+const UNREADABLE_EVENT = Object.defineProperty({}, "type", {
+  enumerable: true,
+  get(): never {
+    throw new TypeError("the event could not be read");
+  },
+}) as AuditEventInput;
 
 /**
  * A number chosen by the other side that travels as it is (a JSON-RPC id, an error's code): an
@@ -149,6 +173,13 @@ function withoutKey(record: Record<string, unknown>, key: string): Record<string
   const { [key]: _dropped, ...rest } = record;
   return rest;
 }
+
+/**
+ * Where the scan of a whole event may cut a string, at the shortest: a policy's short
+ * maxStringLength would otherwise cut an event's type, its enum values, names and ids, and the event
+ * would be rejected. The instrumentation cuts each text at its field's own length likewise.
+ */
+const MIN_CUT = 128;
 
 /** An event's fields whose schema leaves no room for free text: a pseudonym, a W3C traceparent. */
 const FIXED_FORMAT_FIELDS = [
@@ -165,20 +196,21 @@ export const NAME_CHARS_NOT_ALLOWED = /[^\p{L}\p{N}_.\-/:@ ]/gu;
 const asName = (value: unknown): unknown => (typeof value === "string" ? value.replace(NAME_CHARS_NOT_ALLOWED, "_") : value);
 
 /**
- * The event with its texts scanned by `redactor.redactEvent`, its redactions added after those it
- * carries; names stay names, and pseudonyms and the traceparent go as given. One whose redaction
+ * The event with its texts scanned by `redactor.redactEvent` (none cut short of MIN_CUT), its
+ * redactions added after those it carries; names stay names, and pseudonyms and the traceparent go as given. One whose redaction
  * facts are no list is returned as it is, to be counted and reported as invalid. Throws what
  * reading the event throws (a getter's error).
  */
 export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEventInput>(redactor: EventRedactor, event: E): E {
   const own: unknown = event.redaction?.applied;
   if (event.redaction !== undefined && !Array.isArray(own)) return event;
-  const { event: redacted, redactions } = redactor.redactEvent({ ...event, redaction: undefined });
+  const { event: redacted, redactions } = redactor.redactEvent({ ...event, redaction: undefined }, { minStringLength: MIN_CUT });
   const given = event as unknown as Record<string, Record<string, unknown> | undefined>;
   const out = { ...redacted } as unknown as Record<string, Record<string, unknown> | undefined>;
   const data = { ...out.data };
   if (typeof data.toolName === "string") data.toolName = asName(data.toolName);
   if (typeof data.promptName === "string") data.promptName = asName(data.promptName);
+  if (Array.isArray(data.tools)) data.tools = data.tools.map((tool: unknown) => (typeof tool === "object" && tool !== null && "name" in tool ? { ...tool, name: asName(tool.name) } : tool));
   // Numbers are not scanned: one with a payment card's digits is left out, as the instrumentation leaves it.
   const error = data.error;
   if (typeof error === "object" && error !== null && "code" in error && plainInteger((error as Record<string, unknown>).code) === undefined) data.error = withoutKey(error as Record<string, unknown>, "code");
@@ -189,16 +221,20 @@ export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEvent
     if (typeof mcp["jsonrpc.request.id"] === "number" && plainInteger(mcp["jsonrpc.request.id"]) === undefined) delete mcp["jsonrpc.request.id"];
     out.mcp = mcp;
   }
-  // Fields whose schema leaves no room for free text (pseudonyms, a traceparent) go as they came:
-  // a policy's short maxStringLength would otherwise cut them, and the event would be rejected.
+  // Fields whose schema leaves no room for free text (pseudonyms, a traceparent) go as they came,
+  // and nothing is recorded as taken from them.
+  const restored = new Set<string>();
   for (const [part, field] of FIXED_FORMAT_FIELDS) {
     const value = given[part]?.[field];
     const target = out[part];
-    if (value !== undefined && target !== undefined) out[part] = { ...target, [field]: value };
+    if (value === undefined || target === undefined) continue;
+    out[part] = { ...target, [field]: value };
+    restored.add(`${part}.${field}`);
   }
+  const found = restored.size === 0 ? redactions : redactions.filter((entry) => !restored.has(entry.path));
   return {
     ...(out as unknown as E),
-    redaction: { policyVersion: event.redaction?.policyVersion ?? redactor.policyVersion, applied: withinEntryLimit([...((own as RedactionEntry[] | undefined) ?? []), ...redactions]) },
+    redaction: { policyVersion: event.redaction?.policyVersion ?? redactor.policyVersion, applied: withinEntryLimit([...((own as RedactionEntry[] | undefined) ?? []), ...found]) },
   };
 }
 

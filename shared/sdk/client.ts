@@ -8,7 +8,7 @@ import { formatPath } from "../../schemas/parse.js";
 import { SCHEMA_VERSION, SEVERITIES, type Severity } from "../../schemas/primitives.js";
 import type { RedactionFacts } from "../../schemas/redaction.js";
 import { scansClean } from "../redaction/scanners.js";
-import { scannedByClient, SEALS_SUMMARY_TEXT } from "./arguments.js";
+import { EVENT_REDACTOR, scannedByClient, SEALS_SUMMARY_TEXT, type ScansEvents } from "./arguments.js";
 import { CLOSE_ON_EXIT, EMITTED_COUNT, flushBeforeExit, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
 import { runPreFlushHooks } from "./hooks.js";
 import { callErrorHook, resolveAuditClientOptions, type AuditClientError, type AuditClientOptions, type ResolvedAuditClientOptions } from "./options.js";
@@ -274,9 +274,12 @@ export function createAuditClient(input: AuditClientOptions): AuditClient {
   return client;
 }
 
-export class Emitter implements AuditClient {
+export class Emitter implements AuditClient, ScansEvents {
   /** Seals an argument summary the redactor wrote as text as it is (see withArgumentSummary). */
   readonly [SEALS_SUMMARY_TEXT] = true;
+  get [EVENT_REDACTOR]() {
+    return this.options.redactor;
+  }
   readonly [CLOSE_ON_EXIT] = true;
   [EMITTED_COUNT](): number {
     return this.counters.emitted;
@@ -352,7 +355,8 @@ export class Emitter implements AuditClient {
       seq: this.seq,
       prevHash: this.prevHash,
       hash: PENDING_HASH,
-      redaction: input.redaction ?? this.defaultRedaction,
+      // Only an event with no facts at all gets the client's: facts given as null are invalid, not absent.
+      redaction: input.redaction === undefined ? this.defaultRedaction : input.redaction,
     };
     // The cheap path first; whatever it cannot vouch for is decided by the full schema, as before.
     const size: SizeEstimate = { bytes: 0 };

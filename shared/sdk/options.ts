@@ -40,11 +40,17 @@ const isFunction = (value: unknown): value is (error: AuditClientError) => void 
 /** What redacts a whole event: compileRedactor's redactor (shared/redaction's `Redactor`), or anything with its `redactEvent` and `policyVersion`. */
 export interface EventRedactor {
   readonly policyVersion: string;
-  redactEvent<T>(event: T): { event: T; redactions: RedactionEntry[] };
+  redactEvent<T>(event: T, options?: { minStringLength?: number }): { event: T; redactions: RedactionEntry[] };
 }
 
-const isEventRedactor = (value: unknown): value is EventRedactor =>
-  typeof value === "object" && value !== null && "redactEvent" in value && typeof value.redactEvent === "function" && "policyVersion" in value && typeof value.policyVersion === "string";
+function isEventRedactor(value: unknown): value is EventRedactor {
+  try {
+    return typeof value === "object" && value !== null && "redactEvent" in value && typeof value.redactEvent === "function" && "policyVersion" in value && typeof value.policyVersion === "string";
+  } catch {
+    // A proxy whose traps throw is no redactor; its error (which may quote anything) is not passed on.
+    return false;
+  }
+}
 
 const positiveInt = (max: number) => z.number().int().positive().max(max);
 
@@ -123,7 +129,10 @@ export const AuditClientOptionsSchema = z
     } else if (byIdentity && (options.fullyQualifiedNamespace === undefined || options.credential === undefined)) {
       ctx.addIssue({ code: "custom", path: [options.credential === undefined ? "credential" : "fullyQualifiedNamespace"], message: "fullyQualifiedNamespace and credential go together" });
     }
-    if (options.redactor !== undefined && options.policyVersion !== undefined && options.policyVersion !== options.redactor.policyVersion) {
+    const redactorVersion = options.redactor?.policyVersion;
+    if (redactorVersion !== undefined && (redactorVersion.length < 1 || redactorVersion.length > 64)) {
+      ctx.addIssue({ code: "custom", path: ["redactor"], message: "its policyVersion must be 1 to 64 characters, as events carry it" });
+    } else if (redactorVersion !== undefined && options.policyVersion !== undefined && options.policyVersion !== redactorVersion) {
       ctx.addIssue({ code: "custom", path: ["policyVersion"], message: "differs from the redactor's policyVersion: leave it out, and the redactor's is stamped" });
     }
     if (options.retry.maxDelayMs < options.retry.initialDelayMs) {

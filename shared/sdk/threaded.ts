@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { SEVERITIES } from "../../schemas/primitives.js";
 import { redactorRecipeOf } from "../redaction/redactor.js";
-import { emitSummarized, HAND_OVER_TOGETHER, scannedByClient, handOverTogether, OFFLOAD_ARGUMENTS, withArgumentSummary, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
+import { emitSummarized, EVENT_REDACTOR, HAND_OVER_TOGETHER, scannedByClient, type ScansEvents, handOverTogether, OFFLOAD_ARGUMENTS, withArgumentSummary, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
 import { carriedFiguresOf, severityIndexOf, withCarriedFigures, type AuditClientMetrics, type AuditEventInput, type CarriedFigures, type Emitter, type FlushResult } from "./client.js";
 import { runPreFlushHooks } from "./hooks.js";
 import { CLOSE_ON_EXIT, EMITTED_COUNT, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
@@ -276,8 +276,11 @@ function severityOf(event: unknown): number {
   }
 }
 
-class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether {
+class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether, ScansEvents {
   readonly server: ResolvedAuditClientOptions["server"];
+  get [EVENT_REDACTOR]() {
+    return this.options.redactor;
+  }
   private posted = 0;
   /** Estimated bytes handed over (wrapping int32; SLOT.receivedBytes is what the worker took in). */
   private postedBytes = 0;

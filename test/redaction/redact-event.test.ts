@@ -87,6 +87,17 @@ describe("redactEvent", () => {
     expect(redactions.some((e) => e.path === "list" && e.kind === "truncated")).toBe(true);
   });
 
+  it("minStringLength raises the cut for one call, never lowers it, and stops at 4096", () => {
+    const short = redactor({ maxStringLength: 16 });
+    const event = { type: "oauth.client.registered", long: "y".repeat(5000) };
+    expect(short.redactEvent(event).event.type).toBe("oauth.client.reg");
+    const raised = short.redactEvent(event, { minStringLength: 128 });
+    expect(raised.event.type).toBe("oauth.client.registered");
+    expect(raised.event.long.length).toBe(128);
+    expect(short.redactEvent(event, { minStringLength: 100_000 }).event.long.length).toBe(4096);
+    expect(redactor({ maxStringLength: 256 }).redactEvent(event, { minStringLength: 32 }).event.long.length).toBe(256);
+  });
+
   const HOSTILE: [string, () => unknown][] = [
     ["cycle", () => {
       const e: Record<string, unknown> = { type: "x" };

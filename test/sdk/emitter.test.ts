@@ -38,6 +38,7 @@ describe("options", () => {
     ["unknown option", { server: SERVER, connectionString: "x", batchSize: 3 }, /unrecognized|batchSize/i],
     ["onError not a function", { server: SERVER, connectionString: "x", onError: 3 }, /option 'onError'/],
     ["redactor without redactEvent", { server: SERVER, connectionString: "x", redactor: { policyVersion: "v1" } }, /option 'redactor': must be a redactor from compileRedactor/],
+    ["redactor with an empty policyVersion", { server: SERVER, connectionString: "x", redactor: { policyVersion: "", redactEvent: (event: unknown) => ({ event, redactions: [] }) } }, /option 'redactor': its policyVersion must be 1 to 64 characters/],
     ["policyVersion other than the redactor's", { server: SERVER, connectionString: "x", redactor: { policyVersion: "v1", redactEvent: (event: unknown) => ({ event, redactions: [] }) }, policyVersion: "v2" }, /option 'policyVersion': differs from the redactor's/],
   ];
   it.each(cases)("rejects %s with the option's name", (_name, options, pattern) => {

@@ -320,6 +320,33 @@ describe("leak corpus through an instrumented server", () => {
     expect(registered[0]?.data).not.toHaveProperty("clientName");
   }, 90_000);
 
+  it.each(["worker", "inline"] as const)("with a redactor: emitWithArguments scans with the client's when its summarizer cannot; facts given as null, or an event that cannot be read, are rejected (review 85; %s emitter)", async (thread) => {
+    const instanceId = `leak-client-scan-${thread}`;
+    const errors: AuditClientError[] = [];
+    const redactor = testRedactor();
+    const audit = leakClient(instanceId, errors, thread, redactor);
+    const message = "lookup failed for someone.review85@example.test with password 'FakeReview85x'";
+    const failed = (toolName: string) => ({ type: "tool.called" as const, outcome: "failure" as const, data: { toolName, durationMs: 1, resultSize: 0, isError: true, error: { type: "tool_error", message } } });
+    // A summarizer of the server's own, with no redactEvent.
+    const summarizer = { policyVersion: redactor.policyVersion, summarizeArguments: (kind: "tool" | "prompt", name: string, args: unknown) => redactor.summarizeArguments(kind, name, args) };
+    emitWithArguments(audit, summarizer, failed("lookup"), { kind: "tool", name: "lookup", args: { q: 1 } });
+    // A getter that throws the first time and answers the second.
+    let reads = 0;
+    const unreadable = { ...failed("lookup_again") } as Record<string, unknown>;
+    Object.defineProperty(unreadable, "data", { enumerable: true, get: () => { if (reads++ === 0) throw new TypeError("not yet"); return failed("lookup_again").data; } });
+    emitWithArguments(audit, summarizer, unreadable as never, { kind: "tool", name: "lookup_again", args: {} });
+    audit.emit({ type: "resource.read", data: { uri: `mailto:someone.review85@example.test`, durationMs: 1, resultSize: 0, isError: false }, redaction: null } as never);
+    expect((await audit.close({ deadlineMs: 20_000 })).drained).toBe(true);
+    expect(audit.metrics()).toMatchObject({ emitted: 4, rejected: 2, sent: 2, dropped: 0 });
+    expect(errors).toEqual([{ kind: "internal", errorType: "TypeError" }, { kind: "invalid_event", eventType: "resource.read", issues: ["redaction: invalid_type"] }]);
+    const own = (events: { body: unknown }[]) => events.map((event) => (Buffer.isBuffer(event.body) ? event.body.toString("utf8") : "")).filter((body) => body.includes(instanceId));
+    const bodies = own(await readAll(emulator.connectionString, (events) => own(events).length >= 2, 30_000, { raw: true }));
+    for (const needle of ["someone.review85", "FakeReview85x"]) expect(bodies.join("")).not.toContain(needle);
+    const called = bodies.map((body) => JSON.parse(body) as { type: string; data: { toolName?: string }; redaction: { applied: { path: string }[] } }).filter((body) => body.type === "tool.called");
+    expect(called.map((body) => body.data.toolName)).toEqual(["lookup"]);
+    expect(called[0]?.redaction.applied).toEqual(expect.arrayContaining([expect.objectContaining({ path: "data.error.message" })]));
+  }, 90_000);
+
   it("a session's own id does not travel in the texts of its requests: an error message, a URI, an unknown tool's name, a tracestate (review 83)", async () => {
     const instanceId = "leak-session-id";
     const errors: AuditClientError[] = [];

@@ -207,3 +207,25 @@ describe("redaction entries past the schema's 256", () => {
     expect(withinEntryLimit(own)).toBe(own);
   });
 });
+
+describe("an event a server author built, scanned whole (withOwnTextsRedacted)", () => {
+  const HASH = "a".repeat(64);
+  const events: [string, Record<string, unknown>][] = [
+    ["tools.listed", { type: "tools.listed", data: { tools: [{ name: "notify someone.units@example.test", definitionHash: HASH }] } }],
+    ["oauth.client.registered", { type: "oauth.client.registered", data: { clientId: "client-1", clientName: "Example agent", redirectHosts: ["app.example.test"], proxyStaticClientId: false } }],
+    ["auth.failed", { type: "auth.failed", outcome: "failure", data: { reason: "insufficient_scope" } }],
+    ["session.ended", { type: "session.ended", trace: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }, data: { reason: "client_closed", durationMs: 1, requestCount: 1 } }],
+  ];
+  it.each(events)("%s stays valid under the shortest maxStringLength, names stay names, and nothing is recorded for what goes as given (review 85)", (_type, event) => {
+    const scanned = withOwnTextsRedacted(testRedactor({ maxStringLength: 16 }), event as never) as Record<string, unknown> & { redaction: { applied: { path: string; kind: string }[] } };
+    const errors: AuditClientError[] = [];
+    const client = createAuditClient({ server: { id: "u", name: "U", version: "1", environment: "test" }, connectionString: UNREACHABLE, thread: "inline", healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    client.emit(scanned as never);
+    expect(errors).toEqual([]);
+    expect(client.metrics()).toMatchObject({ accepted: 1, rejected: 0 });
+    void client.close({ deadlineMs: 1 });
+    expect(JSON.stringify(scanned)).not.toContain("someone.units");
+    expect(scanned.type).toBe(event.type);
+    expect(scanned.redaction.applied.filter((entry) => entry.kind === "truncated")).toEqual([]);
+  });
+});
