@@ -190,10 +190,24 @@ const FIXED_FORMAT_FIELDS = [
 ] as const;
 
 /** What a tool's or a prompt's name may not hold (the events' name schema); the instrumentation writes `_` instead. */
-export const NAME_CHARS_NOT_ALLOWED = /[^\p{L}\p{N}_.\-/:@ ]/gu;
+const NAME_CHARS_NOT_ALLOWED = /[^\p{L}\p{N}_.\-/:@ ]/gu;
 
-/** A name, scanned: a marker's brackets made `_` (`lookup [REDACTED:email]` travels as `lookup _REDACTED:email_`). */
-const asName = (value: unknown): unknown => (typeof value === "string" ? value.replace(NAME_CHARS_NOT_ALLOWED, "_") : value);
+/** The name schema's length, in UTF-16 units. */
+const MAX_NAME = 128;
+
+/**
+ * `text` as the name schema takes it: characters it refuses written `_`, at most 128 UTF-16 units,
+ * never ending in half a surrogate pair. (A scanned name's marker is written `_REDACTED:email_`.)
+ */
+export function nameText(text: string): string {
+  const named = text.replace(NAME_CHARS_NOT_ALLOWED, "_");
+  if (named.length <= MAX_NAME) return named;
+  const last = named.charCodeAt(MAX_NAME - 1);
+  return named.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_NAME - 1 : MAX_NAME);
+}
+
+/** A name, scanned: as nameText writes it (`lookup [REDACTED:email]` travels as `lookup _REDACTED:email_`). */
+const asName = (value: unknown): unknown => (typeof value === "string" ? nameText(value) : value);
 
 /**
  * The event with its texts scanned by `redactor.redactEvent` (none cut short of MIN_CUT), its

@@ -16,7 +16,7 @@ import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import { rawTextLimit } from "../redaction/redactor.js";
 import { marker, truncateIp } from "../redaction/scanners.js";
-import { emitSummarized, handOverTogether, withinEntryLimit, NAME_CHARS_NOT_ALLOWED, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
+import { emitSummarized, handOverTogether, withinEntryLimit, nameText, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import { addShutdownHook } from "./exit.js";
 import { addPreFlushHook } from "./hooks.js";
@@ -140,7 +140,7 @@ function safeName(name: unknown): string {
   if (typeof name !== "string") return "_";
   let safe = safeNames.get(name);
   if (safe === undefined) {
-    const text = name.replace(NAME_CHARS_NOT_ALLOWED, "_").slice(0, 128);
+    const text = nameText(name);
     safe = text.length > 0 ? text : "_";
     if (name.length <= 256) {
       if (safeNames.size >= 1024) safeNames.clear();

@@ -7,7 +7,7 @@ import { errorType } from "../../shared/sdk/producer.js";
 import { UNREACHABLE } from "./helpers.js";
 import { uuidv7 } from "../../shared/sdk/uuid.js";
 import { EventIdSchema } from "../../schemas/primitives.js";
-import { withinEntryLimit, withOwnTextsRedacted } from "../../shared/sdk/arguments.js";
+import { nameText, withinEntryLimit, withOwnTextsRedacted } from "../../shared/sdk/arguments.js";
 import { testRedactor } from "./redactor.js";
 
 describe("estimateSessionId", () => {
@@ -227,5 +227,30 @@ describe("an event a server author built, scanned whole (withOwnTextsRedacted)",
     expect(JSON.stringify(scanned)).not.toContain("someone.units");
     expect(scanned.type).toBe(event.type);
     expect(scanned.redaction.applied.filter((entry) => entry.kind === "truncated")).toEqual([]);
+  });
+});
+
+describe("nameText", () => {
+  const astral = "\u{1D49C}"; // a letter outside the BMP: two UTF-16 units
+  const cases: [string, string, string][] = [
+    ["kept", "search_notes", "search_notes"],
+    ["refused characters written _", "lookup [REDACTED:email]", "lookup _REDACTED:email_"],
+    ["cut at 128", "n".repeat(200), "n".repeat(128)],
+    ["never half a surrogate pair", `${"n".repeat(127)}${astral}`, "n".repeat(127)],
+    ["a whole pair at the end kept", `${"n".repeat(126)}${astral}x`, `${"n".repeat(126)}${astral}`],
+  ];
+  it.each(cases)("%s", (_name, text, expected) => {
+    expect(nameText(text)).toBe(expected);
+  });
+
+  it("a direct event's name that scanning makes longer than the schema allows is cut, not rejected", () => {
+    const toolName = `${"t".repeat(120)} someone.names@example.test`;
+    const scanned = withOwnTextsRedacted(testRedactor(), { type: "tool.called", data: { toolName, arguments: { type: "null" }, durationMs: 1, resultSize: 0, isError: false } });
+    const errors: AuditClientError[] = [];
+    const client = createAuditClient({ server: { id: "u", name: "U", version: "1", environment: "test" }, connectionString: UNREACHABLE, thread: "inline", healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    client.emit(scanned);
+    expect(errors).toEqual([]);
+    void client.close({ deadlineMs: 1 });
+    expect((scanned.data as { toolName: string }).toolName).toBe(`${"t".repeat(120)} _REDACTED:email_`.slice(0, 128));
   });
 });
