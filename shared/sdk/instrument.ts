@@ -1279,20 +1279,38 @@ class Instrumentation implements McpAudit {
       const envelope = this.contextEnvelope(context);
       const statusCode = typeof input.statusCode === "number" && Number.isInteger(input.statusCode) && input.statusCode >= 100 && input.statusCode <= 599 ? input.statusCode : undefined;
       const credentialAudience = typeof input.credentialAudience === "string" ? this.cleanIdentity(input.credentialAudience, 512) : undefined;
+      const target = this.targetHost(url.host, context?.sessionId);
       this.emit({ ...envelope, ...(statusCode !== undefined && statusCode >= 400 ? { outcome: "failure" } : {}) }, {
         type: "downstream.called",
         data: {
-          // Host only: paths and queries can carry identifiers and keys. Scanned as the other identity texts are: a token as a subdomain is left out, an IP address truncated.
-          targetHost: (url.host !== "" ? this.cleanIdentity(url.host, 256) : undefined) ?? "unknown",
+          targetHost: target.host,
           ...(typeof input.credential === "string" && input.credential.length > 0 ? { credentialFingerprint: this.fingerprint(input.credential) } : {}),
           ...(credentialAudience !== undefined ? { credentialAudience } : {}),
           ...(statusCode !== undefined ? { statusCode } : {}),
           durationMs: Number.isFinite(input.durationMs) && input.durationMs >= 0 ? round(input.durationMs) : 0,
         },
-      }, []);
+      }, target.redactions);
     } catch {
       // helpers never throw into the server
     }
+  }
+
+  /**
+   * A downstream call's host as it travels. Host only: paths and queries can carry identifiers and
+   * keys. Scanned as the other identity texts are: an IP address is truncated, and a host holding
+   * anything else a scanner finds (a token as a subdomain), or the session's own id, travels as
+   * `unknown`; what was taken is recorded.
+   */
+  private targetHost(host: string, sessionId: string | undefined): { host: string; redactions: RedactionEntry[] } {
+    if (host === "") return { host: "unknown", redactions: [] };
+    if (typeof sessionId === "string" && sessionId.length >= 8 && host.toLowerCase().includes(sessionId.toLowerCase())) {
+      return { host: "unknown", redactions: [{ path: "data.targetHost", kind: "api_token", count: 1 }] };
+    }
+    const clean = this.cleanIdentity(host, 256);
+    if (clean === host) return { host, redactions: [] };
+    // Rare (an IP address, or a host left out): scanned once more for what was found in it.
+    const found = this.redactor.scanText(host, "data.targetHost", 256).redactions;
+    return { host: clean ?? "unknown", redactions: found };
   }
 }
 

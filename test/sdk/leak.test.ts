@@ -180,6 +180,10 @@ describe("leak corpus through an instrumented server", () => {
     // A token as a subdomain, and an IP address, as the downstream host (review 83).
     await client.callTool({ name: "downstream", arguments: { url: `https://${token.toLowerCase()}.example.test/v1` } });
     await client.callTool({ name: "downstream", arguments: { url: "https://10.1.2.3:8443/v1" } });
+    // The session's own id as a subdomain (review 84).
+    const sessionId = connection.transport.sessionId ?? "";
+    expect(sessionId.length).toBeGreaterThanOrEqual(8);
+    await client.callTool({ name: "downstream", arguments: { url: `https://${sessionId}.sessions.example.test/v1` } });
     await client.callTool({ name: "forbidden", arguments: {} });
     // Not a tool of the server, but cleaned up it is the name of one with an allow-list.
     await client.callTool({ name: "echo#x", arguments: { text: "allowlist-borrowed-value" } }).catch(() => undefined);
@@ -187,7 +191,7 @@ describe("leak corpus through an instrumented server", () => {
     await harness.close();
     const bodies = await closeAndReadRaw(audit, errors, instanceId);
     const everything = bodies.join("\n");
-    for (const needle of [secret, token.slice(0, 12), token.slice(0, 12).toLowerCase(), email, "allowlist-borrowed-value"]) expect(everything).not.toContain(needle);
+    for (const needle of [secret, token.slice(0, 12), token.slice(0, 12).toLowerCase(), email, "allowlist-borrowed-value", sessionId]) expect(everything).not.toContain(needle);
     const events = bodies.map((body) => JSON.parse(body) as Record<string, Record<string, unknown>> & { type: string });
     // What is clean still travels.
     const called = events.find((event) => event.type === "tool.called");
@@ -198,8 +202,11 @@ describe("leak corpus through an instrumented server", () => {
     const reads = events.filter((event) => event.type === "resource.read");
     expect(reads.map((event) => event.data?.mimeType)).toEqual([undefined, "text/markdown"]);
     const downstream = events.filter((event) => event.type === "downstream.called");
-    expect(downstream.map((event) => event.data?.credentialAudience)).toEqual([undefined, "api://downstream", undefined, undefined]);
-    expect(downstream.map((event) => event.data?.targetHost)).toEqual(["api.example.test", "api.example.test", "unknown", "10.1.2.0/24:8443"]);
+    expect(downstream.map((event) => event.data?.credentialAudience)).toEqual([undefined, "api://downstream", undefined, undefined, undefined]);
+    expect(downstream.map((event) => event.data?.targetHost)).toEqual(["api.example.test", "api.example.test", "unknown", "10.1.2.0/24:8443", "unknown"]);
+    // What was taken from a host is recorded.
+    const hostEntries = downstream.map((event) => (event.redaction as unknown as { applied: { path: string; kind: string }[] }).applied.filter((entry) => entry.path === "data.targetHost").map((entry) => entry.kind));
+    expect(hostEntries).toEqual([[], [], ["api_token"], ["ip_address"], ["api_token"]]);
     expect(events.find((event) => event.type === "authz.denied")?.data).toMatchObject({ heldScopes: ["files:read"] });
   }, 90_000);
 
