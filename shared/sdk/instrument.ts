@@ -14,7 +14,7 @@ import { canonicalJson, sha256Hex } from "../chain.js";
 import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
-import { rawTextLimit } from "../redaction/redactor.js";
+import { rawTextLimit, type Redactor } from "../redaction/redactor.js";
 import { marker, truncateIp } from "../redaction/scanners.js";
 import { emitSummarized, handOverTogether, withinEntryLimit, nameText, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
@@ -445,20 +445,24 @@ class SessionTracker {
         const redactions: RedactionEntry[] = [];
         const name = this.requestedName(request, "tool", "data.toolName", redactions);
         const outcome = outcomeOf(redactions);
+        const listName = allowListName(request.params.name);
+        const args = i.argumentsWithoutSessionId("tool", listName, request.params.arguments ?? {}, this.transport.sessionId, redactions);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }, redactions), {
           type: "tool.called",
           data: { toolName: name, durationMs, resultSize: resultSize(sized), ...outcome.data },
-        }, redactions, { kind: "tool", name: allowListName(request.params.name), args: request.params.arguments ?? {} });
+        }, redactions, { kind: "tool", name: listName, args });
         return;
       }
       case "prompts/get": {
         const redactions: RedactionEntry[] = [];
         const name = this.requestedName(request, "prompt", "data.promptName", redactions);
         const outcome = outcomeOf(redactions);
+        const listName = allowListName(request.params.name);
+        const args = i.argumentsWithoutSessionId("prompt", listName, request.params.arguments ?? {}, this.transport.sessionId, redactions);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, outcome.mcp, redactions), {
           type: "prompt.fetched",
           data: { promptName: name, durationMs, resultSize: resultSize(sized), ...outcome.data },
-        }, redactions, { kind: "prompt", name: allowListName(request.params.name), args: request.params.arguments ?? {} });
+        }, redactions, { kind: "prompt", name: listName, args });
         return;
       }
       case "resources/read": {
@@ -1106,28 +1110,79 @@ class Instrumentation implements McpAudit {
    * or a client's text that quotes it does not carry what the events only ever show as a pseudonym.
    */
   scanInSession(sessionId: string | undefined, text: string, path: string, maxLength: number): { text: string; redactions: RedactionEntry[] } {
+    const without = this.withoutSessionId(sessionId, text);
+    const scanned = this.redactor.scanText(without.text, path, maxLength);
+    return without.count === 0 ? scanned : { text: scanned.text, redactions: [{ path, kind: "api_token", count: without.count }, ...scanned.redactions] };
+  }
+
+  /**
+   * `text` with the session's own id taken out, in any case, and percent-encoded too (a URI's path
+   * or query): each layer is decoded in turn, as the scanners do, and what travels then is the
+   * decoded text, with the id taken out. `count`: how many were taken.
+   */
+  private withoutSessionId(sessionId: string | undefined, text: string): { text: string; count: number } {
     let count = 0;
-    if (typeof sessionId === "string" && sessionId.length >= 8) {
-      const pattern = this.sessionIdPattern(sessionId);
-      const replace = (from: string): string => from.replace(pattern, () => (count++, marker("api_token")));
-      text = replace(text);
-      // Percent-encoded too (a URI's path or query), each layer decoded in turn as the scanners do:
-      // what travels then is the decoded text, with the id taken out.
-      for (let layer = 0; layer < 4 && text.includes("%"); layer++) {
-        let decoded: string;
-        try {
-          decoded = decodeURIComponent(text);
-        } catch {
-          break;
-        }
-        if (decoded === text) break;
-        const found = count;
-        const replaced = replace(decoded);
-        if (count > found) text = replaced;
+    if (typeof sessionId !== "string" || sessionId.length < 8) return { text, count };
+    const pattern = this.sessionIdPattern(sessionId);
+    const replace = (from: string): string => from.replace(pattern, () => (count++, marker("api_token")));
+    text = replace(text);
+    for (let layer = 0; layer < 4 && text.includes("%"); layer++) {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(text);
+      } catch {
+        break;
       }
+      if (decoded === text) break;
+      const found = count;
+      const replaced = replace(decoded);
+      if (count > found) text = replaced;
     }
-    const scanned = this.redactor.scanText(text, path, maxLength);
-    return count === 0 ? scanned : { text: scanned.text, redactions: [{ path, kind: "api_token", count }, ...scanned.redactions] };
+    return { text, count };
+  }
+
+  /**
+   * A call's arguments as they go to be summarized: with an allow-list for `name` in the policy,
+   * whose values travel, the session's own id is taken out of every string in them (counted in
+   * `redactions`), as it is out of the call's other texts. Without one only keyed hashes of the
+   * values travel, and the arguments go as they came (no walk on the host's thread).
+   */
+  argumentsWithoutSessionId(kind: "tool" | "prompt", name: string, args: unknown, sessionId: string | undefined, redactions: RedactionEntry[]): unknown {
+    if (typeof sessionId !== "string" || sessionId.length < 8) return args;
+    const policy = (this.redactor as Partial<Pick<Redactor, "policy">>).policy;
+    const lists = kind === "tool" ? policy?.tools : policy?.prompts;
+    if (lists === undefined || !Object.hasOwn(lists, name)) return args;
+    let count = 0;
+    const walk = (value: unknown, depth: number): unknown => {
+      if (typeof value === "string") {
+        const without = this.withoutSessionId(sessionId, value);
+        count += without.count;
+        return without.text;
+      }
+      // Deeper than any summary lists: left as it is, to be summarized (or omitted) there.
+      if (typeof value !== "object" || value === null || depth > 64) return value;
+      if (Array.isArray(value)) {
+        const items = value.map((item) => walk(item, depth + 1));
+        return items.some((item, index) => item !== value[index]) ? items : value;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
+      let changed: Record<string, unknown> | undefined;
+      for (const [key, item] of Object.entries(value)) {
+        const cleaned = walk(item, depth + 1);
+        if (cleaned === item) continue;
+        changed ??= { ...(value as Record<string, unknown>) };
+        Object.defineProperty(changed, key, { value: cleaned, enumerable: true, writable: true, configurable: true });
+      }
+      return changed ?? value;
+    };
+    try {
+      const cleaned = walk(args, 0);
+      if (count > 0) redactions.push({ path: "data.arguments", kind: "api_token", count });
+      return cleaned;
+    } catch {
+      // A getter that throws: the arguments go on as they came, to be summarized as unsupported where it throws again.
+      return args;
+    }
   }
 
   private sessionIdPatterns = new Map<string, RegExp>();

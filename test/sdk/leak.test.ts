@@ -354,11 +354,11 @@ describe("leak corpus through an instrumented server", () => {
     expect(called[0]?.redaction.applied).toEqual(expect.arrayContaining([expect.objectContaining({ path: "data.error.message" })]));
   }, 90_000);
 
-  it("a session's own id does not travel in the texts of its requests: an error message, a URI, an unknown tool's name, a tracestate (review 83)", async () => {
+  it("a session's own id does not travel in the texts of its requests: an error message, a URI, an unknown tool's name, a tracestate, allowed argument values (reviews 83, 84)", async () => {
     const instanceId = "leak-session-id";
     const errors: AuditClientError[] = [];
     const audit = leakClient(instanceId, errors);
-    const harness = await startMcpHarness({ audit: { client: audit, redactor: testRedactor(), authRequired: false } });
+    const harness = await startMcpHarness({ audit: { client: audit, redactor: testRedactor({ tools: { echo: { allow: ["text", "payload.*.note"] } }, prompts: { summarize: { allow: ["topic"] } } }), authRequired: false } });
     const connection = await connectClient(harness.url);
     const { client } = connection;
     const sessionId = connection.transport.sessionId ?? "";
@@ -371,6 +371,9 @@ describe("leak corpus through an instrumented server", () => {
     await client.readResource({ uri: `doc://x?s=${encoded}` });
     await client.callTool({ name: `tool-${sessionId}`, arguments: {} }).catch(() => undefined);
     await client.callTool({ name: "echo", arguments: {}, _meta: { traceparent: TRACEPARENT, tracestate: `vendor=${sessionId}` } });
+    // Allowed values travel: the id is taken out of them, in any case and percent-encoded.
+    await client.callTool({ name: "echo", arguments: { text: `resume ${sessionId}`, payload: [{ note: `see ${encoded}` }, { note: sessionId.toUpperCase(), other: sessionId }] } });
+    await client.getPrompt({ name: "summarize", arguments: { topic: `session ${sessionId}` } });
     await endSession(connection);
     await harness.close();
     const bodies = await closeAndReadRaw(audit, errors, instanceId);
@@ -381,5 +384,8 @@ describe("leak corpus through an instrumented server", () => {
     const called = bodies.map((body) => JSON.parse(body) as { type: string; data: Record<string, unknown>; redaction: { applied: { kind: string; path: string }[] } }).filter((event) => event.type === "tool.called");
     expect(called[0]?.data.error).toMatchObject({ message: "session [REDACTED:api_token] is not allowed here" });
     expect(called[0]?.redaction.applied).toContainEqual({ path: "data.error.message", kind: "api_token", count: 1 });
+    const echoed = called.at(-1);
+    expect(JSON.stringify(echoed?.data.arguments)).toContain("resume [REDACTED:api_token]");
+    expect(echoed?.redaction.applied).toContainEqual({ path: "data.arguments", kind: "api_token", count: 4 });
   }, 90_000);
 });
