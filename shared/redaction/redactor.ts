@@ -58,7 +58,26 @@ const OMITTED = {
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
 /** Layers of percent-encoding peeled before scanning: a URI inside a query inside a URI, and one more. */
-const MAX_PERCENT_LAYERS = 4;
+export const MAX_PERCENT_LAYERS = 4;
+
+/** Whether `text` holds a percent escape (`%2D`), so that decoding it may change it. */
+export function hasPercentEscape(text: string): boolean {
+  return PERCENT_ESCAPE.test(text);
+}
+
+/**
+ * One layer of percent-encoding peeled: each run of escapes decoded, a run that is no valid UTF-8
+ * left as it is, so a stray `%` (`100% sure`) stops nothing around it.
+ */
+export function decodePercentRuns(text: string): string {
+  return text.replace(PERCENT_RUN, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
@@ -317,13 +336,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     let kept = first.text;
     let layer = first.text;
     for (let round = 0; round < MAX_PERCENT_LAYERS && PERCENT_ESCAPE.test(layer); round++) {
-      const decoded = layer.replace(PERCENT_RUN, (run) => {
-        try {
-          return decodeURIComponent(run);
-        } catch {
-          return run;
-        }
-      });
+      const decoded = decodePercentRuns(layer);
       if (decoded === layer) break;
       const next = scan(wellFormed(decoded), disabled);
       if (next.counts.size > 0) {

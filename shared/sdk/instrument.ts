@@ -14,7 +14,7 @@ import { canonicalJson, sha256Hex } from "../chain.js";
 import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
-import { rawTextLimit, type Redactor } from "../redaction/redactor.js";
+import { decodePercentRuns, hasPercentEscape, MAX_PERCENT_LAYERS, rawTextLimit, type Redactor } from "../redaction/redactor.js";
 import { marker, truncateIp } from "../redaction/scanners.js";
 import { emitSummarized, handOverTogether, withinEntryLimit, nameText, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
@@ -148,6 +148,37 @@ function safeName(name: unknown): string {
     }
   }
   return safe;
+}
+
+/** Objects the quick check visits at most before it leaves the answer to the full walk. */
+const QUICK_CHECK_VISITS = 10_000;
+
+/**
+ * Whether `args` may hold the session id (`lowerId`, in lower case) where a summary would show it:
+ * in a key, which every summary lists, or, with `values`, in a string value. Only a text at least
+ * as long as the id can hold it, in any case or percent-encoded (which the full walk decodes). The
+ * common answer, no, allocates nothing on the host's thread; past QUICK_CHECK_VISITS objects, or 64
+ * levels deep, the answer is yes, and the full walk decides.
+ */
+function mayHoldSessionId(args: unknown, lowerId: string, values: boolean): boolean {
+  let visits = 0;
+  const holds = (text: string): boolean => text.length >= lowerId.length && (hasPercentEscape(text) || text.toLowerCase().includes(lowerId));
+  const visit = (value: unknown, depth: number): boolean => {
+    if (typeof value === "string") return values && holds(value);
+    if (typeof value !== "object" || value === null) return false;
+    if (++visits > QUICK_CHECK_VISITS || depth > 64) return true;
+    if (Array.isArray(value)) {
+      for (let index = 0; index < value.length; index++) if (visit(value[index], depth + 1)) return true;
+      return false;
+    }
+    const keys = Object.keys(value);
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index] as string;
+      if (holds(key) || visit((value as Record<string, unknown>)[key], depth + 1)) return true;
+    }
+    return false;
+  };
+  return visit(args, 0);
 }
 
 /**
@@ -1117,63 +1148,89 @@ class Instrumentation implements McpAudit {
 
   /**
    * `text` with the session's own id taken out, in any case, and percent-encoded too (a URI's path
-   * or query): each layer is decoded in turn, as the scanners do, and what travels then is the
-   * decoded text, with the id taken out. `count`: how many were taken.
+   * or query): each layer is decoded in turn, run by run, as the scanners do, and when the id is
+   * found in one, what travels is that layer, with the id taken out. `count`: how many were taken.
    */
   private withoutSessionId(sessionId: string | undefined, text: string): { text: string; count: number } {
     let count = 0;
-    if (typeof sessionId !== "string" || sessionId.length < 8) return { text, count };
+    // Encoded, the id is longer still: a shorter text cannot hold it.
+    if (typeof sessionId !== "string" || sessionId.length < 8 || text.length < sessionId.length) return { text, count };
     const pattern = this.sessionIdPattern(sessionId);
     const replace = (from: string): string => from.replace(pattern, () => (count++, marker("api_token")));
-    text = replace(text);
-    for (let layer = 0; layer < 4 && text.includes("%"); layer++) {
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(text);
-      } catch {
-        break;
-      }
-      if (decoded === text) break;
+    let kept = replace(text);
+    let layer = kept;
+    for (let round = 0; round < MAX_PERCENT_LAYERS && hasPercentEscape(layer); round++) {
+      const decoded = decodePercentRuns(layer);
+      if (decoded === layer) break;
       const found = count;
-      const replaced = replace(decoded);
-      if (count > found) text = replaced;
+      layer = replace(decoded);
+      if (count > found) kept = layer;
     }
-    return { text, count };
+    return { text: kept, count };
+  }
+
+  /** Whether `text` holds the session's own id, in any form withoutSessionId finds. */
+  holdsSessionId(sessionId: string | undefined, text: string): boolean {
+    return this.withoutSessionId(sessionId, text).count > 0;
   }
 
   /**
-   * A call's arguments as they go to be summarized: with an allow-list for `name` in the policy,
-   * whose values travel, the session's own id is taken out of every string in them (counted in
-   * `redactions`), as it is out of the call's other texts. Without one only keyed hashes of the
-   * values travel, and the arguments go as they came (no walk on the host's thread).
+   * A call's arguments as they go to be summarized, with the session's own id taken out (counted in
+   * `redactions`), as it is out of the call's other texts: out of their keys, which every summary
+   * lists, and, with an allow-list for `name` in the policy, out of every string value too (without
+   * one only keyed hashes of the values travel). Copied where it changes anything, never changed.
    */
   argumentsWithoutSessionId(kind: "tool" | "prompt", name: string, args: unknown, sessionId: string | undefined, redactions: RedactionEntry[]): unknown {
     if (typeof sessionId !== "string" || sessionId.length < 8) return args;
     const policy = (this.redactor as Partial<Pick<Redactor, "policy">>).policy;
     const lists = kind === "tool" ? policy?.tools : policy?.prompts;
-    if (lists === undefined || !Object.hasOwn(lists, name)) return args;
+    // Keys travel in every summary; values only where an allow-list lets them.
+    const values = lists !== undefined && Object.hasOwn(lists, name);
+    try {
+      if (!mayHoldSessionId(args, sessionId.toLowerCase(), values)) return args;
+    } catch {
+      // A getter that throws: the walk below decides.
+    }
     let count = 0;
+    const text = (value: string): string => {
+      const without = this.withoutSessionId(sessionId, value);
+      count += without.count;
+      return without.text;
+    };
+    // Each object once: a shared one is cleaned once, and a cycle is left to the summary, which omits it.
+    const done = new Map<object, unknown>();
     const walk = (value: unknown, depth: number): unknown => {
-      if (typeof value === "string") {
-        const without = this.withoutSessionId(sessionId, value);
-        count += without.count;
-        return without.text;
-      }
+      if (typeof value === "string") return values ? text(value) : value;
       // Deeper than any summary lists: left as it is, to be summarized (or omitted) there.
       if (typeof value !== "object" || value === null || depth > 64) return value;
+      if (done.has(value)) return done.get(value);
+      done.set(value, value);
+      let cleaned: unknown = value;
       if (Array.isArray(value)) {
-        const items = value.map((item) => walk(item, depth + 1));
-        return items.some((item, index) => item !== value[index]) ? items : value;
+        // Copied from the first item that changes, as an object is.
+        let items: unknown[] | undefined;
+        for (let index = 0; index < value.length; index++) {
+          const item: unknown = value[index];
+          const cleanItem = walk(item, depth + 1);
+          if (cleanItem === item && items === undefined) continue;
+          items ??= value.slice(0, index);
+          items.push(cleanItem);
+        }
+        if (items !== undefined) cleaned = items;
+      } else if (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null) {
+        let changed: Record<string, unknown> | undefined;
+        for (const [key, item] of Object.entries(value)) {
+          const cleanKey = text(key);
+          const cleanItem = walk(item, depth + 1);
+          if (cleanKey === key && cleanItem === item) continue;
+          changed ??= { ...(value as Record<string, unknown>) };
+          if (cleanKey !== key) delete changed[key];
+          Object.defineProperty(changed, cleanKey, { value: cleanItem, enumerable: true, writable: true, configurable: true });
+        }
+        if (changed !== undefined) cleaned = changed;
       }
-      if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
-      let changed: Record<string, unknown> | undefined;
-      for (const [key, item] of Object.entries(value)) {
-        const cleaned = walk(item, depth + 1);
-        if (cleaned === item) continue;
-        changed ??= { ...(value as Record<string, unknown>) };
-        Object.defineProperty(changed, key, { value: cleaned, enumerable: true, writable: true, configurable: true });
-      }
-      return changed ?? value;
+      done.set(value, cleaned);
+      return cleaned;
     };
     try {
       const cleaned = walk(args, 0);
@@ -1333,8 +1390,12 @@ class Instrumentation implements McpAudit {
       const url = input.url instanceof URL ? input.url : new URL(input.url);
       const envelope = this.contextEnvelope(context);
       const statusCode = typeof input.statusCode === "number" && Number.isInteger(input.statusCode) && input.statusCode >= 100 && input.statusCode <= 599 ? input.statusCode : undefined;
-      const credentialAudience = typeof input.credentialAudience === "string" ? this.cleanIdentity(input.credentialAudience, 512) : undefined;
       const target = this.targetHost(url.host, context?.sessionId);
+      const audience = typeof input.credentialAudience === "string" ? input.credentialAudience : undefined;
+      // An audience that quotes the session's own id is left out, as one the scanners find anything in is.
+      const audienceHoldsId = audience !== undefined && this.holdsSessionId(context?.sessionId, audience);
+      const credentialAudience = audience !== undefined && !audienceHoldsId ? this.cleanIdentity(audience, 512) : undefined;
+      if (audienceHoldsId) target.redactions.push({ path: "data.credentialAudience", kind: "api_token", count: 1 });
       this.emit({ ...envelope, ...(statusCode !== undefined && statusCode >= 400 ? { outcome: "failure" } : {}) }, {
         type: "downstream.called",
         data: {
@@ -1358,7 +1419,7 @@ class Instrumentation implements McpAudit {
    */
   private targetHost(host: string, sessionId: string | undefined): { host: string; redactions: RedactionEntry[] } {
     if (host === "") return { host: "unknown", redactions: [] };
-    if (typeof sessionId === "string" && sessionId.length >= 8 && host.toLowerCase().includes(sessionId.toLowerCase())) {
+    if (this.holdsSessionId(sessionId, host)) {
       return { host: "unknown", redactions: [{ path: "data.targetHost", kind: "api_token", count: 1 }] };
     }
     const clean = this.cleanIdentity(host, 256);

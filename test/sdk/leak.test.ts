@@ -371,9 +371,18 @@ describe("leak corpus through an instrumented server", () => {
     await client.readResource({ uri: `doc://x?s=${encoded}` });
     await client.callTool({ name: `tool-${sessionId}`, arguments: {} }).catch(() => undefined);
     await client.callTool({ name: "echo", arguments: {}, _meta: { traceparent: TRACEPARENT, tracestate: `vendor=${sessionId}` } });
-    // Allowed values travel: the id is taken out of them, in any case and percent-encoded.
-    await client.callTool({ name: "echo", arguments: { text: `resume ${sessionId}`, payload: [{ note: `see ${encoded}` }, { note: sessionId.toUpperCase(), other: sessionId }] } });
+    // Allowed values travel: the id is taken out of them, in any case and percent-encoded, and out of their keys.
+    await client.callTool({ name: "echo", arguments: { text: `resume ${sessionId}`, payload: [{ note: `see ${encoded}` }, { note: sessionId.toUpperCase(), other: sessionId, [`k-${sessionId}`]: 1 }] } });
     await client.getPrompt({ name: "summarize", arguments: { topic: `session ${sessionId}` } });
+    // In a key of a tool without an allow-list: keys travel in every summary (review 86).
+    expect((await client.callTool({ name: "fail", arguments: { message: "keyed", [`k-${sessionId}`]: 1 } })).isError).toBe(true);
+    // Encoded twice, and beside a stray % (review 86).
+    const twice = encodeURIComponent(encoded);
+    expect((await client.callTool({ name: "fail", arguments: { message: `twice ${twice}` } })).isError).toBe(true);
+    await client.readResource({ uri: `doc://x?a=%zz&s=${twice}` });
+    await client.getPrompt({ name: "summarize", arguments: { topic: `100% sure: ${sessionId.replaceAll("-", "%2D")}` } });
+    // As a downstream host with a scheme whose host keeps its escapes, and in a credential's audience.
+    await client.callTool({ name: "downstream", arguments: { url: `foo://${sessionId.replaceAll("-", "%2D")}.example.test/`, audience: `https://api.example.test/${sessionId}` } });
     await endSession(connection);
     await harness.close();
     const bodies = await closeAndReadRaw(audit, errors, instanceId);
@@ -381,11 +390,14 @@ describe("leak corpus through an instrumented server", () => {
     expect(all).not.toContain(sessionId);
     expect(all).not.toContain(sessionId.toUpperCase());
     expect(all).not.toContain(encoded.slice(0, 24));
+    expect(all).not.toContain(twice.slice(0, 24));
+    expect(all).not.toContain(sessionId.replaceAll("-", "%2D").slice(0, 12));
+    expect(all).not.toContain(sessionId.slice(0, 8));
     const called = bodies.map((body) => JSON.parse(body) as { type: string; data: Record<string, unknown>; redaction: { applied: { kind: string; path: string }[] } }).filter((event) => event.type === "tool.called");
     expect(called[0]?.data.error).toMatchObject({ message: "session [REDACTED:api_token] is not allowed here" });
     expect(called[0]?.redaction.applied).toContainEqual({ path: "data.error.message", kind: "api_token", count: 1 });
-    const echoed = called.at(-1);
+    const echoed = called.find((event) => JSON.stringify(event.data.arguments).includes("resume"));
     expect(JSON.stringify(echoed?.data.arguments)).toContain("resume [REDACTED:api_token]");
-    expect(echoed?.redaction.applied).toContainEqual({ path: "data.arguments", kind: "api_token", count: 4 });
+    expect(echoed?.redaction.applied).toContainEqual({ path: "data.arguments", kind: "api_token", count: 5 });
   }, 90_000);
 });
