@@ -66,15 +66,18 @@ export function hasPercentEscape(text: string): boolean {
 }
 
 /**
- * One layer of percent-encoding peeled: each run of escapes decoded, a run that is no valid UTF-8
- * left as it is, so a stray `%` (`100% sure`) stops nothing around it.
+ * One layer of percent-encoding peeled: each run of escapes decoded, so a stray `%` (`100% sure`)
+ * stops nothing around it. A run that is no valid UTF-8 is left as it is, or with `lenient`
+ * decoded byte by byte, each invalid sequence becoming U+FFFD, so that one bad escape (`%E9`,
+ * Latin-1) does not hide the ones beside it. The scanners read runs strictly: leniently, they find
+ * more in some texts and less in others (a U+FFFD changes where a card number can start).
  */
-export function decodePercentRuns(text: string): string {
+export function decodePercentRuns(text: string, lenient = false): string {
   return text.replace(PERCENT_RUN, (run) => {
     try {
       return decodeURIComponent(run);
     } catch {
-      return run;
+      return lenient ? Buffer.from(run.replaceAll("%", ""), "hex").toString("utf8") : run;
     }
   });
 }

@@ -374,8 +374,10 @@ describe("leak corpus through an instrumented server", () => {
     // Allowed values travel: the id is taken out of them, in any case and percent-encoded, and out of their keys.
     await client.callTool({ name: "echo", arguments: { text: `resume ${sessionId}`, payload: [{ note: `see ${encoded}` }, { note: sessionId.toUpperCase(), other: sessionId, [`k-${sessionId}`]: 1 }] } });
     await client.getPrompt({ name: "summarize", arguments: { topic: `session ${sessionId}` } });
-    // In a key of a tool without an allow-list: keys travel in every summary (review 86).
-    expect((await client.callTool({ name: "fail", arguments: { message: "keyed", [`k-${sessionId}`]: 1 } })).isError).toBe(true);
+    // In a key of a tool without an allow-list: keys travel in every summary (review 86); its last
+    // character encoded beside an escape that is no UTF-8 (review 87).
+    const lastEncoded = `${sessionId.slice(0, -1)}%${sessionId.charCodeAt(sessionId.length - 1).toString(16)}%E9`;
+    expect((await client.callTool({ name: "fail", arguments: { message: "keyed", [`k-${sessionId}`]: 1, [`note-${lastEncoded}`]: 2 } })).isError).toBe(true);
     // Encoded twice, and beside a stray % (review 86).
     const twice = encodeURIComponent(encoded);
     expect((await client.callTool({ name: "fail", arguments: { message: `twice ${twice}` } })).isError).toBe(true);
@@ -398,6 +400,7 @@ describe("leak corpus through an instrumented server", () => {
     expect(called[0]?.redaction.applied).toContainEqual({ path: "data.error.message", kind: "api_token", count: 1 });
     const echoed = called.find((event) => JSON.stringify(event.data.arguments).includes("resume"));
     expect(JSON.stringify(echoed?.data.arguments)).toContain("resume [REDACTED:api_token]");
-    expect(echoed?.redaction.applied).toContainEqual({ path: "data.arguments", kind: "api_token", count: 5 });
+    // text, the two notes and the key; `other` is not allowed, so only its keyed hash travels.
+    expect(echoed?.redaction.applied).toContainEqual({ path: "data.arguments", kind: "api_token", count: 4 });
   }, 90_000);
 });
