@@ -1223,26 +1223,32 @@ class Instrumentation implements McpAudit {
         if (!isPlainRecord(value)) return value;
         const keys = Object.keys(value);
         const listed = Math.min(keys.length, bounds.maxKeys);
-        let changedAt = -1;
-        const cleanKeys: string[] = [];
-        const cleanItems: unknown[] = [];
+        // Kept from the first key or item that changes (nothing is allocated for an object that does not).
+        let cleanKeys: string[] | undefined;
+        let cleanItems: unknown[] | undefined;
         for (let index = 0; index < listed; index++) {
           const key = keys[index] as string;
           const item = value[key];
           const cleanKey = key.length <= MAX_LISTED_KEY ? cleaned(key, MAX_LISTED_KEY) : key;
           const cleanItem = walk(item, depth + 1, node?.children.get(key));
+          if (cleanKeys === undefined || cleanItems === undefined) {
+            if (cleanKey === key && cleanItem === item) continue;
+            cleanKeys = keys.slice(0, index);
+            cleanItems = cleanKeys.map((before) => value[before]);
+          }
           cleanKeys.push(cleanKey);
           cleanItems.push(cleanItem);
-          if (changedAt < 0 && (cleanKey !== key || cleanItem !== item)) changedAt = index;
         }
-        if (changedAt < 0) return value;
+        if (cleanKeys === undefined || cleanItems === undefined) return value;
         // Rebuilt in the same order, so the keys a summary lists stay the same ones.
         const copy: Record<string, unknown> = {};
-        keys.forEach((key, index) => {
-          const cleanKey = index < listed ? (cleanKeys[index] as string) : key;
-          const cleanItem = index < listed ? cleanItems[index] : value[key];
-          if (cleanItem !== undefined || index >= listed) Object.defineProperty(copy, cleanKey, { value: cleanItem, enumerable: true, writable: true, configurable: true });
-        });
+        for (let index = 0; index < keys.length; index++) {
+          const key = keys[index] as string;
+          const listedHere = index < listed;
+          const cleanItem = listedHere ? cleanItems[index] : value[key];
+          // A cycle left out (undefined) is no field; own data properties, so a "__proto__" key stays data.
+          if (!listedHere || cleanItem !== undefined) Object.defineProperty(copy, listedHere ? (cleanKeys[index] as string) : key, { value: cleanItem, enumerable: true, writable: true, configurable: true });
+        }
         return copy;
       } finally {
         ancestors.pop();
