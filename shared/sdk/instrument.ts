@@ -1155,13 +1155,19 @@ class Instrumentation implements McpAudit {
     const replace = (from: string): string => from.replace(pattern, () => (count++, marker("api_token")));
     let kept = replace(text);
     let layer = kept;
-    for (let round = 0; round < MAX_PERCENT_LAYERS && hasPercentEscape(layer); round++) {
+    // What travels is the layer kept, which the scanners may decode MAX_PERCENT_LAYERS further:
+    // the search goes that far past it too (a hard cap keeps a hostile text's cost bounded).
+    let until = MAX_PERCENT_LAYERS;
+    for (let round = 0; round < until && round < 4 * MAX_PERCENT_LAYERS && hasPercentEscape(layer); round++) {
       // Leniently: a bad escape beside the id's (`%E9`) must not keep it from being found.
       const decoded = decodePercentRuns(layer, true);
       if (decoded === layer) break;
       const found = count;
       layer = replace(decoded);
-      if (count > found) kept = layer;
+      if (count > found) {
+        kept = layer;
+        until = round + 1 + MAX_PERCENT_LAYERS;
+      }
     }
     return { text: kept, count };
   }
@@ -1226,11 +1232,21 @@ class Instrumentation implements McpAudit {
         // Kept from the first key or item that changes (nothing is allocated for an object that does not).
         let cleanKeys: string[] | undefined;
         let cleanItems: unknown[] | undefined;
+        // The object's keys and those written so far, once a key is cleaned: a cleaned key must
+        // stay distinct, or the copy would hold fewer keys and a summary would list one not looked at.
+        let taken: Set<string> | undefined;
         for (let index = 0; index < listed; index++) {
           const key = keys[index] as string;
           const item = value[key];
-          const cleanKey = key.length <= MAX_LISTED_KEY ? cleaned(key, MAX_LISTED_KEY) : key;
-          const cleanItem = walk(item, depth + 1, node?.children.get(key));
+          let cleanKey = key.length <= MAX_LISTED_KEY ? cleaned(key, MAX_LISTED_KEY) : key;
+          if (cleanKey !== key) {
+            taken ??= new Set(keys);
+            const base = cleanKey;
+            for (let n = 2; taken.has(cleanKey); n++) cleanKey = `${base}~${n}`;
+            taken.add(cleanKey);
+          }
+          // The allow-list is read by the key a summary will see.
+          const cleanItem = walk(item, depth + 1, node?.children.get(cleanKey));
           if (cleanKeys === undefined || cleanItems === undefined) {
             if (cleanKey === key && cleanItem === item) continue;
             cleanKeys = keys.slice(0, index);

@@ -71,7 +71,41 @@ afterAll(async () => {
   await audit.close({ deadlineMs: 1 });
 });
 
+function walker(policyInput: RedactionPolicyInput) {
+  const redactor = testRedactor(policyInput);
+  const instrumentation = instrument(new McpServer({ name: "walk", version: "1" }), audit, { redactor, authRequired: false }) as unknown as {
+    argumentsWithoutSessionId(kind: "tool", name: string, args: unknown, sessionId: string, redactions: { count: number }[]): unknown;
+  };
+  return (args: unknown) => {
+    const redactions: { count: number }[] = [];
+    const cleaned = instrumentation.argumentsWithoutSessionId("tool", "t", args, SESSION_ID, redactions);
+    return { cleaned, summary: readable(redactor.summarizeArguments("tool", "t", cleaned).summary), count: redactions.reduce((sum, entry) => sum + entry.count, 0) };
+  };
+}
+
 describe("the session-id walk and the summary's bounds", () => {
+  it("keys that clean to the same text stay distinct, so no key the walk did not look at moves into what a summary lists (review 88)", () => {
+    const walk = walker({ maxKeysPerObject: 2 });
+    for (const args of [{ [SESSION_ID]: 1, [SESSION_ID.toUpperCase()]: 2, [`x${SESSION_ID}`]: 3 }, { "[REDACTED:api_token]": 1, [SESSION_ID]: 2, [`x${SESSION_ID}`]: 3 }]) {
+      const { cleaned, summary } = walk(args);
+      expect(summary).not.toContain(SESSION_ID);
+      expect(Object.keys(cleaned as object)).toHaveLength(3);
+    }
+    const { cleaned } = walk({ [SESSION_ID]: 1, [SESSION_ID.toUpperCase()]: 2 });
+    expect(Object.keys(cleaned as object)).toEqual(["[REDACTED:api_token]", "[REDACTED:api_token]~2"]);
+  });
+
+  it("an allow-list is read by the key a summary sees, and the search goes four layers past the one that travels (review 88)", () => {
+    const walk = walker({ tools: { t: { allow: ["[REDACTED:api_token]", "a"] } } });
+    expect(walk({ [SESSION_ID]: SESSION_ID }).summary).not.toContain(SESSION_ID);
+    let deep = `${SESSION_ID} a@b.example`;
+    for (let layer = 0; layer < 5; layer++) deep = deep.replaceAll("%", "%25").replaceAll("-", "%2D").replaceAll("@", "%40");
+    const { summary, count } = walk({ a: `${SESSION_ID.replaceAll("-", "%2D")} ${deep}` });
+    expect(summary).not.toContain(SESSION_ID);
+    expect(count).toBe(2);
+  });
+
+
   it("no summary of arguments the walk has cleaned holds the id, under 300 random policies and argument objects", () => {
     const misses: string[] = [];
     let planted = 0;
