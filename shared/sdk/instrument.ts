@@ -162,6 +162,9 @@ interface ListedBounds {
   readonly maxValue: number;
 }
 
+/** Layers of percent-encoding the session-id search decodes in one text at most: twice the scanners' reach. */
+const MAX_SESSION_ID_ROUNDS = 2 * MAX_PERCENT_LAYERS;
+
 /** Keys longer than this are written as their keyed hash (the schema's field names). */
 const MAX_LISTED_KEY = 128;
 
@@ -1156,9 +1159,12 @@ class Instrumentation implements McpAudit {
     let kept = replace(text);
     let layer = kept;
     // What travels is the layer kept, which the scanners may decode MAX_PERCENT_LAYERS further:
-    // the search goes that far past it too (a hard cap keeps a hostile text's cost bounded).
+    // the search goes that far past it too.
     let until = MAX_PERCENT_LAYERS;
-    for (let round = 0; round < until && round < 4 * MAX_PERCENT_LAYERS && hasPercentEscape(layer); round++) {
+    let round = 0;
+    for (; round < until && hasPercentEscape(layer); round++) {
+      // A text that hides the id ever deeper: past two layers' worth of searching, none of it travels.
+      if (round === MAX_SESSION_ID_ROUNDS) return { text: marker("api_token"), count: count + 1 };
       // Leniently: a bad escape beside the id's (`%E9`) must not keep it from being found.
       const decoded = decodePercentRuns(layer, true);
       if (decoded === layer) break;
@@ -1232,17 +1238,22 @@ class Instrumentation implements McpAudit {
         // Kept from the first key or item that changes (nothing is allocated for an object that does not).
         let cleanKeys: string[] | undefined;
         let cleanItems: unknown[] | undefined;
-        // The object's keys and those written so far, once a key is cleaned: a cleaned key must
-        // stay distinct, or the copy would hold fewer keys and a summary would list one not looked at.
+        // Cleaned keys written so far, and the next suffix to try for each text: a cleaned key must
+        // stay distinct from every key of the object, or the copy would hold fewer keys and a summary
+        // would list one not looked at. Each suffix is tried once per text, whatever the keys.
         let taken: Set<string> | undefined;
+        let suffixes: Map<string, number> | undefined;
         for (let index = 0; index < listed; index++) {
           const key = keys[index] as string;
           const item = value[key];
           let cleanKey = key.length <= MAX_LISTED_KEY ? cleaned(key, MAX_LISTED_KEY) : key;
           if (cleanKey !== key) {
-            taken ??= new Set(keys);
+            taken ??= new Set<string>();
+            suffixes ??= new Map<string, number>();
             const base = cleanKey;
-            for (let n = 2; taken.has(cleanKey); n++) cleanKey = `${base}~${n}`;
+            let n = suffixes.get(base) ?? 2;
+            while (taken.has(cleanKey) || Object.hasOwn(value, cleanKey)) cleanKey = `${base}~${n++}`;
+            suffixes.set(base, n);
             taken.add(cleanKey);
           }
           // The allow-list is read by the key a summary will see.
@@ -1262,8 +1273,12 @@ class Instrumentation implements McpAudit {
           const key = keys[index] as string;
           const listedHere = index < listed;
           const cleanItem = listedHere ? cleanItems[index] : value[key];
-          // A cycle left out (undefined) is no field; own data properties, so a "__proto__" key stays data.
-          if (!listedHere || cleanItem !== undefined) Object.defineProperty(copy, listedHere ? (cleanKeys[index] as string) : key, { value: cleanItem, enumerable: true, writable: true, configurable: true });
+          // A cycle left out (undefined) is no field.
+          if (listedHere && cleanItem === undefined) continue;
+          const copyKey = listedHere ? (cleanKeys[index] as string) : key;
+          // An own data property, so a "__proto__" key stays data and never sets a prototype.
+          if (copyKey === "__proto__") Object.defineProperty(copy, copyKey, { value: cleanItem, enumerable: true, writable: true, configurable: true });
+          else copy[copyKey] = cleanItem;
         }
         return copy;
       } finally {

@@ -105,6 +105,19 @@ describe("the session-id walk and the summary's bounds", () => {
     expect(count).toBe(2);
   });
 
+  it("a text hiding the id ever deeper, past the search's eight layers, travels as a marker only (review 89)", () => {
+    const walk = walker({ tools: { t: { allow: ["a"] } }, maxStringLength: 4096 });
+    // Copies of the id with a hyphen encoded 4, 8, 12 and 17 layers deep: each find sends the search four layers further.
+    const at = (layers: number): string => {
+      let hyphen = "%2D";
+      for (let layer = 1; layer < layers; layer++) hyphen = encodeURIComponent(hyphen);
+      return SESSION_ID.replace("-", hyphen);
+    };
+    const { cleaned, summary } = walk({ a: [4, 8, 12, 17].map(at).join(" ") });
+    expect(summary).not.toContain(SESSION_ID);
+    expect((cleaned as { a: string }).a).toBe("[REDACTED:api_token]");
+  });
+
 
   it("no summary of arguments the walk has cleaned holds the id, under 300 random policies and argument objects", () => {
     const misses: string[] = [];
