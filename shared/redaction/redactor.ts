@@ -73,11 +73,14 @@ export function hasPercentEscape(text: string): boolean {
  * more in some texts and less in others (a U+FFFD changes where a card number can start).
  */
 export function decodePercentRuns(text: string, lenient = false): string {
+  // Leniently, every run is decoded as bytes (the same text as decodeURIComponent for valid UTF-8),
+  // so no run costs an exception.
+  if (lenient) return text.replace(PERCENT_RUN, (run) => Buffer.from(run.replaceAll("%", ""), "hex").toString("utf8"));
   return text.replace(PERCENT_RUN, (run) => {
     try {
       return decodeURIComponent(run);
     } catch {
-      return lenient ? Buffer.from(run.replaceAll("%", ""), "hex").toString("utf8") : run;
+      return run;
     }
   });
 }

@@ -1163,8 +1163,8 @@ class Instrumentation implements McpAudit {
     let until = MAX_PERCENT_LAYERS;
     let round = 0;
     for (; round < until && hasPercentEscape(layer); round++) {
-      // A text that hides the id ever deeper: past two layers' worth of searching, none of it travels.
-      if (round === MAX_SESSION_ID_ROUNDS) return { text: marker("api_token"), count: count + 1 };
+      // Ids found ever deeper send the search past eight layers: then none of the text travels.
+      if (round === MAX_SESSION_ID_ROUNDS) return { text: marker("api_token"), count };
       // Leniently: a bad escape beside the id's (`%E9`) must not keep it from being found.
       const decoded = decodePercentRuns(layer, true);
       if (decoded === layer) break;
@@ -1276,8 +1276,10 @@ class Instrumentation implements McpAudit {
           // A cycle left out (undefined) is no field.
           if (listedHere && cleanItem === undefined) continue;
           const copyKey = listedHere ? (cleanKeys[index] as string) : key;
-          // An own data property, so a "__proto__" key stays data and never sets a prototype.
-          if (copyKey === "__proto__") Object.defineProperty(copy, copyKey, { value: cleanItem, enumerable: true, writable: true, configurable: true });
+          // A name the prototype has (`__proto__`, `toString`, a polluted accessor) is defined as an
+          // own data property: assigning it could set the prototype, call a setter, or throw where
+          // the prototype is frozen.
+          if (copyKey in copy) Object.defineProperty(copy, copyKey, { value: cleanItem, enumerable: true, writable: true, configurable: true });
           else copy[copyKey] = cleanItem;
         }
         return copy;
@@ -1290,8 +1292,10 @@ class Instrumentation implements McpAudit {
       if (count > 0) redactions.push({ path: "data.arguments", kind: "api_token", count });
       return cleanArgs;
     } catch {
-      // A getter that throws: the arguments go on as they came, to be summarized as unsupported where it throws again.
-      return args;
+      // Arguments that cannot be walked (a getter that throws, in process only) are not sent on
+      // unlooked-at: none of them travels, and that is recorded.
+      redactions.push({ path: "data.arguments", kind: "truncated", count: 1 });
+      return {};
     }
   }
 

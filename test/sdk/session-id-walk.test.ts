@@ -105,6 +105,20 @@ describe("the session-id walk and the summary's bounds", () => {
     expect(count).toBe(2);
   });
 
+  it("keys named as the prototype's members stay own data keys of the copy, in order; arguments that cannot be walked are not sent on (review 90)", () => {
+    const walk = walker({});
+    const args = JSON.parse(`{"${SESSION_ID}":1,"toString":2,"constructor":3,"__proto__":{"x":4},"hasOwnProperty":5}`) as Record<string, unknown>;
+    const { cleaned, summary } = walk(args);
+    expect(summary).not.toContain(SESSION_ID);
+    expect(Object.keys(cleaned as object)).toEqual(["[REDACTED:api_token]", "toString", "constructor", "__proto__", "hasOwnProperty"]);
+    expect(Object.getPrototypeOf(cleaned)).toBe(Object.prototype);
+    const unreadable = { [SESSION_ID]: 1 } as Record<string, unknown>;
+    Object.defineProperty(unreadable, "later", { enumerable: true, get: () => { throw new TypeError("not readable"); } });
+    const walked = walk(unreadable);
+    expect(walked.cleaned).toEqual({});
+    expect(walked.summary).not.toContain(SESSION_ID);
+  });
+
   it("a text hiding the id ever deeper, past the search's eight layers, travels as a marker only (review 89)", () => {
     const walk = walker({ tools: { t: { allow: ["a"] } }, maxStringLength: 4096 });
     // Copies of the id with a hyphen encoded 4, 8, 12 and 17 layers deep: each find sends the search four layers further.
