@@ -158,7 +158,7 @@ function wellFormed(text: string): string {
 }
 
 /** Cuts to at most `max` UTF-16 units without splitting a surrogate pair. */
-function cut(text: string, max: number): string {
+export function cut(text: string, max: number): string {
   if (text.length <= max) return text;
   const code = text.charCodeAt(max - 1);
   return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);

@@ -3,7 +3,7 @@
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import type { CanonicalText } from "../chain.js";
-import { argumentSummaryTextOf } from "../redaction/redactor.js";
+import { argumentSummaryTextOf, cut } from "../redaction/redactor.js";
 import { isCardNumberDigits } from "../redaction/scanners.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import type { EventRedactor } from "./options.js";
@@ -200,10 +200,7 @@ const MAX_NAME = 128;
  * never ending in half a surrogate pair. (A scanned name's marker is written `_REDACTED:email_`.)
  */
 export function nameText(text: string): string {
-  const named = text.replace(NAME_CHARS_NOT_ALLOWED, "_");
-  if (named.length <= MAX_NAME) return named;
-  const last = named.charCodeAt(MAX_NAME - 1);
-  return named.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_NAME - 1 : MAX_NAME);
+  return cut(text.replace(NAME_CHARS_NOT_ALLOWED, "_"), MAX_NAME);
 }
 
 /** A name, scanned: as nameText writes it (`lookup [REDACTED:email]` travels as `lookup _REDACTED:email_`). */
