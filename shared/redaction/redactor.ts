@@ -29,6 +29,8 @@ export interface Redactor {
 const SCHEMA_MAX_VALUE = 4096;
 const SCHEMA_MAX_ITEMS = 64;
 const SCHEMA_MAX_FIELD_NAME = 128;
+/** What a summary's budget is charged for each value it lists, at least (the node's `{"type":…}`). */
+const SUMMARY_NODE_BYTES = 32;
 const MAX_PATH = 256;
 /** Entries per call; the event schema allows 256 in all, and the SDK adds its own. */
 const MAX_ENTRIES = 64;
@@ -249,6 +251,37 @@ function defineField<V>(target: Record<string, V>, key: string, value: V): void 
   else target[key] = value;
 }
 
+/** How far summarizeArguments lists an argument object: nothing past these bounds is in a summary. */
+export interface SummaryBounds {
+  /** Objects and arrays this deep or deeper are omitted; strings at any listed depth are listed. */
+  readonly maxDepth: number;
+  /** The first keys of each object, in `Object.keys` order. */
+  readonly maxKeys: number;
+  /** The first items of each array. */
+  readonly maxItems: number;
+  /** Values looked at, in the walk's depth-first order, before the byte budget is spent. */
+  readonly maxNodes: number;
+  /** Longer keys are written as their keyed hash. */
+  readonly maxKeyLength: number;
+  /** What of a string value a summary's scan reads (its window included; see rawTextLimit). */
+  readonly maxValue: number;
+}
+
+/**
+ * The bounds a summary under `policy` keeps to, for code that must look at what a summary can
+ * show without making one (the SDK's session-id walk).
+ */
+export function summaryBounds(policy: RedactionPolicy): SummaryBounds {
+  return {
+    maxDepth: policy.maxDepth,
+    maxKeys: policy.maxKeysPerObject,
+    maxItems: Math.min(policy.maxArrayItems, SCHEMA_MAX_ITEMS),
+    maxNodes: Math.ceil(policy.maxArgumentBytes / SUMMARY_NODE_BYTES) + 1,
+    maxKeyLength: SCHEMA_MAX_FIELD_NAME,
+    maxValue: rawTextLimit(Math.min(policy.maxStringLength, SCHEMA_MAX_VALUE)),
+  };
+}
+
 export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyring): Redactor {
   const policy = parsePolicy(policyInput);
   if (typeof keyring !== "object" || keyring === null || typeof keyring.pseudonym !== "function") {
@@ -260,7 +293,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   for (const [name, list] of Object.entries(policy.tools)) allowLists.set(`tool\u0000${name}`, compileAllowList(list.allow));
   for (const [name, list] of Object.entries(policy.prompts)) allowLists.set(`prompt\u0000${name}`, compileAllowList(list.allow));
   const valueMax = Math.min(policy.maxStringLength, SCHEMA_MAX_VALUE);
-  const itemMax = Math.min(policy.maxArrayItems, SCHEMA_MAX_ITEMS);
+  const itemMax = summaryBounds(policy).maxItems;
   // A summary node's depth counts object/array levels; an event adds two per level (fields + key).
   const eventDepth = policy.maxDepth * 2 + 8;
 
@@ -387,7 +420,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     const walk = (value: unknown, depth: number, node: AllowNode | undefined, path: string): string => {
       if (budget <= 0) return OMITTED.size;
       // Byte accounting mirrors the JSON of the node: {"type":"string","length":N}.
-      budget -= 32;
+      budget -= SUMMARY_NODE_BYTES;
       const allowed = node?.allowed === true;
       switch (typeof value) {
         case "string": {

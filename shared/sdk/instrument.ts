@@ -15,7 +15,7 @@ import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import { compileAllowList, DEFAULT_REDACTION_POLICY, RedactionPolicySchema, type AllowNode, type RedactionPolicy } from "../redaction/policy.js";
-import { decodePercentRuns, hasPercentEscape, MAX_PERCENT_LAYERS, rawTextLimit, type Redactor } from "../redaction/redactor.js";
+import { decodePercentRuns, hasPercentEscape, MAX_PERCENT_LAYERS, rawTextLimit, summaryBounds, type Redactor } from "../redaction/redactor.js";
 import { marker, truncateIp } from "../redaction/scanners.js";
 import { emitSummarized, handOverTogether, withinEntryLimit, nameText, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
@@ -151,34 +151,11 @@ function safeName(name: unknown): string {
   return safe;
 }
 
-/** How much of an argument object a summary lists (shared/redaction's summarizeArguments): nothing past it travels. */
-interface ListedBounds {
-  readonly maxDepth: number;
-  readonly maxKeys: number;
-  readonly maxItems: number;
-  /** Values walked: each listed one costs a summary at least 32 bytes of its budget. */
-  readonly maxNodes: number;
-  /** What of a string an allowed value can keep, its scan's window included. */
-  readonly maxValue: number;
-}
-
 /** Layers of percent-encoding the session-id search decodes in one text at most: twice the scanners' reach. */
 const MAX_SESSION_ID_ROUNDS = 2 * MAX_PERCENT_LAYERS;
 
-/** Keys longer than this are written as their keyed hash (the schema's field names). */
-const MAX_LISTED_KEY = 128;
-
-function listedBounds(policy: RedactionPolicy): ListedBounds {
-  return {
-    maxDepth: policy.maxDepth,
-    maxKeys: policy.maxKeysPerObject,
-    maxItems: Math.min(policy.maxArrayItems, 64),
-    maxNodes: Math.ceil(policy.maxArgumentBytes / 32) + 1,
-    maxValue: rawTextLimit(policy.maxStringLength),
-  };
-}
-
-const DEFAULT_BOUNDS = listedBounds(RedactionPolicySchema.parse(DEFAULT_REDACTION_POLICY));
+/** What a redactor without a policy of its own is walked by: the default policy's summary bounds. */
+const DEFAULT_BOUNDS = summaryBounds(RedactionPolicySchema.parse(DEFAULT_REDACTION_POLICY));
 
 /**
  * The name a call's arguments find their allow-list by: the name as it came (a name that only
@@ -1195,7 +1172,7 @@ class Instrumentation implements McpAudit {
   argumentsWithoutSessionId(kind: "tool" | "prompt", name: string, args: unknown, sessionId: string | undefined, redactions: RedactionEntry[]): unknown {
     if (typeof sessionId !== "string" || sessionId.length < 8) return args;
     const policy = (this.redactor as Partial<Pick<Redactor, "policy">>).policy;
-    const bounds = policy !== undefined ? listedBounds(policy) : DEFAULT_BOUNDS;
+    const bounds = policy !== undefined ? summaryBounds(policy) : DEFAULT_BOUNDS;
     const allow = this.allowedPaths(kind, name, policy);
     const found = this.sessionIdPattern(sessionId).found;
     let count = 0;
@@ -1246,7 +1223,7 @@ class Instrumentation implements McpAudit {
         for (let index = 0; index < listed; index++) {
           const key = keys[index] as string;
           const item = value[key];
-          let cleanKey = key.length <= MAX_LISTED_KEY ? cleaned(key, MAX_LISTED_KEY) : key;
+          let cleanKey = key.length <= bounds.maxKeyLength ? cleaned(key, bounds.maxKeyLength) : key;
           if (cleanKey !== key) {
             taken ??= new Set<string>();
             suffixes ??= new Map<string, number>();
