@@ -208,9 +208,9 @@ const asName = (value: unknown): unknown => (typeof value === "string" ? nameTex
 
 /**
  * The event with its texts scanned by `redactor.redactEvent` (none cut short of MIN_CUT), its
- * redactions added after those it carries; names stay names, and pseudonyms and the traceparent go as given. One whose redaction
- * facts are no list is returned as it is, to be counted and reported as invalid. Throws what
- * reading the event throws (a getter's error).
+ * redactions added after those it carries; names stay names, and pseudonyms and the traceparent go
+ * as given. One whose redaction facts are no list is returned as it is, to be counted and reported
+ * as invalid. Throws what reading the event throws (a getter's error).
  */
 export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEventInput>(redactor: EventRedactor, event: E): E {
   const own: unknown = event.redaction?.applied;

@@ -200,6 +200,8 @@ const PENDING_HASH = "0".repeat(64);
  * estimate of each argument summary plus the envelope's share.
  */
 const MAX_PENDING_EVENTS = 256;
+const MAX_PENDING_BYTES = 1024 * 1024;
+const PENDING_OVERHEAD_BYTES = 2048;
 
 /**
  * A path segment as onError reports it: an index, or a key shaped as a name in which the scanners
@@ -210,9 +212,6 @@ function reportedSegment(segment: PropertyKey): PropertyKey {
   const text = String(segment);
   return /^[\w.-]{1,64}$/.test(text) && scansClean(text) ? text : "*";
 }
-
-const MAX_PENDING_BYTES = 1024 * 1024;
-const PENDING_OVERHEAD_BYTES = 2048;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -1138,8 +1138,7 @@ class Instrumentation implements McpAudit {
     // What travels is the layer kept, which the scanners may decode MAX_PERCENT_LAYERS further:
     // the search goes that far past it too.
     let until = MAX_PERCENT_LAYERS;
-    let round = 0;
-    for (; round < until && hasPercentEscape(layer); round++) {
+    for (let round = 0; round < until && hasPercentEscape(layer); round++) {
       // Ids found ever deeper send the search past eight layers: then none of the text travels.
       if (round === MAX_SESSION_ID_ROUNDS) return { text: marker("api_token"), count };
       // Leniently: a bad escape beside the id's (`%E9`) must not keep it from being found.

@@ -85,10 +85,14 @@ interface ToolCall {
 const nByHash = new Map(Array.from({ length: 2000 }, (_, n) => [testRedactor().pseudonym("value", String(n)), n]));
 
 /** The tool.called events of an instance, each checked against the event schema. */
-async function toolCalls(instanceId: string, expected: number): Promise<ToolCall[]> {
+/** The tool.called bodies `instanceId` sent, once `expected` of them are in. */
+async function toolCalledBodies(instanceId: string, expected: number): Promise<Record<string, unknown>[]> {
   const calls = (events: Record<string, unknown>[]) => events.filter((body) => body.type === "tool.called");
-  const bodies = calls(bodiesOf(await readAll(emulator.connectionString, (events) => calls(bodiesOf(events, instanceId)).length >= expected, 30_000), instanceId));
-  return bodies.map((body) => {
+  return calls(bodiesOf(await readAll(emulator.connectionString, (events) => calls(bodiesOf(events, instanceId)).length >= expected, 30_000), instanceId));
+}
+
+async function toolCalls(instanceId: string, expected: number): Promise<ToolCall[]> {
+  return (await toolCalledBodies(instanceId, expected)).map((body) => {
     const parsed = parseAuditEvent(body);
     if (!parsed.ok) throw new Error(`invalid tool.called event: ${parsed.reason}`);
     const data = body.data as { arguments: { fields?: { n?: { hash?: string } } }; isError: boolean; error?: { type: string } };
@@ -146,8 +150,7 @@ describe("requests without a response", () => {
     await answered(3);
     await transport.close();
     expect((await audit.close({ deadlineMs: 10_000 })).drained).toBe(true);
-    const called = (events: Record<string, unknown>[]) => events.filter((body) => body.type === "tool.called");
-    const calls = called(bodiesOf(await readAll(emulator.connectionString, (events) => called(bodiesOf(events, instanceId)).length >= 2, 30_000), instanceId));
+    const calls = await toolCalledBodies(instanceId, 2);
     expect(calls.map((body) => (body.mcp as Record<string, unknown>)["jsonrpc.request.id"])).toEqual([undefined, 4111111111111112]);
     expect(JSON.stringify(calls)).not.toContain("4111111111111111");
   });
