@@ -1363,7 +1363,8 @@ class Instrumentation implements McpAudit {
   actorFacts(authInfo: AuthInfo): Record<string, string> {
     const extra = isRecord(authInfo.extra) ? authInfo.extra : {};
     const user = [extra.sub, extra.oid, extra.userId].find((v): v is string => typeof v === "string" && v.length > 0);
-    const tenant = typeof extra.tid === "string" && /^[A-Za-z0-9.-]{1,64}$/.test(extra.tid) ? extra.tid : undefined;
+    // A tenant id travels only as it came: the field's characters have no room for a marker.
+    const tenant = typeof extra.tid === "string" && /^[A-Za-z0-9.-]{1,64}$/.test(extra.tid) && this.cleanIdentity(extra.tid, 64) === extra.tid ? extra.tid : undefined;
     const client = typeof authInfo.clientId === "string" && /^[\x21-\x7e]{1,256}$/.test(authInfo.clientId) ? this.cleanIdentity(authInfo.clientId, 256) : undefined;
     return {
       ...(user !== undefined ? { userPseudonym: this.cachedPseudonym(this.userCache, "user", user) } : {}),

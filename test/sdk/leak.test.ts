@@ -167,7 +167,7 @@ describe("leak corpus through an instrumented server", () => {
         clientId: `${email}/${token}`,
         scopes: ["files:read", `pat:${token}`, `user:${email}`],
         resource: new URL(`https://alice:${secret}@mcp.example.test/mcp?api_key=${token}`),
-        extra: { sub: "fake-user-identity", iss: `https://issuer.example.test/${email}?client_secret=${secret}` },
+        extra: { sub: "fake-user-identity", iss: `https://issuer.example.test/${email}?client_secret=${secret}`, tid: "AKIAFAKEIDENTITY0001" },
       },
     });
     const connection = await connectClient(harness.url);
@@ -191,7 +191,7 @@ describe("leak corpus through an instrumented server", () => {
     await harness.close();
     const bodies = await closeAndReadRaw(audit, errors, instanceId);
     const everything = bodies.join("\n");
-    for (const needle of [secret, token.slice(0, 12), token.slice(0, 12).toLowerCase(), email, "allowlist-borrowed-value", sessionId]) expect(everything).not.toContain(needle);
+    for (const needle of [secret, token.slice(0, 12), token.slice(0, 12).toLowerCase(), email, "allowlist-borrowed-value", sessionId, "AKIAFAKE"]) expect(everything).not.toContain(needle);
     const events = bodies.map((body) => JSON.parse(body) as Record<string, Record<string, unknown>> & { type: string });
     // What is clean still travels.
     const called = events.find((event) => event.type === "tool.called");
@@ -199,6 +199,7 @@ describe("leak corpus through an instrumented server", () => {
     expect(called?.auth).not.toHaveProperty("audience");
     expect(called?.auth).not.toHaveProperty("issuer");
     expect(called?.actor).not.toHaveProperty("oauthClientId");
+    expect(called?.actor).not.toHaveProperty("tenantId");
     const reads = events.filter((event) => event.type === "resource.read");
     expect(reads.map((event) => event.data?.mimeType)).toEqual([undefined, "text/markdown"]);
     const downstream = events.filter((event) => event.type === "downstream.called");
@@ -217,7 +218,7 @@ describe("leak corpus through an instrumented server", () => {
     const audit = leakClient(instanceId, errors);
     const harness = await startMcpHarness({
       audit: { client: audit, redactor: testRedactor(), authRequired: true },
-      authInfo: { token: "fake-bearer-token-for-identity-0002", clientId: "my-app", scopes: ["files:read", long], resource: new URL("http://192.168.1.20:3000/mcp"), extra: { sub: "fake-user-identity", iss: "http://10.0.0.5/realms/example" } },
+      authInfo: { token: "fake-bearer-token-for-identity-0002", clientId: "my-app", scopes: ["files:read", long], resource: new URL("http://192.168.1.20:3000/mcp"), extra: { sub: "fake-user-identity", iss: "http://10.0.0.5/realms/example", tid: "contoso.example.test" } },
     });
     const connection = await connectClient(harness.url);
     // The same text as a scope (256 characters at most) and as a MIME type (128).
@@ -228,7 +229,7 @@ describe("leak corpus through an instrumented server", () => {
     const read = events.find((event) => event.type === "resource.read");
     expect(read?.auth).toMatchObject({ audience: ["http://192.168.1.0/24:3000/mcp"], issuer: "http://10.0.0.0/24/realms/example", scopes: ["files:read", long] });
     expect(read?.data?.mimeType).toBe(long.slice(0, 128));
-    expect(read?.actor).toMatchObject({ oauthClientId: "my-app" });
+    expect(read?.actor).toMatchObject({ oauthClientId: "my-app", tenantId: "contoso.example.test" });
   }, 90_000);
 
   it.each(["worker", "inline"] as const)("emitWithArguments scans the texts of an event its caller built, not only its arguments (review 83; %s emitter)", async (thread) => {
