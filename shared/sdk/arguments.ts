@@ -1,6 +1,7 @@
 // Emitting an invocation event from raw arguments: the summary is made by whoever does the
 // emitter's work, so with the worker emitter the host's thread never summarizes or hashes values.
 import type { z } from "zod";
+import { EVENT_SCHEMAS } from "../../schemas/events.js";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import type { CanonicalText } from "../chain.js";
 import { argumentSummaryTextOf, cut } from "../redaction/redactor.js";
@@ -243,10 +244,101 @@ export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEvent
     restored.add(`${part}.${field}`);
   }
   const found = restored.size === 0 ? redactions : redactions.filter((entry) => !restored.has(entry.path));
+  if (found.length > 0) keepFieldRules(out, event, found);
   return {
     ...(out as unknown as E),
     redaction: { policyVersion: event.redaction?.policyVersion ?? redactor.policyVersion, applied: withinEntryLimit([...((own as RedactionEntry[] | undefined) ?? []), ...found]) },
   };
+}
+
+/** Each event type's schema, by its `type`. */
+const SCHEMA_OF_TYPE: ReadonlyMap<unknown, z.ZodType> = new Map(EVENT_SCHEMAS.map((schema) => [schema.shape.type.value, schema]));
+
+/**
+ * Puts back within its field's rules each text the scan took out of them. A marker can be longer
+ * than what it stands for (`[REDACTED:email]` for `a@b.co`), so a text the scan made longer than
+ * its field allows (a detector's 64, a client version's 64) is cut back to that length; and a text
+ * the scan wrote in characters its field refuses (a marker in a tenant id) is left out, with a
+ * `truncated` entry beside the scanner's. (Every such field the schemas have is optional: the
+ * required ones a marker would break, ids, hashes and pseudonyms, are never scanned, and names are
+ * written as names.) A text the author gave already outside its field's rules is left as it is,
+ * so the event is rejected and reported as before. `out` is the scan's copy, changed in place
+ * (copied on the way down); `given` is only read. Runs only when the scan found something, so a
+ * clean event pays nothing for it.
+ */
+function keepFieldRules(out: Record<string, unknown>, given: unknown, entries: RedactionEntry[]): void {
+  const schema = SCHEMA_OF_TYPE.get(out.type);
+  if (schema === undefined) return;
+  const issues = issuesOf(schema, out);
+  if (issues.length === 0) return;
+  let givenBroken: ReadonlySet<string> | undefined;
+  for (const issue of issues) {
+    const scanned = valueAt(out, issue.path);
+    const original = valueAt(given, issue.path);
+    if (typeof scanned !== "string" || typeof original !== "string" || scanned === original) continue;
+    if (issue.code === "too_big" && issue.origin === "string" && typeof issue.maximum === "number") {
+      if (original.length > issue.maximum) continue;
+      replaceAt(out, issue.path, cut(scanned, Number(issue.maximum)));
+    } else {
+      givenBroken ??= new Set(issuesOf(schema, given).map((broken) => pathKey(broken.path)));
+      // An array's item is never left out: the items after it would move.
+      if (givenBroken.has(pathKey(issue.path)) || typeof issue.path[issue.path.length - 1] === "number") continue;
+      replaceAt(out, issue.path, undefined);
+    }
+    entries.push({ path: entryPathOf(issue.path), kind: "truncated", count: 1 });
+  }
+}
+
+/** What `schema` finds wrong with `value`; none when reading it throws (a getter), which is then left to the emitter. */
+function issuesOf(schema: z.ZodType, value: unknown): z.core.$ZodIssue[] {
+  try {
+    const result = schema.safeParse(value);
+    return result.success ? [] : result.error.issues;
+  } catch {
+    return [];
+  }
+}
+
+const pathKey = (path: readonly PropertyKey[]): string => JSON.stringify(path.map((key) => (typeof key === "symbol" ? String(key) : key)));
+
+/** A path as redaction entries write it: `data.redirectHosts[*]`. */
+const entryPathOf = (path: readonly PropertyKey[]): string =>
+  path
+    .map((key) => (typeof key === "number" ? "[*]" : String(key)))
+    .join(".")
+    .replace(/\.\[/g, "[");
+
+/** Sets (or, for undefined, removes) the value at `path` in `root`, copying each object on the way down. */
+function replaceAt(root: Record<string, unknown>, path: readonly PropertyKey[], value: unknown): void {
+  let parent: Record<PropertyKey, unknown> = root;
+  for (const key of path.slice(0, -1)) {
+    const child = parent[key];
+    const copy = Array.isArray(child) ? [...(child as unknown[])] : { ...(child as Record<PropertyKey, unknown>) };
+    setOwn(parent, key, copy);
+    parent = copy as Record<PropertyKey, unknown>;
+  }
+  const last = path[path.length - 1] as PropertyKey;
+  if (value === undefined) delete parent[last];
+  else setOwn(parent, last, value);
+}
+
+/** An own data property, so a `__proto__` key stays data. */
+const setOwn = (target: object, key: PropertyKey, value: unknown): void => {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+};
+
+/** The value at `path` in `root`, or undefined when there is none or reading it throws. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  try {
+    for (const key of path) {
+      if (typeof value !== "object" || value === null) return undefined;
+      value = (value as Record<PropertyKey, unknown>)[key];
+    }
+  } catch {
+    return undefined;
+  }
+  return value;
 }
 
 /**

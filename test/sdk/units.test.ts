@@ -230,6 +230,58 @@ describe("an event a server author built, scanned whole (withOwnTextsRedacted)",
   });
 });
 
+describe("a text the scan of a whole event takes out of its field's rules", () => {
+  const flagged = (detector: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ type: "content.flagged", ...extra, data: { source: "tool_input", category: "secret", detector } });
+  /** What a client makes of `event`: the errors it reports and whether it was accepted. */
+  const emitted = (event: unknown): { errors: AuditClientError[]; accepted: number } => {
+    const errors: AuditClientError[] = [];
+    const client = createAuditClient({ server: { id: "u", name: "U", version: "1", environment: "test" }, connectionString: UNREACHABLE, thread: "inline", healthIntervalMs: 0, onError: (e) => errors.push(e) });
+    client.emit(event as never);
+    const { accepted } = client.metrics();
+    void client.close({ deadlineMs: 1 });
+    return { errors, accepted };
+  };
+  const entriesOf = (event: unknown): { path: string; kind: string }[] => (event as { redaction: { applied: { path: string; kind: string }[] } }).redaction.applied;
+
+  it("a text the markers made longer than its field allows is cut back to it", () => {
+    // 38 characters, within the detector's 64; five markers make 84.
+    const detector = "det a@b.co a@b.co a@b.co a@b.co x@y.io";
+    const scanned = withOwnTextsRedacted(testRedactor(), flagged(detector) as never) as Record<string, unknown>;
+    expect(emitted(scanned)).toEqual({ errors: [], accepted: 1 });
+    const text = (scanned.data as { detector: string }).detector;
+    expect(text).toBe("det [REDACTED:email] [REDACTED:email] [REDACTED:email] [REDACTED:email] [REDACTED:email]".slice(0, 64));
+    expect(entriesOf(scanned)).toEqual(expect.arrayContaining([expect.objectContaining({ path: "data.detector", kind: "email" }), { path: "data.detector", kind: "truncated", count: 1 }]));
+  });
+
+  it("so is a nested one (a client's version)", () => {
+    const event = { type: "session.started", data: { clientInfo: { name: "agent", version: "1.0 a@b.co a@b.co a@b.co a@b.co" } } };
+    const scanned = withOwnTextsRedacted(testRedactor(), event as never) as Record<string, unknown>;
+    expect(emitted(scanned)).toEqual({ errors: [], accepted: 1 });
+    expect((scanned.data as { clientInfo: { version: string } }).clientInfo.version).toHaveLength(64);
+    expect(entriesOf(scanned)).toContainEqual({ path: "data.clientInfo.version", kind: "truncated", count: 1 });
+    expect(event.data.clientInfo.version).toBe("1.0 a@b.co a@b.co a@b.co a@b.co");
+  });
+
+  it("an optional text whose field refuses the marker's characters is left out", () => {
+    const event = flagged("d", { actor: { tenantId: "AKIAFAKEFAKEFAKE0000" } });
+    const scanned = withOwnTextsRedacted(testRedactor(), event as never) as Record<string, unknown>;
+    expect(emitted(scanned)).toEqual({ errors: [], accepted: 1 });
+    expect(scanned.actor).toEqual({});
+    expect(JSON.stringify(scanned)).not.toContain("AKIAFAKE");
+    expect(entriesOf(scanned)).toEqual(expect.arrayContaining([expect.objectContaining({ path: "actor.tenantId", kind: "cloud_access_key" }), { path: "actor.tenantId", kind: "truncated", count: 1 }]));
+  });
+
+  it("a text the author gave already too long is left to be rejected and reported, without what the scan took", () => {
+    const scanned = withOwnTextsRedacted(testRedactor(), flagged(`${"d".repeat(60)} someone.units@example.test`) as never);
+    const { errors, accepted } = emitted(scanned);
+    expect(accepted).toBe(0);
+    expect(errors.map((e) => e.kind)).toEqual(["invalid_event"]);
+    expect(JSON.stringify(errors[0])).toContain("data.detector");
+    expect(JSON.stringify([errors, scanned])).not.toContain("someone.units");
+    expect(entriesOf(scanned).filter((entry) => entry.kind === "truncated")).toEqual([]);
+  });
+});
+
 describe("nameText", () => {
   const astral = "\u{1D49C}"; // a letter outside the BMP: two UTF-16 units
   const cases: [string, string, string][] = [
