@@ -31,7 +31,8 @@ const SCHEMA_MAX_ITEMS = 64;
 const SCHEMA_MAX_FIELD_NAME = 128;
 /** What a summary's budget is charged for each value it lists, at least (the node's `{"type":…}`). */
 const SUMMARY_NODE_BYTES = 32;
-const MAX_PATH = 256;
+/** A redaction entry's longest path: the schema's. */
+export const MAX_PATH = 256;
 /** Entries per call; the event schema allows 256 in all, and the SDK adds its own. */
 const MAX_ENTRIES = 64;
 /** Longer strings are summarized by length only: hashing megabytes on the hot path is not worth it. */
@@ -206,7 +207,8 @@ function isArray(value: unknown): value is readonly unknown[] {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 
-function joinPath(base: string, key: string): string {
+/** A field's path in redaction entries: `base.key`, or `base["mcp.method.name"]` for a key that is no identifier. */
+export function joinPath(base: string, key: string): string {
   return IDENTIFIER.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;
 }
 

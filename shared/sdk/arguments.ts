@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { EVENT_SCHEMAS } from "../../schemas/events.js";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import type { CanonicalText } from "../chain.js";
-import { argumentSummaryTextOf, cut } from "../redaction/redactor.js";
+import { argumentSummaryTextOf, cut, joinPath, MAX_PATH } from "../redaction/redactor.js";
 import { isCardNumberDigits } from "../redaction/scanners.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import type { EventRedactor } from "./options.js";
@@ -187,6 +187,7 @@ const FIXED_FORMAT_FIELDS = [
   ["actor", "userPseudonym"],
   ["auth", "tokenFingerprint"],
   ["mcp", "mcp.session.id"],
+  ["data", "credentialFingerprint"],
   ["trace", "traceparent"],
 ] as const;
 
@@ -223,14 +224,22 @@ export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEvent
   if (typeof data.toolName === "string") data.toolName = asName(data.toolName);
   if (typeof data.promptName === "string") data.promptName = asName(data.promptName);
   if (Array.isArray(data.tools)) data.tools = data.tools.map((tool: unknown) => (typeof tool === "object" && tool !== null && "name" in tool ? { ...tool, name: asName(tool.name) } : tool));
-  // Numbers are not scanned: one with a payment card's digits is left out, as the instrumentation leaves it.
+  // Numbers are not scanned: one with a payment card's digits is left out, as the instrumentation
+  // leaves it, and recorded. (A text code was scanned with the rest.)
+  const taken: RedactionEntry[] = [];
   const error = data.error;
-  if (typeof error === "object" && error !== null && "code" in error && plainInteger((error as Record<string, unknown>).code) === undefined) data.error = withoutKey(error as Record<string, unknown>, "code");
+  if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "number" && plainInteger(error.code) === undefined) {
+    data.error = withoutKey(error as Record<string, unknown>, "code");
+    taken.push({ path: "data.error.code", kind: "card_number", count: 1 });
+  }
   if (out.data !== undefined) out.data = data;
   if (out.mcp !== undefined) {
     const mcp = { ...out.mcp };
     if (typeof mcp["gen_ai.tool.name"] === "string") mcp["gen_ai.tool.name"] = asName(mcp["gen_ai.tool.name"]);
-    if (typeof mcp["jsonrpc.request.id"] === "number" && plainInteger(mcp["jsonrpc.request.id"]) === undefined) delete mcp["jsonrpc.request.id"];
+    if (typeof mcp["jsonrpc.request.id"] === "number" && plainInteger(mcp["jsonrpc.request.id"]) === undefined) {
+      delete mcp["jsonrpc.request.id"];
+      taken.push({ path: joinPath("mcp", "jsonrpc.request.id"), kind: "card_number", count: 1 });
+    }
     out.mcp = mcp;
   }
   // Fields whose schema leaves no room for free text (pseudonyms, a traceparent) go as they came,
@@ -241,9 +250,9 @@ export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEvent
     const target = out[part];
     if (value === undefined || target === undefined) continue;
     out[part] = { ...target, [field]: value };
-    restored.add(`${part}.${field}`);
+    restored.add(joinPath(part, field));
   }
-  const found = restored.size === 0 ? redactions : redactions.filter((entry) => !restored.has(entry.path));
+  const found = [...(restored.size === 0 ? redactions : redactions.filter((entry) => !restored.has(entry.path))), ...taken];
   if (found.length > 0) keepFieldRules(out, event, found);
   return {
     ...(out as unknown as E),
@@ -252,41 +261,69 @@ export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEvent
 }
 
 /** Each event type's schema, by its `type`. */
-const SCHEMA_OF_TYPE: ReadonlyMap<unknown, z.ZodType> = new Map(EVENT_SCHEMAS.map((schema) => [schema.shape.type.value, schema]));
+const SCHEMA_OF_TYPE: ReadonlyMap<unknown, (typeof EVENT_SCHEMAS)[number]> = new Map(EVENT_SCHEMAS.map((schema) => [schema.shape.type.value, schema]));
+/** The parts of an event a server author gives (the client stamps the rest), checked by keepFieldRules. */
+const GIVEN_PARTS = ["actor", "auth", "mcp", "trace", "data"] as const;
+/** Longer texts are never put back to be checked: every field with a format holds 512 characters at most. */
+const MAX_FORMATTED_TEXT = 4096;
 
 /**
  * Puts back within its field's rules each text the scan took out of them. A marker can be longer
  * than what it stands for (`[REDACTED:email]` for `a@b.co`), so a text the scan made longer than
  * its field allows (a detector's 64, a client version's 64) is cut back to that length; and a text
- * the scan wrote in characters its field refuses (a marker in a tenant id) is left out, with a
- * `truncated` entry beside the scanner's. (Every such field the schemas have is optional: the
- * required ones a marker would break, ids, hashes and pseudonyms, are never scanned, and names are
- * written as names.) A text the author gave already outside its field's rules is left as it is,
- * so the event is rejected and reported as before. `out` is the scan's copy, changed in place
- * (copied on the way down); `given` is only read. Runs only when the scan found something, so a
+ * the scan wrote in characters its field refuses (a marker in a tenant id, a decoded space in a
+ * scope) is left out, an array's item too, each with a `truncated` entry beside the scanner's.
+ * (Every such field the schemas have outside arrays is optional: the required ones a marker would
+ * break, ids, hashes and pseudonyms, are never scanned, and names are written as names.) A text the
+ * author gave already outside its field's rules is left as it is, so the event is rejected and
+ * reported as before. Only the parts an author gives are checked, each by its own schema, on the
+ * scan's copy (bounded by the policy's event size); `out` is that copy, changed in place (copied
+ * on the way down), and `given` is only read. Runs only when the scan found something, so a
  * clean event pays nothing for it.
  */
 function keepFieldRules(out: Record<string, unknown>, given: unknown, entries: RedactionEntry[]): void {
   const schema = SCHEMA_OF_TYPE.get(out.type);
   if (schema === undefined) return;
-  const issues = issuesOf(schema, out);
-  if (issues.length === 0) return;
-  let givenBroken: ReadonlySet<string> | undefined;
-  for (const issue of issues) {
+  const shape = schema.shape as Record<string, z.ZodType | undefined>;
+  const check = (event: Record<string, unknown>): z.core.$ZodIssue[] =>
+    GIVEN_PARTS.flatMap((part) => {
+      const partSchema = shape[part];
+      return partSchema === undefined || event[part] === undefined ? [] : issuesOf(partSchema, event[part]).map((issue) => ({ ...issue, path: [part, ...issue.path] }));
+    });
+  const cuts: { path: readonly PropertyKey[]; text: string }[] = [];
+  const broken: { path: readonly PropertyKey[]; original: string }[] = [];
+  for (const issue of check(out)) {
     const scanned = valueAt(out, issue.path);
     const original = valueAt(given, issue.path);
     if (typeof scanned !== "string" || typeof original !== "string" || scanned === original) continue;
     if (issue.code === "too_big" && issue.origin === "string" && typeof issue.maximum === "number") {
-      if (original.length > issue.maximum) continue;
-      replaceAt(out, issue.path, cut(scanned, Number(issue.maximum)));
-    } else {
-      givenBroken ??= new Set(issuesOf(schema, given).map((broken) => pathKey(broken.path)));
-      // An array's item is never left out: the items after it would move.
-      if (givenBroken.has(pathKey(issue.path)) || typeof issue.path[issue.path.length - 1] === "number") continue;
-      replaceAt(out, issue.path, undefined);
+      if (original.length <= issue.maximum) cuts.push({ path: issue.path, text: cut(scanned, Number(issue.maximum)) });
+    } else if (original.length <= MAX_FORMATTED_TEXT && !broken.some((seen) => pathKey(seen.path) === pathKey(issue.path))) {
+      broken.push({ path: issue.path, original });
     }
-    entries.push({ path: entryPathOf(issue.path), kind: "truncated", count: 1 });
   }
+  for (const { path, text } of cuts) {
+    replaceAt(out, path, text);
+    addEntry(entries, path);
+  }
+  if (broken.length === 0) return;
+  // Which of those texts broke their field's rules as the author gave them: the scan's copy with
+  // each given text put back (a copy of the paths only), checked once.
+  const probe = { ...out };
+  for (const { path, original } of broken) replaceAt(probe, path, original);
+  const givenBroken = new Set(check(probe).map((issue) => pathKey(issue.path)));
+  // Left out: an array's items from the last, so the indexes of those before it still hold.
+  const leftOut = broken.filter(({ path }) => !givenBroken.has(pathKey(path))).reverse();
+  for (const { path } of leftOut) {
+    replaceAt(out, path, undefined);
+    addEntry(entries, path);
+  }
+}
+
+/** A `truncated` entry for `path`, unless the scan recorded one there already. */
+function addEntry(entries: RedactionEntry[], path: readonly PropertyKey[]): void {
+  const at = entryPathOf(path);
+  if (!entries.some((entry) => entry.path === at && entry.kind === "truncated")) entries.push({ path: at, kind: "truncated", count: 1 });
 }
 
 /** What `schema` finds wrong with `value`; none when reading it throws (a getter), which is then left to the emitter. */
@@ -301,14 +338,17 @@ function issuesOf(schema: z.ZodType, value: unknown): z.core.$ZodIssue[] {
 
 const pathKey = (path: readonly PropertyKey[]): string => JSON.stringify(path.map((key) => (typeof key === "symbol" ? String(key) : key)));
 
-/** A path as redaction entries write it: `data.redirectHosts[*]`. */
-const entryPathOf = (path: readonly PropertyKey[]): string =>
-  path
-    .map((key) => (typeof key === "number" ? "[*]" : String(key)))
-    .join(".")
-    .replace(/\.\[/g, "[");
+/** A path as the redactor's entries write it (`data.redirectHosts[*]`, `mcp["mcp.method.name"]`), cut to the schema's length. */
+function entryPathOf(path: readonly PropertyKey[]): string {
+  let at = "";
+  for (const key of path) at = typeof key === "number" ? `${at}[*]` : at === "" ? String(key) : joinPath(at, String(key));
+  return at.slice(0, MAX_PATH);
+}
 
-/** Sets (or, for undefined, removes) the value at `path` in `root`, copying each object on the way down. */
+/**
+ * Sets the value at `path` in `root`, or removes it (undefined; an array's item is spliced out),
+ * copying each object on the way down.
+ */
 function replaceAt(root: Record<string, unknown>, path: readonly PropertyKey[], value: unknown): void {
   let parent: Record<PropertyKey, unknown> = root;
   for (const key of path.slice(0, -1)) {
@@ -318,8 +358,9 @@ function replaceAt(root: Record<string, unknown>, path: readonly PropertyKey[], 
     parent = copy as Record<PropertyKey, unknown>;
   }
   const last = path[path.length - 1] as PropertyKey;
-  if (value === undefined) delete parent[last];
-  else setOwn(parent, last, value);
+  if (value !== undefined) setOwn(parent, last, value);
+  else if (Array.isArray(parent) && typeof last === "number") parent.splice(last, 1);
+  else delete parent[last];
 }
 
 /** An own data property, so a `__proto__` key stays data. */

@@ -271,6 +271,62 @@ describe("a text the scan of a whole event takes out of its field's rules", () =
     expect(entriesOf(scanned)).toEqual(expect.arrayContaining([expect.objectContaining({ path: "actor.tenantId", kind: "cloud_access_key" }), { path: "actor.tenantId", kind: "truncated", count: 1 }]));
   });
 
+  it("an array's item whose field the scan's decoding broke is left out, the others kept (review 91)", () => {
+    const event = flagged("d", { auth: { tokenFingerprint: `test:${"A".repeat(43)}`, scopes: ["files:read", "read:docs%20owner%3Dsomeone.units%40example.test", "files:write"] } });
+    const scanned = withOwnTextsRedacted(testRedactor(), event as never) as Record<string, unknown>;
+    expect(emitted(scanned)).toEqual({ errors: [], accepted: 1 });
+    expect(scanned.auth).toMatchObject({ scopes: ["files:read", "files:write"] });
+    expect(entriesOf(scanned)).toContainEqual({ path: "auth.scopes[*]", kind: "truncated", count: 1 });
+  });
+
+  it("a cut never leaves half a surrogate pair", () => {
+    // 36 UTF-16 units given; the scan makes 66 (65 characters, as the schema counts), with a pair
+    // at the 64th and 65th units.
+    const detector = `a@b.co a@b.co a@b.co ${"x".repeat(12)}\u{1D49C}y`;
+    const scanned = withOwnTextsRedacted(testRedactor(), flagged(detector) as never) as Record<string, unknown>;
+    expect(emitted(scanned)).toEqual({ errors: [], accepted: 1 });
+    expect((scanned.data as { detector: string }).detector).toBe(`${"[REDACTED:email] ".repeat(3)}${"x".repeat(12)}`);
+  });
+
+  it("an entry's path is cut to the schema's 256 characters", () => {
+    const hash = `prod:sk-${"a".repeat(40)}`;
+    const [k1, k2] = ["k".repeat(128), "m".repeat(128)];
+    const args = { type: "object", keys: 1, fields: { [k1]: { type: "object", keys: 1, fields: { [k2]: { type: "string", length: 5, hash } } } } };
+    const scanned = withOwnTextsRedacted(testRedactor(), { type: "tool.called", data: { toolName: "t", arguments: args, durationMs: 1, resultSize: 0, isError: false } } as never);
+    expect(emitted(scanned)).toEqual({ errors: [], accepted: 1 });
+    expect(JSON.stringify(scanned)).not.toContain("prod:sk-");
+    expect(entriesOf(scanned).map((entry) => entry.path.length)).toContain(256);
+  });
+
+  it("an error's text code travels scanned; a number with a card's digits is left out and recorded (review 91)", () => {
+    const call = (code: string | number) => ({ type: "tool.called", outcome: "failure", data: { toolName: "t", arguments: { type: "null" }, durationMs: 1, resultSize: 0, isError: true, error: { type: "tool_error", code } } });
+    const text = withOwnTextsRedacted(testRedactor(), call("E_NOT_FOUND") as never) as Record<string, unknown>;
+    expect(emitted(text)).toEqual({ errors: [], accepted: 1 });
+    expect(text.data).toMatchObject({ error: { code: "E_NOT_FOUND" } });
+    const card = withOwnTextsRedacted(testRedactor(), call(4111111111111111) as never) as Record<string, unknown>;
+    expect(emitted(card)).toEqual({ errors: [], accepted: 1 });
+    expect((card.data as { error: Record<string, unknown> }).error).toEqual({ type: "tool_error" });
+    expect(entriesOf(card)).toContainEqual({ path: "data.error.code", kind: "card_number", count: 1 });
+  });
+
+  it("a credential's fingerprint under another key id goes as given, as other pseudonyms do", () => {
+    const fingerprint = `prod:sk-${"a".repeat(40)}`;
+    const event = { type: "downstream.called", data: { targetHost: "api.example.test", credentialFingerprint: fingerprint, durationMs: 1 } };
+    const scanned = withOwnTextsRedacted(testRedactor(), event as never) as Record<string, unknown>;
+    expect(emitted(scanned)).toEqual({ errors: [], accepted: 1 });
+    expect(scanned.data).toMatchObject({ credentialFingerprint: fingerprint });
+    expect(entriesOf(scanned)).toEqual([]);
+  });
+
+  it("a text the author gave already outside its field's format is left to be rejected", () => {
+    const event = flagged("d", { actor: { tenantId: "bad tenant someone.units@example.test" } });
+    const scanned = withOwnTextsRedacted(testRedactor(), event as never) as Record<string, unknown>;
+    const { errors, accepted } = emitted(scanned);
+    expect(accepted).toBe(0);
+    expect(JSON.stringify(errors[0])).toContain("actor.tenantId");
+    expect(JSON.stringify([errors, scanned])).not.toContain("someone.units");
+  });
+
   it("a text the author gave already too long is left to be rejected and reported, without what the scan took", () => {
     const scanned = withOwnTextsRedacted(testRedactor(), flagged(`${"d".repeat(60)} someone.units@example.test`) as never);
     const { errors, accepted } = emitted(scanned);
