@@ -6,7 +6,7 @@ import { CanonicalText, flatten, quoted, quotedKey, sortKeys } from "../chain.js
 import type { RedactionEntrySchema, RedactionKind, ValueSummary } from "../../schemas/redaction.js";
 import { keyringInputOf, type Keyring, type PseudonymPurpose } from "./keyring.js";
 import { compileAllowList, parsePolicy, policyVersionOf, type AllowNode, type RedactionPolicy, type RedactionPolicyInput, type ScannerKind } from "./policy.js";
-import { isCardNumberDigits, scan, truncateIp } from "./scanners.js";
+import { isCardNumberDigits, marker, scan, truncateIp } from "./scanners.js";
 
 export type RedactionEntry = z.infer<typeof RedactionEntrySchema>;
 
@@ -15,7 +15,12 @@ export interface Redactor {
   readonly policyVersion: string;
   readonly policy: RedactionPolicy;
   pseudonym(purpose: PseudonymPurpose, value: string): string;
-  summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown): { summary: ValueSummary; redactions: RedactionEntry[] };
+  /**
+   * The arguments' summary. `options.without`: a text no scanner knows that must not travel (the
+   * MCP session's own id), taken out of the values an allow-list lets travel (see withoutLiteral),
+   * and a key holding it written as its keyed hash.
+   */
+  summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown, options?: SummaryOptions): { summary: ValueSummary; redactions: RedactionEntry[] };
   scanText(text: string, path: string, maxLength?: number): { text: string; redactions: RedactionEntry[] };
   truncateIp(address: string): string | undefined;
   /**
@@ -23,6 +28,11 @@ export interface Redactor {
    * that is longer (an event's short fixed-format fields, for a policy with a short cap).
    */
   redactEvent<T>(event: T, options?: { minStringLength?: number }): { event: T; redactions: RedactionEntry[] };
+}
+
+export interface SummaryOptions {
+  /** A text that must not travel: the MCP session's own id. Ignored when shorter than 8 characters. */
+  without?: string;
 }
 
 /** ValueSummary caps fixed by the schema, whatever the policy says. */
@@ -87,6 +97,73 @@ export function decodePercentRuns(text: string, lenient = false): string {
     }
   });
 }
+/** A text taken out wherever it is found: what withoutLiteral looks for, compiled once per text (literalOf). */
+export interface Literal {
+  readonly text: string;
+  /** In any case (a UUID's hex digits are): global, used only with replace, which reads it from its start. */
+  readonly replace: RegExp;
+  /** The same, for test. */
+  readonly found: RegExp;
+}
+
+/** Shorter texts are never taken out: they would be found in too much else. */
+const MIN_LITERAL = 8;
+/**
+ * Rounds of decoding a literal's search may take: twice as far as the scanners decode. Ids found
+ * ever deeper would send it further (each find sends it MAX_PERCENT_LAYERS past itself); past
+ * this, none of the text travels.
+ */
+export const MAX_LITERAL_ROUNDS = 2 * MAX_PERCENT_LAYERS;
+const literals = new Map<string, Literal>();
+
+/** `text` as a Literal (remembered, 256 at most), or undefined when it is too short to take out. */
+export function literalOf(text: unknown): Literal | undefined {
+  if (typeof text !== "string" || text.length < MIN_LITERAL) return undefined;
+  let literal = literals.get(text);
+  if (literal === undefined) {
+    if (literals.size >= 256) literals.clear();
+    const source = text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+    literal = { text, replace: new RegExp(source, "gi"), found: new RegExp(source, "i") };
+    literals.set(text, literal);
+  }
+  return literal;
+}
+
+/** Whether `text` may hold `literal`: as it is, in any case, or behind a percent escape. */
+export function mayHold(literal: Literal, text: string): boolean {
+  return text.length >= literal.text.length && (hasPercentEscape(text) || literal.found.test(text));
+}
+
+/**
+ * `text` with `literal` taken out, in any case, and percent-encoded too (a URI's path or query):
+ * each layer is decoded in turn, run by run and leniently (a bad escape beside the literal's,
+ * `%E9`, must not hide it), and when the literal is found in one, what travels is that layer with
+ * it taken out. The search goes MAX_PERCENT_LAYERS past the layer kept, as far as the scanners
+ * decode what travels; a text whose finds would take it past MAX_LITERAL_ROUNDS travels as the
+ * marker alone. `count`: how many were taken.
+ */
+export function withoutLiteral(literal: Literal, text: string): { text: string; count: number } {
+  let count = 0;
+  // Encoded, the literal is longer still: a shorter text cannot hold it.
+  if (text.length < literal.text.length) return { text, count };
+  const replace = (from: string): string => from.replace(literal.replace, () => (count++, marker("api_token")));
+  let kept = replace(text);
+  let layer = kept;
+  let until = MAX_PERCENT_LAYERS;
+  for (let round = 0; round < until && hasPercentEscape(layer); round++) {
+    if (round === MAX_LITERAL_ROUNDS) return { text: marker("api_token"), count };
+    const decoded = decodePercentRuns(layer, true);
+    if (decoded === layer) break;
+    const found = count;
+    layer = replace(decoded);
+    if (count > found) {
+      kept = layer;
+      until = round + 1 + MAX_PERCENT_LAYERS;
+    }
+  }
+  return { text: kept, count };
+}
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
@@ -253,37 +330,6 @@ function defineField<V>(target: Record<string, V>, key: string, value: V): void 
   else target[key] = value;
 }
 
-/** How far summarizeArguments lists an argument object: nothing past these bounds is in a summary. */
-export interface SummaryBounds {
-  /** Objects and arrays this deep or deeper are omitted; strings at any listed depth are listed. */
-  readonly maxDepth: number;
-  /** The first keys of each object, in `Object.keys` order. */
-  readonly maxKeys: number;
-  /** The first items of each array. */
-  readonly maxItems: number;
-  /** Values looked at, in the walk's depth-first order, before the byte budget is spent. */
-  readonly maxNodes: number;
-  /** Longer keys are written as their keyed hash. */
-  readonly maxKeyLength: number;
-  /** What of a string value a summary's scan reads (its window included; see rawTextLimit). */
-  readonly maxValue: number;
-}
-
-/**
- * The bounds a summary under `policy` keeps to, for code that must look at what a summary can
- * show without making one (the SDK's session-id walk).
- */
-export function summaryBounds(policy: RedactionPolicy): SummaryBounds {
-  return {
-    maxDepth: policy.maxDepth,
-    maxKeys: policy.maxKeysPerObject,
-    maxItems: Math.min(policy.maxArrayItems, SCHEMA_MAX_ITEMS),
-    maxNodes: Math.ceil(policy.maxArgumentBytes / SUMMARY_NODE_BYTES) + 1,
-    maxKeyLength: SCHEMA_MAX_FIELD_NAME,
-    maxValue: rawTextLimit(Math.min(policy.maxStringLength, SCHEMA_MAX_VALUE)),
-  };
-}
-
 export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyring): Redactor {
   const policy = parsePolicy(policyInput);
   if (typeof keyring !== "object" || keyring === null || typeof keyring.pseudonym !== "function") {
@@ -295,7 +341,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   for (const [name, list] of Object.entries(policy.tools)) allowLists.set(`tool\u0000${name}`, compileAllowList(list.allow));
   for (const [name, list] of Object.entries(policy.prompts)) allowLists.set(`prompt\u0000${name}`, compileAllowList(list.allow));
   const valueMax = Math.min(policy.maxStringLength, SCHEMA_MAX_VALUE);
-  const itemMax = summaryBounds(policy).maxItems;
+  const itemMax = Math.min(policy.maxArrayItems, SCHEMA_MAX_ITEMS);
   // A summary node's depth counts object/array levels; an event adds two per level (fields + key).
   const eventDepth = policy.maxDepth * 2 + 8;
 
@@ -336,11 +382,20 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     return known;
   };
 
-  function scanInto(text: string, path: string, maxLength: number, entries: Entries): string {
+  function scanInto(text: string, path: string, maxLength: number, entries: Entries, literal?: Literal): string {
+    // The literal first: a text remembered clean may hold another call's.
+    const holds = literal !== undefined && mayHold(literal, text);
     // A remembered clean text within the cap: the full path below would return it as is, with no entries.
-    if (text.length <= maxLength && cleanTexts.has(text)) return text;
+    if (!holds && text.length <= maxLength && cleanTexts.has(text)) return text;
     const windowed = text.length > maxLength + SCAN_MARGIN;
     let input = wellFormed(windowed ? cut(text, maxLength + SCAN_MARGIN) : text);
+    if (holds) {
+      const without = withoutLiteral(literal, input);
+      if (without.count > 0) {
+        entries.add(path, "api_token", without.count);
+        input = without.text;
+      }
+    }
     const result = scanPercentAware(input);
     for (const [kind, count] of result.counts) entries.add(path, kind, count);
     if (result.counts.size === 0 && result.text === text && text.length <= CLEAN_MAX_TEXT) {
@@ -390,8 +445,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   }
 
   /** Object keys are data: a key a scanner flags, or one too long for the schema, becomes its keyed hash. */
-  function safeKey(key: string, path: string, entries: Entries): string {
-    if (key.length > SCHEMA_MAX_FIELD_NAME) {
+  function safeKey(key: string, path: string, entries: Entries, literal?: Literal): string {
+    if (key.length > SCHEMA_MAX_FIELD_NAME || (literal !== undefined && mayHold(literal, key) && withoutLiteral(literal, key).count > 0)) {
       entries.add(path, "key");
       return pseudonym("value", key);
     }
@@ -413,8 +468,9 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
    * tree, checking it and serializing it again. What it writes always satisfies ValueSummarySchema;
    * test/redaction/summarize.test.ts holds it to that, the schema and canonicalJson.
    */
-  function summarizeArgumentsText(kind: "tool" | "prompt", name: string, args: unknown): { text: string; redactions: RedactionEntry[] } {
+  function summarizeArgumentsText(kind: "tool" | "prompt", name: string, args: unknown, options?: SummaryOptions): { text: string; redactions: RedactionEntry[] } {
     const entries = new Entries();
+    const literal = literalOf(options?.without);
     const allow = allowLists.get(`${kind}\u0000${name}`);
     let budget = policy.maxArgumentBytes;
     const ancestors = new Set<object>();
@@ -434,7 +490,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           let kept = "";
           if (allowed) {
             const max = Math.min(valueMax, Math.max(budget, 0));
-            const text = scanInto(value, path, max, entries);
+            const text = scanInto(value, path, max, entries, literal);
             kept = `,"value":${quoted(text)}`;
             budget -= Buffer.byteLength(text) + 11;
           } else if (value.length > 0) entries.add("data.arguments", "argument_value");
@@ -505,7 +561,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
       for (const key of keys.slice(0, policy.maxKeysPerObject)) {
         // Out of budget: stop listing fields; `keys` keeps the true count.
         if (budget <= 0) break;
-        const outKey = safeKey(key, path, entries);
+        const outKey = safeKey(key, path, entries, literal);
         budget -= byteLengthOf(outKey, safeKeys) + 4;
         const childPath = memoPath(path, outKey);
         const item = read(value, key);
@@ -535,8 +591,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     return { text, redactions: entries.list() };
   }
 
-  function summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown): { summary: ValueSummary; redactions: RedactionEntry[] } {
-    const { text, redactions } = summarizeArgumentsText(kind, name, args);
+  function summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown, options?: SummaryOptions): { summary: ValueSummary; redactions: RedactionEntry[] } {
+    const { text, redactions } = summarizeArgumentsText(kind, name, args, options);
     return { summary: JSON.parse(text) as ValueSummary, redactions };
   }
 
@@ -681,8 +737,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   const keys = keyringInputOf(keyring);
   if (keys === undefined) return redactor;
   redactorRecipes.set(redactor, { policy, keyring: keys });
-  summaryTexts.set(redactor, (kind, name, args) => {
-    const { text, redactions } = summarizeArgumentsText(kind, name, args);
+  summaryTexts.set(redactor, (kind, name, args, options) => {
+    const { text, redactions } = summarizeArgumentsText(kind, name, args, options);
     // Flat: it is copied into the event's texts (shared/chain.ts, flatten) rather than walked with them.
     const summary = new CanonicalText(flatten(text));
     vouched.add(summary);
@@ -692,7 +748,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
 }
 
 /** An argument summary as canonical JSON, vouched for by the redactor that wrote it. */
-export type ArgumentSummaryText = (kind: "tool" | "prompt", name: string, args: unknown) => { summary: CanonicalText; redactions: RedactionEntry[] };
+export type ArgumentSummaryText = (kind: "tool" | "prompt", name: string, args: unknown, options?: SummaryOptions) => { summary: CanonicalText; redactions: RedactionEntry[] };
 
 const summaryTexts = new WeakMap<Redactor, ArgumentSummaryText>();
 /** The summaries compileRedactor's redactors wrote: only these skip the SDK's check (shared/sdk/validate.ts). */

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { EVENT_SCHEMAS } from "../../schemas/events.js";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import type { CanonicalText } from "../chain.js";
-import { argumentSummaryTextOf, cut, joinPath, MAX_PATH } from "../redaction/redactor.js";
+import { argumentSummaryTextOf, cut, joinPath, MAX_PATH, type SummaryOptions } from "../redaction/redactor.js";
 import { isCardNumberDigits } from "../redaction/scanners.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import type { EventRedactor } from "./options.js";
@@ -14,7 +14,8 @@ type RedactionEntry = z.infer<typeof RedactionEntrySchema>;
 /** What summarizes arguments (shared/redaction's `Redactor` and the instrumentation's `AuditRedactor` satisfy it). */
 export interface ArgumentSummarizer {
   readonly policyVersion: string;
-  summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown): { summary: ValueSummary; redactions: RedactionEntry[] };
+  /** `options.without`: a text that must not travel in the summary (the session's own id); see shared/redaction's summarizeArguments. */
+  summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown, options?: SummaryOptions): { summary: ValueSummary; redactions: RedactionEntry[] };
 }
 
 type WithoutArguments<E> = E extends { data: { arguments: unknown } } ? Omit<E, "data"> & { data: Omit<E["data"], "arguments"> } : never;
@@ -28,6 +29,8 @@ export interface ArgumentSource {
   name: string;
   /** The arguments as received. Not kept past the call by the inline emitter; cloned by the worker emitter. */
   args: unknown;
+  /** What the summary must not hold: the session's own id (given to the summarizer as `without`). */
+  without?: string;
 }
 
 /**
@@ -76,7 +79,8 @@ export function withArgumentSummary(event: InvocationEventInput, summarizer: Arg
   const asText = (sealer as Partial<Record<typeof SEALS_SUMMARY_TEXT, boolean>>)[SEALS_SUMMARY_TEXT] === true ? argumentSummaryTextOf(summarizer) : undefined;
   let summarized: { summary: ValueSummary | CanonicalText; redactions: RedactionEntry[] };
   try {
-    summarized = asText !== undefined ? asText(source.kind, source.name, source.args) : summarizer.summarizeArguments(source.kind, source.name, source.args);
+    const options = source.without !== undefined ? { without: source.without } : undefined;
+    summarized = asText !== undefined ? asText(source.kind, source.name, source.args, options) : summarizer.summarizeArguments(source.kind, source.name, source.args, options);
   } catch {
     // A summarizer that throws (one of the host's own making) must not lose the call: it is
     // recorded with its arguments marked as not summarized.

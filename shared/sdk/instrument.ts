@@ -14,9 +14,8 @@ import { canonicalJson, sha256Hex } from "../chain.js";
 import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
-import { compileAllowList, DEFAULT_REDACTION_POLICY, RedactionPolicySchema, type AllowNode, type RedactionPolicy } from "../redaction/policy.js";
-import { decodePercentRuns, hasPercentEscape, MAX_PERCENT_LAYERS, rawTextLimit, summaryBounds, type Redactor } from "../redaction/redactor.js";
-import { marker, truncateIp } from "../redaction/scanners.js";
+import { literalOf, rawTextLimit, withoutLiteral, type SummaryOptions } from "../redaction/redactor.js";
+import { truncateIp } from "../redaction/scanners.js";
 import { emitSummarized, handOverTogether, withinEntryLimit, nameText, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import { addShutdownHook } from "./exit.js";
@@ -29,7 +28,11 @@ import { SDK_VERSION } from "./version.js";
 export interface AuditRedactor {
   readonly policyVersion: string;
   pseudonym(purpose: "user" | "session" | "token" | "value" | "client", value: string): string;
-  summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown): { summary: ValueSummary; redactions: RedactionEntry[] };
+  /**
+   * Given `options.without` (the session's own id), a summary must not hold it: compileRedactor's
+   * takes it out of the values that travel and writes a key holding it as its keyed hash.
+   */
+  summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown, options?: SummaryOptions): { summary: ValueSummary; redactions: RedactionEntry[] };
   scanText(text: string, path: string, maxLength?: number): { text: string; redactions: RedactionEntry[] };
 }
 
@@ -150,12 +153,6 @@ function safeName(name: unknown): string {
   }
   return safe;
 }
-
-/** Layers of percent-encoding the session-id search decodes in one text at most: twice the scanners' reach. */
-const MAX_SESSION_ID_ROUNDS = 2 * MAX_PERCENT_LAYERS;
-
-/** What a redactor without a policy of its own is walked by: the default policy's summary bounds. */
-const DEFAULT_BOUNDS = summaryBounds(RedactionPolicySchema.parse(DEFAULT_REDACTION_POLICY));
 
 /**
  * The name a call's arguments find their allow-list by: the name as it came (a name that only
@@ -453,11 +450,10 @@ class SessionTracker {
         const name = this.requestedName(request, "tool", "data.toolName", redactions);
         const outcome = outcomeOf(redactions);
         const listName = allowListName(request.params.name);
-        const args = i.argumentsWithoutSessionId("tool", listName, request.params.arguments ?? {}, this.transport.sessionId, redactions);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }, redactions), {
           type: "tool.called",
           data: { toolName: name, durationMs, resultSize: resultSize(sized), ...outcome.data },
-        }, redactions, { kind: "tool", name: listName, args });
+        }, redactions, this.argumentSource("tool", listName, request.params.arguments));
         return;
       }
       case "prompts/get": {
@@ -465,11 +461,10 @@ class SessionTracker {
         const name = this.requestedName(request, "prompt", "data.promptName", redactions);
         const outcome = outcomeOf(redactions);
         const listName = allowListName(request.params.name);
-        const args = i.argumentsWithoutSessionId("prompt", listName, request.params.arguments ?? {}, this.transport.sessionId, redactions);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, outcome.mcp, redactions), {
           type: "prompt.fetched",
           data: { promptName: name, durationMs, resultSize: resultSize(sized), ...outcome.data },
-        }, redactions, { kind: "prompt", name: listName, args });
+        }, redactions, this.argumentSource("prompt", listName, request.params.arguments));
         return;
       }
       case "resources/read": {
@@ -497,6 +492,12 @@ class SessionTracker {
    * text before it is made a name: `alice@example.com` travels as `_REDACTED:email_`. The policy's
    * allow-lists are looked up by the name as it came, which travels nowhere.
    */
+  /** A call's arguments as they go to be summarized, with the session's own id for the summary to leave out. */
+  private argumentSource(kind: "tool" | "prompt", name: string, args: unknown): ArgumentSource {
+    const sessionId = this.transport.sessionId;
+    return { kind, name, args: args ?? {}, ...(typeof sessionId === "string" ? { without: sessionId } : {}) };
+  }
+
   private requestedName(request: Pending, kind: "tool" | "prompt", path: string, redactions: RedactionEntry[]): string {
     const raw = request.params.name;
     if (typeof raw !== "string" || this.instrumentation.knownName(kind, raw)) return safeName(raw);
@@ -1122,188 +1123,15 @@ class Instrumentation implements McpAudit {
     return without.count === 0 ? scanned : { text: scanned.text, redactions: [{ path, kind: "api_token", count: without.count }, ...scanned.redactions] };
   }
 
-  /**
-   * `text` with the session's own id taken out, in any case, and percent-encoded too (a URI's path
-   * or query): each layer is decoded in turn, run by run, as the scanners do, and when the id is
-   * found in one, what travels is that layer, with the id taken out. `count`: how many were taken.
-   */
+  /** `text` with the session's own id taken out (withoutLiteral); `count`: how many were taken. */
   private withoutSessionId(sessionId: string | undefined, text: string): { text: string; count: number } {
-    let count = 0;
-    // Encoded, the id is longer still: a shorter text cannot hold it.
-    if (typeof sessionId !== "string" || sessionId.length < 8 || text.length < sessionId.length) return { text, count };
-    const pattern = this.sessionIdPattern(sessionId).replace;
-    const replace = (from: string): string => from.replace(pattern, () => (count++, marker("api_token")));
-    let kept = replace(text);
-    let layer = kept;
-    // What travels is the layer kept, which the scanners may decode MAX_PERCENT_LAYERS further:
-    // the search goes that far past it too.
-    let until = MAX_PERCENT_LAYERS;
-    for (let round = 0; round < until && hasPercentEscape(layer); round++) {
-      // Ids found ever deeper send the search past eight layers: then none of the text travels.
-      if (round === MAX_SESSION_ID_ROUNDS) return { text: marker("api_token"), count };
-      // Leniently: a bad escape beside the id's (`%E9`) must not keep it from being found.
-      const decoded = decodePercentRuns(layer, true);
-      if (decoded === layer) break;
-      const found = count;
-      layer = replace(decoded);
-      if (count > found) {
-        kept = layer;
-        until = round + 1 + MAX_PERCENT_LAYERS;
-      }
-    }
-    return { text: kept, count };
+    const literal = literalOf(sessionId);
+    return literal === undefined ? { text, count: 0 } : withoutLiteral(literal, text);
   }
 
   /** Whether `text` holds the session's own id, in any form withoutSessionId finds. */
   holdsSessionId(sessionId: string | undefined, text: string): boolean {
     return this.withoutSessionId(sessionId, text).count > 0;
-  }
-
-  /**
-   * A call's arguments as they go to be summarized, with the session's own id taken out (counted in
-   * `redactions`), as it is out of the call's other texts, wherever a summary would show it: in the
-   * keys it lists, and in the values an allow-list for `name` lets travel (only keyed hashes of the
-   * others do). Walked within the summary's own bounds (depth, keys per object, array items, its
-   * byte budget), so no more of a large argument object is looked at than a summary would list.
-   * Copied where it changes anything, never changed; what changes nothing allocates little (the
-   * keys' lists): about 3 µs a call for the bench's 1.8 KiB arguments.
-   */
-  argumentsWithoutSessionId(kind: "tool" | "prompt", name: string, args: unknown, sessionId: string | undefined, redactions: RedactionEntry[]): unknown {
-    if (typeof sessionId !== "string" || sessionId.length < 8) return args;
-    const policy = (this.redactor as Partial<Pick<Redactor, "policy">>).policy;
-    const bounds = policy !== undefined ? summaryBounds(policy) : DEFAULT_BOUNDS;
-    const allow = this.allowedPaths(kind, name, policy);
-    const found = this.sessionIdPattern(sessionId).found;
-    let count = 0;
-    let nodes = 0;
-    const ancestors: object[] = [];
-    // The id in any case, or a percent escape (the id may be encoded): only then is the text decoded and cleaned.
-    const cleaned = (text: string, max: number): string => {
-      const head = text.length > max ? text.slice(0, max) : text;
-      if (head.length < sessionId.length || !(hasPercentEscape(head) || found.test(head))) return text;
-      const without = this.withoutSessionId(sessionId, head);
-      if (without.count === 0) return text;
-      count += without.count;
-      return without.text;
-    };
-    const walk = (value: unknown, depth: number, node: AllowNode | undefined): unknown => {
-      if (++nodes > bounds.maxNodes) return value;
-      if (typeof value === "string") return node?.allowed === true ? cleaned(value, bounds.maxValue) : value;
-      if (typeof value !== "object" || value === null || depth >= bounds.maxDepth) return value;
-      // A cycle (possible only in process: JSON carries none) is left out of a copy rather than
-      // pointing it back at the object it was copied from.
-      if (ancestors.includes(value)) return undefined;
-      ancestors.push(value);
-      try {
-        if (Array.isArray(value)) {
-          const child = node?.children.get("*");
-          const listed = Math.min(value.length, bounds.maxItems);
-          let items: unknown[] | undefined;
-          for (let index = 0; index < listed; index++) {
-            const item: unknown = value[index];
-            const cleanItem = walk(item, depth + 1, child);
-            if (cleanItem === item && items === undefined) continue;
-            items ??= value.slice(0, index);
-            items.push(cleanItem);
-          }
-          return items === undefined ? value : items.concat(value.slice(listed));
-        }
-        if (!isPlainRecord(value)) return value;
-        const keys = Object.keys(value);
-        const listed = Math.min(keys.length, bounds.maxKeys);
-        // Kept from the first key or item that changes (nothing is allocated for an object that does not).
-        let cleanKeys: string[] | undefined;
-        let cleanItems: unknown[] | undefined;
-        // Cleaned keys written so far, and the next suffix to try for each text: a cleaned key must
-        // stay distinct from every key of the object, or the copy would hold fewer keys and a summary
-        // would list one not looked at. Each suffix is tried once per text, whatever the keys.
-        let taken: Set<string> | undefined;
-        let suffixes: Map<string, number> | undefined;
-        for (let index = 0; index < listed; index++) {
-          const key = keys[index] as string;
-          const item = value[key];
-          let cleanKey = key.length <= bounds.maxKeyLength ? cleaned(key, bounds.maxKeyLength) : key;
-          if (cleanKey !== key) {
-            taken ??= new Set<string>();
-            suffixes ??= new Map<string, number>();
-            const base = cleanKey;
-            let n = suffixes.get(base) ?? 2;
-            while (taken.has(cleanKey) || Object.hasOwn(value, cleanKey)) cleanKey = `${base}~${n++}`;
-            suffixes.set(base, n);
-            taken.add(cleanKey);
-          }
-          // The allow-list is read by the key a summary will see.
-          const cleanItem = walk(item, depth + 1, node?.children.get(cleanKey));
-          if (cleanKeys === undefined || cleanItems === undefined) {
-            if (cleanKey === key && cleanItem === item) continue;
-            cleanKeys = keys.slice(0, index);
-            cleanItems = cleanKeys.map((before) => value[before]);
-          }
-          cleanKeys.push(cleanKey);
-          cleanItems.push(cleanItem);
-        }
-        if (cleanKeys === undefined || cleanItems === undefined) return value;
-        // Rebuilt in the same order, so the keys a summary lists stay the same ones.
-        const copy: Record<string, unknown> = {};
-        for (let index = 0; index < keys.length; index++) {
-          const key = keys[index] as string;
-          const listedHere = index < listed;
-          const cleanItem = listedHere ? cleanItems[index] : value[key];
-          // A cycle left out (undefined) is no field.
-          if (listedHere && cleanItem === undefined) continue;
-          const copyKey = listedHere ? (cleanKeys[index] as string) : key;
-          // A name the prototype has (`__proto__`, `toString`, a polluted accessor) is defined as an
-          // own data property: assigning it could set the prototype, call a setter, or throw where
-          // the prototype is frozen.
-          if (copyKey in copy) Object.defineProperty(copy, copyKey, { value: cleanItem, enumerable: true, writable: true, configurable: true });
-          else copy[copyKey] = cleanItem;
-        }
-        return copy;
-      } finally {
-        ancestors.pop();
-      }
-    };
-    try {
-      const cleanArgs = walk(args, 0, allow);
-      if (count > 0) redactions.push({ path: "data.arguments", kind: "api_token", count });
-      return cleanArgs;
-    } catch {
-      // Arguments that cannot be walked (a getter that throws, in process only) are not sent on
-      // unlooked-at: none of them travels, and that is recorded.
-      redactions.push({ path: "data.arguments", kind: "truncated", count: 1 });
-      return {};
-    }
-  }
-
-  private readonly allowTries = new Map<string, AllowNode | undefined>();
-
-  /** The policy's allow-list for a tool's or a prompt's arguments, as a trie of path segments (`*`: any array item). */
-  private allowedPaths(kind: "tool" | "prompt", name: string, policy: RedactionPolicy | undefined): AllowNode | undefined {
-    const lists = kind === "tool" ? policy?.tools : policy?.prompts;
-    if (lists === undefined || !Object.hasOwn(lists, name)) return undefined;
-    const key = `${kind}\u0000${name}`;
-    if (!this.allowTries.has(key)) {
-      if (this.allowTries.size >= 256) this.allowTries.clear();
-      this.allowTries.set(key, compileAllowList(lists[name]?.allow ?? []));
-    }
-    return this.allowTries.get(key);
-  }
-
-  private sessionIdPatterns = new Map<string, { replace: RegExp; found: RegExp }>();
-
-  /**
-   * The session id in any case (a UUID's hex digits are), as patterns remembered per id: `replace`
-   * (global, used only with replace, which reads it from its start) and `found` (for test).
-   */
-  private sessionIdPattern(sessionId: string): { replace: RegExp; found: RegExp } {
-    let patterns = this.sessionIdPatterns.get(sessionId);
-    if (patterns === undefined) {
-      if (this.sessionIdPatterns.size >= 256) this.sessionIdPatterns.clear();
-      const source = sessionId.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-      patterns = { replace: new RegExp(source, "gi"), found: new RegExp(source, "i") };
-      this.sessionIdPatterns.set(sessionId, patterns);
-    }
-    return patterns;
   }
 
   private readonly identityCache = new Map<string, string | null>();

@@ -1,0 +1,142 @@
+// summarizeArguments' `without`: the MCP session's own id, which no scanner knows, must not
+// travel in a summary, neither in the keys every summary lists nor in the values an allow-list
+// lets travel, in any case and percent-encoded. Random argument objects with the id planted in
+// keys and values, under random policies, must give summaries without it.
+import { describe, expect, it } from "vitest";
+import { decodePercentRuns } from "../../shared/redaction/redactor.js";
+import type { RedactionPolicyInput } from "../../shared/redaction/index.js";
+import { testRedactor } from "../sdk/redactor.js";
+
+const SESSION_ID = "0b7e2a5c-3f1d-4e8a-9c6b-2d4f6a8b0c1e";
+
+/** A small deterministic generator, so a failure can be replayed from its seed. */
+function generator(seed: number) {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  const int = (below: number): number => Math.floor(next() * below);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+  return { next, int, pick };
+}
+
+type Generator = ReturnType<typeof generator>;
+
+/** The id as a text might quote it: in any case, percent-encoded up to twice, with text around it. */
+function planted(g: Generator): string {
+  let id = g.pick([SESSION_ID, SESSION_ID.toUpperCase(), SESSION_ID.replaceAll("-", "%2D")]);
+  for (let layer = g.int(3); layer > 0; layer--) id = encodeURIComponent(id);
+  return `${g.pick(["", "k-", "resume ", "x".repeat(g.int(40))])}${id}${g.pick(["", "/end", " ok"])}`;
+}
+
+const KEYS = ["a", "b", "c", "note", "text", "0", "1", "__proto__"];
+
+function value(g: Generator, depth: number): unknown {
+  const roll = g.next();
+  if (depth > 4 || roll < 0.3) return g.next() < 0.4 ? planted(g) : g.pick(["plain", 1, true, null, "%41%42"]);
+  if (roll < 0.6) return Array.from({ length: g.int(5) }, () => value(g, depth + 1));
+  const object: Record<string, unknown> = {};
+  for (let i = g.int(6); i > 0; i--) {
+    const key = g.next() < 0.25 ? planted(g) : g.pick(KEYS);
+    Object.defineProperty(object, key, { value: value(g, depth + 1), enumerable: true, writable: true, configurable: true });
+  }
+  return object;
+}
+
+function policy(g: Generator): RedactionPolicyInput {
+  const paths = Array.from({ length: 1 + g.int(3) }, () => Array.from({ length: 1 + g.int(3) }, () => g.pick(["a", "b", "note", "text", "*", "0"])).join("."));
+  return {
+    maxDepth: 1 + g.int(6),
+    maxKeysPerObject: 1 + g.int(6),
+    maxArrayItems: g.int(5),
+    maxStringLength: g.pick([16, 40, 64, 1024]),
+    maxArgumentBytes: g.pick([256, 1024, 16384]),
+    tools: { t: { allow: paths } },
+  };
+}
+
+/** The summary as text, with every layer of percent-encoding peeled, in lower case. */
+function readable(summary: unknown): string {
+  let text = JSON.stringify(summary);
+  for (let layer = 0; layer < 4; layer++) text = decodePercentRuns(text, true);
+  return text.toLowerCase();
+}
+
+/** summarizeArguments under `policyInput` for tool `t`, leaving out SESSION_ID: its summary readable, and its entries. */
+function summarizer(policyInput: RedactionPolicyInput) {
+  const redactor = testRedactor(policyInput);
+  // null: no `without` at all.
+  return (args: unknown, without: string | null = SESSION_ID) => {
+    const { summary, redactions } = redactor.summarizeArguments("tool", "t", args, without === null ? undefined : { without });
+    return { summary, text: readable(summary), redactions };
+  };
+}
+
+describe("summarizeArguments leaves out a text given as `without`", () => {
+  it("a key holding it, in any case, is written as its keyed hash, and the value under it never travels, whatever the allow-list says", () => {
+    const summarize = summarizer({ maxKeysPerObject: 2, tools: { t: { allow: [SESSION_ID, "[REDACTED:api_token]"] } } });
+    const { summary, text, redactions } = summarize({ [SESSION_ID]: "value-one", [SESSION_ID.toUpperCase()]: "value-two", [`x${SESSION_ID}`]: 3 });
+    expect(text).not.toContain(SESSION_ID);
+    expect(text).not.toContain("value-");
+    const fields = Object.keys((summary as { fields: Record<string, unknown> }).fields);
+    expect(fields).toHaveLength(2);
+    for (const key of fields) expect(key).toMatch(/^test:[\w-]{43}$/);
+    expect(redactions).toContainEqual({ path: "data.arguments", kind: "key", count: 2 });
+  });
+
+  it("an allowed value's id is taken out in any case, and the search goes four layers past the one that travels (review 88)", () => {
+    const summarize = summarizer({ tools: { t: { allow: ["a", "b"] } } });
+    let deep = `${SESSION_ID} a@b.example`;
+    for (let layer = 0; layer < 5; layer++) deep = deep.replaceAll("%", "%25").replaceAll("-", "%2D").replaceAll("@", "%40");
+    const { text, redactions } = summarize({ a: `${SESSION_ID.replaceAll("-", "%2D")} ${deep}`, b: `resume ${SESSION_ID.toUpperCase()}` });
+    expect(text).not.toContain(SESSION_ID);
+    expect(text).toContain("resume [redacted:api_token]");
+    expect(redactions).toEqual(expect.arrayContaining([{ path: "data.arguments.a", kind: "api_token", count: 2 }, { path: "data.arguments.b", kind: "api_token", count: 1 }]));
+  });
+
+  it("a text hiding the id ever deeper, past the search's eight layers, travels as a marker only (review 89)", () => {
+    const summarize = summarizer({ tools: { t: { allow: ["a"] } }, maxStringLength: 4096 });
+    // Copies of the id with a hyphen encoded 4, 8, 12 and 17 layers deep: each find sends the search four layers further.
+    const at = (layers: number): string => {
+      let hyphen = "%2D";
+      for (let layer = 1; layer < layers; layer++) hyphen = encodeURIComponent(hyphen);
+      return SESSION_ID.replace("-", hyphen);
+    };
+    const { summary, text } = summarize({ a: [4, 8, 12, 17].map(at).join(" ") });
+    expect(text).not.toContain(SESSION_ID);
+    expect(summary).toMatchObject({ fields: { a: { value: "[REDACTED:api_token]" } } });
+  });
+
+  it("a text or a key remembered clean in another session's summary is still searched for this session's id", () => {
+    const summarize = summarizer({ tools: { t: { allow: ["a"] } } });
+    const args = { a: `resume ${SESSION_ID}`, [`k-${SESSION_ID}`]: 1 };
+    // For another session the id is only text: it travels, and the redactor remembers both as clean.
+    expect(summarize(args, "another-session-0000").text).toContain(SESSION_ID);
+    expect(summarize(args).text).not.toContain(SESSION_ID);
+    expect(summarize(args, null).text).toContain(SESSION_ID);
+  });
+
+  it("a text shorter than eight characters is never taken out", () => {
+    const summarize = summarizer({ tools: { t: { allow: ["a"] } } });
+    expect(summarize({ a: "id 1234567" }, "1234567").summary).toMatchObject({ fields: { a: { value: "id 1234567" } } });
+  });
+
+  it("no summary holds the id, under 300 random policies and argument objects; without the option most would", () => {
+    const misses: string[] = [];
+    let planted = 0;
+    let shownWithout = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const g = generator(seed);
+      const summarize = summarizer(policy(g));
+      const args = { a: value(g, 0), b: value(g, 0), text: value(g, 0), note: value(g, 0) };
+      if (readable(args).includes(SESSION_ID)) planted++;
+      if (summarize(args).text.includes(SESSION_ID)) misses.push(`seed ${seed}`);
+      if (summarize(args, null).text.includes(SESSION_ID)) shownWithout++;
+    }
+    // Most cases must plant the id where a summary shows it, or this checks nothing.
+    expect(planted).toBeGreaterThan(200);
+    expect(shownWithout).toBeGreaterThan(100);
+    expect(misses).toEqual([]);
+  });
+});
