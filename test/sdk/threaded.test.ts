@@ -312,23 +312,27 @@ describe("worker emitter", () => {
     expect(await client.flush({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
     expect(await client.close({ deadlineMs: 10_000 })).toEqual({ drained: true, pending: 0 });
     // 5 + 3 before the death; then the inline emitter's opening sdk.health, 7, and its closing sdk.health.
+    // Of the 3 handed over as the worker goes, each is either never stamped (rejected) or, when the
+    // worker took it in first (a busy machine's timing), stamped and then lost with the worker
+    // (dropped): the figures stay whole either way.
     const metrics = client.metrics();
-    expect(metrics).toMatchObject({ emitted: 17, sent: 14, dropped: 0, queueDepth: 0, unstamped: 0, droppedUnstamped: 0 });
+    expect(metrics).toMatchObject({ emitted: 17, queueDepth: 0, unstamped: 0, droppedUnstamped: 0 });
     expect(metrics.accepted + metrics.rejected).toBe(17);
-    expect(metrics.rejected).toBeLessThanOrEqual(3);
+    expect(metrics.rejected + metrics.dropped).toBeLessThanOrEqual(3);
+    expect(metrics.sent).toBe(17 - metrics.rejected - metrics.dropped);
 
     const bodies = bodiesOf(await readAll(emulator.connectionString, (events) => bodiesOf(events, instanceId).length >= 14), instanceId);
     const events = bodies.map((body) => parsed(body));
     const firstChain = events.slice(0, events.length - 9);
     const secondChain = events.slice(events.length - 9);
     expect(firstChain.map((e) => e.seq)).toEqual(Array.from({ length: firstChain.length }, (_, i) => i));
-    expect(firstChain.length).toBe(5 + 3 - metrics.rejected);
+    expect(firstChain.length).toBe(5 + 3 - metrics.rejected - metrics.dropped);
     expect(secondChain.map((e) => e.seq)).toEqual(Array.from({ length: 9 }, (_, i) => i));
     expect(verifyChain(firstChain)).toEqual([]);
     expect(verifyChain(secondChain)).toEqual([]);
     const opening = secondChain[0];
     expect(opening?.type).toBe("sdk.health");
-    if (opening?.type === "sdk.health") expect(opening.data).toMatchObject({ lastErrorType: "WorkerExited", rejected: metrics.rejected, dropped: 0 });
+    if (opening?.type === "sdk.health") expect(opening.data).toMatchObject({ lastErrorType: "WorkerExited", rejected: metrics.rejected, dropped: metrics.dropped });
     // The arguments summarized on the host's thread now, exactly as the worker would have.
     for (const [n, event] of secondChain.slice(1, 7).entries()) {
       expect(event.type).toBe("tool.called");
