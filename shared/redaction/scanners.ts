@@ -2403,9 +2403,11 @@ const SCANNERS: readonly Scanner[] = [
     // A run of digits with single spaces or dashes between, not inside a longer token (hex, a
     // dashed number); after a minus sign or a word and a dash too (`-4111…`, `order-4111…`). Not
     // a UUID's first three groups or its last two, when they are digits (`43563513-4327-4873-b1d7-…`,
-    // `…-4e9c-8104-632471629285`): 16 digits that read as a card in about one UUID in 40,000.
+    // `…-4e9c-8104-632471629285`, its variant 8 or 9 first, so a card's issuer prefix 3–6 there
+    // is still read): 16 digits that read as a card in about one UUID in 40,000. A card after a
+    // UUID, joined by a dash, is read still.
     // Which parts of the run are cards: cardsInRun.
-    pattern: /(?:(?<![\dA-Za-z_-])|(?<=(?:^|[^\dA-Za-z_])-)|(?<=[A-Za-z_](-)))(?!\d{8}-\d{4}-\d{4}-[\dA-Fa-f]{4}-[\dA-Fa-f]{12}(?![\dA-Za-z_])|(?<=(?<![\dA-Za-z_])[\dA-Fa-f]{8}-[\dA-Fa-f]{4}-[\dA-Fa-f]{4}-)\d{4}-\d{12}(?![\dA-Za-z_]))\d(?:[ -]?\d){12,}(?![\dA-Za-z_]|-\d)/g,
+    pattern: /(?:(?<![\dA-Za-z_-])|(?<=(?:^|[^\dA-Za-z_])-)|(?<=[A-Za-z_](-)))(?!\d{8}-\d{4}-\d{4}-[\dA-Fa-f]{4}-[\dA-Fa-f]{12}(?![\dA-Za-z_])|(?<=(?<![\dA-Za-z_])[\dA-Fa-f]{8}-[\dA-Fa-f]{4}-[\dA-Fa-f]{4}-)[89]\d{3}-\d{12}(?![\dA-Za-z_]|-\d))\d(?:[ -]?\d){12,}(?![\dA-Za-z_]|-\d)/g,
     worthTrying: hasDigit,
     replace: (match, groups) => cardsInRun(match, groups[0] !== undefined),
   },

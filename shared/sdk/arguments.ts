@@ -173,6 +173,20 @@ export function plainInteger(value: unknown): number | undefined {
   return typeof value === "number" && Number.isSafeInteger(value) && !isCardNumberDigits(String(Math.abs(value))) ? value : undefined;
 }
 
+/** Whether `value` is an integer with a payment card's digits (what plainInteger refuses for them). */
+function isCardInteger(value: unknown): boolean {
+  return typeof value === "number" && Number.isInteger(value) && isCardNumberDigits(String(Math.abs(value)));
+}
+
+/** `record[key]`, or undefined when it cannot be read (a getter that throws on a second read). */
+function readField(record: Record<string, unknown> | undefined, key: string): unknown {
+  try {
+    return record?.[key];
+  } catch {
+    return undefined;
+  }
+}
+
 /** `record` without `key`. */
 function withoutKey(record: Record<string, unknown>, key: string): Record<string, unknown> {
   const { [key]: _dropped, ...rest } = record;
@@ -228,11 +242,12 @@ export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEvent
   if (typeof data.toolName === "string") data.toolName = asName(data.toolName);
   if (typeof data.promptName === "string") data.promptName = asName(data.promptName);
   if (Array.isArray(data.tools)) data.tools = data.tools.map((tool: unknown) => (typeof tool === "object" && tool !== null && "name" in tool ? { ...tool, name: asName(tool.name) } : tool));
-  // Numbers are not scanned: one with a payment card's digits is left out, as the instrumentation
-  // leaves it, and recorded. (A text code was scanned with the rest.)
+  // Numbers are not scanned: an integer with a payment card's digits is left out, as the
+  // instrumentation leaves it, and recorded. (A text code was scanned with the rest; any other
+  // number is left for the schema to judge.)
   const taken: RedactionEntry[] = [];
   const error = data.error;
-  if (typeof error === "object" && error !== null && "code" in error && typeof error.code === "number" && plainInteger(error.code) === undefined) {
+  if (typeof error === "object" && error !== null && "code" in error && isCardInteger(error.code)) {
     data.error = withoutKey(error as Record<string, unknown>, "code");
     taken.push({ path: "data.error.code", kind: "card_number", count: 1 });
   }
@@ -240,21 +255,25 @@ export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEvent
   if (out.mcp !== undefined) {
     const mcp = { ...out.mcp };
     if (typeof mcp["gen_ai.tool.name"] === "string") mcp["gen_ai.tool.name"] = asName(mcp["gen_ai.tool.name"]);
-    if (typeof mcp["jsonrpc.request.id"] === "number" && plainInteger(mcp["jsonrpc.request.id"]) === undefined) {
+    if (isCardInteger(mcp["jsonrpc.request.id"])) {
       delete mcp["jsonrpc.request.id"];
       taken.push({ path: joinPath("mcp", "jsonrpc.request.id"), kind: "card_number", count: 1 });
     }
     out.mcp = mcp;
   }
   // Fields whose schema leaves no room for free text (pseudonyms, a traceparent) go as they came,
-  // and nothing is recorded as taken from them.
+  // and nothing is recorded as taken from them, unless the scan found something in one (a
+  // "pseudonym" under another key id can be any 43 characters: `openai:sk-…`): that one stays as
+  // the scan left it, for keepFieldRules to leave out.
   const restored = new Set<string>();
   for (const [part, field] of FIXED_FORMAT_FIELDS) {
-    const value = given[part]?.[field];
+    const path = joinPath(part, field);
+    if (redactions.some((entry) => entry.path === path && entry.kind !== "truncated")) continue;
+    const value = readField(given[part], field);
     const target = out[part];
     if (value === undefined || target === undefined) continue;
     out[part] = { ...target, [field]: value };
-    restored.add(joinPath(part, field));
+    restored.add(path);
   }
   const found = [...(restored.size === 0 ? redactions : redactions.filter((entry) => !restored.has(entry.path))), ...taken];
   if (found.length > 0) keepFieldRules(out, event, found);
@@ -295,39 +314,50 @@ function keepFieldRules(out: Record<string, unknown>, given: unknown, entries: R
       return partSchema === undefined || event[part] === undefined ? [] : issuesOf(partSchema, event[part]).map((issue) => ({ ...issue, path: [part, ...issue.path] }));
     });
   const cuts: { path: readonly PropertyKey[]; text: string }[] = [];
-  const broken: { path: readonly PropertyKey[]; original: string }[] = [];
+  const broken = new Map<string, { path: readonly PropertyKey[]; original: string }>();
   for (const issue of check(out)) {
     const scanned = valueAt(out, issue.path);
     const original = valueAt(given, issue.path);
     if (typeof scanned !== "string" || typeof original !== "string" || scanned === original) continue;
     if (issue.code === "too_big" && issue.origin === "string" && typeof issue.maximum === "number") {
       if (original.length <= issue.maximum) cuts.push({ path: issue.path, text: cut(scanned, Number(issue.maximum)) });
-    } else if (original.length <= MAX_FORMATTED_TEXT && !broken.some((seen) => pathKey(seen.path) === pathKey(issue.path))) {
-      broken.push({ path: issue.path, original });
+    } else if (original.length <= MAX_FORMATTED_TEXT) {
+      broken.set(pathKey(issue.path), { path: issue.path, original });
     }
   }
+  // Each object on the way to a change is copied once (a Set of the copies made), so many changes
+  // cost what one walk of their paths does.
+  const copies = new Set<object>();
+  // The truncated entries by path: the scan's own (a cut there already says so) and this pass's,
+  // which count each text cut or left out.
+  const recorded = new Map<string, { entry: RedactionEntry; own: boolean }>();
+  for (const entry of entries) if (entry.kind === "truncated") recorded.set(entry.path, { entry, own: false });
+  const record = (path: readonly PropertyKey[]): void => {
+    const at = entryPathOf(path);
+    const seen = recorded.get(at);
+    if (seen === undefined) {
+      const entry: RedactionEntry = { path: at, kind: "truncated", count: 1 };
+      recorded.set(at, { entry, own: true });
+      entries.push(entry);
+    } else if (seen.own) seen.entry.count++;
+  };
   for (const { path, text } of cuts) {
-    replaceAt(out, path, text);
-    addEntry(entries, path);
+    replaceAt(out, path, text, copies);
+    record(path);
   }
-  if (broken.length === 0) return;
+  if (broken.size === 0) return;
   // Which of those texts broke their field's rules as the author gave them: the scan's copy with
   // each given text put back (a copy of the paths only), checked once.
   const probe = { ...out };
-  for (const { path, original } of broken) replaceAt(probe, path, original);
+  const probeCopies = new Set<object>();
+  for (const { path, original } of broken.values()) replaceAt(probe, path, original, probeCopies);
   const givenBroken = new Set(check(probe).map((issue) => pathKey(issue.path)));
   // Left out: an array's items from the last, so the indexes of those before it still hold.
-  const leftOut = broken.filter(({ path }) => !givenBroken.has(pathKey(path))).reverse();
-  for (const { path } of leftOut) {
-    replaceAt(out, path, undefined);
-    addEntry(entries, path);
+  for (const [key, { path }] of [...broken].reverse()) {
+    if (givenBroken.has(key)) continue;
+    replaceAt(out, path, undefined, copies);
+    record(path);
   }
-}
-
-/** A `truncated` entry for `path`, unless the scan recorded one there already. */
-function addEntry(entries: RedactionEntry[], path: readonly PropertyKey[]): void {
-  const at = entryPathOf(path);
-  if (!entries.some((entry) => entry.path === at && entry.kind === "truncated")) entries.push({ path: at, kind: "truncated", count: 1 });
 }
 
 /** What `schema` finds wrong with `value`; none when reading it throws (a getter), which is then left to the emitter. */
@@ -351,13 +381,18 @@ function entryPathOf(path: readonly PropertyKey[]): string {
 
 /**
  * Sets the value at `path` in `root`, or removes it (undefined; an array's item is spliced out),
- * copying each object on the way down.
+ * copying each object on the way down that is not one of `copies` already (and adding the copy).
  */
-function replaceAt(root: Record<string, unknown>, path: readonly PropertyKey[], value: unknown): void {
+function replaceAt(root: Record<string, unknown>, path: readonly PropertyKey[], value: unknown, copies: Set<object>): void {
   let parent: Record<PropertyKey, unknown> = root;
   for (const key of path.slice(0, -1)) {
-    const child = parent[key];
+    const child = parent[key] as object;
+    if (copies.has(child)) {
+      parent = child as Record<PropertyKey, unknown>;
+      continue;
+    }
     const copy = Array.isArray(child) ? [...(child as unknown[])] : { ...(child as Record<PropertyKey, unknown>) };
+    copies.add(copy);
     setOwn(parent, key, copy);
     parent = copy as Record<PropertyKey, unknown>;
   }

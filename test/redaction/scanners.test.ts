@@ -190,6 +190,8 @@ const ROWS: Row[] = [
   { name: "not a card: a UUID whose last two groups are a card's digits", text: "tenant ef932884-7b46-4e9c-8104-632471629285", kinds: [], equals: "tenant ef932884-7b46-4e9c-8104-632471629285" },
   { name: "a card after a word and a dash, not a UUID's end", text: "order-8104-632471629285 paid", kinds: ["card_number"], gone: ["8104-632471629285"] },
   { name: "a card written 4-4-4-4 before hex groups is still a card", text: "card 4111-1111-1111-1111-abcd-0123456789ab", kinds: ["card_number"], gone: ["4111-1111"] },
+  { name: "a card joined by a dash after a UUID whose last groups are digits (review 92)", text: "9d7c2005-0ee3-45ce-8104-632471629285-4111111111111111", kinds: ["card_number"], gone: ["4111111111111111"], kept: ["8104-632471629285"] },
+  { name: "a card in a UUID's last two groups without its variant is still a card", text: "ref 9d7c2005-0ee3-45ce-4111-111111111111", kinds: ["card_number"], gone: ["4111-111111111111"] },
   { name: "US SSN", text: "ssn 123-45-6789.", kinds: ["national_id"], gone: ["123-45-6789"] },
   { name: "not an SSN: never-issued area 000", text: "000-12-3456", kinds: [] },
   { name: "UK NINO", text: "NI number AB 12 34 56 C", kinds: ["national_id"], gone: ["AB 12 34 56 C"] },

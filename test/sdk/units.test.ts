@@ -309,13 +309,63 @@ describe("a text the scan of a whole event takes out of its field's rules", () =
     expect(entriesOf(card)).toContainEqual({ path: "data.error.code", kind: "card_number", count: 1 });
   });
 
-  it("a credential's fingerprint under another key id goes as given, as other pseudonyms do", () => {
-    const fingerprint = `prod:sk-${"a".repeat(40)}`;
-    const event = { type: "downstream.called", data: { targetHost: "api.example.test", credentialFingerprint: fingerprint, durationMs: 1 } };
+  it("a pseudonym under another key id goes as given when the scanners find nothing in it, and is left out when they do (review 92)", () => {
+    const downstream = (credentialFingerprint: string | (() => string)) => {
+      const data: Record<string, unknown> = { targetHost: "api.example.test", durationMs: 1 };
+      if (typeof credentialFingerprint === "string") data.credentialFingerprint = credentialFingerprint;
+      else Object.defineProperty(data, "credentialFingerprint", { enumerable: true, get: credentialFingerprint });
+      return { type: "downstream.called", data };
+    };
+    const clean = "prod:q3Xv8LmN2pR7sT0uW5yZ1aB4cD6eF9gH2jK5mN8pQ1r";
+    const kept = withOwnTextsRedacted(testRedactor(), downstream(clean) as never) as Record<string, unknown>;
+    expect(emitted(kept)).toEqual({ errors: [], accepted: 1 });
+    expect(kept.data).toMatchObject({ credentialFingerprint: clean });
+    expect(entriesOf(kept)).toEqual([]);
+    const secret = `openai:sk-${"a".repeat(40)}`;
+    const left = withOwnTextsRedacted(testRedactor(), downstream(secret) as never) as Record<string, unknown>;
+    expect(emitted(left)).toEqual({ errors: [], accepted: 1 });
+    expect(left.data).not.toHaveProperty("credentialFingerprint");
+    expect(JSON.stringify(left)).not.toContain("sk-aaaa");
+    expect(entriesOf(left)).toContainEqual({ path: "data.credentialFingerprint", kind: "truncated", count: 1 });
+    // A getter that throws on the second read: the field is not read again, and the event goes.
+    let reads = 0;
+    const once = withOwnTextsRedacted(testRedactor(), downstream(() => (reads++ === 0 ? clean : (() => { throw new TypeError("read once"); })())) as never) as Record<string, unknown>;
+    expect(emitted(once)).toEqual({ errors: [], accepted: 1 });
+  });
+
+  it("a required token fingerprint the scanners find a secret in gets the event rejected, never sent", () => {
+    const event = flagged("d", { auth: { tokenFingerprint: `openai:sk-${"a".repeat(40)}`, scopes: [] } });
+    const scanned = withOwnTextsRedacted(testRedactor(), event as never) as Record<string, unknown>;
+    const { errors, accepted } = emitted(scanned);
+    expect(accepted).toBe(0);
+    expect(JSON.stringify([errors, scanned])).not.toContain("sk-aaaa");
+  });
+
+  it("several items of one array are left out, the rest kept in order, each counted (review 92)", () => {
+    const bad = (n: number) => `read:x%20someone${n}.units%40example.test`;
+    const event = flagged("d", { auth: { tokenFingerprint: `test:${"A".repeat(43)}`, scopes: ["s0", bad(1), "s2", bad(3), "s4"] } });
     const scanned = withOwnTextsRedacted(testRedactor(), event as never) as Record<string, unknown>;
     expect(emitted(scanned)).toEqual({ errors: [], accepted: 1 });
-    expect(scanned.data).toMatchObject({ credentialFingerprint: fingerprint });
-    expect(entriesOf(scanned)).toEqual([]);
+    expect(scanned.auth).toMatchObject({ scopes: ["s0", "s2", "s4"] });
+    expect(entriesOf(scanned)).toContainEqual({ path: "auth.scopes[*]", kind: "truncated", count: 2 });
+  });
+
+  it("a text the scan cut already and cuts again to its field has one truncated entry", () => {
+    // Nine emails: under a short policy cap the markers run past the scan's own cut (128), then past the detector's 64.
+    const scanned = withOwnTextsRedacted(testRedactor({ maxStringLength: 16 }), flagged("a@b.co ".repeat(9).trim()) as never) as Record<string, unknown>;
+    expect(emitted(scanned)).toEqual({ errors: [], accepted: 1 });
+    expect(entriesOf(scanned).filter((entry) => entry.path === "data.detector" && entry.kind === "truncated")).toEqual([{ path: "data.detector", kind: "truncated", count: 1 }]);
+  });
+
+  it("a request id with a card's digits is left out and recorded; another invalid number is left for the schema to reject", () => {
+    const card = withOwnTextsRedacted(testRedactor(), flagged("d", { mcp: { "jsonrpc.request.id": 4111111111111111 } }) as never) as Record<string, unknown>;
+    expect(emitted(card)).toEqual({ errors: [], accepted: 1 });
+    expect(card.mcp).toEqual({});
+    expect(entriesOf(card)).toContainEqual({ path: 'mcp["jsonrpc.request.id"]', kind: "card_number", count: 1 });
+    const call = { type: "tool.called", outcome: "failure", data: { toolName: "t", arguments: { type: "null" }, durationMs: 1, resultSize: 0, isError: true, error: { type: "tool_error", code: 1.5 } } };
+    const fraction = withOwnTextsRedacted(testRedactor(), call as never) as Record<string, unknown>;
+    expect(emitted(fraction).accepted).toBe(0);
+    expect(entriesOf(fraction)).toEqual([]);
   });
 
   it("a text the author gave already outside its field's format is left to be rejected", () => {
