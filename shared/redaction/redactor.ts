@@ -396,6 +396,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         input = without.text;
       }
     }
+    const scannedFrom = input;
     const result = scanPercentAware(input);
     for (const [kind, count] of result.counts) entries.add(path, kind, count);
     if (result.counts.size === 0 && result.text === text && text.length <= CLEAN_MAX_TEXT) {
@@ -403,6 +404,16 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
       cleanTexts.set(text, Buffer.byteLength(text));
     }
     input = result.text;
+    // What the scanners rewrote can show the literal where the search did not read it: a JSON
+    // string's `\u0033\u0066…` unescaped, a layer they decoded strictly (`%E9%3Fab…`), a layer
+    // past the search's reach. The text that travels is searched again.
+    if (literal !== undefined && input !== scannedFrom && mayHold(literal, input)) {
+      const again = withoutLiteral(literal, input);
+      if (again.count > 0) {
+        entries.add(path, "api_token", again.count);
+        input = again.text;
+      }
+    }
     if (windowed) {
       // Redactions shorten the text (a long token becomes a short marker), which can bring the
       // window's end, and a secret cut in two there, within the length kept. Such a part is left

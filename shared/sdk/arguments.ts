@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { EVENT_SCHEMAS } from "../../schemas/events.js";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import type { CanonicalText } from "../chain.js";
-import { argumentSummaryTextOf, cut, joinPath, MAX_PATH, type SummaryOptions } from "../redaction/redactor.js";
+import { argumentSummaryTextOf, cut, joinPath, literalOf, MAX_PATH, mayHold, withoutLiteral, type Literal, type SummaryOptions } from "../redaction/redactor.js";
 import { isCardNumberDigits } from "../redaction/scanners.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import type { EventRedactor } from "./options.js";
@@ -81,12 +81,21 @@ export function withArgumentSummary(event: InvocationEventInput, summarizer: Arg
   try {
     const options = source.without !== undefined ? { without: source.without } : undefined;
     summarized = asText !== undefined ? asText(source.kind, source.name, source.args, options) : summarizer.summarizeArguments(source.kind, source.name, source.args, options);
+    // A summarizer that is not compileRedactor's may not know `without` (one that wraps it and
+    // passes three arguments on): its summary is searched, and one that holds the text does not travel.
+    const literal = argumentSummaryTextOf(summarizer) === undefined ? literalOf(source.without) : undefined;
+    if (literal !== undefined && holdsLiteral(literal, JSON.stringify(summarized.summary))) summarized = { summary: UNSUMMARIZED, redactions: [{ path: "data.arguments", kind: "api_token", count: 1 }] };
   } catch {
     // A summarizer that throws (one of the host's own making) must not lose the call: it is
     // recorded with its arguments marked as not summarized.
     summarized = { summary: UNSUMMARIZED, redactions: [] };
   }
   return withSummary(event, summarized.summary, summarized.redactions, summarizer.policyVersion);
+}
+
+/** Whether `text` holds `literal` in any form withoutLiteral finds. */
+function holdsLiteral(literal: Literal, text: string): boolean {
+  return mayHold(literal, text) && withoutLiteral(literal, text).count > 0;
 }
 
 /** What stands for arguments a summarizer failed on. */

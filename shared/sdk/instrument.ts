@@ -1120,7 +1120,11 @@ class Instrumentation implements McpAudit {
   scanInSession(sessionId: string | undefined, text: string, path: string, maxLength: number): { text: string; redactions: RedactionEntry[] } {
     const without = this.withoutSessionId(sessionId, text);
     const scanned = this.redactor.scanText(without.text, path, maxLength);
-    return without.count === 0 ? scanned : { text: scanned.text, redactions: [{ path, kind: "api_token", count: without.count }, ...scanned.redactions] };
+    // What the scanners rewrote (a JSON escape undone, a layer decoded) is searched again, as the
+    // redactor's summary searches what travels.
+    const again = scanned.text === without.text ? { text: scanned.text, count: 0 } : this.withoutSessionId(sessionId, scanned.text);
+    const count = without.count + again.count;
+    return count === 0 ? scanned : { text: again.text, redactions: [{ path, kind: "api_token", count }, ...scanned.redactions] };
   }
 
   /** `text` with the session's own id taken out (withoutLiteral); `count`: how many were taken. */

@@ -117,6 +117,35 @@ describe("summarizeArguments leaves out a text given as `without`", () => {
     expect(summarize(args, null).text).toContain(SESSION_ID);
   });
 
+  it("what the scanners rewrite is searched again: a JSON escape undone, a bad escape's run decoded strictly, a layer past the search's reach (review 93)", () => {
+    const summarize = summarizer({ tools: { t: { allow: ["a", "b", "c"] } } });
+    const unicode = [...SESSION_ID].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    const percent = (text: string, layers: number): string => {
+      let out = [...text].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join("");
+      for (let layer = 1; layer < layers; layer++) out = out.replaceAll("%", "%25");
+      return out;
+    };
+    const args = {
+      // The scanners unescape the JSON string when they take the email out.
+      a: `{"sid":"${unicode}","who":"someone.summary@example.test"}`,
+      // The id's first two characters as a bad escape's second byte: read leniently they are no id, strictly they are.
+      b: `%E9%${SESSION_ID.slice(0, 3)}${percent(SESSION_ID.slice(3), 1)} someone.summary%40example.test`,
+      // The email two layers down makes that layer travel; the id is five down.
+      c: `someone.summary%2540example.test ${percent(SESSION_ID, 5)}`,
+    };
+    const { text, redactions } = summarize(args);
+    expect(text).not.toContain(SESSION_ID);
+    expect(text).not.toContain("someone.summary");
+    for (const path of ["data.arguments.a", "data.arguments.b", "data.arguments.c"]) expect(redactions).toContainEqual(expect.objectContaining({ path, kind: "api_token" }));
+  });
+
+  it("a long value, scanned in part, has the id taken out of the part that travels", () => {
+    const summarize = summarizer({ tools: { t: { allow: ["a"] } }, maxStringLength: 64 });
+    const { text, redactions } = summarize({ a: `resume ${SESSION_ID} ${"x".repeat(20_000)}` });
+    expect(text).not.toContain(SESSION_ID);
+    expect(redactions).toContainEqual({ path: "data.arguments.a", kind: "api_token", count: 1 });
+  });
+
   it("a text shorter than eight characters is never taken out", () => {
     const summarize = summarizer({ tools: { t: { allow: ["a"] } } });
     expect(summarize({ a: "id 1234567" }, "1234567").summary).toMatchObject({ fields: { a: { value: "id 1234567" } } });

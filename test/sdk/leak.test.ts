@@ -375,6 +375,9 @@ describe("leak corpus through an instrumented server", () => {
     // Allowed values travel: the id is taken out of them, in any case and percent-encoded, and out of their keys.
     await client.callTool({ name: "echo", arguments: { text: `resume ${sessionId}`, payload: [{ note: `see ${encoded}` }, { note: sessionId.toUpperCase(), other: sessionId, [`k-${sessionId}`]: 1 }] } });
     await client.getPrompt({ name: "summarize", arguments: { topic: `session ${sessionId}` } });
+    // JSON-escaped beside an email: the scanners unescape the text when they take the email out (review 93).
+    const unicode = [...sessionId].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    expect((await client.callTool({ name: "fail", arguments: { message: `{"sid":"${unicode}","who":"someone.session@example.test"}` } })).isError).toBe(true);
     // In a key of a tool without an allow-list: keys travel in every summary (review 86); its last
     // character encoded beside an escape that is no UTF-8 (review 87).
     const lastEncoded = `${sessionId.slice(0, -1)}%${sessionId.charCodeAt(sessionId.length - 1).toString(16)}%E9`;

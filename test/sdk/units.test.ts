@@ -1,5 +1,5 @@
 // Small pure pieces of the instrumentation, table-driven.
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { estimateSessionId, toolDefinitionHash } from "../../shared/sdk/index.js";
 import { proxiedAddress, resultSize } from "../../shared/sdk/instrument.js";
 import { createAuditClient, type AuditClientError } from "../../shared/sdk/index.js";
@@ -7,7 +7,7 @@ import { errorType } from "../../shared/sdk/producer.js";
 import { UNREACHABLE } from "./helpers.js";
 import { uuidv7 } from "../../shared/sdk/uuid.js";
 import { EventIdSchema } from "../../schemas/primitives.js";
-import { nameText, withinEntryLimit, withOwnTextsRedacted } from "../../shared/sdk/arguments.js";
+import { nameText, withArgumentSummary, withinEntryLimit, withOwnTextsRedacted } from "../../shared/sdk/arguments.js";
 import { testRedactor } from "./redactor.js";
 
 describe("estimateSessionId", () => {
@@ -385,6 +385,32 @@ describe("a text the scan of a whole event takes out of its field's rules", () =
     expect(JSON.stringify(errors[0])).toContain("data.detector");
     expect(JSON.stringify([errors, scanned])).not.toContain("someone.units");
     expect(entriesOf(scanned).filter((entry) => entry.kind === "truncated")).toEqual([]);
+  });
+});
+
+describe("a summarizer that is not compileRedactor's and the session's own id", () => {
+  const SESSION_ID = "0b7e2a5c-3f1d-4e8a-9c6b-2d4f6a8b0c1e";
+  const redactor = testRedactor({ tools: { t: { allow: ["note"] } } });
+  const call = { type: "tool.called" as const, data: { toolName: "t", durationMs: 1, resultSize: 0, isError: false } };
+  const source = { kind: "tool" as const, name: "t", args: { note: `resume ${SESSION_ID}`, [`k-${SESSION_ID}`]: 1 }, without: SESSION_ID };
+  const sealer = createAuditClient({ server: { id: "u", name: "U", version: "1", environment: "test" }, connectionString: UNREACHABLE, thread: "inline", healthIntervalMs: 0 });
+  afterAll(async () => {
+    await sealer.close({ deadlineMs: 1 });
+  });
+
+  it("one that drops `without` (a wrapper of the old three arguments) has its summary left out when it holds the id (review 93)", () => {
+    const wrapper = { policyVersion: redactor.policyVersion, summarizeArguments: (kind: "tool" | "prompt", name: string, args: unknown) => redactor.summarizeArguments(kind, name, args) };
+    const event = withArgumentSummary(call, wrapper, source, sealer);
+    expect(JSON.stringify(event)).not.toContain(SESSION_ID);
+    expect(event.data).toMatchObject({ arguments: { type: "omitted", reason: "unsupported" } });
+    expect(event.redaction?.applied).toContainEqual({ path: "data.arguments", kind: "api_token", count: 1 });
+  });
+
+  it("one that passes it on keeps its summary", () => {
+    const wrapper = { policyVersion: redactor.policyVersion, summarizeArguments: (kind: "tool" | "prompt", name: string, args: unknown, options?: { without?: string }) => redactor.summarizeArguments(kind, name, args, options) };
+    const event = withArgumentSummary(call, wrapper, source, sealer);
+    expect(JSON.stringify(event)).not.toContain(SESSION_ID);
+    expect(event.data).toMatchObject({ arguments: { type: "object", fields: { note: { value: "resume [REDACTED:api_token]" } } } });
   });
 });
 
