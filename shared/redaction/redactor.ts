@@ -164,6 +164,18 @@ export function withoutLiteral(literal: Literal, text: string): { text: string; 
   return { text: kept, count };
 }
 
+/**
+ * withoutLiteral for a text the scanners have read as it stands (what travels after them): a
+ * literal found as it is comes out as there; one found only in a layer decoded further, which no
+ * scanner read, makes the whole text travel as the marker alone.
+ */
+export function withoutLiteralInScanned(literal: Literal, text: string): { text: string; count: number } {
+  const without = withoutLiteral(literal, text);
+  if (without.count === 0) return without;
+  const inPlace = text.replace(literal.replace, () => marker("api_token"));
+  return without.text === inPlace ? without : { text: marker("api_token"), count: without.count };
+}
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
@@ -406,9 +418,10 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     input = result.text;
     // What the scanners rewrote can show the literal where the search did not read it: a JSON
     // string's `\u0033\u0066…` unescaped, a layer they decoded strictly (`%E9%3Fab…`), a layer
-    // past the search's reach. The text that travels is searched again.
+    // past the search's reach. The text that travels is searched again (and travels as the marker
+    // alone if the literal is only in a layer below it, which the scanners never read).
     if (literal !== undefined && input !== scannedFrom && mayHold(literal, input)) {
-      const again = withoutLiteral(literal, input);
+      const again = withoutLiteralInScanned(literal, input);
       if (again.count > 0) {
         entries.add(path, "api_token", again.count);
         input = again.text;

@@ -14,7 +14,7 @@ import { canonicalJson, sha256Hex } from "../chain.js";
 import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
-import { literalOf, rawTextLimit, withoutLiteral, type SummaryOptions } from "../redaction/redactor.js";
+import { literalOf, rawTextLimit, withoutLiteral, withoutLiteralInScanned, type SummaryOptions } from "../redaction/redactor.js";
 import { truncateIp } from "../redaction/scanners.js";
 import { emitSummarized, handOverTogether, withinEntryLimit, nameText, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
@@ -1121,8 +1121,10 @@ class Instrumentation implements McpAudit {
     const without = this.withoutSessionId(sessionId, text);
     const scanned = this.redactor.scanText(without.text, path, maxLength);
     // What the scanners rewrote (a JSON escape undone, a layer decoded) is searched again, as the
-    // redactor's summary searches what travels.
-    const again = scanned.text === without.text ? { text: scanned.text, count: 0 } : this.withoutSessionId(sessionId, scanned.text);
+    // redactor's summary searches what travels; an id only in a layer below it, which no scanner
+    // read, makes the text travel as the marker alone.
+    const literal = literalOf(sessionId);
+    const again = scanned.text === without.text || literal === undefined ? { text: scanned.text, count: 0 } : withoutLiteralInScanned(literal, scanned.text);
     const count = without.count + again.count;
     return count === 0 ? scanned : { text: again.text, redactions: [{ path, kind: "api_token", count }, ...scanned.redactions] };
   }

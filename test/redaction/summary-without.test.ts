@@ -139,6 +139,21 @@ describe("summarizeArguments leaves out a text given as `without`", () => {
     for (const path of ["data.arguments.a", "data.arguments.b", "data.arguments.c"]) expect(redactions).toContainEqual(expect.objectContaining({ path, kind: "api_token" }));
   });
 
+  it("an id found only below the layer the scanners chose takes the whole text with it: that layer was never scanned (review 94)", () => {
+    const summarize = summarizer({ tools: { t: { allow: ["v"] } } });
+    const percent = (text: string, layers: number): string => {
+      let out = [...text].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join("");
+      for (let layer = 1; layer < layers; layer++) out = out.replaceAll("%", "%25");
+      return out;
+    };
+    // The email one layer down makes that layer travel; the id, and a token beside it, are five down.
+    const token = "ghp_FakeSummary0000x1Y2z3x1Y2z3x1Y2z3x1Y2";
+    const { summary, text } = summarize({ v: `${percent("someone.summary@example.test", 1)} ${percent(`${SESSION_ID} ${token}`, 5)}` });
+    expect(text).not.toContain(SESSION_ID);
+    expect(text).not.toContain("ghp_fake");
+    expect(summary).toMatchObject({ fields: { v: { value: "[REDACTED:api_token]" } } });
+  });
+
   it("a long value, scanned in part, has the id taken out of the part that travels", () => {
     const summarize = summarizer({ tools: { t: { allow: ["a"] } }, maxStringLength: 64 });
     const { text, redactions } = summarize({ a: `resume ${SESSION_ID} ${"x".repeat(20_000)}` });
