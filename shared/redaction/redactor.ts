@@ -97,6 +97,7 @@ export function decodePercentRuns(text: string, lenient = false): string {
     }
   });
 }
+
 /** A text taken out wherever it is found: what withoutLiteral looks for, compiled once per text (literalOf). */
 export interface Literal {
   readonly text: string;
@@ -162,6 +163,11 @@ export function withoutLiteral(literal: Literal, text: string): { text: string; 
     }
   }
   return { text: kept, count };
+}
+
+/** Whether `text` holds `literal` in any form withoutLiteral finds. */
+export function holdsLiteral(literal: Literal, text: string): boolean {
+  return mayHold(literal, text) && withoutLiteral(literal, text).count > 0;
 }
 
 /**
@@ -470,7 +476,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
 
   /** Object keys are data: a key a scanner flags, or one too long for the schema, becomes its keyed hash. */
   function safeKey(key: string, path: string, entries: Entries, literal?: Literal): string {
-    if (key.length > SCHEMA_MAX_FIELD_NAME || (literal !== undefined && mayHold(literal, key) && withoutLiteral(literal, key).count > 0)) {
+    if (key.length > SCHEMA_MAX_FIELD_NAME || (literal !== undefined && holdsLiteral(literal, key))) {
       entries.add(path, "key");
       return pseudonym("value", key);
     }

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { EVENT_SCHEMAS } from "../../schemas/events.js";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
 import type { CanonicalText } from "../chain.js";
-import { argumentSummaryTextOf, cut, joinPath, literalOf, MAX_PATH, mayHold, withoutLiteral, type Literal, type SummaryOptions } from "../redaction/redactor.js";
+import { argumentSummaryTextOf, cut, holdsLiteral, joinPath, literalOf, MAX_PATH, type SummaryOptions } from "../redaction/redactor.js";
 import { isCardNumberDigits } from "../redaction/scanners.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import type { EventRedactor } from "./options.js";
@@ -93,11 +93,6 @@ export function withArgumentSummary(event: InvocationEventInput, summarizer: Arg
   return withSummary(event, summarized.summary, summarized.redactions, summarizer.policyVersion);
 }
 
-/** Whether `text` holds `literal` in any form withoutLiteral finds. */
-function holdsLiteral(literal: Literal, text: string): boolean {
-  return mayHold(literal, text) && withoutLiteral(literal, text).count > 0;
-}
-
 /** What stands for arguments a summarizer failed on. */
 const UNSUMMARIZED: ValueSummary = { type: "omitted", reason: "unsupported" };
 
@@ -179,21 +174,12 @@ const UNREADABLE_EVENT = Object.defineProperty({}, "type", {
  * integer, and not one with a payment card's digits, which the scanners would take out of text.
  */
 export function plainInteger(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isSafeInteger(value) && !isCardNumberDigits(String(Math.abs(value))) ? value : undefined;
+  return typeof value === "number" && Number.isSafeInteger(value) && !isCardInteger(value) ? value : undefined;
 }
 
 /** Whether `value` is an integer with a payment card's digits (what plainInteger refuses for them). */
 function isCardInteger(value: unknown): boolean {
   return typeof value === "number" && Number.isInteger(value) && isCardNumberDigits(String(Math.abs(value)));
-}
-
-/** `record[key]`, or undefined when it cannot be read (a getter that throws on a second read). */
-function readField(record: Record<string, unknown> | undefined, key: string): unknown {
-  try {
-    return record?.[key];
-  } catch {
-    return undefined;
-  }
 }
 
 /** `record` without `key`. */
@@ -278,7 +264,8 @@ export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEvent
   for (const [part, field] of FIXED_FORMAT_FIELDS) {
     const path = joinPath(part, field);
     if (redactions.some((entry) => entry.path === path && entry.kind !== "truncated")) continue;
-    const value = readField(given[part], field);
+    // Not read again if reading it throws (a getter that answered only once).
+    const value = valueAt(given, [part, field]);
     const target = out[part];
     if (value === undefined || target === undefined) continue;
     out[part] = { ...target, [field]: value };

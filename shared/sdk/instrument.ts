@@ -14,7 +14,7 @@ import { canonicalJson, sha256Hex } from "../chain.js";
 import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
-import { literalOf, rawTextLimit, withoutLiteral, withoutLiteralInScanned, type SummaryOptions } from "../redaction/redactor.js";
+import { holdsLiteral, literalOf, rawTextLimit, withoutLiteral, withoutLiteralInScanned, type SummaryOptions } from "../redaction/redactor.js";
 import { truncateIp } from "../redaction/scanners.js";
 import { emitSummarized, handOverTogether, withinEntryLimit, nameText, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
@@ -449,22 +449,20 @@ class SessionTracker {
         const redactions: RedactionEntry[] = [];
         const name = this.requestedName(request, "tool", "data.toolName", redactions);
         const outcome = outcomeOf(redactions);
-        const listName = allowListName(request.params.name);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, { "gen_ai.tool.name": name, ...outcome.mcp }, redactions), {
           type: "tool.called",
           data: { toolName: name, durationMs, resultSize: resultSize(sized), ...outcome.data },
-        }, redactions, this.argumentSource("tool", listName, request.params.arguments));
+        }, redactions, this.argumentSource("tool", request.params.name, request.params.arguments));
         return;
       }
       case "prompts/get": {
         const redactions: RedactionEntry[] = [];
         const name = this.requestedName(request, "prompt", "data.promptName", redactions);
         const outcome = outcomeOf(redactions);
-        const listName = allowListName(request.params.name);
         i.emitInvocation(this.envelope(request, request.id, outcome.failed, outcome.mcp, redactions), {
           type: "prompt.fetched",
           data: { promptName: name, durationMs, resultSize: resultSize(sized), ...outcome.data },
-        }, redactions, this.argumentSource("prompt", listName, request.params.arguments));
+        }, redactions, this.argumentSource("prompt", request.params.name, request.params.arguments));
         return;
       }
       case "resources/read": {
@@ -486,18 +484,21 @@ class SessionTracker {
   }
 
   /**
+   * A call's arguments as they go to be summarized: under the allow-list name of what was asked
+   * for, with the session's own id for the summary to leave out.
+   */
+  private argumentSource(kind: "tool" | "prompt", name: unknown, args: unknown): ArgumentSource {
+    const sessionId = this.transport.sessionId;
+    return { kind, name: allowListName(name), args: args ?? {}, ...(typeof sessionId === "string" ? { without: sessionId } : {}) };
+  }
+
+  /**
    * The tool or prompt name a request asked for, as it may travel. A name the server knows (it
    * listed or registered it) is the server's and travels as it is. Any other is
    * the client's own text, which the server may have no tool for, so it is scanned like any free
    * text before it is made a name: `alice@example.com` travels as `_REDACTED:email_`. The policy's
    * allow-lists are looked up by the name as it came, which travels nowhere.
    */
-  /** A call's arguments as they go to be summarized, with the session's own id for the summary to leave out. */
-  private argumentSource(kind: "tool" | "prompt", name: string, args: unknown): ArgumentSource {
-    const sessionId = this.transport.sessionId;
-    return { kind, name, args: args ?? {}, ...(typeof sessionId === "string" ? { without: sessionId } : {}) };
-  }
-
   private requestedName(request: Pending, kind: "tool" | "prompt", path: string, redactions: RedactionEntry[]): string {
     const raw = request.params.name;
     if (typeof raw !== "string" || this.instrumentation.knownName(kind, raw)) return safeName(raw);
@@ -1118,26 +1119,22 @@ class Instrumentation implements McpAudit {
    * or a client's text that quotes it does not carry what the events only ever show as a pseudonym.
    */
   scanInSession(sessionId: string | undefined, text: string, path: string, maxLength: number): { text: string; redactions: RedactionEntry[] } {
-    const without = this.withoutSessionId(sessionId, text);
+    const literal = literalOf(sessionId);
+    if (literal === undefined) return this.redactor.scanText(text, path, maxLength);
+    const without = withoutLiteral(literal, text);
     const scanned = this.redactor.scanText(without.text, path, maxLength);
     // What the scanners rewrote (a JSON escape undone, a layer decoded) is searched again, as the
     // redactor's summary searches what travels; an id only in a layer below it, which no scanner
     // read, makes the text travel as the marker alone.
-    const literal = literalOf(sessionId);
-    const again = scanned.text === without.text || literal === undefined ? { text: scanned.text, count: 0 } : withoutLiteralInScanned(literal, scanned.text);
+    const again = scanned.text === without.text ? { text: scanned.text, count: 0 } : withoutLiteralInScanned(literal, scanned.text);
     const count = without.count + again.count;
     return count === 0 ? scanned : { text: again.text, redactions: [{ path, kind: "api_token", count }, ...scanned.redactions] };
   }
 
-  /** `text` with the session's own id taken out (withoutLiteral); `count`: how many were taken. */
-  private withoutSessionId(sessionId: string | undefined, text: string): { text: string; count: number } {
-    const literal = literalOf(sessionId);
-    return literal === undefined ? { text, count: 0 } : withoutLiteral(literal, text);
-  }
-
-  /** Whether `text` holds the session's own id, in any form withoutSessionId finds. */
+  /** Whether `text` holds the session's own id, in any form withoutLiteral finds. */
   holdsSessionId(sessionId: string | undefined, text: string): boolean {
-    return this.withoutSessionId(sessionId, text).count > 0;
+    const literal = literalOf(sessionId);
+    return literal !== undefined && holdsLiteral(literal, text);
   }
 
   private readonly identityCache = new Map<string, string | null>();

@@ -63,6 +63,13 @@ function readable(summary: unknown): string {
   return text.toLowerCase();
 }
 
+/** `text` with every character percent-encoded, then encoded again until it is `layers` deep. */
+function percent(text: string, layers: number): string {
+  let out = [...text].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join("");
+  for (let layer = 1; layer < layers; layer++) out = out.replaceAll("%", "%25");
+  return out;
+}
+
 /** summarizeArguments under `policyInput` for tool `t`, leaving out SESSION_ID: its summary readable, and its entries. */
 function summarizer(policyInput: RedactionPolicyInput) {
   const redactor = testRedactor(policyInput);
@@ -120,11 +127,6 @@ describe("summarizeArguments leaves out a text given as `without`", () => {
   it("what the scanners rewrite is searched again: a JSON escape undone, a bad escape's run decoded strictly, a layer past the search's reach (review 93)", () => {
     const summarize = summarizer({ tools: { t: { allow: ["a", "b", "c"] } } });
     const unicode = [...SESSION_ID].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
-    const percent = (text: string, layers: number): string => {
-      let out = [...text].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join("");
-      for (let layer = 1; layer < layers; layer++) out = out.replaceAll("%", "%25");
-      return out;
-    };
     const args = {
       // The scanners unescape the JSON string when they take the email out.
       a: `{"sid":"${unicode}","who":"someone.summary@example.test"}`,
@@ -141,11 +143,6 @@ describe("summarizeArguments leaves out a text given as `without`", () => {
 
   it("an id found only below the layer the scanners chose takes the whole text with it: that layer was never scanned (review 94)", () => {
     const summarize = summarizer({ tools: { t: { allow: ["v"] } } });
-    const percent = (text: string, layers: number): string => {
-      let out = [...text].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join("");
-      for (let layer = 1; layer < layers; layer++) out = out.replaceAll("%", "%25");
-      return out;
-    };
     // The email one layer down makes that layer travel; the id, and a token beside it, are five down.
     const token = "ghp_FakeSummary0000x1Y2z3x1Y2z3x1Y2z3x1Y2";
     const { summary, text } = summarize({ v: `${percent("someone.summary@example.test", 1)} ${percent(`${SESSION_ID} ${token}`, 5)}` });
