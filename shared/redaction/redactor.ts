@@ -26,8 +26,17 @@ export interface Redactor {
   /**
    * Every string scanned, cut at `policy.maxStringLength`, or at `options.minStringLength` when
    * that is longer (an event's short fixed-format fields, for a policy with a short cap).
+   * `shortened` is true when the policy's `maxEventBytes` ran out, so that texts after it were cut
+   * and members left out for the size alone.
    */
-  redactEvent<T>(event: T, options?: { minStringLength?: number }): { event: T; redactions: RedactionEntry[] };
+  redactEvent<T>(event: T, options?: { minStringLength?: number }): ScannedEvent<T>;
+}
+
+/** What redactEvent returns: the event as it may travel, what was taken, and whether its size alone cut it. */
+export interface ScannedEvent<T> {
+  event: T;
+  redactions: RedactionEntry[];
+  shortened: boolean;
 }
 
 export interface SummaryOptions {
@@ -633,8 +642,10 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     return { text: out, redactions: entries.list() };
   }
 
-  function redactEvent<T>(event: T, options?: { minStringLength?: number }): { event: T; redactions: RedactionEntry[] } {
+  function redactEvent<T>(event: T, options?: { minStringLength?: number }): ScannedEvent<T> {
     const entries = new Entries();
+    // Set where the budget, not a text's own cap, decides what is left out or cut.
+    let shortened = false;
     const floor = options?.minStringLength;
     const stringMax = typeof floor === "number" && Number.isInteger(floor) && floor > policy.maxStringLength ? Math.min(floor, SCHEMA_MAX_VALUE) : policy.maxStringLength;
     let budget = policy.maxEventBytes;
@@ -656,6 +667,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
             return value;
           }
           const max = Math.max(0, Math.min(stringMax, budget));
+          if (max < stringMax && value.length > max) shortened = true;
           // A remembered clean text within the cap: scanInto would return it as is, with no entry.
           const clean = value.length <= max ? cleanTexts.get(value) : undefined;
           if (clean !== undefined) {
@@ -703,6 +715,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         for (let i = 0; i < length; i++) {
           if (budget <= 0) {
             entries.add(path, "truncated");
+            shortened = true;
             break;
           }
           const item = read(value, i);
@@ -724,6 +737,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
       for (const key of keys) {
         if (budget <= 0) {
           entries.add(path, "truncated");
+          shortened = true;
           break;
         }
         // A remembered safe key (never longer than the schema allows) is kept as is: what safeKey returns.
@@ -752,7 +766,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     }
     // Same JSON shape as the input minus what was removed; the pipeline validates the result
     // against the event schemas before it lands, so the claim is checked where it matters.
-    return { event: cleaned as T, redactions: entries.list() };
+    return { event: cleaned as T, redactions: entries.list(), shortened };
   }
 
   const redactor: Redactor = Object.freeze({

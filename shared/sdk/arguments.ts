@@ -140,9 +140,10 @@ export function emitWithArguments(audit: AuditClient, summarizer: ArgumentSummar
   let scanned = event;
   try {
     if (redactor !== undefined) scanned = withOwnTextsRedacted(redactor, event);
-  } catch {
-    // One that cannot be read (a getter that throws) is not sent unscanned: a getter may answer the second time.
-    audit.emit(UNREADABLE_EVENT);
+  } catch (err) {
+    // One that cannot be read (a getter that throws) is not sent unscanned: a getter may answer the
+    // second time. One too large for the policy is reported as such.
+    audit.emit(err instanceof EventTooLargeError ? unreadable(err) : UNREADABLE_EVENT);
     return;
   }
   emitSummarized(audit, summarizer, scanned, source);
@@ -162,12 +163,14 @@ export interface ScansEvents {
  * Stands for an event that could not be read: reading its type throws, so every emitter rejects
  * it and reports the error's class, as it does an event of the caller's whose getter throws.
  */
-const UNREADABLE_EVENT = Object.defineProperty({}, "type", {
-  enumerable: true,
-  get(): never {
-    throw new TypeError("the event could not be read");
-  },
-}) as AuditEventInput;
+const unreadable = (error: Error): AuditEventInput =>
+  Object.defineProperty({}, "type", {
+    enumerable: true,
+    get(): never {
+      throw error;
+    },
+  }) as AuditEventInput;
+const UNREADABLE_EVENT = unreadable(new TypeError("the event could not be read"));
 
 /**
  * A number chosen by the other side that travels as it is (a JSON-RPC id, an error's code): an
@@ -230,7 +233,7 @@ const asName = (value: unknown): unknown => (typeof value === "string" ? nameTex
 export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEventInput>(redactor: EventRedactor, event: E): E {
   const own: unknown = event.redaction?.applied;
   if (event.redaction !== undefined && !Array.isArray(own)) return event;
-  const { event: redacted, redactions } = redactor.redactEvent({ ...event, redaction: undefined }, { minStringLength: MIN_CUT });
+  const { event: redacted, redactions, shortened } = redactor.redactEvent({ ...event, redaction: undefined }, { minStringLength: MIN_CUT });
   const given = event as unknown as Record<string, Record<string, unknown> | undefined>;
   const out = { ...redacted } as unknown as Record<string, Record<string, unknown> | undefined>;
   const data = { ...out.data };
@@ -273,10 +276,37 @@ export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEvent
   }
   const found = [...(restored.size === 0 ? redactions : redactions.filter((entry) => !restored.has(entry.path))), ...taken];
   if (found.length > 0) keepFieldRules(out, event, found);
+  if (shortened === true && !givenPartsHold(out)) throw new EventTooLargeError(out.type as unknown as string);
   return {
     ...(out as unknown as E),
     redaction: { policyVersion: event.redaction?.policyVersion ?? redactor.policyVersion, applied: withinEntryLimit([...((own as RedactionEntry[] | undefined) ?? []), ...found]) },
   };
+}
+
+/**
+ * An event a server author built that is larger than the redaction policy's `maxEventBytes`, so
+ * that what the scan could keep of it is not a whole event. The clients report it as
+ * `event_too_large`, not as the missing or cut field the size left behind.
+ */
+export class EventTooLargeError extends Error {
+  constructor(readonly eventType: string) {
+    super(`${eventType}: larger than the redaction policy's maxEventBytes, and incomplete once cut to it`);
+    this.name = "EventTooLargeError";
+  }
+}
+
+/**
+ * Whether every part an author gives (`GIVEN_PARTS`) holds its schema, a required part that the
+ * size left out included. For an event of a known type only; any other is left to the emitter.
+ */
+function givenPartsHold(event: Record<string, unknown>): boolean {
+  const schema = SCHEMA_OF_TYPE.get(event.type);
+  if (schema === undefined) return true;
+  const shape = schema.shape as Record<string, z.ZodType | undefined>;
+  return GIVEN_PARTS.every((part) => {
+    const partSchema = shape[part];
+    return partSchema === undefined || issuesOf(partSchema, event[part]).length === 0;
+  });
 }
 
 /** Each event type's schema, by its `type`. */

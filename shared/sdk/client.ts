@@ -8,7 +8,7 @@ import { formatPath } from "../../schemas/parse.js";
 import { SCHEMA_VERSION, SEVERITIES, type Severity } from "../../schemas/primitives.js";
 import type { RedactionFacts } from "../../schemas/redaction.js";
 import { scansClean } from "../redaction/scanners.js";
-import { EVENT_REDACTOR, scannedByClient, SEALS_SUMMARY_TEXT, type ScansEvents } from "./arguments.js";
+import { EVENT_REDACTOR, EventTooLargeError, scannedByClient, SEALS_SUMMARY_TEXT, type ScansEvents } from "./arguments.js";
 import { CLOSE_ON_EXIT, EMITTED_COUNT, flushBeforeExit, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
 import { runPreFlushHooks } from "./hooks.js";
 import { callErrorHook, resolveAuditClientOptions, type AuditClientError, type AuditClientOptions, type ResolvedAuditClientOptions } from "./options.js";
@@ -249,6 +249,12 @@ function attemptSignal(stop: AbortSignal, timeoutMs: number): { signal: AbortSig
   };
 }
 
+/** What an emitter reports for an event its scan threw for: too large for the redaction policy, or unreadable. */
+export function scanFailure(err: unknown): AuditClientError {
+  if (err instanceof EventTooLargeError) return { kind: "event_too_large", eventType: err.eventType };
+  return { kind: "internal", errorType: errorType(err) };
+}
+
 /**
  * Creates the emitter. Throws only here, for invalid options (the message names the option).
  * Events are sent with partition key = server.instanceId so one instance's chain stays in order.
@@ -335,7 +341,7 @@ export class Emitter implements AuditClient, ScansEvents {
       this.accept(scannedByClient(this.options.redactor, event));
     } catch (err) {
       this.counters.rejected++;
-      this.report({ kind: "internal", errorType: errorType(err) });
+      this.report(scanFailure(err));
     }
   }
 

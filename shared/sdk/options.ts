@@ -40,7 +40,8 @@ const isFunction = (value: unknown): value is (error: AuditClientError) => void 
 /** What redacts a whole event: compileRedactor's redactor (shared/redaction's `Redactor`), or anything with its `redactEvent` and `policyVersion`. */
 export interface EventRedactor {
   readonly policyVersion: string;
-  redactEvent<T>(event: T, options?: { minStringLength?: number }): { event: T; redactions: RedactionEntry[] };
+  /** `shortened`: the policy's event size ran out, so part of the event was cut or left out for its size alone. */
+  redactEvent<T>(event: T, options?: { minStringLength?: number }): { event: T; redactions: RedactionEntry[]; shortened?: boolean };
 }
 
 function isEventRedactor(value: unknown): value is EventRedactor {

@@ -11,7 +11,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "
 import { SEVERITIES } from "../../schemas/primitives.js";
 import { redactorRecipeOf } from "../redaction/redactor.js";
 import { emitSummarized, EVENT_REDACTOR, HAND_OVER_TOGETHER, scannedByClient, type ScansEvents, handOverTogether, OFFLOAD_ARGUMENTS, withArgumentSummary, type ArgumentOffload, type HandOverTogether, type ArgumentSource, type ArgumentSummarizer, type InvocationEventInput } from "./arguments.js";
-import { carriedFiguresOf, severityIndexOf, withCarriedFigures, type AuditClientMetrics, type AuditEventInput, type CarriedFigures, type Emitter, type FlushResult } from "./client.js";
+import { carriedFiguresOf, scanFailure, severityIndexOf, withCarriedFigures, type AuditClientMetrics, type AuditEventInput, type CarriedFigures, type Emitter, type FlushResult } from "./client.js";
 import { runPreFlushHooks } from "./hooks.js";
 import { CLOSE_ON_EXIT, EMITTED_COUNT, runShutdownHooks, stopFlushBeforeExit, type ExitWatched } from "./exit.js";
 import { callErrorHook, type AuditClientError, type ResolvedAuditClientOptions } from "./options.js";
@@ -347,10 +347,13 @@ class ThreadedClient implements ExitWatched, ArgumentOffload, HandOverTogether, 
     let own = event;
     try {
       own = scannedByClient(this.options.redactor, event);
+      // Its type read here, as the inline emitter reads it: emitWithArguments's stand-in for an
+      // event it could not scan throws from it.
+      void own.type;
     } catch (err) {
       // An event that cannot be read cannot be scanned: it is not handed over unscanned.
       this.reject(1);
-      this.report({ kind: "internal", errorType: errorType(err) });
+      this.report(scanFailure(err));
       return;
     }
     let bytes: number;

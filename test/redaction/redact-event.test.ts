@@ -87,6 +87,17 @@ describe("redactEvent", () => {
     expect(redactions.some((e) => e.path === "list" && e.kind === "truncated")).toBe(true);
   });
 
+  it("says when the event's size, not a text's own cap, cut it (shortened)", () => {
+    const small = redactor({ maxEventBytes: 4096, maxArgumentBytes: 1024, maxStringLength: 256 });
+    expect(small.redactEvent({ a: "x".repeat(10_000), b: "mail a.fake@example.com" }).shortened).toBe(false);
+    expect(small.redactEvent({ list: Array.from({ length: 1000 }, (_, i) => `item-${i}`) }).shortened).toBe(true);
+    expect(small.redactEvent({ wide: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i])) }).shortened).toBe(true);
+    // Sixteen texts of 256 fill the 4096 bytes: the last is cut for the size, not its own cap.
+    const texts = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`t${String(i).padStart(2, "0")}`, "y".repeat(256)]));
+    expect(small.redactEvent(texts).shortened).toBe(true);
+    expect(small.redactEvent(Object.fromEntries(Object.entries(texts).slice(0, 12))).shortened).toBe(false);
+  });
+
   it("minStringLength raises the cut for one call, never lowers it, and stops at 4096", () => {
     const short = redactor({ maxStringLength: 16 });
     const event = { type: "oauth.client.registered", long: "y".repeat(5000) };

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { estimateSessionId, toolDefinitionHash } from "../../shared/sdk/index.js";
 import { proxiedAddress, resultSize } from "../../shared/sdk/instrument.js";
-import { createAuditClient, type AuditClientError } from "../../shared/sdk/index.js";
+import { createAuditClient, emitWithArguments, type AuditClient, type AuditClientError } from "../../shared/sdk/index.js";
 import { errorType } from "../../shared/sdk/producer.js";
 import { UNREACHABLE } from "./helpers.js";
 import { uuidv7 } from "../../shared/sdk/uuid.js";
@@ -436,5 +436,56 @@ describe("nameText", () => {
     expect(errors).toEqual([]);
     void client.close({ deadlineMs: 1 });
     expect((scanned.data as { toolName: string }).toolName).toBe(`${"t".repeat(120)} _REDACTED:email_`.slice(0, 128));
+  });
+});
+
+describe("an event a server author built, larger than the redaction policy's maxEventBytes", () => {
+  const redactor = testRedactor({ maxEventBytes: 1024, maxArgumentBytes: 1024 });
+  const hash = `test:${"A".repeat(43)}`;
+  // 40 hashed fields: about 2.6 KiB as an argument summary.
+  const fields = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`field${String(i).padStart(2, "0")}`, { type: "string", length: 12, hash }]));
+  const summary = { type: "object", keys: 40, fields };
+  const facts = { durationMs: 1, resultSize: 2, isError: false };
+  // Every OAuth scope the schema allows, 40 characters each: 2.6 KiB, in the parts before `data`.
+  const scopes = Array.from({ length: 64 }, (_, i) => `files:read:${String(i).padStart(29, "0")}`);
+
+  /** What a client (on `thread`, with the redactor or without) makes of what `send` does with it: the errors it reports and its figures. */
+  const outcome = async (thread: "inline" | "worker", withRedactor: boolean, send: (audit: AuditClient) => void): Promise<{ errors: AuditClientError[]; accepted: number; rejected: number }> => {
+    const errors: AuditClientError[] = [];
+    const client = createAuditClient({ server: { id: "u", name: "U", version: "1", environment: "test" }, connectionString: UNREACHABLE, thread, healthIntervalMs: 0, ...(withRedactor ? { redactor } : {}), onError: (e) => errors.push(e) });
+    try {
+      send(client);
+      const { accepted, rejected } = client.metrics();
+      return { errors, accepted, rejected };
+    } finally {
+      await client.close({ deadlineMs: 1 });
+    }
+  };
+
+  it.each(["inline", "worker"] as const)("one the cut leaves without required fields is reported as event_too_large, not by the field it lost (%s)", async (thread) => {
+    // `data`'s facts come after the summary, so the size leaves them out.
+    const event = { type: "tool.called", data: { toolName: "search", arguments: summary, ...facts } };
+    expect(await outcome(thread, true, (audit) => audit.emit(event as never))).toEqual({ errors: [{ kind: "event_too_large", eventType: "tool.called" }], accepted: 0, rejected: 1 });
+  });
+
+  it.each(["inline", "worker"] as const)("one the cut leaves whole goes, its cut recorded (%s)", async (thread) => {
+    const event = { type: "tool.called", data: { toolName: "search", ...facts, arguments: summary } };
+    const scanned = withOwnTextsRedacted(redactor, event as never) as unknown as { data: { arguments: { fields: object } }; redaction: { applied: { path: string; kind: string }[] } };
+    expect(Object.keys(scanned.data.arguments.fields).length).toBeLessThan(40);
+    expect(scanned.redaction.applied).toContainEqual(expect.objectContaining({ path: "data.arguments.fields", kind: "truncated" }));
+    expect(await outcome(thread, true, (audit) => audit.emit(event as never))).toEqual({ errors: [], accepted: 1, rejected: 0 });
+  });
+
+  it.each(["inline", "worker"] as const)("emitWithArguments reports its event as event_too_large too, with or without the client's redactor (%s)", async (thread) => {
+    const event = { type: "tool.called" as const, auth: { tokenFingerprint: hash, scopes }, data: { toolName: "search", ...facts } };
+    for (const withRedactor of [false, true]) {
+      expect(await outcome(thread, withRedactor, (audit) => emitWithArguments(audit, redactor, event as never, { kind: "tool", name: "search", args: { q: "x" } }))).toEqual({ errors: [{ kind: "event_too_large", eventType: "tool.called" }], accepted: 0, rejected: 1 });
+    }
+  });
+
+  it("an event of an unknown type is left to the emitter's check, which names its type", async () => {
+    const event = { type: "no.such.type", data: { list: scopes } };
+    const { errors } = await outcome("inline", true, (audit) => audit.emit(event as never));
+    expect(errors).toEqual([expect.objectContaining({ kind: "invalid_event" })]);
   });
 });
