@@ -1,5 +1,6 @@
 // The compiled redactor: everything the policy decides is resolved here once (allow-list
 // tries, limits, disabled scanners), so each call only walks its input.
+import { isUtf8 } from "node:buffer";
 import type { z } from "zod";
 import { PSEUDONYM_PATTERN } from "../../schemas/primitives.js";
 import { CanonicalText, flatten, quoted, quotedKey, sortKeys } from "../chain.js";
@@ -95,15 +96,11 @@ export function hasPercentEscape(text: string): boolean {
  * more in some texts and less in others (a U+FFFD changes where a card number can start).
  */
 export function decodePercentRuns(text: string, lenient = false): string {
-  // Leniently, every run is decoded as bytes (the same text as decodeURIComponent for valid UTF-8),
-  // so no run costs an exception.
-  if (lenient) return text.replace(PERCENT_RUN, (run) => Buffer.from(run.replaceAll("%", ""), "hex").toString("utf8"));
+  // Every run is decoded as bytes, checked first when strict: for valid UTF-8 the same text as
+  // decodeURIComponent gives, and no run costs an exception.
   return text.replace(PERCENT_RUN, (run) => {
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      return run;
-    }
+    const bytes = Buffer.from(run.replaceAll("%", ""), "hex");
+    return lenient || isUtf8(bytes) ? bytes.toString("utf8") : run;
   });
 }
 
@@ -144,15 +141,38 @@ export function mayHold(literal: Literal, text: string): boolean {
   return text.length >= literal.text.length && (hasPercentEscape(text) || literal.found.test(text));
 }
 
+/** Passes of withoutLiteral, each decoding leniently then strictly, before a text travels as the marker alone. */
+const MAX_LITERAL_PASSES = 3;
+
 /**
  * `text` with `literal` taken out, in any case, and percent-encoded too (a URI's path or query):
- * each layer is decoded in turn, run by run and leniently (a bad escape beside the literal's,
- * `%E9`, must not hide it), and when the literal is found in one, what travels is that layer with
- * it taken out. The search goes MAX_PERCENT_LAYERS past the layer kept, as far as the scanners
- * decode what travels; a text whose finds would take it past MAX_LITERAL_ROUNDS travels as the
- * marker alone. `count`: how many were taken.
+ * each layer is decoded in turn, run by run, and when the literal is found in one, what travels is
+ * that layer with it taken out. The search goes MAX_PERCENT_LAYERS past the layer kept, as far as
+ * the scanners decode what travels; a text whose finds would take it past MAX_LITERAL_ROUNDS
+ * travels as the marker alone. It decodes both ways a reader may: leniently, so that a bad escape
+ * beside the literal's (`%E9`) does not hide it, and strictly, where a bad run stays as it is
+ * (`%E9%3Fab…` holds `3Fab…`, which a lenient reader sees as `�?ab…`); what one pass takes out
+ * can show the other more, so they alternate until neither finds any (MAX_LITERAL_PASSES, else
+ * the marker alone). `count`: how many were taken.
  */
 export function withoutLiteral(literal: Literal, text: string): { text: string; count: number } {
+  let count = 0;
+  let out = text;
+  for (let pass = 0; pass < MAX_LITERAL_PASSES; pass++) {
+    const lenient = withoutLiteralDecoding(literal, out, true);
+    count += lenient.count;
+    // No escape left: decoding strictly shows nothing more.
+    if (!hasPercentEscape(lenient.text)) return { text: lenient.text, count };
+    const strict = withoutLiteralDecoding(literal, lenient.text, false);
+    if (strict.count === 0) return { text: lenient.text, count };
+    count += strict.count;
+    out = strict.text;
+  }
+  return { text: marker("api_token"), count };
+}
+
+/** One pass of withoutLiteral, decoding each layer leniently or strictly (see decodePercentRuns). */
+function withoutLiteralDecoding(literal: Literal, text: string, lenient: boolean): { text: string; count: number } {
   let count = 0;
   // Encoded, the literal is longer still: a shorter text cannot hold it.
   if (text.length < literal.text.length) return { text, count };
@@ -162,7 +182,7 @@ export function withoutLiteral(literal: Literal, text: string): { text: string; 
   let until = MAX_PERCENT_LAYERS;
   for (let round = 0; round < until && hasPercentEscape(layer); round++) {
     if (round === MAX_LITERAL_ROUNDS) return { text: marker("api_token"), count };
-    const decoded = decodePercentRuns(layer, true);
+    const decoded = decodePercentRuns(layer, lenient);
     if (decoded === layer) break;
     const found = count;
     layer = replace(decoded);

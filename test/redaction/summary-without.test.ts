@@ -151,6 +151,30 @@ describe("summarizeArguments leaves out a text given as `without`", () => {
     expect(summary).toMatchObject({ fields: { v: { value: "[REDACTED:api_token]" } } });
   });
 
+  it("an id a strict reader sees and a lenient one does not is taken out too, in a text the scanners find nothing in", () => {
+    const summarize = summarizer({ tools: { t: { allow: ["a", "b"] } } });
+    // `%E9%0b` is a bad run, ended by the id's third character: decoding the rest, a strict reader
+    // leaves that run as it is and reads `0b7e2a5c-…` after `%E9%`; a lenient one reads U+FFFD
+    // and a vertical tab.
+    const hidden = `%E9%${SESSION_ID.slice(0, 3)}${percent(SESSION_ID.slice(3), 1)}`;
+    const strictly = (text: string): string => decodePercentRuns(decodePercentRuns(text)).toLowerCase();
+    expect(strictly(hidden)).toContain(SESSION_ID);
+    expect(decodePercentRuns(hidden, true).toLowerCase()).not.toContain(SESSION_ID);
+    // And the other way round, behind the strict find: what taking it out shows a lenient reader.
+    const both = `${hidden} ${percent(`%E9${SESSION_ID}`, 2)}`;
+    const { summary, redactions } = summarize({ a: hidden, b: both });
+    // Read as values: the lenient layer that travels in `b` holds a vertical tab, which JSON writes
+    // `\u000b`, beside what is left of the id.
+    const values = Object.values((summary as { fields: Record<string, { value: string }> }).fields).map((field) => field.value);
+    // Taken out where the strict reader finds it; the whole text is no marker.
+    expect(values[0]).toBe("%E9%[REDACTED:api_token]");
+    for (const value of values) {
+      expect(strictly(value)).not.toContain(SESSION_ID);
+      expect(decodePercentRuns(decodePercentRuns(value, true), true).toLowerCase()).not.toContain(SESSION_ID);
+    }
+    expect(redactions).toEqual(expect.arrayContaining([expect.objectContaining({ path: "data.arguments.a", kind: "api_token" }), expect.objectContaining({ path: "data.arguments.b", kind: "api_token" })]));
+  });
+
   it("a long value, scanned in part, has the id taken out of the part that travels", () => {
     const summarize = summarizer({ tools: { t: { allow: ["a"] } }, maxStringLength: 64 });
     const { text, redactions } = summarize({ a: `resume ${SESSION_ID} ${"x".repeat(20_000)}` });
