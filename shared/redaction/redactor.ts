@@ -247,8 +247,11 @@ class Entries {
   private readonly byPath = new Map<string, Map<RedactionKind, RedactionEntry>>();
   private readonly ordered: RedactionEntry[] = [];
   private overflow = 0;
+  /** How many times `truncated` was added: a caller compares it before and after a step to know whether that step cut. */
+  truncations = 0;
 
   add(path: string, kind: RedactionKind, count = 1): void {
+    if (kind === "truncated") this.truncations++;
     let byKind = this.byPath.get(path);
     const seen = byKind?.get(kind);
     if (seen !== undefined) seen.count += count;
@@ -687,14 +690,16 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
             return value;
           }
           const max = Math.max(0, Math.min(stringMax, budget));
-          if (max < stringMax && value.length > max) shortened = true;
           // A remembered clean text within the cap: scanInto would return it as is, with no entry.
           const clean = value.length <= max ? cleanTexts.get(value) : undefined;
           if (clean !== undefined) {
             budget -= clean + 4;
             return value;
           }
+          const cuts = entries.truncations;
           const out = scanInto(value, pathOf(base, key), max, entries);
+          // Cut where the budget, not the text's own cap, set the length.
+          if (max < stringMax && entries.truncations > cuts) shortened = true;
           budget -= byteLengthOf(out, cleanTexts) + 4;
           return out;
         }

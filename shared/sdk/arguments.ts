@@ -276,7 +276,7 @@ export function withOwnTextsRedacted<E extends AuditEventInput | InvocationEvent
   }
   const found = [...(restored.size === 0 ? redactions : redactions.filter((entry) => !restored.has(entry.path))), ...taken];
   if (found.length > 0) keepFieldRules(out, event, found);
-  if (shortened === true && !givenPartsHold(out)) throw new EventTooLargeError(out.type as unknown as string);
+  if (shortened === true && sizeBroke(out, event)) throw new EventTooLargeError(out.type as unknown as string);
   return {
     ...(out as unknown as E),
     redaction: { policyVersion: event.redaction?.policyVersion ?? redactor.policyVersion, applied: withinEntryLimit([...((own as RedactionEntry[] | undefined) ?? []), ...found]) },
@@ -296,16 +296,26 @@ export class EventTooLargeError extends Error {
 }
 
 /**
- * Whether every part an author gives (`GIVEN_PARTS`) holds its schema, a required part that the
- * size left out included. For an event of a known type only; any other is left to the emitter.
+ * Whether a part an author gives (`GIVEN_PARTS`) of the scanned event `out` breaks its schema
+ * where the size cut it: a field `given` has that `out` has not (left out), or a text `out` has
+ * shorter (cut). A field the author gave wrong, or left for the emitter to fill in (an argument
+ * summary), is not the size's doing: the emitter reports it as it is. For an event of a known
+ * type only; any other is left to the emitter. Reads `given` only at the paths of its issues.
  */
-function givenPartsHold(event: Record<string, unknown>): boolean {
-  const schema = SCHEMA_OF_TYPE.get(event.type);
-  if (schema === undefined) return true;
+function sizeBroke(out: Record<string, unknown>, given: unknown): boolean {
+  const schema = SCHEMA_OF_TYPE.get(out.type);
+  if (schema === undefined) return false;
   const shape = schema.shape as Record<string, z.ZodType | undefined>;
-  return GIVEN_PARTS.every((part) => {
+  return GIVEN_PARTS.some((part) => {
     const partSchema = shape[part];
-    return partSchema === undefined || issuesOf(partSchema, event[part]).length === 0;
+    if (partSchema === undefined) return false;
+    return issuesOf(partSchema, out[part]).some((issue) => {
+      const path = [part, ...issue.path];
+      const was = valueAt(given, path);
+      if (was === undefined) return false;
+      const now = valueAt(out, path);
+      return now === undefined || (typeof now === "string" && typeof was === "string" && now.length < was.length);
+    });
   });
 }
 

@@ -92,10 +92,19 @@ describe("redactEvent", () => {
     expect(small.redactEvent({ a: "x".repeat(10_000), b: "mail a.fake@example.com" }).shortened).toBe(false);
     expect(small.redactEvent({ list: Array.from({ length: 1000 }, (_, i) => `item-${i}`) }).shortened).toBe(true);
     expect(small.redactEvent({ wide: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i])) }).shortened).toBe(true);
-    // Sixteen texts of 256 fill the 4096 bytes: the last is cut for the size, not its own cap.
-    const texts = Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`t${String(i).padStart(2, "0")}`, "y".repeat(256)]));
-    expect(small.redactEvent(texts).shortened).toBe(true);
-    expect(small.redactEvent(Object.fromEntries(Object.entries(texts).slice(0, 12))).shortened).toBe(false);
+    // Fifteen texts of 256 leave about 90 of the 4096 bytes: a sixteenth is cut for the size, not its own cap.
+    const texts = Object.fromEntries(Array.from({ length: 15 }, (_, i) => [`t${String(i).padStart(2, "0")}`, "y".repeat(256)]));
+    expect(small.redactEvent(texts).shortened).toBe(false);
+    const cut = small.redactEvent({ ...texts, last: "y".repeat(256) });
+    expect(cut.shortened).toBe(true);
+    expect(cut.redactions).toEqual([{ path: "last", kind: "truncated", count: 1 }]);
+    // A text longer than what is left, which the scan makes short enough (a token's marker), is not cut.
+    const token = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlLXVzZXIifQ.${"c2lnbmF0dXJlLWZha2U".repeat(8)}`;
+    const marked = small.redactEvent({ ...texts, msg: `bad ${token}` });
+    expect(marked).toMatchObject({ shortened: false, event: { msg: "bad [REDACTED:jwt]" } });
+    // A text within what is left that the scan makes longer (an email's marker) is cut for the size.
+    const lengthened = small.redactEvent({ ...texts, c: "y".repeat(64), b: "a@b.co" });
+    expect(lengthened).toMatchObject({ shortened: true, event: { b: "[REDACTED:ema" } });
   });
 
   it("minStringLength raises the cut for one call, never lowers it, and stops at 4096", () => {

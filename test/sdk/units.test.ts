@@ -483,6 +483,27 @@ describe("an event a server author built, larger than the redaction policy's max
     }
   });
 
+  it.each(["inline", "worker"] as const)("one whose required non-data part the size left out is reported as event_too_large (%s)", async (thread) => {
+    // auth.succeeded cannot do without `auth`; here it comes after long request and trace facts.
+    const mcp = { "mcp.method.name": "m".repeat(128), "error.type": "e".repeat(128), "jsonrpc.request.id": "r".repeat(128) };
+    const trace = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", tracestate: `vendor=${"t".repeat(500)}` };
+    const event = { type: "auth.succeeded", data: { method: "bearer" }, mcp, trace, auth: { tokenFingerprint: hash } };
+    const { errors } = await outcome(thread, true, (audit) => audit.emit(event as never));
+    expect(errors).toEqual([{ kind: "event_too_large", eventType: "auth.succeeded" }]);
+  });
+
+  it("a field the author gave wrong is reported as it is, even when the size cut the event too", async () => {
+    const event = { type: "tool.called", data: { toolName: "search", ...facts, durationMs: -1, arguments: summary } };
+    const { errors } = await outcome("inline", true, (audit) => audit.emit(event as never));
+    expect(errors).toEqual([expect.objectContaining({ kind: "invalid_event", issues: ["data.durationMs: too_small"] })]);
+  });
+
+  it.each(["inline", "worker"] as const)("emitWithArguments sends an event the size cut but left whole: its summary comes after the scan (%s)", async (thread) => {
+    // The scopes are cut for the size; `data`, before them, lacks only the summary still to come.
+    const event = { type: "tool.called" as const, data: { toolName: "search", ...facts }, auth: { tokenFingerprint: hash, scopes } };
+    expect(await outcome(thread, false, (audit) => emitWithArguments(audit, redactor, event as never, { kind: "tool", name: "search", args: { q: "x" } }))).toEqual({ errors: [], accepted: 1, rejected: 0 });
+  });
+
   it("an event of an unknown type is left to the emitter's check, which names its type", async () => {
     const event = { type: "no.such.type", data: { list: scopes } };
     const { errors } = await outcome("inline", true, (audit) => audit.emit(event as never));
