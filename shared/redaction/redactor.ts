@@ -149,24 +149,37 @@ const MAX_LITERAL_PASSES = 3;
  * each layer is decoded in turn, run by run, and when the literal is found in one, what travels is
  * that layer with it taken out. The search goes MAX_PERCENT_LAYERS past the layer kept, as far as
  * the scanners decode what travels; a text whose finds would take it past MAX_LITERAL_ROUNDS
- * travels as the marker alone. It decodes both ways a reader may: leniently, so that a bad escape
- * beside the literal's (`%E9`) does not hide it, and strictly, where a bad run stays as it is
- * (`%E9%3Fab…` holds `3Fab…`, which a lenient reader sees as `�?ab…`); what one pass takes out
- * can show the other more, so they alternate until neither finds any (MAX_LITERAL_PASSES, else
- * the marker alone). `count`: how many were taken.
+ * travels as the marker alone. It decodes both ways a reader may: strictly, where a bad run
+ * stays as it is (`%E9%3Fab…` holds `3Fab…`), and leniently, so that a bad escape beside the
+ * literal's (`%E9`) does not hide it (a lenient reader sees `�?ab…` there). What one pass takes
+ * out can show the other more, so they alternate, strictly first since a strict layer loses
+ * nothing, until neither finds any (MAX_LITERAL_PASSES, else the marker alone). A control
+ * character left in what travels (a lenient layer's `%0b`) is written `\u000b` in JSON, whose
+ * last digits may spell the literal with what follows: then the marker alone travels. `count`:
+ * how many were taken.
  */
 export function withoutLiteral(literal: Literal, text: string): { text: string; count: number } {
+  const without = withoutLiteralPasses(literal, text);
+  if (CONTROL_CHARACTER.test(without.text) && literal.found.test(JSON.stringify(without.text))) return { text: marker("api_token"), count: without.count + 1 };
+  return without;
+}
+
+/** A control character (JSON escapes those below U+0020 as `\u00XX`). */
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/** withoutLiteral's passes, strict then lenient, without the JSON check. */
+function withoutLiteralPasses(literal: Literal, text: string): { text: string; count: number } {
   let count = 0;
   let out = text;
   for (let pass = 0; pass < MAX_LITERAL_PASSES; pass++) {
-    const lenient = withoutLiteralDecoding(literal, out, true);
-    count += lenient.count;
-    // No escape left: decoding strictly shows nothing more.
-    if (!hasPercentEscape(lenient.text)) return { text: lenient.text, count };
-    const strict = withoutLiteralDecoding(literal, lenient.text, false);
-    if (strict.count === 0) return { text: lenient.text, count };
+    const strict = withoutLiteralDecoding(literal, out, false);
     count += strict.count;
-    out = strict.text;
+    // No escape left: decoding leniently shows nothing more.
+    if (!hasPercentEscape(strict.text)) return { text: strict.text, count };
+    const lenient = withoutLiteralDecoding(literal, strict.text, true);
+    if (lenient.count === 0) return { text: strict.text, count };
+    count += lenient.count;
+    out = lenient.text;
   }
   return { text: marker("api_token"), count };
 }
@@ -704,7 +717,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           return out;
         }
         case "number":
-          budget -= 24;
+          // Its JSON's length and a separator: a budget of bytes is spent as the JSON is.
+          budget -= String(value).length + 1;
           if (Number.isFinite(value)) return value;
           entries.add(pathOf(base, key), "truncated");
           return dropped;

@@ -297,9 +297,9 @@ export class EventTooLargeError extends Error {
 
 /**
  * Whether a part an author gives (`GIVEN_PARTS`) of the scanned event `out` breaks its schema
- * where the size cut it: a field `given` has that `out` has not (left out), or a text `out` has
- * shorter (cut). A field the author gave wrong, or left for the emitter to fill in (an argument
- * summary), is not the size's doing: the emitter reports it as it is. For an event of a known
+ * where the size cut it: a field `given` has that `out` has not. A field the author gave wrong, or
+ * left for the emitter to fill in (an argument summary), is not the size's doing: the emitter
+ * reports it as it is. For an event of a known
  * type only; any other is left to the emitter. Reads `given` only at the paths of its issues.
  */
 function sizeBroke(out: Record<string, unknown>, given: unknown): boolean {
@@ -311,10 +311,9 @@ function sizeBroke(out: Record<string, unknown>, given: unknown): boolean {
     if (partSchema === undefined) return false;
     return issuesOf(partSchema, out[part]).some((issue) => {
       const path = [part, ...issue.path];
-      const was = valueAt(given, path);
-      if (was === undefined) return false;
-      const now = valueAt(out, path);
-      return now === undefined || (typeof now === "string" && typeof was === "string" && now.length < was.length);
+      // keepFieldRules leaves out a text that a cut left outside its field's rules: a cut the
+      // event cannot do without shows here as a field missing.
+      return valueAt(given, path) !== undefined && valueAt(out, path) === undefined;
     });
   });
 }

@@ -103,6 +103,8 @@ describe("redactEvent", () => {
     const marked = small.redactEvent({ ...texts, msg: `bad ${token}` });
     expect(marked).toMatchObject({ shortened: false, event: { msg: "bad [REDACTED:jwt]" } });
     // A text within what is left that the scan makes longer (an email's marker) is cut for the size.
+    // Numbers count as their JSON does (they counted 24 bytes each): 1,000 zeros are about 2 KiB.
+    expect(small.redactEvent({ zeros: Array.from({ length: 1000 }, () => 0) })).toMatchObject({ shortened: false, redactions: [] });
     const lengthened = small.redactEvent({ ...texts, c: "y".repeat(64), b: "a@b.co" });
     expect(lengthened).toMatchObject({ shortened: true, event: { b: "[REDACTED:ema" } });
   });

@@ -163,8 +163,9 @@ describe("summarizeArguments leaves out a text given as `without`", () => {
     // And the other way round, behind the strict find: what taking it out shows a lenient reader.
     const both = `${hidden} ${percent(`%E9${SESSION_ID}`, 2)}`;
     const { summary, redactions } = summarize({ a: hidden, b: both });
-    // Read as values: the lenient layer that travels in `b` holds a vertical tab, which JSON writes
-    // `\u000b`, beside what is left of the id.
+    // As JSON too: a lenient layer that travels may hold a vertical tab (`%0b`), which JSON writes
+    // `\u000b`, beside what is left of the id (review 96).
+    expect(JSON.stringify(summary).toLowerCase()).not.toContain(SESSION_ID);
     const values = Object.values((summary as { fields: Record<string, { value: string }> }).fields).map((field) => field.value);
     // Taken out where the strict reader finds it; the whole text is no marker.
     expect(values[0]).toBe("%E9%[REDACTED:api_token]");
@@ -173,6 +174,42 @@ describe("summarizeArguments leaves out a text given as `without`", () => {
       expect(decodePercentRuns(decodePercentRuns(value, true), true).toLowerCase()).not.toContain(SESSION_ID);
     }
     expect(redactions).toEqual(expect.arrayContaining([expect.objectContaining({ path: "data.arguments.a", kind: "api_token" }), expect.objectContaining({ path: "data.arguments.b", kind: "api_token" })]));
+  });
+
+  it("finds each reader shows only after the other's are taken out, alternating, and gives up past three passes (review 96)", () => {
+    const summarize = summarizer({ tools: { t: { allow: ["a"] } }, maxStringLength: 4096 });
+    const layered = (text: string, layer: number): string => (layer <= 1 ? text : layered(text.replaceAll("%", "%25"), layer - 1));
+    // The id where only a lenient reader sees it, or only a strict one, `layer` layers down.
+    const lenientOnly = (layer: number): string => layered(`%E9${percent(SESSION_ID, 1)}`, layer);
+    const strictOnly = (layer: number): string => layered(`%E9%${SESSION_ID.slice(0, 3)}${percent(SESSION_ID.slice(3), 1)}`, layer);
+    const strictly = (text: string, layers = 4): string => (layers === 0 ? text.toLowerCase() : strictly(decodePercentRuns(text), layers - 1));
+    const value = (a: string): string => (summarize({ a }).summary as unknown as { fields: { a: { value: string } } }).fields.a.value;
+    // The lenient pass's find sends the strict one a layer further.
+    const two = value(`${lenientOnly(1)} ${strictOnly(2)}`);
+    expect(strictly(two)).not.toContain(SESSION_ID);
+    expect(readable(two)).not.toContain(SESSION_ID);
+    expect(two).not.toBe("[REDACTED:api_token]");
+    // Finds alternating, each only in a deeper layer than the last: five take three passes (strict
+    // first), six more than three, so the whole text is the marker.
+    const alternating = (count: number): string => {
+      const parts: string[] = [];
+      for (let i = 0, layer = 1; i < count; i++, layer += i % 2 === 1 ? 1 : 4) parts.push(i % 2 === 0 ? strictOnly(layer) : lenientOnly(layer));
+      return parts.join(" ");
+    };
+    const five = value(alternating(5));
+    expect(five).not.toBe("[REDACTED:api_token]");
+    expect(strictly(five)).not.toContain(SESSION_ID);
+    expect(readable(five)).not.toContain(SESSION_ID);
+    expect(value(alternating(6))).toBe("[REDACTED:api_token]");
+  });
+
+  it("a control character left in what travels does not spell the id in its JSON escape (review 96)", () => {
+    const summarize = summarizer({ tools: { t: { allow: ["a"] } } });
+    // One layer down, `é`, a vertical tab and the id's last 34 characters: JSON writes the tab
+    // `\u000b`, and `0b` then begins the id. The second copy makes that layer the one that travels.
+    const { summary } = summarize({ a: `%C3%A9%0b${percent(SESSION_ID.slice(2), 1)} ${percent(SESSION_ID, 1)}` });
+    expect(JSON.stringify(summary).toLowerCase()).not.toContain(SESSION_ID);
+    expect(summary).toMatchObject({ fields: { a: { value: "[REDACTED:api_token]" } } });
   });
 
   it("a long value, scanned in part, has the id taken out of the part that travels", () => {

@@ -498,6 +498,24 @@ describe("an event a server author built, larger than the redaction policy's max
     expect(errors).toEqual([expect.objectContaining({ kind: "invalid_event", issues: ["data.durationMs: too_small"] })]);
   });
 
+  it("a wrong field whose secret the scan shortened is reported as it is, not as the size's doing (review 96)", async () => {
+    const token = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJmYWtlLXVzZXIifQ.${"c2lnbmF0dXJlLWZha2U".repeat(2)}`;
+    const trace = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", tracestate: `vendor=${"t".repeat(500)}` };
+    const event = { type: "auth.succeeded", auth: { tokenFingerprint: hash }, data: { method: `bearer ${token}` }, mcp: { "error.type": "e".repeat(128), "mcp.protocol.version": "2025-06-18" }, trace, actor: { tenantId: "x".repeat(60) } };
+    // The size cut the event too (its trace state).
+    expect(redactor.redactEvent(event, { minStringLength: 128 }).shortened).toBe(true);
+    const { errors } = await outcome("inline", true, (audit) => audit.emit(event as never));
+    expect(errors).toEqual([expect.objectContaining({ kind: "invalid_event", issues: ["data.method: invalid_value"] })]);
+  });
+
+  it("numbers count as their JSON does: a summary of 16 numbers well under the size goes whole (review 96)", async () => {
+    const numbers = Object.fromEntries(Array.from({ length: 16 }, (_, i) => [`f${i}`, { type: "number", value: i }]));
+    const event = { type: "tool.called", data: { toolName: "search", arguments: { type: "object", keys: 16, fields: numbers }, ...facts } };
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(700);
+    expect(redactor.redactEvent(event).shortened).toBe(false);
+    expect(await outcome("inline", true, (audit) => audit.emit(event as never))).toEqual({ errors: [], accepted: 1, rejected: 0 });
+  });
+
   it.each(["inline", "worker"] as const)("emitWithArguments sends an event the size cut but left whole: its summary comes after the scan (%s)", async (thread) => {
     // The scopes are cut for the size; `data`, before them, lacks only the summary still to come.
     const event = { type: "tool.called" as const, data: { toolName: "search", ...facts }, auth: { tokenFingerprint: hash, scopes } };
