@@ -1609,8 +1609,16 @@ const SETTER_SECRET = "(?:password|passwd|passphrase|secret|api_?key|access_?key
  * $password`, `env('DB_PASSWORD')`). The match starts at the `]`, `}`, `=>`, `->`, `to`, `,` or `(`,
  * the name read behind it, so the pattern is tried only there. Groups: as SECRET_DEFAULT's.
  */
+/**
+ * A setter of a secret's name after one argument that is a name, not a literal (`set_password(user,
+ * '…')`, `setToken(ctx, "…")`): the literal that follows is the secret when it is the last argument
+ * (SECRET_ASSIGNMENT's replace checks that: `set_password(service, 'user', …)` names a user there).
+ */
+const SETTER_AFTER_ONE_ARGUMENT = String.raw`(?:\b(?:set|with)_?\w{0,24}?|\.)${SETTER_SECRET}\(\s*[A-Za-z_$][\w$.]{0,64}\s*,`;
+/** SECRET_ASSIGNMENT's text before the literal when SETTER_AFTER_ONE_ARGUMENT is what it read. */
+const SETTER_SECOND_ARGUMENT = new RegExp(String.raw`${SETTER_AFTER_ONE_ARGUMENT}\s*(?:[rRbBuU]{1,2})?$`, "i");
 const SECRET_ASSIGNMENT = new RegExp(
-  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b${PAIR_SETTER}\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)${SETTER_SECRET}\()\s*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
+  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b${PAIR_SETTER}\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)${SETTER_SECRET}\()\s*(?:[rRbBuU]{1,2}(?=["']))?|,(?<=${SETTER_AFTER_ONE_ARGUMENT})\s*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
   "gi",
 );
 /** Whether SECRET_ASSIGNMENT is worth trying: an arrow, a subscript's assignment, or a call of a setter's name or of one taking a name and a value. */
@@ -2306,8 +2314,14 @@ const SCANNERS: readonly Scanner[] = [
     kind: "api_token",
     pattern: SECRET_ASSIGNMENT,
     worthTrying: (text) => mentionsSecret(text) && ASSIGNMENT_SHAPE.test(text),
-    // A setter's only argument: keyring's `set_password('service', 'user', …)` names a service first.
-    replace: (_match, groups, after) => (/\(\s*$/.test(groups[0] ?? "") && /^\s*,/.test(after) ? undefined : secretLiteralReplacement(groups)),
+    // A setter's only argument: keyring's `set_password('service', 'user', …)` names a service first;
+    // after a name, its last one (`set_password(service, 'user', …)` names a user).
+    replace: (_match, groups, after) => {
+      const before = groups[0] ?? "";
+      if (/\(\s*$/.test(before) && /^\s*,/.test(after)) return undefined;
+      if (SETTER_SECOND_ARGUMENT.test(before) && !/^\s*\)/.test(after)) return undefined;
+      return secretLiteralReplacement(groups);
+    },
   },
   {
     kind: "api_token",
