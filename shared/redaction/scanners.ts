@@ -1592,6 +1592,20 @@ const SECRET_DEFAULT = new RegExp(
 const PAIR_SETTER = "(?:setenv|putenv|put_env|set_var|setProperty|put|set|setItem|SetEnvironmentVariable|setHeader|append|add|insert|store)";
 /** A secret's name at the end of a setter's or a builder's (`setPassword`, `.clientSecret`, `withApiToken`), read as PAIR_SETTER is. */
 const SETTER_SECRET = "(?:password|passwd|passphrase|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)";
+/** Space between a call's arguments, JSON's escaped line breaks and tabs too. */
+const SETTER_SPACE = String.raw`(?:\s|\\{1,8}[nrt])`;
+/**
+ * A setter of a secret's name and its first argument, a name or a short quoted one
+ * (`set_password(user, '…')`, Key Vault's `setSecret(secretName, "…")` and `SetSecretAsync("name",
+ * "…")`): the literal after it is the secret when it is the last argument (SECRET_ASSIGNMENT's
+ * replace checks that: `set_password(service, 'user', …)` names a user there).
+ */
+const SETTER_FIRST_ARGUMENT = String.raw`(?:\b(?:set|with)_?\w{0,24}?|\.)${SETTER_SECRET}(?:Async)?\(${SETTER_SPACE}*(?:[A-Za-z_$][\w$.]{0,64}|\\*["'][\w .:/-]{1,64}\\*["'])${SETTER_SPACE}*`;
+const SETTER_AFTER_ONE_ARGUMENT = String.raw`${SETTER_FIRST_ARGUMENT},`;
+/** The text before SECRET_ASSIGNMENT's match when SETTER_AFTER_ONE_ARGUMENT is what it read (the match starts at the comma). */
+const SETTER_FIRST_ARGUMENT_END = new RegExp(String.raw`${SETTER_FIRST_ARGUMENT}$`, "i");
+/** What follows a call's last argument: `)`, a trailing comma, an options object, a keyword argument (`content_type=…`). */
+const SETTER_LAST_ARGUMENT_END = new RegExp(String.raw`^${SETTER_SPACE}*(?:\)|,${SETTER_SPACE}*(?:\)|\{|[A-Za-z_]\w*${SETTER_SPACE}*=(?!=)))`);
 /**
  * A literal assigned to a secret's name in code and in what languages print of their maps, as
  * tracebacks' source lines and debug dumps show them: by a subscript (`os.environ["DB_PASSWORD"] =
@@ -1605,24 +1619,17 @@ const SETTER_SECRET = "(?:password|passwd|passphrase|secret|api_?key|access_?key
  * var_dump, `["password"]=>` (a property's too, `["password":protected]=>`) then `string(8) "…"` on
  * the next line), or to a setter (`setPassword("…")`, Django's `set_password('…')`, a builder's
  * `.password("…")`, `withClientSecret`, `setToken`, GitHub Actions' `core.setSecret('…')`; Python's
- * `u"…"`, `b"…"`, `r"…"` too). A variable or a call there is no literal, and is left (`'password' =>
+ * `u"…"`, `b"…"`, `r"…"` too) as its only argument or its last after one (SETTER_FIRST_ARGUMENT:
+ * `set_password(user, '…')`, Key Vault's `set_secret("name", "…")`). A variable or a call there is no literal, and is left (`'password' =>
  * $password`, `env('DB_PASSWORD')`). The match starts at the `]`, `}`, `=>`, `->`, `to`, `,` or `(`,
  * the name read behind it, so the pattern is tried only there. Groups: as SECRET_DEFAULT's.
  */
-/**
- * A setter of a secret's name after one argument that is a name, not a literal (`set_password(user,
- * '…')`, `setToken(ctx, "…")`): the literal that follows is the secret when it is the last argument
- * (SECRET_ASSIGNMENT's replace checks that: `set_password(service, 'user', …)` names a user there).
- */
-const SETTER_AFTER_ONE_ARGUMENT = String.raw`(?:\b(?:set|with)_?\w{0,24}?|\.)${SETTER_SECRET}\(\s*[A-Za-z_$][\w$.]{0,64}\s*,`;
-/** SECRET_ASSIGNMENT's text before the literal when SETTER_AFTER_ONE_ARGUMENT is what it read. */
-const SETTER_SECOND_ARGUMENT = new RegExp(String.raw`${SETTER_AFTER_ONE_ARGUMENT}\s*(?:[rRbBuU]{1,2})?$`, "i");
 const SECRET_ASSIGNMENT = new RegExp(
-  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b${PAIR_SETTER}\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)${SETTER_SECRET}\()\s*(?:[rRbBuU]{1,2}(?=["']))?|,(?<=${SETTER_AFTER_ONE_ARGUMENT})\s*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
+  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b${PAIR_SETTER}\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)${SETTER_SECRET}\()\s*(?:[rRbBuU]{1,2}(?=["']))?|,(?<=${SETTER_AFTER_ONE_ARGUMENT})${SETTER_SPACE}*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
   "gi",
 );
 /** Whether SECRET_ASSIGNMENT is worth trying: an arrow, a subscript's assignment, or a call of a setter's name or of one taking a name and a value. */
-const ASSIGNMENT_SHAPE = new RegExp(String.raw`=>|[\]}]\s*(?:\|\||\?\?|\/\/)?=|->|\sto\b|(?:${SETTER_SECRET}|${PAIR_SETTER})\(`, "i");
+const ASSIGNMENT_SHAPE = new RegExp(String.raw`=>|[\]}]\s*(?:\|\||\?\?|\/\/)?=|->|\sto\b|(?:${SETTER_SECRET}(?:Async)?|${PAIR_SETTER})\(`, "i");
 /**
  * print_r's line for a secret's name (`[password] => …`, `[db_password:protected] => …`): the
  * value bare, to the line's end; not one holding ` => ` or starting with `[` (keys of one line's
@@ -2316,10 +2323,11 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => mentionsSecret(text) && ASSIGNMENT_SHAPE.test(text),
     // A setter's only argument: keyring's `set_password('service', 'user', …)` names a service first;
     // after a name, its last one (`set_password(service, 'user', …)` names a user).
-    replace: (_match, groups, after) => {
+    replace: (_match, groups, after, textBefore) => {
       const before = groups[0] ?? "";
       if (/\(\s*$/.test(before) && /^\s*,/.test(after)) return undefined;
-      if (SETTER_SECOND_ARGUMENT.test(before) && !/^\s*\)/.test(after)) return undefined;
+      // After one argument: the last (a trailing comma or an options object after it too), not a user's name before a third.
+      if (before.startsWith(",") && !SETTER_LAST_ARGUMENT_END.test(after) && SETTER_FIRST_ARGUMENT_END.test(textBefore())) return undefined;
       return secretLiteralReplacement(groups);
     },
   },
