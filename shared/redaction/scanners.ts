@@ -1595,17 +1595,23 @@ const SETTER_SECRET = "(?:password|passwd|passphrase|secret|api_?key|access_?key
 /** Space between a call's arguments, JSON's escaped line breaks and tabs too. */
 const SETTER_SPACE = String.raw`(?:\s|\\{1,8}[nrt])`;
 /**
- * A setter of a secret's name and its first argument, a name or a short quoted one
- * (`set_password(user, '…')`, Key Vault's `setSecret(secretName, "…")` and `SetSecretAsync("name",
- * "…")`): the literal after it is the secret when it is the last argument (SECRET_ASSIGNMENT's
- * replace checks that: `set_password(service, 'user', …)` names a user there).
+ * A setter of a secret's name and its first argument, a name (`set_password(user, '…')`, Key
+ * Vault's `setSecret(secretName, "…")`), or a secret store's setter and a quoted name (`set_secret(
+ * "db-password", "…")`, `SetSecretAsync("name", "…")`; other setters' quoted first arguments are
+ * labels as often: `SetToken("index", "Service")`, `.token("keyword", "function")`): the literal
+ * after it is the secret when it is the last argument (SECRET_ASSIGNMENT's replace checks that:
+ * `set_password(service, 'user', …)` names a user there).
  */
-const SETTER_FIRST_ARGUMENT = String.raw`(?:\b(?:set|with)_?\w{0,24}?|\.)${SETTER_SECRET}(?:Async)?\(${SETTER_SPACE}*(?:[A-Za-z_$][\w$.]{0,64}|\\*["'][\w .:/-]{1,64}\\*["'])${SETTER_SPACE}*`;
+const SETTER_FIRST_ARGUMENT = String.raw`(?:(?:\b(?:set|with)_?\w{0,24}?|\.)${SETTER_SECRET}(?:Async)?\(${SETTER_SPACE}{0,32}[A-Za-z_$][\w$.]{0,64}|\b[Ss]et_?[Ss]ecret(?:Async)?\(${SETTER_SPACE}{0,32}\\*["'][\w.:/-]{1,64}\\*["'])${SETTER_SPACE}{0,32}`;
 const SETTER_AFTER_ONE_ARGUMENT = String.raw`${SETTER_FIRST_ARGUMENT},`;
 /** The text before SECRET_ASSIGNMENT's match when SETTER_AFTER_ONE_ARGUMENT is what it read (the match starts at the comma). */
 const SETTER_FIRST_ARGUMENT_END = new RegExp(String.raw`${SETTER_FIRST_ARGUMENT}$`, "i");
-/** What follows a call's last argument: `)`, a trailing comma, an options object, a keyword argument (`content_type=…`). */
-const SETTER_LAST_ARGUMENT_END = new RegExp(String.raw`^${SETTER_SPACE}*(?:\)|,${SETTER_SPACE}*(?:\)|\{|[A-Za-z_]\w*${SETTER_SPACE}*=(?!=)))`);
+/**
+ * What follows a call's last argument: `)`, a trailing comma, an options object, a keyword argument
+ * (`content_type=…`; not one naming the secret, `password=token`, which makes the literal a user's
+ * name), .NET's cancellation token.
+ */
+const SETTER_LAST_ARGUMENT_END = new RegExp(String.raw`^${SETTER_SPACE}{0,32}(?:\)|,${SETTER_SPACE}{0,32}(?:\)|\{|(?!(?:${SETTER_SECRET}|value)${SETTER_SPACE}{0,32}=)[A-Za-z_]\w*${SETTER_SPACE}{0,32}=(?!=)|(?:cancellationToken|ct)${SETTER_SPACE}{0,32}\)))`, "i");
 /**
  * A literal assigned to a secret's name in code and in what languages print of their maps, as
  * tracebacks' source lines and debug dumps show them: by a subscript (`os.environ["DB_PASSWORD"] =
