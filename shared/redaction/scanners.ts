@@ -172,7 +172,7 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
 }
 
 /**
- * A name that says its value is secret: token, secret, password, passphrase, `pass` after what
+ * A name that says its value is secret: token, secret, AWS Secrets Manager's `SecretString`, password, passphrase, `pass` after what
  * has one (PASS_OWNERS: `DB_PASS`, `ansible_become_pass`, `rootPass`, `db.pass`, `-keypass`)
  * or after a comma (`-o user=bob,pass=…`; not `--pass`, x264's pass number), credential, or a
  * secret kind of key (`api_key`, `SECRET_KEY`, `AWS_SECRET_ACCESS_KEY`, `accessKey`, a property's `stripe.api.key`;
@@ -185,7 +185,7 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
  * `user_pass` (code's pair of user and password, as often as not) or nginx's `proxy_pass`.
  */
 const PASS_OWNERS = String.raw`(?:db|database|mysql|mariadb|pg|postgres|postgresql|psql|redis|mongo|mongodb|smtp|mail|imap|pop3|ftp|sftp|ssh|sudo|become|root|admin|login|ldap|bind|sasl|rabbitmq|amqp|mq|vnc|rdp|wifi|wpa|api|app|auth|basic|http|git|svn|registry|docker|vault|keystore|truststore|store|key|cert|ssl|tls|smb|cifs|nas|jdbc|oracle|mssql|sql|elastic|kibana|grafana|influx|router|service|account|client|server|master|secret|private|system|my|new|old|web|require)`;
-const SECRET_WORDS = String.raw`(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|secret_key_base|password|passwd|passphrase|(?<=${PASS_OWNERS}[_.-]?|,)pass|pwd|credentials?|requirepass|masterauth)`;
+const SECRET_WORDS = String.raw`(?:(?:api|access|secret|signing|private|client|master|account|encryption|auth|app|session|shared|storage|service|subscription|license|admin|hmac|jwt|webhook|sas)[_.-]?key|token|secret|secret[_-]?string|secret_key_base|password|passwd|passphrase|(?<=${PASS_OWNERS}[_.-]?|,)pass|pwd|credentials?|requirepass|masterauth)`;
 const SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,32}${SECRET_WORDS}`;
 /**
  * A name that says secret (SECRET_WORDS at its end), dotted, dashed or namespaced too, as XML's
