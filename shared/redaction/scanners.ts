@@ -1528,6 +1528,12 @@ const POSITIONAL_PASSWORD = new RegExp(
 );
 /** The start of a call, cut at or in its quoted argument (`os.getenv(`, `ENV.fetch('GITHUB_TOKEN`, `os.getenv(\"DB_PASSWORD` in JSON). */
 const CALL_START = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((\\*["'])?([^"'\s\\]*)$/;
+/**
+ * A quoted literal right after a marker and closing an argument (`[REDACTED:api_token]"…")`): what
+ * SECRET_FIELD leaves of a value wrapped in a call. Not one starting with a space or a comma, which
+ * is the text between two quoted arguments. Groups: the marker.
+ */
+const SECRET_FIELD_CALL_LITERAL = /(\[REDACTED:(?:api_token|connection_string)\])(\\*["'`])[^"'`\r\n\\\s,][^"'`\r\n\\]{0,255}\2(?=\s*[,)])/g;
 /** A whole call of one quoted argument (`getpass.getpass('Password: ')`): the argument's text. */
 const WHOLE_CALL = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(\\*["']([^"'\r\n\\]{0,64})\\*["']\)$/;
 /** A call's quoted argument, from inside it, to its closing quote and `,` or `)`: the argument's text. */
@@ -2370,6 +2376,15 @@ const SCANNERS: readonly Scanner[] = [
       // The quotes stay, so JSON-like text stays JSON-like (escaped quotes too, at any depth of JSON inside JSON).
       return `${groups[0] ?? ""}${quote}${marker("api_token")}${closed ? quote : ""}`;
     },
+  },
+  {
+    kind: "api_token",
+    // A value that only starts a call (`Password: aws.String("…")`, Rust's `String::from("…")`,
+    // Pulumi's `pulumi.String`) is taken up to its `(` above, which leaves the literal inside:
+    // SECRET_FIELD_CALL_LITERAL takes it after the marker.
+    pattern: SECRET_FIELD_CALL_LITERAL,
+    worthTrying: (text) => text.includes("[REDACTED:"),
+    replace: (_match, groups) => groups[0],
   },
   {
     kind: "api_token",
