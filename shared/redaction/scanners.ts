@@ -1530,10 +1530,12 @@ const POSITIONAL_PASSWORD = new RegExp(
 const CALL_START = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((\\*["'])?([^"'\s\\]*)$/;
 /**
  * A quoted literal right after a marker and closing an argument (`[REDACTED:api_token]"…")`): what
- * SECRET_FIELD leaves of a value wrapped in a call. Not one starting with a space or a comma, which
- * is the text between two quoted arguments. Groups: the marker.
+ * SECRET_FIELD leaves of a value wrapped in a call. Only after a marker that replaced a bare value
+ * (no quote before it: a quoted one's closing quote is the next text's opening, `\"[…]\"Next: \"`),
+ * and only a literal without spaces or a leading comma (not prose's `'s … '`, nor the text between
+ * two quoted arguments). Groups: the marker.
  */
-const SECRET_FIELD_CALL_LITERAL = /(\[REDACTED:(?:api_token|connection_string)\])(\\*["'`])[^"'`\r\n\\\s,][^"'`\r\n\\]{0,255}\2(?=\s*[,)])/g;
+const SECRET_FIELD_CALL_LITERAL = /(?<!["'`])(\[REDACTED:(?:api_token|connection_string)\])(\\*["'`])[^"'`\r\n\\\s,][^"'`\r\n\\\s]{0,255}\2(?=\s*[,)])/g;
 /** A whole call of one quoted argument (`getpass.getpass('Password: ')`): the argument's text. */
 const WHOLE_CALL = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(\\*["']([^"'\r\n\\]{0,64})\\*["']\)$/;
 /** A call's quoted argument, from inside it, to its closing quote and `,` or `)`: the argument's text. */
