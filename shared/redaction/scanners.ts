@@ -1599,7 +1599,7 @@ const SECRET_DEFAULT = new RegExp(
  */
 const PAIR_SETTER = "(?:setenv|putenv|put_env|set_var|setProperty|put|set|setItem|SetEnvironmentVariable|setHeader|append|add|insert|store)";
 /** A secret's name at the end of a setter's or a builder's (`setPassword`, `.clientSecret`, `withApiToken`), read as PAIR_SETTER is. */
-const SETTER_SECRET = "(?:password|passwd|passphrase|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)";
+const SETTER_SECRET = "(?:password|passwd|passphrase|secret_?string|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)";
 /** Space between a call's arguments, JSON's escaped line breaks and tabs too. */
 const SETTER_SPACE = String.raw`(?:\s|\\{1,8}[nrt])`;
 /**
