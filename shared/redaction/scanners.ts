@@ -1614,6 +1614,8 @@ const SETTER_FIRST_ARGUMENT = String.raw`(?:(?:\b(?:set|with)_?\w{0,24}?|\.)${SE
 const SETTER_AFTER_ONE_ARGUMENT = String.raw`${SETTER_FIRST_ARGUMENT},`;
 /** The text before SECRET_ASSIGNMENT's match when SETTER_AFTER_ONE_ARGUMENT is what it read (the match starts at the comma). */
 const SETTER_FIRST_ARGUMENT_END = new RegExp(String.raw`${SETTER_FIRST_ARGUMENT}$`, "i");
+/** A trailing comma closing a call (`.secret_string(\n    "…",\n)`, as rustfmt and Prettier leave one over lines). */
+const TRAILING_COMMA = new RegExp(String.raw`^${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}\)`);
 /**
  * What follows a call's last argument: `)`, a trailing comma, an options object, a keyword argument
  * (`content_type=…`; not one naming the secret, `password=token`, which makes the literal a user's
@@ -2339,7 +2341,7 @@ const SCANNERS: readonly Scanner[] = [
     // after a name, its last one (`set_password(service, 'user', …)` names a user).
     replace: (_match, groups, after, textBefore) => {
       const before = groups[0] ?? "";
-      if (/\(\s*$/.test(before) && /^\s*,/.test(after)) return undefined;
+      if (/\(\s*$/.test(before) && /^\s*,/.test(after) && !TRAILING_COMMA.test(after)) return undefined;
       // After one argument: the last (a trailing comma or an options object after it too), not a user's name before a third.
       if (before.startsWith(",") && !SETTER_LAST_ARGUMENT_END.test(after) && SETTER_FIRST_ARGUMENT_END.test(textBefore())) return undefined;
       return secretLiteralReplacement(groups);
