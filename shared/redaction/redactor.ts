@@ -141,7 +141,7 @@ export function mayHold(literal: Literal, text: string): boolean {
   return text.length >= literal.text.length && (hasPercentEscape(text) || literal.found.test(text));
 }
 
-/** Passes of withoutLiteral, each decoding leniently then strictly, before a text travels as the marker alone. */
+/** Passes of withoutLiteral, each decoding strictly then leniently, before a text travels as the marker alone. */
 const MAX_LITERAL_PASSES = 3;
 
 /**

@@ -172,9 +172,9 @@ function ipReplacement(address: string, prefix: string | undefined, widest: numb
 }
 
 /**
- * A name that says its value is secret: token, secret, AWS Secrets Manager's `SecretString`, password, passphrase, `pass` after what
- * has one (PASS_OWNERS: `DB_PASS`, `ansible_become_pass`, `rootPass`, `db.pass`, `-keypass`)
- * or after a comma (`-o user=bob,pass=…`; not `--pass`, x264's pass number), credential, or a
+ * A name that says its value is secret: token, secret, AWS Secrets Manager's `SecretString`,
+ * password, passphrase, `pass` after what has one (PASS_OWNERS: `DB_PASS`, `ansible_become_pass`,
+ * `rootPass`, `db.pass`, `-keypass`) or after a comma (`-o user=bob,pass=…`; not `--pass`, x264's pass number), credential, or a
  * secret kind of key (`api_key`, `SECRET_KEY`, `AWS_SECRET_ACCESS_KEY`, `accessKey`, a property's `stripe.api.key`;
  * not `primary_key` or `cache-key`).
  */
@@ -1636,8 +1636,8 @@ const SETTER_LAST_ARGUMENT_END = new RegExp(String.raw`^${SETTER_SPACE}{0,32}(?:
  * the next line), or to a setter (`setPassword("…")`, Django's `set_password('…')`, a builder's
  * `.password("…")`, `withClientSecret`, `setToken`, GitHub Actions' `core.setSecret('…')`; Python's
  * `u"…"`, `b"…"`, `r"…"` too) as its only argument or its last after one (SETTER_FIRST_ARGUMENT:
- * `set_password(user, '…')`, Key Vault's `set_secret("name", "…")`). A variable or a call there is no literal, and is left (`'password' =>
- * $password`, `env('DB_PASSWORD')`). The match starts at the `]`, `}`, `=>`, `->`, `to`, `,` or `(`,
+ * `set_password(user, '…')`, Key Vault's `set_secret("name", "…")`). A variable or a call there is
+ * no literal, and is left (`'password' => $password`, `env('DB_PASSWORD')`). The match starts at the `]`, `}`, `=>`, `->`, `to`, `,` or `(`,
  * the name read behind it, so the pattern is tried only there. Groups: as SECRET_DEFAULT's.
  */
 const SECRET_ASSIGNMENT = new RegExp(

@@ -143,7 +143,7 @@ export function emitWithArguments(audit: AuditClient, summarizer: ArgumentSummar
   } catch (err) {
     // One that cannot be read (a getter that throws) is not sent unscanned: a getter may answer the
     // second time. One too large for the policy is reported as such.
-    audit.emit(err instanceof EventTooLargeError ? unreadable(err) : UNREADABLE_EVENT);
+    audit.emit(err instanceof EventTooLargeError ? standIn(err) : UNREADABLE_EVENT);
     return;
   }
   emitSummarized(audit, summarizer, scanned, source);
@@ -160,17 +160,18 @@ export interface ScansEvents {
 }
 
 /**
- * Stands for an event that could not be read: reading its type throws, so every emitter rejects
- * it and reports the error's class, as it does an event of the caller's whose getter throws.
+ * Stands for an event emitWithArguments could not scan: reading its type throws `error`, so every
+ * emitter rejects it and reports it (scanFailure: too large for the policy, else the error's class,
+ * as for an event of the caller's whose getter throws).
  */
-const unreadable = (error: Error): AuditEventInput =>
+const standIn = (error: Error): AuditEventInput =>
   Object.defineProperty({}, "type", {
     enumerable: true,
     get(): never {
       throw error;
     },
   }) as AuditEventInput;
-const UNREADABLE_EVENT = unreadable(new TypeError("the event could not be read"));
+const UNREADABLE_EVENT = standIn(new TypeError("the event could not be read"));
 
 /**
  * A number chosen by the other side that travels as it is (a JSON-RPC id, an error's code): an
@@ -299,22 +300,26 @@ export class EventTooLargeError extends Error {
  * Whether a part an author gives (`GIVEN_PARTS`) of the scanned event `out` breaks its schema
  * where the size cut it: a field `given` has that `out` has not. A field the author gave wrong, or
  * left for the emitter to fill in (an argument summary), is not the size's doing: the emitter
- * reports it as it is. For an event of a known
- * type only; any other is left to the emitter. Reads `given` only at the paths of its issues.
+ * reports it as it is. For an event of a known type only; any other is left to the emitter. Reads
+ * `given` only at the paths of its issues.
  */
 function sizeBroke(out: Record<string, unknown>, given: unknown): boolean {
-  const schema = SCHEMA_OF_TYPE.get(out.type);
-  if (schema === undefined) return false;
+  // keepFieldRules leaves out a text that a cut left outside its field's rules: a cut the event
+  // cannot do without shows here as a field missing.
+  return (givenPartIssues(out) ?? []).some((issue) => valueAt(given, issue.path) !== undefined && valueAt(out, issue.path) === undefined);
+}
+
+/**
+ * What the schema of `event`'s type finds wrong with each part an author gives (`GIVEN_PARTS`), a
+ * required one missing too, with paths from the event's root; undefined for a type it does not know.
+ */
+function givenPartIssues(event: Record<string, unknown>): z.core.$ZodIssue[] | undefined {
+  const schema = SCHEMA_OF_TYPE.get(event.type);
+  if (schema === undefined) return undefined;
   const shape = schema.shape as Record<string, z.ZodType | undefined>;
-  return GIVEN_PARTS.some((part) => {
+  return GIVEN_PARTS.flatMap((part) => {
     const partSchema = shape[part];
-    if (partSchema === undefined) return false;
-    return issuesOf(partSchema, out[part]).some((issue) => {
-      const path = [part, ...issue.path];
-      // keepFieldRules leaves out a text that a cut left outside its field's rules: a cut the
-      // event cannot do without shows here as a field missing.
-      return valueAt(given, path) !== undefined && valueAt(out, path) === undefined;
-    });
+    return partSchema === undefined ? [] : issuesOf(partSchema, event[part]).map((issue) => ({ ...issue, path: [part, ...issue.path] }));
   });
 }
 
@@ -340,17 +345,12 @@ const MAX_FORMATTED_TEXT = 4096;
  * clean event pays nothing for it.
  */
 function keepFieldRules(out: Record<string, unknown>, given: unknown, entries: RedactionEntry[]): void {
-  const schema = SCHEMA_OF_TYPE.get(out.type);
-  if (schema === undefined) return;
-  const shape = schema.shape as Record<string, z.ZodType | undefined>;
-  const check = (event: Record<string, unknown>): z.core.$ZodIssue[] =>
-    GIVEN_PARTS.flatMap((part) => {
-      const partSchema = shape[part];
-      return partSchema === undefined || event[part] === undefined ? [] : issuesOf(partSchema, event[part]).map((issue) => ({ ...issue, path: [part, ...issue.path] }));
-    });
+  const issues = givenPartIssues(out);
+  if (issues === undefined) return;
   const cuts: { path: readonly PropertyKey[]; text: string }[] = [];
   const broken = new Map<string, { path: readonly PropertyKey[]; original: string }>();
-  for (const issue of check(out)) {
+  // A part left out has no text to put back: its issue (at the part's own path) is passed over below.
+  for (const issue of issues) {
     const scanned = valueAt(out, issue.path);
     const original = valueAt(given, issue.path);
     if (typeof scanned !== "string" || typeof original !== "string" || scanned === original) continue;
@@ -386,7 +386,7 @@ function keepFieldRules(out: Record<string, unknown>, given: unknown, entries: R
   const probe = { ...out };
   const probeCopies = new Set<object>();
   for (const { path, original } of broken.values()) replaceAt(probe, path, original, probeCopies);
-  const givenBroken = new Set(check(probe).map((issue) => pathKey(issue.path)));
+  const givenBroken = new Set((givenPartIssues(probe) ?? []).map((issue) => pathKey(issue.path)));
   // Left out: an array's items from the last, so the indexes of those before it still hold.
   for (const [key, { path }] of [...broken].reverse()) {
     if (givenBroken.has(key)) continue;
