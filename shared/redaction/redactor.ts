@@ -22,7 +22,12 @@ export interface Redactor {
    * and a key holding it written as its keyed hash.
    */
   summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown, options?: SummaryOptions): { summary: ValueSummary; redactions: RedactionEntry[] };
-  scanText(text: string, path: string, maxLength?: number): { text: string; redactions: RedactionEntry[] };
+  /**
+   * A free text as it may travel: scanned, cut at `maxLength` (default `policy.maxStringLength`).
+   * `options.without`: a text no scanner knows that must not travel (the MCP session's own id),
+   * taken out wherever it is found, as from a summary's allowed values.
+   */
+  scanText(text: string, path: string, maxLength?: number, options?: SummaryOptions): { text: string; redactions: RedactionEntry[] };
   truncateIp(address: string): string | undefined;
   /**
    * Every string scanned, cut at `policy.maxStringLength`, or at `options.minStringLength` when
@@ -40,6 +45,7 @@ export interface ScannedEvent<T> {
   shortened: boolean;
 }
 
+/** For summarizeArguments and scanText. */
 export interface SummaryOptions {
   /** A text that must not travel: the MCP session's own id. Ignored when shorter than 8 characters. */
   without?: string;
@@ -137,7 +143,7 @@ export function literalOf(text: unknown): Literal | undefined {
 }
 
 /** Whether `text` may hold `literal`: as it is, in any case, or behind a percent escape. */
-export function mayHold(literal: Literal, text: string): boolean {
+function mayHold(literal: Literal, text: string): boolean {
   return text.length >= literal.text.length && (hasPercentEscape(text) || literal.found.test(text));
 }
 
@@ -158,7 +164,7 @@ const MAX_LITERAL_PASSES = 3;
  * last digits may spell the literal with what follows: then the marker alone travels. `count`:
  * how many were taken.
  */
-export function withoutLiteral(literal: Literal, text: string): { text: string; count: number } {
+function withoutLiteral(literal: Literal, text: string): { text: string; count: number } {
   const without = withoutLiteralPasses(literal, text);
   if (CONTROL_CHARACTER.test(without.text) && literal.found.test(JSON.stringify(without.text))) return { text: marker("api_token"), count: without.count + 1 };
   return without;
@@ -217,7 +223,7 @@ export function holdsLiteral(literal: Literal, text: string): boolean {
  * literal found as it is comes out as there; one found only in a layer decoded further, which no
  * scanner read, makes the whole text travel as the marker alone.
  */
-export function withoutLiteralInScanned(literal: Literal, text: string): { text: string; count: number } {
+function withoutLiteralInScanned(literal: Literal, text: string): { text: string; count: number } {
   const without = withoutLiteral(literal, text);
   if (without.count === 0) return without;
   const inPlace = text.replace(literal.replace, () => marker("api_token"));
@@ -671,10 +677,10 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     return { summary: JSON.parse(text) as ValueSummary, redactions };
   }
 
-  function scanText(text: string, path: string, maxLength: number = policy.maxStringLength): { text: string; redactions: RedactionEntry[] } {
+  function scanText(text: string, path: string, maxLength: number = policy.maxStringLength, options?: SummaryOptions): { text: string; redactions: RedactionEntry[] } {
     const entries = new Entries();
     const max = Number.isInteger(maxLength) && maxLength > 0 ? maxLength : policy.maxStringLength;
-    const out = scanInto(typeof text === "string" ? text : "", String(path), max, entries);
+    const out = scanInto(typeof text === "string" ? text : "", String(path), max, entries, literalOf(options?.without));
     return { text: out, redactions: entries.list() };
   }
 

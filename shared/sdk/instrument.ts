@@ -14,8 +14,8 @@ import { canonicalJson, sha256Hex } from "../chain.js";
 import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
-import { holdsLiteral, literalOf, rawTextLimit, withoutLiteral, withoutLiteralInScanned, type SummaryOptions } from "../redaction/redactor.js";
-import { truncateIp } from "../redaction/scanners.js";
+import { holdsLiteral, literalOf, rawTextLimit, type SummaryOptions } from "../redaction/redactor.js";
+import { marker, truncateIp } from "../redaction/scanners.js";
 import { emitSummarized, handOverTogether, withinEntryLimit, nameText, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
 import { addShutdownHook } from "./exit.js";
@@ -33,7 +33,12 @@ export interface AuditRedactor {
    * takes it out of the values that travel and writes a key holding it as its keyed hash.
    */
   summarizeArguments(kind: "tool" | "prompt", name: string, args: unknown, options?: SummaryOptions): { summary: ValueSummary; redactions: RedactionEntry[] };
-  scanText(text: string, path: string, maxLength?: number): { text: string; redactions: RedactionEntry[] };
+  /**
+   * Given `options.without` (the session's own id), the text returned must not hold it:
+   * compileRedactor's takes it out wherever it is found. Another redactor's text that still holds
+   * it travels as the marker alone.
+   */
+  scanText(text: string, path: string, maxLength?: number, options?: SummaryOptions): { text: string; redactions: RedactionEntry[] };
 }
 
 type RedactionEntry = z.infer<typeof RedactionEntrySchema>;
@@ -1115,20 +1120,17 @@ class Instrumentation implements McpAudit {
 
   /**
    * scanText for a text of a session's request (a message, a URI, a name, an operation): the
-   * session's own id, which no scanner knows (a UUID), is taken out first, so a server's message
-   * or a client's text that quotes it does not carry what the events only ever show as a pseudonym.
+   * session's own id, which no scanner knows (a UUID), is taken out too, so a server's message or
+   * a client's text that quotes it does not carry what the events only ever show as a pseudonym.
    */
   scanInSession(sessionId: string | undefined, text: string, path: string, maxLength: number): { text: string; redactions: RedactionEntry[] } {
     const literal = literalOf(sessionId);
     if (literal === undefined) return this.redactor.scanText(text, path, maxLength);
-    const without = withoutLiteral(literal, text);
-    const scanned = this.redactor.scanText(without.text, path, maxLength);
-    // What the scanners rewrote (a JSON escape undone, a layer decoded) is searched again, as the
-    // redactor's summary searches what travels; an id only in a layer below it, which no scanner
-    // read, makes the text travel as the marker alone.
-    const again = scanned.text === without.text ? { text: scanned.text, count: 0 } : withoutLiteralInScanned(literal, scanned.text);
-    const count = without.count + again.count;
-    return count === 0 ? scanned : { text: again.text, redactions: [{ path, kind: "api_token", count }, ...scanned.redactions] };
+    const scanned = this.redactor.scanText(text, path, maxLength, { without: sessionId });
+    // A redactor that is not compileRedactor's may not know `without` (one that wraps it and passes
+    // three arguments on): what it returns is searched, and a text that holds the id does not travel.
+    if (!holdsLiteral(literal, scanned.text)) return scanned;
+    return { text: marker("api_token"), redactions: [{ path, kind: "api_token", count: 1 }, ...scanned.redactions] };
   }
 
   /** Whether `text` holds the session's own id, in any form withoutLiteral finds. */

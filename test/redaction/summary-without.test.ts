@@ -242,3 +242,44 @@ describe("summarizeArguments leaves out a text given as `without`", () => {
     expect(misses).toEqual([]);
   });
 });
+
+describe("scanText leaves out a text given as `without`, as summarizeArguments does", () => {
+  const redactor = testRedactor();
+  const scan = (text: string, without: string | null = SESSION_ID, maxLength = 1024) => redactor.scanText(text, "data.error.message", maxLength, without === null ? undefined : { without });
+
+  it("in any case, percent-encoded, and where the scanners' rewriting shows it (a JSON escape undone beside an email)", () => {
+    const unicode = [...SESSION_ID].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    for (const text of [`session ${SESSION_ID} ended`, `SESSION ${SESSION_ID.toUpperCase()}`, `s=${percent(SESSION_ID, 2)}`, `{"sid":"${unicode}","who":"someone.scan@example.test"}`]) {
+      const scanned = scan(text);
+      expect(readable(scanned.text), text).not.toContain(SESSION_ID);
+      expect(scanned.text).not.toContain("someone.scan");
+      expect(scanned.redactions.find((entry) => entry.kind === "api_token")?.count, text).toBeGreaterThanOrEqual(1);
+    }
+    expect(scan(`session ${SESSION_ID} ended`).text).toBe("session [REDACTED:api_token] ended");
+  });
+
+  it("one entry per kind: the id and a token the scanners take are counted together", () => {
+    expect(scan(`token ghp_${"a1B2".repeat(9)} for ${SESSION_ID}`)).toEqual({
+      text: "token [REDACTED:api_token] for [REDACTED:api_token]",
+      redactions: [{ path: "data.error.message", kind: "api_token", count: 2 }],
+    });
+  });
+
+  it("a text remembered clean when scanned without it (or for another session) is still searched", () => {
+    const text = `resume ${SESSION_ID}`;
+    expect(scan(text, null).text).toBe(text);
+    expect(scan(text, "another-session-0000").text).toBe(text);
+    expect(scan(text).text).toBe("resume [REDACTED:api_token]");
+  });
+
+  it("a text longer than its cap is searched in the window the scan reads, and nothing of the id travels", () => {
+    const scanned = scan(`${"x ".repeat(100)}${SESSION_ID} ${"y ".repeat(20_000)}${SESSION_ID}`, SESSION_ID, 300);
+    expect(scanned.text.startsWith(`${"x ".repeat(100)}[REDACTED:api_token] y y`)).toBe(true);
+    expect(scanned.text.length).toBeLessThanOrEqual(300);
+    expect(scanned.text).not.toContain(SESSION_ID.slice(0, 8));
+    expect(scanned.redactions).toEqual([
+      { path: "data.error.message", kind: "api_token", count: 1 },
+      { path: "data.error.message", kind: "truncated", count: 1 },
+    ]);
+  });
+});

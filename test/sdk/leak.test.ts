@@ -413,4 +413,30 @@ describe("leak corpus through an instrumented server", () => {
       ]),
     );
   }, 90_000);
+
+  it("a redactor of the author's own that drops scanText's `without` (a wrapper passing three arguments on): a text holding the id travels as the marker alone", async () => {
+    const instanceId = "leak-session-id-wrapper";
+    const errors: AuditClientError[] = [];
+    const audit = leakClient(instanceId, errors);
+    const redactor = testRedactor();
+    const wrapper = {
+      policyVersion: redactor.policyVersion,
+      pseudonym: redactor.pseudonym,
+      summarizeArguments: redactor.summarizeArguments,
+      scanText: (text: string, path: string, maxLength?: number) => redactor.scanText(text, path, maxLength),
+    };
+    const harness = await startMcpHarness({ audit: { client: audit, redactor: wrapper, authRequired: false } });
+    const connection = await connectClient(harness.url);
+    const sessionId = connection.transport.sessionId ?? "";
+    expect(sessionId.length).toBeGreaterThan(16);
+    expect((await connection.client.callTool({ name: "fail", arguments: { message: `session ${sessionId} is not allowed here` } })).isError).toBe(true);
+    expect((await connection.client.callTool({ name: "fail", arguments: { message: "an ordinary failure" } })).isError).toBe(true);
+    await endSession(connection);
+    await harness.close();
+    const bodies = await closeAndReadRaw(audit, errors, instanceId);
+    expect(bodies.join("\n")).not.toContain(sessionId);
+    const called = bodies.map((body) => JSON.parse(body) as { type: string; data: { error?: { message?: string } }; redaction: { applied: unknown[] } }).filter((event) => event.type === "tool.called");
+    expect(called.map((event) => event.data.error?.message)).toEqual(["[REDACTED:api_token]", "an ordinary failure"]);
+    expect(called[0]?.redaction.applied).toContainEqual({ path: "data.error.message", kind: "api_token", count: 1 });
+  }, 90_000);
 });
