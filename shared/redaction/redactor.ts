@@ -142,10 +142,17 @@ export function literalOf(text: unknown): Literal | undefined {
   return literal;
 }
 
-/** Whether `text` may hold `literal`: as it is, in any case, or behind a percent escape. */
+/**
+ * Whether `text` may hold `literal`: as it is, in any case, behind a percent escape, or spelled
+ * with a character JSON writes as `\u00XX` (`\x0b` and the id's characters after its first two).
+ */
 function mayHold(literal: Literal, text: string): boolean {
-  return text.length >= literal.text.length && (hasPercentEscape(text) || literal.found.test(text));
+  return JSON_HEX_ESCAPED.test(text) || (text.length >= literal.text.length && (hasPercentEscape(text) || literal.found.test(text)));
 }
+
+/** A character JSON.stringify writes as `\u00XX`, whose hex digits may spell part of a literal (the others have short escapes or none). */
+// eslint-disable-next-line no-control-regex -- the control characters are what this looks for
+const JSON_HEX_ESCAPED = /[\x00-\x07\x0b\x0e-\x1f]/;
 
 /** Passes of withoutLiteral, each decoding strictly then leniently, before a text travels as the marker alone. */
 const MAX_LITERAL_PASSES = 3;
@@ -164,7 +171,7 @@ const MAX_LITERAL_PASSES = 3;
  * last digits may spell the literal with what follows: then the marker alone travels. `count`:
  * how many were taken.
  */
-function withoutLiteral(literal: Literal, text: string): { text: string; count: number } {
+export function withoutLiteral(literal: Literal, text: string): { text: string; count: number } {
   const without = withoutLiteralPasses(literal, text);
   if (CONTROL_CHARACTER.test(without.text) && literal.found.test(JSON.stringify(without.text))) return { text: marker("api_token"), count: without.count + 1 };
   return without;
@@ -463,7 +470,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
       if (without.count > 0) {
         entries.add(path, "api_token", without.count);
         input = without.text;
-      }
+        // Searched and not there (a URI's escapes): a text remembered clean is still clean.
+      } else if (text.length <= maxLength && cleanTexts.has(text)) return text;
     }
     const scannedFrom = input;
     const result = scanPercentAware(input);
@@ -823,6 +831,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     truncateIp: (address: string) => truncateIp(address),
     redactEvent,
   });
+  compiled.add(redactor);
   const keys = keyringInputOf(keyring);
   if (keys === undefined) return redactor;
   redactorRecipes.set(redactor, { policy, keyring: keys });
@@ -840,6 +849,16 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
 export type ArgumentSummaryText = (kind: "tool" | "prompt", name: string, args: unknown, options?: SummaryOptions) => { summary: CanonicalText; redactions: RedactionEntry[] };
 
 const summaryTexts = new WeakMap<Redactor, ArgumentSummaryText>();
+/** Every redactor compileRedactor made: their scanText takes `without` (see scansWithout). */
+const compiled = new WeakSet<Redactor>();
+
+/**
+ * Whether `redactor` is one compileRedactor made, whose scanText takes `{ without }` out of what it
+ * returns; any other object's may not. Internal to the SDK: not exported from the entry points.
+ */
+export function scansWithout(redactor: object): boolean {
+  return compiled.has(redactor as Redactor);
+}
 /** The summaries compileRedactor's redactors wrote: only these skip the SDK's check (shared/sdk/validate.ts). */
 const vouched = new WeakSet<CanonicalText>();
 

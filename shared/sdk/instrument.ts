@@ -14,7 +14,7 @@ import { canonicalJson, sha256Hex } from "../chain.js";
 import type { AUTH_FAILURE_REASONS } from "../../schemas/events.js";
 import type { z } from "zod";
 import type { RedactionEntrySchema, ValueSummary } from "../../schemas/redaction.js";
-import { holdsLiteral, literalOf, rawTextLimit, type SummaryOptions } from "../redaction/redactor.js";
+import { holdsLiteral, literalOf, rawTextLimit, scansWithout, withoutLiteral, type SummaryOptions } from "../redaction/redactor.js";
 import { marker, truncateIp } from "../redaction/scanners.js";
 import { emitSummarized, handOverTogether, withinEntryLimit, nameText, plainInteger, type ArgumentSource, type InvocationEventInput } from "./arguments.js";
 import type { AuditClient, AuditEventInput } from "./client.js";
@@ -1126,11 +1126,18 @@ class Instrumentation implements McpAudit {
   scanInSession(sessionId: string | undefined, text: string, path: string, maxLength: number): { text: string; redactions: RedactionEntry[] } {
     const literal = literalOf(sessionId);
     if (literal === undefined) return this.redactor.scanText(text, path, maxLength);
-    const scanned = this.redactor.scanText(text, path, maxLength, { without: sessionId });
+    if (scansWithout(this.redactor)) return this.redactor.scanText(text, path, maxLength, { without: sessionId });
     // A redactor that is not compileRedactor's may not know `without` (one that wraps it and passes
-    // three arguments on): what it returns is searched, and a text that holds the id does not travel.
-    if (!holdsLiteral(literal, scanned.text)) return scanned;
-    return { text: marker("api_token"), redactions: [{ path, kind: "api_token", count: 1 }, ...scanned.redactions] };
+    // three arguments on): the id is taken out before it sees the text (so a cut cannot leave part
+    // of it), and what it returns is searched, a text that still holds the id travelling as the marker alone.
+    const without = withoutLiteral(literal, text);
+    const scanned = this.redactor.scanText(without.text, path, maxLength, { without: sessionId });
+    const held = holdsLiteral(literal, scanned.text);
+    const count = without.count + (held ? 1 : 0);
+    if (count === 0) return scanned;
+    const own = scanned.redactions.find((entry) => entry.path === path && entry.kind === "api_token");
+    const redactions = own !== undefined ? scanned.redactions.map((entry) => (entry === own ? { ...entry, count: entry.count + count } : entry)) : [{ path, kind: "api_token" as const, count }, ...scanned.redactions];
+    return { text: held ? marker("api_token") : scanned.text, redactions };
   }
 
   /** Whether `text` holds the session's own id, in any form withoutLiteral finds. */

@@ -265,6 +265,28 @@ describe("scanText leaves out a text given as `without`, as summarizeArguments d
     });
   });
 
+  it("spelled with a character JSON writes as \\u00XX: the escape's digits and what follows make the id in the event's JSON (review 102)", () => {
+    // SESSION_ID starts 0b: \x0b is written \u000b.
+    const text = `resume \x0b${SESSION_ID.slice(2)} now`;
+    const scanned = scan(text);
+    expect(JSON.stringify(scanned.text)).not.toContain(SESSION_ID);
+    expect(scanned.redactions).toContainEqual({ path: "data.error.message", kind: "api_token", count: 1 });
+    // Remembered clean without it, as any text is, and still searched with it.
+    expect(scan(text, null).text).toBe(text);
+    expect(JSON.stringify(scan(text).text)).not.toContain(SESSION_ID);
+    // In a summary's allowed value, whose JSON is what travels.
+    const summarize = summarizer({ tools: { t: { allow: ["a"] } } });
+    expect(JSON.stringify(summarize({ a: text }).summary)).not.toContain(SESSION_ID);
+  });
+
+  it("a text remembered clean that may hold it (a percent escape) and does not is still cut at the cap", () => {
+    const text = `doc://notes?q=${"a%20b".repeat(20)}`;
+    expect(scan(text, null)).toEqual({ text, redactions: [] });
+    const scanned = scan(text, SESSION_ID, 50);
+    expect(scanned.text).toBe(text.slice(0, 50));
+    expect(scanned.redactions).toEqual([{ path: "data.error.message", kind: "truncated", count: 1 }]);
+  });
+
   it("a text remembered clean when scanned without it (or for another session) is still searched", () => {
     const text = `resume ${SESSION_ID}`;
     expect(scan(text, null).text).toBe(text);

@@ -414,29 +414,40 @@ describe("leak corpus through an instrumented server", () => {
     );
   }, 90_000);
 
-  it("a redactor of the author's own that drops scanText's `without` (a wrapper passing three arguments on): a text holding the id travels as the marker alone", async () => {
+  it("a redactor of the author's own that drops scanText's `without` (a wrapper passing three arguments on): the id is taken out before it sees a text, and a text it returns still holding the id travels as the marker alone (review 102)", async () => {
     const instanceId = "leak-session-id-wrapper";
     const errors: AuditClientError[] = [];
     const audit = leakClient(instanceId, errors);
     const redactor = testRedactor();
+    // It undoes JSON's \u escapes first, as a redactor may: what it returns can then hold the id in a form no search before it saw.
+    const unescape = (text: string): string => text.replace(/\\u([0-9a-fA-F]{4})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
     const wrapper = {
       policyVersion: redactor.policyVersion,
       pseudonym: redactor.pseudonym,
       summarizeArguments: redactor.summarizeArguments,
-      scanText: (text: string, path: string, maxLength?: number) => redactor.scanText(text, path, maxLength),
+      scanText: (text: string, path: string, maxLength?: number) => redactor.scanText(unescape(text), path, maxLength),
     };
     const harness = await startMcpHarness({ audit: { client: audit, redactor: wrapper, authRequired: false } });
     const connection = await connectClient(harness.url);
     const sessionId = connection.transport.sessionId ?? "";
     expect(sessionId.length).toBeGreaterThan(16);
-    expect((await connection.client.callTool({ name: "fail", arguments: { message: `session ${sessionId} is not allowed here` } })).isError).toBe(true);
-    expect((await connection.client.callTool({ name: "fail", arguments: { message: "an ordinary failure" } })).isError).toBe(true);
+    const escaped = (text: string): string => [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    const percent = [...sessionId].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join("");
+    const fail = async (message: string) => expect((await connection.client.callTool({ name: "fail", arguments: { message } })).isError).toBe(true);
+    await fail(`session ${sessionId} is not allowed here`);
+    // Where the message's cut (1,024 characters) falls inside the id.
+    await fail(`${"x".repeat(1000)}${sessionId} tail`);
+    // Spelled with escapes the wrapper undoes: in capitals, and percent-encoded.
+    await fail(`sid ${escaped(sessionId.toUpperCase())}`);
+    await fail(`sid ${escaped(percent)}`);
+    await fail("an ordinary failure");
     await endSession(connection);
     await harness.close();
     const bodies = await closeAndReadRaw(audit, errors, instanceId);
-    expect(bodies.join("\n")).not.toContain(sessionId);
+    const all = bodies.join("\n");
+    for (const needle of [sessionId, sessionId.toUpperCase(), sessionId.slice(0, 8), sessionId.slice(9, 18), percent.slice(0, 24)]) expect(all).not.toContain(needle);
     const called = bodies.map((body) => JSON.parse(body) as { type: string; data: { error?: { message?: string } }; redaction: { applied: unknown[] } }).filter((event) => event.type === "tool.called");
-    expect(called.map((event) => event.data.error?.message)).toEqual(["[REDACTED:api_token]", "an ordinary failure"]);
-    expect(called[0]?.redaction.applied).toContainEqual({ path: "data.error.message", kind: "api_token", count: 1 });
+    expect(called.map((event) => event.data.error?.message)).toEqual(["session [REDACTED:api_token] is not allowed here", `${"x".repeat(1000)}[REDACTED:api_token] tai`, "[REDACTED:api_token]", "[REDACTED:api_token]", "an ordinary failure"]);
+    for (const event of called.slice(0, 4)) expect(event.redaction.applied).toContainEqual({ path: "data.error.message", kind: "api_token", count: 1 });
   }, 90_000);
 });
