@@ -1526,8 +1526,10 @@ const POSITIONAL_PASSWORD = new RegExp(
   String.raw`(?=machine|default|[Nn][Ee][Tt]|htpasswd)((?<=(?:^|[\r\n"']|\\[nrt])[ \t]*)(?:machine[ \t]+[^\s\\]{1,256}|default)(?:${LINE_SPACE}(?:login|account|port)[ \t]+[^\s\\]{1,256}){0,2}${LINE_SPACE}login[ \t]+[^\s\\]{1,256}(?:${LINE_SPACE}(?:account|port)[ \t]+[^\s\\]{1,256}){0,2}${LINE_SPACE}password(?:[ \t]|\\t)+|${COMMAND_START}(?:[Nn][Ee][Tt](?:\.[Ee][Xx][Ee])?[ \t]+(?:${anyCase("use")}(?:[ \t]+(?:[A-Za-z]:|\*))?[ \t]+${UNC_PATH}${NET_SWITCHES}[ \t]+|${anyCase("use")}\b[^\r\n|;&]{0,256}?[ \t]\/(?:${anyCase("user")}|[Uu]):[^\s"']{1,128}${NET_SWITCHES}[ \t]+|${anyCase("user")}${NET_SWITCHES}[ \t]+(?:\\*"[^"\r\n]{1,64}?\\*"|[^\s"\/]{1,64})${NET_SWITCHES}[ \t]+)|htpasswd(?:\.exe)?(?=${htpasswdFlag("b")})(?:(?=${htpasswdFlag("n")})(?:[ \t]+${HTPASSWD_OPTION}){1,8}|(?!${htpasswdFlag("n")})(?:[ \t]+${HTPASSWD_OPTION}){1,8}[ \t]+${POSITIONAL_ARGUMENT})[ \t]+${POSITIONAL_ARGUMENT}[ \t]+))(${POSITIONAL_VALUE})${POSITIONAL_END}`,
   "g",
 );
-/** The start of a call, cut at or in its quoted argument (`os.getenv(`, `ENV.fetch('GITHUB_TOKEN`, `os.getenv(\"DB_PASSWORD` in JSON). */
-const CALL_START = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((\\*["'])?([^"'\s\\]*)$/;
+/** The start of a call, cut at or in its quoted argument (`os.getenv(`, `ENV.fetch('GITHUB_TOKEN`, `os.getenv(\"DB_PASSWORD` in JSON, `String::from(`, `new String(`). */
+const CALL_START = /^(?:new[ \t]+)?[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*\((\\*["'])?([^"'\s\\]*)$/;
+/** A call's first argument already taken (WRAPPED_SECRET_LITERAL): its marker in quotes, from the call's `(`. */
+const TAKEN_ARGUMENT = /^[ \t]*\\*["']\[REDACTED:[a-z_]+\]\\*["']/;
 /**
  * A quoted literal right after a marker and closing an argument (`[REDACTED:api_token]"…")`): what
  * SECRET_FIELD leaves of a value wrapped in a call. Only after a marker that replaced a bare value
@@ -1536,6 +1538,23 @@ const CALL_START = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((\\*["'])?([^"'\s\
  * two quoted arguments). Groups: the marker.
  */
 const SECRET_FIELD_CALL_LITERAL = /(?<!["'`])(\[REDACTED:(?:api_token|connection_string)\])(\\*["'`])[^"'`\r\n\\\s,][^"'`\r\n\\\s]{0,255}\2(?=\s*[,)])/g;
+/**
+ * A call that may wrap a secret field's literal: a name, dotted or Rust's path (`aws.String`,
+ * `String::from`, `Some`, `SecretStr`), `new` before it, `&` too, spaces after its `(`.
+ */
+const WRAPPER_CALL = String.raw`(?:new[ \t]+)?&?[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*){0,4}\([ \t]*`;
+/**
+ * A secret field's literal wrapped in one to three calls, their only argument
+ * (`Password: aws.String("…")`, Rust's `password: Some("…".to_string())`, `Secret::new("…".into())`,
+ * `new String("…")`, `SecretStr("…")`), a method call or two on it. Not the first of more, which
+ * may name what follows (`new AzureNamedKeyCredential("name", "…")`): SECRET_FIELD_CALL_LITERAL
+ * reads those after a long call's name.
+ * Groups: what comes before the literal, its quote, its text.
+ */
+const WRAPPED_SECRET_LITERAL = new RegExp(
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*[:=][ \t]*(?:${WRAPPER_CALL}){1,3})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}[ \t]*\))`,
+  "gi",
+);
 /** A whole call of one quoted argument (`getpass.getpass('Password: ')`): the argument's text. */
 const WHOLE_CALL = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(\\*["']([^"'\r\n\\]{0,64})\\*["']\)$/;
 /** A call's quoted argument, from inside it, to its closing quote and `,` or `)`: the argument's text. */
@@ -1554,15 +1573,22 @@ function codeCall(value: string, after: string): boolean {
   const call = CALL_START.exec(value);
   if (call === null) return false;
   const [, quote, start = ""] = call;
-  // Cut at the call's `(`, the argument's opening quote starts what follows; cut inside it, what follows ends it.
-  const opening = quote === undefined ? /^\\*["']/.exec(after)?.[0] : "";
+  // Its literal is gone already: what is left is code.
+  if (quote === undefined && TAKEN_ARGUMENT.test(after)) return true;
+  // Cut at the call's `(`, the argument's opening quote (spaces before it too) starts what follows;
+  // cut inside it, what follows ends it; cut after an argument, what follows is another.
+  const opening = quote === undefined ? (start === "" ? /^[ \t]*\\*["']/ : /^\\*["']/).exec(after)?.[0] : "";
   if (opening === undefined) return false;
   const argument = CALL_ARGUMENT_END.exec(after.slice(opening.length))?.[1];
   return argument !== undefined && callArgumentNamesSomething(quote === undefined ? argument : start + argument);
 }
-/** A call's argument that names what is read (`DB_PASSWORD`, a header's `authorization`) or prompts for it (`Password: `), not one that may be the secret (`FakeCipher99`). */
+/**
+ * A call's argument that names what is read (`DB_PASSWORD`, a header's `authorization`, a module's
+ * or a file's relative path, `require('./auth/sha256_password')`) or prompts for it (`Password: `),
+ * not one that may be the secret (`FakeCipher99`).
+ */
 function callArgumentNamesSomething(text: string): boolean {
-  return SECRET_NAME_WHOLE.test(text) || /^[a-z][a-z_.-]*$/.test(text) || /[\s:]/.test(text);
+  return SECRET_NAME_WHOLE.test(text) || /^[a-z][a-z_.-]*$/.test(text) || /[\s:]/.test(text) || /^\.{1,2}\/[\w./-]*$/.test(text);
 }
 /** A secret's name in quotes (escaped ones too), dotted too (`db.password`, `Jwt:Secret`). */
 const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
@@ -1997,6 +2023,15 @@ const SCANNERS: readonly Scanner[] = [
       if (/,\s*(?:(?:default|fallback)\s*=\s*)?$/i.test(groups[0] ?? "") && !/^\s*\)/.test(after)) return undefined;
       return secretLiteralReplacement(groups);
     },
+  },
+  {
+    kind: "api_token",
+    // Before the fields' rules, which take a call's name as a bare value and leave the literal to
+    // SECRET_FIELD_CALL_LITERAL, and leave a short one (`Some(`) with what it wraps.
+    pattern: WRAPPED_SECRET_LITERAL,
+    worthTrying: (text) => text.includes("(") && mentionsSecret(text),
+    // Not an argument that names what is read or prompts for it (`os.getenv("DB_PASSWORD")`, `headers.get("authorization")`, `input("Password: ")`).
+    replace: (_match, groups) => (callArgumentNamesSomething(groups[2] ?? "") ? undefined : secretLiteralReplacement(groups)),
   },
   {
     kind: "connection_string",
