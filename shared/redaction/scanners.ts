@@ -1332,13 +1332,15 @@ const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:${STRING_PREFIX}(?:${["", Strin
  * `basicAuthentication`, Laravel's `withBasicAuth`, reqwest's and Faraday's `basic_auth`,
  * superagent's `.auth`) and in `login` (ftplib, smtplib, imaplib, test clients); 3rd in JDBC's
  * `getConnection`, ftplib's `FTP`, the Python MySQL drivers' `connect`, PHP's `PDO` and `mysqli`
- * (`new PDO(…)`, a trace's `PDO->__construct(…)`), Python keyring's `set_password`; 4th in urllib's
+ * (`new PDO(…)`, a trace's `PDO->__construct(…)`), Python keyring's `set_password` and node-keytar's
+ * `setPassword` (a service, an account, the password; any `set_password` or `setPassword` of three
+ * arguments, as its backends and wrappers are called); 4th in urllib's
  * `add_password`. (Azure's `UsernamePasswordCredential` takes the password 2nd, 3rd or 4th by
  * language, so it is not read.)
  */
 const CREDENTIAL_CALLS: readonly (readonly [names: string, position: number])[] = [
   [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:(?:HTTP(?:Basic|Digest|Proxy)Auth|(?:Basic|Digest)Auth(?:entication)?|[Ss]et_?[Bb]asic_?[Aa]uth|with(?:Basic|Digest)Auth|basic_?[Aa]uth(?:entication)?|UsernamePasswordCredentials|PasswordAuthentication|UserPassword|login|(?<=\.)auth)[ \t]*\(|auth\\*["']?[ \t]*(?:=>|[:=])[ \t]*[([])`, 2],
-  [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:getConnection|FTP(?:_TLS)?|(?:pymysql|MySQLdb|mysql\.connector|mariadb|pymssql)\.connect|(?:PDO|mysqli)(?:->__construct)?|mysqli_connect|keyring\.set_password)[ \t]*\(`, 3],
+  [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:getConnection|FTP(?:_TLS)?|(?:pymysql|MySQLdb|mysql\.connector|mariadb|pymssql)\.connect|(?:PDO|mysqli)(?:->__construct)?|mysqli_connect|(?:keyring\.)?set_password|setPassword)[ \t]*\(`, 3],
   [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))add_password[ \t]*\(`, 4],
 ];
 /**
@@ -2119,7 +2121,7 @@ const SCANNERS: readonly Scanner[] = [
     kind: "api_token",
     pattern: CREDENTIAL_CALL,
     // The call's words first, then CREDENTIAL_CALL_COMMA.
-    worthTrying: (text) => /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password|PDO|mysqli|set_password/.test(text) && CREDENTIAL_CALL_COMMA.test(text),
+    worthTrying: (text) => /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password|PDO|mysqli|set_password|setPassword/.test(text) && CREDENTIAL_CALL_COMMA.test(text),
     replace: (match, groups) => {
       const [prefix = "", quote = "", text = ""] = groups;
       // A list under `auth` may be of schemes or strategies (`auth: ['jwt', 'session']`), and `login`, `.auth` and a bare `BasicAuth` name other things too
