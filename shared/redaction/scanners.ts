@@ -1330,7 +1330,8 @@ const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:${STRING_PREFIX}(?:${["", Strin
  * …)` tuples, aiohttp's and httpx's `BasicAuth`, Go's `SetBasicAuth` and `url.UserPassword`, Java's
  * `setBasicAuth`, `PasswordAuthentication` and `UsernamePasswordCredentials`, Spring's
  * `basicAuthentication`, Laravel's `withBasicAuth`, reqwest's and Faraday's `basic_auth`,
- * superagent's `.auth`) and in `login` (ftplib, smtplib, imaplib, test clients); 3rd in JDBC's
+ * superagent's `.auth`), in `login` (ftplib, smtplib, imaplib, test clients) and in Azure Key
+ * Vault's `new KeyVaultSecret(name, …)` (.NET, Java); 3rd in JDBC's
  * `getConnection`, ftplib's `FTP`, the Python MySQL drivers' `connect`, PHP's `PDO` and `mysqli`
  * (`new PDO(…)`, a trace's `PDO->__construct(…)`), Python keyring's `set_password` and node-keytar's
  * `setPassword` (a service, an account, the password; any `set_password` or `setPassword` of three
@@ -1339,7 +1340,7 @@ const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:${STRING_PREFIX}(?:${["", Strin
  * language, so it is not read.)
  */
 const CREDENTIAL_CALLS: readonly (readonly [names: string, position: number])[] = [
-  [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:(?:HTTP(?:Basic|Digest|Proxy)Auth|(?:Basic|Digest)Auth(?:entication)?|[Ss]et_?[Bb]asic_?[Aa]uth|with(?:Basic|Digest)Auth|basic_?[Aa]uth(?:entication)?|UsernamePasswordCredentials|PasswordAuthentication|UserPassword|login|(?<=\.)auth)[ \t]*\(|auth\\*["']?[ \t]*(?:=>|[:=])[ \t]*[([])`, 2],
+  [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:(?:HTTP(?:Basic|Digest|Proxy)Auth|(?:Basic|Digest)Auth(?:entication)?|[Ss]et_?[Bb]asic_?[Aa]uth|with(?:Basic|Digest)Auth|basic_?[Aa]uth(?:entication)?|UsernamePasswordCredentials|PasswordAuthentication|UserPassword|login|(?<=\.)auth|KeyVaultSecret)[ \t]*\(|auth\\*["']?[ \t]*(?:=>|[:=])[ \t]*[([])`, 2],
   [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:getConnection|FTP(?:_TLS)?|(?:pymysql|MySQLdb|mysql\.connector|mariadb|pymssql)\.connect|(?:PDO|mysqli)(?:->__construct)?|mysqli_connect|(?:keyring\.)?set_password|setPassword)[ \t]*\(`, 3],
   [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))add_password[ \t]*\(`, 4],
 ];
@@ -1638,7 +1639,7 @@ const SETTER_SPACE = String.raw`(?:\s|\\{1,8}[nrt])`;
  * after it is the secret when it is the last argument (SECRET_ASSIGNMENT's replace checks that:
  * `set_password(service, 'user', …)` names a user there).
  */
-const SETTER_FIRST_ARGUMENT = String.raw`(?:(?:\b(?:set|with)_?\w{0,24}?|\.)${SETTER_SECRET}(?:Async)?\(${SETTER_SPACE}{0,32}[A-Za-z_$][\w$.]{0,64}|\b[Ss]et_?[Ss]ecret(?:Async)?\(${SETTER_SPACE}{0,32}\\*["'][\w.:/-]{1,64}\\*["'])${SETTER_SPACE}{0,32}`;
+const SETTER_FIRST_ARGUMENT = String.raw`(?:(?:\b(?:set|with|reset|update|change)_?\w{0,24}?|\.)${SETTER_SECRET}(?:Async)?\(${SETTER_SPACE}{0,32}[A-Za-z_$][\w$.]{0,64}|\b[Ss]et_?[Ss]ecret(?:Async)?\(${SETTER_SPACE}{0,32}\\*["'][\w.:/-]{1,64}\\*["'])${SETTER_SPACE}{0,32}`;
 const SETTER_AFTER_ONE_ARGUMENT = String.raw`${SETTER_FIRST_ARGUMENT},`;
 /** The text before SECRET_ASSIGNMENT's match when SETTER_AFTER_ONE_ARGUMENT is what it read (the match starts at the comma). */
 const SETTER_FIRST_ARGUMENT_END = new RegExp(String.raw`${SETTER_FIRST_ARGUMENT}$`, "i");
@@ -1669,7 +1670,7 @@ const SETTER_LAST_ARGUMENT_END = new RegExp(String.raw`^${SETTER_SPACE}{0,32}(?:
  * the name read behind it, so the pattern is tried only there. Groups: as SECRET_DEFAULT's.
  */
 const SECRET_ASSIGNMENT = new RegExp(
-  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b${PAIR_SETTER}\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with)_?\w{0,24}?|\.)${SETTER_SECRET}\()\s*(?:[rRbBuU]{1,2}(?=["']))?|,(?<=${SETTER_AFTER_ONE_ARGUMENT})${SETTER_SPACE}*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
+  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b${PAIR_SETTER}\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with|reset|update|change)_?\w{0,24}?|\.)${SETTER_SECRET}\()\s*(?:[rRbBuU]{1,2}(?=["']))?|,(?<=${SETTER_AFTER_ONE_ARGUMENT})${SETTER_SPACE}*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
   "gi",
 );
 /** Whether SECRET_ASSIGNMENT is worth trying: an arrow, a subscript's assignment, or a call of a setter's name or of one taking a name and a value. */
@@ -2121,7 +2122,7 @@ const SCANNERS: readonly Scanner[] = [
     kind: "api_token",
     pattern: CREDENTIAL_CALL,
     // The call's words first, then CREDENTIAL_CALL_COMMA.
-    worthTrying: (text) => /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password|PDO|mysqli|set_password|setPassword/.test(text) && CREDENTIAL_CALL_COMMA.test(text),
+    worthTrying: (text) => /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password|PDO|mysqli|set_password|setPassword|KeyVaultSecret/.test(text) && CREDENTIAL_CALL_COMMA.test(text),
     replace: (match, groups) => {
       const [prefix = "", quote = "", text = ""] = groups;
       // A list under `auth` may be of schemes or strategies (`auth: ['jwt', 'session']`), and `login`, `.auth` and a bare `BasicAuth` name other things too
