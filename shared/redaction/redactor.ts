@@ -144,15 +144,19 @@ export function literalOf(text: unknown): Literal | undefined {
 
 /**
  * Whether `text` may hold `literal`: as it is, in any case, behind a percent escape, or spelled
- * with a character JSON writes as `\u00XX` (`\x0b` and the id's characters after its first two).
+ * with a character JSON escapes with hex digits (`\x0b` then the id's characters after `0b`, `\x08`
+ * then those after `b`).
  */
 function mayHold(literal: Literal, text: string): boolean {
   return JSON_HEX_ESCAPED.test(text) || (text.length >= literal.text.length && (hasPercentEscape(text) || literal.found.test(text)));
 }
 
-/** A character JSON.stringify writes as `\u00XX`, whose hex digits may spell part of a literal (the others have short escapes or none). */
+/**
+ * A character JSON.stringify writes with a hex digit after its backslash, which may spell part of
+ * a literal: `\u00XX`, and `\b` and `\f` (U+0008, U+000C). `\t`, `\n` and `\r` spell none.
+ */
 // eslint-disable-next-line no-control-regex -- the control characters are what this looks for
-const JSON_HEX_ESCAPED = /[\x00-\x07\x0b\x0e-\x1f]/;
+const JSON_HEX_ESCAPED = /[\x00-\x08\x0b\x0c\x0e-\x1f]/;
 
 /** Passes of withoutLiteral, each decoding strictly then leniently, before a text travels as the marker alone. */
 const MAX_LITERAL_PASSES = 3;

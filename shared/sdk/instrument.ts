@@ -1135,8 +1135,10 @@ class Instrumentation implements McpAudit {
     const held = holdsLiteral(literal, scanned.text);
     const count = without.count + (held ? 1 : 0);
     if (count === 0) return scanned;
-    const own = scanned.redactions.find((entry) => entry.path === path && entry.kind === "api_token");
-    const redactions = own !== undefined ? scanned.redactions.map((entry) => (entry === own ? { ...entry, count: entry.count + count } : entry)) : [{ path, kind: "api_token" as const, count }, ...scanned.redactions];
+    // Its list, merged with what was taken here (one that is no list is taken as empty).
+    const listed: RedactionEntry[] = Array.isArray(scanned.redactions) ? scanned.redactions : [];
+    const own = listed.find((entry) => isPlainRecord(entry) && entry.path === path && entry.kind === "api_token" && Number.isInteger(entry.count));
+    const redactions = own !== undefined ? listed.map((entry) => (entry === own ? { ...entry, count: entry.count + count } : entry)) : [{ path, kind: "api_token" as const, count }, ...listed];
     return { text: held ? marker("api_token") : scanned.text, redactions };
   }
 

@@ -279,6 +279,23 @@ describe("scanText leaves out a text given as `without`, as summarizeArguments d
     expect(JSON.stringify(summarize({ a: text }).summary)).not.toContain(SESSION_ID);
   });
 
+  it.each([
+    ["\\u0001", "01c2d3e4-0000-4000-8000-000000000001", "\x01", 2],
+    ["\\u001f", "1fc2d3e4-0000-4000-8000-000000000001", "\x1f", 2],
+    ["\\b", "b1c2d3e4-0000-4000-8000-000000000001", "\x08", 1],
+    ["\\f", "f1c2d3e4-0000-4000-8000-000000000001", "\x0c", 1],
+  ])("spelled with %s: in a text, a percent-encoded layer, an allowed value and a key (review 104)", (_escape, id, character, digits) => {
+    const text = `${character}${id.slice(digits)}`;
+    const json = (value: unknown): string => JSON.stringify(value).toLowerCase();
+    expect(json(text)).toContain(id);
+    expect(json(scan(` see ${text}`, id).text)).not.toContain(id);
+    const encoded = `%${character.charCodeAt(0).toString(16).padStart(2, "0")}${id.slice(digits)} someone.layer%40example.test`;
+    expect(json(scan(encoded, id).text)).not.toContain(id);
+    const summarize = summarizer({ tools: { t: { allow: ["a"] } } });
+    expect(json(summarize({ a: text }, id).summary)).not.toContain(id);
+    expect(json(summarize({ [text]: 1 }, id).summary)).not.toContain(id);
+  });
+
   it("a text remembered clean that may hold it (a percent escape) and does not is still cut at the cap", () => {
     const text = `doc://notes?q=${"a%20b".repeat(20)}`;
     expect(scan(text, null)).toEqual({ text, redactions: [] });

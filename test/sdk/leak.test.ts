@@ -441,13 +441,23 @@ describe("leak corpus through an instrumented server", () => {
     await fail(`sid ${escaped(sessionId.toUpperCase())}`);
     await fail(`sid ${escaped(percent)}`);
     await fail("an ordinary failure");
+    // Its own api_token find and the two ids taken here: one entry.
+    await fail(`token ghp_${"aB3d".repeat(9)} for ${sessionId} and ${sessionId.toUpperCase()}`);
     await endSession(connection);
     await harness.close();
     const bodies = await closeAndReadRaw(audit, errors, instanceId);
     const all = bodies.join("\n");
     for (const needle of [sessionId, sessionId.toUpperCase(), sessionId.slice(0, 8), sessionId.slice(9, 18), percent.slice(0, 24)]) expect(all).not.toContain(needle);
     const called = bodies.map((body) => JSON.parse(body) as { type: string; data: { error?: { message?: string } }; redaction: { applied: unknown[] } }).filter((event) => event.type === "tool.called");
-    expect(called.map((event) => event.data.error?.message)).toEqual(["session [REDACTED:api_token] is not allowed here", `${"x".repeat(1000)}[REDACTED:api_token] tai`, "[REDACTED:api_token]", "[REDACTED:api_token]", "an ordinary failure"]);
+    expect(called.map((event) => event.data.error?.message)).toEqual([
+      "session [REDACTED:api_token] is not allowed here",
+      `${"x".repeat(1000)}[REDACTED:api_token] tai`,
+      "[REDACTED:api_token]",
+      "[REDACTED:api_token]",
+      "an ordinary failure",
+      "token [REDACTED:api_token] for [REDACTED:api_token] and [REDACTED:api_token]",
+    ]);
     for (const event of called.slice(0, 4)) expect(event.redaction.applied).toContainEqual({ path: "data.error.message", kind: "api_token", count: 1 });
+    expect(called[5]?.redaction.applied.filter((entry) => (entry as { kind: string }).kind === "api_token")).toEqual([{ path: "data.error.message", kind: "api_token", count: 3 }]);
   }, 90_000);
 });
