@@ -1529,8 +1529,10 @@ const POSITIONAL_PASSWORD = new RegExp(
   String.raw`(?=machine|default|[Nn][Ee][Tt]|htpasswd)((?<=(?:^|[\r\n"']|\\[nrt])[ \t]*)(?:machine[ \t]+[^\s\\]{1,256}|default)(?:${LINE_SPACE}(?:login|account|port)[ \t]+[^\s\\]{1,256}){0,2}${LINE_SPACE}login[ \t]+[^\s\\]{1,256}(?:${LINE_SPACE}(?:account|port)[ \t]+[^\s\\]{1,256}){0,2}${LINE_SPACE}password(?:[ \t]|\\t)+|${COMMAND_START}(?:[Nn][Ee][Tt](?:\.[Ee][Xx][Ee])?[ \t]+(?:${anyCase("use")}(?:[ \t]+(?:[A-Za-z]:|\*))?[ \t]+${UNC_PATH}${NET_SWITCHES}[ \t]+|${anyCase("use")}\b[^\r\n|;&]{0,256}?[ \t]\/(?:${anyCase("user")}|[Uu]):[^\s"']{1,128}${NET_SWITCHES}[ \t]+|${anyCase("user")}${NET_SWITCHES}[ \t]+(?:\\*"[^"\r\n]{1,64}?\\*"|[^\s"\/]{1,64})${NET_SWITCHES}[ \t]+)|htpasswd(?:\.exe)?(?=${htpasswdFlag("b")})(?:(?=${htpasswdFlag("n")})(?:[ \t]+${HTPASSWD_OPTION}){1,8}|(?!${htpasswdFlag("n")})(?:[ \t]+${HTPASSWD_OPTION}){1,8}[ \t]+${POSITIONAL_ARGUMENT})[ \t]+${POSITIONAL_ARGUMENT}[ \t]+))(${POSITIONAL_VALUE})${POSITIONAL_END}`,
   "g",
 );
-/** The start of a call, cut at or in its quoted argument (`os.getenv(`, `ENV.fetch('GITHUB_TOKEN`, `os.getenv(\"DB_PASSWORD` in JSON, `String::from(`, `new String(`). */
-const CALL_START = /^(?:new[ \t]+)?[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*\((\\*["'])?([^"'\s\\]*)$/;
+/** The start of a call, cut at or in its quoted argument (`os.getenv(`, `ENV.fetch('GITHUB_TOKEN`, `os.getenv(\"DB_PASSWORD` in JSON). */
+const CALL_START = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((\\*["'])?([^"'\s\\]*)$/;
+/** A call up to its `(`, Rust's paths and `new` too (`String::from(`, `new String(`). */
+const CALL_OPENING = /^(?:new[ \t]+)?[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*\($/;
 /** A call's first argument already taken (WRAPPED_SECRET_LITERAL): its marker in quotes, from the call's `(`. */
 const TAKEN_ARGUMENT = /^[ \t]*\\*["']\[REDACTED:[a-z_]+\]\\*["']/;
 /**
@@ -1542,20 +1544,26 @@ const TAKEN_ARGUMENT = /^[ \t]*\\*["']\[REDACTED:[a-z_]+\]\\*["']/;
  */
 const SECRET_FIELD_CALL_LITERAL = /(?<!["'`])(\[REDACTED:(?:api_token|connection_string)\])(\\*["'`])[^"'`\r\n\\\s,][^"'`\r\n\\\s]{0,255}\2(?=\s*[,)])/g;
 /**
- * A call that may wrap a secret field's literal: a name, dotted or Rust's path (`aws.String`,
- * `String::from`, `Some`, `SecretStr`), `new` before it, `&` too, spaces after its `(`.
+ * A call that makes a value of its literal, which a secret field's value may be wrapped in: Rust's
+ * `Some`, `Ok`, `String::from`, `Secret::new`, `SecretString::from`, `Box::new`, `Cow::Borrowed`,
+ * `Zeroizing::new`; Go's `aws.String`, `pulumi.String`, `to.Ptr`, `[]byte`; Java's `new String`,
+ * `String.valueOf`; JavaScript's `String`, `Buffer.from`; Python's `str`, Pydantic's `SecretStr`;
+ * Azure's `AzureKeyCredential` and `AzureSASCredential`.
+ * `&` before it, spaces after its `(`. Not a call that reads or looks up what it is given
+ * (`os.getenv`, `t("i18n.key")`, `Config::get`): its argument is a name.
  */
-const WRAPPER_CALL = String.raw`(?:new[ \t]+)?&?[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*){0,4}\([ \t]*`;
+const WRAPPER_CALL = String.raw`&?(?:new[ \t]+)?(?:Some|Ok|String|str|SecretStr|SecretBytes|Secret\w{0,16}|Zeroizing|\w{0,32}(?:Key|SAS)Credential|[A-Za-z_]\w{0,32}\.(?:String|StringPtr|Ptr|ToPtr|valueOf|from)|(?:String|OsString|Cow|Box|Arc|Rc|Zeroizing|Secret\w{0,16})::(?:from|new|Borrowed|Owned)|\[\]byte)\([ \t]*`;
 /**
- * A secret field's literal wrapped in one to three calls, their only argument
+ * A secret field's literal wrapped in one to three WRAPPER_CALLs, their only argument
  * (`Password: aws.String("…")`, Rust's `password: Some("…".to_string())`, `Secret::new("…".into())`,
- * `new String("…")`, `SecretStr("…")`), a method call or two on it. Not the first of more, which
- * may name what follows (`new AzureNamedKeyCredential("name", "…")`): SECRET_FIELD_CALL_LITERAL
+ * `new String("…")`, `SecretStr("…")`), a method call or two on it; after `:`, `=`, Go's `:=` or a
+ * type (`let password: String = …`, `api_key: SecretStr = …`). Not the first of more arguments,
+ * which may name what follows (`new AzureNamedKeyCredential("name", "…")`): SECRET_FIELD_CALL_LITERAL
  * reads those after a long call's name.
  * Groups: what comes before the literal, its quote, its text.
  */
 const WRAPPED_SECRET_LITERAL = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*[:=][ \t]*(?:${WRAPPER_CALL}){1,3})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}[ \t]*\))`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*[A-Za-z_][\w:<>&]{0,64}[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}[ \t]*\))`,
   "gi",
 );
 /** A whole call of one quoted argument (`getpass.getpass('Password: ')`): the argument's text. */
@@ -1572,26 +1580,28 @@ const SECRET_NAME_WHOLE = new RegExp(String.raw`^${DOTTED_SECRET_NAME}$`, "i");
  */
 function codeCall(value: string, after: string): boolean {
   const whole = WHOLE_CALL.exec(value)?.[1];
-  if (whole !== undefined) return callArgumentNamesSomething(whole);
+  if (whole !== undefined) return callArgumentNamesSomething(whole) || modulePath(value, whole);
+  // Its literal is gone already (WRAPPED_SECRET_LITERAL): what is left is code.
+  if (CALL_OPENING.test(value) && TAKEN_ARGUMENT.test(after)) return true;
   const call = CALL_START.exec(value);
   if (call === null) return false;
   const [, quote, start = ""] = call;
-  // Its literal is gone already: what is left is code.
-  if (quote === undefined && TAKEN_ARGUMENT.test(after)) return true;
   // Cut at the call's `(`, the argument's opening quote (spaces before it too) starts what follows;
   // cut inside it, what follows ends it; cut after an argument, what follows is another.
   const opening = quote === undefined ? (start === "" ? /^[ \t]*\\*["']/ : /^\\*["']/).exec(after)?.[0] : "";
   if (opening === undefined) return false;
   const argument = CALL_ARGUMENT_END.exec(after.slice(opening.length))?.[1];
-  return argument !== undefined && callArgumentNamesSomething(quote === undefined ? argument : start + argument);
+  if (argument === undefined) return false;
+  const text = quote === undefined ? argument : start + argument;
+  return callArgumentNamesSomething(text) || modulePath(value, text);
 }
-/**
- * A call's argument that names what is read (`DB_PASSWORD`, a header's `authorization`, a module's
- * or a file's relative path, `require('./auth/sha256_password')`) or prompts for it (`Password: `),
- * not one that may be the secret (`FakeCipher99`).
- */
+/** Whether a call is `require` or `import` of a module's relative path (`require('./auth/sha256_password')`): it names what is loaded. */
+function modulePath(call: string, argument: string): boolean {
+  return /^(?:require|import)\(/.test(call) && /^\.{1,2}\/[\w./-]*$/.test(argument);
+}
+/** A call's argument that names what is read (`DB_PASSWORD`, a header's `authorization`) or prompts for it (`Password: `), not one that may be the secret (`FakeCipher99`). */
 function callArgumentNamesSomething(text: string): boolean {
-  return SECRET_NAME_WHOLE.test(text) || /^[a-z][a-z_.-]*$/.test(text) || /[\s:]/.test(text) || /^\.{1,2}\/[\w./-]*$/.test(text);
+  return SECRET_NAME_WHOLE.test(text) || /^[a-z][a-z_.-]*$/.test(text) || /[\s:]/.test(text);
 }
 /** A secret's name in quotes (escaped ones too), dotted too (`db.password`, `Jwt:Secret`). */
 const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
@@ -2033,8 +2043,8 @@ const SCANNERS: readonly Scanner[] = [
     // SECRET_FIELD_CALL_LITERAL, and leave a short one (`Some(`) with what it wraps.
     pattern: WRAPPED_SECRET_LITERAL,
     worthTrying: (text) => text.includes("(") && mentionsSecret(text),
-    // Not an argument that names what is read or prompts for it (`os.getenv("DB_PASSWORD")`, `headers.get("authorization")`, `input("Password: ")`).
-    replace: (_match, groups) => (callArgumentNamesSomething(groups[2] ?? "") ? undefined : secretLiteralReplacement(groups)),
+    // The literal is the value: a colon or a space in it is no prompt (`String::from("admin:…")`).
+    replace: (_match, groups) => secretLiteralReplacement(groups),
   },
   {
     kind: "connection_string",
