@@ -370,7 +370,7 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*[:=]\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*(?::=|[:=])\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -2543,7 +2543,8 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => text.includes(":"),
     replace: (_match, groups) => {
       const address = groups[0] ?? "";
-      if (!isIPv6(address)) return undefined;
+      // `::` alone, the unspecified address, names no host and is more often a scope's operator (ASN.1's `Key ::= SEQUENCE`, Ruby's `::Foo`).
+      if (!isIPv6(address) || address === "::") return undefined;
       return ipReplacement(address, groups[1], 48);
     },
   },
