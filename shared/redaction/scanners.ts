@@ -1531,10 +1531,10 @@ const POSITIONAL_PASSWORD = new RegExp(
 );
 /** The start of a call, cut at or in its quoted argument (`os.getenv(`, `ENV.fetch('GITHUB_TOKEN`, `os.getenv(\"DB_PASSWORD` in JSON). */
 const CALL_START = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((\\*["'])?([^"'\s\\]*)$/;
-/** A call up to its `(`, Rust's paths and `new` too (`String::from(`, `new String(`). */
-const CALL_OPENING = /^(?:new[ \t]+)?[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*\($/;
+/** A call up to its `(` and the spaces after it, Rust's paths and `new` too (`String::from(`, `new String(`, `Some(\n` in JSON). */
+const CALL_OPENING = /^(?:new[ \t]+)?[A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*\((?:[ \t]|\\{1,8}[nrt])*$/;
 /** A call's first argument already taken (WRAPPED_SECRET_LITERAL): its marker in quotes, from the call's `(`. */
-const TAKEN_ARGUMENT = /^[ \t]*\\*["']\[REDACTED:[a-z_]+\]\\*["']/;
+const TAKEN_ARGUMENT = /^(?:\s|\\{1,8}[nrt])*\\*["']\[REDACTED:[a-z_]+\]\\*["']/;
 /**
  * A quoted literal right after a marker and closing an argument (`[REDACTED:api_token]"…")`): what
  * SECRET_FIELD leaves of a value wrapped in a call. Only after a marker that replaced a bare value
@@ -1543,27 +1543,29 @@ const TAKEN_ARGUMENT = /^[ \t]*\\*["']\[REDACTED:[a-z_]+\]\\*["']/;
  * two quoted arguments). Groups: the marker.
  */
 const SECRET_FIELD_CALL_LITERAL = /(?<!["'`])(\[REDACTED:(?:api_token|connection_string)\])(\\*["'`])[^"'`\r\n\\\s,][^"'`\r\n\\\s]{0,255}\2(?=\s*[,)])/g;
+/** Space between a call's arguments, JSON's escaped line breaks and tabs too. */
+const SETTER_SPACE = String.raw`(?:\s|\\{1,8}[nrt])`;
 /**
  * A call that makes a value of its literal, which a secret field's value may be wrapped in: Rust's
  * `Some`, `Ok`, `String::from`, `Secret::new`, `SecretString::from`, `Box::new`, `Cow::Borrowed`,
  * `Zeroizing::new`; Go's `aws.String`, `pulumi.String`, `to.Ptr`, `[]byte`; Java's `new String`,
  * `String.valueOf`; JavaScript's `String`, `Buffer.from`; Python's `str`, Pydantic's `SecretStr`;
  * Azure's `AzureKeyCredential` and `AzureSASCredential`.
- * `&` before it, spaces after its `(`. Not a call that reads or looks up what it is given
+ * `&` before it, spaces and line breaks after its `(` (JSON's escaped ones too, as rustfmt writes a long call). Not a call that reads or looks up what it is given
  * (`os.getenv`, `t("i18n.key")`, `Config::get`): its argument is a name.
  */
-const WRAPPER_CALL = String.raw`&?(?:new[ \t]+)?(?:Some|Ok|String|str|SecretStr|SecretBytes|Secret\w{0,16}|Zeroizing|\w{0,32}(?:Key|SAS)Credential|[A-Za-z_]\w{0,32}\.(?:String|StringPtr|Ptr|ToPtr|valueOf|from)|(?:String|OsString|Cow|Box|Arc|Rc|Zeroizing|Secret\w{0,16})::(?:from|new|Borrowed|Owned)|\[\]byte)\([ \t]*`;
+const WRAPPER_CALL = String.raw`&?(?:new[ \t]+)?(?:Some|Ok|String|str|SecretStr|SecretBytes|Secret\w{0,16}|Zeroizing|\w{0,32}(?:Key|SAS)Credential|[A-Za-z_]\w{0,32}\.(?:String|StringPtr|Ptr|ToPtr|valueOf|from)|(?:String|OsString|Cow|Box|Arc|Rc|Zeroizing|Secret\w{0,16})::(?:from|new|Borrowed|Owned)|\[\]byte)\(${SETTER_SPACE}{0,32}`;
 /**
  * A secret field's literal wrapped in one to three WRAPPER_CALLs, their only argument
  * (`Password: aws.String("…")`, Rust's `password: Some("…".to_string())`, `Secret::new("…".into())`,
- * `new String("…")`, `SecretStr("…")`), a method call or two on it; after `:`, `=`, Go's `:=` or a
+ * `new String("…")`, `SecretStr("…")`), a method call or two on it, a trailing comma too; after `:`, `=`, Go's `:=` or a
  * type (`let password: String = …`, `api_key: SecretStr = …`). Not the first of more arguments,
  * which may name what follows (`new AzureNamedKeyCredential("name", "…")`): SECRET_FIELD_CALL_LITERAL
  * reads those after a long call's name.
  * Groups: what comes before the literal, its quote, its text.
  */
 const WRAPPED_SECRET_LITERAL = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*[A-Za-z_][\w:<>&]{0,64}[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}[ \t]*\))`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*[A-Za-z_][\w:<>&]{0,64}[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}(?:,${SETTER_SPACE}{0,32})?\))`,
   "gi",
 );
 /** A whole call of one quoted argument (`getpass.getpass('Password: ')`): the argument's text. */
@@ -1639,8 +1641,6 @@ const SECRET_DEFAULT = new RegExp(
 const PAIR_SETTER = "(?:setenv|putenv|put_env|set_var|setProperty|put|set|setItem|SetEnvironmentVariable|setHeader|append|add|insert|store)";
 /** A secret's name at the end of a setter's or a builder's (`setPassword`, `.clientSecret`, `withApiToken`), read as PAIR_SETTER is. */
 const SETTER_SECRET = "(?:password|passwd|passphrase|secret_?string|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)";
-/** Space between a call's arguments, JSON's escaped line breaks and tabs too. */
-const SETTER_SPACE = String.raw`(?:\s|\\{1,8}[nrt])`;
 /**
  * A setter of a secret's name and its first argument, a name (`set_password(user, '…')`, Key
  * Vault's `setSecret(secretName, "…")`), or a secret store's setter and a quoted name (`set_secret(
