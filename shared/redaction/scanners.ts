@@ -370,7 +370,7 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*(?::=|[:=])\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*(?::=|:(?!:)|=)\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -1322,14 +1322,19 @@ const QUOTED_PASSWORD_CHARACTER = String.raw`(?:[^"\\\r\n]|\\+[^"\\\r\n])`;
 const CALL_SPACE = String.raw`(?:\s|\\{1,8}[nrt]){0,64}`;
 /** A string literal's prefix: Python's bytes, raw and Unicode strings (`b'…'`, `r'…'`, `rb'…'`, `u'…'`). */
 const STRING_PREFIX = "(?:[rR][bB]?|[bB][rR]?|[uU])?";
-/** An argument of a call before its password: a string in quotes (escaped ones too, JSON's, closing at its own level), or a name or expression (`user`, `self.user`, `cfg["user"]`, `None`, `getUser()`); with its comma. */
-const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:${STRING_PREFIX}(?:${["", String.raw`\\`, String.raw`\\{3}`, String.raw`\\{7}`, String.raw`\\{15}`, String.raw`\\{31}`].map((run) => String.raw`(?<!\\)${run}"[^"\\\r\n]{0,256}${run}"`).join("|")})|${STRING_PREFIX}\\*'[^'\\\r\n]{0,256}\\*'|[\w.$]{1,64}(?:\[[^\]\r\n]{0,64}\]|\(\))?)${CALL_SPACE},`;
+/**
+ * An argument of a call before its password: a string in quotes (escaped ones too, JSON's, closing
+ * at its own level; a method call or two on it, Rust's `"bob".to_string()`), or a name or
+ * expression (`user`, `self.user`, `cfg["user"]`, `None`, `getUser()`); with its comma.
+ */
+const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:(?:${STRING_PREFIX}(?:${["", String.raw`\\`, String.raw`\\{3}`, String.raw`\\{7}`, String.raw`\\{15}`, String.raw`\\{31}`].map((run) => String.raw`(?<!\\)${run}"[^"\\\r\n]{0,256}${run}"`).join("|")})|${STRING_PREFIX}\\*'[^'\\\r\n]{0,256}\\*')(?:\.[A-Za-z_]\w{0,32}\(\)){0,2}|[\w.$]{1,64}(?:\[[^\]\r\n]{0,64}\]|\(\))?)${CALL_SPACE},`;
 /**
  * Calls that take a user and then a password, by the password's place among their arguments: 2nd
  * in HTTP clients' basic and digest authentication (Python requests' `HTTPBasicAuth` and `auth=(…,
  * …)` tuples, aiohttp's and httpx's `BasicAuth`, Go's `SetBasicAuth` and `url.UserPassword`, Java's
  * `setBasicAuth`, `PasswordAuthentication` and `UsernamePasswordCredentials`, Spring's
- * `basicAuthentication`, Laravel's `withBasicAuth`, reqwest's and Faraday's `basic_auth`,
+ * `basicAuthentication`, Laravel's `withBasicAuth`, reqwest's and Faraday's `basic_auth`, lettre's
+ * `Credentials::new`,
  * superagent's `.auth`), in `login` (ftplib, smtplib, imaplib, test clients) and in Azure Key
  * Vault's `new KeyVaultSecret(name, …)` (.NET, Java); 3rd in JDBC's
  * `getConnection`, ftplib's `FTP`, the Python MySQL drivers' `connect`, PHP's `PDO` and `mysqli`
@@ -1340,7 +1345,7 @@ const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:${STRING_PREFIX}(?:${["", Strin
  * language, so it is not read.)
  */
 const CREDENTIAL_CALLS: readonly (readonly [names: string, position: number])[] = [
-  [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:(?:HTTP(?:Basic|Digest|Proxy)Auth|(?:Basic|Digest)Auth(?:entication)?|[Ss]et_?[Bb]asic_?[Aa]uth|with(?:Basic|Digest)Auth|basic_?[Aa]uth(?:entication)?|UsernamePasswordCredentials|PasswordAuthentication|UserPassword|login|(?<=\.)auth|KeyVaultSecret)[ \t]*\(|auth\\*["']?[ \t]*(?:=>|[:=])[ \t]*[([])`, 2],
+  [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:(?:HTTP(?:Basic|Digest|Proxy)Auth|(?:Basic|Digest)Auth(?:entication)?|[Ss]et_?[Bb]asic_?[Aa]uth|with(?:Basic|Digest)Auth|basic_?[Aa]uth(?:entication)?|UsernamePasswordCredentials|PasswordAuthentication|UserPassword|login|(?<=\.)auth|KeyVaultSecret|Credentials::new)[ \t]*\(|auth\\*["']?[ \t]*(?:=>|[:=])[ \t]*[([])`, 2],
   [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:getConnection|FTP(?:_TLS)?|(?:pymysql|MySQLdb|mysql\.connector|mariadb|pymssql)\.connect|(?:PDO|mysqli)(?:->__construct)?|mysqli_connect|(?:keyring\.)?set_password|setPassword)[ \t]*\(`, 3],
   [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))add_password[ \t]*\(`, 4],
 ];
