@@ -1658,6 +1658,10 @@ const SETTER_FIRST_ARGUMENT = String.raw`(?:(?:\b(?:set|with|reset|update|change
 const SETTER_AFTER_ONE_ARGUMENT = String.raw`${SETTER_FIRST_ARGUMENT},`;
 /** The text before SECRET_ASSIGNMENT's match when SETTER_AFTER_ONE_ARGUMENT is what it read (the match starts at the comma). */
 const SETTER_FIRST_ARGUMENT_END = new RegExp(String.raw`${SETTER_FIRST_ARGUMENT}$`, "i");
+/** A setter's `(` and the space after it, at the end of what SECRET_ASSIGNMENT read before its literal (JSON's escaped line breaks too). */
+const SETTER_OPENING_END = new RegExp(String.raw`\(${SETTER_SPACE}*$`);
+/** A comma after a setter's first argument: more arguments follow. */
+const SETTER_NEXT_ARGUMENT = new RegExp(String.raw`^${SETTER_SPACE}*,`);
 /** A trailing comma closing a call (`.secret_string(\n    "…",\n)`, as rustfmt and Prettier leave one over lines). */
 const TRAILING_COMMA = new RegExp(String.raw`^${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}\)`);
 /**
@@ -1685,7 +1689,7 @@ const SETTER_LAST_ARGUMENT_END = new RegExp(String.raw`^${SETTER_SPACE}{0,32}(?:
  * the name read behind it, so the pattern is tried only there. Groups: as SECRET_DEFAULT's.
  */
 const SECRET_ASSIGNMENT = new RegExp(
-  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b${PAIR_SETTER}\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with|reset|update|change)_?\w{0,24}?|\.)${SETTER_SECRET}\()\s*(?:[rRbBuU]{1,2}(?=["']))?|,(?<=${SETTER_AFTER_ONE_ARGUMENT})${SETTER_SPACE}*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
+  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b${PAIR_SETTER}\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with|reset|update|change)_?\w{0,24}?|\.)${SETTER_SECRET}\()${SETTER_SPACE}{0,32}(?:[rRbBuU]{1,2}(?=["']))?|,(?<=${SETTER_AFTER_ONE_ARGUMENT})${SETTER_SPACE}*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
   "gi",
 );
 /** Whether SECRET_ASSIGNMENT is worth trying: an arrow, a subscript's assignment, or a call of a setter's name or of one taking a name and a value. */
@@ -2394,7 +2398,7 @@ const SCANNERS: readonly Scanner[] = [
     // after a name, its last one (`set_password(service, 'user', …)` names a user).
     replace: (_match, groups, after, textBefore) => {
       const before = groups[0] ?? "";
-      if (/\(\s*$/.test(before) && /^\s*,/.test(after) && !TRAILING_COMMA.test(after)) return undefined;
+      if (SETTER_OPENING_END.test(before) && SETTER_NEXT_ARGUMENT.test(after) && !TRAILING_COMMA.test(after)) return undefined;
       // After one argument: the last (a trailing comma or an options object after it too), not a user's name before a third.
       if (before.startsWith(",") && !SETTER_LAST_ARGUMENT_END.test(after) && SETTER_FIRST_ARGUMENT_END.test(textBefore())) return undefined;
       return secretLiteralReplacement(groups);
