@@ -1341,13 +1341,17 @@ const CALL_ARGUMENT = String.raw`${CALL_SPACE}(?:(?:${STRING_PREFIX}(?:${["", St
  * (`new PDO(…)`, a trace's `PDO->__construct(…)`), Python keyring's `set_password` and node-keytar's
  * `setPassword` (a service, an account, the password; any `set_password` or `setPassword` of three
  * arguments, as its backends and wrappers are called); 4th in urllib's
- * `add_password`. (Azure's `UsernamePasswordCredential` takes the password 2nd, 3rd or 4th by
- * language, so it is not read.)
+ * `add_password`. Azure's key credentials: the key 1st in `AzureKeyCredential` and
+ * `AzureSASCredential`, 2nd after the account's name in `AzureNamedKeyCredential` and
+ * `StorageSharedKeyCredential`. (Azure's `UsernamePasswordCredential` takes the password 2nd, 3rd
+ * or 4th by language, so it is not read.)
  */
 const CREDENTIAL_CALLS: readonly (readonly [names: string, position: number])[] = [
   [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:(?:HTTP(?:Basic|Digest|Proxy)Auth|(?:Basic|Digest)Auth(?:entication)?|[Ss]et_?[Bb]asic_?[Aa]uth|with(?:Basic|Digest)Auth|basic_?[Aa]uth(?:entication)?|UsernamePasswordCredentials|PasswordAuthentication|UserPassword|login|(?<=\.)auth|KeyVaultSecret|Credentials::new)[ \t]*\(|auth\\*["']?[ \t]*(?:=>|[:=])[ \t]*[([])`, 2],
   [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))(?:getConnection|FTP(?:_TLS)?|(?:pymysql|MySQLdb|mysql\.connector|mariadb|pymssql)\.connect|(?:PDO|mysqli)(?:->__construct)?|mysqli_connect|(?:keyring\.)?set_password|setPassword)[ \t]*\(`, 3],
   [String.raw`(?:(?<![\w$])|(?<=\\{1,8}[nrt]))add_password[ \t]*\(`, 4],
+  [String.raw`(?<![\w$])(?:AzureKeyCredential|AzureSASCredential)[ \t]*\(`, 1],
+  [String.raw`(?<![\w$])(?:AzureNamedKeyCredential|StorageSharedKeyCredential)[ \t]*\(`, 2],
 ];
 /**
  * A password written as a string in a call that CREDENTIAL_CALLS names, at its place (reqwest's
@@ -2140,8 +2144,8 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: CREDENTIAL_CALL,
-    // The call's words first, then CREDENTIAL_CALL_COMMA.
-    worthTrying: (text) => /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password|PDO|mysqli|set_password|setPassword|KeyVaultSecret/.test(text) && CREDENTIAL_CALL_COMMA.test(text),
+    // The call's words first, then CREDENTIAL_CALL_COMMA (or a call whose key is its first argument).
+    worthTrying: (text) => /[Aa]uth|login|UserPassword|getConnection|FTP|connect|Credential|add_password|PDO|mysqli|set_password|setPassword|KeyVaultSecret/.test(text) && (CREDENTIAL_CALL_COMMA.test(text) || /Azure(?:Key|SAS)Credential/.test(text)),
     replace: (match, groups) => {
       const [prefix = "", quote = "", text = ""] = groups;
       // A list under `auth` may be of schemes or strategies (`auth: ['jwt', 'session']`), and `login`, `.auth` and a bare `BasicAuth` name other things too
