@@ -364,13 +364,19 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
   (open, close, deeper) => String.raw`${open}${notJsonBetweenStrings(close, stringEndBelow(deeper))}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
 )}|${doubleQuoted("{6,512}")}|${apostrophesWithEscapes("{6,512}")}|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|${IN_BACKTICKS}|"(?![\s,:}\]]|${MARKER})${JSON_CHARACTER}{6,512}(?=[\r\n]|$)|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
+ * After a secret word's `:`, the rest of a path's `::` that calls or builds something
+ * (`Token::default()`, `Credentials::new(`, `Vec::<u8>`, `format!`): no separator there. A value after
+ * `::` stays one (GitHub Actions' `::set-output name=password::…`, a log's `TOKEN::…`).
+ */
+const PATH_SEGMENT_CALL = String.raw`:[A-Za-z_]\w*(?:[({<!]|::[A-Za-z_]\w*[({<])`;
+/**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
  * is not the secret, the value after it is. A quoted value that ends in another secret field's `=`
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*(?::=|:(?!:)|=)\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*(?::=|:(?!${PATH_SEGMENT_CALL})|=)\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -1577,6 +1583,15 @@ const WRAPPED_SECRET_LITERAL = new RegExp(
   String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*[A-Za-z_][\w:<>&]{0,64}[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}(?:,${SETTER_SPACE}{0,32})?\))`,
   "gi",
 );
+/**
+ * A secret type's constructor of a literal, its first argument (`SecretString::from("…")`,
+ * `SecretKey::from_str("…")`, oauth2's `ClientSecret::new("…".to_string())`, `PrivateKey::from_wif`).
+ * Groups: what comes before the literal, its quote, its text.
+ */
+const SECRET_TYPE_LITERAL = new RegExp(
+  String.raw`(?<![\w$])((?:Secret\w{0,16}|\w{0,16}(?:Password|PrivateKey|SecretKey|ApiKey|AccessKey|ClientSecret))::(?:from|new|parse|from_str|from_wif|from_hex)\(${SETTER_SPACE}{0,32})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}[,)])`,
+  "g",
+);
 /** A whole call of one quoted argument (`getpass.getpass('Password: ')`): the argument's text. */
 const WHOLE_CALL = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(\\*["']([^"'\r\n\\]{0,64})\\*["']\)$/;
 /** A call's quoted argument, from inside it, to its closing quote and `,` or `)`: the argument's text. */
@@ -2049,6 +2064,21 @@ const SCANNERS: readonly Scanner[] = [
       if (/,\s*(?:(?:default|fallback)\s*=\s*)?$/i.test(groups[0] ?? "") && !/^\s*\)/.test(after)) return undefined;
       return secretLiteralReplacement(groups);
     },
+  },
+  {
+    kind: "api_token",
+    // GitHub Actions' workflow command that masks a secret in its logs (`echo "::add-mask::…"`): what it masks is one (not a variable, `$TOKEN`, `${{ … }}`, `%VAR%`).
+    pattern: /(::add-mask::)(?![$%])([^\s"'\\]{1,512})/g,
+    worthTrying: (text) => text.includes("::add-mask::"),
+    replace: (_match, groups) => (groups[1]?.startsWith("[REDACTED:") ? undefined : `${groups[0] ?? ""}${marker("api_token")}`),
+  },
+  {
+    kind: "api_token",
+    // A secret type built from a literal (`SecretString::from("…")`, `SecretKey::from_str("…")`,
+    // `ClientSecret::new("…".to_string())`, `PrivateKey::from_wif("…")`), whatever it is assigned to.
+    pattern: SECRET_TYPE_LITERAL,
+    worthTrying: (text) => text.includes("::") && /Secret|Password|Key/.test(text),
+    replace: (_match, groups) => secretLiteralReplacement(groups),
   },
   {
     kind: "api_token",
@@ -2554,10 +2584,11 @@ const SCANNERS: readonly Scanner[] = [
     kind: "ip_address",
     pattern: /(?<![0-9A-Za-z:.])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|\d{1,3}(?:\.\d{1,3}){3}))(?:%[0-9A-Za-z]{1,16})?(?:\/(\d{1,3}))?(?![0-9A-Za-z:.])/g,
     worthTrying: (text) => text.includes(":"),
-    replace: (_match, groups) => {
+    replace: (_match, groups, after) => {
       const address = groups[0] ?? "";
-      // `::` alone, the unspecified address, names no host and is more often a scope's operator (ASN.1's `Key ::= SEQUENCE`, Ruby's `::Foo`).
-      if (!isIPv6(address) || address === "::") return undefined;
+      // `::` alone, the unspecified address, names no host and is more often a scope's operator
+      // (ASN.1's `Key ::= SEQUENCE`, Ruby's `::Foo`); `::add` before `-mask::` is GitHub Actions' command.
+      if (!isIPv6(address) || address === "::" || (address === "::add" && after.startsWith("-mask::"))) return undefined;
       return ipReplacement(address, groups[1], 48);
     },
   },
