@@ -370,13 +370,29 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  */
 const PATH_SEGMENT_CALL = String.raw`:[A-Za-z_]\w*(?:[({<!]|::[A-Za-z_]\w*[({<])`;
 /**
+ * A declared type between a secret's name and its value (`const apiKey: string = "…"`, `let
+ * password: &'static str = …`, `api_key: Optional[SecretStr] = …`, `token: string | undefined =`):
+ * a name, a path, generics or a subscript, `&`, a lifetime, `?`, a union of up to four; a space
+ * before its `=`, as code is written (`token: sv=2021&sig=…` is a value). A name with a digit is a
+ * type's only when short (`u8`, `int64`): `secret: a0AAa0aAaA0AAA00 = …` is a secret's value.
+ */
+const TYPE_NAME = String.raw`(?:[A-Za-z_]+|[A-Za-z_]\w{0,7})(?![\w])(?:(?:\.|::)(?:[A-Za-z_]+|[A-Za-z_]\w{0,7})(?![\w]))*`;
+const DECLARED_TYPE = String.raw`&?(?:'\w+[ \t]+)?(?:mut[ \t]+)?${TYPE_NAME}(?:<[^<>=\r\n]{0,64}>|\[[^\[\]=\r\n]{0,64}\])?\??(?:[ \t]*\|[ \t]*${TYPE_NAME}(?:<[^<>=\r\n]{0,64}>|\[[^\[\]=\r\n]{0,64}\])?\??){0,3}`;
+/**
+ * A declared type, its `=` and a value no secret field's rule takes (a keyword, a number, a call, a
+ * literal already taken): what SECRET_FIELD reads as a value after the name's `:` is the type then.
+ */
+const TYPED_DECLARATION = new RegExp(String.raw`^${DECLARED_TYPE}[ \t]+=[ \t]*(?:(?:None|null|undefined|nil|true|false|\d{1,16})(?![\w$])|[A-Za-z_$][\w$.]*\(|(?:[@$]|[rRbBuUfFL]{1,2})?\\*["'\`]\[REDACTED:)`);
+/** A secret field's separator with a declared type (`: string =`), at the end of what SECRET_FIELD read before the value. */
+const TYPED_SEPARATOR_END = new RegExp(String.raw`:[ \t]*${DECLARED_TYPE}[ \t]+=\s*(?:${LITERAL_PREFIX})?$`);
+/**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
  * is not the secret, the value after it is. A quoted value that ends in another secret field's `=`
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*(?::=|:(?!${PATH_SEGMENT_CALL})|=)\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*(?::=|:[ \t]*${DECLARED_TYPE}[ \t]+=(?![=>])|:(?!${PATH_SEGMENT_CALL})|=)\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -1580,7 +1596,7 @@ const WRAPPER_CALL = String.raw`&?(?:new[ \t]+)?(?:Some|Ok|String|str|SecretStr|
  * Groups: what comes before the literal, its quote, its text.
  */
 const WRAPPED_SECRET_LITERAL = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*[A-Za-z_][\w:<>&]{0,64}[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}(?:,${SETTER_SPACE}{0,32})?\))`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*${DECLARED_TYPE}[ \t]+=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}(?:,${SETTER_SPACE}{0,32})?\))`,
   "gi",
 );
 /**
@@ -2460,6 +2476,11 @@ const SCANNERS: readonly Scanner[] = [
     replace: (_match, groups, after) => {
       const value = groups[1] ?? "";
       if (codeCall(value, after) || interpolationOnly(literalPrefixOf(groups[0] ?? ""), value)) return undefined;
+      // A declaration with a type is code: its value is a secret when it is a literal, and an
+      // expression otherwise (`password: str = Field(…)`); once its literal is taken, the type
+      // before it is no value (`apiKey: string = "[REDACTED:…]"`).
+      if (TYPED_SEPARATOR_END.test(groups[0] ?? "") && openingQuoteOf(value) === "") return undefined;
+      if (TYPED_DECLARATION.test(value + after.slice(0, AFTER_LENGTH))) return undefined;
       const quote = openingQuoteOf(value);
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
       const closing = /\\*["'`]$/.exec(value)?.[0];
