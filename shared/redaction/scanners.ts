@@ -370,14 +370,16 @@ const SECRET_VALUE = String.raw`${escapedQuoted(
  */
 const PATH_SEGMENT_CALL = String.raw`:[A-Za-z_]\w*(?:[({<!]|::[A-Za-z_]\w*[({<])`;
 /**
- * A declared type between a secret's name and its value (`const apiKey: string = "…"`, `let
- * password: &'static str = …`, `api_key: Optional[SecretStr] = …`, `token: string | undefined =`):
- * a name, a path, generics or a subscript, `&`, a lifetime, `?`, a union of up to four; a space
- * before its `=`, as code is written (`token: sv=2021&sig=…` is a value). A name with a digit is a
- * type's only when short (`u8`, `int64`): `secret: a0AAa0aAaA0AAA00 = …` is a secret's value.
+ * A declared string type between a secret's name and its value (`const apiKey: string = "…"`,
+ * `let password: &'static str = …`, `api_key: Optional[SecretStr] = …`, `token: string | undefined
+ * =`): the string types of TypeScript, Rust, Python and Pydantic by name, so that a word in a
+ * config's or a log's `password: word = …` stays a value (review 107); `&`, a lifetime, `Option`,
+ * `Optional`, `Secret<…>`, a union with `undefined`, `null` or `None`, `?`. A space before its `=`,
+ * as code is written (`token: sv=2021&sig=…` is a value). Each part is a fixed word: no ambiguity
+ * to backtrack over.
  */
-const TYPE_NAME = String.raw`(?:[A-Za-z_]+|[A-Za-z_]\w{0,7})(?![\w])(?:(?:\.|::)(?:[A-Za-z_]+|[A-Za-z_]\w{0,7})(?![\w]))*`;
-const DECLARED_TYPE = String.raw`&?(?:'\w+[ \t]+)?(?:mut[ \t]+)?${TYPE_NAME}(?:<[^<>=\r\n]{0,64}>|\[[^\[\]=\r\n]{0,64}\])?\??(?:[ \t]*\|[ \t]*${TYPE_NAME}(?:<[^<>=\r\n]{0,64}>|\[[^\[\]=\r\n]{0,64}\])?\??){0,3}`;
+const STRING_TYPE = String.raw`(?:string|str|String|bytes|SecretStr|SecretString|SecretBytes|Buffer)`;
+const DECLARED_TYPE = String.raw`&?(?:'[a-z_]{1,16}[ \t]+)?(?:mut[ \t]+)?(?:${STRING_TYPE}|Optional\[${STRING_TYPE}\]|Option<&?(?:'[a-z_]{1,16}[ \t]+)?${STRING_TYPE}>|Secret<${STRING_TYPE}>)\??(?:[ \t]*\|[ \t]*(?:undefined|null|None|${STRING_TYPE})){0,3}(?![\w<\[])`;
 /**
  * A declared type, its `=` and a value no secret field's rule takes (a keyword, a number, a call, a
  * literal already taken): what SECRET_FIELD reads as a value after the name's `:` is the type then.
@@ -409,6 +411,8 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
  * into more of a word (`The!Best2024`).
  */
 const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|but|to|for|from|followed|flags?|options?|arguments?|parameters?|values?|with|without|the|a|an|of|in|on|at|as|via|like|when|if|only|also|instead|then|which|that|first|again|directly|explicitly|manually|here|there|below|above|docs|documentation|etc|multiple|defaults?|expects?|takes?|accepts?|pertains?|overrides?|has|have|had|does|do|did|set|sets|deprecated|specified|provided|ignored|now|no|this|you|your|it|its|arg|args|string|strings|int|int32|int64|uint|float|bool|duration|file|path|name|names|id|user|user-id|key-?id)(?:'s|n't)?(?=[\s\`]|[.,;:!?)](?:[\s\`]|$)|$)`;
+/** A secret field's name and its separator anywhere in a value (the value then holds more fields). */
+const SECRET_FIELD_AHEAD_ANYWHERE = new RegExp(String.raw`(?<![A-Za-z0-9])${SECRET_NAME}\\*["']?\s*[:=]`, "i");
 /** A secret field's name, quoted or escaped, and its `:` or `=`: a field, not a value (`--token "password": …`). */
 const SECRET_FIELD_AHEAD = String.raw`\\*["']?${SECRET_NAME}\\*["']?\s*[:=]`;
 /**
@@ -2477,9 +2481,10 @@ const SCANNERS: readonly Scanner[] = [
       const value = groups[1] ?? "";
       if (codeCall(value, after) || interpolationOnly(literalPrefixOf(groups[0] ?? ""), value)) return undefined;
       // A declaration with a type is code: its value is a secret when it is a literal, and an
-      // expression otherwise (`password: str = Field(…)`); once its literal is taken, the type
-      // before it is no value (`apiKey: string = "[REDACTED:…]"`).
-      if (TYPED_SEPARATOR_END.test(groups[0] ?? "") && openingQuoteOf(value) === "") return undefined;
+      // expression otherwise (`password: str = Field(…)`), unless more secret fields follow
+      // (`password: string = token = "…"`, taken as any value is); once its literal is taken, the
+      // type before it is no value (`apiKey: string = "[REDACTED:…]"`).
+      if (TYPED_SEPARATOR_END.test(groups[0] ?? "") && openingQuoteOf(value) === "" && !SECRET_FIELD_AHEAD_ANYWHERE.test(value)) return undefined;
       if (TYPED_DECLARATION.test(value + after.slice(0, AFTER_LENGTH))) return undefined;
       const quote = openingQuoteOf(value);
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
