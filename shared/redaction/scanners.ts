@@ -411,6 +411,8 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
  * into more of a word (`The!Best2024`).
  */
 const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|but|to|for|from|followed|flags?|options?|arguments?|parameters?|values?|with|without|the|a|an|of|in|on|at|as|via|like|when|if|only|also|instead|then|which|that|first|again|directly|explicitly|manually|here|there|below|above|docs|documentation|etc|multiple|defaults?|expects?|takes?|accepts?|pertains?|overrides?|has|have|had|does|do|did|set|sets|deprecated|specified|provided|ignored|now|no|this|you|your|it|its|arg|args|string|strings|int|int32|int64|uint|float|bool|duration|file|path|name|names|id|user|user-id|key-?id)(?:'s|n't)?(?=[\s\`]|[.,;:!?)](?:[\s\`]|$)|$)`;
+/** A value that is code: a call, a member's path, a keyword or a number (`Field(`, `Constants.EMPTY`, `None`). */
+const CODE_VALUE = /^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?![\w$])|(?:None|null|undefined|nil|true|false|\d{1,16})(?![\w$]))/;
 /** A secret field's name and its separator anywhere in a value (the value then holds more fields). */
 const SECRET_FIELD_AHEAD_ANYWHERE = new RegExp(String.raw`(?<![A-Za-z0-9])${SECRET_NAME}\\*["']?\s*[:=]`, "i");
 /** A secret field's name, quoted or escaped, and its `:` or `=`: a field, not a value (`--token "password": …`). */
@@ -1600,7 +1602,7 @@ const WRAPPER_CALL = String.raw`&?(?:new[ \t]+)?(?:Some|Ok|String|str|SecretStr|
  * Groups: what comes before the literal, its quote, its text.
  */
 const WRAPPED_SECRET_LITERAL = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*${DECLARED_TYPE}[ \t]+=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}(?:,${SETTER_SPACE}{0,32})?\))`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*&?[A-Za-z_'][\w:<>&'\[\]]{0,64}[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}(?:,${SETTER_SPACE}{0,32})?\))`,
   "gi",
 );
 /**
@@ -2480,11 +2482,11 @@ const SCANNERS: readonly Scanner[] = [
     replace: (_match, groups, after) => {
       const value = groups[1] ?? "";
       if (codeCall(value, after) || interpolationOnly(literalPrefixOf(groups[0] ?? ""), value)) return undefined;
-      // A declaration with a type is code: its value is a secret when it is a literal, and an
-      // expression otherwise (`password: str = Field(…)`), unless more secret fields follow
+      // A declaration with a type is code: its value is a secret when it is a literal, and code
+      // otherwise when it reads as code (`password: str = Field(…)`), unless more secret fields follow
       // (`password: string = token = "…"`, taken as any value is); once its literal is taken, the
       // type before it is no value (`apiKey: string = "[REDACTED:…]"`).
-      if (TYPED_SEPARATOR_END.test(groups[0] ?? "") && openingQuoteOf(value) === "" && !SECRET_FIELD_AHEAD_ANYWHERE.test(value)) return undefined;
+      if (TYPED_SEPARATOR_END.test(groups[0] ?? "") && openingQuoteOf(value) === "" && CODE_VALUE.test(value) && !SECRET_FIELD_AHEAD_ANYWHERE.test(value)) return undefined;
       if (TYPED_DECLARATION.test(value + after.slice(0, AFTER_LENGTH))) return undefined;
       const quote = openingQuoteOf(value);
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
