@@ -380,13 +380,17 @@ const PATH_SEGMENT_CALL = String.raw`:[A-Za-z_]\w*(?:[({<!]|::[A-Za-z_]\w*[({<])
  */
 const STRING_TYPE = String.raw`(?:string|str|String|bytes|SecretStr|SecretString|SecretBytes|Buffer)`;
 const DECLARED_TYPE = String.raw`&?(?:'[a-z_]{1,16}[ \t]+)?(?:mut[ \t]+)?(?:${STRING_TYPE}|Optional\[${STRING_TYPE}\]|Option<&?(?:'[a-z_]{1,16}[ \t]+)?${STRING_TYPE}>|Secret<${STRING_TYPE}>)\??(?:[ \t]*\|[ \t]*(?:undefined|null|None|${STRING_TYPE})){0,3}(?![\w<\[])`;
+/** A keyword or a number as code writes it: no secret (`None`, `undefined`, `0`). */
+const CODE_WORD = String.raw`(?:None|null|undefined|nil|true|false|\d{1,16})(?![\w$])`;
 /**
  * A declared type, its `=` and a value no secret field's rule takes (a keyword, a number, a call, a
  * literal already taken): what SECRET_FIELD reads as a value after the name's `:` is the type then.
  */
-const TYPED_DECLARATION = new RegExp(String.raw`^${DECLARED_TYPE}[ \t]+=[ \t]*(?:(?:None|null|undefined|nil|true|false|\d{1,16})(?![\w$])|[A-Za-z_$][\w$.]*\(|(?:[@$]|[rRbBuUfFL]{1,2})?\\*["'\`]\[REDACTED:)`);
-/** A secret field's separator with a declared type (`: string =`), at the end of what SECRET_FIELD read before the value. */
-const TYPED_SEPARATOR_END = new RegExp(String.raw`:[ \t]*${DECLARED_TYPE}[ \t]+=\s*(?:${LITERAL_PREFIX})?$`);
+const TYPED_DECLARATION = new RegExp(String.raw`^${DECLARED_TYPE}[ \t]+=[ \t]*(?:${CODE_WORD}|[A-Za-z_$][\w$.]*\(|(?:[@$]|[rRbBuUfFL]{1,2})?\\*["'\`]\[REDACTED:)`);
+/** A secret field's separator with a declared type (`: string =`). */
+const TYPED_SEPARATOR = String.raw`:[ \t]*${DECLARED_TYPE}[ \t]+=(?![=>])`;
+/** TYPED_SEPARATOR at the end of what SECRET_FIELD read before the value. */
+const TYPED_SEPARATOR_END = new RegExp(String.raw`${TYPED_SEPARATOR}\s*(?:${LITERAL_PREFIX})?$`);
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
@@ -394,7 +398,7 @@ const TYPED_SEPARATOR_END = new RegExp(String.raw`:[ \t]*${DECLARED_TYPE}[ \t]+=
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*(?::=|:[ \t]*${DECLARED_TYPE}[ \t]+=(?![=>])|:(?!${PATH_SEGMENT_CALL})|=)\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*(?::=|${TYPED_SEPARATOR}|:(?!${PATH_SEGMENT_CALL})|=)\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -412,11 +416,11 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
  */
 const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|but|to|for|from|followed|flags?|options?|arguments?|parameters?|values?|with|without|the|a|an|of|in|on|at|as|via|like|when|if|only|also|instead|then|which|that|first|again|directly|explicitly|manually|here|there|below|above|docs|documentation|etc|multiple|defaults?|expects?|takes?|accepts?|pertains?|overrides?|has|have|had|does|do|did|set|sets|deprecated|specified|provided|ignored|now|no|this|you|your|it|its|arg|args|string|strings|int|int32|int64|uint|float|bool|duration|file|path|name|names|id|user|user-id|key-?id)(?:'s|n't)?(?=[\s\`]|[.,;:!?)](?:[\s\`]|$)|$)`;
 /** A value that is code: a call, a member's path, a keyword or a number (`Field(`, `Constants.EMPTY`, `None`). */
-const CODE_VALUE = /^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?![\w$])|(?:None|null|undefined|nil|true|false|\d{1,16})(?![\w$]))/;
-/** A secret field's name and its separator anywhere in a value (the value then holds more fields). */
-const SECRET_FIELD_AHEAD_ANYWHERE = new RegExp(String.raw`(?<![A-Za-z0-9])${SECRET_NAME}\\*["']?\s*[:=]`, "i");
+const CODE_VALUE = new RegExp(String.raw`^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?![\w$])|${CODE_WORD})`);
 /** A secret field's name, quoted or escaped, and its `:` or `=`: a field, not a value (`--token "password": …`). */
 const SECRET_FIELD_AHEAD = String.raw`\\*["']?${SECRET_NAME}\\*["']?\s*[:=]`;
+/** A secret field's name and its separator anywhere in a value (the value then holds more fields). */
+const SECRET_FIELD_AHEAD_ANYWHERE = new RegExp(String.raw`(?<![A-Za-z0-9])${SECRET_FIELD_AHEAD}`, "i");
 /**
  * A keyword or a file's name where an option's value goes (`--password stdin`, `--token none`, a switch's `--require-pass yes`,
  * `env:DB_PASSWORD`, `--token @token.txt`, `--private-key key.pem`, `--credentials /creds.json`),
@@ -1583,6 +1587,13 @@ const SECRET_FIELD_CALL_LITERAL = /(?<!["'`])(\[REDACTED:(?:api_token|connection
 /** Space between a call's arguments, JSON's escaped line breaks and tabs too. */
 const SETTER_SPACE = String.raw`(?:\s|\\{1,8}[nrt])`;
 /**
+ * A call's quoted literal argument, the second and third groups of the patterns that use it (its
+ * quote, its text), and what may follow it before the argument ends: a method call or two
+ * (`"…".to_string()`) and space.
+ */
+const LITERAL_ARGUMENT = String.raw`(\\*["'])([^"'\`\r\n\\]{1,256})\2`;
+const AFTER_LITERAL_ARGUMENT = String.raw`(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}`;
+/**
  * A call that makes a value of its literal, which a secret field's value may be wrapped in: Rust's
  * `Some`, `Ok`, `String::from`, `Secret::new`, `SecretString::from`, `Box::new`, `Cow::Borrowed`,
  * `Zeroizing::new`; Go's `aws.String`, `pulumi.String`, `to.Ptr`, `[]byte`; Java's `new String`,
@@ -1602,7 +1613,7 @@ const WRAPPER_CALL = String.raw`&?(?:new[ \t]+)?(?:Some|Ok|String|str|SecretStr|
  * Groups: what comes before the literal, its quote, its text.
  */
 const WRAPPED_SECRET_LITERAL = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*&?[A-Za-z_'][\w:<>&'\[\]]{0,64}[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}(?:,${SETTER_SPACE}{0,32})?\))`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*&?[A-Za-z_'][\w:<>&'\[\]]{0,64}[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})${LITERAL_ARGUMENT}(?=${AFTER_LITERAL_ARGUMENT}(?:,${SETTER_SPACE}{0,32})?\))`,
   "gi",
 );
 /**
@@ -1611,7 +1622,7 @@ const WRAPPED_SECRET_LITERAL = new RegExp(
  * Groups: what comes before the literal, its quote, its text.
  */
 const SECRET_TYPE_LITERAL = new RegExp(
-  String.raw`(?<![\w$])((?:Secret\w{0,16}|\w{0,16}(?:Password|PrivateKey|SecretKey|ApiKey|AccessKey|ClientSecret))::(?:from|new|parse|from_str|from_wif|from_hex)\(${SETTER_SPACE}{0,32})(\\*["'])([^"'\`\r\n\\]{1,256})\2(?=(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}[,)])`,
+  String.raw`(?<![\w$])((?:Secret\w{0,16}|\w{0,16}(?:Password|PrivateKey|SecretKey|ApiKey|AccessKey|ClientSecret))::(?:from|new|parse|from_str|from_wif|from_hex)\(${SETTER_SPACE}{0,32})${LITERAL_ARGUMENT}(?=${AFTER_LITERAL_ARGUMENT}[,)])`,
   "g",
 );
 /** A whole call of one quoted argument (`getpass.getpass('Password: ')`): the argument's text. */
@@ -1687,6 +1698,8 @@ const SECRET_DEFAULT = new RegExp(
 const PAIR_SETTER = "(?:setenv|putenv|put_env|set_var|setProperty|put|set|setItem|SetEnvironmentVariable|setHeader|append|add|insert|store)";
 /** A secret's name at the end of a setter's or a builder's (`setPassword`, `.clientSecret`, `withApiToken`), read as PAIR_SETTER is. */
 const SETTER_SECRET = "(?:password|passwd|passphrase|secret_?string|secret|api_?key|access_?key|secret_?key|private_?key|client_?secret|api_?token|auth_?token|access_?token|bearer_?token|token|credentials?)";
+/** What a setter's name starts with before SETTER_SECRET (`set`, `with`, `reset`, `update`, `change` and words between, or a builder's `.`). */
+const SETTER_NAME_START = String.raw`(?:\b(?:set|with|reset|update|change)_?\w{0,24}?|\.)`;
 /**
  * A setter of a secret's name and its first argument, a name (`set_password(user, '…')`, Key
  * Vault's `setSecret(secretName, "…")`), or a secret store's setter and a quoted name (`set_secret(
@@ -1695,7 +1708,7 @@ const SETTER_SECRET = "(?:password|passwd|passphrase|secret_?string|secret|api_?
  * after it is the secret when it is the last argument (SECRET_ASSIGNMENT's replace checks that:
  * `set_password(service, 'user', …)` names a user there).
  */
-const SETTER_FIRST_ARGUMENT = String.raw`(?:(?:\b(?:set|with|reset|update|change)_?\w{0,24}?|\.)${SETTER_SECRET}(?:Async)?\(${SETTER_SPACE}{0,32}[A-Za-z_$][\w$.]{0,64}|\b[Ss]et_?[Ss]ecret(?:Async)?\(${SETTER_SPACE}{0,32}\\*["'][\w.:/-]{1,64}\\*["'])${SETTER_SPACE}{0,32}`;
+const SETTER_FIRST_ARGUMENT = String.raw`(?:${SETTER_NAME_START}${SETTER_SECRET}(?:Async)?\(${SETTER_SPACE}{0,32}[A-Za-z_$][\w$.]{0,64}|\b[Ss]et_?[Ss]ecret(?:Async)?\(${SETTER_SPACE}{0,32}\\*["'][\w.:/-]{1,64}\\*["'])${SETTER_SPACE}{0,32}`;
 const SETTER_AFTER_ONE_ARGUMENT = String.raw`${SETTER_FIRST_ARGUMENT},`;
 /** The text before SECRET_ASSIGNMENT's match when SETTER_AFTER_ONE_ARGUMENT is what it read (the match starts at the comma). */
 const SETTER_FIRST_ARGUMENT_END = new RegExp(String.raw`${SETTER_FIRST_ARGUMENT}$`, "i");
@@ -1730,7 +1743,7 @@ const SETTER_LAST_ARGUMENT_END = new RegExp(String.raw`^${SETTER_SPACE}{0,32}(?:
  * the name read behind it, so the pattern is tried only there. Groups: as SECRET_DEFAULT's.
  */
 const SECRET_ASSIGNMENT = new RegExp(
-  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b${PAIR_SETTER}\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=(?:\b(?:set|with|reset|update|change)_?\w{0,24}?|\.)${SETTER_SECRET}\()${SETTER_SPACE}{0,32}(?:[rRbBuU]{1,2}(?=["']))?|,(?<=${SETTER_AFTER_ONE_ARGUMENT})${SETTER_SPACE}*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
+  String.raw`((?:\](?<=\[\s*(?:${QUOTED_SECRET_NAME}|:${SECRET_NAME})\s*\])\s*(?:\|\||\?\?)?=(?![=>~])\s*|\}(?<=(?:\$\w{1,64}|->)\{\s*(?:${QUOTED_SECRET_NAME}|${SECRET_NAME})\s*\})\s*(?:\|\||\/\/)?=(?![=>~])\s*|=>(?<=(?:\[\s*${QUOTED_SECRET_NAME}(?::(?:protected|\\*"[\w\\]{1,64}\\*":private))?\s*\]|${QUOTED_SECRET_NAME}|(?<![\w$@%:-])[-:]?${SECRET_NAME}(?![\w-]))[ \t]*=>)(?:[ \t]*(?:\r?\n|\\{1,8}n)[ \t]*string\(\d{1,6}\)[ \t]*|(?:\s|\\{1,8}[nrt]){0,64})|(?:->|\bto\b)(?<=(?:^|[(,=])(?:\s|\\{1,8}[nrt])*${QUOTED_SECRET_NAME}[ \t]*(?:->|[ \t]to))[ \t]*|,(?<=\b${PAIR_SETTER}\(\s*${QUOTED_SECRET_NAME}\s*,)\s*|\((?<=${SETTER_NAME_START}${SETTER_SECRET}\()${SETTER_SPACE}{0,32}(?:[rRbBuU]{1,2}(?=["']))?|,(?<=${SETTER_AFTER_ONE_ARGUMENT})${SETTER_SPACE}*(?:[rRbBuU]{1,2}(?=["']))?))${SECRET_LITERAL}`,
   "gi",
 );
 /** Whether SECRET_ASSIGNMENT is worth trying: an arrow, a subscript's assignment, or a call of a setter's name or of one taking a name and a value. */
