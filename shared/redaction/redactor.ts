@@ -399,9 +399,45 @@ function createPathJoiner(): (base: string, key: string) => string {
   };
 }
 
-/** UTF-8 length, from a memo of known texts when it has it. */
-function byteLengthOf(text: string, known: ReadonlyMap<string, number>): number {
-  return known.get(text) ?? Buffer.byteLength(text);
+// eslint-disable-next-line no-control-regex -- what JSON writes as an escape
+const JSON_ESCAPED_CHAR = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * Bytes of a text's JSON string, quotes left out: UTF-8, with its escapes (`\"` two bytes, a
+ * control character's `\u0001` six). What the size budgets count: a text of 100 control
+ * characters is 600 bytes of the event.
+ */
+export function jsonBytes(text: string): number {
+  return JSON_ESCAPED_CHAR.test(text) ? Buffer.byteLength(JSON.stringify(text)) - 2 : Buffer.byteLength(text);
+}
+
+/** jsonBytes, from a memo of known texts when it has it. */
+function jsonBytesOf(text: string, known: ReadonlyMap<string, number>): number {
+  return known.get(text) ?? jsonBytes(text);
+}
+
+// eslint-disable-next-line no-control-regex -- what a key must not hold
+const CONTROL_CHAR = /[\u0000-\u001f]/;
+
+/** Control characters JSON writes in two bytes: \b \t \n \f \r. */
+const SHORT_ESCAPES: ReadonlySet<number> = new Set([0x08, 0x09, 0x0a, 0x0c, 0x0d]);
+
+/**
+ * The longest start of `text` whose JSON string (quotes left out) takes at most `limit` bytes,
+ * without splitting a surrogate pair: where a length cap in characters leaves a text of escapes
+ * several times the bytes the budget has left.
+ */
+export function cutToJsonBytes(text: string, limit: number): string {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const pair = code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    const size = code === 0x22 || code === 0x5c ? 2 : code < 0x20 ? (SHORT_ESCAPES.has(code) ? 2 : 6) : code < 0x80 ? 1 : code < 0x800 ? 2 : pair ? 4 : code >= 0xd800 && code <= 0xdfff ? 6 : 3;
+    if (bytes + size > limit) return text.slice(0, i);
+    bytes += size;
+    if (pair) i++;
+  }
+  return text;
 }
 
 /** An own, enumerable, writable data property even for "__proto__", as Object.fromEntries defines it. */
@@ -434,7 +470,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
   // `"hash":"<pseudonym>",` member. The memo holds values already in this process's memory and is
   // emptied when full, so it stays bounded.
   const valueHashes = new Map<string, string>();
-  // Safe keys and clean texts, each with its UTF-8 byte length for the budgets.
+  // Safe keys and clean texts, each with its JSON's bytes (jsonBytes) for the budgets.
   const safeKeys = new Map<string, number>();
   // Texts that came out of the scanners untouched (well-formed, nothing found, plain or
   // percent-decoded). scanning is a pure function of the text under this policy, so a text seen
@@ -482,7 +518,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     for (const [kind, count] of result.counts) entries.add(path, kind, count);
     if (result.counts.size === 0 && result.text === text && text.length <= CLEAN_MAX_TEXT) {
       if (cleanTexts.size >= MEMO_ENTRIES) cleanTexts.clear();
-      cleanTexts.set(text, Buffer.byteLength(text));
+      cleanTexts.set(text, jsonBytes(text));
     }
     input = result.text;
     // What the scanners rewrote can show the literal where the search did not read it: a JSON
@@ -537,7 +573,11 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     return kept === first.text ? first : { text: kept, counts };
   }
 
-  /** Object keys are data: a key a scanner flags, or one too long for the schema, becomes its keyed hash. */
+  /**
+   * Object keys are data: a key a scanner flags, one too long for the schema, or one holding a
+   * control character (six bytes of JSON each, and text a log viewer may not show) becomes its
+   * keyed hash.
+   */
   function safeKey(key: string, path: string, entries: Entries, literal?: Literal): string {
     if (key.length > SCHEMA_MAX_FIELD_NAME || (literal !== undefined && holdsLiteral(literal, key))) {
       entries.add(path, "key");
@@ -546,9 +586,9 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     if (safeKeys.has(key)) return key;
     const fixed = wellFormed(key);
     const result = scanPercentAware(fixed);
-    if (result.counts.size === 0 && fixed === key) {
+    if (result.counts.size === 0 && fixed === key && !CONTROL_CHAR.test(key)) {
       if (safeKeys.size >= MEMO_ENTRIES) safeKeys.clear();
-      safeKeys.set(key, Buffer.byteLength(key));
+      safeKeys.set(key, jsonBytes(key));
       return key;
     }
     entries.add(path, "key");
@@ -583,9 +623,16 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           let kept = "";
           if (allowed) {
             const max = Math.min(valueMax, Math.max(budget, 0));
-            const text = scanInto(value, path, max, entries, literal);
-            kept = `,"value":${quoted(text)}`;
-            budget -= Buffer.byteLength(text) + 11;
+            const cuts = entries.truncations;
+            let text = scanInto(value, path, max, entries, literal);
+            // As in redactEvent: the cap counts characters, the budget bytes of JSON.
+            if (jsonBytes(text) > Math.max(budget, 0)) {
+              text = cutToJsonBytes(text, Math.max(budget, 0));
+              if (entries.truncations === cuts) entries.add(path, "truncated");
+            }
+            const literalText = quoted(text);
+            kept = `,"value":${literalText}`;
+            budget -= Buffer.byteLength(literalText) + 9;
           } else if (value.length > 0) entries.add("data.arguments", "argument_value");
           return `{${hash}"length":${value.length},"type":"string"${kept}}`;
         }
@@ -655,7 +702,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         // Out of budget: stop listing fields; `keys` keeps the true count.
         if (budget <= 0) break;
         const outKey = safeKey(key, path, entries, literal);
-        budget -= byteLengthOf(outKey, safeKeys) + 4;
+        budget -= jsonBytesOf(outKey, safeKeys) + 4;
         const childPath = memoPath(path, outKey);
         const item = read(value, key);
         // A key that had to be hashed is not matched against the allow-list: its value never travels.
@@ -728,10 +775,20 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
             return value;
           }
           const cuts = entries.truncations;
-          const out = scanInto(value, pathOf(base, key), max, entries);
+          const path = pathOf(base, key);
+          let out = scanInto(value, path, max, entries);
           // Cut where the budget, not the text's own cap, set the length.
           if (max < stringMax && entries.truncations > cuts) shortened = true;
-          budget -= byteLengthOf(out, cleanTexts) + 4;
+          let bytes = jsonBytesOf(out, cleanTexts);
+          // The cap counts characters, the budget bytes of JSON: a text of escapes (`\u0001` is six
+          // bytes) or of wide characters can take several times what is left.
+          if (bytes > Math.max(0, budget)) {
+            out = cutToJsonBytes(out, Math.max(0, budget));
+            bytes = jsonBytes(out);
+            if (entries.truncations === cuts) entries.add(path, "truncated");
+            shortened = true;
+          }
+          budget -= bytes + 4;
           return out;
         }
         case "number":
@@ -800,7 +857,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         // A remembered safe key (never longer than the schema allows) is kept as is: what safeKey returns.
         const known = safeKeys.get(key);
         const outKey = known !== undefined ? key : safeKey(key, path === "" ? "(event)" : path, entries);
-        budget -= (known ?? byteLengthOf(outKey, safeKeys)) + 4;
+        budget -= (known ?? jsonBytesOf(outKey, safeKeys)) + 4;
         const item = read(value, key);
         const cleaned = item === failed ? dropped : walk(item, depth + 1, path, outKey);
         // Own data properties, so a "__proto__" key stays data and never sets a prototype.

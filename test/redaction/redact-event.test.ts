@@ -137,6 +137,11 @@ describe("redactEvent", () => {
     ["__proto__ key", () => JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": "c"}')],
     ["lone surrogates", () => ({ "\uD800": "\uDFFF text" })],
     ["huge", () => ({ big: "z".repeat(3_000_000), wide: Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`k${i}`, i])) })],
+    // Texts whose JSON is several times their length (`\u0001` is six bytes): the budget counts JSON's bytes.
+    ["control characters", () => Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f${i}`, "\u0001".repeat(1000)]))],
+    ["quotes, backslashes and line breaks", () => Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f${i}`, ['"', "\\", "\n"][i % 3]?.repeat(1000)]))],
+    ["wide characters", () => ({ list: Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? "é" : "\u{1F600}").repeat(1000)) })],
+    ["keys of control characters", () => Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`${"\u0001".repeat(100)}${i}`, i]))],
     ["not an object", () => "mail a.fake@example.com"],
     ["null", () => null],
   ];

@@ -179,6 +179,11 @@ const HOSTILE: [string, () => unknown][] = [
   ["huge array (1 000 000 items)", () => new Array(1_000_000).fill("x")],
   ["huge string (5 MB)", () => ({ q: "y".repeat(5_000_000) })],
   ["many large strings", () => ({ q: Array.from({ length: 64 }, () => "z".repeat(100_000)) })],
+  // Allowed texts whose JSON is several times their length: the budget counts JSON's bytes.
+  ["allowed texts of control characters", () => ({ q: Array.from({ length: 64 }, () => "\u0001".repeat(5000)) })],
+  ["allowed texts of quotes, backslashes and line breaks", () => ({ q: Array.from({ length: 64 }, (_, i) => ['"', "\\", "\n"][i % 3]?.repeat(5000)) })],
+  ["keys of control characters", () => Object.fromEntries(Array.from({ length: 256 }, (_, i) => [`${"\u0001".repeat(120)}${i}`, i]))],
+  ["allowed texts of wide characters", () => ({ q: Array.from({ length: 64 }, (_, i) => (i % 2 === 0 ? "é" : "\u{1F600}").repeat(5000)) })],
   ["__proto__ and constructor keys", protoKeys],
   ["lone surrogates in keys and values", () => ({ "\uD800key": "val\uDC00", q: "\uDBFF" })],
   ["over-long key", () => ({ ["k".repeat(10_000)]: 1 })],
