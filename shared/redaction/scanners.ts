@@ -384,9 +384,10 @@ const DECLARED_TYPE = String.raw`&?(?:'[a-z_]{1,16}[ \t]+)?(?:mut[ \t]+)?(?:${ST
 const CODE_WORD = String.raw`(?:None|null|undefined|nil|true|false|\d{1,16})(?![\w$])`;
 /**
  * A declared type, its `=` and a value no secret field's rule takes (a keyword, a number, a call, a
- * literal already taken): what SECRET_FIELD reads as a value after the name's `:` is the type then.
+ * value already taken, quoted or bare): what SECRET_FIELD reads as a value after the name's `:` is
+ * the type then.
  */
-const TYPED_DECLARATION = new RegExp(String.raw`^${DECLARED_TYPE}[ \t]+=[ \t]*(?:${CODE_WORD}|[A-Za-z_$][\w$.]*\(|(?:[@$]|[rRbBuUfFL]{1,2})?\\*["'\`]\[REDACTED:)`);
+const TYPED_DECLARATION = new RegExp(String.raw`^${DECLARED_TYPE}[ \t]+=[ \t]*(?:${CODE_WORD}|[A-Za-z_$][\w$.]*\(|(?:(?:[@$]|[rRbBuUfFL]{1,2})?\\*["'\`])?\[REDACTED:)`);
 /** A secret field's separator with a declared type (`: string =`). */
 const TYPED_SEPARATOR = String.raw`:[ \t]*${DECLARED_TYPE}[ \t]+=(?![=>])`;
 /** TYPED_SEPARATOR at the end of what SECRET_FIELD read before the value. */
@@ -415,8 +416,11 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
  * into more of a word (`The!Best2024`).
  */
 const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|but|to|for|from|followed|flags?|options?|arguments?|parameters?|values?|with|without|the|a|an|of|in|on|at|as|via|like|when|if|only|also|instead|then|which|that|first|again|directly|explicitly|manually|here|there|below|above|docs|documentation|etc|multiple|defaults?|expects?|takes?|accepts?|pertains?|overrides?|has|have|had|does|do|did|set|sets|deprecated|specified|provided|ignored|now|no|this|you|your|it|its|arg|args|string|strings|int|int32|int64|uint|float|bool|duration|file|path|name|names|id|user|user-id|key-?id)(?:'s|n't)?(?=[\s\`]|[.,;:!?)](?:[\s\`]|$)|$)`;
-/** A value that is code: a call, a member's path, a keyword or a number (`Field(`, `Constants.EMPTY`, `None`). */
-const CODE_VALUE = new RegExp(String.raw`^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?![\w$])|${CODE_WORD})`);
+/**
+ * A value that is code: a call, or a member's path, a keyword or a number that is the whole value
+ * (`Field(`, `Constants.EMPTY`, `None`; not `2024-Summer-…` or `null!…`, which only start as code).
+ */
+const CODE_VALUE = new RegExp(String.raw`^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(|(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?![\w$])|${CODE_WORD})[;,:)\]}]*$)`);
 /** A secret field's name, quoted or escaped, and its `:` or `=`: a field, not a value (`--token "password": …`). */
 const SECRET_FIELD_AHEAD = String.raw`\\*["']?${SECRET_NAME}\\*["']?\s*[:=]`;
 /** A secret field's name and its separator anywhere in a value (the value then holds more fields). */
@@ -1607,13 +1611,14 @@ const WRAPPER_CALL = String.raw`&?(?:new[ \t]+)?(?:Some|Ok|String|str|SecretStr|
  * A secret field's literal wrapped in one to three WRAPPER_CALLs, their only argument
  * (`Password: aws.String("…")`, Rust's `password: Some("…".to_string())`, `Secret::new("…".into())`,
  * `new String("…")`, `SecretStr("…")`), a method call or two on it, a trailing comma too; after `:`, `=`, Go's `:=` or a
- * type (`let password: String = …`, `api_key: SecretStr = …`). Not the first of more arguments,
+ * type: a string type as DECLARED_TYPE reads one (`Option<&'static str>`, `str | None`) or any
+ * type word without spaces (`let password: Box<str> = …`, `api_key: SecretStr = …`). Not the first of more arguments,
  * which may name what follows (`new AzureNamedKeyCredential("name", "…")`): SECRET_FIELD_CALL_LITERAL
  * reads those after a long call's name.
  * Groups: what comes before the literal, its quote, its text.
  */
 const WRAPPED_SECRET_LITERAL = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*&?[A-Za-z_'][\w:<>&'\[\]]{0,64}[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})${LITERAL_ARGUMENT}(?=${AFTER_LITERAL_ARGUMENT}(?:,${SETTER_SPACE}{0,32})?\))`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*(?:${DECLARED_TYPE}|&?[A-Za-z_'][\w:<>&'\[\]]{0,64})[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})${LITERAL_ARGUMENT}(?=${AFTER_LITERAL_ARGUMENT}(?:,${SETTER_SPACE}{0,32})?\))`,
   "gi",
 );
 /**
