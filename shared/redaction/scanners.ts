@@ -1608,17 +1608,46 @@ const AFTER_LITERAL_ARGUMENT = String.raw`(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SP
  */
 const WRAPPER_CALL = String.raw`&?(?:new[ \t]+)?(?:Some|Ok|String|str|SecretStr|SecretBytes|Secret\w{0,16}|Zeroizing|\w{0,32}(?:Key|SAS)Credential|[A-Za-z_]\w{0,32}\.(?:String|StringPtr|Ptr|ToPtr|valueOf|from)|(?:String|OsString|Cow|Box|Arc|Rc|Zeroizing|Secret\w{0,16})::(?:from|new|Borrowed|Owned)|\[\]byte)\(${SETTER_SPACE}{0,32}`;
 /**
+ * A type a declaration gives a secret's name, as code writes one: generics with lifetimes and
+ * commas (`Cow<'static, str>`), paths (`pulumi.StringInput`, `typing.Optional[str]`), unions and
+ * nullable marks (`string | null`, `String!`); no quote, `=`, `(` or line break, at most 80
+ * characters. Read lazily, so the first ` =` ends it.
+ */
+const TYPE_EXPRESSION = String.raw`&?[A-Za-z_'\[][\w:<>&'\[\].,|?!* \t]{0,80}?`;
+/** Where a declaration's literal ends: the statement, an argument list, a method call, a comment or the line. */
+const DECLARED_LITERAL_END = String.raw`(?=[ \t]*(?:[;,)\]}]|\.[A-Za-z_]\w*\(|\/\/|#|\\[nr]|\r|\n|$))`;
+/**
  * A secret field's literal wrapped in one to three WRAPPER_CALLs, their only argument
  * (`Password: aws.String("…")`, Rust's `password: Some("…".to_string())`, `Secret::new("…".into())`,
  * `new String("…")`, `SecretStr("…")`), a method call or two on it, a trailing comma too; after `:`, `=`, Go's `:=` or a
  * type: a string type as DECLARED_TYPE reads one (`Option<&'static str>`, `str | None`) or any
- * type word without spaces (`let password: Box<str> = …`, `api_key: SecretStr = …`). Not the first of more arguments,
+ * TYPE_EXPRESSION (`let password: Box<str> = …`, `Cow<'static, str> = Cow::Borrowed(…)`). Not the first of more arguments,
  * which may name what follows (`new AzureNamedKeyCredential("name", "…")`): SECRET_FIELD_CALL_LITERAL
  * reads those after a long call's name.
  * Groups: what comes before the literal, its quote, its text.
  */
 const WRAPPED_SECRET_LITERAL = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*(?:${DECLARED_TYPE}|&?[A-Za-z_'][\w:<>&'\[\]]{0,64})[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})${LITERAL_ARGUMENT}(?=${AFTER_LITERAL_ARGUMENT}(?:,${SETTER_SPACE}{0,32})?\))`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})${LITERAL_ARGUMENT}(?=${AFTER_LITERAL_ARGUMENT}(?:,${SETTER_SPACE}{0,32})?\))`,
+  "gi",
+);
+/**
+ * A declaration's type whose literal TYPED_SECRET_LITERAL or WRAPPED_SECRET_LITERAL took: read as
+ * a value by SECRET_FIELD, it is left when it reads as a type (a capitalised word without digits,
+ * or one with `<`, `[` or `.`), so `const token: Readonly<string> = "[REDACTED:…]"` keeps it; a
+ * config's word (`password: hunter2 = "…"`) is still taken.
+ */
+const TYPE_BEFORE_TAKEN_LITERAL = new RegExp(String.raw`^(?=&?'?(?:[A-Z][A-Za-z_]*(?![\w])|[A-Za-z_][\w]*[<\[.]))${TYPE_EXPRESSION}[ \t]*=[ \t]*(?:${WRAPPER_CALL}){0,3}(?:[@$]|[rRbBuUfFL]{1,2})?\\*["'\`]\[REDACTED:`);
+/**
+ * A secret's name declared with a type and given a literal, the literal alone taken
+ * (`const token: Readonly<string> = "…"`, `API_KEY: Final[str] = "…"`, Kotlin's
+ * `val password: CharArray = "…".toCharArray()`, Go's `var password string = "…"`). Any type:
+ * SECRET_FIELD would read the type as the value and leave the literal after it.
+ * Groups: what comes before the literal, its quote, its text.
+ */
+/** An `=` and a quote after it: where TYPED_SECRET_LITERAL may find something. */
+const LITERAL_AFTER_EQUALS = /=[ \t]*\\*["']/;
+const TYPED_SECRET_LITERAL = new RegExp(
+  String.raw`(?<![A-Za-z0-9])((?:${SECRET_NAME}\\*["']?[ \t]*:[ \t]*${TYPE_EXPRESSION}|(?<![\w$])(?:var|const)[ \t]+${SECRET_NAME}[ \t]+\*?[A-Za-z_\[\]][\w.\[\]]{0,40})[ \t]*=(?![=>])[ \t]*)${LITERAL_ARGUMENT}${DECLARED_LITERAL_END}`,
   "gi",
 );
 /**
@@ -2130,6 +2159,13 @@ const SCANNERS: readonly Scanner[] = [
     replace: (_match, groups) => secretLiteralReplacement(groups),
   },
   {
+    kind: "api_token",
+    // Before the fields' rules too, which read a declaration's type as its value.
+    pattern: TYPED_SECRET_LITERAL,
+    worthTrying: (text) => LITERAL_AFTER_EQUALS.test(text) && mentionsSecret(text),
+    replace: (_match, groups) => secretLiteralReplacement(groups),
+  },
+  {
     kind: "connection_string",
     pattern: CONNECTION_STRING_FIELD,
     worthTrying: (text) => text.includes("="),
@@ -2505,7 +2541,8 @@ const SCANNERS: readonly Scanner[] = [
       // (`password: string = token = "…"`, taken as any value is); once its literal is taken, the
       // type before it is no value (`apiKey: string = "[REDACTED:…]"`).
       if (TYPED_SEPARATOR_END.test(groups[0] ?? "") && openingQuoteOf(value) === "" && CODE_VALUE.test(value) && !SECRET_FIELD_AHEAD_ANYWHERE.test(value)) return undefined;
-      if (TYPED_DECLARATION.test(value + after.slice(0, AFTER_LENGTH))) return undefined;
+      const declared = value + after.slice(0, AFTER_LENGTH);
+      if (TYPED_DECLARATION.test(declared) || TYPE_BEFORE_TAKEN_LITERAL.test(declared)) return undefined;
       const quote = openingQuoteOf(value);
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
       const closing = /\\*["'`]$/.exec(value)?.[0];
