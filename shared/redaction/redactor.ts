@@ -57,6 +57,8 @@ const SCHEMA_MAX_ITEMS = 64;
 const SCHEMA_MAX_FIELD_NAME = 128;
 /** What a summary's budget is charged for each value it lists, at least (the node's `{"type":…}`). */
 const SUMMARY_NODE_BYTES = 32;
+/** An array's or an object's node without its items, members and count: `{"items":[],"length":,"type":"array"}`. */
+const CONTAINER_NODE_BYTES = 37;
 /** A redaction entry's longest path: the schema's. */
 export const MAX_PATH = 256;
 /** Entries per call; the event schema allows 256 in all, and the SDK adds its own. */
@@ -625,12 +627,13 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
             const max = Math.min(valueMax, Math.max(budget, 0));
             const cuts = entries.truncations;
             let text = scanInto(value, path, max, entries, literal);
+            let literalText = quoted(text);
             // As in redactEvent: the cap counts characters, the budget bytes of JSON.
-            if (jsonBytes(text) > Math.max(budget, 0)) {
+            if (Buffer.byteLength(literalText) - 2 > Math.max(budget, 0)) {
               text = cutToJsonBytes(text, Math.max(budget, 0));
+              literalText = quoted(text);
               if (entries.truncations === cuts) entries.add(path, "truncated");
             }
-            const literalText = quoted(text);
             kept = `,"value":${literalText}`;
             budget -= Buffer.byteLength(literalText) + 9;
           } else if (value.length > 0) entries.add("data.arguments", "argument_value");
@@ -648,7 +651,10 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
             // number: only the card check does, with issuer prefixes, as ids and times are common.
             const text = String(value);
             // Its whole digits, whatever the sign or fraction: -4111111111111111 and 4111111111111111.5 are cards too.
-            if (disabled.has("card_number") || !isCardNumberDigits(String(Math.trunc(Math.abs(value))))) return `{${hash}"type":"number","value":${text}}`;
+            if (disabled.has("card_number") || !isCardNumberDigits(String(Math.trunc(Math.abs(value))))) {
+              budget -= text.length + 9;
+              return `{${hash}"type":"number","value":${text}}`;
+            }
             entries.add(path, "card_number");
             return `{${hash}"type":"number"}`;
           }
@@ -687,8 +693,11 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           }
           const item = read(value, i);
           items += item === failed ? OMITTED.unsupported : walk(item, depth + 1, child, itemPath);
+          budget -= 1;
         }
         ancestors.delete(value);
+        // The node's own framing past what its entry was charged: `{"items":[],"length":N,"type":"array"}`.
+        budget -= CONTAINER_NODE_BYTES - SUMMARY_NODE_BYTES + String(length).length;
         return `{"items":[${items}],"length":${length},"type":"array"}`;
       }
       if (!isPlainObject(value)) return OMITTED.unsupported;
@@ -718,6 +727,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
       sortKeys(names);
       let members = "";
       for (const name of names) members += (members === "" ? "" : ",") + quotedKey(name) + ":" + (fields.get(name) ?? NULL_SUMMARY);
+      // The node's own framing past what its entry was charged: `{"fields":{},"keys":N,"type":"object"}`.
+      budget -= CONTAINER_NODE_BYTES - SUMMARY_NODE_BYTES + String(keys.length).length;
       return `{"fields":{${members}},"keys":${keys.length},"type":"object"}`;
     };
 
@@ -768,9 +779,10 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
             return value;
           }
           const max = Math.max(0, Math.min(stringMax, budget));
-          // A remembered clean text within the cap: scanInto would return it as is, with no entry.
+          // A remembered clean text within the cap and the bytes left: scanInto would return it as is,
+          // with no entry (one of escapes past the bytes left goes on to be cut below).
           const clean = value.length <= max ? cleanTexts.get(value) : undefined;
-          if (clean !== undefined) {
+          if (clean !== undefined && clean <= budget) {
             budget -= clean + 4;
             return value;
           }
@@ -835,7 +847,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           const item = read(value, i);
           const cleaned = item === failed ? dropped : walk(item, depth + 1, itemPath, undefined);
           if (cleaned !== dropped) out.push(cleaned);
-          budget -= 1;
+          // An undefined item (or a hole) travels as null, which walk did not charge.
+          budget -= cleaned === undefined ? 5 : 1;
         }
         ancestors.pop();
         budget -= 2;

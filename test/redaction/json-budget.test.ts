@@ -94,3 +94,56 @@ describe("the budgets count JSON's bytes", () => {
     expect(redactions).toContainEqual({ path: "data.arguments", kind: "key", count: 1 });
   });
 });
+
+describe("the budgets hold on every path: remembered texts and keys, undefined items, a summary's framing (review 110)", () => {
+  const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+
+  it("a remembered clean text of escapes is cut to the bytes left as the first one was", () => {
+    const r = redactor({ maxEventBytes: 4096, maxArgumentBytes: 1024 });
+    // About 300 bytes left for a text of 256 control characters (1,536 bytes of JSON), which is
+    // remembered clean (the memo holds texts of up to 256 characters) the first time.
+    const event = { a: "y".repeat(1000), b: "y".repeat(1000), c: "y".repeat(1000), d: "y".repeat(450), h: "\u0001".repeat(256) };
+    const first = r.redactEvent(event);
+    const again = r.redactEvent(event);
+    for (const result of [first, again]) {
+      expect(bytesOf(result.event)).toBeLessThanOrEqual(4096);
+      expect(result.shortened).toBe(true);
+      expect(result.redactions).toEqual([{ path: "h", kind: "truncated", count: 1 }]);
+    }
+    expect(again).toEqual(first);
+  });
+
+  it("remembered keys of quotes are charged their JSON, in events and in summaries", () => {
+    const r = redactor();
+    const event = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`${'"'.repeat(120)}${i}`, i]));
+    for (let call = 0; call < 2; call++) expect(bytesOf(r.redactEvent(event).event)).toBeLessThanOrEqual(65_536 + 64);
+    const args = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`${'"'.repeat(120)}${i}`, i]));
+    for (let call = 0; call < 2; call++) expect(bytesOf(r.summarizeArguments("tool", "t", args).summary)).toBeLessThanOrEqual(16_384 + 64);
+  });
+
+  it("an allowed value within its cap in characters but not in bytes is cut and recorded", () => {
+    const r = redactor({ maxArgumentBytes: 1024, tools: { t: { allow: ["q"] } } });
+    const { summary, redactions } = r.summarizeArguments("tool", "t", { q: "\u0001".repeat(300) });
+    expect(redactions).toContainEqual({ path: "data.arguments.q", kind: "truncated", count: 1 });
+    expect(bytesOf(summary)).toBeLessThanOrEqual(1024 + 64);
+  });
+
+  it("undefined items and holes travel as null and are charged so", () => {
+    const r = redactor();
+    for (const list of [new Array(60_000), Array.from({ length: 60_000 }, () => undefined)]) {
+      const { event, shortened } = r.redactEvent({ list });
+      expect(bytesOf(event)).toBeLessThanOrEqual(65_536 + 64);
+      expect(shortened).toBe(true);
+    }
+  });
+
+  it("a summary of empty arrays and objects, and of allowed numbers, stays within its budget", () => {
+    const r = redactor({ maxArrayItems: 64, maxKeysPerObject: 64, tools: { t: { allow: ["*", "*.*"] } } });
+    const nested = Array.from({ length: 16 }, () => Array.from({ length: 16 }, () => Array.from({ length: 16 }, () => [])));
+    const objects = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`k${j}`, {}]))]));
+    // Numbers whose JSON is long (`-1.2345678901234567e+300`): an allowed number's value is charged as its JSON.
+    const numbers = Array.from({ length: 64 }, (_, i) => Array.from({ length: 64 }, (_, j) => -1.2345678901234567e300 * (1 + (i * 64 + j) / 1e6)));
+    // Past the budget each open level still closes, with a "size" marker: a few dozen bytes a level.
+    for (const args of [nested, objects, numbers]) expect(bytesOf(r.summarizeArguments("tool", "t", args).summary)).toBeLessThanOrEqual(16_384 + 512);
+  });
+});
