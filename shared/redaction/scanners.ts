@@ -1614,8 +1614,12 @@ const WRAPPER_CALL = String.raw`&?(?:new[ \t]+)?(?:Some|Ok|String|str|SecretStr|
  * characters. Read lazily, so the first ` =` ends it.
  */
 const TYPE_EXPRESSION = String.raw`&?[A-Za-z_'\[][\w:<>&'\[\].,|?!* \t]{0,80}?`;
-/** Where a declaration's literal ends: the statement, an argument list, a method call, a comment or the line. */
-const DECLARED_LITERAL_END = String.raw`(?=[ \t]*(?:[;,)\]}]|\.[A-Za-z_]\w*\(|\/\/|#|\\[nr]|\r|\n|$))`;
+/**
+ * Where a declaration's literal ends: the statement, an argument list, a method call, a comment,
+ * the line, or the quote, backtick or tag around the code (`"const token: T = \"…\""` in JSON,
+ * Markdown's `` `…` ``, `</code>`), a concatenation or TypeScript's `as const`.
+ */
+const DECLARED_LITERAL_END = String.raw`(?=[ \t]*(?:[;,)\]}"'\`<+]|\.[A-Za-z_]\w*\(|\/\/|#|\\[nr]|\r|\n|as[ \t]|$))`;
 /**
  * A secret field's literal wrapped in one to three WRAPPER_CALLs, their only argument
  * (`Password: aws.String("…")`, Rust's `password: Some("…".to_string())`, `Secret::new("…".into())`,
@@ -1630,13 +1634,6 @@ const WRAPPED_SECRET_LITERAL = new RegExp(
   String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})${LITERAL_ARGUMENT}(?=${AFTER_LITERAL_ARGUMENT}(?:,${SETTER_SPACE}{0,32})?\))`,
   "gi",
 );
-/**
- * A declaration's type whose literal TYPED_SECRET_LITERAL or WRAPPED_SECRET_LITERAL took: read as
- * a value by SECRET_FIELD, it is left when it reads as a type (a capitalised word without digits,
- * or one with `<`, `[` or `.`), so `const token: Readonly<string> = "[REDACTED:…]"` keeps it; a
- * config's word (`password: hunter2 = "…"`) is still taken.
- */
-const TYPE_BEFORE_TAKEN_LITERAL = new RegExp(String.raw`^(?=&?'?(?:[A-Z][A-Za-z_]*(?![\w])|[A-Za-z_][\w]*[<\[.]))${TYPE_EXPRESSION}[ \t]*=[ \t]*(?:${WRAPPER_CALL}){0,3}(?:[@$]|[rRbBuUfFL]{1,2})?\\*["'\`]\[REDACTED:`);
 /**
  * A secret's name declared with a type and given a literal, the literal alone taken
  * (`const token: Readonly<string> = "…"`, `API_KEY: Final[str] = "…"`, Kotlin's
@@ -2541,8 +2538,7 @@ const SCANNERS: readonly Scanner[] = [
       // (`password: string = token = "…"`, taken as any value is); once its literal is taken, the
       // type before it is no value (`apiKey: string = "[REDACTED:…]"`).
       if (TYPED_SEPARATOR_END.test(groups[0] ?? "") && openingQuoteOf(value) === "" && CODE_VALUE.test(value) && !SECRET_FIELD_AHEAD_ANYWHERE.test(value)) return undefined;
-      const declared = value + after.slice(0, AFTER_LENGTH);
-      if (TYPED_DECLARATION.test(declared) || TYPE_BEFORE_TAKEN_LITERAL.test(declared)) return undefined;
+      if (TYPED_DECLARATION.test(value + after.slice(0, AFTER_LENGTH))) return undefined;
       const quote = openingQuoteOf(value);
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
       const closing = /\\*["'`]$/.exec(value)?.[0];
