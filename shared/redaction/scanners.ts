@@ -1637,14 +1637,15 @@ const WRAPPED_SECRET_LITERAL = new RegExp(
 /**
  * A secret's name declared with a type and given a literal, the literal alone taken
  * (`const token: Readonly<string> = "…"`, `API_KEY: Final[str] = "…"`, Kotlin's
- * `val password: CharArray = "…".toCharArray()`, Go's `var password string = "…"`). Any type:
+ * `val password: CharArray = "…".toCharArray()`, Go's `var password string = "…"`, TypeScript's
+ * optional `password?: string = "…"`, C#'s `string Password { get; set; } = "…"`). Any type:
  * SECRET_FIELD would read the type as the value and leave the literal after it.
  * Groups: what comes before the literal, its quote, its text.
  */
 /** An `=` and a quote after it: where TYPED_SECRET_LITERAL may find something. */
 const LITERAL_AFTER_EQUALS = /=[ \t]*\\*["']/;
 const TYPED_SECRET_LITERAL = new RegExp(
-  String.raw`(?<![A-Za-z0-9])((?:${SECRET_NAME}\\*["']?[ \t]*:[ \t]*${TYPE_EXPRESSION}|(?<![\w$])(?:var|const)[ \t]+${SECRET_NAME}[ \t]+\*?[A-Za-z_\[\]][\w.\[\]]{0,40})[ \t]*=(?![=>])[ \t]*)${LITERAL_ARGUMENT}${DECLARED_LITERAL_END}`,
+  String.raw`(?<![A-Za-z0-9])((?:${SECRET_NAME}\\*["']?[ \t]*[?!]?:[ \t]*${TYPE_EXPRESSION}|(?<![\w$])(?:var|const)[ \t]+${SECRET_NAME}[ \t]+\*?[A-Za-z_\[\]][\w.\[\]]{0,40}|${SECRET_NAME}[ \t]*\{[ \t]*get;[ \t\w;]{0,40}\})[ \t]*=(?![=>])[ \t]*)${LITERAL_ARGUMENT}${DECLARED_LITERAL_END}`,
   "gi",
 );
 /**
