@@ -100,7 +100,7 @@ describe("the budgets hold on every path: remembered texts and keys, undefined i
 
   it("a remembered clean text of escapes is cut to the bytes left as the first one was", () => {
     const r = redactor({ maxEventBytes: 4096, maxArgumentBytes: 1024 });
-    // About 300 bytes left for a text of 256 control characters (1,536 bytes of JSON), which is
+    // About 600 bytes left for a text of 256 control characters (1,536 bytes of JSON), which is
     // remembered clean (the memo holds texts of up to 256 characters) the first time.
     const event = { a: "y".repeat(1000), b: "y".repeat(1000), c: "y".repeat(1000), d: "y".repeat(450), h: "\u0001".repeat(256) };
     const first = r.redactEvent(event);
@@ -111,6 +111,9 @@ describe("the budgets hold on every path: remembered texts and keys, undefined i
       expect(result.redactions).toEqual([{ path: "h", kind: "truncated", count: 1 }]);
     }
     expect(again).toEqual(first);
+    // A remembered text only a little past the bytes left (720 bytes of JSON for about 600) is cut too.
+    const near = { ...event, h: "\u0001".repeat(120) };
+    for (let call = 0; call < 2; call++) expect(bytesOf(r.redactEvent(near).event)).toBeLessThanOrEqual(4096);
   });
 
   it("remembered keys of quotes are charged their JSON, in events and in summaries", () => {
@@ -126,6 +129,27 @@ describe("the budgets hold on every path: remembered texts and keys, undefined i
     const { summary, redactions } = r.summarizeArguments("tool", "t", { q: "\u0001".repeat(300) });
     expect(redactions).toContainEqual({ path: "data.arguments.q", kind: "truncated", count: 1 });
     expect(bytesOf(summary)).toBeLessThanOrEqual(1024 + 64);
+  });
+
+  it("an allowed value that fits the bytes left exactly is kept whole, one byte more is cut", () => {
+    // 256 bytes less the object's node (32), the key's `"q":` and comma (5) and the string's node (32): 187 left.
+    const exact = redactor({ maxArgumentBytes: 256, hashValues: false, tools: { t: { allow: ["q"] } } });
+    const valueOf = (q: string) => {
+      const { summary, redactions } = exact.summarizeArguments("tool", "t", { q });
+      const field = summary.type === "object" ? summary.fields?.q : undefined;
+      return { value: field?.type === "string" ? field.value : undefined, redactions };
+    };
+    expect(valueOf("a".repeat(187))).toEqual({ value: "a".repeat(187), redactions: [] });
+    expect(valueOf("a".repeat(188)).value).toBe("a".repeat(187));
+    // Control characters: 31 of them are 186 bytes of JSON and fit; 32 are 192 and are cut to 31.
+    expect(valueOf("\u0001".repeat(31))).toEqual({ value: "\u0001".repeat(31), redactions: [] });
+    expect(valueOf("\u0001".repeat(32))).toEqual({ value: "\u0001".repeat(31), redactions: [{ path: "data.arguments.q", kind: "truncated", count: 1 }] });
+  });
+
+  it("allowed numbers are charged their JSON: a flat list stops within a node of the budget", () => {
+    const r = redactor({ maxArgumentBytes: 4096, maxArrayItems: 64, tools: { t: { allow: ["*"] } } });
+    const numbers = Array.from({ length: 64 }, (_, i) => -1.2345678901234567e300 * (1 + i / 1e6));
+    expect(bytesOf(r.summarizeArguments("tool", "t", numbers).summary)).toBeLessThanOrEqual(4096 + 200);
   });
 
   it("undefined items and holes travel as null and are charged so", () => {
