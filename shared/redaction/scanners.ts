@@ -389,7 +389,7 @@ const CODE_WORD = String.raw`(?:None|null|undefined|nil|true|false|\d{1,16})(?![
  */
 const TYPED_DECLARATION = new RegExp(String.raw`^${DECLARED_TYPE}[ \t]+=[ \t]*(?:${CODE_WORD}|[A-Za-z_$][\w$.]*\(|(?:(?:[@$]|[rRbBuUfFL]{1,2})?\\*["'\`])?\[REDACTED:)`);
 /** A secret field's separator with a declared type (`: string =`). */
-const TYPED_SEPARATOR = String.raw`:[ \t]*${DECLARED_TYPE}[ \t]+=(?![=>])`;
+const TYPED_SEPARATOR = String.raw`[?!]?:[ \t]*${DECLARED_TYPE}[ \t]+=(?![=>])`;
 /** TYPED_SEPARATOR at the end of what SECRET_FIELD read before the value. */
 const TYPED_SEPARATOR_END = new RegExp(String.raw`${TYPED_SEPARATOR}\s*(?:${LITERAL_PREFIX})?$`);
 /**
