@@ -3,7 +3,7 @@
 import { isUtf8 } from "node:buffer";
 import type { z } from "zod";
 import { PSEUDONYM_PATTERN } from "../../schemas/primitives.js";
-import { CanonicalText, flatten, quoted, quotedKey, sortKeys } from "../chain.js";
+import { CanonicalText, flatten, jsonBytes, quoted, quotedKey, sortKeys } from "../chain.js";
 import type { RedactionEntrySchema, RedactionKind, ValueSummary } from "../../schemas/redaction.js";
 import { keyringInputOf, type Keyring, type PseudonymPurpose } from "./keyring.js";
 import { compileAllowList, parsePolicy, policyVersionOf, type AllowNode, type RedactionPolicy, type RedactionPolicyInput, type ScannerKind } from "./policy.js";
@@ -401,18 +401,6 @@ function createPathJoiner(): (base: string, key: string) => string {
   };
 }
 
-// eslint-disable-next-line no-control-regex -- what JSON writes as an escape
-const JSON_ESCAPED_CHAR = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-/**
- * Bytes of a text's JSON string, quotes left out: UTF-8, with its escapes (`\"` two bytes, a
- * control character's `\u0001` six). What the size budgets count: a text of 100 control
- * characters is 600 bytes of the event.
- */
-export function jsonBytes(text: string): number {
-  return JSON_ESCAPED_CHAR.test(text) ? Buffer.byteLength(JSON.stringify(text)) - 2 : Buffer.byteLength(text);
-}
-
 /** jsonBytes, from a memo of known texts when it has it. */
 function jsonBytesOf(text: string, known: ReadonlyMap<string, number>): number {
   return known.get(text) ?? jsonBytes(text);
@@ -628,14 +616,16 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
             const cuts = entries.truncations;
             let text = scanInto(value, path, max, entries, literal);
             let literalText = quoted(text);
+            let literalBytes = Buffer.byteLength(literalText);
             // As in redactEvent: the cap counts characters, the budget bytes of JSON.
-            if (Buffer.byteLength(literalText) - 2 > Math.max(budget, 0)) {
+            if (literalBytes - 2 > Math.max(budget, 0)) {
               text = cutToJsonBytes(text, Math.max(budget, 0));
               literalText = quoted(text);
+              literalBytes = Buffer.byteLength(literalText);
               if (entries.truncations === cuts) entries.add(path, "truncated");
             }
             kept = `,"value":${literalText}`;
-            budget -= Buffer.byteLength(literalText) + 9;
+            budget -= literalBytes + 9;
           } else if (value.length > 0) entries.add("data.arguments", "argument_value");
           return `{${hash}"length":${value.length},"type":"string"${kept}}`;
         }

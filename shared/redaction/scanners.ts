@@ -1634,6 +1634,8 @@ const WRAPPED_SECRET_LITERAL = new RegExp(
   String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})${LITERAL_ARGUMENT}(?=${AFTER_LITERAL_ARGUMENT}(?:,${SETTER_SPACE}{0,32})?\))`,
   "gi",
 );
+/** An `=` and a quote after it: where TYPED_SECRET_LITERAL may find something. */
+const LITERAL_AFTER_EQUALS = /=[ \t]*\\*["']/;
 /**
  * A secret's name declared with a type and given a literal, the literal alone taken
  * (`const token: Readonly<string> = "…"`, `API_KEY: Final[str] = "…"`, Kotlin's
@@ -1642,8 +1644,6 @@ const WRAPPED_SECRET_LITERAL = new RegExp(
  * SECRET_FIELD would read the type as the value and leave the literal after it.
  * Groups: what comes before the literal, its quote, its text.
  */
-/** An `=` and a quote after it: where TYPED_SECRET_LITERAL may find something. */
-const LITERAL_AFTER_EQUALS = /=[ \t]*\\*["']/;
 const TYPED_SECRET_LITERAL = new RegExp(
   String.raw`(?<![A-Za-z0-9])((?:${SECRET_NAME}\\*["']?[ \t]*[?!]?:[ \t]*${TYPE_EXPRESSION}|(?<![\w$])(?:var|const)[ \t]+${SECRET_NAME}[ \t]+\*?[A-Za-z_\[\]][\w.\[\]]{0,40}|${SECRET_NAME}[ \t]*\{[ \t]*get;[ \t\w;]{0,40}\})[ \t]*=(?![=>])[ \t]*)${LITERAL_ARGUMENT}${DECLARED_LITERAL_END}`,
   "gi",

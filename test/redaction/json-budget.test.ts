@@ -2,7 +2,8 @@
 // a control character is six bytes (`\u0001`), a quote or a line break two, `é` two, an emoji
 // four. Counted as UTF-8, a text of control characters took six times the budget it was charged.
 import { describe, expect, it } from "vitest";
-import { cutToJsonBytes, jsonBytes } from "../../shared/redaction/redactor.js";
+import { jsonBytes } from "../../shared/chain.js";
+import { cutToJsonBytes } from "../../shared/redaction/redactor.js";
 import { redactor } from "./helpers.js";
 
 /** A small deterministic generator, so a failure can be replayed from its seed. */
