@@ -55,10 +55,14 @@ export interface SummaryOptions {
 const SCHEMA_MAX_VALUE = 4096;
 const SCHEMA_MAX_ITEMS = 64;
 const SCHEMA_MAX_FIELD_NAME = 128;
-/** What a summary's budget is charged for each value it lists, at least (the node's `{"type":…}`). */
-const SUMMARY_NODE_BYTES = 32;
 /** An array's or an object's node without its items, members and count: `{"items":[],"length":,"type":"array"}`. */
 const CONTAINER_NODE_BYTES = 37;
+/** A string's node without its hash, length and value: `{"length":,"type":"string"}`. */
+const STRING_NODE_BYTES = 27;
+/** A number's node without its hash and value: `{"type":"number"}`. */
+const NUMBER_NODE_BYTES = 17;
+/** An allowed value's member past its text's bytes: `,"value":""` (a number's has no quotes). */
+const VALUE_MEMBER_BYTES = 11;
 /** A redaction entry's longest path: the schema's. */
 export const MAX_PATH = 256;
 /** Entries per call; the event schema allows 256 in all, and the SDK adds its own. */
@@ -85,6 +89,16 @@ const OMITTED = {
   cycle: '{"reason":"cycle","type":"omitted"}',
   unsupported: '{"reason":"unsupported","type":"omitted"}',
 } as const;
+/**
+ * The bytes a summary keeps left before it walks a value: its longest fixed node, so a node that
+ * does not fit can always be written as the "size" marker instead.
+ */
+const MIN_NODE_BYTES = OMITTED.unsupported.length;
+
+/** The digits of a count or a length, as its JSON writes them. */
+function digits(n: number): number {
+  return n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10_000 ? 4 : String(n).length;
+}
 
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
 const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
@@ -598,115 +612,136 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     let budget = policy.maxArgumentBytes;
     const ancestors = new Set<object>();
 
+    // Each node is charged its JSON's bytes before it is written, and one that does not fit in
+    // what is left is written as the "size" marker. A value is only walked with MIN_NODE_BYTES
+    // left, so a marker always fits, and the summary's JSON never passes the budget.
+    /** A fixed node, charged. */
+    const fixed = (text: string): string => {
+      budget -= text.length;
+      return text;
+    };
+    const tooLarge = (): string => fixed(OMITTED.size);
+    /** A `"hash":"…",` member's bytes, once written; a keyring of this module's makes ASCII of a known length. */
+    const hashCost = (hash: string): number => (ownKeyring ? hash.length : Buffer.byteLength(hash));
+    const hashing = policy.hashValues;
+
     const walk = (value: unknown, depth: number, node: AllowNode | undefined, path: string): string => {
-      if (budget <= 0) return OMITTED.size;
-      // Byte accounting mirrors the JSON of the node: {"type":"string","length":N}.
-      budget -= SUMMARY_NODE_BYTES;
       const allowed = node?.allowed === true;
       switch (typeof value) {
         case "string": {
-          let hash = "";
-          if (policy.hashValues && value.length <= MAX_HASHED_LENGTH) {
-            hash = hashMember(value);
-            budget -= hashBytes;
-          }
+          const hashed = hashing && value.length <= MAX_HASHED_LENGTH;
+          const cost = STRING_NODE_BYTES + digits(value.length) + (allowed ? VALUE_MEMBER_BYTES : 0);
+          if (cost + (hashed ? hashBytes : 0) > budget) return tooLarge();
+          const hash = hashed ? hashMember(value) : "";
+          if (cost + hashCost(hash) > budget) return tooLarge();
+          budget -= cost + hashCost(hash);
           let kept = "";
           if (allowed) {
-            const max = Math.min(valueMax, Math.max(budget, 0));
+            // The bytes left are the value's: the cap counts characters, the budget bytes of JSON.
+            const room = budget;
             const cuts = entries.truncations;
-            let text = scanInto(value, path, max, entries, literal);
+            let text = scanInto(value, path, Math.min(valueMax, room), entries, literal);
             let literalText = quoted(text);
-            let literalBytes = Buffer.byteLength(literalText);
-            // As in redactEvent: the cap counts characters, the budget bytes of JSON.
-            if (literalBytes - 2 > Math.max(budget, 0)) {
-              text = cutToJsonBytes(text, Math.max(budget, 0));
+            let bytes = Buffer.byteLength(literalText) - 2;
+            if (bytes > room) {
+              text = cutToJsonBytes(text, room);
               literalText = quoted(text);
-              literalBytes = Buffer.byteLength(literalText);
+              bytes = Buffer.byteLength(literalText) - 2;
               if (entries.truncations === cuts) entries.add(path, "truncated");
             }
             kept = `,"value":${literalText}`;
-            budget -= literalBytes + 9;
+            budget -= bytes;
           } else if (value.length > 0) entries.add("data.arguments", "argument_value");
           return `{${hash}"length":${value.length},"type":"string"${kept}}`;
         }
         case "number": {
-          let hash = "";
-          if (policy.hashValues) {
-            hash = hashMember(String(value));
-            budget -= hashBytes;
-          }
-          // Finite numbers only (JSON has no NaN or Infinity); String() is JSON's form for them.
-          if (allowed && Number.isFinite(value)) {
-            // A card number sent as a number keeps only its hash. Text scanners do not apply to a
-            // number: only the card check does, with issuer prefixes, as ids and times are common.
-            const text = String(value);
-            // Its whole digits, whatever the sign or fraction: -4111111111111111 and 4111111111111111.5 are cards too.
-            if (disabled.has("card_number") || !isCardNumberDigits(String(Math.trunc(Math.abs(value))))) {
-              budget -= text.length + 9;
-              return `{${hash}"type":"number","value":${text}}`;
-            }
-            entries.add(path, "card_number");
-            return `{${hash}"type":"number"}`;
-          }
-          entries.add("data.arguments", "argument_value");
+          // Finite numbers only (JSON has no NaN or Infinity); String() is JSON's form for them. A
+          // card number sent as a number keeps only its hash. Text scanners do not apply to a
+          // number: only the card check does, with issuer prefixes, as ids and times are common.
+          // Its whole digits, whatever the sign or fraction: -4111111111111111 and 4111111111111111.5 are cards too.
+          const card = allowed && Number.isFinite(value) && !disabled.has("card_number") && isCardNumberDigits(String(Math.trunc(Math.abs(value))));
+          const text = allowed && Number.isFinite(value) && !card ? String(value) : undefined;
+          const cost = NUMBER_NODE_BYTES + (text !== undefined ? VALUE_MEMBER_BYTES - 2 + text.length : 0);
+          if (cost + (hashing ? hashBytes : 0) > budget) return tooLarge();
+          const hash = hashing ? hashMember(String(value)) : "";
+          if (cost + hashCost(hash) > budget) return tooLarge();
+          budget -= cost + hashCost(hash);
+          if (text !== undefined) return `{${hash}"type":"number","value":${text}}`;
+          entries.add(card ? path : "data.arguments", card ? "card_number" : "argument_value");
           return `{${hash}"type":"number"}`;
         }
         case "boolean":
-          return allowed ? (value ? '{"type":"boolean","value":true}' : '{"type":"boolean","value":false}') : '{"type":"boolean"}';
+          return fixed(allowed ? (value ? '{"type":"boolean","value":true}' : '{"type":"boolean","value":false}') : '{"type":"boolean"}');
         case "undefined":
-          return NULL_SUMMARY;
+          return fixed(NULL_SUMMARY);
         case "bigint":
         case "symbol":
         case "function":
-          return OMITTED.unsupported;
+          return fixed(OMITTED.unsupported);
         default:
           break;
       }
-      if (value === null) return NULL_SUMMARY;
-      if (typeof value !== "object") return OMITTED.unsupported;
-      if (ancestors.has(value)) return OMITTED.cycle;
+      if (value === null) return fixed(NULL_SUMMARY);
+      if (typeof value !== "object") return fixed(OMITTED.unsupported);
+      if (ancestors.has(value)) return fixed(OMITTED.cycle);
       if (isArray(value)) {
         const length = read(value, "length");
         // A Proxy can report any length: only a real one is written.
-        if (typeof length !== "number" || !Number.isSafeInteger(length) || length < 0) return OMITTED.unsupported;
-        if (depth >= policy.maxDepth) return OMITTED.depth;
+        if (typeof length !== "number" || !Number.isSafeInteger(length) || length < 0) return fixed(OMITTED.unsupported);
+        if (depth >= policy.maxDepth) return fixed(OMITTED.depth);
+        const listed = Math.min(length, itemMax);
+        // `{"items":[],"length":N,"type":"array"}`, and room for a "size" marker and its comma should the list stop early.
+        const frame = CONTAINER_NODE_BYTES + digits(length);
+        const reserve = listed > 0 ? OMITTED.size.length + 1 : 0;
+        if (frame + reserve > budget) return tooLarge();
+        budget -= frame + reserve;
         let items = "";
+        let stopped = false;
         ancestors.add(value);
         const child = node?.children.get("*");
         const itemPath = `${path}[*]`;
-        for (let i = 0; i < Math.min(length, itemMax); i++) {
-          if (i > 0) items += ",";
+        for (let i = 0; i < listed; i++) {
+          const comma = i > 0 ? 1 : 0;
           // Out of budget: one "size" marker says why the list stops; `length` keeps the true count.
-          if (budget <= 0) {
-            items += OMITTED.size;
+          if (budget < comma + MIN_NODE_BYTES) {
+            items += (comma === 1 ? "," : "") + OMITTED.size;
+            stopped = true;
             break;
           }
+          budget -= comma;
+          if (comma === 1) items += ",";
           const item = read(value, i);
-          items += item === failed ? OMITTED.unsupported : walk(item, depth + 1, child, itemPath);
-          budget -= 1;
+          items += item === failed ? fixed(OMITTED.unsupported) : walk(item, depth + 1, child, itemPath);
         }
         ancestors.delete(value);
-        // The node's own framing past what its entry was charged: `{"items":[],"length":N,"type":"array"}`.
-        budget -= CONTAINER_NODE_BYTES - SUMMARY_NODE_BYTES + String(length).length;
+        if (!stopped) budget += reserve;
         return `{"items":[${items}],"length":${length},"type":"array"}`;
       }
-      if (!isPlainObject(value)) return OMITTED.unsupported;
+      if (!isPlainObject(value)) return fixed(OMITTED.unsupported);
       const keys = keysOf(value);
-      if (keys === undefined) return OMITTED.unsupported;
-      if (depth >= policy.maxDepth) return OMITTED.depth;
+      if (keys === undefined) return fixed(OMITTED.unsupported);
+      if (depth >= policy.maxDepth) return fixed(OMITTED.depth);
+      // `{"fields":{},"keys":N,"type":"object"}`.
+      const frame = CONTAINER_NODE_BYTES + digits(keys.length);
+      if (frame > budget) return tooLarge();
+      budget -= frame;
       ancestors.add(value);
       // Walked in the object's own order (the budget is spent in that order), written sorted.
       const fields = new Map<string, string>();
       for (const key of keys.slice(0, policy.maxKeysPerObject)) {
-        // Out of budget: stop listing fields; `keys` keeps the true count.
-        if (budget <= 0) break;
+        const comma = fields.size > 0 ? 1 : 0;
+        // Out of budget: stop listing fields; `keys` keeps the true count. (First without reading
+        // the key: even an empty one takes `"":` and a node.)
+        if (budget < comma + 3 + MIN_NODE_BYTES) break;
         const outKey = safeKey(key, path, entries, literal);
-        budget -= jsonBytesOf(outKey, safeKeys) + 4;
+        const keyCost = comma + jsonBytesOf(outKey, safeKeys) + 3;
+        if (budget < keyCost + MIN_NODE_BYTES) break;
+        budget -= keyCost;
         const childPath = memoPath(path, outKey);
         const item = read(value, key);
         // A key that had to be hashed is not matched against the allow-list: its value never travels.
         const child = outKey === key ? node?.children.get(key) : undefined;
-        const field = item === failed ? OMITTED.unsupported : walk(item, depth + 1, child, childPath);
+        const field = item === failed ? fixed(OMITTED.unsupported) : walk(item, depth + 1, child, childPath);
         // A "__proto__" field is summarized (budget, redactions) but not written: the event
         // schema's records drop that key, so the summary never carried it. `keys` still counts it.
         // Two keys can only meet here through a hashed key equal to a plain one: the later wins.
@@ -717,8 +752,6 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
       sortKeys(names);
       let members = "";
       for (const name of names) members += (members === "" ? "" : ",") + quotedKey(name) + ":" + (fields.get(name) ?? NULL_SUMMARY);
-      // The node's own framing past what its entry was charged: `{"fields":{},"keys":N,"type":"object"}`.
-      budget -= CONTAINER_NODE_BYTES - SUMMARY_NODE_BYTES + String(keys.length).length;
       return `{"fields":{${members}},"keys":${keys.length},"type":"object"}`;
     };
 

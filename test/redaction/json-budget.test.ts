@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { jsonBytes } from "../../shared/chain.js";
 import { cutToJsonBytes } from "../../shared/redaction/redactor.js";
+import { ValueSummarySchema } from "../../schemas/redaction.js";
 import { redactor } from "./helpers.js";
 
 /** A small deterministic generator, so a failure can be replayed from its seed. */
@@ -80,8 +81,7 @@ describe("the budgets count JSON's bytes", () => {
     expect(value).toMatch(/^"+$/);
     expect(value?.length).toBeLessThan(500);
     expect(redactions).toContainEqual({ path: "data.arguments.q", kind: "truncated", count: 1 });
-    // The summary's framing is charged by estimate (32 bytes a node), so a little over.
-    expect(Buffer.byteLength(JSON.stringify(summary))).toBeLessThanOrEqual(1024 + 64);
+    expect(Buffer.byteLength(JSON.stringify(summary))).toBeLessThanOrEqual(1024);
   });
 
   it("a key holding a control character travels as its keyed hash", () => {
@@ -122,35 +122,37 @@ describe("the budgets hold on every path: remembered texts and keys, undefined i
     const event = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`${'"'.repeat(120)}${i}`, i]));
     for (let call = 0; call < 2; call++) expect(bytesOf(r.redactEvent(event).event)).toBeLessThanOrEqual(65_536 + 64);
     const args = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`${'"'.repeat(120)}${i}`, i]));
-    for (let call = 0; call < 2; call++) expect(bytesOf(r.summarizeArguments("tool", "t", args).summary)).toBeLessThanOrEqual(16_384 + 64);
+    for (let call = 0; call < 2; call++) expect(bytesOf(r.summarizeArguments("tool", "t", args).summary)).toBeLessThanOrEqual(16_384);
   });
 
   it("an allowed value within its cap in characters but not in bytes is cut and recorded", () => {
     const r = redactor({ maxArgumentBytes: 1024, tools: { t: { allow: ["q"] } } });
     const { summary, redactions } = r.summarizeArguments("tool", "t", { q: "\u0001".repeat(300) });
     expect(redactions).toContainEqual({ path: "data.arguments.q", kind: "truncated", count: 1 });
-    expect(bytesOf(summary)).toBeLessThanOrEqual(1024 + 64);
+    expect(bytesOf(summary)).toBeLessThanOrEqual(1024);
   });
 
   it("an allowed value that fits the bytes left exactly is kept whole, one byte more is cut", () => {
-    // 256 bytes less the object's node (32), the key's `"q":` and comma (5) and the string's node (32): 187 left.
+    // 256 bytes less the object's `{"fields":{},"keys":1,"type":"object"}` (38), the key's `"q":`
+    // (4) and the string's `{"length":173,"type":"string","value":""}` (41): 173 left.
     const exact = redactor({ maxArgumentBytes: 256, hashValues: false, tools: { t: { allow: ["q"] } } });
     const valueOf = (q: string) => {
       const { summary, redactions } = exact.summarizeArguments("tool", "t", { q });
       const field = summary.type === "object" ? summary.fields?.q : undefined;
-      return { value: field?.type === "string" ? field.value : undefined, redactions };
+      return { value: field?.type === "string" ? field.value : undefined, redactions, bytes: bytesOf(summary) };
     };
-    expect(valueOf("a".repeat(187))).toEqual({ value: "a".repeat(187), redactions: [] });
-    expect(valueOf("a".repeat(188)).value).toBe("a".repeat(187));
-    // Control characters: 31 of them are 186 bytes of JSON and fit; 32 are 192 and are cut to 31.
-    expect(valueOf("\u0001".repeat(31))).toEqual({ value: "\u0001".repeat(31), redactions: [] });
-    expect(valueOf("\u0001".repeat(32))).toEqual({ value: "\u0001".repeat(31), redactions: [{ path: "data.arguments.q", kind: "truncated", count: 1 }] });
+    expect(valueOf("a".repeat(173))).toEqual({ value: "a".repeat(173), redactions: [], bytes: 256 });
+    expect(valueOf("a".repeat(174))).toMatchObject({ value: "a".repeat(173), bytes: 256 });
+    // Control characters: 29 of them (a two-digit length leaves 174 bytes) are 174 bytes of JSON
+    // and fit; 30 are 180 and are cut to 29.
+    expect(valueOf("\u0001".repeat(29))).toEqual({ value: "\u0001".repeat(29), redactions: [], bytes: 256 });
+    expect(valueOf("\u0001".repeat(30))).toEqual({ value: "\u0001".repeat(29), redactions: [{ path: "data.arguments.q", kind: "truncated", count: 1 }], bytes: 256 });
   });
 
-  it("allowed numbers are charged their JSON: a flat list stops within a node of the budget", () => {
+  it("allowed numbers are charged their JSON: a flat list stops within the budget", () => {
     const r = redactor({ maxArgumentBytes: 4096, maxArrayItems: 64, tools: { t: { allow: ["*"] } } });
     const numbers = Array.from({ length: 64 }, (_, i) => -1.2345678901234567e300 * (1 + i / 1e6));
-    expect(bytesOf(r.summarizeArguments("tool", "t", numbers).summary)).toBeLessThanOrEqual(4096 + 200);
+    expect(bytesOf(r.summarizeArguments("tool", "t", numbers).summary)).toBeLessThanOrEqual(4096);
   });
 
   it("undefined items and holes travel as null and are charged so", () => {
@@ -168,7 +170,66 @@ describe("the budgets hold on every path: remembered texts and keys, undefined i
     const objects = Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`k${i}`, Object.fromEntries(Array.from({ length: 64 }, (_, j) => [`k${j}`, {}]))]));
     // Numbers whose JSON is long (`-1.2345678901234567e+300`): an allowed number's value is charged as its JSON.
     const numbers = Array.from({ length: 64 }, (_, i) => Array.from({ length: 64 }, (_, j) => -1.2345678901234567e300 * (1 + (i * 64 + j) / 1e6)));
-    // Past the budget each open level still closes, with a "size" marker: a few dozen bytes a level.
-    for (const args of [nested, objects, numbers]) expect(bytesOf(r.summarizeArguments("tool", "t", args).summary)).toBeLessThanOrEqual(16_384 + 512);
+    for (const args of [nested, objects, numbers]) expect(bytesOf(r.summarizeArguments("tool", "t", args).summary)).toBeLessThanOrEqual(16_384);
+  });
+});
+
+describe("a summary's JSON never passes maxArgumentBytes", () => {
+  const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+
+  /** A random argument value: nested lists and records, texts of every JSON width, numbers, holes. */
+  function randomValue(int: (below: number) => number, depth: number): unknown {
+    const pick = int(depth > 12 ? 6 : 9);
+    if (pick === 0) return randomText(int);
+    if (pick === 1) return int(2) === 0 ? -1.2345678901234567e300 * (1 + int(1000) / 1e6) : int(1e6);
+    if (pick === 2) return int(2) === 0;
+    if (pick === 3) return int(2) === 0 ? null : undefined;
+    if (pick === 4) return "w".repeat(int(3) === 0 ? 100_000 + int(1000) : int(300));
+    if (pick === 5) return int(2) === 0 ? [] : {};
+    if (pick <= 6) return new Array(int(8));
+    if (pick === 7) return Array.from({ length: int(8) }, () => randomValue(int, depth + 1));
+    return Object.fromEntries(Array.from({ length: int(8) }, (_, i) => [int(4) === 0 ? `${randomText(int)}${i}` : `k${i}`, randomValue(int, depth + 1)]));
+  }
+
+  /** One chain of single-member records and lists, `levels` deep. */
+  const deep = (levels: number): unknown => (levels === 0 ? "leaf" : levels % 2 === 0 ? { next: deep(levels - 1) } : [deep(levels - 1)]);
+
+  it("under random shapes, budgets and allow-lists, and each result is a valid summary", () => {
+    const int = generator(23);
+    const over: string[] = [];
+    for (let round = 0; round < 400; round++) {
+      const budget = [256, 257, 300, 512, 1024, 4096][int(6)]!;
+      const r = redactor({
+        maxArgumentBytes: budget,
+        maxDepth: 1 + int(32),
+        maxArrayItems: int(64),
+        maxKeysPerObject: 1 + int(64),
+        hashValues: int(3) !== 0,
+        tools: { t: { allow: int(2) === 0 ? ["*", "*.*", "*.*.*"] : [] } },
+      });
+      const args = randomValue(int, 0);
+      const { summary } = r.summarizeArguments("tool", "t", args);
+      expect(ValueSummarySchema.safeParse(summary).success).toBe(true);
+      if (bytesOf(summary) > budget) over.push(`round ${round}: ${bytesOf(summary)} > ${budget}`);
+    }
+    expect(over).toEqual([]);
+  });
+
+  it("a chain 32 levels deep under a 1 KiB budget closes every level within it", () => {
+    const r = redactor({ maxArgumentBytes: 1024, maxDepth: 32 });
+    const { summary } = r.summarizeArguments("tool", "t", deep(40));
+    expect(bytesOf(summary)).toBeLessThanOrEqual(1024);
+    // It stops for size (a record listing none of its one key), not at the depth cap.
+    expect(JSON.stringify(summary)).toContain('"fields":{},"keys":1');
+    expect(JSON.stringify(summary)).not.toContain('"reason":"depth"');
+  });
+
+  it("a string's length of seven digits is charged as written", () => {
+    // Past 64 Ki characters a string is not hashed: its node is `{"length":1000000,"type":"string"}`.
+    const r = redactor({ maxArgumentBytes: 1024, maxArrayItems: 64 });
+    const long = "w".repeat(1_000_000);
+    const { summary } = r.summarizeArguments("tool", "t", Array.from({ length: 64 }, () => long));
+    expect(bytesOf(summary)).toBeLessThanOrEqual(1024);
+    expect(summary).toMatchObject({ type: "array", length: 64 });
   });
 });
