@@ -358,9 +358,10 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  * closed, to the end of the string it is in), or bare to the next space or separator, or to an
  * escaped quote (the end of a JSON string inside JSON). In double quotes, a backslash escapes the
  * character after it, as in JSON (`"'abc\""`), unless the value then never closes (`"C:\keys\"`);
- * one in double quotes never closed (a line cut off) runs to the line end.
+ * one in double quotes never closed (a line cut off) runs to the line end. A raw string on one
+ * line in three double quotes (C#'s and Python's `"""…"""`).
  */
-const SECRET_VALUE = String.raw`${escapedQuoted(
+const SECRET_VALUE = String.raw`"""[^"\r\n]{6,512}"""|${escapedQuoted(
   (open, close, deeper) => String.raw`${open}${notJsonBetweenStrings(close, stringEndBelow(deeper))}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
 )}|${doubleQuoted("{6,512}")}|${apostrophesWithEscapes("{6,512}")}|'${notJsonPunctuation("'")}${IN_APOSTROPHES}{6,512}'|${IN_BACKTICKS}|"(?![\s,:}\]]|${MARKER})${JSON_CHARACTER}{6,512}(?=[\r\n]|$)|(?:\\*["'])?(?=(?:${BARE}|\\){6})${BARE}+`;
 /**
@@ -390,8 +391,14 @@ const CODE_WORD = String.raw`(?:None|null|undefined|nil|true|false|\d{1,16})(?![
 const TYPED_DECLARATION = new RegExp(String.raw`^${DECLARED_TYPE}[ \t]+=[ \t]*(?:${CODE_WORD}|[A-Za-z_$][\w$.]*\(|(?:(?:[@$]|[rRbBuUfFL]{1,2})?\\*["'\`])?\[REDACTED:)`);
 /** A secret field's separator with a declared type (`: string =`). */
 const TYPED_SEPARATOR = String.raw`[?!]?:[ \t]*${DECLARED_TYPE}[ \t]+=(?![=>])`;
-/** TYPED_SEPARATOR at the end of what SECRET_FIELD read before the value. */
-const TYPED_SEPARATOR_END = new RegExp(String.raw`${TYPED_SEPARATOR}\s*(?:${LITERAL_PREFIX})?$`);
+/**
+ * C#'s auto-property accessors and the `=` of its initializer (`Password { get; set; } = …`,
+ * `{ set; get; }`, `{ get; private set; }`, an attribute on an accessor, over lines as Allman braces
+ * write it): the declaration's type stands before the name, so it is a typed separator.
+ */
+const ACCESSORS = String.raw`\{(?:\s*(?:\[[\w.]{1,40}(?:\([^()\r\n]{0,40}\))?\]\s*)?(?:(?:private|protected|internal)\s+){0,2}(?:get|set|init)\s*;){1,3}\s*\}\s*=(?![=>])`;
+/** A typed separator (TYPED_SEPARATOR, ACCESSORS) at the end of what SECRET_FIELD read before the value. */
+const TYPED_SEPARATOR_END = new RegExp(String.raw`(?:${TYPED_SEPARATOR}|${ACCESSORS})\s*(?:${LITERAL_PREFIX})?$`);
 /**
  * `name: value` / `"name": "value"` for a secret name. Where the value starts with more secret
  * fields (`Password: "password": "…"`), up to sixteen, it is taken from there on: the inner name
@@ -399,7 +406,7 @@ const TYPED_SEPARATOR_END = new RegExp(String.raw`${TYPED_SEPARATOR}\s*(?:${LITE
  * or `:` takes the word after its closing quote too (`token:" export TOKEN="…`).
  */
 const SECRET_FIELD = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*(?::=|${TYPED_SEPARATOR}|:(?!${PATH_SEGMENT_CALL})|=)\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
+  String.raw`(?<![A-Za-z0-9])(?!(?<=\/)[A-Za-z0-9_-]*\.key(?![\w-])\s*:)(${SECRET_NAME}\\*["']?\s*(?::=|${TYPED_SEPARATOR}|${ACCESSORS}|:(?!${PATH_SEGMENT_CALL})|=)\s*(?:${LITERAL_PREFIX})?)(?!${POWERSHELL_CALL}|\\*"${MARKER}\\*"|'${MARKER}'|\`${MARKER}\`|${CLOSING_QUOTE}|(?:protected|private)\]|\\*"[\w\\]{1,64}\\*":private\])((?:${SECRET_NAME_AND_SEPARATOR}){0,16}(?:${SECRET_VALUE})(?:(?<=${SECRET_NAME}\s*[:=]\s*\\*["'])(?!${SECRET_NAME}\s*[:=])${BARE}+)?)`,
   "gi",
 );
 /**
@@ -1634,6 +1641,57 @@ const WRAPPED_SECRET_LITERAL = new RegExp(
   String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})${LITERAL_ARGUMENT}(?=${AFTER_LITERAL_ARGUMENT}(?:,${SETTER_SPACE}{0,32})?\))`,
   "gi",
 );
+/** A quoted item of a list, in JSON inside JSON too. */
+const LIST_ITEM = String.raw`(?:\\*"[^"\\\r\n]{0,512}\\*"|'[^'\\\r\n]{0,512}')`;
+/** LIST_ITEM's parts: its quote, its text. */
+const LIST_ITEM_PARTS = /(\\*")([^"\\\r\n]{0,512})\1|(')([^'\\\r\n]{0,512})'/g;
+/**
+ * A list of quoted texts as a secret's name or its plural's value (`"api_keys": ["…", "…"]`,
+ * `password: ["…"]`, `API_KEYS: list[str] = […]`, `const tokens: string[] = […]`), over lines as
+ * JSON is pretty-printed; up to 64 items. Groups: the name and what comes before the list, the list.
+ */
+const SECRET_LIST = new RegExp(
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?[ \t]*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=(?![=>]))[ \t]*\[)((?:\s*${LIST_ITEM}\s*,){0,63}\s*${LIST_ITEM}\s*(?:,\s*)?\])`,
+  "gi",
+);
+/**
+ * A secret's name or its plural and a YAML block sequence under it (`api_keys:`, then `  - …`
+ * lines): up to 64 items, each read by yamlSecretItem. Groups: the name and its line, the items.
+ */
+const SECRET_YAML_LIST = new RegExp(String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?["']?:[ \t]*(?:#[^\r\n]*)?\r?\n)((?:[ \t]*-[ \t]+\S[^\r\n]*(?:\r?\n|$)){1,64})`, "gi");
+/** Where SECRET_LIST and SECRET_YAML_LIST may find something: a list opened after a separator, a line that is a YAML item. */
+const LIST_OPENING = /[:=][ \t]*\[/;
+const YAML_ITEM_START = /\n[ \t]*-[ \t]/;
+/** A YAML sequence's item line: its indent and dash, the rest, its line break. */
+const YAML_ITEM_LINE = /^([ \t]*-[ \t]+)([^\r\n]*)(\r?\n)?$/;
+/** A name whose plural's items are no secrets: an NLP tokenizer's `tokens`. */
+const NOT_SECRET_LIST_NAME = /^\\*["']?tokens\\*["']?\W/i;
+/** A list item's text that is a secret: six characters or more, as a field's value, and no placeholder or marker. */
+const secretItem = (text: string): boolean => text.length >= 6 && !placeholderOrMarked(text);
+/**
+ * A YAML sequence's item line with its text taken when it is a secret: a quoted text, or a plain
+ * one up to a comment (` #`). A mapping (`- user: bob`) is no item of texts: its fields are
+ * SECRET_FIELD's.
+ */
+function yamlSecretItem(line: string): string {
+  const parts = YAML_ITEM_LINE.exec(line);
+  if (parts === null) return line;
+  const [, dash = "", rest = "", end = ""] = parts;
+  const quote = rest.startsWith('"') || rest.startsWith("'") ? rest[0]! : "";
+  let text: string;
+  if (quote !== "") {
+    const close = rest.indexOf(quote, 1);
+    if (close < 0) return line;
+    text = rest.slice(1, close);
+  } else {
+    const comment = rest.search(/[ \t]#/);
+    text = (comment < 0 ? rest : rest.slice(0, comment)).trimEnd();
+    if (/:(?:[ \t]|$)/.test(text)) return line;
+  }
+  if (!secretItem(text)) return line;
+  return `${dash}${quote}${marker("api_token")}${rest.slice(quote.length + text.length)}${end}`;
+}
+
 /** An `=` and a quote after it: where TYPED_SECRET_LITERAL may find something. */
 const LITERAL_AFTER_EQUALS = /=[ \t]*\\*["']/;
 /**
@@ -2560,6 +2618,33 @@ const SCANNERS: readonly Scanner[] = [
     pattern: SECRET_FIELD_CALL_LITERAL,
     worthTrying: (text) => text.includes("[REDACTED:"),
     replace: (_match, groups) => groups[0],
+  },
+  {
+    kind: "api_token",
+    // A list under a secret's name or its plural: each item of six characters or more.
+    pattern: SECRET_LIST,
+    worthTrying: (text) => LIST_OPENING.test(text) && mentionsSecret(text),
+    replace: (_match, groups) => {
+      const [before = "", list = ""] = groups;
+      if (NOT_SECRET_LIST_NAME.test(before)) return undefined;
+      return (
+        before +
+        list.replace(LIST_ITEM_PARTS, (item: string, double?: string, doubleText?: string, single?: string, singleText?: string) => {
+          const quote = double ?? single ?? "";
+          return secretItem(doubleText ?? singleText ?? "") ? `${quote}${marker("api_token")}${quote}` : item;
+        })
+      );
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: SECRET_YAML_LIST,
+    worthTrying: (text) => YAML_ITEM_START.test(text) && mentionsSecret(text),
+    replace: (_match, groups) => {
+      const [before = "", items = ""] = groups;
+      if (NOT_SECRET_LIST_NAME.test(before)) return undefined;
+      return before + items.replace(/[^\n]*(?:\n|$)/g, (line: string) => (line === "" ? line : yamlSecretItem(line)));
+    },
   },
   {
     kind: "api_token",
