@@ -358,8 +358,8 @@ const UNCLOSED_END = String.raw`(?=\\*"|[\r\n]|$)(?<!${SECRET_NAME}\\*["']?\s*[:
  * closed, to the end of the string it is in), or bare to the next space or separator, or to an
  * escaped quote (the end of a JSON string inside JSON). In double quotes, a backslash escapes the
  * character after it, as in JSON (`"'abc\""`), unless the value then never closes (`"C:\keys\"`);
- * one in double quotes never closed (a line cut off) runs to the line end. A raw string on one
- * line in three double quotes (C#'s and Python's `"""…"""`).
+ * one in double quotes never closed (a line cut off) runs to the line end; a raw string in three
+ * double quotes on one line, holding no quote (C#'s and Python's `"""…"""`).
  */
 const SECRET_VALUE = String.raw`"""[^"\r\n]{6,512}"""|${escapedQuoted(
   (open, close, deeper) => String.raw`${open}${notJsonBetweenStrings(close, stringEndBelow(deeper))}(?:[^"\\\r\n]|\\+[^"\\\r\n]|${deeper}){6,512}(?:${close}|${UNCLOSED_END})`,
@@ -382,7 +382,7 @@ const PATH_SEGMENT_CALL = String.raw`:[A-Za-z_]\w*(?:[({<!]|::[A-Za-z_]\w*[({<])
 const STRING_TYPE = String.raw`(?:string|str|String|bytes|SecretStr|SecretString|SecretBytes|Buffer)`;
 const DECLARED_TYPE = String.raw`&?(?:'[a-z_]{1,16}[ \t]+)?(?:mut[ \t]+)?(?:${STRING_TYPE}|Optional\[${STRING_TYPE}\]|Option<&?(?:'[a-z_]{1,16}[ \t]+)?${STRING_TYPE}>|Secret<${STRING_TYPE}>)\??(?:[ \t]*\|[ \t]*(?:undefined|null|None|${STRING_TYPE})){0,3}(?![\w<\[])`;
 /** A keyword or a number as code writes it: no secret (`None`, `undefined`, `0`). */
-const CODE_WORD = String.raw`(?:None|null|undefined|nil|true|false|\d{1,16})(?![\w$])`;
+const CODE_WORD = String.raw`(?:None|null|undefined|nil|true|false|default|\d{1,16})(?![\w$])`;
 /**
  * A declared type, its `=` and a value no secret field's rule takes (a keyword, a number, a call, a
  * value already taken, quoted or bare): what SECRET_FIELD reads as a value after the name's `:` is
@@ -394,9 +394,10 @@ const TYPED_SEPARATOR = String.raw`[?!]?:[ \t]*${DECLARED_TYPE}[ \t]+=(?![=>])`;
 /**
  * C#'s auto-property accessors and the `=` of its initializer (`Password { get; set; } = …`,
  * `{ set; get; }`, `{ get; private set; }`, an attribute on an accessor, over lines as Allman braces
- * write it): the declaration's type stands before the name, so it is a typed separator.
+ * write it, JSON's escaped line breaks too): the declaration's type stands before the name, so it
+ * is a typed separator.
  */
-const ACCESSORS = String.raw`\{(?:\s*(?:\[[\w.]{1,40}(?:\([^()\r\n]{0,40}\))?\]\s*)?(?:(?:private|protected|internal)\s+){0,2}(?:get|set|init)\s*;){1,3}\s*\}\s*=(?![=>])`;
+const ACCESSORS = String.raw`(?:\\[nrt][ \t]*){0,8}\{(?:(?:\s|\\[nrt])*(?:\[[\w.]{1,40}(?:\([^()\r\n]{0,40}\))?\](?:\s|\\[nrt])*)?(?:(?:private|protected|internal)(?:\s|\\[nrt])+){0,2}(?:get|set|init)(?:\s|\\[nrt])*;){1,3}(?:\s|\\[nrt])*\}(?:\s|\\[nrt])*=(?![=>])`;
 /** A typed separator (TYPED_SEPARATOR, ACCESSORS) at the end of what SECRET_FIELD read before the value. */
 const TYPED_SEPARATOR_END = new RegExp(String.raw`(?:${TYPED_SEPARATOR}|${ACCESSORS})\s*(?:${LITERAL_PREFIX})?$`);
 /**
@@ -425,9 +426,10 @@ const SECRET_NAME_ONLY = new RegExp(String.raw`^(?:${SECRET_NAME_AND_SEPARATOR})
 const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can|cannot|may|needs?|requires?|required|missing|not|and|or|but|to|for|from|followed|flags?|options?|arguments?|parameters?|values?|with|without|the|a|an|of|in|on|at|as|via|like|when|if|only|also|instead|then|which|that|first|again|directly|explicitly|manually|here|there|below|above|docs|documentation|etc|multiple|defaults?|expects?|takes?|accepts?|pertains?|overrides?|has|have|had|does|do|did|set|sets|deprecated|specified|provided|ignored|now|no|this|you|your|it|its|arg|args|string|strings|int|int32|int64|uint|float|bool|duration|file|path|name|names|id|user|user-id|key-?id)(?:'s|n't)?(?=[\s\`]|[.,;:!?)](?:[\s\`]|$)|$)`;
 /**
  * A value that is code: a call, or a member's path, a keyword or a number that is the whole value
- * (`Field(`, `Constants.EMPTY`, `None`; not `2024-Summer-…` or `null!…`, which only start as code).
+ * (`Field(`, `Constants.EMPTY`, `None`, C#'s `default!`; not `2024-Summer-…` or `null!…`, which only
+ * start as code).
  */
-const CODE_VALUE = new RegExp(String.raw`^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(|(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?![\w$])|${CODE_WORD})[;,:)\]}]*$)`);
+const CODE_VALUE = new RegExp(String.raw`^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(|(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?![\w$])|${CODE_WORD}!?)[;,:)\]}]*$)`);
 /** A secret field's name, quoted or escaped, and its `:` or `=`: a field, not a value (`--token "password": …`). */
 const SECRET_FIELD_AHEAD = String.raw`\\*["']?${SECRET_NAME}\\*["']?\s*[:=]`;
 /** A secret field's name and its separator anywhere in a value (the value then holds more fields). */
@@ -1641,48 +1643,92 @@ const WRAPPED_SECRET_LITERAL = new RegExp(
   String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})${LITERAL_ARGUMENT}(?=${AFTER_LITERAL_ARGUMENT}(?:,${SETTER_SPACE}{0,32})?\))`,
   "gi",
 );
-/** A quoted item of a list, in JSON inside JSON too. */
-const LIST_ITEM = String.raw`(?:\\*"[^"\\\r\n]{0,512}\\*"|'[^'\\\r\n]{0,512}')`;
-/** LIST_ITEM's parts: its quote, its text. */
-const LIST_ITEM_PARTS = /(\\*")([^"\\\r\n]{0,512})\1|(')([^'\\\r\n]{0,512})'/g;
 /**
- * A list of quoted texts as a secret's name or its plural's value (`"api_keys": ["…", "…"]`,
- * `password: ["…"]`, `API_KEYS: list[str] = […]`, `const tokens: string[] = […]`), over lines as
- * JSON is pretty-printed; up to 64 items. Groups: the name and what comes before the list, the list.
+ * A list under a secret's name or its plural, from its `[` to its first `]` outside quotes: any
+ * text, comments and items of any kind (`null`, numbers, `b"…"`, a stray apostrophe) between the
+ * quoted ones, escapes read as pairs (JSON inside JSON's `\"…\"`), at most 4,096 characters; a
+ * list cut off ends where the text or those characters do. Never failing once the `[` is found,
+ * it is read once: each `[` after a secret's name costs at most the list it opens.
+ */
+const LIST_BODY = String.raw`(?:[^\]"'\\]|\\[^]|"(?:[^"\\\r\n]|\\.){0,512}"|'(?:[^'\\\r\n]|\\.){0,512}'|["']){0,4096}\]?`;
+/**
+ * A quoted item of such a list: in double quotes or apostrophes with escapes inside, or in JSON's
+ * escaped quotes of any depth (to the same quote). Groups: opening quote and text, for each form.
+ */
+const LIST_ITEM_PARTS = /(")((?:[^"\\\r\n]|\\.){0,512})"|(')((?:[^'\\\r\n]|\\.){0,512})'|(\\+")((?:(?!\\+")[^\r\n]){0,512})\\+"/g;
+/**
+ * A list as a secret's name or its plural's value (`"api_keys": ["…", "…"]`, `password: ['…']`,
+ * PHP's and Ruby's `=>`, `API_KEYS: list[str] = […]`, `const apiTokens: string[] = […]`, C#'s
+ * `{ get; set; } = […]`), over lines (JSON's escaped line breaks too). Groups: the name and what
+ * comes before the list, the list.
  */
 const SECRET_LIST = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?[ \t]*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=(?![=>]))[ \t]*\[)((?:\s*${LIST_ITEM}\s*,){0,63}\s*${LIST_ITEM}\s*(?:,\s*)?\])`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?[ \t]*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>]))[ \t]*\[)(${LIST_BODY})`,
   "gi",
 );
+/** Where SECRET_LIST may find something: a list opened after a separator. */
+const LIST_OPENING = /[:=>}][ \t]*\[/;
 /**
- * A secret's name or its plural and a YAML block sequence under it (`api_keys:`, then `  - …`
- * lines): up to 64 items, each read by yamlSecretItem. Groups: the name and its line, the items.
+ * A secret's name or its plural as a YAML key at a line's start, an anchor or a tag and a comment
+ * after it, and the block sequence under it (`api_keys:`, then `  - …` lines; up to 16 blank or
+ * indented lines between them, comments or a mapping item's fields; a line at the margin ends it): each item read by
+ * yamlSecretItem. Not read inside a JSON string (`\n` escapes). Groups: the key and its line, the items.
  */
-const SECRET_YAML_LIST = new RegExp(String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?["']?:[ \t]*(?:#[^\r\n]*)?\r?\n)((?:[ \t]*-[ \t]+\S[^\r\n]*(?:\r?\n|$)){1,64})`, "gi");
-/** Where SECRET_LIST and SECRET_YAML_LIST may find something: a list opened after a separator, a line that is a YAML item. */
-const LIST_OPENING = /[:=][ \t]*\[/;
+const SECRET_YAML_LIST = new RegExp(
+  String.raw`((?<![^\n])[ \t]*["']?${SECRET_NAME}s?["']?:[ \t]*(?:[&!][^\s#]{0,64}[ \t]*){0,2}(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n){0,16})((?:[ \t]*-[ \t]+\S[^\r\n]*(?:\r?\n|$)(?:[ \t]*(?:\r?\n|$)|[ \t]+(?:#|[^-\s#])[^\r\n]*(?:\r?\n|$)){0,16}){1,4096})`,
+  "gi",
+);
+/** Where SECRET_YAML_LIST may find something: a line that is a YAML item. */
 const YAML_ITEM_START = /\n[ \t]*-[ \t]/;
 /** A YAML sequence's item line: its indent and dash, the rest, its line break. */
 const YAML_ITEM_LINE = /^([ \t]*-[ \t]+)([^\r\n]*)(\r?\n)?$/;
-/** A name whose plural's items are no secrets: an NLP tokenizer's `tokens`. */
-const NOT_SECRET_LIST_NAME = /^\\*["']?tokens\\*["']?\W/i;
-/** A list item's text that is a secret: six characters or more, as a field's value, and no placeholder or marker. */
-const secretItem = (text: string): boolean => text.length >= 6 && !placeholderOrMarked(text);
+/** A YAML item's quoted text: in double quotes with escapes, or in apostrophes with `''`. */
+const YAML_QUOTED = /^"((?:[^"\\]|\\.)*)"|^'((?:[^']|'')*)'/;
+/**
+ * A plural that names no secrets: a tokenizer's `tokens` (`special_tokens`, `stop_tokens`), all but
+ * the credentials' own (`access_tokens`, `refresh_tokens`, `api_tokens`, `auth_tokens`, …).
+ */
+const NOT_SECRET_LIST_NAME = /(?<!(?:access|refresh|api|auth|bearer|session|oauth|id|client|user|service|app|bot|github|gh|npm|pat|personal[_-]?access|device|slack|discord)[_-]?)tokens\\*["']?\W/i;
+/** A list item's text that is a secret: six characters or more, as a field's value; no placeholder, marker or secret's name (a reference). */
+const secretItem = (text: string): boolean => text.length >= 6 && !placeholderOrMarked(text) && !SECRET_NAME_WHOLE.test(text);
+/** What a list of literals holds besides its texts: keywords, numbers, a literal's prefix. */
+const LIST_LITERAL_WORD = /^(?:null|None|nil|undefined|true|false|True|False|[rRbBuUfF]{1,2})$/;
+/**
+ * Whether a list holds code besides literals: a name, a call, a comprehension (`css.slice(pos)`,
+ * `[f"…" for k in …]`). Comments and JSON's escaped line breaks are no code.
+ */
+function listHoldsCode(list: string): boolean {
+  const bare = list.replace(LIST_ITEM_PARTS, '""').replace(/\\+[nrt]|(?:#|\/\/)[^\r\n]*/g, " ");
+  for (const word of bare.match(/[A-Za-z_$][\w$]*/g) ?? []) if (!LIST_LITERAL_WORD.test(word)) return true;
+  return false;
+}
+/**
+ * SECRET_LIST's list with each secret item's text taken, its quotes kept. Under a token's name, one
+ * holding code is a lexer's token (`currentToken = ['string', css.slice(pos), pos]`) and is left.
+ */
+function secretListItems(name: string, list: string): string {
+  if (/tokens?$/i.test(name) && listHoldsCode(list)) return list;
+  return list.replace(LIST_ITEM_PARTS, (item: string, ...groups: (string | undefined)[]) => {
+    const at = groups[0] !== undefined ? 0 : groups[2] !== undefined ? 2 : 4;
+    const quote = groups[at] ?? "";
+    return secretItem(groups[at + 1] ?? "") ? `${quote}${marker("api_token")}${quote}` : item;
+  });
+}
 /**
  * A YAML sequence's item line with its text taken when it is a secret: a quoted text, or a plain
  * one up to a comment (` #`). A mapping (`- user: bob`) is no item of texts: its fields are
- * SECRET_FIELD's.
+ * SECRET_FIELD's, which reads those with a secret's name.
  */
 function yamlSecretItem(line: string): string {
   const parts = YAML_ITEM_LINE.exec(line);
   if (parts === null) return line;
   const [, dash = "", rest = "", end = ""] = parts;
-  const quote = rest.startsWith('"') || rest.startsWith("'") ? rest[0]! : "";
+  const quoted = YAML_QUOTED.exec(rest);
   let text: string;
-  if (quote !== "") {
-    const close = rest.indexOf(quote, 1);
-    if (close < 0) return line;
-    text = rest.slice(1, close);
+  let quote = "";
+  if (quoted !== null) {
+    quote = rest[0]!;
+    text = quoted[1] ?? quoted[2] ?? "";
   } else {
     const comment = rest.search(/[ \t]#/);
     text = (comment < 0 ? rest : rest.slice(0, comment)).trimEnd();
@@ -2627,13 +2673,7 @@ const SCANNERS: readonly Scanner[] = [
     replace: (_match, groups) => {
       const [before = "", list = ""] = groups;
       if (NOT_SECRET_LIST_NAME.test(before)) return undefined;
-      return (
-        before +
-        list.replace(LIST_ITEM_PARTS, (item: string, double?: string, doubleText?: string, single?: string, singleText?: string) => {
-          const quote = double ?? single ?? "";
-          return secretItem(doubleText ?? singleText ?? "") ? `${quote}${marker("api_token")}${quote}` : item;
-        })
-      );
+      return before + secretListItems(/^[\w-]*/.exec(before)?.[0] ?? "", list);
     },
   },
   {
