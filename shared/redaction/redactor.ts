@@ -90,8 +90,9 @@ const OMITTED = {
   unsupported: '{"reason":"unsupported","type":"omitted"}',
 } as const;
 /**
- * The bytes a summary keeps left before it walks a value: its longest fixed node, so a node that
- * does not fit can always be written as the "size" marker instead.
+ * The bytes a summary keeps left before it walks a value: its longest fixed node (`unsupported`),
+ * since those are written unchecked (a cycle, a depth leaf, a value that cannot be read), and so the
+ * "size" marker always fits in place of a node that does not.
  */
 const MIN_NODE_BYTES = OMITTED.unsupported.length;
 
@@ -631,6 +632,7 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         case "string": {
           const hashed = hashing && value.length <= MAX_HASHED_LENGTH;
           const cost = STRING_NODE_BYTES + digits(value.length) + (allowed ? VALUE_MEMBER_BYTES : 0);
+          // Checked before the HMAC too, so a node that cannot fit costs no hash.
           if (cost + (hashed ? hashBytes : 0) > budget) return tooLarge();
           const hash = hashed ? hashMember(value) : "";
           if (cost + hashCost(hash) > budget) return tooLarge();
@@ -702,7 +704,8 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
         const itemPath = `${path}[*]`;
         for (let i = 0; i < listed; i++) {
           const comma = i > 0 ? 1 : 0;
-          // Out of budget: one "size" marker says why the list stops; `length` keeps the true count.
+          // Out of budget: a "size" marker says why the list stops; `length` keeps the true count.
+          // (An item too large for what is left is a "size" marker too, and smaller ones may follow it.)
           if (budget < comma + MIN_NODE_BYTES) {
             items += (comma === 1 ? "," : "") + OMITTED.size;
             stopped = true;

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { jsonBytes } from "../../shared/chain.js";
 import { cutToJsonBytes } from "../../shared/redaction/redactor.js";
 import { ValueSummarySchema } from "../../schemas/redaction.js";
-import { redactor } from "./helpers.js";
+import { compileRedactor, type Keyring } from "../../shared/redaction/index.js";
+import { fakeKeyring, redactor } from "./helpers.js";
 
 /** A small deterministic generator, so a failure can be replayed from its seed. */
 function generator(seed: number) {
@@ -231,5 +232,65 @@ describe("a summary's JSON never passes maxArgumentBytes", () => {
     const { summary } = r.summarizeArguments("tool", "t", Array.from({ length: 64 }, () => long));
     expect(bytesOf(summary)).toBeLessThanOrEqual(1024);
     expect(summary).toMatchObject({ type: "array", length: 64 });
+  });
+});
+
+describe("a summary's budget at every byte (review 113)", () => {
+  const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+  const cyclic: Record<string, unknown> = { a: "x" };
+  cyclic.self = cyclic;
+  const unreadable = Object.defineProperty({}, "bad", {
+    enumerable: true,
+    get(): never {
+      throw new Error("unreadable");
+    },
+  });
+  const unreadableItem = new Proxy(["a", "b"], {
+    get(target, key, receiver) {
+      if (key === "0") throw new Error("unreadable");
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  const inputs: unknown[] = [
+    { cyclic, big: 10n, call: () => 1, map: new Map(), deep: [[[[["x"]]]]], unreadable, unreadableItem, n: [1.5, -2e300, 7] },
+    Array.from({ length: 10 }, () => "a".repeat(10)),
+    Array.from({ length: 12 }, (_, i) => "b".repeat([10, 100, 10_000][i % 3]!)),
+    Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? cyclic : i % 3 === 1 ? [10n] : unreadableItem)),
+    Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`key${"k".repeat(i * 9)}`, i % 2 === 0 ? { nested: [true, null, "é".repeat(i)] } : [[]]])),
+    Array.from({ length: 9 }, (_, i) => new Array([10, 100, 10_000][i % 3]!)),
+    Array.from({ length: 40 }, (_, i) => [i, -i * 1.5e300, "n".repeat(i)]),
+  ];
+  /** A keyring not made by createKeyring: its pseudonyms are not ASCII, so their bytes are not their length. */
+  const foreign: Keyring = { currentKeyId: "kë", keyIds: ["kë"], pseudonym: (_purpose, value) => `kë:${"é".repeat(30)}${value.length}` };
+
+  it("never passes it, from 256 to 600 bytes, with cycles, unreadable values, depth leaves and lengths of 10, 100 and 10,000", () => {
+    const over: string[] = [];
+    const policies = [
+      { hashValues: false, maxDepth: 3, maxArrayItems: 64, tools: { t: { allow: ["*", "*.*", "*.*.*"] } } },
+      { hashValues: true, maxDepth: 4, maxArrayItems: 64 },
+      // Fewer items listed than a list holds: its length's digits are charged, not the listed count's.
+      { hashValues: true, maxDepth: 4, maxArrayItems: 4 },
+    ];
+    for (const [p, policy] of policies.entries()) {
+      for (const [k, keyring] of [fakeKeyring(), foreign].entries()) {
+        for (let budget = 256; budget <= 600; budget++) {
+          const r = compileRedactor({ ...policy, maxArgumentBytes: budget }, keyring);
+          for (const [i, args] of inputs.entries()) {
+            const bytes = bytesOf(r.summarizeArguments("tool", "t", args).summary);
+            if (bytes > budget) over.push(`policy ${p}, keyring ${k}, input ${i}: ${bytes} > ${budget}`);
+          }
+        }
+      }
+    }
+    expect(over).toEqual([]);
+  });
+
+  it("gives back an open list's room for its marker when the list closes, so sibling lists fill the budget", () => {
+    const r = redactor({ maxArgumentBytes: 2048, maxArrayItems: 64, hashValues: false });
+    const siblings = Array.from({ length: 64 }, () => ["abc"]);
+    const bytes = bytesOf(r.summarizeArguments("tool", "t", siblings).summary);
+    // Within an item and the list's own marker of the budget; without the refund each closed list kept 35 bytes.
+    expect(bytes).toBeLessThanOrEqual(2048);
+    expect(bytes).toBeGreaterThan(2048 - 2 * 75);
   });
 });
