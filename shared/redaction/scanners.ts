@@ -429,7 +429,7 @@ const OPTION_PROSE = String.raw`(?:is|are|was|were|be|will|would|must|should|can
  * (`Field(`, `Constants.EMPTY`, `None`, C#'s `default!`; not `2024-Summer-…` or `null!…`, which only
  * start as code).
  */
-const CODE_VALUE = new RegExp(String.raw`^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(|(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?![\w$])|${CODE_WORD}!?)[;,:)\]}]*$)`);
+const CODE_VALUE = new RegExp(String.raw`^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\(|(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?![\w$])|${CODE_WORD}|(?:default|null)!)[;,:)\]}]*$)`);
 /** A secret field's name, quoted or escaped, and its `:` or `=`: a field, not a value (`--token "password": …`). */
 const SECRET_FIELD_AHEAD = String.raw`\\*["']?${SECRET_NAME}\\*["']?\s*[:=]`;
 /** A secret field's name and its separator anywhere in a value (the value then holds more fields). */
@@ -1653,9 +1653,10 @@ const WRAPPED_SECRET_LITERAL = new RegExp(
 const LIST_BODY = String.raw`(?:[^\]"'\\]|\\[^]|"(?:[^"\\\r\n]|\\.){0,512}"|'(?:[^'\\\r\n]|\\.){0,512}'|["']){0,4096}\]?`;
 /**
  * A quoted item of such a list: in double quotes or apostrophes with escapes inside, or in JSON's
- * escaped quotes of any depth (to the same quote). Groups: opening quote and text, for each form.
+ * escaped quotes of any depth, to a quote of the same depth (a deeper one is part of it), each run
+ * of backslashes read once. Groups: opening quote and text, for each form.
  */
-const LIST_ITEM_PARTS = /(")((?:[^"\\\r\n]|\\.){0,512})"|(')((?:[^'\\\r\n]|\\.){0,512})'|(\\+")((?:(?!\\+")[^\r\n]){0,512})\\+"/g;
+const LIST_ITEM_PARTS = /(")((?:[^"\\\r\n]|\\.){0,512})"|(')((?:[^'\\\r\n]|\\.){0,512})'|(?<!\\)(\\+")((?:[^\\\r\n]|\\+[^"\\\r\n]|(?!\5)\\+"){0,512})\5/g;
 /**
  * A list as a secret's name or its plural's value (`"api_keys": ["…", "…"]`, `password: ['…']`,
  * PHP's and Ruby's `=>`, `API_KEYS: list[str] = […]`, `const apiTokens: string[] = […]`, C#'s
@@ -1663,7 +1664,7 @@ const LIST_ITEM_PARTS = /(")((?:[^"\\\r\n]|\\.){0,512})"|(')((?:[^'\\\r\n]|\\.){
  * comes before the list, the list.
  */
 const SECRET_LIST = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?[ \t]*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>]))[ \t]*\[)(${LIST_BODY})`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?\s*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>]))[ \t]*\[)(${LIST_BODY})`,
   "gi",
 );
 /** Where SECRET_LIST may find something: a list opened after a separator. */
@@ -1675,7 +1676,7 @@ const LIST_OPENING = /[:=>}][ \t]*\[/;
  * yamlSecretItem. Not read inside a JSON string (`\n` escapes). Groups: the key and its line, the items.
  */
 const SECRET_YAML_LIST = new RegExp(
-  String.raw`((?<![^\n])[ \t]*["']?${SECRET_NAME}s?["']?:[ \t]*(?:[&!][^\s#]{0,64}[ \t]*){0,2}(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n){0,16})((?:[ \t]*-[ \t]+\S[^\r\n]*(?:\r?\n|$)(?:[ \t]*(?:\r?\n|$)|[ \t]+(?:#|[^-\s#])[^\r\n]*(?:\r?\n|$)){0,16}){1,4096})`,
+  String.raw`((?<![^\n])[ \t]*(?:-[ \t]+)?["']?${SECRET_NAME}s?["']?:[ \t]*(?:[&!][^\s#]{0,64}[ \t]*){0,2}(?:#[^\r\n]*)?\r?\n(?:[ \t]*(?:#[^\r\n]*)?\r?\n){0,16})((?:[ \t]*-[ \t]+\S[^\r\n]*(?:\r?\n|$)(?:[ \t]*(?:\r?\n|$)|[ \t]+(?:#|[^-\s#])[^\r\n]*(?:\r?\n|$)){0,16}){1,4096})`,
   "gi",
 );
 /** Where SECRET_YAML_LIST may find something: a line that is a YAML item. */
@@ -1685,12 +1686,20 @@ const YAML_ITEM_LINE = /^([ \t]*-[ \t]+)([^\r\n]*)(\r?\n)?$/;
 /** A YAML item's quoted text: in double quotes with escapes, or in apostrophes with `''`. */
 const YAML_QUOTED = /^"((?:[^"\\]|\\.)*)"|^'((?:[^']|'')*)'/;
 /**
- * A plural that names no secrets: a tokenizer's `tokens` (`special_tokens`, `stop_tokens`), all but
- * the credentials' own (`access_tokens`, `refresh_tokens`, `api_tokens`, `auth_tokens`, …).
+ * A list's name that names no secrets: a tokenizer's or a model's tokens, bare or with a word of
+ * theirs before (`tokens`, `special_tokens`, `additional_special_tokens`, `stop_tokens`,
+ * `input_tokens`); any other (`access_tokens`, `deploy_tokens`, `jwt_tokens`) holds credentials.
  */
-const NOT_SECRET_LIST_NAME = /(?<!(?:access|refresh|api|auth|bearer|session|oauth|id|client|user|service|app|bot|github|gh|npm|pat|personal[_-]?access|device|slack|discord)[_-]?)tokens\\*["']?\W/i;
-/** A list item's text that is a secret: six characters or more, as a field's value; no placeholder, marker or secret's name (a reference). */
-const secretItem = (text: string): boolean => text.length >= 6 && !placeholderOrMarked(text) && !SECRET_NAME_WHOLE.test(text);
+const NOT_SECRET_LIST_NAME = /^(?:(?:additional[_-]?)?(?:special|stop|bad|added|extra|input|output|prompt|completion|eos|bos|pad|unk|mask|sep|cls|new|split|word|sub|vocab|reserved)[_-]?)?tokens$/i;
+/** The name a list's match starts with (after a line's indent, a sequence's dash and a quote). */
+const listName = (before: string): string => /^[ \t]*(?:-[ \t]+)?["']?([\w-]*)/.exec(before)?.[1] ?? "";
+/**
+ * A list item's text that is a secret: six characters or more, as a field's value; no placeholder
+ * or marker, no validation rule (Laravel's `['required', 'confirmed']`) and no secret's name in lower
+ * case with separators (Docker Compose's `secrets:` lists `db_password`; `Admin123Pwd` is a value).
+ */
+const secretItem = (text: string): boolean => text.length >= 6 && !placeholderOrMarked(text) && !VALIDATION_RULES.test(text) && !(SECRET_REFERENCE_NAME.test(text) && SECRET_NAME_WHOLE.test(text));
+const SECRET_REFERENCE_NAME = /^[a-z0-9]+(?:[_.-][a-z0-9]+)+$/;
 /** What a list of literals holds besides its texts: keywords, numbers, a literal's prefix. */
 const LIST_LITERAL_WORD = /^(?:null|None|nil|undefined|true|false|True|False|[rRbBuUfF]{1,2})$/;
 /**
@@ -1698,16 +1707,17 @@ const LIST_LITERAL_WORD = /^(?:null|None|nil|undefined|true|false|True|False|[rR
  * `[f"…" for k in …]`). Comments and JSON's escaped line breaks are no code.
  */
 function listHoldsCode(list: string): boolean {
-  const bare = list.replace(LIST_ITEM_PARTS, '""').replace(/\\+[nrt]|(?:#|\/\/)[^\r\n]*/g, " ");
+  const bare = list.replace(LIST_ITEM_PARTS, '""').replace(/\\+[nrt]|(?:#|\/\/)[^\r\n]*|\/\*[^]*?\*\//g, " ");
   for (const word of bare.match(/[A-Za-z_$][\w$]*/g) ?? []) if (!LIST_LITERAL_WORD.test(word)) return true;
   return false;
 }
 /**
- * SECRET_LIST's list with each secret item's text taken, its quotes kept. Under a token's name, one
- * holding code is a lexer's token (`currentToken = ['string', css.slice(pos), pos]`) and is left.
+ * SECRET_LIST's list with each secret item's text taken, its quotes kept. Under a singular token's
+ * name, one holding code is a lexer's token (`currentToken = ['string', css.slice(pos), pos]`) and
+ * is left.
  */
 function secretListItems(name: string, list: string): string {
-  if (/tokens?$/i.test(name) && listHoldsCode(list)) return list;
+  if (/token$/i.test(name) && listHoldsCode(list)) return list;
   return list.replace(LIST_ITEM_PARTS, (item: string, ...groups: (string | undefined)[]) => {
     const at = groups[0] !== undefined ? 0 : groups[2] !== undefined ? 2 : 4;
     const quote = groups[at] ?? "";
@@ -2268,6 +2278,29 @@ const SCANNERS: readonly Scanner[] = [
     replace: (_match, groups) => secretLiteralReplacement(groups),
   },
   {
+    kind: "api_token",
+    // A list under a secret's name or its plural: each item of six characters or more. Before the
+    // connection string's fields, which would take `password = [` as far as the `[`.
+    pattern: SECRET_LIST,
+    worthTrying: (text) => LIST_OPENING.test(text) && mentionsSecret(text),
+    replace: (_match, groups) => {
+      const [before = "", list = ""] = groups;
+      const name = listName(before);
+      if (NOT_SECRET_LIST_NAME.test(name)) return undefined;
+      return before + secretListItems(name, list);
+    },
+  },
+  {
+    kind: "api_token",
+    pattern: SECRET_YAML_LIST,
+    worthTrying: (text) => YAML_ITEM_START.test(text) && mentionsSecret(text),
+    replace: (_match, groups) => {
+      const [before = "", items = ""] = groups;
+      if (NOT_SECRET_LIST_NAME.test(listName(before.replace(/^\r?\n/, "")))) return undefined;
+      return before + items.replace(/[^\n]*(?:\n|$)/g, (line: string) => (line === "" ? line : yamlSecretItem(line)));
+    },
+  },
+  {
     kind: "connection_string",
     pattern: CONNECTION_STRING_FIELD,
     worthTrying: (text) => text.includes("="),
@@ -2664,27 +2697,6 @@ const SCANNERS: readonly Scanner[] = [
     pattern: SECRET_FIELD_CALL_LITERAL,
     worthTrying: (text) => text.includes("[REDACTED:"),
     replace: (_match, groups) => groups[0],
-  },
-  {
-    kind: "api_token",
-    // A list under a secret's name or its plural: each item of six characters or more.
-    pattern: SECRET_LIST,
-    worthTrying: (text) => LIST_OPENING.test(text) && mentionsSecret(text),
-    replace: (_match, groups) => {
-      const [before = "", list = ""] = groups;
-      if (NOT_SECRET_LIST_NAME.test(before)) return undefined;
-      return before + secretListItems(/^[\w-]*/.exec(before)?.[0] ?? "", list);
-    },
-  },
-  {
-    kind: "api_token",
-    pattern: SECRET_YAML_LIST,
-    worthTrying: (text) => YAML_ITEM_START.test(text) && mentionsSecret(text),
-    replace: (_match, groups) => {
-      const [before = "", items = ""] = groups;
-      if (NOT_SECRET_LIST_NAME.test(before)) return undefined;
-      return before + items.replace(/[^\n]*(?:\n|$)/g, (line: string) => (line === "" ? line : yamlSecretItem(line)));
-    },
   },
   {
     kind: "api_token",
