@@ -1652,11 +1652,21 @@ const WRAPPED_SECRET_LITERAL = new RegExp(
  */
 const LIST_BODY = String.raw`(?:[^\]"'\\]|\\[^]|"(?:[^"\\\r\n]|\\.){0,512}"|'(?:[^'\\\r\n]|\\.){0,512}'|["']){0,4096}\]?`;
 /**
- * A quoted item of such a list: in double quotes or apostrophes with escapes inside, or in JSON's
- * escaped quotes of any depth, to a quote of the same depth (a deeper one is part of it), each run
- * of backslashes read once. Groups: opening quote and text, for each form.
+ * A list's item in JSON's escaped quotes `depth` levels down (`\"…\"` one level, `\\\"…\\\"` two):
+ * its text read in runs of backslashes as that level writes them, so a run of backslashes before a
+ * quote that is not the item's own (a backslash at the item's end, a deeper quote) is part of it,
+ * each run read once. Groups: the opening quote, the text.
  */
-const LIST_ITEM_PARTS = /(")((?:[^"\\\r\n]|\\.){0,512})"|(')((?:[^'\\\r\n]|\\.){0,512})'|(?<!\\)(\\+")((?:[^\\\r\n]|\\+[^"\\\r\n]|(?!\5)\\+"){0,512})\5/g;
+function escapedListItem(depth: number): string {
+  const quote = 2 ** depth - 1;
+  const backslash = 2 ** (depth + 1);
+  return String.raw`(?<!\\)(\\{${quote}}")((?:[^"\\\r\n]|\\{${backslash}}|(?!\\{${quote}}")\\{1,${backslash - 1}}[^\\\r\n]){0,512})\\{${quote}}"`;
+}
+/**
+ * A quoted item of such a list: in double quotes or apostrophes with escapes inside, or in JSON's
+ * escaped quotes one to three levels down. Groups: the opening quote and the text, for each form.
+ */
+const LIST_ITEM_PARTS = new RegExp(String.raw`(")((?:[^"\\\r\n]|\\.){0,512})"|(')((?:[^'\\\r\n]|\\.){0,512})'|${[1, 2, 3].map(escapedListItem).join("|")}`, "g");
 /**
  * A list as a secret's name or its plural's value (`"api_keys": ["…", "…"]`, `password: ['…']`,
  * PHP's and Ruby's `=>`, `API_KEYS: list[str] = […]`, `const apiTokens: string[] = […]`, C#'s
@@ -1698,7 +1708,9 @@ const listName = (before: string): string => /^[ \t]*(?:-[ \t]+)?["']?([\w-]*)/.
  * or marker, no validation rule (Laravel's `['required', 'confirmed']`) and no secret's name in lower
  * case with separators (Docker Compose's `secrets:` lists `db_password`; `Admin123Pwd` is a value).
  */
-const secretItem = (text: string): boolean => text.length >= 6 && !placeholderOrMarked(text) && !VALIDATION_RULES.test(text) && !(SECRET_REFERENCE_NAME.test(text) && SECRET_NAME_WHOLE.test(text));
+const secretItem = (text: string): boolean => text.length >= 6 && !placeholderOrMarked(text) && !LIST_VALIDATION_RULE.test(text) && !(SECRET_REFERENCE_NAME.test(text) && SECRET_NAME_WHOLE.test(text));
+/** A validation rule as a list holds one, a word alone or a size (`'required'`, `'min:8'`): not `a|b`, which a password may be. */
+const LIST_VALIDATION_RULE = /^(?:required|confirmed|nullable|sometimes|string|hashed|encrypted|present|filled|email|numeric|integer|boolean|array|bail|current_password|(?:min|max|size):\d{1,6})$/;
 const SECRET_REFERENCE_NAME = /^[a-z0-9]+(?:[_.-][a-z0-9]+)+$/;
 /** What a list of literals holds besides its texts: keywords, numbers, a literal's prefix. */
 const LIST_LITERAL_WORD = /^(?:null|None|nil|undefined|true|false|True|False|[rRbBuUfF]{1,2})$/;
@@ -1719,7 +1731,8 @@ function listHoldsCode(list: string): boolean {
 function secretListItems(name: string, list: string): string {
   if (/token$/i.test(name) && listHoldsCode(list)) return list;
   return list.replace(LIST_ITEM_PARTS, (item: string, ...groups: (string | undefined)[]) => {
-    const at = groups[0] !== undefined ? 0 : groups[2] !== undefined ? 2 : 4;
+    let at = 0;
+    while (at < 8 && groups[at] === undefined) at += 2;
     const quote = groups[at] ?? "";
     return secretItem(groups[at + 1] ?? "") ? `${quote}${marker("api_token")}${quote}` : item;
   });
