@@ -625,18 +625,26 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
     /** A `"hash":"…",` member's bytes, once written; a keyring of this module's makes ASCII of a known length. */
     const hashCost = (hash: string): number => (ownKeyring ? hash.length : Buffer.byteLength(hash));
     const hashing = policy.hashValues;
+    /**
+     * Charges a string's or a number's node of `cost` bytes with the `"hash":"…",` member of
+     * `hashed` (none when undefined): the member, or undefined when they do not fit in what is
+     * left. Checked before the HMAC too, so a node that cannot fit costs no hash.
+     */
+    const chargeLeaf = (cost: number, hashed: string | undefined): string | undefined => {
+      if (cost + (hashed !== undefined ? hashBytes : 0) > budget) return undefined;
+      const hash = hashed !== undefined ? hashMember(hashed) : "";
+      if (cost + hashCost(hash) > budget) return undefined;
+      budget -= cost + hashCost(hash);
+      return hash;
+    };
 
     const walk = (value: unknown, depth: number, node: AllowNode | undefined, path: string): string => {
       const allowed = node?.allowed === true;
       switch (typeof value) {
         case "string": {
-          const hashed = hashing && value.length <= MAX_HASHED_LENGTH;
           const cost = STRING_NODE_BYTES + digits(value.length) + (allowed ? VALUE_MEMBER_BYTES : 0);
-          // Checked before the HMAC too, so a node that cannot fit costs no hash.
-          if (cost + (hashed ? hashBytes : 0) > budget) return tooLarge();
-          const hash = hashed ? hashMember(value) : "";
-          if (cost + hashCost(hash) > budget) return tooLarge();
-          budget -= cost + hashCost(hash);
+          const hash = chargeLeaf(cost, hashing && value.length <= MAX_HASHED_LENGTH ? value : undefined);
+          if (hash === undefined) return tooLarge();
           let kept = "";
           if (allowed) {
             // The bytes left are the value's: the cap counts characters, the budget bytes of JSON.
@@ -661,13 +669,12 @@ export function compileRedactor(policyInput: RedactionPolicyInput, keyring: Keyr
           // card number sent as a number keeps only its hash. Text scanners do not apply to a
           // number: only the card check does, with issuer prefixes, as ids and times are common.
           // Its whole digits, whatever the sign or fraction: -4111111111111111 and 4111111111111111.5 are cards too.
-          const card = allowed && Number.isFinite(value) && !disabled.has("card_number") && isCardNumberDigits(String(Math.trunc(Math.abs(value))));
-          const text = allowed && Number.isFinite(value) && !card ? String(value) : undefined;
+          const finite = allowed && Number.isFinite(value);
+          const card = finite && !disabled.has("card_number") && isCardNumberDigits(String(Math.trunc(Math.abs(value))));
+          const text = finite && !card ? String(value) : undefined;
           const cost = NUMBER_NODE_BYTES + (text !== undefined ? VALUE_MEMBER_BYTES - 2 + text.length : 0);
-          if (cost + (hashing ? hashBytes : 0) > budget) return tooLarge();
-          const hash = hashing ? hashMember(String(value)) : "";
-          if (cost + hashCost(hash) > budget) return tooLarge();
-          budget -= cost + hashCost(hash);
+          const hash = chargeLeaf(cost, hashing ? String(value) : undefined);
+          if (hash === undefined) return tooLarge();
           if (text !== undefined) return `{${hash}"type":"number","value":${text}}`;
           entries.add(card ? path : "data.arguments", card ? "card_number" : "argument_value");
           return `{${hash}"type":"number"}`;

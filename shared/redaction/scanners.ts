@@ -2309,7 +2309,7 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => YAML_ITEM_START.test(text) && mentionsSecret(text),
     replace: (_match, groups) => {
       const [before = "", items = ""] = groups;
-      if (NOT_SECRET_LIST_NAME.test(listName(before.replace(/^\r?\n/, "")))) return undefined;
+      if (NOT_SECRET_LIST_NAME.test(listName(before))) return undefined;
       return before + items.replace(/[^\n]*(?:\n|$)/g, (line: string) => (line === "" ? line : yamlSecretItem(line)));
     },
   },
