@@ -1667,16 +1667,46 @@ function escapedListItem(depth: number): string {
  * escaped quotes one to three levels down. Groups: the opening quote and the text, for each form.
  */
 const LIST_ITEM_PARTS = new RegExp(String.raw`(")((?:[^"\\\r\n]|\\.){0,512})"|(')((?:[^'\\\r\n]|\\.){0,512})'|${[1, 2, 3].map(escapedListItem).join("|")}`, "g");
+/** A word of a list's bare item: no quote, bracket, comma or space. */
+const BARE_WORD = String.raw`[^\s,"'\`()[\]{}<>\\;]{1,512}`;
+/**
+ * A list's parts as secretListItems reads them: a quoted item (LIST_ITEM_PARTS' groups 1 to 10), a
+ * comment, or a bare item of up to 17 words alone between brackets, commas and line breaks (YAML's
+ * flow sequence `[FakePw1, a pass phrase]`, `secret=[…];host=db`; group 11), read whole or not at all.
+ */
+const LIST_PARTS = new RegExp(
+  String.raw`${LIST_ITEM_PARTS.source}|(?<![^\s,])(?:#|\/\/)[^\r\n]*|\/\*[^]*?(?:\*\/|$)|(?<=(?:^|[,\n[]|\\n)[ \t]*)(${BARE_WORD}(?:[ \t]{1,8}(?!#|\/\/)${BARE_WORD}){0,16})(?=[ \t]*(?:[,\r\n]|\]|$)|[ \t]+(?:#|\/\/))`,
+  "g",
+);
+/**
+ * What a list's bare item is when it is code or a type, not a value: a spread or a symbol (`*OTHER`,
+ * `...keys`, `:primary`, `$key`, `@key`), a dotted name (`settings.API_KEY`), a string type (Swift's
+ * `[String]`).
+ */
+const BARE_ITEM_CODE = /^(?:[*&:$@]|\.\.\.)|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|^(?:string|String|Object|object|number|Number|Integer|unknown|SecretStr|SecureString|Character|Buffer|Uint8Array)[?!]?$|^undefined$/;
+/**
+ * Whether a list's bare item is a secret: as secretItem, not code, not a secret's name without
+ * digits (`PRIMARY_KEY`, `apiKey`; `Admin123Pwd` is a value) and, in a list assigned with `=` (code's,
+ * not YAML's), neither a name of letters alone (`[dynamicAnchor, dynamicRef]`) nor words with spaces
+ * between (an expression: `[k for k in keys]`).
+ */
+const bareSecretItem = (text: string, assigned: boolean): boolean =>
+  secretItem(text) && !BARE_ITEM_CODE.test(text) && !(assigned && /\s/.test(text)) && !(!/\d/.test(text) && (SECRET_NAME_WHOLE.test(text) || (assigned && /^[A-Za-z_$]+$/.test(text))));
 /**
  * A list as a secret's name or its plural's value (`"api_keys": ["…", "…"]`, `password: ['…']`,
  * PHP's and Ruby's `=>`, `API_KEYS: list[str] = […]`, `const apiTokens: string[] = […]`, C#'s
  * `{ get; set; } = […]`), over lines (JSON's escaped line breaks too). Groups: the name and what
- * comes before the list, the list.
+ * comes before the list, the list, the character after it on its line (none at the line's end).
  */
 const SECRET_LIST = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?\s*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>]))[ \t]*\[)(${LIST_BODY})`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?\s*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>]))[ \t]*\[(?!REDACTED:))(${LIST_BODY})(?=[ \t]*([^ \t\r\n]?))`,
   "gi",
 );
+/**
+ * What may follow a list whose bare words are a value: nothing on its line, or what ends a value
+ * (`,`, `}`, `]`, `;`, `)`, a comment, a closing quote, JSON's escaped line break).
+ */
+const LIST_END = /^(?:[,}\];)#/"'\\]|$)/;
 /** Where SECRET_LIST may find something: a list opened after a separator. */
 const LIST_OPENING = /[:=>}][ \t]*\[/;
 /**
@@ -1726,14 +1756,18 @@ function listHoldsCode(list: string): boolean {
 /**
  * SECRET_LIST's list with each secret item's text taken, its quotes kept. Under a singular token's
  * name, one holding code is a lexer's token (`currentToken = ['string', css.slice(pos), pos]`) and
- * is left.
+ * is left. `assigned`: the list follows `=` (code's); `ended`: what follows it ends a value (LIST_END),
+ * else its bare words are prose's or a link's (`[Output Only] The secret…`, `[Reset it](…)`) and stay.
  */
-function secretListItems(name: string, list: string): string {
+function secretListItems(name: string, list: string, assigned: boolean, ended: boolean): string {
   if (/token$/i.test(name) && listHoldsCode(list)) return list;
-  return list.replace(LIST_ITEM_PARTS, (item: string, ...groups: (string | undefined)[]) => {
+  return list.replace(LIST_PARTS, (item: string, ...groups: (string | undefined)[]) => {
+    const bare = groups[10];
+    if (bare !== undefined) return ended && bareSecretItem(bare, assigned) ? marker("api_token") : item;
     let at = 0;
     while (at < 8 && groups[at] === undefined) at += 2;
-    const quote = groups[at] ?? "";
+    const quote = groups[at];
+    if (quote === undefined) return item;
     return secretItem(groups[at + 1] ?? "") ? `${quote}${marker("api_token")}${quote}` : item;
   });
 }
@@ -2297,10 +2331,10 @@ const SCANNERS: readonly Scanner[] = [
     pattern: SECRET_LIST,
     worthTrying: (text) => LIST_OPENING.test(text) && mentionsSecret(text),
     replace: (_match, groups) => {
-      const [before = "", list = ""] = groups;
+      const [before = "", list = "", after = ""] = groups;
       const name = listName(before);
       if (NOT_SECRET_LIST_NAME.test(name)) return undefined;
-      return before + secretListItems(name, list);
+      return before + secretListItems(name, list, /[=>][ \t]*\[$/.test(before), LIST_END.test(after));
     },
   },
   {
