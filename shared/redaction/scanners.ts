@@ -1643,14 +1643,19 @@ const WRAPPED_SECRET_LITERAL = new RegExp(
   String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?::?=|:(?:[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*=)?)[ \t]*(?:${WRAPPER_CALL}){1,3})${LITERAL_ARGUMENT}(?=${AFTER_LITERAL_ARGUMENT}(?:,${SETTER_SPACE}{0,32})?\))`,
   "gi",
 );
+/** A quoted text inside a list, escapes read as pairs. */
+const LIST_QUOTED = String.raw`"(?:[^"\\\r\n]|\\.){0,512}"|'(?:[^'\\\r\n]|\\.){0,512}'`;
 /**
- * A list under a secret's name or its plural, from its `[` to its first `]` outside quotes: any
- * text, comments and items of any kind (`null`, numbers, `b"…"`, a stray apostrophe) between the
- * quoted ones, escapes read as pairs (JSON inside JSON's `\"…\"`), at most 4,096 characters; a
- * list cut off ends where the text or those characters do. Never failing once the `[` is found,
- * it is read once: each `[` after a secret's name costs at most the list it opens.
+ * A list under a secret's name or its plural, from its `[` to its first `]` outside quotes and
+ * outside a nested list or a subscript one level down (`[["…"], "…"]`, `[os.environ["A"], "…"]`,
+ * read whole when it closes within 1,024 characters with its quotes paired): any text, comments
+ * and items of any kind (`null`, numbers, `b"…"`, a stray apostrophe) between the quoted ones,
+ * escapes read as pairs (JSON inside JSON's `\"…\"`), at most 4,096 characters; a list cut off
+ * ends where the text or those characters do. Never failing once the `[` is found, it is read
+ * once: each `[` after a secret's name costs at most the list it opens, and each `[` inside it at
+ * most the characters to the next bracket.
  */
-const LIST_BODY = String.raw`(?:[^\]"'\\]|\\[^]|"(?:[^"\\\r\n]|\\.){0,512}"|'(?:[^'\\\r\n]|\\.){0,512}'|["']){0,4096}\]?`;
+const LIST_BODY = String.raw`(?:\[(?:[^[\]"'\\]|\\[^]|${LIST_QUOTED}){0,1024}\]|[^\]"'\\]|\\[^]|${LIST_QUOTED}|["']){0,4096}\]?`;
 /**
  * A list's item in JSON's escaped quotes `depth` levels down (`\"…\"` one level, `\\\"…\\\"` two):
  * its text read in runs of backslashes as that level writes them, so a run of backslashes before a
@@ -1754,6 +1759,15 @@ function listHoldsCode(list: string): boolean {
   return false;
 }
 /**
+ * Whether a list's part at `offset` is a subscript's key, alone in brackets after a name, a call or
+ * another subscript (`os.environ["PROD_KEY_1"]`, `keys[offset2]`, `get()['a']`): code, not an item.
+ */
+function subscriptKey(list: string, offset: number): boolean {
+  let at = offset - 1;
+  while (list[at] === " " || list[at] === "\t") at--;
+  return list[at] === "[" && /[\w$)\]]/.test(list[at - 1] ?? "");
+}
+/**
  * SECRET_LIST's list with each secret item's text taken, its quotes kept. Under a singular token's
  * name, one holding code is a lexer's token (`currentToken = ['string', css.slice(pos), pos]`) and
  * is left. `assigned`: the list follows `=` (code's); `ended`: what follows it ends a value (LIST_END),
@@ -1761,14 +1775,15 @@ function listHoldsCode(list: string): boolean {
  */
 function secretListItems(name: string, list: string, assigned: boolean, ended: boolean): string {
   if (/token$/i.test(name) && listHoldsCode(list)) return list;
-  return list.replace(LIST_PARTS, (item: string, ...groups: (string | undefined)[]) => {
-    const bare = groups[10];
+  return list.replace(LIST_PARTS, (item: string, ...groups: unknown[]) => {
+    if (subscriptKey(list, groups[11] as number)) return item;
+    const bare = groups[10] as string | undefined;
     if (bare !== undefined) return ended && bareSecretItem(bare, assigned) ? marker("api_token") : item;
     let at = 0;
     while (at < 8 && groups[at] === undefined) at += 2;
-    const quote = groups[at];
+    const quote = groups[at] as string | undefined;
     if (quote === undefined) return item;
-    return secretItem(groups[at + 1] ?? "") ? `${quote}${marker("api_token")}${quote}` : item;
+    return secretItem((groups[at + 1] as string | undefined) ?? "") ? `${quote}${marker("api_token")}${quote}` : item;
   });
 }
 /**
