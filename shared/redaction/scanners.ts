@@ -380,7 +380,7 @@ const PATH_SEGMENT_CALL = String.raw`:[A-Za-z_]\w*(?:[({<!]|::[A-Za-z_]\w*[({<])
  * to backtrack over.
  */
 const STRING_TYPE = String.raw`(?:string|str|String|bytes|SecretStr|SecretString|SecretBytes|Buffer)`;
-const DECLARED_TYPE = String.raw`&?(?:'[a-z_]{1,16}[ \t]+)?(?:mut[ \t]+)?(?:${STRING_TYPE}|Optional\[${STRING_TYPE}\]|Option<&?(?:'[a-z_]{1,16}[ \t]+)?${STRING_TYPE}>|Secret<${STRING_TYPE}>)\??(?:[ \t]*\|[ \t]*(?:undefined|null|None|${STRING_TYPE})){0,3}(?![\w<\[])`;
+const DECLARED_TYPE = String.raw`&?(?:'[a-z_]{1,16}[ \t]+)?(?:mut[ \t]+)?(?:${STRING_TYPE}|Optional\[${STRING_TYPE}\]|Annotated\[${STRING_TYPE}(?:,[^[\]\r\n]{0,120})?\]|Option<&?(?:'[a-z_]{1,16}[ \t]+)?${STRING_TYPE}>|Secret<${STRING_TYPE}>)\??(?:[ \t]*\|[ \t]*(?:undefined|null|None|${STRING_TYPE})){0,3}(?![\w<\[])`;
 /** A keyword or a number as code writes it: no secret (`None`, `undefined`, `0`). */
 const CODE_WORD = String.raw`(?:None|null|undefined|nil|true|false|default|\d{1,16})(?![\w$])`;
 /**
@@ -398,6 +398,14 @@ const TYPED_SEPARATOR = String.raw`[?!]?:[ \t]*${DECLARED_TYPE}[ \t]+=(?![=>])`;
  * is a typed separator.
  */
 const ACCESSORS = String.raw`(?:\\[nrt][ \t]*){0,8}\{(?:(?:\s|\\[nrt])*(?:\[[\w.]{1,40}(?:\([^()\r\n]{0,40}\))?\](?:\s|\\[nrt])*)?(?:(?:private|protected|internal)(?:\s|\\[nrt])+){0,2}(?:get|set|init)(?:\s|\\[nrt])*;){1,3}(?:\s|\\[nrt])*\}(?:\s|\\[nrt])*=(?![=>])`;
+/**
+ * Whether a secret field's bare value, with the text after it, is a parameter's type, not a value:
+ * a capitalised generic with a type inside (Python's `password: Annotated[str, Form()]`,
+ * `List[str]`), or a string type that a parameter list goes on after (`password: SecretStr)`,
+ * `token: str, user: str`).
+ */
+const parameterType = (value: string, after: string): boolean => PARAMETER_TYPE.test(value + after.slice(0, AFTER_LENGTH));
+const PARAMETER_TYPE = new RegExp(String.raw`^(?:[A-Z][A-Za-z]{1,40}\[[A-Za-z_][\w.]*[\],]|${STRING_TYPE}[ \t]*[,)])`);
 /** A typed separator (TYPED_SEPARATOR, ACCESSORS) at the end of what SECRET_FIELD read before the value. */
 const TYPED_SEPARATOR_END = new RegExp(String.raw`(?:${TYPED_SEPARATOR}|${ACCESSORS})\s*(?:${LITERAL_PREFIX})?$`);
 /**
@@ -1882,6 +1890,21 @@ const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
  * quote and text, then for each level of escaped quotes its quote and text.
  */
 const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|(?<!\\)\\+(?!\2)"(?![\s,:}\]]|(?:\\+[nrt])+[ \t]*[}\]])|(?!\2)[^\r\n"\\]){1,256})\2|${ESCAPE_DEPTHS.map((depth) => String.raw`((?<!\\)\\{${2 ** depth - 1}}")((?:[^\r\n"\\]|\\+[^\r\n"\\]|${deeperQuote(depth)}){1,256})${quoteOfDepth(depth)}`).join("|")})`;
+/** A call's arguments on one line, a call of their own inside them one level down, at most 256. */
+const CALL_ARGUMENTS = String.raw`(?:[^()\r\n]|\([^()\r\n]{0,64}\)){0,256}?`;
+/**
+ * A literal default of an option or a field named as a secret, as code declares one: a command
+ * line option's (argparse's `add_argument("--password", default="…")`, click's
+ * `option("--api-key", default="…")`) or a model's field (Pydantic's and SQLModel's
+ * `password: str = Field(default="…")`, dataclasses' `field(default="…")`, SQLAlchemy's
+ * `Column(String, default="…")`, Django's `CharField(max_length=50, default="…")`), with the call's
+ * other arguments before `default=` on the same line. Groups: what comes before the literal; then
+ * SECRET_LITERAL's.
+ */
+const DECLARED_DEFAULT = new RegExp(
+  String.raw`((?:\\*["']--?${SECRET_NAME}\\*["']|(?<![A-Za-z0-9])${SECRET_NAME}\\*["']?[ \t]*(?::[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*)?=[ \t]*[A-Za-z_][\w.]{0,64}\()${CALL_ARGUMENTS}\bdefault[ \t]*=[ \t]*)${SECRET_LITERAL}`,
+  "gi",
+);
 /**
  * A literal default for a secret read from the environment or a configuration, as code and a
  * traceback's source lines show it: a call's last argument after the secret's name
@@ -2297,6 +2320,12 @@ const SCANNERS: readonly Scanner[] = [
       const kind: ScannerKind = DATABASE_SCHEMES.has(scheme.toLowerCase()) ? "connection_string" : "url_password";
       return `${scheme}://${marker(kind)}@`;
     },
+  },
+  {
+    kind: "api_token",
+    pattern: DECLARED_DEFAULT,
+    worthTrying: (text) => text.includes("default") && mentionsSecret(text),
+    replace: (_match, groups) => secretLiteralReplacement(groups),
   },
   {
     kind: "api_token",
@@ -2738,7 +2767,7 @@ const SCANNERS: readonly Scanner[] = [
       // (`password: string = token = "…"`, taken as any value is); once its literal is taken, the
       // type before it is no value (`apiKey: string = "[REDACTED:…]"`).
       if (TYPED_SEPARATOR_END.test(groups[0] ?? "") && openingQuoteOf(value) === "" && CODE_VALUE.test(value) && !SECRET_FIELD_AHEAD_ANYWHERE.test(value)) return undefined;
-      if (TYPED_DECLARATION.test(value + after.slice(0, AFTER_LENGTH))) return undefined;
+      if (TYPED_DECLARATION.test(value + after.slice(0, AFTER_LENGTH)) || parameterType(value, after)) return undefined;
       const quote = openingQuoteOf(value);
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
       const closing = /\\*["'`]$/.exec(value)?.[0];
