@@ -1818,6 +1818,17 @@ function yamlSecretItem(line: string): string {
   return `${dash}${quote}${marker("api_token")}${rest.slice(quote.length + text.length)}${end}`;
 }
 
+/**
+ * A secret's name given a value only when it has none: a literal after JavaScript's `??=`, Ruby's
+ * and JavaScript's `||=` or Make's `?=` (`password ??= "…"`, `DB_PASSWORD ?= "…"`), and after
+ * Make's `?=` a bare word to the line's end or a comment (`API_KEY ?= …`; the literal's tests leave a
+ * variable, `$(…)`).
+ * Groups: what comes before the literal; its quote and text; or an empty quote and the bare word.
+ */
+const CONDITIONAL_SECRET_LITERAL = new RegExp(
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?:\?\?|\|\||\?)=[ \t]*)(?:${LITERAL_ARGUMENT}${DECLARED_LITERAL_END}|(?<=[^?|]\?=[ \t]*)()([^\s#'"\\][^\s#]{5,255})(?=[ \t]*(?:#|\r?\n|$)))`,
+  "gi",
+);
 /** An `=` and a quote after it: where TYPED_SECRET_LITERAL may find something. */
 const LITERAL_AFTER_EQUALS = /=[ \t]*\\*["']/;
 /**
@@ -2359,6 +2370,12 @@ const SCANNERS: readonly Scanner[] = [
     pattern: WRAPPED_SECRET_LITERAL,
     worthTrying: (text) => text.includes("(") && mentionsSecret(text),
     // The literal is the value: a colon or a space in it is no prompt (`String::from("admin:…")`).
+    replace: (_match, groups) => secretLiteralReplacement(groups),
+  },
+  {
+    kind: "api_token",
+    pattern: CONDITIONAL_SECRET_LITERAL,
+    worthTrying: (text) => text.includes("?=") || text.includes("|="),
     replace: (_match, groups) => secretLiteralReplacement(groups),
   },
   {
