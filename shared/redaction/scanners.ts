@@ -1613,6 +1613,27 @@ const SETTER_SPACE = String.raw`(?:\s|\\{1,8}[nrt])`;
  * (`"…".to_string()`) and space.
  */
 const LITERAL_ARGUMENT = String.raw`(\\*["'])([^"'\`\r\n\\]{1,256})\2`;
+/** A literal in a concatenation: its quote (escaped too) and text. */
+const CONCATENATED_PART = String.raw`\\*["'][^"'\`\r\n\\]{1,256}\\*["']`;
+/**
+ * The literals concatenated to a secret's taken value (`password = "…" + "…"`, Java's `String
+ * password = "…" + "…" + "…";`): the marker, in quotes of its own or none, then up to 16 literals
+ * joined by `+`, the expression ending after them. Each is taken as a secret's literal
+ * (concatenatedLiterals). Groups: what comes before the literals; the literals and the `+` between
+ * them.
+ */
+const CONCATENATED_LITERAL = new RegExp(
+  String.raw`(\[REDACTED:(?:api_token|connection_string)\](?:\\*["'])?[ \t]*\+[ \t]*)(${CONCATENATED_PART}(?:[ \t]*\+[ \t]*${CONCATENATED_PART}){0,15})(?=[ \t]*(?:[;,)}\]"'\\\r\n]|$))`,
+  "g",
+);
+/** One literal of CONCATENATED_LITERAL's: its quote and text, as LITERAL_ARGUMENT's groups. */
+const CONCATENATED_ONE = new RegExp(LITERAL_ARGUMENT.replace("\\2", "\\1"), "g");
+/**
+ * CONCATENATED_LITERAL's literals, each secret one taken; not prose's, a space at an end (`" is
+ * invalid"`), nor punctuation alone (`pp.alphanums + "-./_:*"`).
+ */
+const concatenatedLiterals = (literals: string): string =>
+  literals.replace(CONCATENATED_ONE, (literal: string, quote: string, text: string) => (/^\s|\s$/.test(text) || !/[A-Za-z0-9]/.test(text) ? literal : (secretLiteralReplacement(["", quote, text]) ?? literal)));
 const AFTER_LITERAL_ARGUMENT = String.raw`(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}`;
 /**
  * A call that makes a value of its literal, which a secret field's value may be wrapped in: Rust's
@@ -2805,6 +2826,17 @@ const SCANNERS: readonly Scanner[] = [
     pattern: SECRET_FIELD_CALL_LITERAL,
     worthTrying: (text) => text.includes("[REDACTED:"),
     replace: (_match, groups) => groups[0],
+  },
+  {
+    kind: "api_token",
+    // After the fields' rules, which take a concatenation's first literal.
+    pattern: CONCATENATED_LITERAL,
+    worthTrying: (text) => text.includes("[REDACTED:") && text.includes("+"),
+    replace: (_match, groups) => {
+      const [before = "", literals = ""] = groups;
+      const taken = concatenatedLiterals(literals);
+      return taken === literals ? undefined : before + taken;
+    },
   },
   {
     kind: "api_token",
