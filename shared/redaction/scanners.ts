@@ -1704,28 +1704,56 @@ const LIST_ITEM_PARTS = new RegExp(String.raw`(")((?:[^"\\\r\n]|\\.){0,512})"|('
 /** A word of a list's bare item: no quote, bracket, comma or space. */
 const BARE_WORD = String.raw`[^\s,"'\`()[\]{}<>\\;]{1,512}`;
 /**
- * A list's parts as secretListItems reads them: a quoted item (LIST_ITEM_PARTS' groups 1 to 10), a
- * comment, or a bare item of up to 17 words alone between brackets, commas and line breaks (YAML's
- * flow sequence `[FakePw1, a pass phrase]`, `secret=[…];host=db`; group 11), read whole or not at all.
+ * A list's parts as secretListItems reads them: a quoted item (LIST_ITEM_PARTS' groups 1 to 10); a
+ * comment, to its line's end, a quote or JSON's escaped line break (so a commented-out item is still
+ * read, and JSON inside JSON keeps its next lines); or a bare item of up to 17 words alone between
+ * brackets, commas, a comment's end and line breaks (JSON's escaped ones and tabs too), its leading
+ * space read with it (YAML's flow sequence `[FakePw1, a pass phrase]`, `secret=[…];host=db`; groups
+ * 11 and 12: the space, the item), read whole or not at all.
  */
 const LIST_PARTS = new RegExp(
-  String.raw`${LIST_ITEM_PARTS.source}|(?<![^\s,])(?:#|\/\/)[^\r\n]*|\/\*[^]*?(?:\*\/|$)|(?<=(?:^|[,\n[]|\\n)[ \t]*)(${BARE_WORD}(?:[ \t]{1,8}(?!#|\/\/)${BARE_WORD}){0,16})(?=[ \t]*(?:[,\r\n]|\]|$)|[ \t]+(?:#|\/\/))`,
+  String.raw`${LIST_ITEM_PARTS.source}|(?:#|\/\/)(?:[^\r\n"'\\]|\\(?![nrt"\\]))*|\/\*(?:[^*"']|\*(?!\/))*(?:\*\/)?|(?:^|(?<=[,\n[]|\\n|\*\/))((?:[ \t]|\\t)*)(?!#|\/[/*])(${BARE_WORD}(?:[ \t]{1,8}(?!#|\/[/*])${BARE_WORD}){0,16})(?=(?:[ \t]|\\t)*(?:[,\r\n]|\\[nr]|\]|$)|[ \t]+(?:#|\/[/*]))`,
   "g",
 );
 /**
- * What a list's bare item is when it is code or a type, not a value: a spread or a symbol (`*OTHER`,
- * `...keys`, `:primary`, `$key`, `@key`), a dotted name (`settings.API_KEY`), a string type (Swift's
- * `[String]`).
+ * What a list's bare item is when it is code, a type, a name or prose, not a value: a spread or a
+ * symbol (`*OTHER`, `...keys`, `:primary`, `$key`, `@key`), a dotted name (`settings.API_KEY`), a
+ * type (Swift's `[String]`, GraphQL's `[Secret!]`, a class's `PasswordEntry`, `ApiKeyDTO`, a union
+ * `string|null`), a function's name in lower camel case (a validator's `[isRequired, isStrong]`), a
+ * regular expression's ranges (`A-Za-z0-9`), a comprehension, a secret's name in lower case with
+ * separators (Docker Compose's and Kubernetes' `secrets: [app-secrets, tls-cert]`) or a note (`[see
+ * below]`, `[min 8 characters]`). A password of these shapes travels.
  */
-const BARE_ITEM_CODE = /^(?:[*&:$@]|\.\.\.)|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|^(?:string|String|Object|object|number|Number|Integer|unknown|SecretStr|SecureString|Character|Buffer|Uint8Array)[?!]?$|^undefined$/;
+const BARE_ITEM_CODE = new RegExp(
+  [
+    String.raw`^(?:[*&:$@]|\.\.\.)`,
+    String.raw`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$`,
+    String.raw`^(?:string|String|Object|object|number|Number|Integer|unknown|SecretStr|SecureString|Character|Buffer|Uint8Array|Optional|Required|Nullable|undefined)$`,
+    String.raw`^[A-Z][A-Za-z]*[!?]$`,
+    String.raw`^[A-Z][a-z]+(?:[A-Z]+[a-z]*)+$`,
+    String.raw`^[a-z]+(?:[A-Z][a-z]*)+$`,
+    String.raw`^\w+(?:\|\w+)+$`,
+    String.raw`^(?:[A-Za-z0-9]-[A-Za-z0-9])+$`,
+    String.raw`\sfor\s.*\sin\s`,
+    String.raw`^[a-z]+(?:[-_.][a-z]+)+$`,
+    String.raw`^[a-z]+(?:[ \t]+[a-z]+)+$|\b(?:characters?|chars?|digits?|long)$`,
+  ].join("|"),
+);
+/** A mask or a placeholder as a list's bare item, in any case (`[hidden]`, `[NOT SET]`). */
+const BARE_ITEM_MASK = /^(?:hidden|masked|redacted|filtered|removed|omitted|sanitized|sensitive|unset|not set|provided|empty)$/i;
 /**
- * Whether a list's bare item is a secret: as secretItem, not code, not a secret's name without
- * digits (`PRIMARY_KEY`, `apiKey`; `Admin123Pwd` is a value) and, in a list assigned with `=` (code's,
- * not YAML's), neither a name of letters alone (`[dynamicAnchor, dynamicRef]`) nor words with spaces
- * between (an expression: `[k for k in keys]`).
+ * Whether a list's bare item is a secret: as secretItem, not a marker, not code (BARE_ITEM_CODE),
+ * not a secret's name without digits (`PRIMARY_KEY`; `Admin123Pwd` is a value) and, in a list
+ * assigned as code assigns one (`assigned`), neither a name of letters alone (`[dynamicAnchor,
+ * dynamicRef]`), a secret's name numbered (`[secret1, API_KEY_2]`) nor words with spaces between.
  */
 const bareSecretItem = (text: string, assigned: boolean): boolean =>
-  secretItem(text) && !BARE_ITEM_CODE.test(text) && !(assigned && /\s/.test(text)) && !(!/\d/.test(text) && (SECRET_NAME_WHOLE.test(text) || (assigned && /^[A-Za-z_$]+$/.test(text))));
+  !/^REDACTED:[a-z_]+$/.test(text) &&
+  secretItem(text) &&
+  !BARE_ITEM_CODE.test(text) &&
+  !BARE_ITEM_MASK.test(text) &&
+  !(!/\d/.test(text) && SECRET_NAME_WHOLE.test(text)) &&
+  !(assigned && (/\s/.test(text) || /^[A-Za-z_$]+$/.test(text) || SECRET_NAME_WHOLE.test(text.replace(/[_-]?\d{1,4}$/, ""))));
 /**
  * A list as a secret's name or its plural's value (`"api_keys": ["…", "…"]`, `password: ['…']`,
  * PHP's and Ruby's `=>`, `API_KEYS: list[str] = […]`, `const apiTokens: string[] = […]`, C#'s
@@ -1733,16 +1761,21 @@ const bareSecretItem = (text: string, assigned: boolean): boolean =>
  * comes before the list, the list, the character after it on its line (none at the line's end).
  */
 const SECRET_LIST = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?\s*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>]))[ \t]*\[(?!REDACTED:))(${LIST_BODY})(?=[ \t]*([^ \t\r\n]?))`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?\s*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>]))[ \t]*(?:&[\w-]{1,64}[ \t]+)?\[(?!REDACTED:[a-z_]+\]))(${LIST_BODY})(?=[ \t]*([^ \t\r\n]?))`,
   "gi",
 );
 /**
  * What may follow a list whose bare words are a value: nothing on its line, or what ends a value
- * (`,`, `}`, `]`, `;`, `)`, a comment, a closing quote, JSON's escaped line break).
+ * (`,`, `}`, `]`, `;`, `)`, a comment, a closing quote, JSON's escaped line break, a query's `&`).
  */
-const LIST_END = /^(?:[,}\];)#/"'\\]|$)/;
+const LIST_END = /^(?:[,}\];)#/"'\\&]|$)/;
+/**
+ * A list assigned as code assigns one: `=` after a space (`passwords = [`, `: list[str] = [`, C#'s
+ * accessors' `} = [`), `=>`, `:=`; not `passwords=[…]` as Java's `toString()` and a query print it.
+ */
+const ASSIGNED_LIST = /(?:[\s}]=|=>|:=)[ \t]*\[$/;
 /** Where SECRET_LIST may find something: a list opened after a separator. */
-const LIST_OPENING = /[:=>}][ \t]*\[/;
+const LIST_OPENING = /[:=>}][ \t]*(?:&[\w-]{1,64}[ \t]+)?\[/;
 /**
  * A secret's name or its plural as a YAML key at a line's start, an anchor or a tag and a comment
  * after it, and the block sequence under it (`api_keys:`, then `  - …` lines; up to 16 blank or
@@ -1805,9 +1838,9 @@ function subscriptKey(list: string, offset: number): boolean {
 function secretListItems(name: string, list: string, assigned: boolean, ended: boolean): string {
   if (/token$/i.test(name) && listHoldsCode(list)) return list;
   return list.replace(LIST_PARTS, (item: string, ...groups: unknown[]) => {
-    if (subscriptKey(list, groups[11] as number)) return item;
-    const bare = groups[10] as string | undefined;
-    if (bare !== undefined) return ended && bareSecretItem(bare, assigned) ? marker("api_token") : item;
+    if (subscriptKey(list, groups[12] as number)) return item;
+    const bare = groups[11] as string | undefined;
+    if (bare !== undefined) return ended && bareSecretItem(bare, assigned) ? `${(groups[10] as string | undefined) ?? ""}${marker("api_token")}` : item;
     let at = 0;
     while (at < 8 && groups[at] === undefined) at += 2;
     const quote = groups[at] as string | undefined;
@@ -2416,7 +2449,7 @@ const SCANNERS: readonly Scanner[] = [
       const [before = "", list = "", after = ""] = groups;
       const name = listName(before);
       if (NOT_SECRET_LIST_NAME.test(name)) return undefined;
-      return before + secretListItems(name, list, /[=>][ \t]*\[$/.test(before), LIST_END.test(after));
+      return before + secretListItems(name, list, ASSIGNED_LIST.test(before), LIST_END.test(after));
     },
   },
   {
