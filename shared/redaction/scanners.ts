@@ -1702,7 +1702,7 @@ function escapedListItem(depth: number): string {
  */
 const LIST_ITEM_PARTS = new RegExp(String.raw`(")((?:[^"\\\r\n]|\\.){0,512})"|(')((?:[^'\\\r\n]|\\.){0,512})'|${[1, 2, 3].map(escapedListItem).join("|")}`, "g");
 /** A word of a list's bare item: no quote, bracket, comma or space. */
-const BARE_WORD = String.raw`[^\s,"'\`()[\]{}<>\\;]{1,512}`;
+const BARE_WORD = String.raw`(?:[^\s,"'\`()[\]{}<>\\;*]|\*(?!\/)){1,512}`;
 /**
  * A list's parts as secretListItems reads them: a quoted item (LIST_ITEM_PARTS' groups 1 to 10); a
  * comment, to its line's end, a quote or JSON's escaped line break (so a commented-out item is still
@@ -1712,43 +1712,46 @@ const BARE_WORD = String.raw`[^\s,"'\`()[\]{}<>\\;]{1,512}`;
  * 11 and 12: the space, the item), read whole or not at all.
  */
 const LIST_PARTS = new RegExp(
-  String.raw`${LIST_ITEM_PARTS.source}|(?:#|\/\/)(?:[^\r\n"'\\]|\\(?![nrt"\\]))*|\/\*(?:[^*"']|\*(?!\/))*(?:\*\/)?|(?:^|(?<=[,\n[]|\\n|\*\/))((?:[ \t]|\\t)*)(?!#|\/[/*])(${BARE_WORD}(?:[ \t]{1,8}(?!#|\/[/*])${BARE_WORD}){0,16})(?=(?:[ \t]|\\t)*(?:[,\r\n]|\\[nr]|\]|$)|[ \t]+(?:#|\/[/*]))`,
+  String.raw`${LIST_ITEM_PARTS.source}|(?:(?<![^\s,[])|(?<=\\[nrt]))(?:#|\/\/)(?:[^\r\n"'\\]|\\(?![nrt"\\])|(?<=[^\s#/*])')*|\/\*(?:[^*"']|\*(?!\/))*(?:\*\/)?|(?:^|(?<=[,\n[]|\\n|\*\/))((?:[ \t]|\\t)*)(?!#|\/[/*])(${BARE_WORD}(?:[ \t]{1,8}(?!#|\/[/*])${BARE_WORD}){0,16})(?=(?:[ \t]|\\t)*(?:[,\r\n]|\\[nr]|\]|$)|[ \t]+(?:#|\/[/*]))`,
   "g",
 );
 /**
- * What a list's bare item is when it is code, a type, a name or prose, not a value: a spread or a
- * symbol (`*OTHER`, `...keys`, `:primary`, `$key`, `@key`), a dotted name (`settings.API_KEY`), a
- * type (Swift's `[String]`, GraphQL's `[Secret!]`, a class's `PasswordEntry`, `ApiKeyDTO`, a union
- * `string|null`), a function's name in lower camel case (a validator's `[isRequired, isStrong]`), a
- * regular expression's ranges (`A-Za-z0-9`), a comprehension, a secret's name in lower case with
- * separators (Docker Compose's and Kubernetes' `secrets: [app-secrets, tls-cert]`) or a note (`[see
- * below]`, `[min 8 characters]`). A password of these shapes travels.
+ * What a list's bare item is when it is code, a type or a note, not a value: a spread or a symbol
+ * (`*OTHER`, `...keys`, `:primary`, `$key`, `@key`), a dotted name (`settings.API_KEY`), a type
+ * (Swift's `[String]`, GraphQL's `[String!]` and `[PasswordEntry!]`, a class's `PasswordEntry`,
+ * `ApiKeyDTO`, a union with a type word, `string|null`), a function's name in lower camel case (a
+ * validator's `[isRequired, isStrong]`), a regular expression's ranges (`A-Za-z0-9`), a
+ * comprehension, a note of lower-case words with a note's word (`[see below]`, `[defaults to none]`)
+ * or of a length (`[min 8 characters]`). A password of these shapes travels.
  */
 const BARE_ITEM_CODE = new RegExp(
   [
     String.raw`^(?:[*&:$@]|\.\.\.)`,
     String.raw`^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$`,
-    String.raw`^(?:string|String|Object|object|number|Number|Integer|unknown|SecretStr|SecureString|Character|Buffer|Uint8Array|Optional|Required|Nullable|undefined)$`,
-    String.raw`^[A-Z][A-Za-z]*[!?]$`,
+    String.raw`^(?:string|String|Object|object|number|Number|Integer|unknown|SecretStr|SecureString|Character|Buffer|Uint8Array|Optional|Required|Nullable|undefined)[?!]?$`,
+    String.raw`^(?:String|Int|Float|Boolean|ID|[A-Z][a-z]+(?:[A-Z]+[a-z]*)+)[!?]$`,
     String.raw`^[A-Z][a-z]+(?:[A-Z]+[a-z]*)+$`,
     String.raw`^[a-z]+(?:[A-Z][a-z]*)+$`,
-    String.raw`^\w+(?:\|\w+)+$`,
-    String.raw`^(?:[A-Za-z0-9]-[A-Za-z0-9])+$`,
+    String.raw`^(?:\w+\|)*(?:null|undefined|None|nil|string|number|int|bool|boolean|str|bytes|float|object)(?:\|\w+)*$`,
+    String.raw`^(?:[A-Z]-[A-Z]|[a-z]-[a-z]|[0-9]-[0-9])+$`,
     String.raw`\sfor\s.*\sin\s`,
-    String.raw`^[a-z]+(?:[-_.][a-z]+)+$`,
-    String.raw`^[a-z]+(?:[ \t]+[a-z]+)+$|\b(?:characters?|chars?|digits?|long)$`,
+    String.raw`^(?=[a-z ]*\b(?:see|below|above|docs?|optional|required|defaults?|none|not|unset|empty|todo|tbd|example|same|as|here)\b)[a-z]+(?:[ \t]+[a-z]+)+$`,
+    String.raw`(?:^|\s)\d+\s(?:characters?|chars?|digits?)(?:\s+long)?$`,
   ].join("|"),
 );
 /** A mask or a placeholder as a list's bare item, in any case (`[hidden]`, `[NOT SET]`). */
 const BARE_ITEM_MASK = /^(?:hidden|masked|redacted|filtered|removed|omitted|sanitized|sensitive|unset|not set|provided|empty)$/i;
 /**
  * Whether a list's bare item is a secret: as secretItem, not a marker, not code (BARE_ITEM_CODE),
- * not a secret's name without digits (`PRIMARY_KEY`; `Admin123Pwd` is a value) and, in a list
+ * not a secret's name without digits (`PRIMARY_KEY`; `Admin123Pwd` is a value), under a list of
+ * secrets (`name` ending in `secrets`) not a name in lower case with separators (Docker Compose's
+ * and Kubernetes' `secrets: [app-secrets, tls-cert]`) and, in a list
  * assigned as code assigns one (`assigned`), neither a name of letters alone (`[dynamicAnchor,
  * dynamicRef]`), a secret's name numbered (`[secret1, API_KEY_2]`) nor words with spaces between.
  */
-const bareSecretItem = (text: string, assigned: boolean): boolean =>
+const bareSecretItem = (text: string, assigned: boolean, name: string): boolean =>
   !/^REDACTED:[a-z_]+$/.test(text) &&
+  !(/secrets$/i.test(name) && /^[a-z]+(?:[-_.][a-z]+)+$/.test(text)) &&
   secretItem(text) &&
   !BARE_ITEM_CODE.test(text) &&
   !BARE_ITEM_MASK.test(text) &&
@@ -1761,7 +1764,7 @@ const bareSecretItem = (text: string, assigned: boolean): boolean =>
  * comes before the list, the list, the character after it on its line (none at the line's end).
  */
 const SECRET_LIST = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?\s*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>]))[ \t]*(?:&[\w-]{1,64}[ \t]+)?\[(?!REDACTED:[a-z_]+\]))(${LIST_BODY})(?=[ \t]*([^ \t\r\n]?))`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?\s*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>]))[ \t]*(?:&(?!mut\b)[\w-]{1,64}[ \t]+)?\[(?!REDACTED:[a-z_]+\]))(${LIST_BODY})(?=[ \t]*([^ \t\r\n]?))`,
   "gi",
 );
 /**
@@ -1773,7 +1776,7 @@ const LIST_END = /^(?:[,}\];)#/"'\\&]|$)/;
  * A list assigned as code assigns one: `=` after a space (`passwords = [`, `: list[str] = [`, C#'s
  * accessors' `} = [`), `=>`, `:=`; not `passwords=[…]` as Java's `toString()` and a query print it.
  */
-const ASSIGNED_LIST = /(?:[\s}]=|=>|:=)[ \t]*\[$/;
+const ASSIGNED_LIST = /(?:\s=|=>|:=)[ \t]*\[$/;
 /** Where SECRET_LIST may find something: a list opened after a separator. */
 const LIST_OPENING = /[:=>}][ \t]*(?:&[\w-]{1,64}[ \t]+)?\[/;
 /**
@@ -1827,7 +1830,8 @@ function listHoldsCode(list: string): boolean {
 function subscriptKey(list: string, offset: number): boolean {
   let at = offset - 1;
   while (list[at] === " " || list[at] === "\t") at--;
-  return list[at] === "[" && /[\w$)\]]/.test(list[at - 1] ?? "");
+  const before = list.slice(Math.max(0, at - 8), at);
+  return list[at] === "[" && /[\w$)\]]$/.test(before) && !/\\[nrt]$/.test(before) && !/(?<![\w.$])map$/.test(before);
 }
 /**
  * SECRET_LIST's list with each secret item's text taken, its quotes kept. Under a singular token's
@@ -1840,7 +1844,7 @@ function secretListItems(name: string, list: string, assigned: boolean, ended: b
   return list.replace(LIST_PARTS, (item: string, ...groups: unknown[]) => {
     if (subscriptKey(list, groups[12] as number)) return item;
     const bare = groups[11] as string | undefined;
-    if (bare !== undefined) return ended && bareSecretItem(bare, assigned) ? `${(groups[10] as string | undefined) ?? ""}${marker("api_token")}` : item;
+    if (bare !== undefined) return ended && bareSecretItem(bare, assigned, name) ? `${(groups[10] as string | undefined) ?? ""}${marker("api_token")}` : item;
     let at = 0;
     while (at < 8 && groups[at] === undefined) at += 2;
     const quote = groups[at] as string | undefined;
