@@ -380,7 +380,7 @@ const PATH_SEGMENT_CALL = String.raw`:[A-Za-z_]\w*(?:[({<!]|::[A-Za-z_]\w*[({<])
  * to backtrack over.
  */
 const STRING_TYPE = String.raw`(?:string|str|String|bytes|SecretStr|SecretString|SecretBytes|Buffer)`;
-const DECLARED_TYPE = String.raw`&?(?:'[a-z_]{1,16}[ \t]+)?(?:mut[ \t]+)?(?:${STRING_TYPE}|Optional\[${STRING_TYPE}\]|Annotated\[${STRING_TYPE}(?:,[^[\]\r\n]{0,120})?\]|Option<&?(?:'[a-z_]{1,16}[ \t]+)?${STRING_TYPE}>|Secret<${STRING_TYPE}>)\??(?:[ \t]*\|[ \t]*(?:undefined|null|None|${STRING_TYPE})){0,3}(?![\w<\[])`;
+const DECLARED_TYPE = String.raw`&?(?:'[a-z_]{1,16}[ \t]+)?(?:mut[ \t]+)?(?:${STRING_TYPE}|Optional\[${STRING_TYPE}\]|Annotated\[(?:Optional\[${STRING_TYPE}\]|${STRING_TYPE}(?:[ \t]*\|[ \t]*(?:None|null))?)(?:,(?:[^[\]\r\n]|\[[^[\]\r\n]{0,60}\]){0,120})?\]|Option<&?(?:'[a-z_]{1,16}[ \t]+)?${STRING_TYPE}>|Secret<${STRING_TYPE}>)\??(?:[ \t]*\|[ \t]*(?:undefined|null|None|${STRING_TYPE})){0,3}(?![\w<\[])`;
 /** A keyword or a number as code writes it: no secret (`None`, `undefined`, `0`). */
 const CODE_WORD = String.raw`(?:None|null|undefined|nil|true|false|default|\d{1,16})(?![\w$])`;
 /**
@@ -399,13 +399,13 @@ const TYPED_SEPARATOR = String.raw`[?!]?:[ \t]*${DECLARED_TYPE}[ \t]+=(?![=>])`;
  */
 const ACCESSORS = String.raw`(?:\\[nrt][ \t]*){0,8}\{(?:(?:\s|\\[nrt])*(?:\[[\w.]{1,40}(?:\([^()\r\n]{0,40}\))?\](?:\s|\\[nrt])*)?(?:(?:private|protected|internal)(?:\s|\\[nrt])+){0,2}(?:get|set|init)(?:\s|\\[nrt])*;){1,3}(?:\s|\\[nrt])*\}(?:\s|\\[nrt])*=(?![=>])`;
 /**
- * Whether a secret field's bare value, with the text after it, is a parameter's type, not a value:
- * a capitalised generic with a type inside (Python's `password: Annotated[str, Form()]`,
- * `List[str]`), or a string type that a parameter list goes on after (`password: SecretStr)`,
- * `token: str, user: str`).
+ * Whether a secret field's bare value after `:`, with the text after it, is a parameter's type, not
+ * a value: a capitalised generic with a type inside, closed before `,`, `)`, `=` or the line's end
+ * (Python's `password: Annotated[str, Form()]`, `List[str]`; not `Monkey[banana]42`), or a string
+ * type that a parameter list goes on after (`password: SecretStr)`, `token: str, user: str`).
  */
-const parameterType = (value: string, after: string): boolean => PARAMETER_TYPE.test(value + after.slice(0, AFTER_LENGTH));
-const PARAMETER_TYPE = new RegExp(String.raw`^(?:[A-Z][A-Za-z]{1,40}\[[A-Za-z_][\w.]*[\],]|${STRING_TYPE}[ \t]*[,)])`);
+const parameterType = (before: string, value: string, after: string): boolean => /:[ \t]*$/.test(before) && PARAMETER_TYPE.test(value + after.slice(0, AFTER_LENGTH));
+const PARAMETER_TYPE = new RegExp(String.raw`^(?:[A-Z][A-Za-z]{1,40}\[[A-Za-z_][\w.]*(?:\[[^[\]\r\n]{0,40}\])?(?:,(?:[^[\]\r\n]|\[[^[\]\r\n]{0,40}\]){0,80})?\][ \t]*(?:[,)=|\r\n]|$)|${STRING_TYPE}[ \t]*[,)])`);
 /** A typed separator (TYPED_SEPARATOR, ACCESSORS) at the end of what SECRET_FIELD read before the value. */
 const TYPED_SEPARATOR_END = new RegExp(String.raw`(?:${TYPED_SEPARATOR}|${ACCESSORS})\s*(?:${LITERAL_PREFIX})?$`);
 /**
@@ -1617,23 +1617,25 @@ const LITERAL_ARGUMENT = String.raw`(\\*["'])([^"'\`\r\n\\]{1,256})\2`;
 const CONCATENATED_PART = String.raw`\\*["'][^"'\`\r\n\\]{1,256}\\*["']`;
 /**
  * The literals concatenated to a secret's taken value (`password = "…" + "…"`, Java's `String
- * password = "…" + "…" + "…";`): the marker, in quotes of its own or none, then up to 16 literals
- * joined by `+`, the expression ending after them. Each is taken as a secret's literal
- * (concatenatedLiterals). Groups: what comes before the literals; the literals and the `+` between
- * them.
+ * password = "…" + "…" + "…";`): the marker standing for the whole value after `=`, `:`, `(` or `,`,
+ * in quotes of its own or none (not a marker inside a longer string, `"…&password=[…]" + "&useSSL"`),
+ * then up to 64 literals joined by `+`, whatever follows them. Each is taken as a secret's literal
+ * (concatenatedLiterals). Groups: what comes before the literals, the marker's quote, the literals
+ * and the `+` between them.
  */
 const CONCATENATED_LITERAL = new RegExp(
-  String.raw`(\[REDACTED:(?:api_token|connection_string)\](?:\\*["'])?[ \t]*\+[ \t]*)(${CONCATENATED_PART}(?:[ \t]*\+[ \t]*${CONCATENATED_PART}){0,15})(?=[ \t]*(?:[;,)}\]"'\\\r\n]|$))`,
+  String.raw`((?<=[=:(,][ \t]*)(?:(\\*["'])\[REDACTED:(?:api_token|connection_string)\]\2|\[REDACTED:(?:api_token|connection_string)\](?!\\*["']))[ \t]*\+[ \t]*)(${CONCATENATED_PART}(?:[ \t]*\+[ \t]*${CONCATENATED_PART}){0,63})`,
   "g",
 );
 /** One literal of CONCATENATED_LITERAL's: its quote and text, as LITERAL_ARGUMENT's groups. */
 const CONCATENATED_ONE = new RegExp(LITERAL_ARGUMENT.replace("\\2", "\\1"), "g");
 /**
  * CONCATENATED_LITERAL's literals, each secret one taken; not prose's, a space at an end (`" is
- * invalid"`), nor punctuation alone (`pp.alphanums + "-./_:*"`).
+ * invalid"`), a path's or a query's next part (`+ "/build"`, `+ "&useSSL=false"`, `+ ".pem"`), nor
+ * punctuation alone (`pp.alphanums + "-./_:*"`).
  */
 const concatenatedLiterals = (literals: string): string =>
-  literals.replace(CONCATENATED_ONE, (literal: string, quote: string, text: string) => (/^\s|\s$/.test(text) || !/[A-Za-z0-9]/.test(text) ? literal : (secretLiteralReplacement(["", quote, text]) ?? literal)));
+  literals.replace(CONCATENATED_ONE, (literal: string, quote: string, text: string) => (/^\s|\s$|^[&;?/.]/.test(text) || !/[A-Za-z0-9]/.test(text) ? literal : (secretLiteralReplacement(["", quote, text]) ?? literal)));
 const AFTER_LITERAL_ARGUMENT = String.raw`(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}`;
 /**
  * A call that makes a value of its literal, which a secret field's value may be wrapped in: Rust's
@@ -1879,12 +1881,12 @@ function yamlSecretItem(line: string): string {
 /**
  * A secret's name given a value only when it has none: a literal after JavaScript's `??=`, Ruby's
  * and JavaScript's `||=` or Make's `?=` (`password ??= "…"`, `DB_PASSWORD ?= "…"`), and after
- * Make's `?=` a bare word to the line's end or a comment (`API_KEY ?= …`; the literal's tests leave a
- * variable, `$(…)`).
+ * Make's `?=` a bare word to the line's end, a comment, JSON's escaped line break or a closing quote
+ * (`API_KEY ?= …`, a Makefile inside a JSON string; the literal's tests leave a variable, `$(…)`).
  * Groups: what comes before the literal; its quote and text; or an empty quote and the bare word.
  */
 const CONDITIONAL_SECRET_LITERAL = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}\\*["']?[ \t]*(?:\?\?|\|\||\?)=[ \t]*)(?:${LITERAL_ARGUMENT}${DECLARED_LITERAL_END}|(?<=[^?|]\?=[ \t]*)()([^\s#'"\\][^\s#]{5,255})(?=[ \t]*(?:#|\r?\n|$)))`,
+  String.raw`(?<![A-Za-z0-9_-])(${SECRET_NAME}\\*["']?[ \t]*(?:\?\?|\|\||\?)=[ \t]*)(?:${LITERAL_ARGUMENT}(?:${DECLARED_LITERAL_END}|(?=\.freeze\b))|(?<=[^?|]\?=[ \t]*)()([^\s#'"\\][^\s#"'\\]{5,255})(?=[ \t]*(?:#|\r?\n|\\[nrt]|\\*["']|$)))`,
   "gi",
 );
 /** An `=` and a quote after it: where TYPED_SECRET_LITERAL may find something. */
@@ -1959,19 +1961,31 @@ const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
  * quote and text, then for each level of escaped quotes its quote and text.
  */
 const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|(?<!\\)\\+(?!\2)"(?![\s,:}\]]|(?:\\+[nrt])+[ \t]*[}\]])|(?!\2)[^\r\n"\\]){1,256})\2|${ESCAPE_DEPTHS.map((depth) => String.raw`((?<!\\)\\{${2 ** depth - 1}}")((?:[^\r\n"\\]|\\+[^\r\n"\\]|${deeperQuote(depth)}){1,256})${quoteOfDepth(depth)}`).join("|")})`;
-/** A call's arguments on one line, a call of their own inside them one level down, at most 256. */
-const CALL_ARGUMENTS = String.raw`(?:[^()\r\n]|\([^()\r\n]{0,64}\)){0,256}?`;
+/**
+ * A call's arguments, over lines too: a quoted text whole (a help text's `(default: %(default)s)`),
+ * a call of their own inside them one level down, at most 256 parts, read lazily.
+ */
+const CALL_ARGUMENTS = String.raw`(?:"[^"\r\n]{0,256}"|'[^'\r\n]{0,256}'|[^()"']|\([^()]{0,64}\)){0,256}?`;
+/** The keyword of a declared default (`default=`, `server_default=`, marshmallow's `load_default=`, Django's `initial=`, picocli's `defaultValue =`, yargs' `default:`, `default_factory=lambda:`). */
+const DEFAULT_KEYWORD = String.raw`\b(?:(?:server_|load_|dump_)?default|initial|defaultValue|default_factory(?=[ \t]*=[ \t]*lambda\b))[ \t]*[=:][ \t]*(?:lambda[ \t]*:[ \t]*)?`;
+/** A call that declares a model's field or an option with a default (Pydantic's `Field`, dataclasses' `field`, SQLAlchemy's `Column`, Django's `CharField`, typer's `Option`, attrs' `attrib`). */
+const FIELD_CALL = String.raw`(?:[\w.]*\.)?(?:Field|field|Column|mapped_column|[A-Z]\w*Field|Option|option|attrib|ib)\(`;
+/** Where DECLARED_DEFAULT may find something: a default's keyword, a field's or an option's call, Go's flag. */
+const DECLARED_DEFAULT_HINT = /default|initial|Field\(|Option\(|\.String/i;
 /**
  * A literal default of an option or a field named as a secret, as code declares one: a command
  * line option's (argparse's `add_argument("--password", default="…")`, click's
- * `option("--api-key", default="…")`) or a model's field (Pydantic's and SQLModel's
- * `password: str = Field(default="…")`, dataclasses' `field(default="…")`, SQLAlchemy's
- * `Column(String, default="…")`, Django's `CharField(max_length=50, default="…")`), with the call's
- * other arguments before `default=` on the same line. Groups: what comes before the literal; then
- * SECRET_LITERAL's.
+ * `option("--api-key", default="…")`, picocli's `names = {"--password"}, defaultValue = "…"`,
+ * yargs' `option('password', { default: '…' })`) after the option's quoted name and a comma; a
+ * model's field or an option assigned to a secret's name (Pydantic's and SQLModel's `password: str =
+ * Field(default="…")` or `Field("…")`, dataclasses' `field(default="…")`, SQLAlchemy's
+ * `Column(String, default="…")`, Django's `CharField(max_length=50, default="…")`, typer's
+ * `Option("…")`); Go's `flag.String("password", "…", …)` and its `StringVar`, `StringP`, pflag's
+ * and cobra's `Flags().String…`. The call's other arguments before the default may run over lines.
+ * Groups: what comes before the literal; then SECRET_LITERAL's.
  */
 const DECLARED_DEFAULT = new RegExp(
-  String.raw`((?:\\*["']--?${SECRET_NAME}\\*["']|(?<![A-Za-z0-9])${SECRET_NAME}\\*["']?[ \t]*(?::[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*)?=[ \t]*[A-Za-z_][\w.]{0,64}\()${CALL_ARGUMENTS}\bdefault[ \t]*=[ \t]*)${SECRET_LITERAL}`,
+  String.raw`((?:(?<!\\)\\*["'](?:--?)?${SECRET_NAME}\\*["'][ \t]*[,}]${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<![A-Za-z0-9_-])${SECRET_NAME}\\*["']?[ \t]*(?::[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*)?=[ \t]*${FIELD_CALL}(?:${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<=(?<![\w$])(?:\w+\.)?(?:Field|Option)\()\s*)|\b(?:flag|pflag|\w+\.(?:Persistent)?Flags\(\))\.String(?:Var)?P?\((?:&[\w.]+,\s*)?\\*"${SECRET_NAME}\\*",\s*(?:\\*"\w?\\*",\s*)?)(?:${LITERAL_PREFIX})?)${SECRET_LITERAL}`,
   "gi",
 );
 /**
@@ -2393,7 +2407,7 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "api_token",
     pattern: DECLARED_DEFAULT,
-    worthTrying: (text) => text.includes("default") && mentionsSecret(text),
+    worthTrying: (text) => DECLARED_DEFAULT_HINT.test(text) && mentionsSecret(text),
     replace: (_match, groups) => secretLiteralReplacement(groups),
   },
   {
@@ -2842,7 +2856,7 @@ const SCANNERS: readonly Scanner[] = [
       // (`password: string = token = "…"`, taken as any value is); once its literal is taken, the
       // type before it is no value (`apiKey: string = "[REDACTED:…]"`).
       if (TYPED_SEPARATOR_END.test(groups[0] ?? "") && openingQuoteOf(value) === "" && CODE_VALUE.test(value) && !SECRET_FIELD_AHEAD_ANYWHERE.test(value)) return undefined;
-      if (TYPED_DECLARATION.test(value + after.slice(0, AFTER_LENGTH)) || parameterType(value, after)) return undefined;
+      if (TYPED_DECLARATION.test(value + after.slice(0, AFTER_LENGTH)) || parameterType(groups[0] ?? "", value, after)) return undefined;
       const quote = openingQuoteOf(value);
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
       const closing = /\\*["'`]$/.exec(value)?.[0];
@@ -2870,7 +2884,7 @@ const SCANNERS: readonly Scanner[] = [
     pattern: CONCATENATED_LITERAL,
     worthTrying: (text) => text.includes("[REDACTED:") && text.includes("+"),
     replace: (_match, groups) => {
-      const [before = "", literals = ""] = groups;
+      const [before = "", , literals = ""] = groups;
       const taken = concatenatedLiterals(literals);
       return taken === literals ? undefined : before + taken;
     },
