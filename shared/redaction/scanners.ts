@@ -1624,7 +1624,7 @@ const CONCATENATED_PART = String.raw`\\*["'][^"'\`\r\n\\]{1,256}\\*["']`;
  * and the `+` between them.
  */
 const CONCATENATED_LITERAL = new RegExp(
-  String.raw`((?<=[=:(,][ \t]*)(?:(\\*["'])\[REDACTED:(?:api_token|connection_string)\]\2|\[REDACTED:(?:api_token|connection_string)\](?!\\*["']))[ \t]*\+[ \t]*)(${CONCATENATED_PART}(?:[ \t]*\+[ \t]*${CONCATENATED_PART}){0,63})`,
+  String.raw`((?=\\*["']?\[REDACTED:)(?<=[=:(,>][ \t]{0,8}(?:\\*["'])?)(?:(\\*["'])\[REDACTED:(?:api_token|connection_string)\]\2|\[REDACTED:(?:api_token|connection_string)\](?!\\*["']))[ \t]*\+[ \t]*)(${CONCATENATED_PART}(?:[ \t]*\+[ \t]*${CONCATENATED_PART}){0,63})`,
   "g",
 );
 /** One literal of CONCATENATED_LITERAL's: its quote and text, as LITERAL_ARGUMENT's groups. */
@@ -1878,6 +1878,8 @@ function yamlSecretItem(line: string): string {
   return `${dash}${quote}${marker("api_token")}${rest.slice(quote.length + text.length)}${end}`;
 }
 
+/** A secret's name with up to 128 characters before its word, for rules that start it only at an identifier's start. */
+const LONG_SECRET_NAME = String.raw`[A-Za-z0-9_-]{0,128}${SECRET_WORDS}`;
 /**
  * A secret's name given a value only when it has none: a literal after JavaScript's `??=`, Ruby's
  * and JavaScript's `||=` or Make's `?=` (`password ??= "…"`, `DB_PASSWORD ?= "…"`), and after
@@ -1886,7 +1888,7 @@ function yamlSecretItem(line: string): string {
  * Groups: what comes before the literal; its quote and text; or an empty quote and the bare word.
  */
 const CONDITIONAL_SECRET_LITERAL = new RegExp(
-  String.raw`(?<![A-Za-z0-9_-])(${SECRET_NAME}\\*["']?[ \t]*(?:\?\?|\|\||\?)=[ \t]*)(?:${LITERAL_ARGUMENT}(?:${DECLARED_LITERAL_END}|(?=\.freeze\b))|(?<=[^?|]\?=[ \t]*)()([^\s#'"\\][^\s#"'\\]{5,255})(?=[ \t]*(?:#|\r?\n|\\[nrt]|\\*["']|$)))`,
+  String.raw`(?<![A-Za-z0-9_-])(${LONG_SECRET_NAME}\\*["']?[ \t]*(?:\?\?|\|\||\?)=[ \t]*)(?:${LITERAL_ARGUMENT}(?:${DECLARED_LITERAL_END}|(?=\.freeze\b))|(?<=[^?|]\?=[ \t]*)()([^\s#'"\\](?:[^\s#"'\\]|\\(?![nrt"\\])|["'](?![ \t]*(?:[,}\]:]|$))){5,255})(?=[ \t]*(?:#|\r?\n|\\[nrt]|\\*["']|$)))`,
   "gi",
 );
 /** An `=` and a quote after it: where TYPED_SECRET_LITERAL may find something. */
@@ -1965,27 +1967,27 @@ const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|(?<!
  * A call's arguments, over lines too: a quoted text whole (a help text's `(default: %(default)s)`),
  * a call of their own inside them one level down, at most 256 parts, read lazily.
  */
-const CALL_ARGUMENTS = String.raw`(?:"[^"\r\n]{0,256}"|'[^'\r\n]{0,256}'|[^()"']|\([^()]{0,64}\)){0,256}?`;
+const CALL_ARGUMENTS = String.raw`(?:"(?:[^"\\\r\n]|\\[^\r\n]){0,256}"|'(?:[^'\\\r\n]|\\[^\r\n]){0,256}'|[^()"';]|\([^()]{0,64}\)){0,256}?`;
 /** The keyword of a declared default (`default=`, `server_default=`, marshmallow's `load_default=`, Django's `initial=`, picocli's `defaultValue =`, yargs' `default:`, `default_factory=lambda:`). */
 const DEFAULT_KEYWORD = String.raw`\b(?:(?:server_|load_|dump_)?default|initial|defaultValue|default_factory(?=[ \t]*=[ \t]*lambda\b))[ \t]*[=:][ \t]*(?:lambda[ \t]*:[ \t]*)?`;
-/** A call that declares a model's field or an option with a default (Pydantic's `Field`, dataclasses' `field`, SQLAlchemy's `Column`, Django's `CharField`, typer's `Option`, attrs' `attrib`). */
-const FIELD_CALL = String.raw`(?:[\w.]*\.)?(?:Field|field|Column|mapped_column|[A-Z]\w*Field|Option|option|attrib|ib)\(`;
 /** Where DECLARED_DEFAULT may find something: a default's keyword, a field's or an option's call, Go's flag. */
 const DECLARED_DEFAULT_HINT = /default|initial|Field\(|Option\(|\.String/i;
 /**
  * A literal default of an option or a field named as a secret, as code declares one: a command
  * line option's (argparse's `add_argument("--password", default="…")`, click's
  * `option("--api-key", default="…")`, picocli's `names = {"--password"}, defaultValue = "…"`,
- * yargs' `option('password', { default: '…' })`) after the option's quoted name and a comma; a
- * model's field or an option assigned to a secret's name (Pydantic's and SQLModel's `password: str =
- * Field(default="…")` or `Field("…")`, dataclasses' `field(default="…")`, SQLAlchemy's
- * `Column(String, default="…")`, Django's `CharField(max_length=50, default="…")`, typer's
- * `Option("…")`); Go's `flag.String("password", "…", …)` and its `StringVar`, `StringP`, pflag's
- * and cobra's `Flags().String…`. The call's other arguments before the default may run over lines.
+ * yargs' `option('password', { default: '…' })`) after the option's quoted name and a comma; any
+ * call's default keyword assigned to a secret's name, its name up to 128 characters before its word
+ * (Pydantic's and SQLModel's `password: str = Field(default="…")`, dataclasses' `field(default="…")`,
+ * SQLAlchemy's `Column(String, default="…")`, Django's `CharField(max_length=50, default="…")`,
+ * python-decouple's `config("PGPW", default="…")`), or the first argument of `Field("…")` or
+ * typer's `Option("…")`; Go's `flag.String("password", "…", …)` and its `StringVar`, `StringP`,
+ * pflag's and cobra's `Flags().String…`. The call's other arguments before the default may run over
+ * lines, not past a `;`.
  * Groups: what comes before the literal; then SECRET_LITERAL's.
  */
 const DECLARED_DEFAULT = new RegExp(
-  String.raw`((?:(?<!\\)\\*["'](?:--?)?${SECRET_NAME}\\*["'][ \t]*[,}]${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<![A-Za-z0-9_-])${SECRET_NAME}\\*["']?[ \t]*(?::[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*)?=[ \t]*${FIELD_CALL}(?:${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<=(?<![\w$])(?:\w+\.)?(?:Field|Option)\()\s*)|\b(?:flag|pflag|\w+\.(?:Persistent)?Flags\(\))\.String(?:Var)?P?\((?:&[\w.]+,\s*)?\\*"${SECRET_NAME}\\*",\s*(?:\\*"\w?\\*",\s*)?)(?:${LITERAL_PREFIX})?)${SECRET_LITERAL}`,
+  String.raw`((?:(?<!\\)\\*["'](?:--?)?${SECRET_NAME}\\*["'][ \t]*[,}]${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<![A-Za-z0-9_-])${LONG_SECRET_NAME}\\*["']?[ \t]*(?::[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*)?=[ \t]*(?:[A-Za-z_][\w.]{0,64}\(${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<![\w$])(?:\w+\.)?(?:Field|Option)\(\s*)|\b(?:flag|pflag|\w+\.(?:Persistent)?Flags\(\))\.String(?:Var)?P?\((?:&[\w.]+,\s*)?\\*"${SECRET_NAME}\\*",\s*(?:\\*"\w?\\*",\s*)?)(?:${LITERAL_PREFIX})?)${SECRET_LITERAL}`,
   "gi",
 );
 /**
