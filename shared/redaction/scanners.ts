@@ -1965,9 +1965,10 @@ const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
 const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|(?<!\\)\\+(?!\2)"(?![\s,:}\]]|(?:\\+[nrt])+[ \t]*[}\]])|(?!\2)[^\r\n"\\]){1,256})\2|${ESCAPE_DEPTHS.map((depth) => String.raw`((?<!\\)\\{${2 ** depth - 1}}")((?:[^\r\n"\\]|\\+[^\r\n"\\]|${deeperQuote(depth)}){1,256})${quoteOfDepth(depth)}`).join("|")})`;
 /**
  * A call's arguments, over lines too: a quoted text whole (a help text's `(default: %(default)s)`),
- * a call of their own inside them one level down, at most 256 parts, read lazily.
+ * a comment to its line's end (`# don't commit`), a call of their own inside them one level down,
+ * at most 256 parts, read lazily; each part told by its first character, so nothing is read twice.
  */
-const CALL_ARGUMENTS = String.raw`(?:"(?:[^"\\\r\n]|\\[^\r\n]){0,256}"|'(?:[^'\\\r\n]|\\[^\r\n]){0,256}'|[^()"';]|\([^()]{0,64}\)){0,256}?`;
+const CALL_ARGUMENTS = String.raw`(?:"(?:[^"\\\r\n]|\\[^\r\n]){0,256}"|'(?:[^'\\\r\n]|\\[^\r\n]){0,256}'|(?:#|\/\/)[^\r\n]*|[^()"';#/]|\/(?!\/)|\([^()]{0,64}\)){0,256}?`;
 /** The keyword of a declared default (`default=`, `server_default=`, marshmallow's `load_default=`, Django's `initial=`, picocli's `defaultValue =`, yargs' `default:`, `default_factory=lambda:`). */
 const DEFAULT_KEYWORD = String.raw`\b(?:(?:server_|load_|dump_)?default|initial|defaultValue|default_factory(?=[ \t]*=[ \t]*lambda\b))[ \t]*[=:][ \t]*(?:lambda[ \t]*:[ \t]*)?`;
 /** Where DECLARED_DEFAULT may find something: a default's keyword, a field's or an option's call, Go's flag. */
