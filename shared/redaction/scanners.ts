@@ -399,12 +399,12 @@ const TYPED_SEPARATOR = String.raw`[?!]?:[ \t]*${DECLARED_TYPE}[ \t]+=(?![=>])`;
  */
 const ACCESSORS = String.raw`(?:\\[nrt][ \t]*){0,8}\{(?:(?:\s|\\[nrt])*(?:\[[\w.]{1,40}(?:\([^()\r\n]{0,40}\))?\](?:\s|\\[nrt])*)?(?:(?:private|protected|internal)(?:\s|\\[nrt])+){0,2}(?:get|set|init)(?:\s|\\[nrt])*;){1,3}(?:\s|\\[nrt])*\}(?:\s|\\[nrt])*=(?![=>])`;
 /**
- * Whether a secret field's bare value after `:`, with the text after it, is a parameter's type, not
+ * Whether a secret field's bare value after `:`, with the text after it (`ahead`), is a parameter's type, not
  * a value: a capitalised generic with a type inside, closed before `,`, `)`, `=` or the line's end
  * (Python's `password: Annotated[str, Form()]`, `List[str]`; not `Monkey[banana]42`), or a string
  * type that a parameter list goes on after (`password: SecretStr)`, `token: str, user: str`).
  */
-const parameterType = (before: string, value: string, after: string): boolean => /:[ \t]*$/.test(before) && PARAMETER_TYPE.test(value + after.slice(0, AFTER_LENGTH));
+const parameterType = (before: string, ahead: string): boolean => /:[ \t]*$/.test(before) && PARAMETER_TYPE.test(ahead);
 const PARAMETER_TYPE = new RegExp(String.raw`^(?:[A-Z][A-Za-z]{1,40}\[[A-Za-z_][\w.]*(?:\[[^[\]\r\n]{0,40}\])?(?:,(?:[^[\]\r\n]|\[[^[\]\r\n]{0,40}\]){0,80})?\][ \t]*(?:[,)=|\r\n]|$)|${STRING_TYPE}[ \t]*[,)])`);
 /** A typed separator (TYPED_SEPARATOR, ACCESSORS) at the end of what SECRET_FIELD read before the value. */
 const TYPED_SEPARATOR_END = new RegExp(String.raw`(?:${TYPED_SEPARATOR}|${ACCESSORS})\s*(?:${LITERAL_PREFIX})?$`);
@@ -1759,6 +1759,8 @@ const bareSecretItem = (text: string, assigned: boolean, name: string): boolean 
   !BARE_ITEM_MASK.test(text) &&
   !(!/\d/.test(text) && SECRET_NAME_WHOLE.test(text)) &&
   !(assigned && (/\s/.test(text) || /^[A-Za-z_$]+$/.test(text) || SECRET_NAME_WHOLE.test(text.replace(/[_-]?\d{1,4}$/, ""))));
+/** A YAML anchor before a list (`passwords: &pw [`); not Rust's `&mut [`. */
+const LIST_ANCHOR = String.raw`&(?!mut\b)[\w-]{1,64}[ \t]+`;
 /**
  * A list as a secret's name or its plural's value (`"api_keys": ["…", "…"]`, `password: ['…']`,
  * PHP's and Ruby's `=>`, `API_KEYS: list[str] = […]`, `const apiTokens: string[] = […]`, C#'s
@@ -1766,7 +1768,7 @@ const bareSecretItem = (text: string, assigned: boolean, name: string): boolean 
  * comes before the list, the list, the character after it on its line (none at the line's end).
  */
 const SECRET_LIST = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?\s*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>]))[ \t]*(?:&(?!mut\b)[\w-]{1,64}[ \t]+)?\[(?!REDACTED:[a-z_]+\]))(${LIST_BODY})(?=[ \t]*([^ \t\r\n]?))`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?\s*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>]))[ \t]*(?:${LIST_ANCHOR})?\[(?!REDACTED:[a-z_]+\]))(${LIST_BODY})(?=[ \t]*([^ \t\r\n]?))`,
   "gi",
 );
 /**
@@ -1780,7 +1782,7 @@ const LIST_END = /^(?:[,}\];)#/"'\\&]|$)/;
  */
 const ASSIGNED_LIST = /(?:\s=|=>|:=)[ \t]*\[$/;
 /** Where SECRET_LIST may find something: a list opened after a separator. */
-const LIST_OPENING = /[:=>}][ \t]*(?:&[\w-]{1,64}[ \t]+)?\[/;
+const LIST_OPENING = new RegExp(String.raw`[:=>}][ \t]*(?:${LIST_ANCHOR})?\[`);
 /**
  * A secret's name or its plural as a YAML key at a line's start, an anchor or a tag and a comment
  * after it, and the block sequence under it (`api_keys:`, then `  - …` lines; up to 16 blank or
@@ -2859,7 +2861,9 @@ const SCANNERS: readonly Scanner[] = [
       // (`password: string = token = "…"`, taken as any value is); once its literal is taken, the
       // type before it is no value (`apiKey: string = "[REDACTED:…]"`).
       if (TYPED_SEPARATOR_END.test(groups[0] ?? "") && openingQuoteOf(value) === "" && CODE_VALUE.test(value) && !SECRET_FIELD_AHEAD_ANYWHERE.test(value)) return undefined;
-      if (TYPED_DECLARATION.test(value + after.slice(0, AFTER_LENGTH)) || parameterType(groups[0] ?? "", value, after)) return undefined;
+      // `after` is at most AFTER_LENGTH characters already (textAfter).
+      const ahead = value + after;
+      if (TYPED_DECLARATION.test(ahead) || parameterType(groups[0] ?? "", ahead)) return undefined;
       const quote = openingQuoteOf(value);
       // Closed only by a quote of the same depth: `"token: \"…\"` ends in an escaped one, `"…\\"` does not.
       const closing = /\\*["'`]$/.exec(value)?.[0];
