@@ -1613,8 +1613,8 @@ const SETTER_SPACE = String.raw`(?:\s|\\{1,8}[nrt])`;
  * (`"…".to_string()`) and space.
  */
 const LITERAL_ARGUMENT = String.raw`(\\*["'])([^"'\`\r\n\\]{1,256})\2`;
-/** A literal in a concatenation: its quote (escaped too) and text. */
-const CONCATENATED_PART = String.raw`\\*["'][^"'\`\r\n\\]{1,256}\\*["']`;
+/** A literal in a concatenation: its prefix (Python's `f`, C#'s `$`), its quote (escaped too) and text. */
+const CONCATENATED_PART = String.raw`(?:${LITERAL_PREFIX_WORD})?\\*["'][^"'\`\r\n\\]{1,256}\\*["']`;
 /**
  * The literals concatenated to a secret's taken value (`password = "…" + "…"`, Java's `String
  * password = "…" + "…" + "…";`): the marker standing for the whole value after `=`, `:`, `(` or `,`,
@@ -1632,10 +1632,10 @@ const CONCATENATED_ONE = new RegExp(LITERAL_ARGUMENT.replace("\\2", "\\1"), "g")
 /**
  * CONCATENATED_LITERAL's literals, each secret one taken; not prose's, a space at an end (`" is
  * invalid"`), a path's or a query's next part (`+ "/build"`, `+ "&useSSL=false"`, `+ ".pem"`), nor
- * punctuation alone (`pp.alphanums + "-./_:*"`).
+ * punctuation and an f-string's placeholders alone (`pp.alphanums + "-./_:*"`, `+ f"{suffix}"`).
  */
 const concatenatedLiterals = (literals: string): string =>
-  literals.replace(CONCATENATED_ONE, (literal: string, quote: string, text: string) => (/^\s|\s$|^[&;?/.]/.test(text) || !/[A-Za-z0-9]/.test(text) ? literal : (secretLiteralReplacement(["", quote, text]) ?? literal)));
+  literals.replace(CONCATENATED_ONE, (literal: string, quote: string, text: string) => (/^\s|\s$|^[&;?/.]/.test(text) || !/[A-Za-z0-9]/.test(text.replace(/\{[^{}]*\}/g, "")) ? literal : (secretLiteralReplacement(["", quote, text]) ?? literal)));
 const AFTER_LITERAL_ARGUMENT = String.raw`(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}`;
 /**
  * A call that makes a value of its literal, which a secret field's value may be wrapped in: Rust's
@@ -3084,7 +3084,8 @@ function scanOnce(text: string, disabled: ReadonlySet<ScannerKind>, decodeBase64
       const match = String(args[0]);
       const replacement = scanner.replace(match, captures(args), textAfter(args, match.length), () => textBefore(args));
       if (replacement === undefined || replacement === match) return match;
-      const kind = replacement.includes(marker("connection_string")) ? "connection_string" : scanner.kind;
+      // A connection string's marker the match held already (a concatenation's first literal) does not make the new ones its kind.
+      const kind = occurrences(replacement, marker("connection_string")) > occurrences(match, marker("connection_string")) ? "connection_string" : scanner.kind;
       // A replacement may hold more than one marker (a field found in the rest of a prose match).
       // Markers the match held already are not new findings.
       counts.set(kind, (counts.get(kind) ?? 0) + Math.max(1, occurrences(replacement, marker(kind)) - occurrences(match, marker(kind))));
