@@ -1976,6 +1976,13 @@ const DEFAULT_KEYWORD = String.raw`\b(?:(?:server_|load_|dump_)?default|initial|
 /** Where DECLARED_DEFAULT may find something: a default's keyword, a field's or an option's call, Go's flag. */
 const DECLARED_DEFAULT_HINT = /default|initial|Field\(|Option\(|\.String/i;
 /**
+ * A commander option's flags naming a secret, in quotes (JSON's escaped ones too): a short flag
+ * before it, its value's placeholder after it (`'-p, --password <password>'`, `"--api-key [key]"`).
+ */
+const COMMANDER_FLAGS = String.raw`\\*["'](?:-\w(?:,[ \t]*|[ \t]+|\|))?--?${SECRET_NAME}(?:[ =](?:<[^<>"'\r\n]{1,64}>|\[[^[\]"'\r\n]{1,64}\]))?\\*["']`;
+/** A quoted text as a call's argument (an option's description), escapes inside; in JSON's escaped quotes too. */
+const COMMANDER_TEXT = String.raw`(?:"(?:[^"\\\r\n]|\\[^\r\n]){0,256}"|'(?:[^'\\\r\n]|\\[^\r\n]){0,256}'|\\+"(?:[^"\\\r\n]|\\+[^"\\\r\n]){0,256}\\+")`;
+/**
  * A literal default of an option or a field named as a secret, as code declares one: a command
  * line option's (argparse's `add_argument("--password", default="…")`, click's
  * `option("--api-key", default="…")`, picocli's `names = {"--password"}, defaultValue = "…"`,
@@ -1984,13 +1991,16 @@ const DECLARED_DEFAULT_HINT = /default|initial|Field\(|Option\(|\.String/i;
  * (Pydantic's and SQLModel's `password: str = Field(default="…")`, dataclasses' `field(default="…")`,
  * SQLAlchemy's `Column(String, default="…")`, Django's `CharField(max_length=50, default="…")`,
  * python-decouple's `config("PGPW", default="…")`), or the first argument of `Field("…")` or
- * typer's `Option("…")`; Go's `flag.String("password", "…", …)` and its `StringVar`, `StringP`,
- * pflag's and cobra's `Flags().String…`. The call's other arguments before the default may run over
- * lines, not past a `;`.
+ * typer's `Option("…")`; a default keyword in a call that is a secret's property (oclif's
+ * `password: Flags.string({ default: '…' })`); commander's third argument after the option's flags
+ * and its description (`.option('-p, --password <pw>', 'the password', '…')`) and its `new
+ * Option('--password <pw>').default('…')`; Go's `flag.String("password", "…", …)` and its
+ * `StringVar`, `StringP`, pflag's and cobra's `Flags().String…`. The call's other arguments before
+ * the default may run over lines, not past a `;`.
  * Groups: what comes before the literal; then SECRET_LITERAL's.
  */
 const DECLARED_DEFAULT = new RegExp(
-  String.raw`((?:(?<!\\)\\*["'](?:--?)?${SECRET_NAME}\\*["'][ \t]*[,}]${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<![A-Za-z0-9_-])${LONG_SECRET_NAME}\\*["']?[ \t]*(?::[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*)?=[ \t]*(?:[A-Za-z_][\w.]{0,64}\(${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<![\w$])(?:\w+\.)?(?:Field|Option)\(\s*)|\b(?:flag|pflag|\w+\.(?:Persistent)?Flags\(\))\.String(?:Var)?P?\((?:&[\w.]+,\s*)?\\*"${SECRET_NAME}\\*",\s*(?:\\*"\w?\\*",\s*)?)(?:${LITERAL_PREFIX})?)${SECRET_LITERAL}`,
+  String.raw`((?:(?<!\\)\\*["'](?:--?)?${SECRET_NAME}\\*["'][ \t]*[,}]${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<![A-Za-z0-9_-])${LONG_SECRET_NAME}\\*["']?[ \t]*(?:(?::[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*)?=|:)[ \t]*(?:[A-Za-z_][\w.]{0,64}\(${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<![\w$])(?:\w+\.)?(?:Field|Option)\(\s*)|\.(?:option|requiredOption)\(\s*${COMMANDER_FLAGS}\s*,\s*${COMMANDER_TEXT}\s*,\s*|\bnew[ \t]+Option\(\s*${COMMANDER_FLAGS}(?:\s*,\s*${COMMANDER_TEXT})?\s*\)\s*\.default\(\s*|\b(?:flag|pflag|\w+\.(?:Persistent)?Flags\(\))\.String(?:Var)?P?\((?:&[\w.]+,\s*)?\\*"${SECRET_NAME}\\*",\s*(?:\\*"\w?\\*",\s*)?)(?:${LITERAL_PREFIX})?)${SECRET_LITERAL}`,
   "gi",
 );
 /**
@@ -1998,6 +2008,7 @@ const DECLARED_DEFAULT = new RegExp(
  * traceback's source lines show it: a call's last argument after the secret's name
  * (`os.getenv("DB_PASSWORD", "…")`, `os.environ.get(…)`, `config.get("client_secret", "…")`,
  * `kwargs.pop("api_key", "…")`, `System.getProperty("db.password", "…")`, Ruby's `ENV.fetch`,
+ * configparser's and boto's `get` after a section (`config.get("db", "password", fallback="…")`),
  * Laravel's `env()` and `config()`, `getOrDefault`, `getOrElse`; `default=` or `fallback=` too), or
  * what follows `||`, `??`, `?:`, `//` or `or` after reading it (`process.env.DB_PASSWORD || '…'`,
  * `import.meta.env`, `Bun.env`, `process.env["API_KEY"] ?? "…"`, `ENV["…"]`, `settings["…"]`,
@@ -2006,7 +2017,7 @@ const DECLARED_DEFAULT = new RegExp(
  * plain quotes or backticks (escapes inside); or in escaped quotes (JSON).
  */
 const SECRET_DEFAULT = new RegExp(
-  String.raw`((?:\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.${DOTTED_SECRET_NAME}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?${DOTTED_SECRET_NAME}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))${SECRET_LITERAL}`,
+  String.raw`((?:\bget\(\s*\\*["'][\w.:/ -]{1,64}\\*["']\s*,\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.${DOTTED_SECRET_NAME}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?${DOTTED_SECRET_NAME}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))${SECRET_LITERAL}`,
   "gi",
 );
 /**
