@@ -1777,6 +1777,11 @@ const SECRET_LIST = new RegExp(
  */
 const LIST_END = /^(?:[,}\];)#/"'\\&]|$)/;
 /**
+ * The next field after a list, which ends the list's value too: logfmt's `key=`
+ * (`passwords=[…] status=401`) and the field of Go's `%+v` (`{Passwords:[… …] Port:5432}`).
+ */
+const LIST_NEXT_FIELD = /^[ \t]+(?:[A-Za-z_][\w.-]{0,63}=(?!=)|[A-Z]\w{0,63}:(?=\S))/;
+/**
  * A list assigned as code assigns one: `=` after a space (`passwords = [`, `: list[str] = [`, C#'s
  * accessors' `} = [`), `=>`, `:=`; not `passwords=[…]` as Java's `toString()` and a query print it.
  */
@@ -2479,11 +2484,11 @@ const SCANNERS: readonly Scanner[] = [
     // connection string's fields, which would take `password = [` as far as the `[`.
     pattern: SECRET_LIST,
     worthTrying: (text) => LIST_OPENING.test(text) && mentionsSecret(text),
-    replace: (_match, groups) => {
-      const [before = "", list = "", after = ""] = groups;
+    replace: (_match, groups, textAfter) => {
+      const [before = "", list = "", next = ""] = groups;
       const name = listName(before);
       if (NOT_SECRET_LIST_NAME.test(name)) return undefined;
-      return before + secretListItems(name, list, ASSIGNED_LIST.test(before), LIST_END.test(after));
+      return before + secretListItems(name, list, ASSIGNED_LIST.test(before), LIST_END.test(next) || LIST_NEXT_FIELD.test(textAfter));
     },
   },
   {
