@@ -4,6 +4,7 @@
 // never re-matches an earlier replacement.
 import { isIPv4, isIPv6 } from "node:net";
 import { canonicalJsonStrings } from "./json-strings.js";
+import { SQL_INSERT, SQL_UPDATE, takeInsertedSecrets, takeUpdatedSecrets } from "./sql-values.js";
 import type { ScannerKind } from "./policy.js";
 
 /** `after`: the text right after the match (up to AFTER_LENGTH characters). */
@@ -1759,6 +1760,12 @@ const bareSecretItem = (text: string, assigned: boolean, name: string): boolean 
   !BARE_ITEM_MASK.test(text) &&
   !(!/\d/.test(text) && SECRET_NAME_WHOLE.test(text)) &&
   !(assigned && (/\s/.test(text) || /^[A-Za-z_$]+$/.test(text) || SECRET_NAME_WHOLE.test(text.replace(/[_-]?\d{1,4}$/, ""))));
+/** How SQL_INSERT's values are read: a column named as a secret's; a value not a placeholder, a mask or a marker. */
+const SQL_READING = {
+  secretColumn: (name: string): boolean => SECRET_NAME_WHOLE.test(name),
+  secretText: (text: string): boolean => !placeholderOrMarked(text),
+  marker: marker("api_token"),
+};
 /** A YAML anchor before a list (`passwords: &pw [`); not Rust's `&mut [`. */
 const LIST_ANCHOR = String.raw`&(?!mut\b)[\w-]{1,64}[ \t]+`;
 /**
@@ -2245,6 +2252,8 @@ const OPENING_QUOTE = /^(?:\\*"|')/;
 /** The same, or a backtick: the quotes a secret field's or an option's value is kept in. */
 const OPENING_QUOTE_OR_BACKTICK = /^(?:\\*"|'|`)/;
 
+/** A query's placeholder as a field's value, a comma or a parenthesis after it: by order (`?`, `%s`), by number (`$2`), by name (`%(password)s`). */
+const SQL_PLACEHOLDER_VALUE = /^(?:\?|\$[1-9]\d{0,3}|%s|%\([a-z_]{1,64}\)s)[,)]?$/;
 /** A placeholder a framework writes for a filtered value (`[FILTERED]`, Rails), then what ends a value. */
 const PLACEHOLDER = /^\[(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|OMITTED|SANITIZED)\](?=$|[\s&"',])/;
 
@@ -2262,6 +2271,10 @@ function connectionStringField(match: string, groups: readonly (string | undefin
     return `${before}${name}${equals}${placeholder}${restOfField(afterPlaceholder)}`;
   }
   const inConnectionString = before !== "" || after !== undefined;
+  // A query's placeholder (`SET password = ?, …`, `password = $1`, `%s`): the value is bound
+  // elsewhere (SQL_UPDATE reads it there). Not in a connection string, whose value is taken whole.
+  const placeholderWord = /^\S+/.exec(value)?.[0] ?? "";
+  if (!inConnectionString && SQL_PLACEHOLDER_VALUE.test(placeholderWord)) return `${before}${name}${equals}${placeholderWord}${restOfField(value.slice(placeholderWord.length))}`;
   // Outside a connection string, a value that starts with another secret field and its value
   // (`Password= client_secret: …`, `Pwd= Password=\"…\"`) goes to the end of that value, and the
   // rest is scanned for further fields.
@@ -2477,6 +2490,29 @@ const SCANNERS: readonly Scanner[] = [
     pattern: TYPED_SECRET_LITERAL,
     worthTrying: (text) => LITERAL_AFTER_EQUALS.test(text) && mentionsSecret(text),
     replace: (_match, groups) => secretLiteralReplacement(groups),
+  },
+  {
+    kind: "api_token",
+    // SQL's INSERT: the values under a secret's column, inline or bound. Before the fields' and the
+    // lists' rules, which would read `password) VALUES (` or a parameters' list as something else.
+    pattern: SQL_INSERT,
+    worthTrying: (text) => /insert|replace/i.test(text) && /values?\b/i.test(text) && mentionsSecret(text),
+    replace: (match, groups) => {
+      const [columns = "", after = ""] = groups;
+      const taken = takeInsertedSecrets(columns, after, SQL_READING);
+      return taken === undefined ? undefined : match.slice(0, match.length - after.length) + taken;
+    },
+  },
+  {
+    kind: "api_token",
+    // SQL's UPDATE: a bound value assigned to a secret's column (a literal there is the fields' rule's).
+    pattern: SQL_UPDATE,
+    worthTrying: (text) => /update/i.test(text) && /\bset\s/i.test(text) && mentionsSecret(text),
+    replace: (match, groups) => {
+      const [after = ""] = groups;
+      const taken = takeUpdatedSecrets(after, SQL_READING);
+      return taken === undefined ? undefined : match.slice(0, match.length - after.length) + taken;
+    },
   },
   {
     kind: "api_token",
