@@ -2033,6 +2033,13 @@ const SECRET_DEFAULT = new RegExp(
   "gi",
 );
 /**
+ * A literal paired with a secret's name in a list of two inside a list of them, as ActiveRecord's
+ * query log prints its bound values (`[["email", "…"], ["api_token", "…"]]`); not a list of two
+ * names alone (`__rest(_a, ["token", "options"])`, `paths: ['user.password', '…']`). Groups: what
+ * comes before the literal; then SECRET_LITERAL's.
+ */
+const SECRET_NAMED_PAIR = new RegExp(String.raw`((?<=\[[ \t]{0,8}|\][ \t]{0,8},[ \t]{0,8})\[[ \t]*\\*["']${DOTTED_SECRET_NAME}\\*["'][ \t]*,[ \t]*)${SECRET_LITERAL}(?=[ \t]*\])`, "gi");
+/**
  * The calls that take a name and its value (`os.Setenv("API_KEY", "…")`, Elixir's `System.put_env`,
  * Rust's `env::set_var`, `Deno.env.set`, a map's or a form's `set`, `append`, `Add`, `insert`,
  * Ruby's `ENV.store`), read by SECRET_ASSIGNMENT and its gate ASSIGNMENT_SHAPE.
@@ -2489,6 +2496,12 @@ const SCANNERS: readonly Scanner[] = [
     // Before the fields' rules too, which read a declaration's type as its value.
     pattern: TYPED_SECRET_LITERAL,
     worthTrying: (text) => LITERAL_AFTER_EQUALS.test(text) && mentionsSecret(text),
+    replace: (_match, groups) => secretLiteralReplacement(groups),
+  },
+  {
+    kind: "api_token",
+    pattern: SECRET_NAMED_PAIR,
+    worthTrying: (text) => text.includes("[") && mentionsSecret(text),
     replace: (_match, groups) => secretLiteralReplacement(groups),
   },
   {
