@@ -35,10 +35,11 @@ export const SQL_INSERT = new RegExp(
 
 /**
  * Where bound parameters follow a statement: SQLAlchemy's `[parameters:`, TypeORM's `-- PARAMETERS:`,
- * Doctrine's `with params`, a field's or a label's `params`, `bindings`; or the next argument after
+ * Doctrine's `with params`, a field's or a label's `params`, `bindings`, on the statement's line or
+ * the next (Prisma's `prisma:query Params: […]`); or the next argument after
  * the statement's string in code (`client.query('…', ['bob', '…'])`, `cursor.execute("…", (…))`).
  */
-const PARAMETERS_LABEL = /^[^\r\n]{0,256}?(?:\r?\n[ \t]*)?(?:\[parameters:|--[ \t]*PARAMETERS:|\bwith params|\\*["'`][ \t]*,\s*|\b(?:params|parameters|bindings|binds|args)(?:\\*["'])?:?)[ \t]*(?=[[(])/i;
+const PARAMETERS_LABEL = /^[^\r\n]{0,256}?(?:\r?\n[^\r\n]{0,64}?)?(?:\[parameters:|--[ \t]*PARAMETERS:|\bwith params|\\*["'`][ \t]*,\s*|\b(?:params|parameters|bindings|binds|args)(?:\\*["'])?:?)[ \t]*(?=[[(])/i;
 
 /** A value that stands for a bound parameter: its place by order (`?`, `%s`) or by number (`$2`, `?2`, `:2`). */
 const PLACEHOLDER = /^(?:\?|%s|\$(\d{1,4})|\?(\d{1,4})|:(\d{1,4}))$/;
@@ -241,7 +242,7 @@ export function takeInsertedSecrets(columns: string, after: string, reading: Rea
 function boundEdits(text: string, from: number, bound: readonly { flat: number; inRow: number }[], oneRow: boolean, reading: Reading): [number, number, string][] {
   if (bound.length === 0) return [];
   const label = PARAMETERS_LABEL.exec(text.slice(from, from + 512));
-  if (label === null) return [];
+  if (label === null) return binderEdits(text, from, bound, reading);
   const parameters = readValues(text, from + label[0].length);
   if (parameters === undefined) return [];
   const targets = parameters.rows.length > 0 && oneRow ? parameters.rows.flatMap((row) => bound.map(({ inRow }) => row[inRow])) : bound.map(({ flat }) => parameters.values[flat]);
@@ -250,6 +251,34 @@ function boundEdits(text: string, from: number, bound: readonly { flat: number; 
     const edit = value === undefined || quoteAt(value.text.replace(/^[bBuU]{1,2}(?=['"])/, ""), 0) === undefined ? undefined : takeValue(value, reading);
     return edit === undefined ? [] : [edit];
   });
+}
+
+/** A line of Hibernate's binder: a parameter's number and its value (`binding parameter [2] as [VARCHAR] - […]`, Hibernate 6's `binding parameter (2:VARCHAR) <- […]`). */
+const HIBERNATE_BINDING = /binding parameter (?:\[(\d{1,4})\] as \[\w{1,32}\] - |\((\d{1,4}):\w{1,32}\) <- )\[([^\]\r\n]{0,1024})\]/;
+
+/**
+ * The edits that take the bound parameters a statement's secret placeholders stand for, as
+ * Hibernate's binder logs them on the lines right after the statement's (each a parameter's number
+ * and its value in brackets); the first line that is no binder's ends them.
+ */
+function binderEdits(text: string, from: number, bound: readonly { flat: number }[], reading: Reading): [number, number, string][] {
+  const edits: [number, number, string][] = [];
+  let lineStart = text.indexOf("\n", from) + 1;
+  for (let count = 0; lineStart > 0 && count < 1024; count++) {
+    const next = text.indexOf("\n", lineStart);
+    const lineEnd = next < 0 ? text.length : next;
+    const binding = HIBERNATE_BINDING.exec(text.slice(lineStart, lineEnd));
+    if (binding === null) break;
+    const number = Number(binding[1] ?? binding[2]);
+    const value = binding[3] ?? "";
+    if (bound.some(({ flat }) => flat === number - 1) && value !== "") {
+      const start = lineStart + binding.index + binding[0].length - 1 - value.length;
+      const edit = takeValue({ start, end: start + value.length, text: value }, reading);
+      if (edit !== undefined) edits.push(edit);
+    }
+    lineStart = next + 1;
+  }
+  return edits;
 }
 
 /** The text with each edit (start, end, replacement) made; undefined when there is none. */
