@@ -1636,7 +1636,11 @@ const CONCATENATED_ONE = new RegExp(LITERAL_ARGUMENT.replace("\\2", "\\1"), "g")
  * punctuation and an f-string's placeholders alone (`pp.alphanums + "-./_:*"`, `+ f"{suffix}"`).
  */
 const concatenatedLiterals = (literals: string): string =>
-  literals.replace(CONCATENATED_ONE, (literal: string, quote: string, text: string) => (/^\s|\s$|^[&;?/.]/.test(text) || !/[A-Za-z0-9]/.test(text.replace(/\{[^{}]*\}/g, "")) ? literal : (secretLiteralReplacement(["", quote, text]) ?? literal)));
+  literals.replace(CONCATENATED_ONE, (literal: string, quote: string, text: string, offset: number) => {
+    // An f-string's or C#'s interpolated literal (`f"…"`, `$"…"`): its placeholders are no value.
+    const own = /(?:^|[^\w$@])(?:[fF][rR]?|[rR][fF]|\$@?|@\$)$/.test(literals.slice(Math.max(0, offset - 3), offset)) ? text.replace(/\{[^{}]*\}/g, "") : text;
+    return /^\s|\s$|^[&;?/.]/.test(own) || !/[A-Za-z0-9]/.test(own) ? literal : (secretLiteralReplacement(["", quote, text]) ?? literal);
+  });
 const AFTER_LITERAL_ARGUMENT = String.raw`(?:\.[A-Za-z_]\w*\(\)){0,2}${SETTER_SPACE}{0,32}`;
 /**
  * A call that makes a value of its literal, which a secret field's value may be wrapped in: Rust's
@@ -1725,7 +1729,7 @@ const LIST_PARTS = new RegExp(
  * `ApiKeyDTO`, a union with a type word, `string|null`), a function's name in lower camel case (a
  * validator's `[isRequired, isStrong]`), a regular expression's ranges (`A-Za-z0-9`), a
  * comprehension, a note of lower-case words with a note's word (`[see below]`, `[defaults to none]`)
- * or of a length (`[min 8 characters]`). A password of these shapes travels.
+ * or of a length (`[min 8 characters]`), Go's printed pointer (`[0xc00012e000]`). A password of these shapes travels.
  */
 const BARE_ITEM_CODE = new RegExp(
   [
@@ -1740,6 +1744,7 @@ const BARE_ITEM_CODE = new RegExp(
     String.raw`\sfor\s.*\sin\s`,
     String.raw`^(?=[a-z ]*\b(?:see|below|above|docs?|optional|required|defaults?|none|not|unset|empty|todo|tbd|example|same|as|here)\b)[a-z]+(?:[ \t]+[a-z]+)+$`,
     String.raw`(?:^|\s)\d+\s(?:characters?|chars?|digits?)(?:\s+long)?$`,
+    String.raw`^0x[0-9a-f]{6,16}$`,
   ].join("|"),
 );
 /** A mask or a placeholder as a list's bare item, in any case (`[hidden]`, `[NOT SET]`). */
@@ -1748,13 +1753,13 @@ const BARE_ITEM_MASK = /^(?:hidden|masked|redacted|filtered|removed|omitted|sani
  * Whether a list's bare item is a secret: as secretItem, not a marker, not code (BARE_ITEM_CODE),
  * not a secret's name without digits (`PRIMARY_KEY`; `Admin123Pwd` is a value), under a list of
  * secrets (`name` ending in `secrets`) not a name in lower case with separators (Docker Compose's
- * and Kubernetes' `secrets: [app-secrets, tls-cert]`) and, in a list
+ * and Kubernetes' `secrets: [app-secrets, tls-cert]`, Go's `Secrets:[db-creds tls-cert]`) and, in a list
  * assigned as code assigns one (`assigned`), neither a name of letters alone (`[dynamicAnchor,
  * dynamicRef]`), a secret's name numbered (`[secret1, API_KEY_2]`) nor words with spaces between.
  */
 const bareSecretItem = (text: string, assigned: boolean, name: string): boolean =>
   !/^REDACTED:[a-z_]+$/.test(text) &&
-  !(/secrets$/i.test(name) && /^[a-z]+(?:[-_.][a-z]+)+$/.test(text)) &&
+  !(/secrets$/i.test(name) && /^[a-z]+(?:[-_.][a-z]+)+(?:[ \t]+[a-z]+(?:[-_.][a-z]+)+)*$/.test(text)) &&
   secretItem(text) &&
   !BARE_ITEM_CODE.test(text) &&
   !BARE_ITEM_MASK.test(text) &&
@@ -1775,7 +1780,7 @@ const LIST_ANCHOR = String.raw`&(?!mut\b)[\w-]{1,64}[ \t]+`;
  * comes before the list, the list, the character after it on its line (none at the line's end).
  */
 const SECRET_LIST = new RegExp(
-  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?\s*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>]))[ \t]*(?:${LIST_ANCHOR})?\[(?!REDACTED:[a-z_]+\]))(${LIST_BODY})(?=[ \t]*([^ \t\r\n]?))`,
+  String.raw`(?<![A-Za-z0-9])(${SECRET_NAME}s?\\*["']?\s*(?::=|[?!]?:(?:[ \t]*${TYPE_EXPRESSION}[ \t]*=(?![=>]))?|=>|${ACCESSORS}|=(?![=>])(?:\\*"(?=\[))?)[ \t]*(?:${LIST_ANCHOR})?\[(?!REDACTED:[a-z_]+\]))(${LIST_BODY})(?=[ \t]*([^ \t\r\n]?))`,
   "gi",
 );
 /**
@@ -1784,17 +1789,23 @@ const SECRET_LIST = new RegExp(
  */
 const LIST_END = /^(?:[,}\];)#/"'\\&]|$)/;
 /**
- * The next field after a list, which ends the list's value too: logfmt's `key=`
- * (`passwords=[…] status=401`) and the field of Go's `%+v` (`{Passwords:[… …] Port:5432}`).
+ * The next field after a list, which ends the list's value too, as the list's own field was
+ * written: logfmt's `key=` after a list opened by `=` (`passwords=[…] status=401`, logrus's quoted
+ * `passwords="[…]"`), the next field of Go's `%+v` after a list opened right after its name's `:`
+ * (`{Passwords:[… …] Port:5432}`; an empty field, `Host: Port:5432`, and unexported ones, `port:1`,
+ * too).
  */
-const LIST_NEXT_FIELD = /^[ \t]+(?:[A-Za-z_][\w.-]{0,63}=(?!=)|[A-Z]\w{0,63}:(?=\S))/;
+const LOGFMT_LIST_OPENED = /=(?:\\*")?\[$/;
+const LOGFMT_NEXT_FIELD = /^[ \t]+[A-Za-z_][\w.-]{0,63}=(?!=)/;
+const GO_LIST_OPENED = /\w:\[$/;
+const GO_NEXT_FIELD = /^[ \t]+[A-Za-z_]\w{0,63}:(?=\S|[ \t]+[A-Za-z_]\w{0,63}:)/;
 /**
  * A list assigned as code assigns one: `=` after a space (`passwords = [`, `: list[str] = [`, C#'s
  * accessors' `} = [`), `=>`, `:=`; not `passwords=[…]` as Java's `toString()` and a query print it.
  */
 const ASSIGNED_LIST = /(?:\s=|=>|:=)[ \t]*\[$/;
 /** Where SECRET_LIST may find something: a list opened after a separator. */
-const LIST_OPENING = new RegExp(String.raw`[:=>}][ \t]*(?:${LIST_ANCHOR})?\[`);
+const LIST_OPENING = new RegExp(String.raw`[:=>}](?:\\*")?[ \t]*(?:${LIST_ANCHOR})?\[`);
 /**
  * A secret's name or its plural as a YAML key at a line's start, an anchor or a tag and a comment
  * after it, and the block sequence under it (`api_keys:`, then `  - …` lines; up to 16 blank or
@@ -1979,21 +1990,30 @@ const QUOTED_SECRET_NAME = String.raw`\\*["']${DOTTED_SECRET_NAME}\\*["']`;
 const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|(?<!\\)\\+(?!\2)"(?![\s,:}\]]|(?:\\+[nrt])+[ \t]*[}\]])|(?!\2)[^\r\n"\\]){1,256})\2|${ESCAPE_DEPTHS.map((depth) => String.raw`((?<!\\)\\{${2 ** depth - 1}}")((?:[^\r\n"\\]|\\+[^\r\n"\\]|${deeperQuote(depth)}){1,256})${quoteOfDepth(depth)}`).join("|")})`;
 /**
  * A call's arguments, over lines too: a quoted text whole (a help text's `(default: %(default)s)`),
- * a comment to its line's end (`# don't commit`), a call of their own inside them one level down,
- * at most 256 parts, read lazily; each part told by its first character, so nothing is read twice.
+ * in JSON's escaped quotes too (`char: \"p\"`), a comment to its line's end or JSON's escaped line
+ * break (`# don't commit`; one that ends nowhere else, so a `#` inside it starts nothing: 256
+ * characters at most), a call of their own inside them one level down, at most 256 parts, read
+ * lazily; each part told by its first characters, so nothing is read twice.
  */
-const CALL_ARGUMENTS = String.raw`(?:"(?:[^"\\\r\n]|\\[^\r\n]){0,256}"|'(?:[^'\\\r\n]|\\[^\r\n]){0,256}'|(?:#|\/\/)[^\r\n]*|[^()"';#/]|\/(?!\/)|\([^()]{0,64}\)){0,256}?`;
+const CALL_ARGUMENTS = String.raw`(?:"(?:[^"\\\r\n]|\\[^\r\n]){0,256}"|'(?:[^'\\\r\n]|\\[^\r\n]){0,256}'|\\+"(?:[^"\\\r\n]|\\+[^"\\\r\n]){0,256}\\+"|\\+(?![\\"])|(?:#|\/\/)(?:[^\r\n\\]|\\(?![nr])){0,256}(?=[\r\n]|\\[nr]|$)|[^()"';#/\\]|\/(?!\/)|\([^()]{0,64}\)){0,256}?`;
 /** The keyword of a declared default (`default=`, `server_default=`, marshmallow's `load_default=`, Django's `initial=`, picocli's `defaultValue =`, yargs' `default:`, `default_factory=lambda:`). */
 const DEFAULT_KEYWORD = String.raw`\b(?:(?:server_|load_|dump_)?default|initial|defaultValue|default_factory(?=[ \t]*=[ \t]*lambda\b))[ \t]*[=:][ \t]*(?:lambda[ \t]*:[ \t]*)?`;
 /** Where DECLARED_DEFAULT may find something: a default's keyword, a field's or an option's call, Go's flag. */
 const DECLARED_DEFAULT_HINT = /default|initial|Field\(|Option\(|\.String/i;
 /**
  * A commander option's flags naming a secret, in quotes (JSON's escaped ones too): a short flag
- * before it, its value's placeholder after it (`'-p, --password <password>'`, `"--api-key [key]"`).
+ * before or after it, its value's placeholder after it (`'-p, --password <password>'`, `'--password,
+ * -p <pw>'`, `"--api-key [key]"`); not a negated option (`--no-password`).
  */
-const COMMANDER_FLAGS = String.raw`\\*["'](?:-\w(?:,[ \t]*|[ \t]+|\|))?--?${SECRET_NAME}(?:[ =](?:<[^<>"'\r\n]{1,64}>|\[[^[\]"'\r\n]{1,64}\]))?\\*["']`;
-/** A quoted text as a call's argument (an option's description), escapes inside; in JSON's escaped quotes too. */
-const COMMANDER_TEXT = String.raw`(?:"(?:[^"\\\r\n]|\\[^\r\n]){0,256}"|'(?:[^'\\\r\n]|\\[^\r\n]){0,256}'|\\+"(?:[^"\\\r\n]|\\+[^"\\\r\n]){0,256}\\+")`;
+const COMMANDER_FLAGS = String.raw`\\*["'](?:-\w(?:,[ \t]*|[ \t]+|\|))?--?(?!-|no-)${SECRET_NAME}(?:(?:,[ \t]*|[ \t]+|\|)-\w)?(?:[ =](?:<[^<>"'\r\n]{1,64}>|\[[^[\]"'\r\n]{1,64}\]))?\\*["']`;
+/** Space between commander's arguments and chained calls, JSON's escaped line breaks too. */
+const COMMANDER_SPACE = String.raw`${SETTER_SPACE}{0,32}`;
+/** A function commander parses an option's value with, before its default (`parseInt`, `(v) => v.trim()`). */
+const COMMANDER_PARSER = String.raw`(?:[A-Za-z_$][\w$.]{0,64}|(?:\([\w$, ]{0,64}\)|[\w$]{1,32})[ \t]*=>[ \t]*[^,()\r\n]{1,64}(?:\(\))?)`;
+/** A call whose arguments hold a default's keyword: CALL_ARGUMENTS, then DEFAULT_KEYWORD. */
+const CALL_DEFAULT = String.raw`[A-Za-z_][\w.]{0,64}\(${CALL_ARGUMENTS}${DEFAULT_KEYWORD}`;
+/** A quoted text as a call's argument (an option's description), escapes inside; in backticks and JSON's escaped quotes too. */
+const COMMANDER_TEXT = String.raw`(?:"(?:[^"\\\r\n]|\\[^\r\n]){0,256}"|'(?:[^'\\\r\n]|\\[^\r\n]){0,256}'|\`(?:[^\`\\\r\n]|\\[^\r\n]){0,256}\`|\\+"(?:[^"\\\r\n]|\\+[^"\\\r\n]){0,256}\\+")`;
 /**
  * A literal default of an option or a field named as a secret, as code declares one: a command
  * line option's (argparse's `add_argument("--password", default="…")`, click's
@@ -2003,16 +2023,17 @@ const COMMANDER_TEXT = String.raw`(?:"(?:[^"\\\r\n]|\\[^\r\n]){0,256}"|'(?:[^'\\
  * (Pydantic's and SQLModel's `password: str = Field(default="…")`, dataclasses' `field(default="…")`,
  * SQLAlchemy's `Column(String, default="…")`, Django's `CharField(max_length=50, default="…")`,
  * python-decouple's `config("PGPW", default="…")`), or the first argument of `Field("…")` or
- * typer's `Option("…")`; a default keyword in a call that is a secret's property (oclif's
- * `password: Flags.string({ default: '…' })`); commander's third argument after the option's flags
- * and its description (`.option('-p, --password <pw>', 'the password', '…')`) and its `new
- * Option('--password <pw>').default('…')`; Go's `flag.String("password", "…", …)` and its
+ * typer's `Option("…")` (after `=`); a default keyword in a call that is a secret's property (oclif's
+ * `password: Flags.string({ default: '…' })`); commander's argument after the option's flags, its
+ * description and a parser if any (`.option('-p, --password <pw>', 'the password', '…')`, over
+ * lines too) and its `new Option('--password <pw>').default('…')` (calls chained before it,
+ * `.env('PW')`, and `createOption` too); Go's `flag.String("password", "…", …)` and its
  * `StringVar`, `StringP`, pflag's and cobra's `Flags().String…`. The call's other arguments before
  * the default may run over lines, not past a `;`.
  * Groups: what comes before the literal; then SECRET_LITERAL's.
  */
 const DECLARED_DEFAULT = new RegExp(
-  String.raw`((?:(?<!\\)\\*["'](?:--?)?${SECRET_NAME}\\*["'][ \t]*[,}]${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<![A-Za-z0-9_-])${LONG_SECRET_NAME}\\*["']?[ \t]*(?:(?::[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*)?=|:)[ \t]*(?:[A-Za-z_][\w.]{0,64}\(${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<![\w$])(?:\w+\.)?(?:Field|Option)\(\s*)|\.(?:option|requiredOption)\(\s*${COMMANDER_FLAGS}\s*,\s*${COMMANDER_TEXT}\s*,\s*|\bnew[ \t]+Option\(\s*${COMMANDER_FLAGS}(?:\s*,\s*${COMMANDER_TEXT})?\s*\)\s*\.default\(\s*|\b(?:flag|pflag|\w+\.(?:Persistent)?Flags\(\))\.String(?:Var)?P?\((?:&[\w.]+,\s*)?\\*"${SECRET_NAME}\\*",\s*(?:\\*"\w?\\*",\s*)?)(?:${LITERAL_PREFIX})?)${SECRET_LITERAL}`,
+  String.raw`((?:(?<!\\)\\*["'](?:--?)?${SECRET_NAME}\\*["'][ \t]*[,}]${CALL_ARGUMENTS}${DEFAULT_KEYWORD}|(?<![A-Za-z0-9_-])${LONG_SECRET_NAME}\\*["']?[ \t]*(?:(?::[ \t]*(?:${DECLARED_TYPE}|${TYPE_EXPRESSION})[ \t]*)?=[ \t]*(?:${CALL_DEFAULT}|(?<![\w$])(?:\w+\.)?(?:Field|Option)\(\s*)|:[ \t]*${CALL_DEFAULT})|\.(?:option|requiredOption)\(${COMMANDER_SPACE}${COMMANDER_FLAGS}${COMMANDER_SPACE},${COMMANDER_SPACE}${COMMANDER_TEXT}${COMMANDER_SPACE},${COMMANDER_SPACE}(?:${COMMANDER_PARSER}${COMMANDER_SPACE},${COMMANDER_SPACE})?|(?:\bnew[ \t]+(?:\w+\.)?Option|\.createOption)\(${COMMANDER_SPACE}${COMMANDER_FLAGS}(?:${COMMANDER_SPACE},${COMMANDER_SPACE}${COMMANDER_TEXT})?${COMMANDER_SPACE}\)(?:${COMMANDER_SPACE}\.(?!default\b)\w{1,32}\((?:[^()"'\r\n]|"[^"\r\n]{0,64}"|'[^'\r\n]{0,64}'){0,128}\)){0,8}${COMMANDER_SPACE}\.default\(${COMMANDER_SPACE}|\b(?:flag|pflag|\w+\.(?:Persistent)?Flags\(\))\.String(?:Var)?P?\((?:&[\w.]+,\s*)?\\*"${SECRET_NAME}\\*",\s*(?:\\*"\w?\\*",\s*)?)(?:${LITERAL_PREFIX})?)${SECRET_LITERAL}`,
   "gi",
 );
 /**
@@ -2020,7 +2041,8 @@ const DECLARED_DEFAULT = new RegExp(
  * traceback's source lines show it: a call's last argument after the secret's name
  * (`os.getenv("DB_PASSWORD", "…")`, `os.environ.get(…)`, `config.get("client_secret", "…")`,
  * `kwargs.pop("api_key", "…")`, `System.getProperty("db.password", "…")`, Ruby's `ENV.fetch`,
- * configparser's and boto's `get` after a section (`config.get("db", "password", fallback="…")`),
+ * configparser's and boto's `get` after a section, quoted or a variable (`config.get("db",
+ * "password", fallback="…")`, `raw=True` and `vars=…` before it too; over lines, JSON's too),
  * Laravel's `env()` and `config()`, `getOrDefault`, `getOrElse`; `default=` or `fallback=` too), or
  * what follows `||`, `??`, `?:`, `//` or `or` after reading it (`process.env.DB_PASSWORD || '…'`,
  * `import.meta.env`, `Bun.env`, `process.env["API_KEY"] ?? "…"`, `ENV["…"]`, `settings["…"]`,
@@ -2029,7 +2051,7 @@ const DECLARED_DEFAULT = new RegExp(
  * plain quotes or backticks (escapes inside); or in escaped quotes (JSON).
  */
 const SECRET_DEFAULT = new RegExp(
-  String.raw`((?:\bget\(\s*\\*["'][\w.:/ -]{1,64}\\*["']\s*,\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.${DOTTED_SECRET_NAME}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?${DOTTED_SECRET_NAME}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))${SECRET_LITERAL}`,
+  String.raw`((?:\bget\(${SETTER_SPACE}{0,32}(?:\\*["'][\w. -]{1,64}\\*["']|[A-Za-z_][\w.]{0,64})${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}${QUOTED_SECRET_NAME}${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}(?:(?:raw|vars)\s*=\s*[\w.]{1,32}${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}){0,2}(?:(?:default|fallback)\s*=\s*)?|\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.${DOTTED_SECRET_NAME}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?${DOTTED_SECRET_NAME}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))${SECRET_LITERAL}`,
   "gi",
 );
 /**
@@ -2456,8 +2478,10 @@ const SCANNERS: readonly Scanner[] = [
     pattern: SECRET_DEFAULT,
     worthTrying: (text) => /env|get|fetch|pop|config|\[/i.test(text) && mentionsSecret(text),
     replace: (_match, groups, after) => {
-      // A call's default is its last argument (boto's `config.get('Credentials', 'gs_host', None)` names an option second).
-      if (/,\s*(?:(?:default|fallback)\s*=\s*)?$/i.test(groups[0] ?? "") && !/^\s*\)/.test(after)) return undefined;
+      // A call's default by its place is its last argument, a trailing comma after it too (boto's
+      // `config.get('Credentials', 'gs_host', None)` names an option second); by its keyword, any.
+      const before = groups[0] ?? "";
+      if (/,\s*$/.test(before) && !/(?:default|fallback)\s*=\s*$/i.test(before) && !/^(?:\s|\\[nrt])*(?:,(?:\s|\\[nrt])*)?\)/.test(after)) return undefined;
       return secretLiteralReplacement(groups);
     },
   },
@@ -2537,7 +2561,8 @@ const SCANNERS: readonly Scanner[] = [
       const [before = "", list = "", next = ""] = groups;
       const name = listName(before);
       if (NOT_SECRET_LIST_NAME.test(name)) return undefined;
-      return before + secretListItems(name, list, ASSIGNED_LIST.test(before), LIST_END.test(next) || LIST_NEXT_FIELD.test(textAfter));
+      const ended = LIST_END.test(next) || (LOGFMT_LIST_OPENED.test(before) && LOGFMT_NEXT_FIELD.test(textAfter)) || (GO_LIST_OPENED.test(before) && GO_NEXT_FIELD.test(textAfter));
+      return before + secretListItems(name, list, ASSIGNED_LIST.test(before), ended);
     },
   },
   {
