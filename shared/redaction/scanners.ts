@@ -1765,12 +1765,17 @@ const bareSecretItem = (text: string, assigned: boolean, name: string): boolean 
   !BARE_ITEM_MASK.test(text) &&
   !(!/\d/.test(text) && SECRET_NAME_WHOLE.test(text)) &&
   !(assigned && (/\s/.test(text) || /^[A-Za-z_$]+$/.test(text) || SECRET_NAME_WHOLE.test(text.replace(/[_-]?\d{1,4}$/, ""))));
-/** How SQL_INSERT's values are read: a column named as a secret's; a value not a placeholder, a mask or a marker. */
-const SQL_READING = {
+/**
+ * How SQL_INSERT's and SQL_UPDATE's values are read: a column named as a secret's; a value not a
+ * placeholder, a mask or a marker; bare values as values only in Laravel's error, which substitutes
+ * its bindings into the statement it prints (`(SQL: insert into … values (bob, …))`).
+ */
+const sqlReading = (before: string): Parameters<typeof takeInsertedSecrets>[2] => ({
   secretColumn: (name: string): boolean => SECRET_NAME_WHOLE.test(name),
   secretText: (text: string): boolean => !placeholderOrMarked(text),
   marker: marker("api_token"),
-};
+  substituted: /\bSQL:[ \t]*$/.test(before),
+});
 /** A YAML anchor before a list (`passwords: &pw [`); not Rust's `&mut [`. */
 const LIST_ANCHOR = String.raw`&(?!mut\b)[\w-]{1,64}[ \t]+`;
 /**
@@ -2056,11 +2061,12 @@ const SECRET_DEFAULT = new RegExp(
 );
 /**
  * A literal paired with a secret's name in a list of two inside a list of them, as ActiveRecord's
- * query log prints its bound values (`[["email", "…"], ["api_token", "…"]]`); not a list of two
+ * query log prints its bound values (`[["email", "…"], ["api_token", "…"]]`), Python's tuples too
+ * (`[("password", "…"), …]`); not a list of two
  * names alone (`__rest(_a, ["token", "options"])`, `paths: ['user.password', '…']`). Groups: what
  * comes before the literal; then SECRET_LITERAL's.
  */
-const SECRET_NAMED_PAIR = new RegExp(String.raw`((?<=\[[ \t]{0,8}|\][ \t]{0,8},[ \t]{0,8})\[[ \t]*\\*["']${DOTTED_SECRET_NAME}\\*["'][ \t]*,[ \t]*)${SECRET_LITERAL}(?=[ \t]*\])`, "gi");
+const SECRET_NAMED_PAIR = new RegExp(String.raw`((?<=\[[ \t]{0,8}|[\])][ \t]{0,8},[ \t]{0,8})[[(][ \t]*\\*["']${DOTTED_SECRET_NAME}\\*["'][ \t]*,[ \t]*)${SECRET_LITERAL}(?=[ \t]*[\])])`, "gi");
 /**
  * The calls that take a name and its value (`os.Setenv("API_KEY", "…")`, Elixir's `System.put_env`,
  * Rust's `env::set_var`, `Deno.env.set`, a map's or a form's `set`, `append`, `Add`, `insert`,
@@ -2281,8 +2287,8 @@ const OPENING_QUOTE = /^(?:\\*"|')/;
 /** The same, or a backtick: the quotes a secret field's or an option's value is kept in. */
 const OPENING_QUOTE_OR_BACKTICK = /^(?:\\*"|'|`)/;
 
-/** A query's placeholder as a field's value, a comma or a parenthesis after it: by order (`?`, `%s`), by number (`$2`), by name (`%(password)s`). */
-const SQL_PLACEHOLDER_VALUE = /^(?:\?|\$[1-9]\d{0,3}|%s|%\([a-z_]{1,64}\)s)[,)]?$/;
+/** A query's placeholder as a field's value, a comma, a parenthesis or the code's closing quote after it: by order (`?`, `%s`), by number (`$2`), by name (`%(password)s`). */
+const SQL_PLACEHOLDER_VALUE = /^(?:\?|\$[1-9]\d{0,3}|%s|%\([a-z_]{1,64}\)s)(?:\\*["'`])?[,)]?$/;
 /** A placeholder a framework writes for a filtered value (`[FILTERED]`, Rails), then what ends a value. */
 const PLACEHOLDER = /^\[(?:FILTERED|REDACTED|MASKED|HIDDEN|REMOVED|OMITTED|SANITIZED)\](?=$|[\s&"',])/;
 
@@ -2534,9 +2540,9 @@ const SCANNERS: readonly Scanner[] = [
     // lists' rules, which would read `password) VALUES (` or a parameters' list as something else.
     pattern: SQL_INSERT,
     worthTrying: (text) => /insert|replace/i.test(text) && /values?\b/i.test(text) && mentionsSecret(text),
-    replace: (match, groups) => {
+    replace: (match, groups, rest, before) => {
       const [columns = "", after = ""] = groups;
-      const taken = takeInsertedSecrets(columns, after, SQL_READING);
+      const taken = takeInsertedSecrets(columns, after, sqlReading(before()), rest === "");
       return taken === undefined ? undefined : match.slice(0, match.length - after.length) + taken;
     },
   },
@@ -2545,9 +2551,9 @@ const SCANNERS: readonly Scanner[] = [
     // SQL's UPDATE: a bound value assigned to a secret's column (a literal there is the fields' rule's).
     pattern: SQL_UPDATE,
     worthTrying: (text) => /update/i.test(text) && /\bset\s/i.test(text) && mentionsSecret(text),
-    replace: (match, groups) => {
+    replace: (match, groups, _after, before) => {
       const [after = ""] = groups;
-      const taken = takeUpdatedSecrets(after, SQL_READING);
+      const taken = takeUpdatedSecrets(after, sqlReading(before()));
       return taken === undefined ? undefined : match.slice(0, match.length - after.length) + taken;
     },
   },

@@ -1,10 +1,11 @@
 /**
- * Values written into a secret's column by SQL's `INSERT`, as database errors and ORMs' query logs
- * print them: inline (`INSERT INTO users (name, password) VALUES ('bob', '…')`, Laravel's
- * `values (bob, …)`, a call around it, `crypt('…', gen_salt('bf'))`) or as bound parameters after
- * the statement (SQLAlchemy's `[parameters: ('bob', '…')]`, TypeORM's `-- PARAMETERS: ["bob","…"]`,
- * Doctrine's `with params ["bob", "…"]`). A column's name says which value is a secret; a value's
- * place in its row, or its placeholder's (`?`, `$2`, `%s`), says which parameter is.
+ * Values written into a secret's column by SQL's `INSERT` and `UPDATE`, as database errors and
+ * ORMs' query logs print them: inline (`INSERT INTO users (name, password) VALUES ('bob', '…')`, a
+ * call around it, `crypt('…', gen_salt('bf'))`, Laravel's substituted `values (bob, …)`) or as
+ * bound parameters after the statement (SQLAlchemy's `[parameters: ('bob', '…')]`, TypeORM's
+ * `-- PARAMETERS: ["bob","…"]`, Doctrine's `with params ["bob", "…"]`, Hibernate's binder lines,
+ * PostgreSQL's `DETAIL:  parameters: $1 = 'bob', …`). A column's name says which value is a
+ * secret; the order of the placeholders (`?`, `%s`) or their numbers (`$2`) say which parameter is.
  */
 
 /** What a statement's value is, read by readValues: its place in the text and its text, trimmed. */
@@ -19,42 +20,92 @@ interface Values {
   readonly values: readonly Value[];
   /** Rows inside the list, for a list of lists (executemany's parameters). */
   readonly rows: readonly (readonly Value[])[];
+  /** Values a display left out (SQLAlchemy's `... 1900 parameters truncated ...`): how many, and before which value. */
+  readonly gap?: { readonly at: number; readonly count: number };
   readonly end: number;
 }
 
+/** An edit of the text after a statement's keyword: where, and what replaces it. */
+type Edit = [start: number, end: number, replacement: string];
+
+/** How to read a value. */
+interface Reading {
+  /** Whether a name is a secret's (`password`, `api_token`). */
+  readonly secretColumn: (name: string) => boolean;
+  /** Whether a value's text is one to take (not a placeholder, a mask or a marker). */
+  readonly secretText: (text: string) => boolean;
+  /** What stands for a taken value. */
+  readonly marker: string;
+  /** Whether bare values are values (Laravel's error substitutes its bindings unquoted: `values (bob, …)`); else they are code's names. */
+  readonly substituted: boolean;
+}
+
+/** Where another statement starts, which ends this one's text: `INSERT … INTO`, `REPLACE INTO`, `UPDATE … SET`. */
+const NEXT_STATEMENT = String.raw`\b(?:(?:INSERT|REPLACE)[ \t]+(?:[A-Z_]+[ \t]+){0,2}INTO\b|UPDATE\s+[^\s(]{1,256}\s+SET\b)`;
+
 /**
  * The statement up to its list of columns and `VALUES` (MySQL's `REPLACE`, `INSERT IGNORE`,
- * SQLite's `INSERT OR REPLACE` too), and the text after it up to 65,536 characters, not past the next
- * such statement. Groups: the columns, the text after `VALUES`. Each part stops at a character the
+ * SQLite's `INSERT OR REPLACE` too), and the text after it up to 65,536 characters, not past the
+ * next statement. Groups: the columns, the text after `VALUES`. Each part stops at a character the
  * next cannot start with, so a text of many statements is read once.
  */
 export const SQL_INSERT = new RegExp(
-  String.raw`\b(?:INSERT|REPLACE)[ \t]+(?:(?:IGNORE|OR[ \t]+[A-Z]+|LOW_PRIORITY|DELAYED|HIGH_PRIORITY)[ \t]+)?INTO\s+[^\s(]{1,256}\s*\(([^();]{1,4096})\)\s*VALUES?\b((?:(?!\b(?:INSERT|REPLACE)\b)[^]){0,65536})`,
+  String.raw`\b(?:INSERT|REPLACE)[ \t]+(?:(?:IGNORE|OR[ \t]+[A-Z]+|LOW_PRIORITY|DELAYED|HIGH_PRIORITY)[ \t]+)?INTO\s+[^\s(]{1,256}\s*\(([^();]{1,4096})\)\s*VALUES?\b((?:(?!${NEXT_STATEMENT})[^]){0,65536})`,
   "gi",
 );
 
 /**
- * Where bound parameters follow a statement: SQLAlchemy's `[parameters:`, TypeORM's `-- PARAMETERS:`,
- * Doctrine's `with params`, a field's or a label's `params`, `bindings`, on the statement's line or
- * the next (Prisma's `prisma:query Params: […]`); or the next argument after
- * the statement's string in code (`client.query('…', ['bob', '…'])`, `cursor.execute("…", (…))`).
+ * `UPDATE`'s `SET` (after the table and an alias) and the text after it up to 4,096 characters, not
+ * past the next statement. Groups: the text after `SET`.
  */
-const PARAMETERS_LABEL = /^[^\r\n]{0,256}?(?:\r?\n[^\r\n]{0,64}?)?(?:\[parameters:|--[ \t]*PARAMETERS:|\bwith params|\\*["'`][ \t]*,\s*|\b(?:params|parameters|bindings|binds|args)(?:\\*["'])?:?)[ \t]*(?=[[(])/i;
+export const SQL_UPDATE = new RegExp(String.raw`\bUPDATE\s+[^\s(]{1,256}(?:\s+(?:AS\s+)?(?!SET\b)\w{1,32})?\s+SET\s((?:(?!${NEXT_STATEMENT})[^]){0,4096})`, "gi");
 
-/** A value that stands for a bound parameter: its place by order (`?`, `%s`) or by number (`$2`, `?2`, `:2`). */
-const PLACEHOLDER = /^(?:\?|%s|\$(\d{1,4})|\?(\d{1,4})|:(\d{1,4}))$/;
-/** A value that names a parameter (`:password`, `%(password)s`, `@password`): bound by name, as a mapping's field. */
-const NAMED_PLACEHOLDER = /^(?::[A-Za-z_]\w*|%\([A-Za-z_]\w*\)s|@[A-Za-z_]\w*)$/;
+/**
+ * Where bound parameters follow a statement, on its line or up to four lines on (Prisma's
+ * `prisma:query Params: […]`, a `RETURNING` line first): SQLAlchemy's `[parameters:` and its echo's
+ * `[generated in 0.00015s]`, TypeORM's `-- PARAMETERS:`, Doctrine's `with params`, Django's `args=`,
+ * a field's or a label's `params`, `parameters`, `bindings`, `binds`; or the next argument after the
+ * statement's string in code (`client.query('…', ['bob', '…'])`, `cursor.execute("…", (…))`, over
+ * lines) and the arguments after it (Go's `db.Exec("…", "bob", "…")`); Sequelize's quoted values
+ * after the statement's `;` to the line's end. Groups: the code's comma; the `;`.
+ */
+const PARAMETERS_LABEL = /^(?:[^\r\n]{0,4096}\r?\n){0,4}?[^\r\n]{0,4096}?(?:(?:\[parameters:|--[ \t]*PARAMETERS:|\bwith params|\[(?:generated in|cached since|no key|raw sql|insertmanyvalues)[^\]\r\n]{0,64}\]|\b(?:params|parameters|bindings|binds|args)(?:\\*["'])?[:=]?)[ \t]*(?=[[(])|\\*["'`][ \t]*(,)\s*(?:(?=[[(])|(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*[,)]))|(;)[ \t]*(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*(?:,|$)))/im;
+
+/** PostgreSQL's log of a statement's parameters (`DETAIL:  parameters: $1 = 'bob', $2 = '…'`), each by its number; its line within four after the statement's. */
+const POSTGRES_PARAMETERS = /^(?:[^\r\n]{0,1024}\r?\n){1,4}?[^\r\n]{0,64}?DETAIL:[ \t]+parameters:[ \t]*/;
+const POSTGRES_PARAMETER = /\$(\d{1,4}) = ('(?:[^'\r\n]|''){0,1024}'|NULL)(?:, |$|(?=[\r\n]))/y;
+
+/** A line of Hibernate's binder: a parameter's number and its value (`binding parameter [2] as [VARCHAR] - […]`, Hibernate 6's `binding parameter (2:VARCHAR) <- […]`). */
+const HIBERNATE_BINDING = /binding parameter (?:\[(\d{1,4})\] as \[\w{1,32}\] - |\((\d{1,4}):\w{1,32}\) <- )\[([^\]\r\n]{0,1024})\]/;
+
+/** A placeholder at a value's place: by order (`?`, `%s`) or by number (`$2`, `?2`, `:2`), a cast after it (`$2::VARCHAR`). Groups: the number. */
+const PLACEHOLDER = /(?<![\w$?%:])(?:\?|%s|\$(\d{1,4})|\?(\d{1,4})|(?<!:):(\d{1,4}))(?![\w(])/y;
+/** A value that names its parameter (`:password`, `%(password)s`, `@password`): bound by name, as a mapping's field. */
+const NAMED_PLACEHOLDER = /^(?::[A-Za-z_]\w*|%\([A-Za-z_]\w*\)s|@[A-Za-z_]\w*)(?:::[\w ()[\]]{1,40})?$/;
 /** SQL's words that are no value of a row's own (`NULL`, `DEFAULT`, `CURRENT_TIMESTAMP`). */
 const SQL_KEYWORD = /^(?:NULL|DEFAULT|TRUE|FALSE|CURRENT_(?:TIMESTAMP|DATE|TIME|USER)|NOW\(\)|None|nil|undefined)$/i;
+/** A cast after a value (`'…'::text`, `$2::VARCHAR`). */
+const CAST = /::[\w ()[\]]{1,40}$/;
+/** SQLAlchemy's marks where it shortens a long list of parameters or of their rows. */
+const TRUNCATED_PARAMETERS = /^([^]*?)\s*\.\.\. (\d{1,9}) parameters truncated \.\.\.\s*([^]*)$/;
+const SHOWN_ROWS = /^\s*(?:\.\.\. displaying \d{1,9} of \d{1,9} total bound parameter sets \.\.\.)?\s*$/;
+/** A settings table's columns: the setting's name (`key`, `name`, `option_name`, `setting_key`) and its value (`value`, `option_value`). */
+const SETTING_NAME = /^(?:[a-z]+_)?(?:key|name)$/i;
+const SETTING_VALUE = /^(?:[a-z]+_)?value$/i;
+
+/** The index after a run of backslashes at `at` (itself when there is none). */
+function backslashesEnd(text: string, at: number): number {
+  let end = at;
+  while (text[end] === "\\") end++;
+  return end;
+}
 
 /** A quote that opens a string at `at`: `'`, `"`, a backtick, or an escaped `"` (JSON's, any depth); its delimiter or undefined. */
 function quoteAt(text: string, at: number): string | undefined {
   const c = text[at];
   if (c === "'" || c === '"' || c === "`") return c;
   if (c !== "\\") return undefined;
-  let end = at;
-  while (text[end] === "\\") end++;
+  const end = backslashesEnd(text, at);
   return text[end] === '"' ? text.slice(at, end + 1) : undefined;
 }
 
@@ -69,8 +120,12 @@ function stringEnd(text: string, at: number, quote: string): number {
       }
       return i + quote.length;
     }
-    if (quote.length === 1 && text[i] === "\\") {
-      i += 2;
+    if (text[i] === "\\") {
+      // A run of backslashes at once: in a plain string each escapes the next, so an odd run escapes
+      // the character after it; in JSON's escaped quotes a run not this string's quote (checked
+      // above, at the run's start) is a deeper level's, its quote with it.
+      const end = backslashesEnd(text, i);
+      i = quote.length === 1 ? ((end - i) % 2 === 1 ? end + 1 : end) : text[end] === '"' ? end + 1 : end;
       continue;
     }
     i++;
@@ -78,15 +133,27 @@ function stringEnd(text: string, at: number, quote: string): number {
   return text.length;
 }
 
+/** Whether the string opened at the start of `text` by `quote` closes at its end (not cut short before it). */
+const closesAtEnd = (text: string, quote: string): boolean => text.length >= 2 * quote.length && text.endsWith(quote) && !(quote.length === 1 && /(?<!\\)(?:\\\\)*\\$/.test(text.slice(0, -1)));
+
+/** The index after what starts at `at` and is read whole: a string, or a run of backslashes that opens none. */
+function skipWhole(text: string, at: number): number {
+  const quote = quoteAt(text, at);
+  if (quote !== undefined) return stringEnd(text, at, quote);
+  return text[at] === "\\" ? backslashesEnd(text, at) : at;
+}
+
 /**
- * The values of the bracketed list at `open` (`(` or `[`), split at commas outside strings and
- * inner brackets, each trimmed; the rows of a list of lists (`nested`: one level down, no deeper).
- * Undefined when it never closes within the text or holds more than 1,024 values.
+ * The values of the bracketed list at `open` (`(` or `[`; for Go's arguments a comma, closed by
+ * `)`; `closing` a line break for Sequelize's values after `;`), split at commas outside strings
+ * and inner brackets, each trimmed; the rows of a list of lists (`nested`: one level down, no
+ * deeper); SQLAlchemy's shortened lists read around their mark. Undefined when it holds more than
+ * 1,024 values, or never closes within the text, unless `unclosed` (a row cut short with the text).
  */
-function readValues(text: string, open: number, nested = true): Values | undefined {
-  const closing = text[open] === "(" ? ")" : "]";
+function readValues(text: string, open: number, nested = true, closing = text[open] === "[" ? "]" : ")", unclosed = false): Values | undefined {
   const values: Value[] = [];
   const rows: Value[][] = [];
+  let gap: { at: number; count: number } | undefined;
   let start = open + 1;
   let depth = 0;
   let i = open + 1;
@@ -94,21 +161,38 @@ function readValues(text: string, open: number, nested = true): Values | undefin
     const raw = text.slice(start, end);
     const lead = raw.length - raw.trimStart().length;
     const trimmed = raw.trim();
-    if (trimmed !== "") values.push({ start: start + lead, end: start + lead + trimmed.length, text: trimmed });
+    if (trimmed === "") return;
+    const truncated = TRUNCATED_PARAMETERS.exec(trimmed);
+    if (truncated === null) {
+      values.push({ start: start + lead, end: start + lead + trimmed.length, text: trimmed });
+      return;
+    }
+    const [, head = "", count = "0", tail = ""] = truncated;
+    if (head !== "") values.push({ start: start + lead, end: start + lead + head.length, text: head });
+    gap = { at: values.length, count: Number(count) };
+    const tailStart = start + lead + trimmed.length - tail.length;
+    if (tail !== "") values.push({ start: tailStart, end: tailStart + tail.length, text: tail });
   };
   while (i < text.length) {
-    const quote = quoteAt(text, i);
-    if (quote !== undefined) {
-      i = stringEnd(text, i, quote);
+    const skipped = skipWhole(text, i);
+    if (skipped !== i) {
+      i = skipped;
       continue;
     }
     const c = text[i];
+    if (closing === "\n" && depth === 0 && (c === "\n" || c === "\r")) {
+      push(i);
+      return { values, rows: [], gap, end: i };
+    }
     if (c === "(" || c === "[") {
-      if (nested && depth === 0 && values.length === rows.length && text.slice(start, i).trim() === "") {
+      // A row of a list of rows, alone in its place or after SQLAlchemy's mark of rows not shown: read as a value too.
+      if (nested && depth === 0 && values.length === rows.length && SHOWN_ROWS.test(text.slice(start, i))) {
         const row = readValues(text, i, false);
         if (row === undefined) return undefined;
         rows.push([...row.values]);
+        values.push({ start: i, end: row.end, text: text.slice(i, row.end) });
         i = row.end;
+        start = i;
         continue;
       }
       depth++;
@@ -116,7 +200,7 @@ function readValues(text: string, open: number, nested = true): Values | undefin
       if (depth === 0) {
         if (c !== closing) return undefined;
         push(i);
-        return { values, rows: rows.length > 0 && rows.length === values.length ? rows : [], end: i + 1 };
+        return { values, rows: rows.length > 0 && rows.length === values.length ? rows : [], gap, end: i + 1 };
       }
       depth--;
     } else if (c === "," && depth === 0) {
@@ -126,17 +210,20 @@ function readValues(text: string, open: number, nested = true): Values | undefin
     }
     i++;
   }
-  return undefined;
+  if (!unclosed && closing !== "\n") return undefined;
+  push(text.length);
+  return { values, rows: [], gap, end: text.length };
 }
 
-/** The rows after `VALUES` (`(…), (…)`), at most 4,096 (a dump's long statement), and where they end. */
-function readRows(text: string): { rows: Values[]; end: number } | undefined {
+/** The rows after `VALUES` (`(…), (…)`), at most 4,096, and where they end; the last one cut short with the text when `cut` (the text is the input's end, not a cap's). */
+function readRows(text: string, cut: boolean): { rows: Values[]; end: number } | undefined {
   const rows: Values[] = [];
   let at = 0;
   for (;;) {
     const open = /^\s*\(/.exec(text.slice(at, at + 4096));
     if (open === null) break;
-    const row = readValues(text, at + open[0].length - 1);
+    // The last row may be cut short with the text (a message capped at a length): what it holds is read.
+    const row = readValues(text, at + open[0].length - 1, false, ")", cut);
     if (row === undefined) break;
     rows.push(row);
     at = row.end;
@@ -147,36 +234,65 @@ function readRows(text: string): { rows: Values[]; end: number } | undefined {
   return rows.length === 0 ? undefined : { rows, end: at };
 }
 
-/** A settings table's columns: the setting's name (`key`, `name`, `option_name`, `setting_key`) and its value (`value`, `option_value`). */
-const SETTING_NAME = /^(?:[a-z]+_)?(?:key|name)$/i;
-const SETTING_VALUE = /^(?:[a-z]+_)?value$/i;
-/** A column's name without its quotes, brackets or table (`"users"."password"`, `` `api_token` ``, `[Password]`). */
-const columnName = (column: string): string => column.replace(/[\\"`[\]]/g, "").trim().split(".").pop() ?? "";
-
-/** How to read a value: the secret's text inside a quoted value or a call's first quoted argument, or the bare value whole. */
-interface Reading {
-  /** Whether a name is a secret's (`password`, `api_token`). */
-  readonly secretColumn: (name: string) => boolean;
-  /** Whether a value's text is one to take (not a placeholder, a mask or a marker). */
-  readonly secretText: (text: string) => boolean;
-  /** What stands for a taken value. */
-  readonly marker: string;
+/** A placeholder in a text between `from` and `to`, outside strings: where, and its number if it has one. */
+interface Placeholder {
+  readonly at: number;
+  readonly number: number | undefined;
 }
 
-/** The edit that takes a value: its text inside its quotes, a call's first quoted argument, or the bare value; none for a keyword, a number's sign or a placeholder. */
-function takeValue(value: Value, reading: Reading): [number, number, string] | undefined {
-  const body = value.text.replace(/^[bBuUnNeE]{1,2}(?=['"])/, "");
-  const prefix = value.text.length - body.length;
+/** The placeholders between `from` and `to`, outside strings, in order (`lower(?)`, `COALESCE(?, name)`, `$2::VARCHAR` too). */
+function placeholders(text: string, from: number, to: number): Placeholder[] {
+  const found: Placeholder[] = [];
+  let i = from;
+  while (i < to) {
+    const skipped = skipWhole(text, i);
+    if (skipped !== i) {
+      i = skipped;
+      continue;
+    }
+    PLACEHOLDER.lastIndex = i;
+    const match = PLACEHOLDER.exec(text);
+    if (match !== null && match.index + match[0].length <= to) {
+      const number = match[1] ?? match[2] ?? match[3];
+      found.push({ at: i, number: number === undefined ? undefined : Number(number) });
+      i += match[0].length;
+      continue;
+    }
+    i++;
+  }
+  return found;
+}
+
+/** A column's name without its quotes, brackets, table or comments (`"users"."password"`, `` `api_token` ``, `[Password]`, `password -- bcrypt`). */
+const columnName = (column: string): string =>
+  column
+    .replace(/--[^\r\n]*|\/\*[^]*?\*\//g, "")
+    .replace(/[\\"`[\]]/g, "")
+    .trim()
+    .split(".")
+    .pop() ?? "";
+
+/**
+ * The edit that takes a value: its text inside its quotes (a cast after it too), a call's first
+ * quoted argument, or, where bare values are values (`reading.substituted`), the bare value; none
+ * for a keyword, a placeholder, a number, or a quoted piece of code's concatenation (`'" + password
+ * + "'`). `bound`: a bound parameter's, which must be quoted (a bare one is code's variable).
+ */
+function takeValue(value: Value, reading: Reading, bound = false): Edit | undefined {
+  const unprefixed = value.text.replace(/^[bBuUnNeE]{1,2}(?=['"])/, "");
+  const prefix = value.text.length - unprefixed.length;
+  const body = unprefixed.replace(CAST, "");
   const quote = quoteAt(body, 0);
   if (quote !== undefined) {
     const end = stringEnd(body, 0, quote);
     if (end !== body.length) return undefined;
-    const inner = body.slice(quote.length, end - quote.length);
-    if (inner === "" || !reading.secretText(inner)) return undefined;
+    // A string cut short with the text is read to its end.
+    const inner = body.slice(quote.length, closesAtEnd(body, quote) ? end - quote.length : end);
+    if (inner === "" || !reading.secretText(inner) || /^\s*["'`]\s*(?:\+|\.|\|\|)|(?:\+|\.|\|\|)\s*["'`]\s*$/.test(inner)) return undefined;
     const start = value.start + prefix + quote.length;
     return [start, start + inner.length, reading.marker];
   }
-  if (SQL_KEYWORD.test(body) || PLACEHOLDER.test(body) || NAMED_PLACEHOLDER.test(body)) return undefined;
+  if (bound || SQL_KEYWORD.test(body) || NAMED_PLACEHOLDER.test(body) || placeholders(body, 0, body.length).length > 0) return undefined;
   const call = /^[A-Za-z_][\w.]*\(\s*/.exec(body);
   if (call !== null) {
     const argumentQuote = quoteAt(body, call[0].length);
@@ -187,82 +303,73 @@ function takeValue(value: Value, reading: Reading): [number, number, string] | u
     const start = value.start + call[0].length + argumentQuote.length;
     return [start, start + inner.length, reading.marker];
   }
-  if (!reading.secretText(body)) return undefined;
-  return [value.start, value.end, reading.marker];
+  if (!reading.substituted || /^-?\d+(?:\.\d+)?$/.test(body) || !reading.secretText(body)) return undefined;
+  return [value.start, value.start + body.length, reading.marker];
+}
+
+/** A secret's placeholder: its parameter's index among the statement's (flat) and among its row's. */
+interface Bound {
+  readonly flat: number;
+  readonly inRow: number;
 }
 
 /**
- * The text after an `INSERT`'s `VALUES` (SQL_INSERT's second group) with each value written into a
- * secret's column taken, inline or as a bound parameter; undefined when none is. `columns` is the
- * statement's list of columns.
+ * The parameters a statement's placeholders stand for, found after `from` (the end of what was
+ * read of it), and the edits that take those of its secret placeholders (`bound`): by their flat
+ * index (`ordinal`: the statement's placeholders by order before `from`; with those after it, up to
+ * the list, a list by order must hold as many; `atLeast`: the fewest it may hold, for Django's
+ * inline values), or,
+ * for executemany's list of rows after a statement of one row, by their place in each row; in a
+ * list after a label or a code's call, in Hibernate's binder lines, in PostgreSQL's `DETAIL`.
  */
-export function takeInsertedSecrets(columns: string, after: string, reading: Reading): string | undefined {
-  const names = columns.split(",").map(columnName);
-  const secret = names.flatMap((name, index) => (reading.secretColumn(name) ? [index] : []));
-  // A table of settings' names and values (`(option_name, option_value)`, `(key, value)`): a row whose name is a secret's.
-  const settingName = names.findIndex((name) => SETTING_NAME.test(name));
-  const settingValue = names.findIndex((name) => SETTING_VALUE.test(name));
-  const settings = settingName >= 0 && settingValue >= 0;
-  if (secret.length === 0 && !settings) return undefined;
-  const read = readRows(after);
-  if (read === undefined) return undefined;
-  const edits: [number, number, string][] = [];
-  // Each placeholder in a secret's column: its parameter's index (flat, in the order of the rows' placeholders) and its place in its row.
-  const bound: { flat: number; inRow: number }[] = [];
-  let ordinal = 0;
-  for (const row of read.rows) {
-    let inRow = 0;
-    const named = settings ? /^\\*["'`]([^"'`\\]{1,128})\\*["'`]$/.exec(row.values[settingName]?.text ?? "")?.[1] : undefined;
-    const secretSetting = named !== undefined && reading.secretColumn(named);
-    row.values.forEach((value, index) => {
-      const placeholder = PLACEHOLDER.exec(value.text);
-      const isSecret = secret.includes(index) || (secretSetting && index === settingValue);
-      if (placeholder !== null) {
-        const numbered = placeholder[1] ?? placeholder[2] ?? placeholder[3];
-        const flat = numbered === undefined ? ordinal : Number(numbered) - 1;
-        if (numbered === undefined) ordinal++;
-        if (isSecret) bound.push({ flat, inRow });
-        inRow++;
-        return;
-      }
-      if (!isSecret || row.values.length !== names.length) return;
-      const edit = takeValue(value, reading);
-      if (edit !== undefined) edits.push(edit);
+function boundEdits(text: string, from: number, bound: readonly Bound[], ordinal: number, oneRow: boolean, reading: Reading, atLeast = 0): Edit[] {
+  if (bound.length === 0) return [];
+  // The first list that reads as the statement's parameters: a RETURNING list's `"id","name"` may look like code's arguments first.
+  let searched = from;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const label = PARAMETERS_LABEL.exec(text.slice(searched, searched + 8192));
+    if (label === null) break;
+    // A list after the label or the code's comma; Go's arguments after the comma up to the call's `)`; Sequelize's to the line's end.
+    const listAt = searched + label[0].length;
+    const open = text[listAt] === "[" || text[listAt] === "(" ? listAt : label[1] !== undefined ? searched + label[0].lastIndexOf(",") : label[2] !== undefined ? searched + label[0].lastIndexOf(";") : -1;
+    searched = Math.max(listAt, searched + 1);
+    const parameters = open < 0 ? undefined : readValues(text, open, true, label[2] !== undefined ? "\n" : text[open] === "[" ? "]" : ")");
+    if (parameters === undefined) continue;
+    // A list that is not the statement's is passed whole: its own items are no label.
+    searched = Math.max(searched, parameters.end);
+    const counted = ordinal + placeholders(text, from, open).filter(({ number }) => number === undefined).length;
+    const targets = parameterTargets(parameters, bound, counted, oneRow, atLeast);
+    if (targets === undefined) continue;
+    return targets.flatMap((value) => {
+      const edit = value === undefined ? undefined : takeValue(value, reading, true);
+      return edit === undefined ? [] : [edit];
     });
   }
-  edits.push(...boundEdits(after, read.end, bound, read.rows.length === 1, reading));
-  return applyEdits(after, edits);
+  return [...binderEdits(text, from, bound, reading), ...postgresEdits(text, from, bound, reading)];
 }
 
 /**
- * The edits that take the bound parameters a statement's secret placeholders stand for, in the
- * parameters' list after `from` (the statement's end): by their flat index, or, for executemany's
- * list of rows after a statement of one row, by their place in each row.
+ * The parameters a statement's secret placeholders stand for in a list: by their place in each row
+ * of executemany's rows (each as long as the statement's row), or by their flat index in a list as
+ * long as the statement's placeholders by order (`counted`; SQLAlchemy's shortened list counts what
+ * it left out), at least `atLeast` long. Undefined when the list is not the statement's.
  */
-function boundEdits(text: string, from: number, bound: readonly { flat: number; inRow: number }[], oneRow: boolean, reading: Reading): [number, number, string][] {
-  if (bound.length === 0) return [];
-  const label = PARAMETERS_LABEL.exec(text.slice(from, from + 512));
-  if (label === null) return binderEdits(text, from, bound, reading);
-  const parameters = readValues(text, from + label[0].length);
-  if (parameters === undefined) return [];
-  const targets = parameters.rows.length > 0 && oneRow ? parameters.rows.flatMap((row) => bound.map(({ inRow }) => row[inRow])) : bound.map(({ flat }) => parameters.values[flat]);
-  // Only a literal: a bare parameter is code's variable (`client.query("…", [name, hashedPassword])`) or a number.
-  return targets.flatMap((value) => {
-    const edit = value === undefined || quoteAt(value.text.replace(/^[bBuU]{1,2}(?=['"])/, ""), 0) === undefined ? undefined : takeValue(value, reading);
-    return edit === undefined ? [] : [edit];
-  });
+function parameterTargets(parameters: Values, bound: readonly Bound[], counted: number, oneRow: boolean, atLeast: number): (Value | undefined)[] | undefined {
+  if (parameters.rows.length > 0 && oneRow) return parameters.rows.flatMap((row) => (counted > 0 && row.length !== counted ? [] : bound.map(({ inRow }) => row[inRow])));
+  const gap = parameters.gap ?? { at: parameters.values.length, count: 0 };
+  const length = parameters.values.length + gap.count;
+  // By order, the list must hold as many as the statement's placeholders, or the places are not known (a CTE's `?` before the INSERT).
+  if ((counted > 0 && length !== counted) || length < atLeast) return undefined;
+  return bound.map(({ flat }) => (flat < gap.at ? parameters.values[flat] : flat < gap.at + gap.count ? undefined : parameters.values[flat - gap.count]));
 }
-
-/** A line of Hibernate's binder: a parameter's number and its value (`binding parameter [2] as [VARCHAR] - […]`, Hibernate 6's `binding parameter (2:VARCHAR) <- […]`). */
-const HIBERNATE_BINDING = /binding parameter (?:\[(\d{1,4})\] as \[\w{1,32}\] - |\((\d{1,4}):\w{1,32}\) <- )\[([^\]\r\n]{0,1024})\]/;
 
 /**
  * The edits that take the bound parameters a statement's secret placeholders stand for, as
  * Hibernate's binder logs them on the lines right after the statement's (each a parameter's number
  * and its value in brackets); the first line that is no binder's ends them.
  */
-function binderEdits(text: string, from: number, bound: readonly { flat: number }[], reading: Reading): [number, number, string][] {
-  const edits: [number, number, string][] = [];
+function binderEdits(text: string, from: number, bound: readonly Bound[], reading: Reading): Edit[] {
+  const edits: Edit[] = [];
   let lineStart = text.indexOf("\n", from) + 1;
   for (let count = 0; lineStart > 0 && count < 1024; count++) {
     const next = text.indexOf("\n", lineStart);
@@ -273,7 +380,7 @@ function binderEdits(text: string, from: number, bound: readonly { flat: number 
     const value = binding[3] ?? "";
     if (bound.some(({ flat }) => flat === number - 1) && value !== "") {
       const start = lineStart + binding.index + binding[0].length - 1 - value.length;
-      const edit = takeValue({ start, end: start + value.length, text: value }, reading);
+      const edit = takeValue({ start, end: start + value.length, text: value }, { ...reading, substituted: true });
       if (edit !== undefined) edits.push(edit);
     }
     lineStart = next + 1;
@@ -281,31 +388,118 @@ function binderEdits(text: string, from: number, bound: readonly { flat: number 
   return edits;
 }
 
-/** The text with each edit (start, end, replacement) made; undefined when there is none. */
-function applyEdits(text: string, edits: [number, number, string][]): string | undefined {
+/** The edits that take the bound parameters a statement's secret placeholders stand for, as PostgreSQL's `DETAIL:  parameters:` line lists them by number. */
+function postgresEdits(text: string, from: number, bound: readonly Bound[], reading: Reading): Edit[] {
+  const label = POSTGRES_PARAMETERS.exec(text.slice(from, from + 8192));
+  if (label === null) return [];
+  const edits: Edit[] = [];
+  POSTGRES_PARAMETER.lastIndex = from + label[0].length;
+  for (let count = 0; count < 1024; count++) {
+    const parameter = POSTGRES_PARAMETER.exec(text);
+    if (parameter === null) break;
+    const [, number = "0", value = ""] = parameter;
+    if (bound.some(({ flat }) => flat === Number(number) - 1)) {
+      const start = parameter.index + parameter[0].indexOf(" = ") + 3;
+      const edit = takeValue({ start, end: start + value.length, text: value }, reading, true);
+      if (edit !== undefined) edits.push(edit);
+    }
+  }
+  return edits;
+}
+
+/** The text with each edit made, built once; undefined when there is none. */
+function applyEdits(text: string, edits: readonly Edit[]): string | undefined {
   if (edits.length === 0) return undefined;
-  let out = text;
-  for (const [start, end, replacement] of edits.sort((a, b) => b[0] - a[0])) out = out.slice(0, start) + replacement + out.slice(end);
-  return out;
+  const parts: string[] = [];
+  let at = 0;
+  for (const [start, end, replacement] of [...edits].sort((a, b) => a[0] - b[0])) {
+    if (start < at) continue;
+    parts.push(text.slice(at, start), replacement);
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join("");
 }
 
 /**
- * `UPDATE`'s `SET` and the text after it up to 4,096 characters, not past the next statement.
- * Groups: the text after `SET`.
+ * The placeholders of a row's values and the secret ones among them, counted on from `ordinal`
+ * (the statement's placeholders by order before the row): each secret value's first placeholder is
+ * its parameter (`crypt(?, gen_salt('bf'))`).
  */
-export const SQL_UPDATE = new RegExp(String.raw`\bUPDATE\s+[^\s(]{1,256}\s+SET\s((?:(?!\b(?:INSERT|REPLACE|UPDATE)\b)[^]){0,4096})`, "gi");
+function rowPlaceholders(text: string, row: Values, isSecret: (index: number) => boolean, ordinal: number): { bound: Bound[]; ordinal: number } {
+  const bound: Bound[] = [];
+  let inRow = 0;
+  let next = ordinal;
+  row.values.forEach((value, index) => {
+    const found = placeholders(text, value.start, value.end);
+    found.forEach((placeholder, k) => {
+      const flat = placeholder.number === undefined ? next : placeholder.number - 1;
+      if (k === 0 && isSecret(index)) bound.push({ flat, inRow: placeholder.number === undefined ? inRow : placeholder.number - 1 });
+      if (placeholder.number === undefined) next++;
+      inRow++;
+    });
+  });
+  return { bound, ordinal: next };
+}
+
+/**
+ * The text after an `INSERT`'s `VALUES` (SQL_INSERT's second group) with each value written into a
+ * secret's column taken, inline or as a bound parameter; undefined when none is. `columns` is the
+ * statement's list of columns; `atEnd`: `after` runs to the input's end (a row cut short there is
+ * read; one cut by SQL_INSERT's cap is not, which would take a part of a value).
+ */
+export function takeInsertedSecrets(columns: string, after: string, reading: Reading, atEnd = false): string | undefined {
+  const names = columns.split(",").map(columnName);
+  const secret = new Set(names.flatMap((name, index) => (reading.secretColumn(name) ? [index] : [])));
+  // A table of settings' names and values (`(option_name, option_value)`, `(key, value)`): a row whose name is a secret's.
+  const settingName = names.findIndex((name) => SETTING_NAME.test(name));
+  const settingValue = names.findIndex((name) => SETTING_VALUE.test(name));
+  const settings = settingName >= 0 && settingValue >= 0;
+  if (secret.size === 0 && !settings) return undefined;
+  const read = readRows(after, atEnd);
+  if (read === undefined) return undefined;
+  const edits: Edit[] = [];
+  const bound: Bound[] = [];
+  let ordinal = 0;
+  for (const row of read.rows) {
+    const named = settings ? /^\\*["'`]([^"'`\\]{1,128})\\*["'`]$/.exec(row.values[settingName]?.text ?? "")?.[1] : undefined;
+    // A setting's value with spaces is a text, not a secret (a translation table's `('reset_password', 'Reset your password')`).
+    const secretSetting = named !== undefined && reading.secretColumn(named) && !/\s/.test(row.values[settingValue]?.text.slice(1, -1) ?? " ");
+    const isSecret = (index: number): boolean => secret.has(index) || (secretSetting && index === settingValue);
+    const found = rowPlaceholders(after, row, isSecret, ordinal);
+    ordinal = found.ordinal;
+    bound.push(...found.bound);
+    if (row.values.length !== names.length) continue;
+    row.values.forEach((value, index) => {
+      if (!isSecret(index)) return;
+      const edit = takeValue(value, reading);
+      if (edit !== undefined) edits.push(edit);
+    });
+  }
+  // Django's log prints the values inline and again as `args=(…)`: by their place among the rows' values.
+  if (bound.length === 0 && ordinal === 0 && edits.length > 0 && read.rows.every((row) => row.values.length === names.length)) {
+    read.rows.forEach((row, r) => row.values.forEach((_value, index) => (secret.has(index) ? bound.push({ flat: r * names.length + index, inRow: index }) : undefined)));
+    ordinal = read.rows.length * names.length;
+  }
+  edits.push(...boundEdits(after, read.end, bound, ordinal, read.rows.length === 1, reading));
+  return applyEdits(after, edits);
+}
 
 /** Where `SET`'s assignments end: a clause's keyword, a comment, the statement's end. */
 const SET_END = /^(?:WHERE|RETURNING|FROM|OUTPUT|LIMIT|ORDER)\b|^--|^;|^\)|^\]/i;
 
 /**
  * The text after an `UPDATE`'s `SET` (SQL_UPDATE's group) with each value assigned to a secret's
- * column taken when it is bound (`SET "password" = $1 … -- PARAMETERS: ["…", 5]`); a literal
- * assigned there is the secret fields' rule's. Undefined when none is.
+ * column taken, inline (a quoted literal, a call's, Laravel's substituted bare value; the columns
+ * quoted, `` `password` ``, `[Password]`) or bound (`SET "password" = $1 … -- PARAMETERS: ["…", 5]`).
+ * Undefined when none is.
  */
 export function takeUpdatedSecrets(after: string, reading: Reading): string | undefined {
-  const bound: { flat: number; inRow: number }[] = [];
+  const bound: Bound[] = [];
+  const inline: Bound[] = [];
+  const edits: Edit[] = [];
   let ordinal = 0;
+  let assignments = 0;
   let at = 0;
   for (let count = 0; count < 256; count++) {
     const assignment = /^\s*([\w."`[\]\\]{1,128})\s*=\s*/.exec(after.slice(at, at + 512));
@@ -314,9 +508,18 @@ export function takeUpdatedSecrets(after: string, reading: Reading): string | un
     let end = valueStart;
     let depth = 0;
     while (end < after.length) {
-      const quote = quoteAt(after, end);
-      if (quote !== undefined) {
-        end = stringEnd(after, end, quote);
+      // A placeholder ends its value: a quote after it closes the code's string the statement is in (`SET password = $1', [...]`).
+      if (end === valueStart) {
+        PLACEHOLDER.lastIndex = end;
+        const placeholder = PLACEHOLDER.exec(after);
+        if (placeholder !== null && quoteAt(after, end + placeholder[0].length) !== undefined) {
+          end += placeholder[0].length;
+          break;
+        }
+      }
+      const skipped = skipWhole(after, end);
+      if (skipped !== end) {
+        end = skipped;
         continue;
       }
       const c = after[end];
@@ -325,16 +528,38 @@ export function takeUpdatedSecrets(after: string, reading: Reading): string | un
       else if (depth === 0 && (c === "," || c === ")" || c === ";" || c === "\r" || c === "\n" || (/\s/.test(c ?? "") && SET_END.test(after.slice(end + 1, end + 16).trimStart())))) break;
       end++;
     }
-    const value = after.slice(valueStart, end).trim();
-    const placeholder = PLACEHOLDER.exec(value);
-    if (placeholder !== null) {
-      const numbered = placeholder[1] ?? placeholder[2] ?? placeholder[3];
-      if (reading.secretColumn(columnName(assignment[1] ?? ""))) bound.push({ flat: numbered === undefined ? ordinal : Number(numbered) - 1, inRow: 0 });
-      if (numbered === undefined) ordinal++;
+    const column = columnName(assignment[1] ?? "");
+    const secret = reading.secretColumn(column) || (SETTING_VALUE.test(column) && secretSettingNamed(after, reading));
+    const raw = after.slice(valueStart, end);
+    const value = { start: valueStart + (raw.length - raw.trimStart().length), end: valueStart + raw.trimEnd().length, text: raw.trim() };
+    const found = placeholders(after, value.start, value.end);
+    found.forEach((placeholder, k) => {
+      if (k === 0 && secret) bound.push({ flat: placeholder.number === undefined ? ordinal : placeholder.number - 1, inRow: 0 });
+      if (placeholder.number === undefined) ordinal++;
+    });
+    if (secret && found.length === 0) {
+      const edit = takeValue(value, reading);
+      if (edit !== undefined) {
+        edits.push(edit);
+        // Django's log prints the values inline and again as `args=(…)`, the assignments' first.
+        inline.push({ flat: count, inRow: count });
+      }
     }
+    assignments = count + 1;
     at = end;
     if (after[at] !== ",") break;
     at++;
   }
-  return applyEdits(after, boundEdits(after, at, bound, false, reading));
+  if (bound.length === 0 && ordinal === 0 && inline.length > 0) {
+    // Django's `args=` holds the assignments' values, then the WHERE clause's: at least as many as the assignments.
+    edits.push(...boundEdits(after, at, inline, 0, false, reading, assignments));
+  } else edits.push(...boundEdits(after, at, bound, ordinal, false, reading));
+  return applyEdits(after, edits);
+}
+
+/** Whether an UPDATE's WHERE clause picks a setting named as a secret's (`WHERE option_name = 'smtp_password'`), within its first 1,024 characters. */
+function secretSettingNamed(after: string, reading: Reading): boolean {
+  const where = /\bWHERE\b([^;]{0,1024})/i.exec(after)?.[1] ?? "";
+  for (const match of where.matchAll(/\b(?:[a-z]+_)?(?:key|name)\s*=\s*'([^'\r\n]{1,128})'/gi)) if (reading.secretColumn(match[1] ?? "")) return true;
+  return false;
 }
