@@ -1768,13 +1768,14 @@ const bareSecretItem = (text: string, assigned: boolean, name: string): boolean 
 /**
  * How SQL_INSERT's and SQL_UPDATE's values are read: a column named as a secret's; a value not a
  * placeholder, a mask or a marker; bare values as values only in Laravel's error, which substitutes
- * its bindings into the statement it prints (`(SQL: insert into … values (bob, …))`).
+ * its bindings into the statement it prints (`(SQL: insert into … values (bob, …))`, Laravel 10's
+ * `(Connection: mysql, SQL: …)`; not SQLAlchemy's `[SQL: …]`, whose statement holds placeholders).
  */
 const sqlReading = (before: string): Parameters<typeof takeInsertedSecrets>[2] => ({
   secretColumn: (name: string): boolean => SECRET_NAME_WHOLE.test(name),
   secretText: (text: string): boolean => !placeholderOrMarked(text),
   marker: marker("api_token"),
-  substituted: /\bSQL:[ \t]*$/.test(before),
+  substituted: /\(\s*(?:Connection: [^,()\r\n]{1,64}, )?SQL:[ \t]*$/.test(before),
 });
 /** A YAML anchor before a list (`passwords: &pw [`); not Rust's `&mut [`. */
 const LIST_ANCHOR = String.raw`&(?!mut\b)[\w-]{1,64}[ \t]+`;
@@ -3042,8 +3043,10 @@ const SCANNERS: readonly Scanner[] = [
   {
     kind: "email",
     // Letters of any script on both sides of the @ (`josé@example.com`, `user@münchen.de`). Not
-    // from the letter of an escape (`\nalice@…` in JSON): the marker would break the escape.
-    pattern: /(?!(?<=\\)[nrtbf])[\p{L}\p{N}._%+-]{1,64}@(?:[\p{L}\p{N}-]{1,63}\.){1,8}\p{L}{2,24}(?![\p{L}\p{N}_])/gu,
+    // from the letter of an escape (`\nalice@…` in JSON): the marker would break the escape; nor
+    // a percent escape before the address (`q=%27alice@…`, a quote encoded): the marker would take
+    // the quote, which a decoded layer then lacks.
+    pattern: /(?!(?<=\\)[nrtbf])(?<!%[0-9A-Fa-f]?)(?:[\p{L}\p{N}._+-]|%(?![0-9A-Fa-f]{2})){1,64}@(?:[\p{L}\p{N}-]{1,63}\.){1,8}\p{L}{2,24}(?![\p{L}\p{N}_])/gu,
     worthTrying: (text) => text.includes("@"),
     replace: () => marker("email"),
   },
