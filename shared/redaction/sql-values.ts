@@ -40,8 +40,12 @@ interface Reading {
   readonly substituted: boolean;
 }
 
-/** Where another statement starts, which ends this one's text: `INSERT … INTO`, `REPLACE INTO`, `UPDATE … SET`. */
-const NEXT_STATEMENT = String.raw`\b(?:(?:INSERT|REPLACE)[ \t]+(?:[A-Z_]+[ \t]+){0,2}INTO\b|UPDATE\s+[^\s(]{1,256}\s+SET\b)`;
+/**
+ * Where another statement starts, which ends this one's text: `INSERT … INTO`, `REPLACE INTO`; for
+ * an UPDATE, `UPDATE … SET` too (an INSERT's value may quote one: `'UPDATE users SET plan = 2'`).
+ */
+const NEXT_INSERT = String.raw`\b(?:INSERT|REPLACE)\s+(?:[A-Z_]+\s+){0,2}INTO\b`;
+const NEXT_STATEMENT = String.raw`(?:${NEXT_INSERT}|\bUPDATE\s+[^\s(]{1,256}\s+SET\b)`;
 
 /**
  * The statement up to its list of columns and `VALUES` (MySQL's `REPLACE`, `INSERT IGNORE`,
@@ -50,7 +54,7 @@ const NEXT_STATEMENT = String.raw`\b(?:(?:INSERT|REPLACE)[ \t]+(?:[A-Z_]+[ \t]+)
  * next cannot start with, so a text of many statements is read once.
  */
 export const SQL_INSERT = new RegExp(
-  String.raw`\b(?:INSERT|REPLACE)[ \t]+(?:(?:IGNORE|OR[ \t]+[A-Z]+|LOW_PRIORITY|DELAYED|HIGH_PRIORITY)[ \t]+)?INTO\s+[^\s(]{1,256}\s*\(([^();]{1,4096})\)\s*VALUES?\b((?:(?!${NEXT_STATEMENT})[^]){0,65536})`,
+  String.raw`\b(?:INSERT|REPLACE)\s+(?:(?:IGNORE|OR[ \t]+[A-Z]+|LOW_PRIORITY|DELAYED|HIGH_PRIORITY)\s+)?INTO\s+[^\s(]{1,256}\s*\(([^();]{1,4096})\)\s*VALUES?\b((?:(?!${NEXT_INSERT})[^]){0,65536})`,
   "gi",
 );
 
@@ -69,10 +73,12 @@ export const SQL_UPDATE = new RegExp(String.raw`\bUPDATE\s+[^\s(]{1,256}(?:\s+(?
  * lines) and the arguments after it (Go's `db.Exec("…", "bob", "…")`); Sequelize's quoted values
  * after the statement's `;` to the line's end. Groups: the code's comma; the `;`.
  */
-const PARAMETERS_LABEL = /^(?:[^\r\n]{0,4096}\r?\n){0,4}?[^\r\n]{0,4096}?(?:(?:\[parameters:|--[ \t]*PARAMETERS:|\bwith params|\[(?:generated in|cached since|no key|raw sql|insertmanyvalues)[^\]\r\n]{0,64}\]|\b(?:params|parameters|bindings|binds|args)(?:\\*["'])?[:=]?)[ \t]*(?=[[(])|\\*["'`][ \t]*(,)\s*(?:(?=[[(])|(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*[,)]))|(;)[ \t]*(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*(?:,|$)))/im;
+const PARAMETERS_LABEL = /^(?:[^\r\n]{0,4096}\r?\n){0,4}?[^\r\n]{0,4096}?(?:(?:\[parameters:|--[ \t]*PARAMETERS:|\bwith params|\[(?:generated in|cached since|no key|raw sql|insertmanyvalues)[^\]\r\n]{0,64}\]|\b(?:params|parameters|bindings|binds|args)(?:\\*["'])?[:=]?)[ \t]*(?=[[(])|\\*["'`][ \t]*(,)\s*(?:(?=[[(])|(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*[,)]))|(;)[ \t]*(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*(?:,|[\r\n]|$)))/i;
 
+/** Quoted items one after another, each with its comma: a list's items, as a failed code's comma reads them. */
+const QUOTED_RUN = /^(?:\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*,\s*)*/;
 /** PostgreSQL's log of a statement's parameters (`DETAIL:  parameters: $1 = 'bob', $2 = '…'`), each by its number; its line within four after the statement's. */
-const POSTGRES_PARAMETERS = /^(?:[^\r\n]{0,1024}\r?\n){1,4}?[^\r\n]{0,64}?DETAIL:[ \t]+parameters:[ \t]*/;
+const POSTGRES_PARAMETERS = /^(?:[^\r\n]{0,1024}\r?\n){1,4}?[^\r\n]{0,256}?DETAIL:[ \t]+parameters:[ \t]*/;
 const POSTGRES_PARAMETER = /\$(\d{1,4}) = ('(?:[^'\r\n]|''){0,1024}'|NULL)(?:, |$|(?=[\r\n]))/y;
 
 /** A line of Hibernate's binder: a parameter's number and its value (`binding parameter [2] as [VARCHAR] - […]`, Hibernate 6's `binding parameter (2:VARCHAR) <- […]`). */
@@ -87,8 +93,13 @@ const SQL_KEYWORD = /^(?:NULL|DEFAULT|TRUE|FALSE|CURRENT_(?:TIMESTAMP|DATE|TIME|
 /** A cast after a value (`'…'::text`, `$2::VARCHAR`). */
 const CAST = /::[\w ()[\]]{1,40}$/;
 /** SQLAlchemy's marks where it shortens a long list of parameters or of their rows. */
-const TRUNCATED_PARAMETERS = /^([^]*?)\s*\.\.\. (\d{1,9}) parameters truncated \.\.\.\s*([^]*)$/;
-const SHOWN_ROWS = /^\s*(?:\.\.\. displaying \d{1,9} of \d{1,9} total bound parameter sets \.\.\.)?\s*$/;
+const TRUNCATED_PARAMETERS = /\.\.\. (\d{1,9}) parameters truncated \.\.\./;
+const SHOWN_ROWS = /^\.\.\. displaying \d{1,9} of \d{1,9} total bound parameter sets \.\.\.$/;
+/** Whether the text between a list's last value and a `(` is nothing, or SQLAlchemy's mark of rows not shown. */
+const onlySpaceOrShownRows = (between: string): boolean => {
+  const trimmed = between.trim();
+  return trimmed === "" || SHOWN_ROWS.test(trimmed);
+};
 /** A settings table's columns: the setting's name (`key`, `name`, `option_name`, `setting_key`) and its value (`value`, `option_value`). */
 const SETTING_NAME = /^(?:[a-z]+_)?(?:key|name)$/i;
 const SETTING_VALUE = /^(?:[a-z]+_)?value$/i;
@@ -162,12 +173,14 @@ function readValues(text: string, open: number, nested = true, closing = text[op
     const lead = raw.length - raw.trimStart().length;
     const trimmed = raw.trim();
     if (trimmed === "") return;
-    const truncated = TRUNCATED_PARAMETERS.exec(trimmed);
+    const truncated = trimmed.includes(" parameters truncated ...") ? TRUNCATED_PARAMETERS.exec(trimmed) : null;
     if (truncated === null) {
       values.push({ start: start + lead, end: start + lead + trimmed.length, text: trimmed });
       return;
     }
-    const [, head = "", count = "0", tail = ""] = truncated;
+    const head = trimmed.slice(0, truncated.index).trimEnd();
+    const count = truncated[1] ?? "0";
+    const tail = trimmed.slice(truncated.index + truncated[0].length).trimStart();
     if (head !== "") values.push({ start: start + lead, end: start + lead + head.length, text: head });
     gap = { at: values.length, count: Number(count) };
     const tailStart = start + lead + trimmed.length - tail.length;
@@ -186,7 +199,7 @@ function readValues(text: string, open: number, nested = true, closing = text[op
     }
     if (c === "(" || c === "[") {
       // A row of a list of rows, alone in its place or after SQLAlchemy's mark of rows not shown: read as a value too.
-      if (nested && depth === 0 && values.length === rows.length && SHOWN_ROWS.test(text.slice(start, i))) {
+      if (nested && depth === 0 && values.length === rows.length && onlySpaceOrShownRows(text.slice(start, i))) {
         const row = readValues(text, i, false);
         if (row === undefined) return undefined;
         rows.push([...row.values]);
@@ -286,8 +299,10 @@ function takeValue(value: Value, reading: Reading, bound = false): Edit | undefi
   if (quote !== undefined) {
     const end = stringEnd(body, 0, quote);
     if (end !== body.length) return undefined;
-    // A string cut short with the text is read to its end.
-    const inner = body.slice(quote.length, closesAtEnd(body, quote) ? end - quote.length : end);
+    // A string cut short with the input is read to its end when it is one value's (no quote, backslash or line break after it, 256 characters at most).
+    const closed = closesAtEnd(body, quote);
+    const inner = body.slice(quote.length, closed ? end - quote.length : end);
+    if (!closed && (inner.length > 256 || /["'`\\\r\n]/.test(inner))) return undefined;
     if (inner === "" || !reading.secretText(inner) || /^\s*["'`]\s*(?:\+|\.|\|\|)|(?:\+|\.|\|\|)\s*["'`]\s*$/.test(inner)) return undefined;
     const start = value.start + prefix + quote.length;
     return [start, start + inner.length, reading.marker];
@@ -334,7 +349,11 @@ function boundEdits(text: string, from: number, bound: readonly Bound[], ordinal
     const open = text[listAt] === "[" || text[listAt] === "(" ? listAt : label[1] !== undefined ? searched + label[0].lastIndexOf(",") : label[2] !== undefined ? searched + label[0].lastIndexOf(";") : -1;
     searched = Math.max(listAt, searched + 1);
     const parameters = open < 0 ? undefined : readValues(text, open, true, label[2] !== undefined ? "\n" : text[open] === "[" ? "]" : ")");
-    if (parameters === undefined) continue;
+    if (parameters === undefined) {
+      // A run of quoted items read as a code's arguments (a RETURNING list's `"id", "name", …`) is passed whole.
+      if (label[1] !== undefined) searched = listAt + (QUOTED_RUN.exec(text.slice(listAt, listAt + 8192))?.[0].length ?? 0);
+      continue;
+    }
     // A list that is not the statement's is passed whole: its own items are no label.
     searched = Math.max(searched, parameters.end);
     const counted = ordinal + placeholders(text, from, open).filter(({ number }) => number === undefined).length;
@@ -365,17 +384,25 @@ function parameterTargets(parameters: Values, bound: readonly Bound[], counted: 
 
 /**
  * The edits that take the bound parameters a statement's secret placeholders stand for, as
- * Hibernate's binder logs them on the lines right after the statement's (each a parameter's number
- * and its value in brackets); the first line that is no binder's ends them.
+ * Hibernate's binder logs them on the lines after the statement's (each a parameter's number and
+ * its value in brackets; up to eight of the statement's lines before them); the first line that is
+ * no binder's after them ends them.
  */
 function binderEdits(text: string, from: number, bound: readonly Bound[], reading: Reading): Edit[] {
   const edits: Edit[] = [];
   let lineStart = text.indexOf("\n", from) + 1;
+  let bindings = 0;
   for (let count = 0; lineStart > 0 && count < 1024; count++) {
     const next = text.indexOf("\n", lineStart);
     const lineEnd = next < 0 ? text.length : next;
     const binding = HIBERNATE_BINDING.exec(text.slice(lineStart, lineEnd));
-    if (binding === null) break;
+    // Up to eight of the statement's own lines first (Hibernate's format_sql writes `where …` on its own).
+    if (binding === null) {
+      if (bindings > 0 || count >= 8) break;
+      lineStart = next + 1;
+      continue;
+    }
+    bindings++;
     const number = Number(binding[1] ?? binding[2]);
     const value = binding[3] ?? "";
     if (bound.some(({ flat }) => flat === number - 1) && value !== "") {
@@ -499,7 +526,7 @@ export function takeUpdatedSecrets(after: string, reading: Reading): string | un
   const inline: Bound[] = [];
   const edits: Edit[] = [];
   let ordinal = 0;
-  let assignments = 0;
+  let literals = 0;
   let at = 0;
   for (let count = 0; count < 256; count++) {
     const assignment = /^\s*([\w."`[\]\\]{1,128})\s*=\s*/.exec(after.slice(at, at + 512));
@@ -529,7 +556,7 @@ export function takeUpdatedSecrets(after: string, reading: Reading): string | un
       end++;
     }
     const column = columnName(assignment[1] ?? "");
-    const secret = reading.secretColumn(column) || (SETTING_VALUE.test(column) && secretSettingNamed(after, reading));
+    const secret = reading.secretColumn(column) || (SETTING_VALUE.test(column) && secretSettingNamed(after, reading) && !/\s/.test(after.slice(valueStart, end).trim().slice(1, -1)));
     const raw = after.slice(valueStart, end);
     const value = { start: valueStart + (raw.length - raw.trimStart().length), end: valueStart + raw.trimEnd().length, text: raw.trim() };
     const found = placeholders(after, value.start, value.end);
@@ -541,18 +568,18 @@ export function takeUpdatedSecrets(after: string, reading: Reading): string | un
       const edit = takeValue(value, reading);
       if (edit !== undefined) {
         edits.push(edit);
-        // Django's log prints the values inline and again as `args=(…)`, the assignments' first.
-        inline.push({ flat: count, inRow: count });
+        // Django's log prints the values inline and again as `args=(…)`, the literal assignments' first (`= NULL` has none).
+        inline.push({ flat: literals, inRow: literals });
       }
     }
-    assignments = count + 1;
+    if (/^(?:[bBuUnNeE]{0,2}\\*["'`]|-?\d)/.test(value.text)) literals++;
     at = end;
     if (after[at] !== ",") break;
     at++;
   }
   if (bound.length === 0 && ordinal === 0 && inline.length > 0) {
     // Django's `args=` holds the assignments' values, then the WHERE clause's: at least as many as the assignments.
-    edits.push(...boundEdits(after, at, inline, 0, false, reading, assignments));
+    edits.push(...boundEdits(after, at, inline, 0, false, reading, literals));
   } else edits.push(...boundEdits(after, at, bound, ordinal, false, reading));
   return applyEdits(after, edits);
 }
