@@ -2001,7 +2001,7 @@ const SECRET_LITERAL = String.raw`(?:(["'\`])((?:\\(?=\2)[^\r\n]|\\[^\r\n"]|(?<!
  * characters at most), a call of their own inside them one level down, at most 256 parts, read
  * lazily; each part told by its first characters, so nothing is read twice.
  */
-const CALL_ARGUMENTS = String.raw`(?:"(?:[^"\\\r\n]|\\[^\r\n]){0,256}"|'(?:[^'\\\r\n]|\\[^\r\n]){0,256}'|\\+"(?:[^"\\\r\n]|\\+[^"\\\r\n]){0,256}\\+"|\\+(?![\\"])|(?:(?<![\w.$])#|\/\/)(?:[^\r\n\\]|\\(?![nr])){0,256}(?=[\r\n]|\\[nr]|$)|(?<=[\w.$])#|[^()"';#/\\]|\/(?!\/)|\([^()]{0,64}\)){0,256}?`;
+const CALL_ARGUMENTS = String.raw`(?:"(?:[^"\\\r\n]|\\[^\r\n]){0,256}"|'(?:[^'\\\r\n]|\\[^\r\n]){0,256}'|\\+"(?:[^"\\\r\n]|\\+[^"\\\r\n]){0,256}\\+"|\\+(?![\\"])|(?:(?<!\.)#|\/\/)(?:[^\r\n\\]|\\(?![nr])){0,256}(?=[\r\n]|\\[nr]|$)|(?<=\.)#|[^()"';#/\\]|\/(?!\/)|\([^()]{0,64}\)){0,256}?`;
 /** The keyword of a declared default (`default=`, `server_default=`, marshmallow's `load_default=`, Django's `initial=`, picocli's `defaultValue =`, yargs' `default:`, `default_factory=lambda:`). */
 const DEFAULT_KEYWORD = String.raw`\b(?:(?:server_|load_|dump_)?default|initial|defaultValue|default_factory(?=[ \t]*=[ \t]*lambda\b))[ \t]*[=:][ \t]*(?:lambda[ \t]*:[ \t]*)?`;
 /** Where DECLARED_DEFAULT may find something: a default's keyword, a field's or an option's call, Go's flag. */
@@ -2047,9 +2047,9 @@ const DECLARED_DEFAULT = new RegExp(
  * traceback's source lines show it: a call's last argument after the secret's name
  * (`os.getenv("DB_PASSWORD", "…")`, `os.environ.get(…)`, `config.get("client_secret", "…")`,
  * `kwargs.pop("api_key", "…")`, `System.getProperty("db.password", "…")`, Ruby's `ENV.fetch`,
- * configparser's and boto's `get` after a section, quoted or a variable with the default's
- * keyword (`config.get("db", "password", fallback="…")`, `raw=True` and `vars=…` before it too;
- * over lines, JSON's too; not `cache.get(key, "secret", "default")`),
+ * configparser's and boto's `get` after a section, quoted or a variable (`config.get("db",
+ * "password", fallback="…")`, boto's `config.get(section, "password", "…")`, `raw=True` and
+ * `vars=…` before it too; over lines, JSON's too; a cache's `get(key, "secret", "…")` reads alike),
  * Laravel's `env()` and `config()`, `getOrDefault`, `getOrElse`; `default=` or `fallback=` too), or
  * what follows `||`, `??`, `?:`, `//` or `or` after reading it (`process.env.DB_PASSWORD || '…'`,
  * `import.meta.env`, `Bun.env`, `process.env["API_KEY"] ?? "…"`, `ENV["…"]`, `settings["…"]`,
@@ -2058,7 +2058,7 @@ const DECLARED_DEFAULT = new RegExp(
  * plain quotes or backticks (escapes inside); or in escaped quotes (JSON).
  */
 const SECRET_DEFAULT = new RegExp(
-  String.raw`((?:\bget\(${SETTER_SPACE}{0,32}(?:\\*["'][\w. -]{1,64}\\*["']${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}${QUOTED_SECRET_NAME}${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}(?:(?:raw|vars)\s*=\s*[\w.]{1,32}${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}){0,2}(?:(?:default|fallback)\s*=\s*)?|[A-Za-z_][\w.]{0,64}${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}${QUOTED_SECRET_NAME}${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}(?:(?:raw|vars)\s*=\s*[\w.]{1,32}${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}){0,2}(?:default|fallback)\s*=\s*)|\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.${DOTTED_SECRET_NAME}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?${DOTTED_SECRET_NAME}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))${SECRET_LITERAL}`,
+  String.raw`((?:\bget\(${SETTER_SPACE}{0,32}(?:\\*["'][\w. -]{1,64}\\*["']${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}${QUOTED_SECRET_NAME}${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}(?:(?:raw|vars)\s*=\s*[\w.]{1,32}${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}){0,2}(?:(?:default|fallback)\s*=\s*)?|[A-Za-z_][\w.]{0,64}${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}${QUOTED_SECRET_NAME}${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}(?:(?:raw|vars)\s*=\s*[\w.]{1,32}${SETTER_SPACE}{0,32},${SETTER_SPACE}{0,32}){0,2}(?:(?:default|fallback)\s*=\s*)?)|\b(?:getenv|get|fetch|env|config|pop|getProperty|get_env|getEnv|setdefault|getOrDefault|getOrElse|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*,\s*(?:(?:default|fallback)\s*=\s*)?|(?:(?:process|Bun|Deno|import\.meta)\.env\.${DOTTED_SECRET_NAME}\b|\b(?:process\.env|\w{1,64})\[\s*${QUOTED_SECRET_NAME}\s*\]|\$ENV\{\s*\\*["']?${DOTTED_SECRET_NAME}\\*["']?\s*\}|\b(?:getenv|get|fetch|GetEnvironmentVariable)\(\s*${QUOTED_SECRET_NAME}\s*\))\s*(?:\|\||\?\?|\?:|\/\/|\bor\b)\s*))${SECRET_LITERAL}`,
   "gi",
 );
 /**

@@ -65,7 +65,7 @@ export const SQL_INSERT = new RegExp(
 export const SQL_UPDATE = new RegExp(String.raw`\bUPDATE\s+[^\s(]{1,256}(?:\s+(?:AS\s+)?(?!SET\b)\w{1,32})?\s+SET\s((?:(?!${NEXT_STATEMENT})[^]){0,4096})`, "gi");
 
 /**
- * Where bound parameters follow a statement, on its line or up to four lines on (Prisma's
+ * Where bound parameters follow a statement, on its line or up to eight lines on (Prisma's
  * `prisma:query Params: […]`, a `RETURNING` line first): SQLAlchemy's `[parameters:` and its echo's
  * `[generated in 0.00015s]`, TypeORM's `-- PARAMETERS:`, Doctrine's `with params`, Django's `args=`,
  * a field's or a label's `params`, `parameters`, `bindings`, `binds`; or the next argument after the
@@ -73,7 +73,7 @@ export const SQL_UPDATE = new RegExp(String.raw`\bUPDATE\s+[^\s(]{1,256}(?:\s+(?
  * lines) and the arguments after it (Go's `db.Exec("…", "bob", "…")`); Sequelize's quoted values
  * after the statement's `;` to the line's end. Groups: the code's comma; the `;`.
  */
-const PARAMETERS_LABEL = /^(?:[^\r\n]{0,4096}\r?\n){0,4}?[^\r\n]{0,4096}?(?:(?:\[parameters:|--[ \t]*PARAMETERS:|\bwith params|\[(?:generated in|cached since|no key|raw sql|insertmanyvalues)[^\]\r\n]{0,64}\]|\b(?:params|parameters|bindings|binds|args)(?:\\*["'])?[:=]?)[ \t]*(?=[[(])|\\*["'`][ \t]*(,)\s*(?:(?=[[(])|(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*[,)]))|(;)[ \t]*(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*(?:,|[\r\n]|$)))/i;
+const PARAMETERS_LABEL = /^(?:[^\r\n]{0,4096}\r?\n){0,8}?[^\r\n]{0,4096}?(?:(?:\[parameters:|--[ \t]*PARAMETERS:|\bwith params|\[(?:generated in|cached since|no key|raw sql|insertmanyvalues)[^\]\r\n]{0,64}\]|\b(?:params|parameters|bindings|binds|args)(?:\\*["'])?[:=]?)[ \t]*(?=[[(])|\\*["'`][ \t]*(,)\s*(?:(?=[[(])|(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*[,)]))|(;)[ \t]*(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*(?:,|[\r\n]|$)))/i;
 
 /** Quoted items one after another, each with its comma: a list's items, as a failed code's comma reads them. */
 const QUOTED_RUN = /^(?:\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*,\s*)*/;
@@ -299,10 +299,12 @@ function takeValue(value: Value, reading: Reading, bound = false): Edit | undefi
   if (quote !== undefined) {
     const end = stringEnd(body, 0, quote);
     if (end !== body.length) return undefined;
-    // A string cut short with the input is read to its end when it is one value's (no quote, backslash or line break after it, 256 characters at most).
+    // A string cut short with the input is read to its end, or to a JSON string's end or a line break
+    // if one comes first (`'FakePw…","truncated":true}`: the cut value is what comes before it).
     const closed = closesAtEnd(body, quote);
-    const inner = body.slice(quote.length, closed ? end - quote.length : end);
-    if (!closed && (inner.length > 256 || /["'`\\\r\n]/.test(inner))) return undefined;
+    const cut = closed ? "" : body.slice(quote.length, end);
+    const inner = closed ? body.slice(quote.length, end - quote.length) : cut.slice(0, cut.search(/(?<!\\)"|[\r\n]|$/));
+    if (!closed && inner.length > 4096) return undefined;
     if (inner === "" || !reading.secretText(inner) || /^\s*["'`]\s*(?:\+|\.|\|\|)|(?:\+|\.|\|\|)\s*["'`]\s*$/.test(inner)) return undefined;
     const start = value.start + prefix + quote.length;
     return [start, start + inner.length, reading.marker];
@@ -512,6 +514,9 @@ export function takeInsertedSecrets(columns: string, after: string, reading: Rea
   return applyEdits(after, edits);
 }
 
+/** A literal Django binds as a parameter in an assignment's value: a quoted text, a number, a boolean (`= false`, `"hits" + 1`). */
+const DJANGO_LITERAL = /'(?:[^'\r\n]|''){0,1024}'|(?<![\w."])-?\d+(?:\.\d+)?(?![\w."])|\b(?:true|false)\b/gi;
+
 /** Where `SET`'s assignments end: a clause's keyword, a comment, the statement's end. */
 const SET_END = /^(?:WHERE|RETURNING|FROM|OUTPUT|LIMIT|ORDER)\b|^--|^;|^\)|^\]/i;
 
@@ -568,11 +573,11 @@ export function takeUpdatedSecrets(after: string, reading: Reading): string | un
       const edit = takeValue(value, reading);
       if (edit !== undefined) {
         edits.push(edit);
-        // Django's log prints the values inline and again as `args=(…)`, the literal assignments' first (`= NULL` has none).
+        // Django's log prints the values inline and again as `args=(…)`, one for each literal before (`= NULL` has none, `= false` one).
         inline.push({ flat: literals, inRow: literals });
       }
     }
-    if (/^(?:[bBuUnNeE]{0,2}\\*["'`]|-?\d)/.test(value.text)) literals++;
+    literals += (value.text.match(DJANGO_LITERAL) ?? []).length;
     at = end;
     if (after[at] !== ",") break;
     at++;
