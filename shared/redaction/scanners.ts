@@ -1777,6 +1777,8 @@ const sqlReading = (before: string): Parameters<typeof takeInsertedSecrets>[2] =
   marker: marker("api_token"),
   substituted: /\(\s*(?:Connection: [^,()\r\n]{1,64}, )?SQL:[ \t]*$/.test(before),
 });
+/** A match with its last group (`tail`, the text after a statement's keyword) replaced by `taken`; undefined when nothing was taken. */
+const withTail = (match: string, tail: string, taken: string | undefined): string | undefined => (taken === undefined ? undefined : match.slice(0, match.length - tail.length) + taken);
 /** A YAML anchor before a list (`passwords: &pw [`); not Rust's `&mut [`. */
 const LIST_ANCHOR = String.raw`&(?!mut\b)[\w-]{1,64}[ \t]+`;
 /**
@@ -2544,19 +2546,17 @@ const SCANNERS: readonly Scanner[] = [
     worthTrying: (text) => /insert|replace/i.test(text) && /values?\b/i.test(text) && mentionsSecret(text),
     replace: (match, groups, rest, before) => {
       const [columns = "", after = ""] = groups;
-      const taken = takeInsertedSecrets(columns, after, sqlReading(before()), rest === "");
-      return taken === undefined ? undefined : match.slice(0, match.length - after.length) + taken;
+      return withTail(match, after, takeInsertedSecrets(columns, after, sqlReading(before()), rest === ""));
     },
   },
   {
     kind: "api_token",
-    // SQL's UPDATE: a bound value assigned to a secret's column (a literal there is the fields' rule's).
+    // SQL's UPDATE: a value assigned to a secret's column, inline or bound.
     pattern: SQL_UPDATE,
     worthTrying: (text) => /update/i.test(text) && /\bset\s/i.test(text) && mentionsSecret(text),
     replace: (match, groups, _after, before) => {
       const [after = ""] = groups;
-      const taken = takeUpdatedSecrets(after, sqlReading(before()));
-      return taken === undefined ? undefined : match.slice(0, match.length - after.length) + taken;
+      return withTail(match, after, takeUpdatedSecrets(after, sqlReading(before())));
     },
   },
   {

@@ -103,6 +103,8 @@ const onlySpaceOrShownRows = (between: string): boolean => {
 /** A settings table's columns: the setting's name (`key`, `name`, `option_name`, `setting_key`) and its value (`value`, `option_value`). */
 const SETTING_NAME = /^(?:[a-z]+_)?(?:key|name)$/i;
 const SETTING_VALUE = /^(?:[a-z]+_)?value$/i;
+/** Whether a settings' value, its quotes cut off, holds a space: a text (a translation table's `'Reset your password'`), not a secret. */
+const spacedSetting = (value: string | undefined): boolean => /\s/.test(value?.slice(1, -1) ?? " ");
 
 /** The index after a run of backslashes at `at` (itself when there is none). */
 function backslashesEnd(text: string, at: number): number {
@@ -493,7 +495,7 @@ export function takeInsertedSecrets(columns: string, after: string, reading: Rea
   for (const row of read.rows) {
     const named = settings ? /^\\*["'`]([^"'`\\]{1,128})\\*["'`]$/.exec(row.values[settingName]?.text ?? "")?.[1] : undefined;
     // A setting's value with spaces is a text, not a secret (a translation table's `('reset_password', 'Reset your password')`).
-    const secretSetting = named !== undefined && reading.secretColumn(named) && !/\s/.test(row.values[settingValue]?.text.slice(1, -1) ?? " ");
+    const secretSetting = named !== undefined && reading.secretColumn(named) && !spacedSetting(row.values[settingValue]?.text);
     const isSecret = (index: number): boolean => secret.has(index) || (secretSetting && index === settingValue);
     const found = rowPlaceholders(after, row, isSecret, ordinal);
     ordinal = found.ordinal;
@@ -560,10 +562,10 @@ export function takeUpdatedSecrets(after: string, reading: Reading): string | un
       else if (depth === 0 && (c === "," || c === ")" || c === ";" || c === "\r" || c === "\n" || (/\s/.test(c ?? "") && SET_END.test(after.slice(end + 1, end + 16).trimStart())))) break;
       end++;
     }
-    const column = columnName(assignment[1] ?? "");
-    const secret = reading.secretColumn(column) || (SETTING_VALUE.test(column) && secretSettingNamed(after, reading) && !/\s/.test(after.slice(valueStart, end).trim().slice(1, -1)));
     const raw = after.slice(valueStart, end);
     const value = { start: valueStart + (raw.length - raw.trimStart().length), end: valueStart + raw.trimEnd().length, text: raw.trim() };
+    const column = columnName(assignment[1] ?? "");
+    const secret = reading.secretColumn(column) || (SETTING_VALUE.test(column) && !spacedSetting(value.text) && secretSettingNamed(after, reading));
     const found = placeholders(after, value.start, value.end);
     found.forEach((placeholder, k) => {
       if (k === 0 && secret) bound.push({ flat: placeholder.number === undefined ? ordinal : placeholder.number - 1, inRow: 0 });
@@ -583,7 +585,7 @@ export function takeUpdatedSecrets(after: string, reading: Reading): string | un
     at++;
   }
   if (bound.length === 0 && ordinal === 0 && inline.length > 0) {
-    // Django's `args=` holds the assignments' values, then the WHERE clause's: at least as many as the assignments.
+    // Django's `args=` holds the assignments' literals, then the WHERE clause's: at least as many as the assignments'.
     edits.push(...boundEdits(after, at, inline, 0, false, reading, literals));
   } else edits.push(...boundEdits(after, at, bound, ordinal, false, reading));
   return applyEdits(after, edits);
