@@ -4,7 +4,7 @@
 // never re-matches an earlier replacement.
 import { isIPv4, isIPv6 } from "node:net";
 import { canonicalJsonStrings } from "./json-strings.js";
-import { SQL_INSERT, SQL_UPDATE, takeInsertedSecrets, takeUpdatedSecrets } from "./sql-values.js";
+import { SQL_INSERT, SQL_UPDATE, SQL_WHERE, takeComparedSecrets, takeInsertedSecrets, takeUpdatedSecrets } from "./sql-values.js";
 import type { ScannerKind } from "./policy.js";
 
 /** `after`: the text right after the match (up to AFTER_LENGTH characters). */
@@ -2557,6 +2557,16 @@ const SCANNERS: readonly Scanner[] = [
     replace: (match, groups, _after, before) => {
       const [after = ""] = groups;
       return withTail(match, after, takeUpdatedSecrets(after, sqlReading(before())));
+    },
+  },
+  {
+    kind: "api_token",
+    // SQL's WHERE: a bound parameter compared with a secret's column (a session's or an API key's lookup).
+    pattern: SQL_WHERE,
+    worthTrying: (text) => /\bwhere\s/i.test(text) && mentionsSecret(text),
+    replace: (match, groups, _after, before) => {
+      const [after = ""] = groups;
+      return withTail(match, after, takeComparedSecrets(after, sqlReading(before())));
     },
   },
   {

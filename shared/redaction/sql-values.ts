@@ -4,8 +4,10 @@
  * call around it, `crypt('…', gen_salt('bf'))`, Laravel's substituted `values (bob, …)`) or as
  * bound parameters after the statement (SQLAlchemy's `[parameters: ('bob', '…')]`, TypeORM's
  * `-- PARAMETERS: ["bob","…"]`, Doctrine's `with params ["bob", "…"]`, Hibernate's binder lines,
- * PostgreSQL's `DETAIL:  parameters: $1 = 'bob', …`). A column's name says which value is a
- * secret; the order of the placeholders (`?`, `%s`) or their numbers (`$2`) say which parameter is.
+ * PostgreSQL's `DETAIL:  parameters: $1 = 'bob', …`, Drizzle's `params: bob,…`); and parameters
+ * a `WHERE` clause compares with a secret's column (`"sessions"."token" = $1`). A column's name
+ * says which value is a secret; the order of the placeholders (`?`, `%s`) or their numbers (`$2`)
+ * say which parameter is.
  */
 
 /** What a statement's value is, read by readValues: its place in the text and its text, trimmed. */
@@ -252,6 +254,7 @@ function readRows(text: string, cut: boolean): { rows: Values[]; end: number } |
 /** A placeholder in a text between `from` and `to`, outside strings: where, and its number if it has one. */
 interface Placeholder {
   readonly at: number;
+  readonly end: number;
   readonly number: number | undefined;
 }
 
@@ -269,7 +272,7 @@ function placeholders(text: string, from: number, to: number): Placeholder[] {
     const match = PLACEHOLDER.exec(text);
     if (match !== null && match.index + match[0].length <= to) {
       const number = match[1] ?? match[2] ?? match[3];
-      found.push({ at: i, number: number === undefined ? undefined : Number(number) });
+      found.push({ at: i, end: i + match[0].length, number: number === undefined ? undefined : Number(number) });
       i += match[0].length;
       continue;
     }
@@ -330,6 +333,8 @@ function takeValue(value: Value, reading: Reading, bound = false): Edit | undefi
 interface Bound {
   readonly flat: number;
   readonly inRow: number;
+  /** Whether its placeholder has a number (`$2`): its place does not depend on the placeholders before it. */
+  readonly numbered?: boolean;
 }
 
 /**
@@ -339,9 +344,11 @@ interface Bound {
  * the list, a list by order must hold as many; `atLeast`: the fewest it may hold, for Django's
  * inline values), or,
  * for executemany's list of rows after a statement of one row, by their place in each row; in a
- * list after a label or a code's call, in Hibernate's binder lines, in PostgreSQL's `DETAIL`.
+ * list after a label or a code's call, in Hibernate's binder lines, in PostgreSQL's `DETAIL`, in
+ * Drizzle's `params:` line. `prefixKnown` false: the statement's start was not read (a WHERE
+ * clause's), so placeholders by order are placed from the list's end, and a list may hold more.
  */
-function boundEdits(text: string, from: number, bound: readonly Bound[], ordinal: number, oneRow: boolean, reading: Reading, atLeast = 0): Edit[] {
+function boundEdits(text: string, from: number, bound: readonly Bound[], ordinal: number, oneRow: boolean, reading: Reading, atLeast = 0, prefixKnown = true): Edit[] {
   if (bound.length === 0) return [];
   // The first list that reads as the statement's parameters: a RETURNING list's `"id","name"` may look like code's arguments first.
   let searched = from;
@@ -361,15 +368,18 @@ function boundEdits(text: string, from: number, bound: readonly Bound[], ordinal
     // A list that is not the statement's is passed whole: its own items are no label.
     searched = Math.max(searched, parameters.end);
     const counted = ordinal + placeholders(text, from, open).filter(({ number }) => number === undefined).length;
-    const targets = parameterTargets(parameters, bound, counted, oneRow, atLeast);
+    const targets = parameterTargets(parameters, bound, counted, oneRow, atLeast, prefixKnown);
     if (targets === undefined) continue;
     return targets.flatMap((value) => {
       const edit = value === undefined ? undefined : takeValue(value, reading, true);
       return edit === undefined ? [] : [edit];
     });
   }
-  return [...binderEdits(text, from, bound, reading), ...postgresEdits(text, from, bound, reading)];
+  return [...binderEdits(text, from, bound, ordinal, reading, prefixKnown), ...postgresEdits(text, from, bound, reading), ...joinedEdits(text, from, bound, ordinal, reading)];
 }
+
+/** Bound parameters by order moved `shift` places on (those the statement's unread start holds); numbered ones stay. */
+const shifted = (bound: readonly Bound[], shift: number): readonly Bound[] => (shift === 0 ? bound : bound.map((each) => (each.numbered === true ? each : { ...each, flat: each.flat + shift })));
 
 /**
  * The parameters a statement's secret placeholders stand for in a list: by their place in each row
@@ -377,13 +387,14 @@ function boundEdits(text: string, from: number, bound: readonly Bound[], ordinal
  * long as the statement's placeholders by order (`counted`; SQLAlchemy's shortened list counts what
  * it left out), at least `atLeast` long. Undefined when the list is not the statement's.
  */
-function parameterTargets(parameters: Values, bound: readonly Bound[], counted: number, oneRow: boolean, atLeast: number): (Value | undefined)[] | undefined {
+function parameterTargets(parameters: Values, bound: readonly Bound[], counted: number, oneRow: boolean, atLeast: number, prefixKnown: boolean): (Value | undefined)[] | undefined {
   if (parameters.rows.length > 0 && oneRow) return parameters.rows.flatMap((row) => (counted > 0 && row.length !== counted ? [] : bound.map(({ inRow }) => row[inRow])));
   const gap = parameters.gap ?? { at: parameters.values.length, count: 0 };
   const length = parameters.values.length + gap.count;
-  // By order, the list must hold as many as the statement's placeholders, or the places are not known (a CTE's `?` before the INSERT).
-  if ((counted > 0 && length !== counted) || length < atLeast) return undefined;
-  return bound.map(({ flat }) => (flat < gap.at ? parameters.values[flat] : flat < gap.at + gap.count ? undefined : parameters.values[flat - gap.count]));
+  // By order, the list must hold as many as the statement's placeholders, or the places are not known (a CTE's `?` before the INSERT);
+  // with the statement's start unread, at least as many, the extra ones the start's.
+  if ((prefixKnown ? counted > 0 && length !== counted : length < counted) || length < atLeast) return undefined;
+  return shifted(bound, prefixKnown ? 0 : length - counted).map(({ flat }) => (flat < gap.at ? parameters.values[flat] : flat < gap.at + gap.count ? undefined : parameters.values[flat - gap.count]));
 }
 
 /**
@@ -392,31 +403,34 @@ function parameterTargets(parameters: Values, bound: readonly Bound[], counted: 
  * its value in brackets; up to eight of the statement's lines before them); the first line that is
  * no binder's after them ends them.
  */
-function binderEdits(text: string, from: number, bound: readonly Bound[], reading: Reading): Edit[] {
-  const edits: Edit[] = [];
+function binderEdits(text: string, from: number, bound: readonly Bound[], ordinal: number, reading: Reading, prefixKnown: boolean): Edit[] {
+  const bindings: { number: number; start: number; value: string }[] = [];
+  let firstLine = -1;
   let lineStart = text.indexOf("\n", from) + 1;
-  let bindings = 0;
   for (let count = 0; lineStart > 0 && count < 1024; count++) {
     const next = text.indexOf("\n", lineStart);
     const lineEnd = next < 0 ? text.length : next;
     const binding = HIBERNATE_BINDING.exec(text.slice(lineStart, lineEnd));
     // Up to eight of the statement's own lines first (Hibernate's format_sql writes `where …` on its own).
     if (binding === null) {
-      if (bindings > 0 || count >= 8) break;
+      if (bindings.length > 0 || count >= 8) break;
       lineStart = next + 1;
       continue;
     }
-    bindings++;
-    const number = Number(binding[1] ?? binding[2]);
+    if (firstLine < 0) firstLine = lineStart;
     const value = binding[3] ?? "";
-    if (bound.some(({ flat }) => flat === number - 1) && value !== "") {
-      const start = lineStart + binding.index + binding[0].length - 1 - value.length;
-      const edit = takeValue({ start, end: start + value.length, text: value }, { ...reading, substituted: true });
-      if (edit !== undefined) edits.push(edit);
-    }
+    bindings.push({ number: Number(binding[1] ?? binding[2]), start: lineStart + binding.index + binding[0].length - 1 - value.length, value });
     lineStart = next + 1;
   }
-  return edits;
+  if (bindings.length === 0) return [];
+  // With the statement's start unread, the parameters it holds come first: as many as the binder lists more than were read.
+  const counted = prefixKnown ? 0 : ordinal + placeholders(text, from, firstLine).filter(({ number }) => number === undefined).length;
+  const targets = shifted(bound, prefixKnown ? 0 : Math.max(0, Math.max(...bindings.map(({ number }) => number)) - counted));
+  return bindings.flatMap(({ number, start, value }) => {
+    if (value === "" || !targets.some(({ flat }) => flat === number - 1)) return [];
+    const edit = takeValue({ start, end: start + value.length, text: value }, { ...reading, substituted: true });
+    return edit === undefined ? [] : [edit];
+  });
 }
 
 /** The edits that take the bound parameters a statement's secret placeholders stand for, as PostgreSQL's `DETAIL:  parameters:` line lists them by number. */
@@ -436,6 +450,51 @@ function postgresEdits(text: string, from: number, bound: readonly Bound[], read
     }
   }
   return edits;
+}
+
+/**
+ * Drizzle's parameters (`Failed query: …\nparams: bob,…`): the list joined by commas, on a line of
+ * its own within eight after the statement's (after JSON's escaped line break too, or right after
+ * the statement where its line break was dropped, as a URL's parser drops them). Groups: the
+ * escaped line break.
+ */
+const JOINED_PARAMETERS = /(?:\r?\n|(\\(?:r\\)?n)|(?<![A-Za-z_]))params: /;
+/** Where a line of joined parameters ends: its line break; in JSON, an escaped one or the string's closing quote. */
+const JOINED_END = /[\r\n]/;
+const JOINED_END_ESCAPED = /[\r\n]|\\[nr]|(?<!\\)(?:\\\\)*"/;
+
+/**
+ * The edits that take the bound parameters a statement's secret placeholders stand for in
+ * Drizzle's `params:` line. Joined, a value's own commas split it too: when the line holds more
+ * items than the statement's parameters (as many as its placeholders by order, or its largest
+ * number), a secret's value runs from its place over as many items more, all taken (so do the
+ * parameters of a statement's start that was not read).
+ */
+function joinedEdits(text: string, from: number, bound: readonly Bound[], ordinal: number, reading: Reading): Edit[] {
+  const window = text.slice(from, from + 8192);
+  const label = JOINED_PARAMETERS.exec(window);
+  if (label === null || (window.slice(0, label.index).match(/\r?\n|\\(?:r\\)?n/g) ?? []).length > 8) return [];
+  const start = from + label.index + label[0].length;
+  const rest = text.slice(start, start + 65_536);
+  const end = rest.search(label[1] === undefined ? JOINED_END : JOINED_END_ESCAPED);
+  const line = end < 0 ? rest : rest.slice(0, end);
+  const items: Value[] = [];
+  let at = start;
+  for (const item of line.split(",", 4097)) {
+    items.push({ start: at, end: at + item.length, text: item });
+    at += item.length + 1;
+  }
+  const statement = placeholders(text, 0, start - label[0].length);
+  const total = Math.max(ordinal + statement.filter(({ at: place, number }) => place >= from && number === undefined).length, ...statement.map(({ number }) => number ?? 0));
+  const spare = items.length - total;
+  if (spare < 0 || items.length > 4096) return [];
+  return bound.flatMap(({ flat }) => {
+    const first = items[flat];
+    const last = items[flat + spare];
+    if (first === undefined || last === undefined) return [];
+    const value = text.slice(first.start, last.end);
+    return value === "" || !reading.secretText(value) ? [] : [[first.start, last.end, reading.marker] satisfies Edit];
+  });
 }
 
 /** The text with each edit made, built once; undefined when there is none. */
@@ -589,6 +648,73 @@ export function takeUpdatedSecrets(after: string, reading: Reading): string | un
     edits.push(...boundEdits(after, at, inline, 0, false, reading, literals));
   } else edits.push(...boundEdits(after, at, bound, ordinal, false, reading));
   return applyEdits(after, edits);
+}
+
+/**
+ * The column a placeholder is compared with (`"users"."api_token" = $1`, `token <> ?`, `key LIKE
+ * ?`, `token IN ($1, $2)`), read back from the placeholder at `at`; undefined when it is no such
+ * comparison's (`lower(?)`, `>= ?`).
+ */
+function comparedColumn(text: string, at: number): string | undefined {
+  let i = at;
+  const skipSpace = (): void => {
+    while (i > 0 && /\s/.test(text[i - 1] ?? "")) i--;
+  };
+  skipSpace();
+  // An IN list's later item: back to its `(`, over placeholders and commas only.
+  if (text[i - 1] === ",") {
+    const open = text.lastIndexOf("(", i);
+    if (open < 0 || i - open > 512 || /[()'"`]/.test(text.slice(open + 1, i))) return undefined;
+    i = open + 1;
+  }
+  if (text[i - 1] === "(") {
+    i--;
+    skipSpace();
+    if (!/(?<![\w$])IN$/i.test(text.slice(Math.max(0, i - 3), i))) return undefined;
+    i -= 2;
+  } else if (text[i - 1] === "=") {
+    i--;
+    if (text[i - 1] === "!") i--;
+    else if (/[<>=:]/.test(text[i - 1] ?? "")) return undefined;
+  } else if (text.slice(i - 2, i) === "<>") i -= 2;
+  else {
+    const like = /(?<![\w$])I?LIKE$/i.exec(text.slice(Math.max(0, i - 6), i));
+    if (like === null) return undefined;
+    i -= like[0].length;
+  }
+  skipSpace();
+  let start = i;
+  while (start > 0 && i - start < 128 && /[\w$."`[\]\\]/.test(text[start - 1] ?? "")) start--;
+  return start === i ? undefined : text.slice(start, i);
+}
+
+/**
+ * `WHERE` and the text after it up to 4,096 characters, not past the next statement's start or the
+ * next `WHERE` (a subquery's `SELECT` and WHERE are read as their own). Groups: the text after `WHERE`.
+ */
+export const SQL_WHERE = new RegExp(String.raw`\bWHERE\s((?:(?!${NEXT_STATEMENT}|\b(?:SELECT|DELETE|WHERE)\b)[^]){0,4096})`, "gi");
+
+/**
+ * The text after a `WHERE` (SQL_WHERE's group) with each bound parameter compared with a secret's
+ * column taken (`WHERE "sessions"."token" = $1` and Drizzle's `params: …`, SQLAlchemy's
+ * `[parameters: (…)]`, Hibernate's binder lines). The statement's start is not read, so parameters
+ * by order are placed from the list's end. Undefined when none is taken. Literals compared inline
+ * are the fields' rules' (`password = '…'`).
+ */
+export function takeComparedSecrets(after: string, reading: Reading): string | undefined {
+  const bound: Bound[] = [];
+  let ordinal = 0;
+  let from = 0;
+  let ordinalAtFrom = 0;
+  for (const placeholder of placeholders(after, 0, after.length)) {
+    const column = comparedColumn(after, placeholder.at);
+    if (placeholder.number === undefined) ordinal++;
+    if (column === undefined || !reading.secretColumn(columnName(column))) continue;
+    bound.push({ flat: placeholder.number === undefined ? ordinal - 1 : placeholder.number - 1, inRow: 0, numbered: placeholder.number !== undefined });
+    from = placeholder.end;
+    ordinalAtFrom = ordinal;
+  }
+  return applyEdits(after, boundEdits(after, from, bound, ordinalAtFrom, false, reading, 0, false));
 }
 
 /** Whether an UPDATE's WHERE clause picks a setting named as a secret's (`WHERE option_name = 'smtp_password'`), within its first 1,024 characters. */
