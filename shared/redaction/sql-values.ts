@@ -75,7 +75,7 @@ export const SQL_UPDATE = new RegExp(String.raw`\bUPDATE\s+[^\s(]{1,256}(?:\s+(?
  * lines) and the arguments after it (Go's `db.Exec("…", "bob", "…")`); Sequelize's quoted values
  * after the statement's `;` to the line's end. Groups: the code's comma; the `;`.
  */
-const PARAMETERS_LABEL = /^(?:[^\r\n]{0,4096}\r?\n){0,8}?[^\r\n]{0,4096}?(?:(?:\[parameters:|--[ \t]*PARAMETERS:|\bwith params|\[(?:generated in|cached since|no key|raw sql|insertmanyvalues)[^\]\r\n]{0,64}\]|\b(?:params|parameters|bindings|binds|args)(?:\\*["'])?[:=]?)[ \t]*(?=[[(])|\\*["'`][ \t]*(,)\s*(?:(?=[[(])|(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*[,)]))|(;)[ \t]*(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*(?:,|[\r\n]|$)))/i;
+const PARAMETERS_LABEL = /^(?:[^\r\n]{0,4096}\r?\n){0,8}?[^\r\n]{0,4096}?(?:(?:\[parameters:|--[ \t]*PARAMETERS:|\bwith params|\[(?:generated in|cached since|no key|raw sql|insertmanyvalues)[^\]\r\n]{0,64}\]|(?:\b|(?<=\\[nrt]))(?:params|parameters|bindings|binds|args)(?:\\*["'])?[:=]?)[ \t]*(?=[[(])|\\*["'`][ \t]*(,)\s*(?:(?=[[(])|(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*[,)]))|(;)[ \t]*(?=\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*(?:,|[\r\n]|$)))/i;
 
 /** Quoted items one after another, each with its comma: a list's items, as a failed code's comma reads them. */
 const QUOTED_RUN = /^(?:\\*["'`][^"'`\r\n\\]{0,256}\\*["'`][ \t]*,\s*)*/;
@@ -355,6 +355,11 @@ function boundEdits(text: string, from: number, bound: readonly Bound[], ordinal
   for (let attempt = 0; attempt < 4; attempt++) {
     const label = PARAMETERS_LABEL.exec(text.slice(searched, searched + 8192));
     if (label === null) break;
+    // A code's arguments after the statement's string need the statement's count: a WHERE clause's own `IN ('web', 'api')` reads as them.
+    if (!prefixKnown && label[1] !== undefined) {
+      searched += label[0].length;
+      continue;
+    }
     // A list after the label or the code's comma; Go's arguments after the comma up to the call's `)`; Sequelize's to the line's end.
     const listAt = searched + label[0].length;
     const open = text[listAt] === "[" || text[listAt] === "(" ? listAt : label[1] !== undefined ? searched + label[0].lastIndexOf(",") : label[2] !== undefined ? searched + label[0].lastIndexOf(";") : -1;
@@ -365,6 +370,8 @@ function boundEdits(text: string, from: number, bound: readonly Bound[], ordinal
       if (label[1] !== undefined) searched = listAt + (QUOTED_RUN.exec(text.slice(listAt, listAt + 8192))?.[0].length ?? 0);
       continue;
     }
+    // Drizzle's joined list whose first item is bracketed (a JSON array, a marker): read as joined.
+    if (text[parameters.end] === "," && /params: $/.test(label[0])) break;
     // A list that is not the statement's is passed whole: its own items are no label.
     searched = Math.max(searched, parameters.end);
     const counted = ordinal + placeholders(text, from, open).filter(({ number }) => number === undefined).length;
@@ -393,7 +400,8 @@ function parameterTargets(parameters: Values, bound: readonly Bound[], counted: 
   const length = parameters.values.length + gap.count;
   // By order, the list must hold as many as the statement's placeholders, or the places are not known (a CTE's `?` before the INSERT);
   // with the statement's start unread, at least as many, the extra ones the start's.
-  if ((prefixKnown ? counted > 0 && length !== counted : length < counted) || length < atLeast) return undefined;
+  // Nor is a list too short for a secret's place (`$2` in a list of one: a later line's `IN ('web', 'api')`).
+  if ((prefixKnown ? counted > 0 && length !== counted : length < counted) || length < atLeast || bound.some(({ flat }) => flat >= length)) return undefined;
   return shifted(bound, prefixKnown ? 0 : length - counted).map(({ flat }) => (flat < gap.at ? parameters.values[flat] : flat < gap.at + gap.count ? undefined : parameters.values[flat - gap.count]));
 }
 
@@ -455,13 +463,37 @@ function postgresEdits(text: string, from: number, bound: readonly Bound[], read
 /**
  * Drizzle's parameters (`Failed query: …\nparams: bob,…`): the list joined by commas, on a line of
  * its own within eight after the statement's (after JSON's escaped line break too, or right after
- * the statement where its line break was dropped, as a URL's parser drops them). Groups: the
- * escaped line break.
+ * the statement's last character where its line break was dropped, as a URL's parser drops them).
+ * Groups: the escaped line break.
  */
-const JOINED_PARAMETERS = /(?:\r?\n|(\\(?:r\\)?n)|(?<![A-Za-z_]))params: /;
-/** Where a line of joined parameters ends: its line break; in JSON, an escaped one or the string's closing quote. */
-const JOINED_END = /[\r\n]/;
-const JOINED_END_ESCAPED = /[\r\n]|\\[nr]|(?<!\\)(?:\\\\)*"/;
+const JOINED_PARAMETERS = /(?:\r?\n|(\\(?:r\\)?n)|(?<=[\d)?"'`\]]))params: /;
+/** A line break; in JSON, an escaped one (not an escaped backslash's `n`) or the string's closing quote. Groups (in JSON): the escaped backslashes before it, and it. */
+const LINE_END = /\r?\n|\r/;
+const ESCAPED_LINE_END = /\r?\n|\r|(?<!\\)((?:\\\\)*)(\\[nr]|")/;
+
+/**
+ * The items of a joined list starting at `start`: to its line's end, and on over up to eight more
+ * lines while it holds fewer than `total` (a value's own line breaks); in JSON (`escaped`) not
+ * past its string's end.
+ */
+function joinedItems(text: string, start: number, total: number, escaped: boolean): Value[] {
+  let items: Value[] = [];
+  let from = start;
+  for (let lines = 0; lines <= 8; lines++) {
+    const rest = text.slice(from, from + 65_536);
+    const stop = (escaped ? ESCAPED_LINE_END : LINE_END).exec(rest);
+    const end = stop === null ? from + rest.length : from + stop.index + (stop[1]?.length ?? 0);
+    items = [];
+    let at = start;
+    for (const item of text.slice(start, end).split(",", 4097)) {
+      items.push({ start: at, end: at + item.length, text: item });
+      at += item.length + 1;
+    }
+    if (items.length >= total || stop === null || stop[2] === '"') break;
+    from = end + (stop[2]?.length ?? stop[0].length);
+  }
+  return items;
+}
 
 /**
  * The edits that take the bound parameters a statement's secret placeholders stand for in
@@ -475,17 +507,11 @@ function joinedEdits(text: string, from: number, bound: readonly Bound[], ordina
   const label = JOINED_PARAMETERS.exec(window);
   if (label === null || (window.slice(0, label.index).match(/\r?\n|\\(?:r\\)?n/g) ?? []).length > 8) return [];
   const start = from + label.index + label[0].length;
-  const rest = text.slice(start, start + 65_536);
-  const end = rest.search(label[1] === undefined ? JOINED_END : JOINED_END_ESCAPED);
-  const line = end < 0 ? rest : rest.slice(0, end);
-  const items: Value[] = [];
-  let at = start;
-  for (const item of line.split(",", 4097)) {
-    items.push({ start: at, end: at + item.length, text: item });
-    at += item.length + 1;
-  }
-  const statement = placeholders(text, 0, start - label[0].length);
+  // In JSON (an escaped line break before the list, or the statement's escaped quotes), the list ends with its string.
+  const escaped = label[1] !== undefined || text.slice(Math.max(0, from - 4096), from + label.index).includes('\\"');
+  const statement = placeholders(text, 0, from + label.index);
   const total = Math.max(ordinal + statement.filter(({ at: place, number }) => place >= from && number === undefined).length, ...statement.map(({ number }) => number ?? 0));
+  const items = joinedItems(text, start, total, escaped);
   const spare = items.length - total;
   if (spare < 0 || items.length > 4096) return [];
   return bound.flatMap(({ flat }) => {
@@ -650,71 +676,225 @@ export function takeUpdatedSecrets(after: string, reading: Reading): string | un
   return applyEdits(after, edits);
 }
 
+/** The IN list comparedColumn read last: its `(`, where its items were checked up to, its column. */
+interface InList {
+  open: number;
+  checked: number;
+  column: string | undefined;
+}
+
+/** A column's name read back from `end` (`"users"."api_token"`, `` `t`.`token` ``, `[ApiKey]`), at most 128 characters. */
+function columnBefore(text: string, end: number): string | undefined {
+  let start = end;
+  while (start > 0 && end - start < 128 && /[\w$."`[\]\\]/.test(text[start - 1] ?? "")) start--;
+  return start === end ? undefined : text.slice(start, end);
+}
+
 /**
- * The column a placeholder is compared with (`"users"."api_token" = $1`, `token <> ?`, `key LIKE
- * ?`, `token IN ($1, $2)`), read back from the placeholder at `at`; undefined when it is no such
- * comparison's (`lower(?)`, `>= ?`).
+ * The column a placeholder at `at` (ending at `end`) is compared with: `"users"."api_token" = $1`,
+ * `token <> ?`, `==`, `!=`, `[NOT] LIKE`, `[NOT] IN ($1, $2)`, a cast or a call around either side
+ * (`"t"."key"::text = $1`, `lower(email) = lower($1)`, `= any($1)`), or the other way round (`$1 =
+ * token`). Undefined when it is no such comparison's (`>= ?`, a value). `inList` remembers the last
+ * IN list's `(`, its column and how far its items were checked, so a long list is read once.
  */
-function comparedColumn(text: string, at: number): string | undefined {
+function comparedColumn(text: string, at: number, end: number, inList: InList): string | undefined {
   let i = at;
   const skipSpace = (): void => {
-    while (i > 0 && /\s/.test(text[i - 1] ?? "")) i--;
+    for (let n = 0; n < 256 && i > 0 && /\s/.test(text[i - 1] ?? ""); n++) i--;
   };
   skipSpace();
-  // An IN list's later item: back to its `(`, over placeholders and commas only.
+  // An IN list's later item: its column is its first item's (placeholders and commas only between them).
   if (text[i - 1] === ",") {
-    const open = text.lastIndexOf("(", i);
-    if (open < 0 || i - open > 512 || /[()'"`]/.test(text.slice(open + 1, i))) return undefined;
-    i = open + 1;
+    if (inList.open < 0 || inList.checked > i || /[()'"`]/.test(text.slice(inList.checked, i))) {
+      const near = Math.max(0, i - 512);
+      const found = text.slice(near, i).lastIndexOf("(");
+      const open = found < 0 ? -1 : near + found;
+      if (open < 0 || /[()'"`]/.test(text.slice(open + 1, i))) return undefined;
+      inList.open = open;
+      inList.column = comparedColumn(text, open + 1, open + 1, { open: -1, checked: 0, column: undefined });
+    }
+    inList.checked = i;
+    return inList.column;
   }
   if (text[i - 1] === "(") {
     i--;
     skipSpace();
-    if (!/(?<![\w$])IN$/i.test(text.slice(Math.max(0, i - 3), i))) return undefined;
-    i -= 2;
-  } else if (text[i - 1] === "=") {
+    const word = /(?<![\w$])(\w{1,32})$/.exec(text.slice(Math.max(0, i - 33), i))?.[1];
+    if (word === undefined) return undefined;
+    i -= word.length;
+    if (!/^in$/i.test(word)) {
+      // A call around the placeholder (`lower($1)`, `any($1)`): the comparison is before the call.
+      skipSpace();
+      return operatorColumn(text, i) ?? reversedColumn(text, end);
+    }
+    skipSpace();
+    if (/(?<![\w$])NOT$/i.test(text.slice(Math.max(0, i - 4), i))) i -= 3;
+    return columnRead(text, i);
+  }
+  return operatorColumn(text, i) ?? reversedColumn(text, end);
+}
+
+/** The column before a comparison's operator ending at `end` (`=`, `==`, `!=`, `<>`, `[NOT] LIKE`, `ILIKE`). */
+function operatorColumn(text: string, end: number): string | undefined {
+  let i = end;
+  if (text[i - 1] === "=") {
     i--;
-    if (text[i - 1] === "!") i--;
-    else if (/[<>=:]/.test(text[i - 1] ?? "")) return undefined;
+    if (text[i - 1] === "!" || text[i - 1] === "=") i--;
+    else if (/[<>:]/.test(text[i - 1] ?? "")) return undefined;
   } else if (text.slice(i - 2, i) === "<>") i -= 2;
   else {
-    const like = /(?<![\w$])I?LIKE$/i.exec(text.slice(Math.max(0, i - 6), i));
+    const like = /(?<![\w$])(?:NOT\s+)?I?LIKE$/i.exec(text.slice(Math.max(0, i - 16), i));
     if (like === null) return undefined;
     i -= like[0].length;
   }
-  skipSpace();
-  let start = i;
-  while (start > 0 && i - start < 128 && /[\w$."`[\]\\]/.test(text[start - 1] ?? "")) start--;
-  return start === i ? undefined : text.slice(start, i);
+  return columnRead(text, i);
+}
+
+/** The column before `end`, over spaces, a cast (`::text`) and a call around it (`lower(email)`). */
+function columnRead(text: string, end: number): string | undefined {
+  let i = end;
+  for (let n = 0; n < 256 && i > 0 && /\s/.test(text[i - 1] ?? ""); n++) i--;
+  const cast = /::\w{1,32}(?:\(\d{1,5}\))?$/.exec(text.slice(Math.max(0, i - 40), i));
+  if (cast !== null) i -= cast[0].length;
+  if (text[i - 1] === ")") {
+    const open = text.lastIndexOf("(", i - 1);
+    if (open < 0 || i - open > 256) return undefined;
+    let inner = i - 1;
+    while (inner > open && /\s/.test(text[inner - 1] ?? "")) inner--;
+    return columnBefore(text, inner);
+  }
+  return columnBefore(text, i);
+}
+
+/** The column after a placeholder ending at `end` compared with it (`$1 = token`). */
+function reversedColumn(text: string, end: number): string | undefined {
+  return /^\s{0,16}(?:=|==|!=|<>)\s{0,16}([\w$."`[\]\\]{1,128})/.exec(text.slice(end, end + 192))?.[1];
+}
+
+/** A named placeholder (`%(api_key_1)s`, `:token`, `@token`): its name. Not a cast's `::text`. */
+const NAMED_PARAMETER = /(?<![\w:%@])(?::([A-Za-z_]\w{0,63})|%\(([A-Za-z_]\w{0,63})\)s|@([A-Za-z_]\w{0,63}))/g;
+
+/** A keyword that starts a statement, or WHERE. */
+const STATEMENT_KEYWORD = /(?<![\w$.])(?:SELECT|DELETE|INSERT|UPDATE|WITH|WHERE)(?![\w$])/iy;
+/** What joins a SELECT to the statement before it (`UNION ALL SELECT`, `EXCEPT (SELECT`). */
+const SET_OPERATOR = /(?<![\w$])(?:UNION|INTERSECT|EXCEPT|MINUS)(?:\s+(?:ALL|DISTINCT))?\s*\(?\s*$/i;
+
+/**
+ * Where the statements in a WHERE's text start: at 0, then at each statement's keyword outside
+ * strings and parentheses (a subquery's are inside; a SELECT after UNION is the same statement's),
+ * and at a second WHERE on one level (not a statement's first, nor once the text has left a subquery
+ * it started in, nor the WHERE of a SELECT joined by UNION).
+ */
+function statementStarts(text: string): number[] {
+  const starts = [0];
+  let depth = 0;
+  let left = false;
+  let joined = false;
+  // Whether this statement had its WHERE (the text starts after one).
+  let hadWhere = true;
+  let i = 0;
+  while (i < text.length) {
+    const skipped = skipWhole(text, i);
+    // A literal or a quoted name is skipped; a double-quoted run with spaces is a JSON string holding the next statement.
+    if (skipped !== i && (!/^\\*"/.test(text.slice(i, i + 8)) || (skipped - i <= 130 && !/\s/.test(text.slice(i, skipped))))) {
+      i = skipped;
+      continue;
+    }
+    const c = text[i];
+    if (c === "(") depth++;
+    else if (c === ")") {
+      if (depth === 0) left = true;
+      else depth--;
+    } else if (depth === 0 && /[A-Za-z]/.test(c ?? "")) {
+      STATEMENT_KEYWORD.lastIndex = i;
+      const keyword = STATEMENT_KEYWORD.exec(text);
+      if (keyword !== null) {
+        const where = /^where$/i.test(keyword[0]);
+        // A SELECT joined by UNION is the same statement's, and so is the WHERE after it.
+        if (!where && SET_OPERATOR.test(text.slice(Math.max(0, i - 32), i))) joined = true;
+        else if (where ? hadWhere && !left && !joined : true) {
+          starts.push(i);
+          left = false;
+          joined = false;
+          hadWhere = where;
+        } else if (where) {
+          joined = false;
+          hadWhere = true;
+        }
+        i += keyword[0].length;
+        continue;
+      }
+    }
+    i++;
+  }
+  return starts;
 }
 
 /**
- * `WHERE` and the text after it up to 4,096 characters, not past the next statement's start or the
- * next `WHERE` (a subquery's `SELECT` and WHERE are read as their own). Groups: the text after `WHERE`.
+ * `WHERE` and the text after it up to 65,536 characters, not past the next INSERT or UPDATE (the
+ * statements in it are told apart by statementStarts). Groups: the text after `WHERE`.
  */
-export const SQL_WHERE = new RegExp(String.raw`\bWHERE\s((?:(?!${NEXT_STATEMENT}|\b(?:SELECT|DELETE|WHERE)\b)[^]){0,4096})`, "gi");
+export const SQL_WHERE = new RegExp(String.raw`\bWHERE\s((?:(?!${NEXT_STATEMENT})[^]){0,65536})`, "gi");
 
 /**
  * The text after a `WHERE` (SQL_WHERE's group) with each bound parameter compared with a secret's
  * column taken (`WHERE "sessions"."token" = $1` and Drizzle's `params: …`, SQLAlchemy's
- * `[parameters: (…)]`, Hibernate's binder lines). The statement's start is not read, so parameters
- * by order are placed from the list's end. Undefined when none is taken. Literals compared inline
- * are the fields' rules' (`password = '…'`).
+ * `[parameters: (…)]` and its mapping for `%(api_key_1)s`, Hibernate's binder lines), statement by
+ * statement. A statement's start is not read, so parameters by order are placed from the list's
+ * end. Undefined when none is taken. Literals compared inline are the fields' rules' (`password = '…'`).
  */
 export function takeComparedSecrets(after: string, reading: Reading): string | undefined {
-  const bound: Bound[] = [];
-  let ordinal = 0;
-  let from = 0;
-  let ordinalAtFrom = 0;
-  for (const placeholder of placeholders(after, 0, after.length)) {
-    const column = comparedColumn(after, placeholder.at);
-    if (placeholder.number === undefined) ordinal++;
-    if (column === undefined || !reading.secretColumn(columnName(column))) continue;
-    bound.push({ flat: placeholder.number === undefined ? ordinal - 1 : placeholder.number - 1, inRow: 0, numbered: placeholder.number !== undefined });
-    from = placeholder.end;
-    ordinalAtFrom = ordinal;
+  const edits: Edit[] = [];
+  const starts = statementStarts(after);
+  starts.forEach((start, index) => {
+    const statement = after.slice(start, starts[index + 1] ?? after.length);
+    const inList: InList = { open: -1, checked: 0, column: undefined };
+    const secretAt = (at: number, end: number): boolean => {
+      const column = comparedColumn(statement, at, end, inList);
+      return column !== undefined && reading.secretColumn(columnName(column));
+    };
+    const bound: Bound[] = [];
+    let ordinal = 0;
+    let from = 0;
+    let ordinalAtFrom = 0;
+    for (const placeholder of placeholders(statement, 0, statement.length)) {
+      if (placeholder.number === undefined) ordinal++;
+      if (!secretAt(placeholder.at, placeholder.end)) continue;
+      bound.push({ flat: placeholder.number === undefined ? ordinal - 1 : placeholder.number - 1, inRow: 0, numbered: placeholder.number !== undefined });
+      from = placeholder.end;
+      ordinalAtFrom = ordinal;
+    }
+    // A numbered placeholder's list holds at least as many as its number.
+    const atLeast = Math.max(0, ...bound.map(({ flat, numbered }) => (numbered === true ? flat + 1 : 0)));
+    const found = [...boundEdits(statement, from, bound, ordinalAtFrom, false, reading, atLeast, false), ...namedEdits(statement, secretAt, reading)];
+    for (const [editStart, editEnd, replacement] of found) edits.push([start + editStart, start + editEnd, replacement]);
+  });
+  return applyEdits(after, edits);
+}
+
+/**
+ * The edits that take the values a mapping after the statement binds to its named placeholders
+ * compared with a secret's column (SQLAlchemy's `… = %(api_key_1)s` then `[parameters:
+ * {'api_key_1': '…'}]`), within 8,192 characters after the placeholder.
+ */
+function namedEdits(statement: string, secretAt: (at: number, end: number) => boolean, reading: Reading): Edit[] {
+  const edits: Edit[] = [];
+  NAMED_PARAMETER.lastIndex = 0;
+  for (const named of statement.matchAll(NAMED_PARAMETER)) {
+    const name = named[1] ?? named[2] ?? named[3] ?? "";
+    if (!secretAt(named.index, named.index + named[0].length)) continue;
+    const after = named.index + named[0].length;
+    const entry = new RegExp(String.raw`(\\*["'])${name}\1\s*:\s*`).exec(statement.slice(after, after + 8192));
+    if (entry === null) continue;
+    const valueStart = after + entry.index + entry[0].length;
+    const quote = quoteAt(statement, valueStart);
+    if (quote === undefined) continue;
+    const valueEnd = stringEnd(statement, valueStart, quote);
+    const edit = takeValue({ start: valueStart, end: valueEnd, text: statement.slice(valueStart, valueEnd) }, reading, true);
+    if (edit !== undefined) edits.push(edit);
+    if (edits.length >= 256) break;
   }
-  return applyEdits(after, boundEdits(after, from, bound, ordinalAtFrom, false, reading, 0, false));
+  return edits;
 }
 
 /** Whether an UPDATE's WHERE clause picks a setting named as a secret's (`WHERE option_name = 'smtp_password'`), within its first 1,024 characters. */
