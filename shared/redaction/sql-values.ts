@@ -258,12 +258,43 @@ interface Placeholder {
   readonly number: number | undefined;
 }
 
-/** The placeholders between `from` and `to`, outside strings, in order (`lower(?)`, `COALESCE(?, name)`, `$2::VARCHAR` too). */
+/**
+ * SQL's comments in `text`: for an index, the index after the comment that starts there (`-- …` to
+ * its line's end, real or JSON's escaped; `/* … *\/`), or the index itself. The next line break and
+ * the next `*\/` are searched for from where the last search found them, so a text of many comments
+ * is read once.
+ */
+function commentSkipper(text: string): ((at: number) => number) & { lineEnd: (at: number) => number } {
+  const LINE_BREAK = /[\r\n]|\\[nr]/g;
+  let lineBreak = -2;
+  let closeAt = -2;
+  /** Where the line holding `at` ends: its line break (real or escaped), or the text's end. */
+  const lineEnd = (at: number): number => {
+    if (lineBreak === -2 || (lineBreak !== -1 && lineBreak < at)) {
+      LINE_BREAK.lastIndex = at;
+      lineBreak = LINE_BREAK.exec(text)?.index ?? -1;
+    }
+    return lineBreak < 0 ? text.length : lineBreak;
+  };
+  const skip = (at: number): number => {
+    if (text.startsWith("--", at)) return lineEnd(at);
+    if (text.startsWith("/*", at)) {
+      if (closeAt === -2 || (closeAt !== -1 && closeAt < at + 2)) closeAt = text.indexOf("*/", at + 2);
+      return closeAt < 0 ? at : closeAt + 2;
+    }
+    return at;
+  };
+  return Object.assign(skip, { lineEnd });
+}
+
+/** The placeholders between `from` and `to`, outside strings and comments, in order (`lower(?)`, `COALESCE(?, name)`, `$2::VARCHAR` too). */
 function placeholders(text: string, from: number, to: number): Placeholder[] {
   const found: Placeholder[] = [];
+  const comment = commentSkipper(text);
   let i = from;
   while (i < to) {
-    const skipped = skipWhole(text, i);
+    const afterComment = comment(i);
+    const skipped = afterComment !== i ? afterComment : skipWhole(text, i);
     if (skipped !== i) {
       i = skipped;
       continue;
@@ -705,11 +736,13 @@ function comparedColumn(text: string, at: number, end: number, inList: InList): 
   skipSpace();
   // An IN list's later item: its column is its first item's (placeholders and commas only between them).
   if (text[i - 1] === ",") {
-    if (inList.open < 0 || inList.checked > i || /[()'"`]/.test(text.slice(inList.checked, i))) {
+    // SQLAlchemy's expanded IN holds named placeholders' parentheses: `IN (%(api_key_1_1)s, %(api_key_1_2)s)`.
+    const between = (from: number): string => text.slice(from, i).replace(/%\(\w{1,64}\)s/g, (named) => "%".repeat(named.length));
+    if (inList.open < 0 || inList.checked > i || /[()'"`]/.test(between(inList.checked))) {
       const near = Math.max(0, i - 512);
-      const found = text.slice(near, i).lastIndexOf("(");
+      const found = between(near).lastIndexOf("(");
       const open = found < 0 ? -1 : near + found;
-      if (open < 0 || /[()'"`]/.test(text.slice(open + 1, i))) return undefined;
+      if (open < 0 || /[()'"`]/.test(between(open + 1))) return undefined;
       inList.open = open;
       inList.column = comparedColumn(text, open + 1, open + 1, { open: -1, checked: 0, column: undefined });
     }
@@ -778,12 +811,39 @@ const NAMED_PARAMETER = /(?<![\w:%@])(?::([A-Za-z_]\w{0,63})|%\(([A-Za-z_]\w{0,6
 const STATEMENT_KEYWORD = /(?<![\w$.])(?:SELECT|DELETE|INSERT|UPDATE|WITH|WHERE)(?![\w$])/iy;
 /** What joins a SELECT to the statement before it (`UNION ALL SELECT`, `EXCEPT (SELECT`). */
 const SET_OPERATOR = /(?<![\w$])(?:UNION|INTERSECT|EXCEPT|MINUS)(?:\s+(?:ALL|DISTINCT))?\s*\(?\s*$/i;
+/** A locking clause's UPDATE (`FOR UPDATE`, `FOR NO KEY UPDATE`): no statement's start. */
+const LOCKING_CLAUSE = /(?<![\w$])FOR(?:\s+NO\s+KEY)?\s+$/i;
+/** A WITH that starts a statement: a common table expression's name, its columns, AS and its `(`; not `WITH ROLLUP` or `WITH TIES`. */
+const CTE_START = /^\s+(?:RECURSIVE\s+)?[^\s(),;]{1,128}\s*(?:\([^()]{0,512}\)\s*)?AS\s+(?:(?:NOT\s+)?MATERIALIZED\s+)?\(/i;
+
+/**
+ * In statementStarts, the index after what is read whole at `at`: a comment, a literal closed on
+ * its line, a quoted name without spaces closed within 128 characters; past a quote that opens none
+ * of them (an apostrophe in a value or in prose, a JSON string holding the next statement); `at`
+ * when none starts there. Each is searched for once, so the walk stays linear.
+ */
+function skippedInStatement(text: string, at: number, comment: ReturnType<typeof commentSkipper>): number {
+  const afterComment = comment(at);
+  if (afterComment !== at) return afterComment;
+  const quote = quoteAt(text, at);
+  if (quote === undefined) return text[at] === "\\" ? backslashesEnd(text, at) : at;
+  if (quote !== "'" && quote !== "`") {
+    const window = text.slice(at + quote.length, at + quote.length + 130);
+    const close = window.indexOf(quote);
+    return close >= 0 && !/\s/.test(window.slice(0, close)) ? at + quote.length + close + quote.length : at + quote.length;
+  }
+  const end = stringEnd(text, at, quote);
+  const lineEnd = comment.lineEnd(at);
+  // Not closed on its line: the rest of the line is passed, so the next line's statement is still read.
+  return end !== text.length && end <= lineEnd ? end : Math.max(at + 1, lineEnd);
+}
 
 /**
  * Where the statements in a WHERE's text start: at 0, then at each statement's keyword outside
- * strings and parentheses (a subquery's are inside; a SELECT after UNION is the same statement's),
- * and at a second WHERE on one level (not a statement's first, nor once the text has left a subquery
- * it started in, nor the WHERE of a SELECT joined by UNION).
+ * comments, strings and parentheses (a subquery's are inside; not a SELECT joined by UNION, a
+ * locking clause's `FOR UPDATE`, `WITH ROLLUP`, nor a common table expression's main statement after
+ * its `)`), and at a second WHERE on one level (not a statement's first, nor once the text has left
+ * a subquery it started in, nor the WHERE of a SELECT joined by UNION).
  */
 function statementStarts(text: string): number[] {
   const starts = [0];
@@ -792,11 +852,13 @@ function statementStarts(text: string): number[] {
   let joined = false;
   // Whether this statement had its WHERE (the text starts after one).
   let hadWhere = true;
+  // Whether this statement started with WITH: its main statement follows a `)`.
+  let cte = false;
+  const comment = commentSkipper(text);
   let i = 0;
   while (i < text.length) {
-    const skipped = skipWhole(text, i);
-    // A literal or a quoted name is skipped; a double-quoted run with spaces is a JSON string holding the next statement.
-    if (skipped !== i && (!/^\\*"/.test(text.slice(i, i + 8)) || (skipped - i <= 130 && !/\s/.test(text.slice(i, skipped))))) {
+    const skipped = skippedInStatement(text, i, comment);
+    if (skipped !== i) {
       i = skipped;
       continue;
     }
@@ -809,17 +871,20 @@ function statementStarts(text: string): number[] {
       STATEMENT_KEYWORD.lastIndex = i;
       const keyword = STATEMENT_KEYWORD.exec(text);
       if (keyword !== null) {
-        const where = /^where$/i.test(keyword[0]);
-        // A SELECT joined by UNION is the same statement's, and so is the WHERE after it.
-        if (!where && SET_OPERATOR.test(text.slice(Math.max(0, i - 32), i))) joined = true;
-        else if (where ? hadWhere && !left && !joined : true) {
+        const word = keyword[0].toUpperCase();
+        const before = text.slice(Math.max(0, i - 256), i);
+        if (word === "WHERE") {
+          if (hadWhere && !left && !joined) starts.push(i);
+          joined = false;
+          left = false;
+          hadWhere = true;
+        } else if (word === "SELECT" && SET_OPERATOR.test(before.slice(-32))) joined = true;
+        else if (!(word === "UPDATE" && LOCKING_CLAUSE.test(before.slice(-32))) && !(word === "WITH" && !CTE_START.test(text.slice(i + 4, i + 1024))) && !((left || cte) && /\)\s*$/.test(before))) {
           starts.push(i);
           left = false;
           joined = false;
-          hadWhere = where;
-        } else if (where) {
-          joined = false;
-          hadWhere = true;
+          hadWhere = false;
+          cte = word === "WITH";
         }
         i += keyword[0].length;
         continue;
