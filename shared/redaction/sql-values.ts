@@ -258,33 +258,39 @@ interface Placeholder {
   readonly number: number | undefined;
 }
 
+/** A memo of a forward search: the first match of `pattern` at or after an index, for indexes that only grow. */
+function forwardSearch(text: string, pattern: RegExp): (at: number) => number {
+  let found = -2;
+  let from = -1;
+  return (at) => {
+    // A search from `from` answers for every later index up to what it found.
+    if (found === -2 || at < from || (found !== -1 && found < at)) {
+      pattern.lastIndex = at;
+      found = pattern.exec(text)?.index ?? -1;
+      from = at;
+    }
+    return found < 0 ? text.length : found;
+  };
+}
+
 /**
  * SQL's comments in `text`: for an index, the index after the comment that starts there (`-- …` to
- * its line's end, real or JSON's escaped; `/* … *\/`), or the index itself. The next line break and
- * the next `*\/` are searched for from where the last search found them, so a text of many comments
- * is read once.
+ * its line's end, real or JSON's escaped; `/* … *\/`), or the index itself. A comment starts after a
+ * space, a bracket, a comma or a `;` only (`image/*` in a value is none). Its end is found with a
+ * forward search, so a text of many comments is read once.
  */
-function commentSkipper(text: string): ((at: number) => number) & { lineEnd: (at: number) => number } {
-  const LINE_BREAK = /[\r\n]|\\[nr]/g;
-  let lineBreak = -2;
-  let closeAt = -2;
-  /** Where the line holding `at` ends: its line break (real or escaped), or the text's end. */
-  const lineEnd = (at: number): number => {
-    if (lineBreak === -2 || (lineBreak !== -1 && lineBreak < at)) {
-      LINE_BREAK.lastIndex = at;
-      lineBreak = LINE_BREAK.exec(text)?.index ?? -1;
-    }
-    return lineBreak < 0 ? text.length : lineBreak;
-  };
-  const skip = (at: number): number => {
+function commentSkipper(text: string): (at: number) => number {
+  const lineEnd = forwardSearch(text, /[\r\n]|(?<!\\)(?:\\\\)*\\[nr]/g);
+  const close = forwardSearch(text, /\*\//g);
+  return (at) => {
+    if (at > 0 && !/[\s(),;]/.test(text[at - 1] ?? "")) return at;
     if (text.startsWith("--", at)) return lineEnd(at);
     if (text.startsWith("/*", at)) {
-      if (closeAt === -2 || (closeAt !== -1 && closeAt < at + 2)) closeAt = text.indexOf("*/", at + 2);
-      return closeAt < 0 ? at : closeAt + 2;
+      const end = close(at + 2);
+      return end === text.length ? at : end + 2;
     }
     return at;
   };
-  return Object.assign(skip, { lineEnd });
 }
 
 /** The placeholders between `from` and `to`, outside strings and comments, in order (`lower(?)`, `COALESCE(?, name)`, `$2::VARCHAR` too). */
@@ -808,7 +814,7 @@ function reversedColumn(text: string, end: number): string | undefined {
 const NAMED_PARAMETER = /(?<![\w:%@])(?::([A-Za-z_]\w{0,63})|%\(([A-Za-z_]\w{0,63})\)s|@([A-Za-z_]\w{0,63}))/g;
 
 /** A keyword that starts a statement, or WHERE. */
-const STATEMENT_KEYWORD = /(?<![\w$.])(?:SELECT|DELETE|INSERT|UPDATE|WITH|WHERE)(?![\w$])/iy;
+const STATEMENT_KEYWORD = /(?:(?<![\w$.])|(?<=\\[nrt]))(?:SELECT|DELETE|INSERT|UPDATE|WITH|WHERE)(?![\w$])/iy;
 /** What joins a SELECT to the statement before it (`UNION ALL SELECT`, `EXCEPT (SELECT`). */
 const SET_OPERATOR = /(?<![\w$])(?:UNION|INTERSECT|EXCEPT|MINUS)(?:\s+(?:ALL|DISTINCT))?\s*\(?\s*$/i;
 /** A locking clause's UPDATE (`FOR UPDATE`, `FOR NO KEY UPDATE`): no statement's start. */
@@ -817,14 +823,38 @@ const LOCKING_CLAUSE = /(?<![\w$])FOR(?:\s+NO\s+KEY)?\s+$/i;
 const CTE_START = /^\s+(?:RECURSIVE\s+)?[^\s(),;]{1,128}\s*(?:\([^()]{0,512}\)\s*)?AS\s+(?:(?:NOT\s+)?MATERIALIZED\s+)?\(/i;
 
 /**
- * In statementStarts, the index after what is read whole at `at`: a comment, a literal closed on
- * its line, a quoted name without spaces closed within 128 characters; past a quote that opens none
- * of them (an apostrophe in a value or in prose, a JSON string holding the next statement); `at`
- * when none starts there. Each is searched for once, so the walk stays linear.
+ * Where the line holding an index ends, for indexes that only grow: its line break; on a line that
+ * is a JSON string's (it holds an escaped quote or line break), its escaped line break or the
+ * string's closing quote too.
  */
-function skippedInStatement(text: string, at: number, comment: ReturnType<typeof commentSkipper>): number {
+function lineReader(text: string): (at: number) => number {
+  const realBreak = forwardSearch(text, /[\r\n]/g);
+  const jsonBreak = forwardSearch(text, /(?<!\\)(?:\\\\)*(?:\\[nr]|")/g);
+  let lineEnd = -1;
+  let json = false;
+  return (at) => {
+    if (at > lineEnd) {
+      lineEnd = realBreak(at);
+      json = /\\["nr]/.test(text.slice(Math.max(0, text.lastIndexOf("\n", at) + 1), lineEnd));
+    }
+    return json ? Math.min(lineEnd, jsonBreak(at)) : lineEnd;
+  };
+}
+
+/** A parameters' label, whose line holds values, not SQL (`params: delete,…`, `[parameters: (…)]`, `binding parameter (1:VARCHAR) <- [update]`). */
+const PARAMETERS_START = /(?:(?<![\w$])|(?<=\\[nrt]))(?:\[?(?:params|parameters|bindings|binds|args)(?:\\*["'])?[ \t]*[:=]|with params\b|binding parameter\b)/iy;
+
+/**
+ * In statementStarts, the index after what is read whole at `at`: a comment, a parameters' line, a
+ * literal closed on its line, a quoted name without spaces closed within 128 characters; past a
+ * quote that opens none of them (an apostrophe in a value or in prose, a JSON string holding the
+ * next statement) to its line's end; `at` when none starts there. Each is read once.
+ */
+function skippedInStatement(text: string, at: number, comment: (at: number) => number, lineEnd: (at: number) => number): number {
   const afterComment = comment(at);
   if (afterComment !== at) return afterComment;
+  PARAMETERS_START.lastIndex = at;
+  if (PARAMETERS_START.test(text)) return Math.max(at + 1, lineEnd(at));
   const quote = quoteAt(text, at);
   if (quote === undefined) return text[at] === "\\" ? backslashesEnd(text, at) : at;
   if (quote !== "'" && quote !== "`") {
@@ -832,10 +862,11 @@ function skippedInStatement(text: string, at: number, comment: ReturnType<typeof
     const close = window.indexOf(quote);
     return close >= 0 && !/\s/.test(window.slice(0, close)) ? at + quote.length + close + quote.length : at + quote.length;
   }
-  const end = stringEnd(text, at, quote);
-  const lineEnd = comment.lineEnd(at);
-  // Not closed on its line: the rest of the line is passed, so the next line's statement is still read.
-  return end !== text.length && end <= lineEnd ? end : Math.max(at + 1, lineEnd);
+  // A literal must close on its line: read within it, the rest of the line is passed otherwise.
+  const end = lineEnd(at);
+  const line = text.slice(at, end);
+  const closed = stringEnd(line, 0, quote);
+  return closed < line.length || (closed === line.length && closesAtEnd(line, quote)) ? at + closed : Math.max(at + 1, end);
 }
 
 /**
@@ -855,9 +886,10 @@ function statementStarts(text: string): number[] {
   // Whether this statement started with WITH: its main statement follows a `)`.
   let cte = false;
   const comment = commentSkipper(text);
+  const lineEnd = lineReader(text);
   let i = 0;
   while (i < text.length) {
-    const skipped = skippedInStatement(text, i, comment);
+    const skipped = skippedInStatement(text, i, comment, lineEnd);
     if (skipped !== i) {
       i = skipped;
       continue;
@@ -896,10 +928,19 @@ function statementStarts(text: string): number[] {
 }
 
 /**
- * `WHERE` and the text after it up to 65,536 characters, not past the next INSERT or UPDATE (the
- * statements in it are told apart by statementStarts). Groups: the text after `WHERE`.
+ * A line that starts another record of a log with a statement: a SELECT, DELETE or WITH and a space
+ * at its start or right after a label's `:`, `]` or `query` (`Failed query: select`, `prisma:query
+ * SELECT`, `[SQL: WITH`); not after a line ending in `)` (a common table expression's main
+ * statement) or in UNION, nor a value (`params: delete,…`).
  */
-export const SQL_WHERE = new RegExp(String.raw`\bWHERE\s((?:(?!${NEXT_STATEMENT})[^]){0,65536})`, "gi");
+const NEXT_RECORD = String.raw`(?<!\)[ \t]*|\b(?:UNION|ALL|DISTINCT|EXCEPT|INTERSECT)[ \t]*)(?:\r?\n|\\n)(?:[^\r\n(]{0,64}?(?::|\]|\bquery))?[ \t]*(?:SELECT|DELETE|WITH)\s`;
+
+/**
+ * `WHERE` and the text after it up to 65,536 characters, not past the next INSERT or UPDATE nor the
+ * next record of a log (the statements in it are told apart by statementStarts; a match ending at a
+ * record's start keeps the next pass's matches where this pass's were). Groups: the text after `WHERE`.
+ */
+export const SQL_WHERE = new RegExp(String.raw`\bWHERE\s((?:(?!${NEXT_STATEMENT}|${NEXT_RECORD})[^]){0,65536})`, "gi");
 
 /**
  * The text after a `WHERE` (SQL_WHERE's group) with each bound parameter compared with a secret's
