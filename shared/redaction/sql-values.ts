@@ -276,14 +276,14 @@ function forwardSearch(text: string, pattern: RegExp): (at: number) => number {
 /**
  * SQL's comments in `text`: for an index, the index after the comment that starts there (`-- …` to
  * its line's end, real or JSON's escaped; `/* … *\/`), or the index itself. A comment starts after a
- * space, a bracket, a comma or a `;` only (`image/*` in a value is none). Its end is found with a
+ * space (JSON's escaped ones too), a bracket, a comma or a `;` only (`image/*` in a value is none). Its end is found with a
  * forward search, so a text of many comments is read once.
  */
 function commentSkipper(text: string): (at: number) => number {
   const lineEnd = forwardSearch(text, /[\r\n]|(?<!\\)(?:\\\\)*\\[nr]/g);
   const close = forwardSearch(text, /\*\//g);
   return (at) => {
-    if (at > 0 && !/[\s(),;]/.test(text[at - 1] ?? "")) return at;
+    if (at > 0 && !/[\s(),;]/.test(text[at - 1] ?? "") && !/\\[nrt]$/.test(text.slice(Math.max(0, at - 2), at))) return at;
     if (text.startsWith("--", at)) return lineEnd(at);
     if (text.startsWith("/*", at)) {
       const end = close(at + 2);
@@ -816,7 +816,7 @@ const NAMED_PARAMETER = /(?<![\w:%@])(?::([A-Za-z_]\w{0,63})|%\(([A-Za-z_]\w{0,6
 /** A keyword that starts a statement, or WHERE. */
 const STATEMENT_KEYWORD = /(?:(?<![\w$.])|(?<=\\[nrt]))(?:SELECT|DELETE|INSERT|UPDATE|WITH|WHERE)(?![\w$])/iy;
 /** What joins a SELECT to the statement before it (`UNION ALL SELECT`, `EXCEPT (SELECT`). */
-const SET_OPERATOR = /(?<![\w$])(?:UNION|INTERSECT|EXCEPT|MINUS)(?:\s+(?:ALL|DISTINCT))?\s*\(?\s*$/i;
+const SET_OPERATOR = /(?<![\w$])(?:UNION|INTERSECT|EXCEPT|MINUS)(?:(?:\s|\\[nrt])+(?:ALL|DISTINCT))?(?:\s|\\[nrt])*\(?(?:\s|\\[nrt])*$/i;
 /** A locking clause's UPDATE (`FOR UPDATE`, `FOR NO KEY UPDATE`): no statement's start. */
 const LOCKING_CLAUSE = /(?<![\w$])FOR(?:\s+NO\s+KEY)?\s+$/i;
 /** A WITH that starts a statement: a common table expression's name, its columns, AS and its `(`; not `WITH ROLLUP` or `WITH TIES`. */
@@ -911,7 +911,7 @@ function statementStarts(text: string): number[] {
           left = false;
           hadWhere = true;
         } else if (word === "SELECT" && SET_OPERATOR.test(before.slice(-32))) joined = true;
-        else if (!(word === "UPDATE" && LOCKING_CLAUSE.test(before.slice(-32))) && !(word === "WITH" && !CTE_START.test(text.slice(i + 4, i + 1024))) && !((left || cte) && /\)\s*$/.test(before))) {
+        else if (!(word === "UPDATE" && LOCKING_CLAUSE.test(before.slice(-32))) && !(word === "WITH" && !CTE_START.test(text.slice(i + 4, i + 1024))) && !((left || cte) && /\)(?:\s|\\[nrt])*$/.test(before))) {
           starts.push(i);
           left = false;
           joined = false;
@@ -928,12 +928,12 @@ function statementStarts(text: string): number[] {
 }
 
 /**
- * A line that starts another record of a log with a statement: a SELECT, DELETE or WITH and a space
- * at its start or right after a label's `:`, `]` or `query` (`Failed query: select`, `prisma:query
- * SELECT`, `[SQL: WITH`); not after a line ending in `)` (a common table expression's main
- * statement) or in UNION, nor a value (`params: delete,…`).
+ * A line that starts another record of a log with a statement: a label at its start (not indented,
+ * no comment's dashes, no `(`) ending in `:`, `]` or `query`, then SELECT, DELETE or WITH and a space
+ * (`Failed query: select`, `prisma:query SELECT`, `[SQL: WITH`). A statement's own lines carry no
+ * label, so a subquery or a CTE's main statement at a line's start is not cut from its parameters.
  */
-const NEXT_RECORD = String.raw`(?<!\)[ \t]*|\b(?:UNION|ALL|DISTINCT|EXCEPT|INTERSECT)[ \t]*)(?:\r?\n|\\n)(?:[^\r\n(]{0,64}?(?::|\]|\bquery))?[ \t]*(?:SELECT|DELETE|WITH)\s`;
+const NEXT_RECORD = String.raw`(?:\r?\n|\\[nr])(?![ \t(-])[^\r\n(]{0,64}?(?::|\]|\bquery)[ \t]*(?:SELECT|DELETE|WITH)\s`;
 
 /**
  * `WHERE` and the text after it up to 65,536 characters, not past the next INSERT or UPDATE nor the
